@@ -1,0 +1,31 @@
+// Command terraform-provider-idp serves the idp Terraform provider over
+// protocol 6 so that Terraform can manage tenants, APIs, clients and grants
+// of an Auth0-style Management API v2.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/provider"
+)
+
+// version is set by the release build (goreleaser's ldflags).
+var version = "dev"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: "registry.terraform.io/idp-terraform/idp",
+		Debug:   debug,
+	})
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+}
