@@ -1,0 +1,94 @@
+package mgmt
+
+// The API objects of the Management API v2. Every field is a pointer (or a
+// pointer to a slice/map) so that a zero value can be told from an unset
+// one: a PATCH sends exactly the fields that are set, and a field the server
+// omits stays nil.
+
+// ResourceServer is an API registered with the authorization server.
+type ResourceServer struct {
+	ID                                        *string                `json:"id,omitempty"`
+	Name                                      *string                `json:"name,omitempty"`
+	Identifier                                *string                `json:"identifier,omitempty"`
+	Scopes                                    *[]ResourceServerScope `json:"scopes,omitempty"`
+	SigningAlg                                *string                `json:"signing_alg,omitempty"`
+	SigningSecret                             *string                `json:"signing_secret,omitempty"`
+	TokenLifetime                             *int64                 `json:"token_lifetime,omitempty"`
+	AllowOfflineAccess                        *bool                  `json:"allow_offline_access,omitempty"`
+	SkipConsentForVerifiableFirstPartyClients *bool                  `json:"skip_consent_for_verifiable_first_party_clients,omitempty"`
+	IsSystem                                  *bool                  `json:"is_system,omitempty"`
+}
+
+// ResourceServerScope is one permission an API defines.
+type ResourceServerScope struct {
+	Value       string `json:"value"`
+	Description string `json:"description,omitempty"`
+}
+
+// Application is what the Management API calls a client: an application
+// (for this provider, typically machine-to-machine). It is named Application
+// here so that Client can name the API client itself.
+type Application struct {
+	ClientID                *string   `json:"client_id,omitempty"`
+	ClientSecret            *string   `json:"client_secret,omitempty"`
+	Name                    *string   `json:"name,omitempty"`
+	Description             *string   `json:"description,omitempty"`
+	AppType                 *string   `json:"app_type,omitempty"`
+	GrantTypes              *[]string `json:"grant_types,omitempty"`
+	TokenEndpointAuthMethod *string   `json:"token_endpoint_auth_method,omitempty"`
+}
+
+// ClientGrant authorizes a client to request tokens for an API.
+type ClientGrant struct {
+	ID       *string   `json:"id,omitempty"`
+	ClientID *string   `json:"client_id,omitempty"`
+	Audience *string   `json:"audience,omitempty"`
+	Scope    *[]string `json:"scope,omitempty"`
+}
+
+// Tenant is an isolated tenant hosted by the root tenant.
+type Tenant struct {
+	ID          *string            `json:"id,omitempty"`
+	Name        *string            `json:"name,omitempty"`
+	DisplayName *string            `json:"display_name,omitempty"`
+	Owners      *[]string          `json:"owners,omitempty"`
+	Metadata    *map[string]string `json:"metadata,omitempty"`
+	// Domain is the tenant's domain in URL form (read-only).
+	Domain *string `json:"domain,omitempty"`
+	// ManagementClient is only present in the response to a create.
+	ManagementClient *ManagementClient `json:"management_client,omitempty"`
+}
+
+// ManagementClient is the credentials of a new tenant's Management API client.
+type ManagementClient struct {
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+// TokenRequest asks a token endpoint for a client-credentials token.
+type TokenRequest struct {
+	// Domain of the tenant to ask; empty means the client's own domain.
+	Domain       string
+	ClientID     string
+	ClientSecret string
+	Audience     string
+	// Scopes narrows the token; empty asks for every granted scope.
+	Scopes []string
+}
+
+// Token is a token endpoint's answer.
+type Token struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int64  `json:"expires_in"`
+	Scope       string `json:"scope"`
+}
+
+// String returns a pointer to v, for building request objects.
+func String(v string) *string { return &v }
+
+// Int64 returns a pointer to v.
+func Int64(v int64) *int64 { return &v }
+
+// Bool returns a pointer to v.
+func Bool(v bool) *bool { return &v }
