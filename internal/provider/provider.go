@@ -4,18 +4,51 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
 )
 
-var _ provider.Provider = &idpProvider{}
+var (
+	_ provider.Provider                       = &idpProvider{}
+	_ provider.ProviderWithEphemeralResources = &idpProvider{}
+)
+
+// defaultMaxRetries is how many times a failed call is retried when neither
+// max_retries nor IDP_MAX_RETRIES says otherwise.
+const defaultMaxRetries = 3
 
 // idpProvider is the provider implementation.
 type idpProvider struct {
 	version string
+}
+
+// idpProviderModel is the provider's configuration.
+type idpProviderModel struct {
+	Domain            types.String  `tfsdk:"domain"`
+	ClientID          types.String  `tfsdk:"client_id"`
+	ClientSecret      types.String  `tfsdk:"client_secret"`
+	APIToken          types.String  `tfsdk:"api_token"`
+	Audience          types.String  `tfsdk:"audience"`
+	MaxRetries        types.Int64   `tfsdk:"max_retries"`
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
 }
 
 // New returns a constructor for the provider at the given version.
@@ -32,17 +65,192 @@ func (p *idpProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 
 func (p *idpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "Manages tenants, APIs, clients and grants of an Auth0-style Management API v2.",
+		Description: "Manages tenants, APIs (resource servers), machine-to-machine clients and client grants " +
+			"of an Auth0-style Management API v2, and requests OAuth 2.0 client-credentials tokens.",
+		Attributes: map[string]schema.Attribute{
+			"domain": schema.StringAttribute{
+				Description: "The tenant's domain: `host[:port]` (HTTPS is assumed) or a full `http://` or `https://` URL, " +
+					"which may carry a path prefix (e.g. `http://127.0.0.1:8080/tenants/customer-1`). " +
+					"Required, here or in `IDP_DOMAIN`.",
+				Optional:   true,
+				Validators: []validator.String{validators.Domain()},
+			},
+			"client_id": schema.StringAttribute{
+				Description: "Client ID of a machine-to-machine application granted the Management API scopes the " +
+					"configuration needs. Goes with `client_secret`. Also read from `IDP_CLIENT_ID`.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("api_token")),
+				},
+			},
+			"client_secret": schema.StringAttribute{
+				Description: "Client secret that goes with `client_id`. Also read from `IDP_CLIENT_SECRET`.",
+				Optional:    true,
+				Sensitive:   true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("api_token")),
+				},
+			},
+			"api_token": schema.StringAttribute{
+				Description: "A Management API access token to use instead of client credentials. It is not " +
+					"refreshed, so it must outlive the run. Also read from `IDP_API_TOKEN`.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"audience": schema.StringAttribute{
+				Description: "Audience of the Management API tokens the provider requests. Defaults to " +
+					"`<domain URL>/api/v2/`. Also read from `IDP_AUDIENCE`.",
+				Optional:   true,
+				Validators: []validator.String{validators.AbsoluteURI()},
+			},
+			"max_retries": schema.Int64Attribute{
+				Description: fmt.Sprintf("How many times a failed call (rate limited, server error, connection error) "+
+					"is retried; a create is only retried when the request provably did not reach the server. "+
+					"Between 0 and 10; defaults to %d. Also read from `IDP_MAX_RETRIES`.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 10)},
+			},
+			"requests_per_second": schema.Float64Attribute{
+				Description: "A hard cap on the requests per second this provider configuration sends, on top of " +
+					"the pacing it derives from the server's `X-RateLimit-*` headers. Unset means no cap. " +
+					"Also read from `IDP_REQUESTS_PER_SECOND`.",
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
+			},
+		},
 	}
 }
 
-func (p *idpProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+// Configure builds the one shared Management API client of this provider
+// configuration. When a value is unknown (a provider fed from another
+// resource's outputs during the first plan), it hands over a client that
+// fails with a clear message only if it is actually used.
+func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config idpProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	var unknown []string
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"domain": config.Domain, "client_id": config.ClientID, "client_secret": config.ClientSecret,
+		"api_token": config.APIToken, "audience": config.Audience, "max_retries": config.MaxRetries,
+		"requests_per_second": config.RequestsPerSecond,
+	} {
+		if v.IsUnknown() {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		data := &providerData{unknown: unknown}
+		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+		return
+	}
+
+	cfg := mgmt.Config{
+		Domain:       stringOrEnv(config.Domain, "IDP_DOMAIN"),
+		ClientID:     stringOrEnv(config.ClientID, "IDP_CLIENT_ID"),
+		ClientSecret: stringOrEnv(config.ClientSecret, "IDP_CLIENT_SECRET"),
+		APIToken:     stringOrEnv(config.APIToken, "IDP_API_TOKEN"),
+		Audience:     stringOrEnv(config.Audience, "IDP_AUDIENCE"),
+		MaxRetries:   defaultMaxRetries,
+		UserAgent: fmt.Sprintf("terraform-provider-idp/%s (+https://registry.terraform.io/providers/idp-terraform/idp) Terraform/%s",
+			p.version, req.TerraformVersion),
+		Logger: tflogLogger{},
+	}
+
+	if !config.MaxRetries.IsNull() {
+		cfg.MaxRetries = int(config.MaxRetries.ValueInt64())
+	} else if v, ok := os.LookupEnv("IDP_MAX_RETRIES"); ok && v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 10 {
+			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid IDP_MAX_RETRIES",
+				fmt.Sprintf("IDP_MAX_RETRIES is %q; it must be a whole number between 0 and 10.", v))
+		}
+		cfg.MaxRetries = n
+	}
+	if !config.RequestsPerSecond.IsNull() {
+		cfg.RequestsPerSecond = config.RequestsPerSecond.ValueFloat64()
+	} else if v, ok := os.LookupEnv("IDP_REQUESTS_PER_SECOND"); ok && v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0.1 {
+			resp.Diagnostics.AddAttributeError(path.Root("requests_per_second"), "Invalid IDP_REQUESTS_PER_SECOND",
+				fmt.Sprintf("IDP_REQUESTS_PER_SECOND is %q; it must be a number of at least 0.1.", v))
+		}
+		cfg.RequestsPerSecond = f
+	}
+
+	validateCredentials(cfg, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := mgmt.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create Management API Client",
+			"The provider configuration was accepted but the client could not be built: "+err.Error())
+		return
+	}
+	data := &providerData{client: client, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret}
+	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+}
+
+// validateCredentials checks the merged configuration (arguments and
+// environment) and points at the argument to fix.
+func validateCredentials(cfg mgmt.Config, diags *diag.Diagnostics) {
+	if cfg.Domain == "" {
+		diags.AddAttributeError(path.Root("domain"), "Missing Domain",
+			"The provider needs the tenant's domain: set the domain argument or the IDP_DOMAIN environment variable, "+
+				"e.g. \"login.example.com\" or \"http://127.0.0.1:8080\".")
+	} else if _, err := mgmt.ParseDomain(cfg.Domain); err != nil {
+		diags.AddAttributeError(path.Root("domain"), "Invalid Domain",
+			fmt.Sprintf("The domain %q (from the domain argument or IDP_DOMAIN) is not usable: %s.", cfg.Domain, err))
+	}
+	switch {
+	case cfg.APIToken != "" && (cfg.ClientID != "" || cfg.ClientSecret != ""):
+		diags.AddAttributeError(path.Root("api_token"), "Conflicting Credentials",
+			"Both api_token (or IDP_API_TOKEN) and client credentials (client_id/client_secret or IDP_CLIENT_ID/"+
+				"IDP_CLIENT_SECRET) are set. Use one of them.")
+	case cfg.APIToken != "":
+	case cfg.ClientID != "" && cfg.ClientSecret == "":
+		diags.AddAttributeError(path.Root("client_secret"), "Missing Client Secret",
+			"client_id is set but client_secret is not: set client_secret or IDP_CLIENT_SECRET.")
+	case cfg.ClientID == "" && cfg.ClientSecret != "":
+		diags.AddAttributeError(path.Root("client_id"), "Missing Client ID",
+			"client_secret is set but client_id is not: set client_id or IDP_CLIENT_ID.")
+	case cfg.ClientID == "":
+		diags.AddAttributeError(path.Root("client_id"), "Missing Credentials",
+			"The provider needs credentials: client_id and client_secret (or IDP_CLIENT_ID and IDP_CLIENT_SECRET) "+
+				"of an application granted the Management API, or an api_token (IDP_API_TOKEN).")
+	}
+}
+
+// stringOrEnv returns the configured value, or the environment variable when
+// the argument is not set.
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return strings.TrimSpace(os.Getenv(env))
 }
 
 func (p *idpProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		NewResourceServerResource,
+		NewClientResource,
+		NewClientGrantResource,
+		NewTenantResource,
+	}
 }
 
 func (p *idpProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{NewTokenDataSource}
+}
+
+func (p *idpProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewTokenEphemeralResource}
 }

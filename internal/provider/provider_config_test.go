@@ -1,0 +1,255 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// clearIDPEnv makes sure no IDP_* variable of the developer's shell leaks
+// into a test that is about configuration. It makes the test serial.
+func clearIDPEnv(t *testing.T) {
+	for _, name := range []string{"IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET", "IDP_API_TOKEN", "IDP_AUDIENCE",
+		"IDP_MAX_RETRIES", "IDP_REQUESTS_PER_SECOND"} {
+		t.Setenv(name, "")
+	}
+}
+
+const anyResource = `
+resource "idp_client" "test" {
+  name = "x"
+}
+`
+
+func TestAccProvider_configurationErrors(t *testing.T) {
+	clearIDPEnv(t)
+	cases := map[string]struct {
+		provider string
+		env      map[string]string
+		message  string
+	}{
+		"bad domain scheme": {
+			provider: `domain = "ftp://example.com"` + "\n" + `api_token = "t"`,
+			message:  `"ftp://example.com" is not a usable domain`,
+		},
+		"domain with spaces": {
+			provider: `domain = "exa mple.com"` + "\n" + `api_token = "t"`,
+			message:  `"exa mple.com" is not a usable domain`,
+		},
+		"token and client credentials": {
+			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `client_id = "c"` + "\n" + `client_secret = "s"`,
+			message:  `Attribute "client_id" cannot be specified when "api_token" is specified`,
+		},
+		"client id without secret": {
+			provider: `domain = "example.com"` + "\n" + `client_id = "c"`,
+			message:  `client_id is set but client_secret is not: set client_secret or IDP_CLIENT_SECRET.`,
+		},
+		"secret without client id": {
+			provider: `domain = "example.com"` + "\n" + `client_secret = "s"`,
+			message:  `client_secret is set but client_id is not: set client_id or IDP_CLIENT_ID.`,
+		},
+		"no credentials": {
+			provider: `domain = "example.com"`,
+			message:  `The provider needs credentials: client_id and client_secret`,
+		},
+		"no domain": {
+			provider: `api_token = "t"`,
+			message:  `The provider needs the tenant's domain: set the domain argument or the IDP_DOMAIN environment variable`,
+		},
+		"token in env and client credentials": {
+			provider: `domain = "example.com"` + "\n" + `client_id = "c"` + "\n" + `client_secret = "s"`,
+			env:      map[string]string{"IDP_API_TOKEN": "t"},
+			message:  `Both api_token (or IDP_API_TOKEN) and client credentials`,
+		},
+		"bad domain in env": {
+			provider: `api_token = "t"`,
+			env:      map[string]string{"IDP_DOMAIN": "https://"},
+			message:  `"https://" (from the domain argument or IDP_DOMAIN) is not usable`,
+		},
+		"max_retries": {
+			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `max_retries = 11`,
+			message:  `max_retries value must be between 0 and 10, got: 11`,
+		},
+		"max_retries in env": {
+			provider: `domain = "example.com"` + "\n" + `api_token = "t"`,
+			env:      map[string]string{"IDP_MAX_RETRIES": "many"},
+			message:  `IDP_MAX_RETRIES is "many"; it must be a whole number between 0 and 10.`,
+		},
+		"requests_per_second": {
+			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `requests_per_second = 0`,
+			message:  `requests_per_second value must be at least`,
+		},
+		"requests_per_second in env": {
+			provider: `domain = "example.com"` + "\n" + `api_token = "t"`,
+			env:      map[string]string{"IDP_REQUESTS_PER_SECOND": "-3"},
+			message:  `IDP_REQUESTS_PER_SECOND is "-3"; it must be a number of at least 0.1.`,
+		},
+		"audience": {
+			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `audience = "api"`,
+			message:  `"api" is not an absolute URI`,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      "provider \"idp\" {\n" + tc.provider + "\n}\n" + anyResource,
+					PlanOnly:    true,
+					ExpectError: expectMessage(tc.message),
+				}},
+			})
+		})
+	}
+}
+
+// The provider reads every argument from its IDP_* variable.
+func TestAccProvider_environment(t *testing.T) {
+	clearIDPEnv(t)
+	env := newTestEnv(t)
+	t.Setenv("IDP_DOMAIN", env.url)
+	t.Setenv("IDP_CLIENT_ID", env.srv.AdminClientID())
+	t.Setenv("IDP_CLIENT_SECRET", env.srv.AdminClientSecret())
+	t.Setenv("IDP_AUDIENCE", env.url+"/api/v2/")
+	t.Setenv("IDP_MAX_RETRIES", "1")
+	t.Setenv("IDP_REQUESTS_PER_SECOND", "100")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: anyResource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("idp_client.test", tfjsonpath.New("name"), knownvalue.StringExact("x")),
+			},
+		}},
+	})
+}
+
+func TestAccProvider_badCredentials(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "idp" {
+  domain        = %q
+  client_id     = %q
+  client_secret = "wrong"
+}
+`, env.url, env.srv.AdminClientID()) + anyResource,
+			ExpectError: expectError(`Unable to Create Client.*401 Unauthorized \(access_denied\).*credentials were refused`),
+		}},
+	})
+}
+
+// A provider configured from attributes that are unknown at plan time (a
+// client created in the same run) plans fine and works at apply.
+func TestAccProvider_unknownConfigurationAtPlan(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.config(fmt.Sprintf(`
+resource "idp_client" "automation" {
+  name = "Automation"
+}
+
+resource "idp_client_grant" "automation" {
+  client_id = idp_client.automation.client_id
+  audience  = "%[1]s/api/v2/"
+  scope     = ["create:resource_servers", "read:resource_servers", "update:resource_servers", "delete:resource_servers"]
+}
+
+provider "idp" {
+  alias         = "automation"
+  domain        = %[1]q
+  client_id     = idp_client.automation.client_id
+  client_secret = idp_client.automation.client_secret
+}
+
+resource "idp_resource_server" "by_automation" {
+  provider   = idp.automation
+  name       = "Made by the automation client"
+  identifier = "https://automation.example.com/"
+  depends_on = [idp_client_grant.automation]
+}
+`, env.url)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("idp_resource_server.by_automation", tfjsonpath.New("id"), knownvalue.NotNull()),
+			},
+		}},
+	})
+}
+
+// A refresh of many resources costs one GET per resource and one token
+// request in total.
+func TestAccProvider_refreshCost(t *testing.T) {
+	env := newTestEnv(t)
+	const n = 10
+	config := env.config(fmt.Sprintf(`
+resource "idp_resource_server" "api" {
+  count      = %[1]d
+  name       = "API ${count.index}"
+  identifier = "https://api-${count.index}.example.com/"
+  scopes     = [{ value = "read:x" }]
+}
+
+resource "idp_client" "svc" {
+  count = %[1]d
+  name  = "Service ${count.index}"
+}
+
+resource "idp_client_grant" "g" {
+  count     = %[1]d
+  client_id = idp_client.svc[count.index].client_id
+  audience  = idp_resource_server.api[count.index].identifier
+  scope     = ["read:x"]
+}
+`, n))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:    env.srv.ResetCounts,
+				RefreshState: true,
+				Check: func(*terraform.State) error {
+					want := map[string]int64{
+						"GET /api/v2/resource-servers/{id}": n,
+						"GET /api/v2/clients/{id}":          n,
+						"GET /api/v2/client-grants/{id}":    n,
+						"POST /oauth/token":                 1,
+					}
+					var total int64
+					for _, c := range env.srv.Counts() {
+						total += c.N
+						if c.Status != http.StatusOK {
+							return fmt.Errorf("unexpected %d on %s %s", c.Status, c.Method, c.Route)
+						}
+					}
+					var wantTotal int64
+					for key, w := range want {
+						wantTotal += w
+						var method, route string
+						fmt.Sscanf(key, "%s %s", &method, &route)
+						if got := env.requests(method, route); got != w {
+							return fmt.Errorf("%s: %d requests, want %d", key, got, w)
+						}
+					}
+					if total != wantTotal {
+						return fmt.Errorf("refresh made %d requests in all, want %d: %+v", total, wantTotal, env.srv.Counts())
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,94 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+)
+
+// providerData is what Configure hands to every resource, data source and
+// ephemeral resource of one provider configuration: the one shared client,
+// or, while the configuration is still unknown, the names of the unknown
+// arguments so that a use of it can say what is missing.
+type providerData struct {
+	client  *mgmt.Client
+	unknown []string
+	// clientID and clientSecret are the provider's own client credentials
+	// (empty with an api_token), the default credentials of idp_token.
+	clientID, clientSecret string
+}
+
+// clientHolder is embedded by every resource type: it takes the provider's
+// data in Configure and hands out the shared client.
+type clientHolder struct {
+	data *providerData
+}
+
+// configure stores the provider's data; a nil value (Terraform validating
+// before the provider is configured) is fine.
+func (h *clientHolder) configure(raw any, diags *diag.Diagnostics) {
+	if raw == nil {
+		return
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data Type",
+			fmt.Sprintf("Expected *provider.providerData, got %T. Please report this issue to the provider developers.", raw))
+		return
+	}
+	h.data = data
+}
+
+// credentials returns the provider's own client credentials.
+func (h *clientHolder) credentials() (clientID, clientSecret string) {
+	if h.data == nil {
+		return "", ""
+	}
+	return h.data.clientID, h.data.clientSecret
+}
+
+// client returns the shared client, or adds an error saying why there is none.
+func (h *clientHolder) client(diags *diag.Diagnostics) *mgmt.Client {
+	switch {
+	case h.data == nil:
+		diags.AddError("Provider Not Configured",
+			"The idp provider was used before it was configured. Please report this issue to the provider developers.")
+		return nil
+	case h.data.client == nil:
+		names := append([]string(nil), h.data.unknown...)
+		sort.Strings(names)
+		diags.AddError("Provider Configuration Unknown",
+			fmt.Sprintf("The idp provider configuration has values that are not known yet (%s), so it cannot call the "+
+				"Management API at this point. This happens when a provider is configured from attributes of resources "+
+				"that do not exist yet and the provider is needed to read existing objects. Apply the resources the "+
+				"configuration depends on first (for example with -target), then apply the rest.", strings.Join(names, ", ")))
+		return nil
+	}
+	return h.data.client
+}
+
+// tflogLogger sends the Management API client's log lines to tflog, so they
+// follow TF_LOG / TF_LOG_PROVIDER. The client redacts secrets before they
+// reach it.
+type tflogLogger struct{}
+
+func (tflogLogger) Log(ctx context.Context, level mgmt.Level, msg string, fields map[string]any) {
+	switch level {
+	case mgmt.LevelTrace:
+		tflog.Trace(ctx, msg, fields)
+	case mgmt.LevelDebug:
+		tflog.Debug(ctx, msg, fields)
+	case mgmt.LevelInfo:
+		tflog.Info(ctx, msg, fields)
+	case mgmt.LevelWarn:
+		tflog.Warn(ctx, msg, fields)
+	default:
+		tflog.Error(ctx, msg, fields)
+	}
+}

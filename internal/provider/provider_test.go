@@ -1,0 +1,128 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
+)
+
+// testAccProtoV6ProviderFactories serves the provider in-process to the
+// Terraform CLI that the acceptance tests run.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"idp": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testEnv is one in-process Management API server for one test, with a
+// client of our own for setting things up and changing them behind
+// Terraform's back.
+type testEnv struct {
+	t      *testing.T
+	srv    *server.Server
+	url    string
+	client *mgmt.Client
+}
+
+// newTestEnv starts a fresh server for the test and stops it at cleanup.
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	srv, err := server.New(server.Options{})
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	client, err := mgmt.New(mgmt.Config{
+		Domain:       ts.URL,
+		ClientID:     srv.AdminClientID(),
+		ClientSecret: srv.AdminClientSecret(),
+		MaxRetries:   2,
+	})
+	if err != nil {
+		t.Fatalf("mgmt.New: %v", err)
+	}
+	return &testEnv{t: t, srv: srv, url: ts.URL, client: client}
+}
+
+// providerConfig is a provider block for the root tenant's admin client.
+func (e *testEnv) providerConfig() string {
+	return fmt.Sprintf(`
+provider "idp" {
+  domain        = %q
+  client_id     = %q
+  client_secret = %q
+}
+`, e.url, e.srv.AdminClientID(), e.srv.AdminClientSecret())
+}
+
+// config prepends the provider block to a configuration.
+func (e *testEnv) config(body string) string {
+	return e.providerConfig() + body
+}
+
+// requests counts the requests the server answered with method on route.
+func (e *testEnv) requests(method, route string) int64 {
+	var n int64
+	for _, c := range e.srv.Counts() {
+		if c.Method == method && c.Route == route {
+			n += c.N
+		}
+	}
+	return n
+}
+
+// checkGone returns a CheckDestroy that asks the server for every resource
+// of the type and expects a 404.
+func (e *testEnv) checkGone(resourceType string, get func(ctx context.Context, id string) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != resourceType {
+				continue
+			}
+			err := get(context.Background(), rs.Primary.ID)
+			if err == nil {
+				return fmt.Errorf("%s %s still exists on the server", resourceType, rs.Primary.ID)
+			}
+			if !mgmt.IsNotFound(err) {
+				return fmt.Errorf("%s %s: expected a 404, got %v", resourceType, rs.Primary.ID, err)
+			}
+		}
+		return nil
+	}
+}
+
+// stateID returns an ImportStateIdFunc reading an attribute of a resource.
+func stateAttr(name, attr string) resource.ImportStateIdFunc {
+	return func(s *terraform.State) (string, error) {
+		rs, ok := s.RootModule().Resources[name]
+		if !ok {
+			return "", fmt.Errorf("resource %s not in state", name)
+		}
+		return rs.Primary.Attributes[attr], nil
+	}
+}
+
+// expectError is regexp.MustCompile with white space made flexible, because
+// Terraform wraps long diagnostics over several lines, and with `.` matching
+// newlines too.
+func expectError(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// expectMessage matches a literal message, however Terraform wraps it.
+func expectMessage(message string) *regexp.Regexp {
+	return expectError(regexp.QuoteMeta(message))
+}
+
+// hex24 matches a resource server ID.
+var hex24 = regexp.MustCompile(`^[0-9a-f]{24}$`)

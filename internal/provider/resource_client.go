@@ -1,0 +1,255 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &clientResource{}
+	_ resource.ResourceWithImportState = &clientResource{}
+)
+
+// noSpaceRegexp matches values without white space (scopes, grant types).
+var noSpaceRegexp = regexp.MustCompile(`^\S+$`)
+
+const (
+	defaultAppType    = "non_interactive"
+	defaultAuthMethod = "client_secret_post"
+	grantTypeClientCC = "client_credentials"
+)
+
+// clientResource manages an application (client), typically a
+// machine-to-machine one that uses the client-credentials grant.
+type clientResource struct {
+	clientHolder
+}
+
+// NewClientResource returns the idp_client resource.
+func NewClientResource() resource.Resource {
+	return &clientResource{}
+}
+
+// clientModel is the Terraform model of idp_client.
+type clientModel struct {
+	ID                      types.String `tfsdk:"id"`
+	ClientID                types.String `tfsdk:"client_id"`
+	ClientSecret            types.String `tfsdk:"client_secret"`
+	Name                    types.String `tfsdk:"name"`
+	Description             types.String `tfsdk:"description"`
+	AppType                 types.String `tfsdk:"app_type"`
+	GrantTypes              types.Set    `tfsdk:"grant_types"`
+	TokenEndpointAuthMethod types.String `tfsdk:"token_endpoint_auth_method"`
+}
+
+func (r *clientResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_client"
+}
+
+func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "An application (client). With the default settings it is a machine-to-machine application " +
+			"that gets tokens with the client-credentials grant; give it access to an API with `idp_client_grant`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Description:   "Same as `client_id`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"client_id": schema.StringAttribute{
+				Description:   "The client ID, assigned by the server.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"client_secret": schema.StringAttribute{
+				Description: "The client secret, assigned by the server. Reading it needs the `read:client_keys` scope; " +
+					"without it the value from creation is kept.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Description: "The application's name.",
+				Required:    true,
+				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"description": schema.StringAttribute{
+				Description: "What the application is for.",
+				Optional:    true,
+				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"app_type": schema.StringAttribute{
+				Description: "The kind of application: `non_interactive` (machine-to-machine, the default), `spa`, " +
+					"`native` or `regular_web`.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(defaultAppType),
+				Validators: []validator.String{stringvalidator.OneOf(defaultAppType, "spa", "native", "regular_web")},
+			},
+			"grant_types": schema.SetAttribute{
+				Description: "The grants the application may use. Defaults to `[\"client_credentials\"]`.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default: setdefault.StaticValue(types.SetValueMust(types.StringType,
+					[]attr.Value{types.StringValue(grantTypeClientCC)})),
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(grantTypeClientCC, "authorization_code",
+						"implicit", "refresh_token", "password")),
+				},
+			},
+			"token_endpoint_auth_method": schema.StringAttribute{
+				Description: "How the application authenticates at the token endpoint: `client_secret_post` (the " +
+					"default; secret in the request body) or `client_secret_basic` (HTTP Basic).",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(defaultAuthMethod),
+				Validators: []validator.String{stringvalidator.OneOf(defaultAuthMethod, "client_secret_basic")},
+			},
+		},
+	}
+}
+
+func (r *clientResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *clientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan clientModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body, diags := plan.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := client.CreateApplication(ctx, body)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to Create Client", err, "")
+		return
+	}
+	resp.Diagnostics.Append(plan.fromAPI(created)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *clientResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state clientModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	got, err := client.GetApplication(ctx, state.ID.ValueString())
+	if mgmt.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to Read Client", err, "")
+		return
+	}
+	resp.Diagnostics.Append(state.fromAPI(got)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *clientResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state clientModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body, diags := plan.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updated, err := client.UpdateApplication(ctx, state.ID.ValueString(), body)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to Update Client", err, "")
+		return
+	}
+	resp.Diagnostics.Append(plan.fromAPI(updated)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *clientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state clientModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := client.DeleteApplication(ctx, state.ID.ValueString()); err != nil && !mgmt.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Unable to Delete Client", err, "")
+	}
+}
+
+// ImportState takes the client ID.
+func (r *clientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// toAPI builds the body of a create or update from the plan. A removed
+// description is sent as "" so that the update clears it.
+func (m clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagnostics) {
+	var grantTypes []string
+	diags := m.GrantTypes.ElementsAs(ctx, &grantTypes, false)
+	return &mgmt.Application{
+		Name:                    mgmt.String(m.Name.ValueString()),
+		Description:             mgmt.String(m.Description.ValueString()),
+		AppType:                 mgmt.String(m.AppType.ValueString()),
+		GrantTypes:              &grantTypes,
+		TokenEndpointAuthMethod: mgmt.String(m.TokenEndpointAuthMethod.ValueString()),
+	}, diags
+}
+
+// fromAPI sets the model from what the server returned. A secret the server
+// did not send (the token lacks read:client_keys) keeps its known value.
+func (m *clientModel) fromAPI(a *mgmt.Application) diag.Diagnostics {
+	m.ID = types.StringPointerValue(a.ClientID)
+	m.ClientID = types.StringPointerValue(a.ClientID)
+	if a.ClientSecret != nil {
+		m.ClientSecret = types.StringValue(*a.ClientSecret)
+	} else if m.ClientSecret.IsUnknown() {
+		m.ClientSecret = types.StringNull()
+	}
+	m.Name = types.StringPointerValue(a.Name)
+	m.Description = nonEmptyString(a.Description)
+	m.AppType = types.StringValue(valueOr(a.AppType, defaultAppType))
+	m.TokenEndpointAuthMethod = types.StringValue(valueOr(a.TokenEndpointAuthMethod, defaultAuthMethod))
+	grantTypes := valueOr(a.GrantTypes, []string{grantTypeClientCC})
+	set, diags := types.SetValueFrom(context.Background(), types.StringType, grantTypes)
+	m.GrantTypes = set
+	return diags
+}
+
+// nonEmptyString maps an omitted or empty string to null, so that an
+// optional attribute left out of the configuration stays quiet in plans.
+func nonEmptyString(p *string) types.String {
+	if p == nil || *p == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(*p)
+}

@@ -1,0 +1,198 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+)
+
+// grantConfig is an API with three scopes, a client, and a grant of scopes.
+func grantConfig(scopes string) string {
+	return fmt.Sprintf(`
+resource "idp_resource_server" "api" {
+  name       = "Content API"
+  identifier = "https://content.example.com/"
+  scopes = [
+    { value = "read:content" },
+    { value = "post:content" },
+    { value = "delete:content" },
+  ]
+}
+
+resource "idp_client" "svc" {
+  name = "Content Service"
+}
+
+resource "idp_client_grant" "test" {
+  client_id = idp_client.svc.client_id
+  audience  = idp_resource_server.api.identifier
+  scope     = %s
+}
+`, scopes)
+}
+
+func TestAccClientGrant_lifecycle(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_client_grant.test"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	ctx := context.Background()
+	var grantID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: env.checkGone("idp_client_grant", func(ctx context.Context, id string) error {
+			_, err := env.client.GetClientGrant(ctx, id)
+			return err
+		}),
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(grantConfig(`["read:content", "post:content"]`)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^cgr_[A-Za-z0-9]{16}$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("audience"), knownvalue.StringExact("https://content.example.com/")),
+					statecheck.CompareValuePairs(addr, tfjsonpath.New("client_id"), "idp_client.svc", tfjsonpath.New("client_id"), compare.ValuesSame()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("scope"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact("read:content"), knownvalue.StringExact("post:content"),
+					})),
+				},
+				Check: func(s *terraform.State) error {
+					grantID = s.RootModule().Resources[addr].Primary.ID
+					return nil
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// By natural key: client_id::audience.
+				ResourceName: addr,
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					attrs := s.RootModule().Resources[addr].Primary.Attributes
+					return attrs["client_id"] + "::" + attrs["audience"], nil
+				},
+				ImportStateVerify: true,
+			},
+			{
+				Config: env.config(grantConfig(`["post:content", "delete:content"]`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("scope"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact("post:content"), knownvalue.StringExact("delete:content"),
+					})),
+				},
+			},
+			{
+				// Order in the configuration never causes a diff.
+				Config: env.config(grantConfig(`["delete:content", "post:content"]`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				PreConfig: func() {
+					_, err := env.client.UpdateClientGrant(ctx, grantID, &mgmt.ClientGrant{Scope: &[]string{"read:content"}})
+					if err != nil {
+						t.Fatalf("out-of-band update: %v", err)
+					}
+				},
+				Config: env.config(grantConfig(`["post:content", "delete:content"]`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("scope"), knownvalue.SetSizeExact(2)),
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := env.client.DeleteClientGrant(ctx, grantID); err != nil {
+						t.Fatalf("out-of-band delete: %v", err)
+					}
+				},
+				Config: env.config(grantConfig(`["post:content", "delete:content"]`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+func TestAccClientGrant_undefinedScopeSurfaces(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      env.config(grantConfig(`["read:content", "fly:content"]`)),
+			ExpectError: expectError(`Unable to Create Client Grant.*400 Bad Request \(invalid_body\).*fly:content`),
+		}},
+	})
+}
+
+func TestAccClientGrant_importErrors(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "x"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
+				ResourceName:  "idp_client_grant.test",
+				ImportState:   true,
+				ImportStateId: "nosuchclient::https://nowhere.example.com/",
+				ExpectError:   expectMessage(`No client grant exists for client "nosuchclient" and audience "https://nowhere.example.com/"`),
+			},
+			{
+				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "x"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
+				ResourceName:  "idp_client_grant.test",
+				ImportState:   true,
+				ImportStateId: "::https://nowhere.example.com/",
+				ExpectError:   expectMessage(`"::https://nowhere.example.com/" is neither a grant ID nor client_id::audience with both parts set.`),
+			},
+		},
+	})
+}
+
+func TestAccClientGrant_validation(t *testing.T) {
+	env := newTestEnv(t)
+	cases := map[string]struct {
+		body    string
+		message string
+	}{
+		"audience":     {`client_id = "c"` + "\n" + `audience = "not a uri"` + "\n" + `scope = []`, `"not a uri" is not an absolute URI`},
+		"empty scope":  {`client_id = "c"` + "\n" + `audience = "https://a/"` + "\n" + `scope = [""]`, `string length must be at least 1, got: 0`},
+		"spaced scope": {`client_id = "c"` + "\n" + `audience = "https://a/"` + "\n" + `scope = ["a b"]`, `must not contain white space`},
+		"empty client": {`client_id = ""` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`, `client_id string length must be at least 1, got: 0`},
+		"no scope":     {`client_id = "c"` + "\n" + `audience = "https://a/"`, `The argument "scope" is required, but no definition was found.`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      env.config("resource \"idp_client_grant\" \"test\" {\n" + tc.body + "\n}\n"),
+					PlanOnly:    true,
+					ExpectError: expectMessage(tc.message),
+				}},
+			})
+		})
+	}
+}

@@ -1,0 +1,168 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+)
+
+const clientV1 = `
+resource "idp_client" "test" {
+  name        = "Reporting Service"
+  description = "Pulls reports every night"
+}
+`
+
+const clientV2 = `
+resource "idp_client" "test" {
+  name                       = "Reporting Service (renamed)"
+  token_endpoint_auth_method = "client_secret_basic"
+  grant_types                = ["client_credentials", "refresh_token"]
+}
+`
+
+func TestAccClient_lifecycle(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_client.test"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	ctx := context.Background()
+	var clientID, rotated string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: env.checkGone("idp_client", func(ctx context.Context, id string) error {
+			_, err := env.client.GetApplication(ctx, id)
+			return err
+		}),
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(clientV1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("client_id")),
+					statecheck.CompareValuePairs(addr, tfjsonpath.New("id"), addr, tfjsonpath.New("client_id"), compare.ValuesSame()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_id"), knownvalue.StringRegexp(regexp.MustCompile(`^[A-Za-z0-9]{32}$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_secret"), knownvalue.StringRegexp(regexp.MustCompile(`^.{32,}$`))),
+					statecheck.ExpectSensitiveValue(addr, tfjsonpath.New("client_secret")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("app_type"), knownvalue.StringExact("non_interactive")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("token_endpoint_auth_method"), knownvalue.StringExact("client_secret_post")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("grant_types"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact("client_credentials"),
+					})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("Pulls reports every night")),
+				},
+				Check: func(s *terraform.State) error {
+					clientID = s.RootModule().Resources[addr].Primary.ID
+					return nil
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				Config: env.config(clientV2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("client_id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Reporting Service (renamed)")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("token_endpoint_auth_method"), knownvalue.StringExact("client_secret_basic")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("grant_types"), knownvalue.SetSizeExact(2)),
+				},
+			},
+			{
+				// Renamed and its secret rotated behind Terraform's back: the
+				// name is put back, and the state learns the new secret.
+				PreConfig: func() {
+					if _, err := env.client.UpdateApplication(ctx, clientID, &mgmt.Application{Name: mgmt.String("out of band")}); err != nil {
+						t.Fatalf("out-of-band update: %v", err)
+					}
+					app, err := env.client.RotateApplicationSecret(ctx, clientID)
+					if err != nil || app.ClientSecret == nil {
+						t.Fatalf("out-of-band rotation: %v", err)
+					}
+					rotated = *app.ClientSecret
+				},
+				Config: env.config(clientV2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("client_id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Reporting Service (renamed)")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_secret"), knownvalue.StringFunc(func(v string) error {
+						if v != rotated {
+							return fmt.Errorf("client_secret in state is not the rotated secret")
+						}
+						return nil
+					})),
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := env.client.DeleteApplication(ctx, clientID); err != nil {
+						t.Fatalf("out-of-band delete: %v", err)
+					}
+				},
+				Config: env.config(clientV2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_id"), knownvalue.StringFunc(func(v string) error {
+						if v == clientID {
+							return fmt.Errorf("expected a new client, got the deleted one's id")
+						}
+						return nil
+					})),
+				},
+			},
+		},
+	})
+}
+
+func TestAccClient_validation(t *testing.T) {
+	env := newTestEnv(t)
+	cases := map[string]struct {
+		body    string
+		message string
+	}{
+		"app_type":     {`app_type = "robot"`, `app_type value must be one of`},
+		"auth method":  {`token_endpoint_auth_method = "private_key_jwt"`, `token_endpoint_auth_method value must be one of`},
+		"grant type":   {`grant_types = ["magic"]`, `grant_types[Value("magic")] value must be one of`},
+		"no grants":    {`grant_types = []`, `grant_types set must contain at least 1 elements, got: 0`},
+		"empty name":   {`name = ""`, `name string length must be at least 1, got: 0`},
+		"empty desc":   {`description = ""`, `description string length must be at least 1, got: 0`},
+		"missing name": {`description = "x"`, `The argument "name" is required, but no definition was found.`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			body := tc.body
+			if name != "missing name" && name != "empty name" {
+				body += "\n" + `name = "n"`
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      env.config("resource \"idp_client\" \"test\" {\n" + body + "\n}\n"),
+					PlanOnly:    true,
+					ExpectError: expectMessage(tc.message),
+				}},
+			})
+		})
+	}
+}

@@ -1,0 +1,319 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+		"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &resourceServerResource{}
+	_ resource.ResourceWithImportState = &resourceServerResource{}
+)
+
+const (
+	defaultSigningAlg    = "RS256"
+	defaultTokenLifetime = 86400
+	maxTokenLifetime     = 2592000
+)
+
+// resourceServerResource manages an API (resource server): the audience
+// tokens are issued for and the scopes clients can be granted on it.
+type resourceServerResource struct {
+	clientHolder
+}
+
+// NewResourceServerResource returns the idp_resource_server resource.
+func NewResourceServerResource() resource.Resource {
+	return &resourceServerResource{}
+}
+
+// resourceServerModel is the Terraform model of idp_resource_server.
+type resourceServerModel struct {
+	ID                 types.String `tfsdk:"id"`
+	Name               types.String `tfsdk:"name"`
+	Identifier         types.String `tfsdk:"identifier"`
+	Scopes             types.Set    `tfsdk:"scopes"`
+	SigningAlg         types.String `tfsdk:"signing_alg"`
+	SigningSecret      types.String `tfsdk:"signing_secret"`
+	TokenLifetime      types.Int64  `tfsdk:"token_lifetime"`
+	AllowOfflineAccess types.Bool   `tfsdk:"allow_offline_access"`
+	SkipConsent        types.Bool   `tfsdk:"skip_consent_for_verifiable_first_party_clients"`
+}
+
+// scopeModel is one element of idp_resource_server.scopes.
+type scopeModel struct {
+	Value       types.String `tfsdk:"value"`
+	Description types.String `tfsdk:"description"`
+}
+
+var scopeAttrTypes = map[string]attr.Type{
+	"value":       types.StringType,
+	"description": types.StringType,
+}
+
+func (r *resourceServerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_resource_server"
+}
+
+func (r *resourceServerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "An API (resource server): the audience access tokens are issued for, and the scopes " +
+			"(permissions) that client grants can hand out on it.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Description:   "The resource server's ID, assigned by the server.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Description: "A friendly name for the API.",
+				Required:    true,
+				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"identifier": schema.StringAttribute{
+				Description: "The API's unique identifier, an absolute URI such as `https://api.example.com/`. It is the " +
+					"`audience` of the tokens issued for this API. It cannot be changed: a new value replaces the API.",
+				Required:      true,
+				Validators:    []validator.String{validators.AbsoluteURI()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"scopes": schema.SetNestedAttribute{
+				Description: "The permissions this API defines, e.g. `{ value = \"read:reports\", description = \"Read reports\" }`. " +
+					"Order does not matter. Changed in place.",
+				Optional: true,
+				Computed: true,
+				Default:  setdefault.StaticValue(types.SetValueMust(types.ObjectType{AttrTypes: scopeAttrTypes}, nil)),
+				Validators: []validator.Set{
+					validators.UniqueAttribute("value"),
+				},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"value": schema.StringAttribute{
+							Description: "The scope's value, e.g. `read:reports`. Must be unique within the API.",
+							Required:    true,
+							Validators: []validator.String{
+								stringvalidator.LengthAtLeast(1),
+								stringvalidator.RegexMatches(noSpaceRegexp, "must not contain white space"),
+							},
+						},
+						"description": schema.StringAttribute{
+							Description: "What the scope allows.",
+							Optional:    true,
+							Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
+					},
+				},
+			},
+			"signing_alg": schema.StringAttribute{
+				Description: "The algorithm access tokens for this API are signed with: `RS256` (default), `PS256` " +
+					"(both with the tenant's RSA key) or `HS256` (with `signing_secret`).",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(defaultSigningAlg),
+				Validators: []validator.String{stringvalidator.OneOf("RS256", "PS256", "HS256")},
+			},
+			"signing_secret": schema.StringAttribute{
+				Description: "The secret HS256 tokens are signed with, at least 16 characters. Generated by the server " +
+					"when not set.",
+				Optional:      true,
+				Computed:      true,
+				Sensitive:     true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(16)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"token_lifetime": schema.Int64Attribute{
+				Description: fmt.Sprintf("How long, in seconds, access tokens for this API are valid: 0 to %d "+
+					"(30 days). Defaults to %d (24 hours).", maxTokenLifetime, defaultTokenLifetime),
+				Optional:   true,
+				Computed:   true,
+				Default:    int64default.StaticInt64(defaultTokenLifetime),
+				Validators: []validator.Int64{int64validator.Between(0, maxTokenLifetime)},
+			},
+			"allow_offline_access": schema.BoolAttribute{
+				Description: "Whether refresh tokens can be issued for this API. Defaults to `false`.",
+				Optional:    true,
+				Computed:    true,
+				Default:     booldefault.StaticBool(false),
+			},
+			"skip_consent_for_verifiable_first_party_clients": schema.BoolAttribute{
+				Description: "Whether first-party clients skip the consent prompt. Defaults to `false`.",
+				Optional:    true,
+				Computed:    true,
+				Default:     booldefault.StaticBool(false),
+			},
+		},
+	}
+}
+
+func (r *resourceServerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *resourceServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan resourceServerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body, diags := plan.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body.Identifier = mgmt.String(plan.Identifier.ValueString())
+	created, err := client.CreateResourceServer(ctx, body)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to Create Resource Server", err,
+			fmt.Sprintf("terraform import idp_resource_server.<name> %q", plan.Identifier.ValueString()))
+		return
+	}
+	resp.Diagnostics.Append(plan.fromAPI(created)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *resourceServerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state resourceServerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The server looks an API up by id or by identifier, so an import by
+	// identifier needs no extra request: the id comes back here.
+	got, err := client.GetResourceServer(ctx, state.ID.ValueString())
+	if mgmt.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to Read Resource Server", err, "")
+		return
+	}
+	resp.Diagnostics.Append(state.fromAPI(got)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *resourceServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state resourceServerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body, diags := plan.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updated, err := client.UpdateResourceServer(ctx, state.ID.ValueString(), body)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to Update Resource Server", err, "")
+		return
+	}
+	resp.Diagnostics.Append(plan.fromAPI(updated)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *resourceServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state resourceServerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := client.DeleteResourceServer(ctx, state.ID.ValueString()); err != nil && !mgmt.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Unable to Delete Resource Server", err, "")
+	}
+}
+
+// ImportState accepts the resource server's id or its identifier.
+func (r *resourceServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// toAPI builds the body of a create or update from the plan. The identifier
+// is left out: it is immutable, and the server refuses it in an update.
+func (m resourceServerModel) toAPI(ctx context.Context) (*mgmt.ResourceServer, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	rs := &mgmt.ResourceServer{
+		Name:               mgmt.String(m.Name.ValueString()),
+		SigningAlg:         mgmt.String(m.SigningAlg.ValueString()),
+		TokenLifetime:      mgmt.Int64(m.TokenLifetime.ValueInt64()),
+		AllowOfflineAccess: mgmt.Bool(m.AllowOfflineAccess.ValueBool()),
+		SkipConsentForVerifiableFirstPartyClients: mgmt.Bool(m.SkipConsent.ValueBool()),
+	}
+	if !m.SigningSecret.IsNull() && !m.SigningSecret.IsUnknown() {
+		rs.SigningSecret = mgmt.String(m.SigningSecret.ValueString())
+	}
+	var scopes []scopeModel
+	diags.Append(m.Scopes.ElementsAs(ctx, &scopes, false)...)
+	apiScopes := make([]mgmt.ResourceServerScope, 0, len(scopes))
+	for _, s := range scopes {
+		apiScopes = append(apiScopes, mgmt.ResourceServerScope{Value: s.Value.ValueString(), Description: s.Description.ValueString()})
+	}
+	rs.Scopes = &apiScopes
+	return rs, diags
+}
+
+// fromAPI sets the model from what the server returned. It is the one place
+// that maps the API object to Terraform values for this resource.
+func (m *resourceServerModel) fromAPI(rs *mgmt.ResourceServer) diag.Diagnostics {
+	m.ID = types.StringPointerValue(rs.ID)
+	m.Name = types.StringPointerValue(rs.Name)
+	m.Identifier = types.StringPointerValue(rs.Identifier)
+	m.SigningAlg = types.StringValue(valueOr(rs.SigningAlg, defaultSigningAlg))
+	if rs.SigningSecret != nil {
+		m.SigningSecret = types.StringValue(*rs.SigningSecret)
+	} else if m.SigningSecret.IsUnknown() {
+		m.SigningSecret = types.StringNull()
+	}
+	m.TokenLifetime = types.Int64Value(valueOr(rs.TokenLifetime, defaultTokenLifetime))
+	m.AllowOfflineAccess = types.BoolValue(valueOr(rs.AllowOfflineAccess, false))
+	m.SkipConsent = types.BoolValue(valueOr(rs.SkipConsentForVerifiableFirstPartyClients, false))
+
+	elems := []attr.Value{}
+	if rs.Scopes != nil {
+		for _, s := range *rs.Scopes {
+			obj, diags := types.ObjectValue(scopeAttrTypes, map[string]attr.Value{
+				"value":       types.StringValue(s.Value),
+				"description": nonEmptyString(&s.Description),
+			})
+			if diags.HasError() {
+				return diags
+			}
+			elems = append(elems, obj)
+		}
+	}
+	scopes, diags := types.SetValue(types.ObjectType{AttrTypes: scopeAttrTypes}, elems)
+	m.Scopes = scopes
+	return diags
+}
+
+// valueOr returns *p, or def when the server omitted the field.
+func valueOr[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}

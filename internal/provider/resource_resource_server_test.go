@@ -1,0 +1,221 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+)
+
+const resourceServerV1 = `
+resource "idp_resource_server" "test" {
+  name       = "Reports API"
+  identifier = "https://reports.example.com/"
+  scopes = [
+    { value = "read:reports", description = "Read reports" },
+    { value = "write:reports" },
+  ]
+}
+`
+
+const resourceServerV2 = `
+resource "idp_resource_server" "test" {
+  name           = "Reports API v2"
+  identifier     = "https://reports.example.com/"
+  signing_alg    = "HS256"
+  signing_secret = "0123456789abcdef0123"
+  token_lifetime = 3600
+  scopes = [
+    { value = "read:reports", description = "Read all reports" },
+    { value = "delete:reports", description = "Delete reports" },
+  ]
+  allow_offline_access = true
+}
+`
+
+func TestAccResourceServer_lifecycle(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_resource_server.test"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	ctx := context.Background()
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: env.checkGone("idp_resource_server", func(ctx context.Context, id string) error {
+			_, err := env.client.GetResourceServer(ctx, id)
+			return err
+		}),
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(resourceServerV1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(hex24)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("signing_alg"), knownvalue.StringExact("RS256")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("token_lifetime"), knownvalue.Int64Exact(86400)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("allow_offline_access"), knownvalue.Bool(false)),
+					statecheck.ExpectSensitiveValue(addr, tfjsonpath.New("signing_secret")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("scopes"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"value": knownvalue.StringExact("read:reports"), "description": knownvalue.StringExact("Read reports"),
+						}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"value": knownvalue.StringExact("write:reports"), "description": knownvalue.Null(),
+						}),
+					})),
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// By natural key: the identifier.
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     "https://reports.example.com/",
+				ImportStateVerify: true,
+			},
+			{
+				Config: env.config(resourceServerV2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Reports API v2")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("signing_alg"), knownvalue.StringExact("HS256")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("signing_secret"), knownvalue.StringExact("0123456789abcdef0123")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("token_lifetime"), knownvalue.Int64Exact(3600)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("allow_offline_access"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("scopes"), knownvalue.SetSizeExact(2)),
+				},
+			},
+			{
+				// Changed behind Terraform's back: the next plan puts it right.
+				PreConfig: func() {
+					_, err := env.client.UpdateResourceServer(ctx, "https://reports.example.com/", &mgmt.ResourceServer{
+						Name:   mgmt.String("renamed out of band"),
+						Scopes: &[]mgmt.ResourceServerScope{{Value: "other:scope"}},
+					})
+					if err != nil {
+						t.Fatalf("out-of-band update: %v", err)
+					}
+				},
+				Config: env.config(resourceServerV2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Reports API v2")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("scopes"), knownvalue.SetSizeExact(2)),
+				},
+			},
+			{
+				// Deleted behind Terraform's back: the next plan creates it again.
+				PreConfig: func() {
+					if err := env.client.DeleteResourceServer(ctx, "https://reports.example.com/"); err != nil {
+						t.Fatalf("out-of-band delete: %v", err)
+					}
+				},
+				Config: env.config(resourceServerV2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Reports API v2")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccResourceServer_identifierChangeReplaces(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_resource_server.test"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: env.config(`
+resource "idp_resource_server" "test" {
+  name       = "A"
+  identifier = "https://a.example.com/"
+}`)},
+			{
+				Config: env.config(`
+resource "idp_resource_server" "test" {
+  name       = "A"
+  identifier = "https://b.example.com/"
+}`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+			},
+		},
+	})
+}
+
+func TestAccResourceServer_serverErrorSurfaces(t *testing.T) {
+	env := newTestEnv(t)
+	if _, err := env.client.CreateResourceServer(context.Background(), &mgmt.ResourceServer{
+		Name: mgmt.String("taken"), Identifier: mgmt.String("https://taken.example.com/"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+resource "idp_resource_server" "test" {
+  name       = "dup"
+  identifier = "https://taken.example.com/"
+}`),
+			ExpectError: expectError(`409 Conflict .*import it: terraform import idp_resource_server.<name> "https://taken.example.com/"`),
+		}},
+	})
+}
+
+func TestAccResourceServer_validation(t *testing.T) {
+	env := newTestEnv(t)
+	cases := map[string]struct {
+		body    string
+		message string
+	}{
+		"identifier not absolute": {`identifier = "reports"`, `"reports" is not an absolute URI: it has no scheme`},
+		"signing_alg":             {`identifier = "https://x/"` + "\n" + `signing_alg = "ES256"`, `signing_alg value must be one of`},
+		"token_lifetime high":     {`identifier = "https://x/"` + "\n" + `token_lifetime = 2592001`, `token_lifetime value must be between 0 and 2592000, got: 2592001`},
+		"token_lifetime negative": {`identifier = "https://x/"` + "\n" + `token_lifetime = -1`, `value must be between 0 and 2592000, got: -1`},
+		"signing_secret short":    {`identifier = "https://x/"` + "\n" + `signing_secret = "short"`, `signing_secret string length must be at least 16, got: 5`},
+		"empty scope":             {`identifier = "https://x/"` + "\n" + `scopes = [{ value = "" }]`, `string length must be at least 1, got: 0`},
+		"scope with space":        {`identifier = "https://x/"` + "\n" + `scopes = [{ value = "read reports" }]`, `must not contain white space`},
+		"duplicate scope": {`identifier = "https://x/"` + "\n" + `scopes = [{ value = "read:x", description = "a" }, { value = "read:x", description = "b" }]`,
+			`"read:x" appears more than once as value; each value must be unique`},
+		"empty name": {`identifier = "https://x/"` + "\n" + `name = ""`, `name string length must be at least 1, got: 0`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			body := tc.body
+			if !strings.Contains(body, "name =") {
+				body += "\n" + `name = "n"`
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      env.config("resource \"idp_resource_server\" \"test\" {\n" + body + "\n}\n"),
+					PlanOnly:    true,
+					ExpectError: expectMessage(tc.message),
+				}},
+			})
+		})
+	}
+}

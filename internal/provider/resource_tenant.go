@@ -1,0 +1,253 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &tenantResource{}
+	_ resource.ResourceWithImportState = &tenantResource{}
+)
+
+// tenantNameRegexp is the slug a tenant name must be.
+var tenantNameRegexp = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+
+// tenantResource manages a tenant hosted by the root tenant: an isolated
+// authorization server with its own domain, keys, APIs and clients.
+type tenantResource struct {
+	clientHolder
+}
+
+// NewTenantResource returns the idp_tenant resource.
+func NewTenantResource() resource.Resource {
+	return &tenantResource{}
+}
+
+// tenantModel is the Terraform model of idp_tenant.
+type tenantModel struct {
+	ID                     types.String `tfsdk:"id"`
+	Name                   types.String `tfsdk:"name"`
+	DisplayName            types.String `tfsdk:"display_name"`
+	Owners                 types.Set    `tfsdk:"owners"`
+	Metadata               types.Map    `tfsdk:"metadata"`
+	Domain                 types.String `tfsdk:"domain"`
+	ManagementClientID     types.String `tfsdk:"management_client_id"`
+	ManagementClientSecret types.String `tfsdk:"management_client_secret"`
+}
+
+func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_tenant"
+}
+
+func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A tenant: an isolated authorization server with its own domain, signing keys, APIs and " +
+			"clients, created through the root tenant's Management API (the provider's application needs the " +
+			"`create:tenants` scope there). The new tenant's `domain`, `management_client_id` and " +
+			"`management_client_secret` can configure a second `idp` provider that manages the tenant in the same run.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Description:   "The tenant's ID (`ten_…`), assigned by the server.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Description: "The tenant's name, part of its domain: 3 to 63 lowercase letters, digits and hyphens, " +
+					"starting and ending with a letter or digit. Changing it replaces the tenant, and everything in it.",
+				Required: true,
+				Validators: []validator.String{stringvalidator.RegexMatches(tenantNameRegexp,
+					"must be 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"display_name": schema.StringAttribute{
+				Description: "A human-friendly name, e.g. the customer's company name.",
+				Optional:    true,
+				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"owners": schema.SetAttribute{
+				Description: "E-mail addresses of the tenant's owners.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.Email())},
+			},
+			"metadata": schema.MapAttribute{
+				Description: "Free-form string metadata, e.g. the customer's company identity.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
+			},
+			"domain": schema.StringAttribute{
+				Description:   "The tenant's domain in URL form; use it as the `domain` of a provider that manages the tenant.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"management_client_id": schema.StringAttribute{
+				Description: "Client ID of the tenant's Management API application, created with the tenant and " +
+					"granted every management scope of the tenant. Null for an imported tenant: the server only " +
+					"reveals these credentials when the tenant is created.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"management_client_secret": schema.StringAttribute{
+				Description:   "Client secret that goes with `management_client_id`. Null for an imported tenant.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan tenantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body, diags := plan.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body.Name = mgmt.String(plan.Name.ValueString())
+	created, err := client.CreateTenant(ctx, body)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to Create Tenant", err,
+			fmt.Sprintf("terraform import idp_tenant.<name> %s", plan.Name.ValueString()))
+		return
+	}
+	if created.ManagementClient != nil {
+		plan.ManagementClientID = types.StringValue(created.ManagementClient.ClientID)
+		plan.ManagementClientSecret = types.StringValue(created.ManagementClient.ClientSecret)
+	} else {
+		plan.ManagementClientID = types.StringNull()
+		plan.ManagementClientSecret = types.StringNull()
+	}
+	resp.Diagnostics.Append(plan.fromAPI(ctx, created)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state tenantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The server finds a tenant by id or by name, so an import by name
+	// costs no extra request.
+	got, err := client.GetTenant(ctx, state.ID.ValueString())
+	if mgmt.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to Read Tenant", err, "")
+		return
+	}
+	resp.Diagnostics.Append(state.fromAPI(ctx, got)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state tenantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body, diags := plan.toAPI(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	updated, err := client.UpdateTenant(ctx, state.ID.ValueString(), body)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to Update Tenant", err, "")
+		return
+	}
+	resp.Diagnostics.Append(plan.fromAPI(ctx, updated)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state tenantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := client.DeleteTenant(ctx, state.ID.ValueString()); err != nil && !mgmt.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Unable to Delete Tenant", err, "")
+	}
+}
+
+// ImportState accepts the tenant's id or its name. The management client's
+// credentials cannot be imported: the server shows them only at creation.
+func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// toAPI builds the body of a create or update from the plan. The name is
+// left out: it is immutable, and the server refuses it in an update.
+func (m tenantModel) toAPI(ctx context.Context) (*mgmt.Tenant, diag.Diagnostics) {
+	owners := []string{}
+	diags := m.Owners.ElementsAs(ctx, &owners, false)
+	metadata := map[string]string{}
+	diags.Append(m.Metadata.ElementsAs(ctx, &metadata, false)...)
+	return &mgmt.Tenant{
+		DisplayName: mgmt.String(m.DisplayName.ValueString()),
+		Owners:      &owners,
+		Metadata:    &metadata,
+	}, diags
+}
+
+// fromAPI sets the model from what the server returned. The management
+// client's credentials are not part of the tenant object and are left as
+// they are.
+func (m *tenantModel) fromAPI(ctx context.Context, t *mgmt.Tenant) diag.Diagnostics {
+	m.ID = types.StringPointerValue(t.ID)
+	m.Name = types.StringPointerValue(t.Name)
+	m.DisplayName = nonEmptyString(t.DisplayName)
+	m.Domain = types.StringPointerValue(t.Domain)
+	owners, diags := types.SetValueFrom(ctx, types.StringType, valueOr(t.Owners, []string{}))
+	m.Owners = owners
+	metadata, d := types.MapValueFrom(ctx, types.StringType, valueOr(t.Metadata, map[string]string{}))
+	diags.Append(d...)
+	m.Metadata = metadata
+	if m.ManagementClientID.IsUnknown() {
+		m.ManagementClientID = types.StringNull()
+	}
+	if m.ManagementClientSecret.IsUnknown() {
+		m.ManagementClientSecret = types.StringNull()
+	}
+	return diags
+}
