@@ -2,4 +2,21 @@
 // one provider configuration: authentication (client credentials or a static
 // token), retries, client-side pacing, typed errors and logging. It imports
 // nothing from Terraform, so that it can be tested, and reused, on its own.
+//
+// One Client holds one cached access token (requested once, refreshed
+// shortly before it expires, replaced once after a 401) and one rate
+// limiter that every request waits on, token requests included. The limiter
+// follows the server's X-RateLimit-* headers, so that many concurrent calls
+// stay under the server's budget instead of bouncing off it.
+//
+// Retries follow one policy: a 429 is retried for every method after
+// Retry-After (or X-RateLimit-Reset), within the MaxWait budget; 5xx, 408
+// and connection errors are retried with jittered exponential backoff for
+// GET, PUT, PATCH and DELETE; a POST is retried only when it provably did
+// not reach the server (a 429 or a failed dial), never after a 5xx or a
+// connection lost once the request was sent.
+//
+// Log lines carry method, path, status, duration and attempt at LevelDebug;
+// bodies only at LevelTrace, with secrets and tokens redacted. Headers are
+// never logged.
 package mgmt

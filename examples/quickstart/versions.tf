@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    idp = {
+      source = "idp-terraform/idp"
+    }
+  }
+}

@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets a test re-execute this binary as the real command, to see
+// main's signal handling and exit status.
+func TestMain(m *testing.M) {
+	if os.Getenv("IDP_SERVER_RUN_MAIN") == "1" {
+		os.Args = append([]string{"idp-server"}, strings.Fields(os.Getenv("IDP_SERVER_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// syncBuffer is a goroutine-safe stderr sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// readEnv reads NAME=value lines until every name in want is present.
+func readEnv(t *testing.T, r *bufio.Reader, want ...string) map[string]string {
+	t.Helper()
+	env := map[string]string{}
+	for {
+		missing := false
+		for _, w := range want {
+			if _, ok := env[w]; !ok {
+				missing = true
+			}
+		}
+		if !missing {
+			return env
+		}
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading the environment block: %v (got %v)", err, env)
+		}
+		name, value, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "=")
+		if !ok || name == "" || value == "" {
+			t.Fatalf("stdout line %q is not NAME=value", line)
+		}
+		env[name] = value
+	}
+}
+
+// started is a command running in-process.
+type started struct {
+	env    map[string]string
+	cancel context.CancelFunc
+	done   chan error
+	stderr *syncBuffer
+	extra  chan string // stdout lines after the block
+}
+
+func start(t *testing.T, args []string, want ...string) *started {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	s := &started{cancel: cancel, done: make(chan error, 1), stderr: &syncBuffer{}, extra: make(chan string, 16)}
+	go func() {
+		err := run(ctx, args, pw, s.stderr)
+		pw.Close()
+		s.done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-s.done
+	})
+	br := bufio.NewReader(pr)
+	s.env = readEnv(t, br, want...)
+	// Keep draining, so that a stray write cannot block the command, and
+	// remember what came, because stdout must hold only the block.
+	go func() {
+		defer close(s.extra)
+		for {
+			line, err := br.ReadString('\n')
+			if line != "" {
+				s.extra <- line
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return s
+}
+
+// stop cancels the command and checks that it exits cleanly with nothing
+// else on stdout.
+func (s *started) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
+	select {
+	case err := <-s.done:
+		s.done <- err // for the cleanup
+		if err != nil {
+			t.Fatalf("run returned %v; stderr:\n%s", err, s.stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not return after cancellation")
+	}
+	for line := range s.extra {
+		t.Errorf("unexpected stdout line after the environment block: %q", line)
+	}
+}
+
+// getToken asks the token endpoint with raw net/http.
+func getToken(t *testing.T, client *http.Client, env map[string]string) {
+	t.Helper()
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {env["IDP_CLIENT_ID"]},
+		"client_secret": {env["IDP_CLIENT_SECRET"]},
+		"audience":      {env["IDP_DOMAIN"] + "/api/v2/"},
+	}
+	resp, err := client.PostForm(env["IDP_DOMAIN"]+"/oauth/token", form)
+	if err != nil {
+		t.Fatalf("token request: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("token request: %d %s", resp.StatusCode, body)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+		Scope       string `json:"scope"`
+	}
+	if err := json.Unmarshal(body, &tok); err != nil {
+		t.Fatalf("decoding %s: %v", body, err)
+	}
+	if tok.AccessToken == "" || tok.TokenType != "Bearer" || !strings.Contains(tok.Scope, "create:tenants") {
+		t.Fatalf("unexpected token response %s", body)
+	}
+
+	// The token works on the Management API.
+	req, _ := http.NewRequest(http.MethodGet, env["IDP_DOMAIN"]+"/api/v2/clients", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp2, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("listing clients: %v", err)
+	}
+	defer resp2.Body.Close()
+	if resp2.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp2.Body)
+		t.Fatalf("listing clients: %d %s", resp2.StatusCode, b)
+	}
+}
+
+func TestRunPlain(t *testing.T) {
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-client-id", "my-admin", "-client-secret", "s3cret/with+chars"},
+		"IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET")
+	if !strings.HasPrefix(s.env["IDP_DOMAIN"], "http://127.0.0.1:") || strings.HasSuffix(s.env["IDP_DOMAIN"], ":0") {
+		t.Errorf("IDP_DOMAIN = %q", s.env["IDP_DOMAIN"])
+	}
+	if s.env["IDP_CLIENT_ID"] != "my-admin" || s.env["IDP_CLIENT_SECRET"] != "s3cret/with+chars" {
+		t.Errorf("credentials = %q / %q", s.env["IDP_CLIENT_ID"], s.env["IDP_CLIENT_SECRET"])
+	}
+	getToken(t, &http.Client{Timeout: 30 * time.Second}, s.env)
+	s.stop(t)
+	if !strings.Contains(s.stderr.String(), "listening on") {
+		t.Errorf("stderr lacks the listening line:\n%s", s.stderr.String())
+	}
+}
+
+func TestRunGeneratedCredentialsFromEnv(t *testing.T) {
+	t.Setenv("IDP_SERVER_CLIENT_ID", "from-env")
+	t.Setenv("IDP_SERVER_CLIENT_SECRET", "")
+	s := start(t, []string{"-listen", "127.0.0.1:0"}, "IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET")
+	if s.env["IDP_CLIENT_ID"] != "from-env" {
+		t.Errorf("IDP_CLIENT_ID = %q, want the environment's", s.env["IDP_CLIENT_ID"])
+	}
+	if len(s.env["IDP_CLIENT_SECRET"]) != 64 {
+		t.Errorf("generated secret %q is not 64 characters", s.env["IDP_CLIENT_SECRET"])
+	}
+	getToken(t, &http.Client{Timeout: 30 * time.Second}, s.env)
+	s.stop(t)
+}
+
+func tlsClient(t *testing.T, caFile string) *http.Client {
+	t.Helper()
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatalf("reading the CA: %v", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("%s holds no certificate", caFile)
+	}
+	return &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
+	}
+}
+
+func TestRunTLS(t *testing.T) {
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-tls"},
+		"IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET", "SSL_CERT_FILE")
+	if !strings.HasPrefix(s.env["IDP_DOMAIN"], "https://127.0.0.1:") {
+		t.Errorf("IDP_DOMAIN = %q", s.env["IDP_DOMAIN"])
+	}
+	caFile := s.env["SSL_CERT_FILE"]
+	client := tlsClient(t, caFile)
+	getToken(t, client, s.env)
+
+	// The certificate also covers localhost.
+	local := map[string]string{}
+	for k, v := range s.env {
+		local[k] = v
+	}
+	local["IDP_DOMAIN"] = strings.Replace(s.env["IDP_DOMAIN"], "127.0.0.1", "localhost", 1)
+	getToken(t, client, local)
+
+	// Without trusting the CA, the connection is refused.
+	_, err := (&http.Client{Timeout: 30 * time.Second}).Get(s.env["IDP_DOMAIN"] + "/.well-known/jwks.json")
+	var unknown x509.UnknownAuthorityError
+	if !errors.As(err, &unknown) {
+		t.Errorf("untrusted request: err = %v, want an unknown authority error", err)
+	}
+
+	client.CloseIdleConnections()
+	s.stop(t)
+	if _, err := os.Stat(caFile); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("temporary CA file %s still there after shutdown (err %v)", caFile, err)
+	}
+}
+
+func TestRunTLSCAFile(t *testing.T) {
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-tls", "-tls-ca-file", caFile},
+		"IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET", "SSL_CERT_FILE")
+	if s.env["SSL_CERT_FILE"] != caFile {
+		t.Errorf("SSL_CERT_FILE = %q, want %q", s.env["SSL_CERT_FILE"], caFile)
+	}
+	client := tlsClient(t, caFile)
+	getToken(t, client, s.env)
+	client.CloseIdleConnections()
+	s.stop(t)
+	if _, err := os.Stat(caFile); err != nil {
+		t.Errorf("requested CA file removed at shutdown: %v", err)
+	}
+}
+
+func TestRunPublicURL(t *testing.T) {
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-public-url", "https://idp.example:8443/"},
+		"IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET")
+	if s.env["IDP_DOMAIN"] != "https://idp.example:8443" {
+		t.Errorf("IDP_DOMAIN = %q", s.env["IDP_DOMAIN"])
+	}
+	s.stop(t)
+}
+
+func TestRunBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-no-such-flag"},
+		{"-tls-ca-file", "x.pem"},
+		{"-rate-limit", "-1"},
+		{"extra"},
+	} {
+		var stderr syncBuffer
+		err := run(context.Background(), args, io.Discard, &stderr)
+		if !errors.Is(err, errUsage) {
+			t.Errorf("run(%q) = %v, want a usage error", args, err)
+		}
+	}
+	var stderr syncBuffer
+	if err := run(context.Background(), []string{"-fault-429", "2", "-listen", "127.0.0.1:0"}, io.Discard, &stderr); err == nil {
+		t.Error("run accepted -fault-429 2")
+	}
+}
+
+// TestMainSignal runs the real main in a child process and stops it with
+// SIGTERM, as a user's shell or CI would.
+func TestMainSignal(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "IDP_SERVER_RUN_MAIN=1", "IDP_SERVER_ARGS=-listen 127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	env := readEnv(t, bufio.NewReader(stdout), "IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET")
+	getToken(t, &http.Client{Timeout: 30 * time.Second}, env)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v; stderr:\n%s", err, stderr.String())
+	}
+}

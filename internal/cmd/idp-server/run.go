@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
+)
+
+// config is the parsed command line.
+type config struct {
+	listen       string
+	clientID     string
+	clientSecret string
+	publicURL    string
+	tls          bool
+	tlsCAFile    string
+	rateLimit    int
+	faults       server.Faults
+}
+
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	cfg := &config{}
+	fs := flag.NewFlagSet("idp-server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8080", "address to listen on (`host:port`; port 0 picks a free port)")
+	fs.StringVar(&cfg.clientID, "client-id", os.Getenv("IDP_SERVER_CLIENT_ID"), "root admin client id (default $IDP_SERVER_CLIENT_ID, else generated)")
+	fs.StringVar(&cfg.clientSecret, "client-secret", os.Getenv("IDP_SERVER_CLIENT_SECRET"), "root admin client secret (default $IDP_SERVER_CLIENT_SECRET, else generated)")
+	fs.StringVar(&cfg.publicURL, "public-url", "", "pin the root base `URL` instead of deriving it from each request's Host")
+	fs.BoolVar(&cfg.tls, "tls", false, "serve HTTPS with a CA and server certificate generated at start")
+	fs.StringVar(&cfg.tlsCAFile, "tls-ca-file", "", "with -tls, write the CA certificate (PEM) to `path` (default: a temporary file removed at shutdown)")
+	fs.IntVar(&cfg.rateLimit, "rate-limit", 0, "requests per second allowed per tenant (`N`, burst N); 0 = unlimited")
+	fs.Float64Var(&cfg.faults.Rate429, "fault-429", 0, "fraction `F` of requests answered 429")
+	fs.Float64Var(&cfg.faults.Rate5xx, "fault-5xx", 0, "fraction `F` of requests answered 503")
+	fs.DurationVar(&cfg.faults.Latency, "fault-latency", 0, "latency `D` added to every request")
+	fs.Float64Var(&cfg.faults.DropAfterCommit, "fault-drop", 0, "fraction `F` of writes committed and then answered by closing the connection")
+	fs.Int64Var(&cfg.faults.Seed, "fault-seed", 1, "seed `N` of the fault RNG")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "idp-server: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
+		fs.Usage()
+		return nil, errUsage
+	}
+	if cfg.tlsCAFile != "" && !cfg.tls {
+		fmt.Fprintln(stderr, "idp-server: -tls-ca-file needs -tls")
+		return nil, errUsage
+	}
+	if cfg.rateLimit < 0 {
+		fmt.Fprintln(stderr, "idp-server: -rate-limit must not be negative")
+		return nil, errUsage
+	}
+	return cfg, nil
+}
+
+// run is the whole command, minus process concerns, so that tests can drive
+// it: it serves until ctx is done and then shuts down gracefully.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	srv, err := server.New(server.Options{
+		AdminClientID:     cfg.clientID,
+		AdminClientSecret: cfg.clientSecret,
+		PublicURL:         cfg.publicURL,
+		RateLimit:         cfg.rateLimit,
+		Faults:            cfg.faults,
+		Logger:            logger,
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	addr := ln.Addr().(*net.TCPAddr)
+
+	httpServer := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.New(stderr, "http: ", log.LstdFlags),
+	}
+	scheme := "http"
+	var caFile string
+	if cfg.tls {
+		scheme = "https"
+		host, _, _ := net.SplitHostPort(cfg.listen)
+		cert, caPEM, err := generateCertificates(host)
+		if err != nil {
+			return err
+		}
+		caFile, err = writeCA(cfg.tlsCAFile, caPEM)
+		if err != nil {
+			return err
+		}
+		if cfg.tlsCAFile == "" {
+			// Nobody asked for the file, so nobody keeps it.
+			defer os.Remove(caFile)
+		}
+		httpServer.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+
+	domain := cfg.publicURL
+	if domain == "" {
+		domain = scheme + "://" + net.JoinHostPort(displayHost(addr.IP), strconv.Itoa(addr.Port))
+	}
+	domain = strings.TrimSuffix(domain, "/")
+	env := fmt.Sprintf("IDP_DOMAIN=%s\nIDP_CLIENT_ID=%s\nIDP_CLIENT_SECRET=%s\n", domain, srv.AdminClientID(), srv.AdminClientSecret())
+	if caFile != "" {
+		env += "SSL_CERT_FILE=" + caFile + "\n"
+	}
+	if _, err := io.WriteString(stdout, env); err != nil {
+		return fmt.Errorf("writing the environment block: %w", err)
+	}
+	flush(stdout)
+	fmt.Fprintf(stderr, "idp-server: listening on %s://%s\n", scheme, addr)
+
+	serveErr := make(chan error, 1)
+	go func() {
+		if cfg.tls {
+			serveErr <- httpServer.ServeTLS(ln, "", "")
+		} else {
+			serveErr <- httpServer.Serve(ln)
+		}
+	}()
+
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stderr, "idp-server: shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// displayHost is the host to print for a listening IP: an unspecified
+// address (listening everywhere) is reached through the loopback.
+func displayHost(ip net.IP) string {
+	switch {
+	case ip == nil || (ip.IsUnspecified() && ip.To4() != nil):
+		return "127.0.0.1"
+	case ip.IsUnspecified():
+		return "::1"
+	}
+	return ip.String()
+}
+
+// flush pushes the environment block out at once, for a stdout that
+// buffers: whoever reads it is waiting for it before doing anything.
+func flush(w io.Writer) {
+	switch f := w.(type) {
+	case interface{ Flush() error }:
+		_ = f.Flush()
+	case interface{ Flush() }:
+		f.Flush()
+	}
+}

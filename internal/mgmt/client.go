@@ -1,0 +1,378 @@
+package mgmt
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/hashicorp/go-cleanhttp"
+)
+
+// Defaults applied by New to the zero values of Config.
+const (
+	DefaultMaxWait      = 60 * time.Second
+	DefaultRetryWaitMin = 250 * time.Millisecond
+	DefaultRetryWaitMax = 10 * time.Second
+	DefaultUserAgent    = "terraform-provider-idp-mgmt"
+)
+
+// Config configures a Client. Domain and one kind of credentials are
+// required; everything else has a default.
+type Config struct {
+	// Domain is host[:port] (https assumed) or http(s)://host[:port][/path].
+	Domain string
+	// ClientID and ClientSecret authenticate with the client-credentials
+	// grant against <base>/oauth/token.
+	ClientID     string
+	ClientSecret string
+	// APIToken is the alternative to client credentials: a static bearer token.
+	APIToken string
+	// Audience of the Management API tokens; default <base>/api/v2/.
+	Audience string
+	// MaxRetries is the number of retries after the first attempt; 0 = none.
+	MaxRetries int
+	// MaxWait bounds the total time one call may spend waiting between
+	// tries; 0 = 60s.
+	MaxWait time.Duration
+	// RetryWaitMin is the backoff floor for 5xx and connection retries;
+	// 0 = 250ms.
+	RetryWaitMin time.Duration
+	// RetryWaitMax is the backoff ceiling; 0 = 10s.
+	RetryWaitMax time.Duration
+	// RequestsPerSecond is an optional hard cap on top of the adaptive
+	// pacing; 0 = none.
+	RequestsPerSecond float64
+	// UserAgent is sent on every request.
+	UserAgent string
+	// HTTPClient is an optional base client whose transport (TLS, proxy),
+	// timeout, jar and redirect policy are used; nil = a cleanhttp pooled client.
+	HTTPClient *http.Client
+	// Logger receives the client's log lines; nil = discard.
+	Logger Logger
+}
+
+// Client is a Management API v2 client. It is safe for concurrent use and
+// meant to be shared by every resource of one provider configuration: it
+// holds the one cached access token and the one request pacer.
+type Client struct {
+	base     *url.URL
+	baseStr  string
+	audience string
+	apiToken string
+	tokens   *tokenCache // nil with a static API token
+
+	clientID     string
+	clientSecret string
+
+	maxRetries   int
+	maxWait      time.Duration
+	retryWaitMin time.Duration
+	retryWaitMax time.Duration
+	userAgent    string
+	log          Logger
+
+	pacer *pacer
+	// attempts performs single HTTP attempts (pacing, logging, the base
+	// transport); tokenHTTP sends through the full retry policy and is
+	// handed to golang.org/x/oauth2.
+	attempts  *http.Client
+	tokenHTTP *http.Client
+
+	// pageSize is per_page for lists; a field so that tests can page small.
+	pageSize int
+}
+
+// ParseDomain validates a domain and returns the base URL it denotes, with
+// no trailing slash. Its errors say what is wrong with the domain without
+// repeating it (e.g. "it must not contain a query"), so that callers can
+// phrase them. A domain is host[:port] (https assumed) or a full
+// http(s):// URL that may carry a path prefix (a tenant lives at
+// <root>/tenants/<name>). User info, queries and fragments are refused.
+func ParseDomain(domain string) (*url.URL, error) {
+	if domain == "" {
+		return nil, errors.New("it is empty")
+	}
+	if strings.IndexFunc(domain, unicode.IsSpace) >= 0 {
+		return nil, errors.New("it contains whitespace")
+	}
+	raw := domain
+	if i := strings.Index(domain, "://"); i >= 0 {
+		scheme := strings.ToLower(domain[:i])
+		if scheme != "http" && scheme != "https" {
+			return nil, fmt.Errorf("scheme %q is not supported: use http or https", domain[:i])
+		}
+	} else {
+		raw = "https://" + domain
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err
+		}
+		return nil, fmt.Errorf("it is not a valid URL: %v", err)
+	}
+	switch {
+	case u.Opaque != "":
+		return nil, errors.New("it is not a valid URL")
+	case u.User != nil:
+		return nil, errors.New("it must not contain user info (credentials are configured separately)")
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, errors.New("it must not contain a query")
+	case u.Fragment != "" || strings.Contains(domain, "#"):
+		return nil, errors.New("it must not contain a fragment")
+	case u.Hostname() == "":
+		return nil, errors.New("it has no host")
+	}
+	if strings.HasSuffix(u.Host, ":") {
+		return nil, errors.New("it has an empty port")
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("it has an invalid port %q", p)
+		}
+	}
+	if strings.ContainsAny(u.Hostname(), "/\\@") || (strings.Contains(u.Hostname(), ":") && net.ParseIP(u.Hostname()) == nil) {
+		return nil, errors.New("it has an invalid host")
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	if u.RawPath != "" {
+		// Keep RawPath only while it still encodes Path (url.URL's rule).
+		if p, err := url.PathUnescape(u.RawPath); err != nil || p != u.Path {
+			u.RawPath = ""
+		}
+	}
+	return u, nil
+}
+
+// New validates cfg and returns a Client. It does no network I/O: the first
+// access token is requested by the first call that needs one.
+func New(cfg Config) (*Client, error) {
+	base, err := ParseDomain(cfg.Domain)
+	if err != nil {
+		return nil, fmt.Errorf("invalid domain %q: %w", cfg.Domain, err)
+	}
+	hasClient := cfg.ClientID != "" || cfg.ClientSecret != ""
+	switch {
+	case cfg.APIToken != "" && hasClient:
+		return nil, errors.New("both an API token and client credentials are configured: use one or the other")
+	case cfg.APIToken == "" && !hasClient:
+		return nil, errors.New("no credentials: configure an API token, or a client ID and client secret")
+	case hasClient && cfg.ClientID == "":
+		return nil, errors.New("a client secret is configured without a client ID")
+	case hasClient && cfg.ClientSecret == "":
+		return nil, errors.New("a client ID is configured without a client secret")
+	}
+	switch {
+	case cfg.MaxRetries < 0:
+		return nil, fmt.Errorf("max retries must not be negative (got %d)", cfg.MaxRetries)
+	case cfg.MaxWait < 0, cfg.RetryWaitMin < 0, cfg.RetryWaitMax < 0:
+		return nil, errors.New("wait durations must not be negative")
+	case cfg.RequestsPerSecond < 0:
+		return nil, fmt.Errorf("requests per second must not be negative (got %g)", cfg.RequestsPerSecond)
+	}
+	if cfg.Audience != "" {
+		if u, err := url.Parse(cfg.Audience); err != nil || !u.IsAbs() {
+			return nil, fmt.Errorf("audience %q is not an absolute URI", cfg.Audience)
+		}
+	}
+
+	c := &Client{
+		base:         base,
+		baseStr:      base.String(),
+		apiToken:     cfg.APIToken,
+		clientID:     cfg.ClientID,
+		clientSecret: cfg.ClientSecret,
+		maxRetries:   cfg.MaxRetries,
+		maxWait:      orDefault(cfg.MaxWait, DefaultMaxWait),
+		retryWaitMin: orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
+		retryWaitMax: orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
+		userAgent:    cfg.UserAgent,
+		log:          cfg.Logger,
+		pacer:        newPacer(cfg.RequestsPerSecond),
+		pageSize:     100,
+	}
+	if c.retryWaitMax < c.retryWaitMin {
+		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.retryWaitMax, c.retryWaitMin)
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent
+	}
+	if c.log == nil {
+		c.log = discardLogger{}
+	}
+	c.audience = cfg.Audience
+	if c.audience == "" {
+		c.audience = c.baseStr + "/api/v2/"
+	}
+
+	baseHTTP := cfg.HTTPClient
+	if baseHTTP == nil {
+		baseHTTP = cleanhttp.DefaultPooledClient()
+	}
+	baseTransport := baseHTTP.Transport
+	if baseTransport == nil {
+		baseTransport = http.DefaultTransport
+	}
+	c.attempts = &http.Client{
+		Transport:     &attemptTransport{c: c, base: baseTransport},
+		CheckRedirect: baseHTTP.CheckRedirect,
+		Jar:           baseHTTP.Jar,
+		Timeout:       baseHTTP.Timeout,
+	}
+	c.tokenHTTP = &http.Client{Transport: sendTransport{c: c}}
+	if c.apiToken == "" {
+		c.tokens = newTokenCache(c, tokenConfig(c.baseStr, cfg.ClientID, cfg.ClientSecret, c.audience, nil))
+	}
+	return c, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
+
+// BaseURL returns the base URL the client talks to, with no trailing slash,
+// e.g. "http://127.0.0.1:8080/tenants/x".
+func (c *Client) BaseURL() string { return c.baseStr }
+
+// Audience returns the audience of the Management API tokens the client
+// requests (by default <base>/api/v2/).
+func (c *Client) Audience() string { return c.audience }
+
+// endpoint returns the URL of <base>/<prefix>/<escaped segments...>: each
+// segment is escaped as one path segment, so an identifier such as
+// "https://api.example.com/x" reaches the server as a single segment.
+func (c *Client) endpoint(prefix string, segments ...string) *url.URL {
+	u := *c.base
+	escaped := u.EscapedPath() + "/" + strings.Trim(prefix, "/")
+	for _, s := range segments {
+		escaped += "/" + url.PathEscape(s)
+	}
+	path, err := url.PathUnescape(escaped)
+	if err != nil {
+		// Unreachable: the base path is valid and PathEscape output decodes.
+		path = escaped
+	}
+	u.Path, u.RawPath = path, escaped
+	u.RawQuery, u.Fragment = "", ""
+	return &u
+}
+
+// do performs one Management API call: JSON in, JSON out, the bearer token,
+// the retry policy, and one fresh-token retry after a 401.
+func (c *Client) do(ctx context.Context, method string, u *url.URL, in, out any) error {
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
+			return fmt.Errorf("%s %s: encoding request: %w", method, u.EscapedPath(), err)
+		}
+	}
+	for try := 0; ; try++ {
+		var reqBody *bytes.Reader
+		if body != nil {
+			reqBody = bytes.NewReader(body)
+		}
+		req, err := newRequest(ctx, method, u, reqBody)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Accept", "application/json")
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		used, err := c.authorize(ctx, req)
+		if err != nil {
+			return err
+		}
+		resp, respBody, err := c.send(req)
+		if err != nil {
+			return err
+		}
+		if resp.StatusCode == http.StatusUnauthorized && used != nil && try == 0 {
+			// The cached token may have been revoked or the server's keys
+			// rotated: drop it and try once more with a fresh one. A 401 is
+			// answered before anything is executed, so even a POST is safe.
+			c.tokens.invalidate(used)
+			c.log.Log(ctx, LevelDebug, "management API refused the cached token; retrying with a fresh one",
+				map[string]any{"method": method, "path": u.EscapedPath()})
+			continue
+		}
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return newError(method, u.EscapedPath(), resp.StatusCode, respBody)
+		}
+		if out != nil && len(bytes.TrimSpace(respBody)) > 0 {
+			if err := json.Unmarshal(respBody, out); err != nil {
+				return fmt.Errorf("%s %s: decoding response: %w", method, u.EscapedPath(), err)
+			}
+		}
+		return nil
+	}
+}
+
+func newRequest(ctx context.Context, method string, u *url.URL, body *bytes.Reader) (*http.Request, error) {
+	var req *http.Request
+	var err error
+	if body != nil {
+		req, err = http.NewRequestWithContext(ctx, method, u.String(), body)
+	} else {
+		req, err = http.NewRequestWithContext(ctx, method, u.String(), nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, u.EscapedPath(), err)
+	}
+	return req, nil
+}
+
+// listAll follows the pages of a list endpoint (per_page, include_totals)
+// and returns every object. key is the array's name in the paged answer.
+func listAll[T any](ctx context.Context, c *Client, u *url.URL, key string, query url.Values) ([]*T, error) {
+	var all []*T
+	for page := 0; ; page++ {
+		q := url.Values{}
+		for k, v := range query {
+			q[k] = v
+		}
+		q.Set("page", strconv.Itoa(page))
+		q.Set("per_page", strconv.Itoa(c.pageSize))
+		q.Set("include_totals", "true")
+		pu := *u
+		pu.RawQuery = q.Encode()
+
+		var raw map[string]json.RawMessage
+		if err := c.do(ctx, http.MethodGet, &pu, nil, &raw); err != nil {
+			return nil, err
+		}
+		var items []*T
+		if r, ok := raw[key]; ok {
+			if err := json.Unmarshal(r, &items); err != nil {
+				return nil, fmt.Errorf("GET %s: decoding %s: %w", u.EscapedPath(), key, err)
+			}
+		}
+		total := -1
+		if r, ok := raw["total"]; ok {
+			if err := json.Unmarshal(r, &total); err != nil {
+				total = -1
+			}
+		}
+		all = append(all, items...)
+		if len(items) == 0 || len(items) < c.pageSize || (total >= 0 && len(all) >= total) {
+			return all, nil
+		}
+	}
+}

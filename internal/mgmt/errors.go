@@ -1,0 +1,89 @@
+package mgmt
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Error is an error answer of the Management API or of a token endpoint.
+// Callers branch on StatusCode and Code (or use IsNotFound and IsConflict),
+// never on Message.
+type Error struct {
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// Code is the error envelope's errorCode (e.g. "inexistent_client"), or
+	// the OAuth "error" (e.g. "access_denied") for token-endpoint errors.
+	Code string
+	// Message is the envelope's message, or the OAuth error_description.
+	Message string
+	// Method and Path name the request that failed (the path carries no
+	// query string).
+	Method, Path string
+}
+
+// Error formats the error as
+// `GET /api/v2/clients/abc: 404 Not Found: The client does not exist (inexistent_client)`.
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Method != "" || e.Path != "" {
+		b.WriteString(strings.TrimSpace(e.Method + " " + e.Path))
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%d", e.StatusCode)
+	if text := http.StatusText(e.StatusCode); text != "" {
+		b.WriteString(" " + text)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.Code != "" {
+		b.WriteString(" (" + e.Code + ")")
+	}
+	return b.String()
+}
+
+// IsNotFound reports whether err is, or wraps, an *Error with status 404.
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+// IsConflict reports whether err is, or wraps, an *Error with status 409.
+func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
+
+func hasStatus(err error, status int) bool {
+	var apiErr *Error
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+}
+
+// errorBody covers both error shapes the server speaks: the Management API
+// envelope {statusCode, error, message, errorCode} and the OAuth 2.0 shape
+// {error, error_description}.
+type errorBody struct {
+	Error            string `json:"error"`
+	ErrorCode        string `json:"errorCode"`
+	Message          string `json:"message"`
+	ErrorDescription string `json:"error_description"`
+}
+
+// newError builds an *Error from an error answer. Only the structured fields
+// of a JSON body are kept: a raw body never becomes part of an error message,
+// so that nothing a server echoes back can leak through it.
+func newError(method, path string, status int, body []byte) *Error {
+	e := &Error{StatusCode: status, Method: method, Path: path}
+	var eb errorBody
+	if len(body) == 0 || json.Unmarshal(body, &eb) != nil {
+		return e
+	}
+	switch {
+	case eb.ErrorCode != "":
+		// The Management API envelope; "error" is only the status text.
+		e.Code, e.Message = eb.ErrorCode, eb.Message
+	case eb.ErrorDescription != "" || (eb.Error != "" && eb.Message == ""):
+		// The OAuth shape.
+		e.Code, e.Message = eb.Error, eb.ErrorDescription
+	default:
+		e.Message = eb.Message
+	}
+	return e
+}

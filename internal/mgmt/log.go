@@ -1,0 +1,125 @@
+package mgmt
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/url"
+	"strings"
+)
+
+// Level is the severity of a log line.
+type Level int
+
+// The levels, from the most verbose. Bodies are only logged at LevelTrace,
+// and then redacted.
+const (
+	LevelTrace Level = iota
+	LevelDebug
+	LevelInfo
+	LevelWarn
+	LevelError
+)
+
+// String returns the level's name in upper case, e.g. "DEBUG".
+func (l Level) String() string {
+	switch l {
+	case LevelTrace:
+		return "TRACE"
+	case LevelDebug:
+		return "DEBUG"
+	case LevelInfo:
+		return "INFO"
+	case LevelWarn:
+		return "WARN"
+	case LevelError:
+		return "ERROR"
+	}
+	return fmt.Sprintf("Level(%d)", int(l))
+}
+
+// Logger receives the client's log lines; the provider adapts it to tflog.
+// ctx is the context of the request being logged. Fields never carry an
+// Authorization header, a secret or a token. Log may be called from many
+// goroutines at once.
+type Logger interface {
+	Log(ctx context.Context, level Level, msg string, fields map[string]any)
+}
+
+type discardLogger struct{}
+
+func (discardLogger) Log(context.Context, Level, string, map[string]any) {}
+
+// redacted replaces the value of every sensitive field in a logged body.
+const redacted = "***REDACTED***"
+
+// sensitiveKeys are the body fields (JSON keys or form fields) whose values
+// are never logged. client_secret also covers a tenant's
+// management_client.client_secret, since redaction applies at every depth.
+var sensitiveKeys = map[string]bool{
+	"client_secret":         true,
+	"signing_secret":        true,
+	"access_token":          true,
+	"refresh_token":         true,
+	"id_token":              true,
+	"client_assertion":      true,
+	"password":              true,
+	"management_api_secret": true,
+}
+
+// redactBody renders a request or response body for a TRACE log line with
+// every sensitive value replaced. A body that can be neither parsed as JSON
+// nor as a form is not shown at all, because it cannot be redacted.
+func redactBody(contentType string, body []byte) string {
+	if len(body) == 0 {
+		return ""
+	}
+	mediaType, _, _ := mime.ParseMediaType(contentType)
+	if mediaType == "application/x-www-form-urlencoded" {
+		vals, err := url.ParseQuery(string(body))
+		if err != nil {
+			return fmt.Sprintf("<unparsable form body, %d bytes>", len(body))
+		}
+		for k := range vals {
+			if sensitiveKeys[strings.ToLower(k)] {
+				for i := range vals[k] {
+					vals[k][i] = redacted
+				}
+			}
+		}
+		return vals.Encode()
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return fmt.Sprintf("<non-JSON body, %d bytes>", len(body))
+	}
+	out, err := json.Marshal(redactValue(v))
+	if err != nil {
+		return fmt.Sprintf("<body, %d bytes>", len(body))
+	}
+	return string(out)
+}
+
+func redactValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if sensitiveKeys[strings.ToLower(k)] {
+				v[k] = redacted
+				continue
+			}
+			v[k] = redactValue(x)
+		}
+		return v
+	case []any:
+		for i, x := range v {
+			v[i] = redactValue(x)
+		}
+		return v
+	}
+	return v
+}

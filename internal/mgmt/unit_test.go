@@ -1,0 +1,406 @@
+package mgmt
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+func TestParseDomain(t *testing.T) {
+	t.Parallel()
+	ok := []struct{ in, want string }{
+		{"idp.example.com", "https://idp.example.com"},
+		{"idp.example.com:8443", "https://idp.example.com:8443"},
+		{"127.0.0.1:8080", "https://127.0.0.1:8080"},
+		{"[::1]:8080", "https://[::1]:8080"},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+		{"https://idp.example.com", "https://idp.example.com"},
+		{"HTTPS://idp.example.com", "https://idp.example.com"},
+		{"https://idp.example.com/", "https://idp.example.com"},
+		{"http://127.0.0.1:8080/tenants/customer-1", "http://127.0.0.1:8080/tenants/customer-1"},
+		{"http://127.0.0.1:8080/tenants/customer-1/", "http://127.0.0.1:8080/tenants/customer-1"},
+		{"http://127.0.0.1:8080/tenants/customer-1//", "http://127.0.0.1:8080/tenants/customer-1"},
+		{"idp.example.com/tenants/a", "https://idp.example.com/tenants/a"},
+	}
+	for _, tc := range ok {
+		u, err := ParseDomain(tc.in)
+		if err != nil {
+			t.Errorf("ParseDomain(%q): unexpected error %v", tc.in, err)
+			continue
+		}
+		if got := u.String(); got != tc.want {
+			t.Errorf("ParseDomain(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	bad := []struct{ in, wantErr string }{
+		{"", "empty"},
+		{"ftp://idp.example.com", "scheme"},
+		{"idp example.com", "whitespace"},
+		{" idp.example.com", "whitespace"},
+		{"idp.example.com\n", "whitespace"},
+		{"https://idp.example.com/?a=b", "query"},
+		{"https://idp.example.com?", "query"},
+		{"https://idp.example.com/#frag", "fragment"},
+		{"https://idp.example.com#", "fragment"},
+		{"https://user:pass@idp.example.com", "user info"},
+		{"user@idp.example.com", "user info"},
+		{"https://", "no host"},
+		{"http:///tenants/x", "no host"},
+		{"https://:8080", "no host"},
+		{"idp.example.com:", "empty port"},
+		{"idp.example.com:99999", "invalid port"},
+		{"idp.example.com:http", "port"},
+	}
+	for _, tc := range bad {
+		_, err := ParseDomain(tc.in)
+		if err == nil {
+			t.Errorf("ParseDomain(%q): expected an error containing %q", tc.in, tc.wantErr)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("ParseDomain(%q) error %q does not contain %q", tc.in, err, tc.wantErr)
+		}
+	}
+}
+
+func TestNewValidation(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		cfg     Config
+		wantErr string // "" = valid
+	}{
+		{"client credentials", Config{Domain: "idp.example.com", ClientID: "id", ClientSecret: "s"}, ""},
+		{"api token", Config{Domain: "idp.example.com", APIToken: "tok"}, ""},
+		{"no credentials", Config{Domain: "idp.example.com"}, "no credentials"},
+		{"both", Config{Domain: "idp.example.com", APIToken: "tok", ClientID: "id", ClientSecret: "s"}, "both"},
+		{"token and id", Config{Domain: "idp.example.com", APIToken: "tok", ClientID: "id"}, "both"},
+		{"id only", Config{Domain: "idp.example.com", ClientID: "id"}, "without a client secret"},
+		{"secret only", Config{Domain: "idp.example.com", ClientSecret: "s"}, "without a client ID"},
+		{"bad domain", Config{Domain: "ftp://x", APIToken: "tok"}, "invalid domain"},
+		{"empty domain", Config{APIToken: "tok"}, "invalid domain"},
+		{"negative retries", Config{Domain: "x.example", APIToken: "tok", MaxRetries: -1}, "negative"},
+		{"negative rps", Config{Domain: "x.example", APIToken: "tok", RequestsPerSecond: -1}, "negative"},
+		{"min above max", Config{Domain: "x.example", APIToken: "tok", RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond}, "below"},
+		{"relative audience", Config{Domain: "x.example", APIToken: "tok", Audience: "api/v2"}, "absolute"},
+	}
+	for _, tc := range cases {
+		c, err := New(tc.cfg)
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("%s: unexpected error %v", tc.name, err)
+		case tc.wantErr != "" && err == nil:
+			t.Errorf("%s: expected an error containing %q", tc.name, tc.wantErr)
+		case tc.wantErr != "" && !strings.Contains(err.Error(), tc.wantErr):
+			t.Errorf("%s: error %q does not contain %q", tc.name, err, tc.wantErr)
+		case tc.wantErr == "" && c == nil:
+			t.Errorf("%s: nil client", tc.name)
+		}
+	}
+
+	c, err := New(Config{Domain: "http://127.0.0.1:8080/tenants/x/", APIToken: "tok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.BaseURL(), "http://127.0.0.1:8080/tenants/x"; got != want {
+		t.Errorf("BaseURL() = %q, want %q", got, want)
+	}
+	if got, want := c.Audience(), "http://127.0.0.1:8080/tenants/x/api/v2/"; got != want {
+		t.Errorf("Audience() = %q, want %q", got, want)
+	}
+	c, err = New(Config{Domain: "idp.example.com", APIToken: "tok", Audience: "https://other/api/v2/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Audience(); got != "https://other/api/v2/" {
+		t.Errorf("Audience() = %q", got)
+	}
+}
+
+func TestEndpointEscaping(t *testing.T) {
+	t.Parallel()
+	c, err := New(Config{Domain: "http://127.0.0.1:8080/tenants/x", APIToken: "tok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := c.endpoint(resourceServersPath, "https://api.example.com/x y")
+	if got, want := u.String(), "http://127.0.0.1:8080/tenants/x/api/v2/resource-servers/https:%2F%2Fapi.example.com%2Fx%20y"; got != want {
+		t.Errorf("endpoint = %q, want %q", got, want)
+	}
+	if got, want := u.Path, "/tenants/x/api/v2/resource-servers/https://api.example.com/x y"; got != want {
+		t.Errorf("Path = %q, want %q", got, want)
+	}
+	// What http.NewRequest makes of it must still be one segment.
+	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := req.URL.EscapedPath(), "/tenants/x/api/v2/resource-servers/https:%2F%2Fapi.example.com%2Fx%20y"; got != want {
+		t.Errorf("request path = %q, want %q", got, want)
+	}
+	if got := c.endpoint(clientsPath, "abc", "rotate-secret").String(); got != "http://127.0.0.1:8080/tenants/x/api/v2/clients/abc/rotate-secret" {
+		t.Errorf("rotate endpoint = %q", got)
+	}
+}
+
+func TestErrorFormatAndHelpers(t *testing.T) {
+	t.Parallel()
+	e := newError("GET", "/api/v2/clients/abc", 404,
+		[]byte(`{"statusCode":404,"error":"Not Found","message":"The client does not exist","errorCode":"inexistent_client"}`))
+	if got, want := e.Error(), "GET /api/v2/clients/abc: 404 Not Found: The client does not exist (inexistent_client)"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	wrapped := fmt.Errorf("reading: %w", e)
+	if !IsNotFound(wrapped) || IsConflict(wrapped) {
+		t.Errorf("IsNotFound/IsConflict wrong for %v", wrapped)
+	}
+	oauth := newError("POST", "/oauth/token", 403, []byte(`{"error":"access_denied","error_description":"Service not found: x"}`))
+	if oauth.Code != "access_denied" || oauth.Message != "Service not found: x" {
+		t.Errorf("OAuth error parsed as %+v", oauth)
+	}
+	raw := newError("POST", "/oauth/token", 502, []byte(`<html>client_secret=hunter2</html>`))
+	if strings.Contains(raw.Error(), "hunter2") || raw.Message != "" {
+		t.Errorf("raw body leaked into %q", raw.Error())
+	}
+	if IsNotFound(errors.New("404")) || IsNotFound(nil) {
+		t.Error("IsNotFound matched a non-*Error")
+	}
+}
+
+func TestRedactBody(t *testing.T) {
+	t.Parallel()
+	body := `{"client_id":"abc","client_secret":"s1","nested":{"signing_secret":"s2","list":[{"access_token":"s3"}]},` +
+		`"management_client":{"client_id":"m","client_secret":"s4"},"id_token":"s5","refresh_token":"s6","n":1.5}`
+	got := redactBody("application/json", []byte(body))
+	for _, s := range []string{`"s1"`, `"s2"`, `"s3"`, `"s4"`, `"s5"`, `"s6"`} {
+		if strings.Contains(got, s) {
+			t.Errorf("%s not redacted: %s", s, got)
+		}
+	}
+	if !strings.Contains(got, `"client_id":"abc"`) || !strings.Contains(got, redacted) || !strings.Contains(got, "1.5") {
+		t.Errorf("redacted body lost content: %s", got)
+	}
+	form := redactBody("application/x-www-form-urlencoded", []byte("grant_type=client_credentials&client_id=abc&client_secret=hunter2"))
+	if strings.Contains(form, "hunter2") || !strings.Contains(form, "client_id=abc") {
+		t.Errorf("form body not redacted: %s", form)
+	}
+	if got := redactBody("text/plain", []byte("client_secret: hunter2")); strings.Contains(got, "hunter2") {
+		t.Errorf("non-JSON body shown: %s", got)
+	}
+}
+
+// testPolicyClient returns a client whose retry policy the table tests use.
+func testPolicyClient(t *testing.T) *Client {
+	t.Helper()
+	c, err := New(Config{
+		Domain: "idp.example.com", APIToken: "tok", MaxRetries: 3,
+		MaxWait: 5 * time.Second, RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 80 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func response(status int, header ...string) *http.Response {
+	h := http.Header{}
+	for i := 0; i+1 < len(header); i += 2 {
+		h.Set(header[i], header[i+1])
+	}
+	return &http.Response{StatusCode: status, Header: h, Body: http.NoBody}
+}
+
+func TestCheckRetryPolicy(t *testing.T) {
+	t.Parallel()
+	c := testPolicyClient(t)
+
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	dns := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "idp.invalid", IsNotFound: true}}
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+	urlErr := func(method string, err error) error {
+		return &url.Error{Op: method, URL: "https://idp.example.com/x", Err: err}
+	}
+	certErr := &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}
+	future := time.Now().Add(2 * time.Second)
+
+	type expect struct {
+		retry    bool
+		min, max time.Duration // bounds of the decided wait when retrying
+	}
+	backoff := expect{true, 5 * time.Millisecond, 80 * time.Millisecond}
+	no := expect{}
+	cases := []struct {
+		name   string
+		method string
+		resp   *http.Response
+		err    error
+		want   expect
+	}{
+		// 429: every method, with the server's wait.
+		{"GET 429 Retry-After", "GET", response(429, "Retry-After", "1"), nil, expect{true, time.Second, time.Second}},
+		{"POST 429 Retry-After", "POST", response(429, "Retry-After", "1"), nil, expect{true, time.Second, time.Second}},
+		{"POST 429 Retry-After date", "POST", response(429, "Retry-After", future.UTC().Format(http.TimeFormat)), nil, expect{true, 0, 2 * time.Second}},
+		{"PATCH 429 X-RateLimit-Reset", "PATCH", response(429, "X-RateLimit-Reset", strconv.FormatInt(future.Unix()+1, 10)), nil, expect{true, time.Second, 3 * time.Second}},
+		{"DELETE 429 no headers", "DELETE", response(429), nil, backoff},
+		{"POST 429 wait beyond budget", "POST", response(429, "Retry-After", "60"), nil, no},
+		{"GET 429 reset beyond budget", "GET", response(429, "X-RateLimit-Reset", strconv.FormatInt(time.Now().Unix()+600, 10)), nil, no},
+		// 5xx and 408: idempotent methods only.
+		{"GET 503", "GET", response(503), nil, backoff},
+		{"GET 500", "GET", response(500), nil, backoff},
+		{"PATCH 502", "PATCH", response(502), nil, backoff},
+		{"DELETE 504", "DELETE", response(504), nil, backoff},
+		{"PUT 500", "PUT", response(500), nil, backoff},
+		{"GET 408", "GET", response(408), nil, backoff},
+		{"GET 501", "GET", response(501), nil, no},
+		{"POST 500", "POST", response(500), nil, no},
+		{"POST 503", "POST", response(503), nil, no},
+		{"POST 503 with Retry-After", "POST", response(503, "Retry-After", "1"), nil, no},
+		{"POST 408", "POST", response(408), nil, no},
+		// Other 4xx: never.
+		{"GET 400", "GET", response(400), nil, no},
+		{"GET 401", "GET", response(401), nil, no},
+		{"GET 403", "GET", response(403), nil, no},
+		{"GET 404", "GET", response(404), nil, no},
+		{"POST 409", "POST", response(409), nil, no},
+		{"GET 200", "GET", response(200), nil, no},
+		{"POST 201", "POST", response(201), nil, no},
+		// Connection errors.
+		{"POST connection refused", "POST", nil, urlErr("Post", refused), backoff},
+		{"POST DNS failure", "POST", nil, urlErr("Post", dns), backoff},
+		{"GET connection refused", "GET", nil, urlErr("Get", refused), backoff},
+		{"POST EOF after write", "POST", nil, urlErr("Post", io.EOF), no},
+		{"POST unexpected EOF", "POST", nil, urlErr("Post", io.ErrUnexpectedEOF), no},
+		{"POST connection reset", "POST", nil, urlErr("Post", reset), no},
+		{"GET EOF", "GET", nil, urlErr("Get", io.EOF), backoff},
+		{"PATCH connection reset", "PATCH", nil, urlErr("Patch", reset), backoff},
+		{"DELETE EOF", "DELETE", nil, io.EOF, backoff},
+		{"GET bad certificate", "GET", nil, urlErr("Get", certErr), no},
+		{"GET other error", "GET", nil, urlErr("Get", errors.New("unsupported protocol scheme")), no},
+	}
+	for _, tc := range cases {
+		st := &callState{c: c, method: tc.method, path: "/x"}
+		st.attempt.Store(1)
+		retry, err := st.checkRetry(context.Background(), tc.resp, tc.err)
+		if err != nil {
+			t.Errorf("%s: unexpected error %v", tc.name, err)
+		}
+		if retry != tc.want.retry {
+			t.Errorf("%s: retry = %v, want %v", tc.name, retry, tc.want.retry)
+			continue
+		}
+		if retry {
+			wait := st.backoff(0, 0, 0, tc.resp)
+			if wait < tc.want.min || wait > tc.want.max {
+				t.Errorf("%s: wait %s outside [%s, %s]", tc.name, wait, tc.want.min, tc.want.max)
+			}
+		}
+	}
+}
+
+func TestCheckRetryBounds(t *testing.T) {
+	t.Parallel()
+	c := testPolicyClient(t)
+
+	// MaxRetries: after the 4th attempt (3 retries) no more.
+	st := &callState{c: c, method: "GET", path: "/x"}
+	st.attempt.Store(4)
+	if retry, _ := st.checkRetry(context.Background(), response(503), nil); retry {
+		t.Error("retried beyond MaxRetries")
+	}
+
+	// MaxWait: 429 waits add up; the one that would overflow is refused.
+	st = &callState{c: c, method: "GET", path: "/x"}
+	for i := 1; i <= 3; i++ {
+		st.attempt.Store(int32(i))
+		retry, _ := st.checkRetry(context.Background(), response(429, "Retry-After", "2"), nil)
+		if want := i <= 2; retry != want {
+			t.Errorf("429 #%d: retry = %v, want %v (waited %s of 5s)", i, retry, want, st.waited)
+		}
+	}
+
+	// A cancelled context stops at once with its error.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	st = &callState{c: c, method: "GET", path: "/x"}
+	st.attempt.Store(1)
+	if retry, err := st.checkRetry(ctx, response(503), nil); retry || !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: retry=%v err=%v", retry, err)
+	}
+
+	// Backoff grows exponentially up to RetryWaitMax.
+	st = &callState{c: c, method: "GET", path: "/x"}
+	for attempt, maxWant := range map[int32]time.Duration{1: 10 * time.Millisecond, 2: 20 * time.Millisecond, 3: 40 * time.Millisecond, 4: 80 * time.Millisecond, 9: 80 * time.Millisecond} {
+		st.attempt.Store(attempt)
+		for range 20 {
+			if d := st.jitteredBackoff(); d < maxWant/2 || d > maxWant {
+				t.Errorf("attempt %d: backoff %s outside [%s, %s]", attempt, d, maxWant/2, maxWant)
+			}
+		}
+	}
+}
+
+func TestPacerAdapts(t *testing.T) {
+	t.Parallel()
+	h := func(limit, remaining int) http.Header {
+		return http.Header{
+			"X-Ratelimit-Limit":     {strconv.Itoa(limit)},
+			"X-Ratelimit-Remaining": {strconv.Itoa(remaining)},
+			"X-Ratelimit-Reset":     {strconv.FormatInt(time.Now().Unix()+1, 10)},
+		}
+	}
+	p := newPacer(0)
+	if p.limit() != unlimited {
+		t.Fatalf("initial limit %v", p.limit())
+	}
+	p.observe(200, h(50, 40))
+	if p.limit() != 50 {
+		t.Errorf("after Limit 50: %v", p.limit())
+	}
+	p.observe(200, h(50, 1))
+	if p.limit() != 25 {
+		t.Errorf("with remaining low: %v", p.limit())
+	}
+	p.observe(429, h(50, 0))
+	if p.limit() != 25 {
+		t.Errorf("after a 429: %v", p.limit())
+	}
+	p.observe(200, h(50, 30))
+	if p.limit() != 50 {
+		t.Errorf("recovered: %v", p.limit())
+	}
+	p.observe(200, http.Header{})
+	if p.limit() != unlimited {
+		t.Errorf("limit gone: %v", p.limit())
+	}
+
+	capped := newPacer(10)
+	if capped.limit() != 10 {
+		t.Errorf("hard cap: %v", capped.limit())
+	}
+	capped.observe(200, h(50, 40))
+	if capped.limit() != 10 {
+		t.Errorf("cap under a higher server limit: %v", capped.limit())
+	}
+	capped.observe(200, h(8, 8))
+	if capped.limit() != rate.Limit(8) {
+		t.Errorf("server limit under the cap: %v", capped.limit())
+	}
+	capped.observe(200, http.Header{})
+	if capped.limit() != 10 {
+		t.Errorf("back to the cap: %v", capped.limit())
+	}
+}

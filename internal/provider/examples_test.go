@@ -1,0 +1,424 @@
+package provider
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// The examples under examples/ are what the documentation shows and what the
+// demo applies, so every one of them is applied here against an in-process
+// server, and every import ID form that an import.sh shows is imported.
+
+// examplesDir is the repository's examples directory, seen from this package.
+const examplesDir = "../../examples"
+
+// providerNamespace is the namespace of the provider's source address,
+// registry.terraform.io/idp-terraform/idp. Examples that declare
+// required_providers name it, and the test harness serves the provider under
+// it only when TF_ACC_PROVIDER_NAMESPACE says so.
+const providerNamespace = "idp-terraform"
+
+// readExample returns the content of a file under examples/.
+func readExample(t *testing.T, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(examplesDir, rel))
+	if err != nil {
+		t.Fatalf("read example: %v", err)
+	}
+	return string(b)
+}
+
+// Every resource, data source and ephemeral resource the provider serves has
+// its examples, so that no documentation page goes without one.
+func TestExamples_everyTypeHasExamples(t *testing.T) {
+	ctx := context.Background()
+	p := New("test")()
+	var want []string
+	for _, newResource := range p.Resources(ctx) {
+		name := typeName(t, newResource())
+		want = append(want, filepath.Join("resources", name, "resource.tf"), filepath.Join("resources", name, "import.sh"))
+	}
+	for _, newDataSource := range p.DataSources(ctx) {
+		var resp datasource.MetadataResponse
+		newDataSource().Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "idp"}, &resp)
+		want = append(want, filepath.Join("data-sources", resp.TypeName, "data-source.tf"))
+	}
+	if pe, ok := p.(provider.ProviderWithEphemeralResources); ok {
+		for _, newEphemeral := range pe.EphemeralResources(ctx) {
+			var resp ephemeral.MetadataResponse
+			newEphemeral().Metadata(ctx, ephemeral.MetadataRequest{ProviderTypeName: "idp"}, &resp)
+			want = append(want, filepath.Join("ephemeral-resources", resp.TypeName, "ephemeral-resource.tf"))
+		}
+	}
+	want = append(want, filepath.Join("provider", "provider.tf"), filepath.Join("quickstart", "main.tf"))
+	for _, rel := range want {
+		if _, err := os.Stat(filepath.Join(examplesDir, rel)); err != nil {
+			t.Errorf("missing example examples/%s: %v", rel, err)
+		}
+	}
+	// Resource examples leave the default provider block to the provider
+	// example (and to the tests, which prepend one).
+	for _, rel := range want {
+		if !strings.HasPrefix(rel, "resources"+string(filepath.Separator)) || !strings.HasSuffix(rel, ".tf") {
+			continue
+		}
+		if defaultProviderBlock.MatchString(readExample(t, rel)) {
+			t.Errorf("examples/%s has a default provider \"idp\" block; only examples/provider/provider.tf has one", rel)
+		}
+	}
+}
+
+// defaultProviderBlock matches a provider "idp" block without an alias,
+// which is only a heuristic, but the examples are small and formatted.
+var defaultProviderBlock = regexp.MustCompile(`(?m)^provider "idp" \{\n(?:[^}a][^\n]*\n|\n)*\}`)
+
+// typeName returns a resource's type name.
+func typeName(t *testing.T, r resource.Resource) string {
+	t.Helper()
+	var resp resource.MetadataResponse
+	r.Metadata(context.Background(), resource.MetadataRequest{ProviderTypeName: "idp"}, &resp)
+	return resp.TypeName
+}
+
+// terraformCLI runs the Terraform CLI on PATH in dir and returns its
+// combined output.
+func terraformCLI(t *testing.T, dir string, args ...string) (string, error) {
+	t.Helper()
+	bin, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatalf("no terraform CLI on PATH: %v", err)
+	}
+	cmd := exec.CommandContext(t.Context(), bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	return out.String(), err
+}
+
+// Every example is formatted the way terraform fmt formats it, so what users
+// copy from the documentation is canonical.
+func TestAccExamples_fmt(t *testing.T) {
+	if os.Getenv(tfresource.EnvTfAcc) == "" {
+		t.Skipf("acceptance tests are skipped unless %s is set", tfresource.EnvTfAcc)
+	}
+	t.Parallel()
+	out, err := terraformCLI(t, examplesDir, "fmt", "-check", "-recursive", "-diff", ".")
+	if err != nil {
+		t.Fatalf("terraform fmt -check found unformatted examples (run 'make fmt'): %v\n%s", err, out)
+	}
+}
+
+// importCommand is one `terraform import ADDRESS ID` line of an import.sh.
+type importCommand struct {
+	address, id string
+}
+
+// importLine matches an import command; the ID may be single-quoted.
+var importLine = regexp.MustCompile(`^terraform import (\S+) (\S+)$`)
+
+// parseImportScript returns the import commands of an import.sh, ignoring
+// comments and blank lines and refusing anything else.
+func parseImportScript(t *testing.T, script string) []importCommand {
+	t.Helper()
+	var cmds []importCommand
+	sc := bufio.NewScanner(strings.NewReader(script))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		m := importLine.FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("import.sh line %q is not `terraform import ADDRESS ID`", line)
+		}
+		id := m[2]
+		if len(id) >= 2 && id[0] == '\'' && id[len(id)-1] == '\'' {
+			id = id[1 : len(id)-1]
+		}
+		cmds = append(cmds, importCommand{address: m[1], id: id})
+	}
+	if len(cmds) == 0 {
+		t.Fatal("import.sh has no terraform import command")
+	}
+	return cmds
+}
+
+// serverIDForms are the shapes of the IDs the server assigns. An import.sh
+// shows a placeholder of one of these shapes where a real ID goes.
+var serverIDForms = []*regexp.Regexp{
+	regexp.MustCompile(`^ten_[A-Za-z0-9]{16}$`), // tenant
+	regexp.MustCompile(`^[0-9a-f]{24}$`),        // resource server
+	regexp.MustCompile(`^cgr_[A-Za-z0-9]{16}$`), // client grant
+	regexp.MustCompile(`^[A-Za-z0-9]{32}$`),     // client
+}
+
+// importID turns an ID as an import.sh shows it into the same form of ID for
+// the resource the test created: a natural key shown literally (a name, an
+// identifier) is kept; a placeholder shaped like a server-assigned ID becomes
+// the attribute of the same shape (id first); `a::b` is resolved part by part.
+func importID(shown string, attrs map[string]string) (string, error) {
+	if left, right, ok := strings.Cut(shown, naturalKeySeparator); ok {
+		l, err := importID(left, attrs)
+		if err != nil {
+			return "", err
+		}
+		r, err := importID(right, attrs)
+		if err != nil {
+			return "", err
+		}
+		return l + naturalKeySeparator + r, nil
+	}
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if attrs[k] == shown {
+			return shown, nil
+		}
+	}
+	for _, form := range serverIDForms {
+		if !form.MatchString(shown) {
+			continue
+		}
+		if form.MatchString(attrs["id"]) {
+			return attrs["id"], nil
+		}
+		for _, k := range keys {
+			if form.MatchString(attrs[k]) {
+				return attrs[k], nil
+			}
+		}
+		return "", fmt.Errorf("%q looks like a server-assigned ID, but no attribute of the resource has that form", shown)
+	}
+	return "", fmt.Errorf("%q is neither a value of the resource's attributes nor shaped like a server-assigned ID", shown)
+}
+
+// importVerifyIgnore lists, per resource type, the attributes an import
+// cannot restore.
+var importVerifyIgnore = map[string][]string{
+	// The server reveals the tenant's management client only at creation.
+	"idp_tenant": {"management_client_id", "management_client_secret"},
+}
+
+// Every examples/resources/<type>/resource.tf applies as it is (with the
+// provider block prepended), leaves an empty plan behind, and every ID form
+// its import.sh shows imports the resource back to the same state.
+func TestAccExamples_resources(t *testing.T) {
+	dirs, err := os.ReadDir(filepath.Join(examplesDir, "resources"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range dirs {
+		resourceType := dir.Name()
+		t.Run(resourceType, func(t *testing.T) {
+			env := newTestEnv(t)
+			cfg := env.config(readExample(t, filepath.Join("resources", resourceType, "resource.tf")))
+			imports := parseImportScript(t, readExample(t, filepath.Join("resources", resourceType, "import.sh")))
+
+			steps := []tfresource.TestStep{{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(imports[0].address, tfjsonpath.New("id"), knownvalue.NotNull()),
+				},
+			}}
+			for _, imp := range imports {
+				if typ, _, _ := strings.Cut(imp.address, "."); typ != resourceType {
+					t.Fatalf("import.sh imports %s, not a %s", imp.address, resourceType)
+				}
+				steps = append(steps, tfresource.TestStep{
+					Config:       cfg,
+					ResourceName: imp.address,
+					ImportState:  true,
+					ImportStateIdFunc: func(s *terraform.State) (string, error) {
+						rs, ok := s.RootModule().Resources[imp.address]
+						if !ok {
+							return "", fmt.Errorf("import.sh imports %s, which resource.tf does not declare", imp.address)
+						}
+						return importID(imp.id, rs.Primary.Attributes)
+					},
+					ImportStateVerify:       true,
+					ImportStateVerifyIgnore: importVerifyIgnore[resourceType],
+				})
+			}
+			tfresource.ParallelTest(t, tfresource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    steps,
+			})
+		})
+	}
+}
+
+// checkTokens verifies every idp_token data source's token in the state
+// against the tenant's keys.
+func checkTokens(domain string) tfresource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		n := 0
+		for name, rs := range s.RootModule().Resources {
+			if !strings.HasPrefix(name, "data.idp_token.") {
+				continue
+			}
+			n++
+			if _, err := verifyToken(domain, rs.Primary.Attributes["access_token"]); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		if n == 0 {
+			return fmt.Errorf("no idp_token data source in the state")
+		}
+		return nil
+	}
+}
+
+func TestAccExamples_dataSourceToken(t *testing.T) {
+	env := newTestEnv(t)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: env.config(readExample(t, "data-sources/idp_token/data-source.tf")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.idp_token.limited", tfjsonpath.New("scope"), knownvalue.SetExact([]knownvalue.Check{
+					knownvalue.StringExact("post:content.tenant.a"),
+				})),
+				statecheck.ExpectKnownOutputValue("limited_token_expires_at", knownvalue.StringFunc(isRFC3339)),
+			},
+			Check: checkTokens(env.url),
+		}},
+	})
+}
+
+// ephemeralTokenName finds the name of the ephemeral idp_token an example
+// declares.
+var ephemeralTokenName = regexp.MustCompile(`(?m)^ephemeral "idp_token" "([A-Za-z0-9_-]+)"`)
+
+func TestAccExamples_ephemeralToken(t *testing.T) {
+	env := newTestEnv(t)
+	example := readExample(t, "ephemeral-resources/idp_token/ephemeral-resource.tf")
+	m := ephemeralTokenName.FindStringSubmatch(example)
+	if m == nil {
+		t.Fatal("the ephemeral resource example declares no ephemeral \"idp_token\"")
+	}
+	// The echo provider carries the ephemeral values into the state, where
+	// the test can see them.
+	echo := fmt.Sprintf(`
+provider "echo" {
+  data = {
+    token_type = ephemeral.idp_token.%[1]s.token_type
+    scope      = ephemeral.idp_token.%[1]s.scope
+  }
+}
+
+resource "echo" "example" {}
+`, m[1])
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: flowProviders(),
+		Steps: []tfresource.TestStep{{
+			Config:          env.config(example + echo),
+			ConfigVariables: config.Variables{"domain": config.StringVariable(env.url)},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.example", tfjsonpath.New("data").AtMapKey("token_type"), knownvalue.StringExact("Bearer")),
+				statecheck.ExpectKnownValue("echo.example", tfjsonpath.New("data").AtMapKey("scope"), knownvalue.SetSizeExact(3)),
+			},
+		}},
+	})
+}
+
+// rootVariables are the variables the provider example and the quickstart
+// take: the root tenant's domain and admin credentials.
+func (e *testEnv) rootVariables() config.Variables {
+	return config.Variables{
+		"domain":        config.StringVariable(e.url),
+		"client_id":     config.StringVariable(e.srv.AdminClientID()),
+		"client_secret": config.StringVariable(e.srv.AdminClientSecret()),
+	}
+}
+
+// The provider example configures a working provider: a token request (which
+// the test adds) succeeds with it. Not parallel: it sets the provider
+// namespace in the environment, which the example's required_providers names.
+func TestAccExamples_provider(t *testing.T) {
+	t.Setenv(tfresource.EnvTfAccProviderNamespace, providerNamespace)
+	env := newTestEnv(t)
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: readExample(t, "provider/provider.tf") + `
+data "idp_token" "check" {
+  audience = "${var.domain}/api/v2/"
+}
+`,
+			ConfigVariables: env.rootVariables(),
+			Check:           checkTokens(env.url),
+		}},
+	})
+}
+
+// The quickstart — the whole tenant-provisioning flow that `make demo`
+// applies — applies from its directory and its outputs say what was made.
+// Not parallel, for the same reason as the provider example.
+func TestAccExamples_quickstart(t *testing.T) {
+	t.Setenv(tfresource.EnvTfAccProviderNamespace, providerNamespace)
+	env := newTestEnv(t)
+	tenantDomain := env.url + "/tenants/customer-1"
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			ConfigDirectory: config.StaticDirectory(examplesDir + "/quickstart"),
+			ConfigVariables: env.rootVariables(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("tenant_domain", knownvalue.StringExact(tenantDomain)),
+				statecheck.ExpectKnownOutputValue("api_identifier", knownvalue.StringExact("https://orders.customer-1.example/")),
+				statecheck.ExpectKnownOutputValue("grant_scopes", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("read:orders"), knownvalue.StringExact("write:orders"),
+				})),
+				statecheck.ExpectKnownOutputValue("token_expires_at", knownvalue.StringFunc(isRFC3339)),
+				statecheck.ExpectKnownOutputValue("token", knownvalue.StringFunc(func(token string) error {
+					claims, err := verifyToken(tenantDomain, token)
+					if err != nil {
+						return err
+					}
+					if !claims.Audience.Contains("https://orders.customer-1.example/") {
+						return fmt.Errorf("token aud = %v, want the Orders API", claims.Audience)
+					}
+					if claims.Scope != "read:orders write:orders" && claims.Scope != "write:orders read:orders" {
+						return fmt.Errorf("token scope = %q, want read:orders and write:orders", claims.Scope)
+					}
+					return nil
+				})),
+				statecheck.ExpectKnownValue("idp_client.provisioning", tfjsonpath.New("name"), knownvalue.StringExact("Tenant Provisioning")),
+			},
+		}},
+	})
+}
+
+// isRFC3339 checks that a value is an RFC 3339 time.
+func isRFC3339(v string) error {
+	_, err := time.Parse(time.RFC3339, v)
+	return err
+}

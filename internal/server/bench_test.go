@@ -1,0 +1,147 @@
+package server_test
+
+// Server throughput benchmarks. They drive (*Server).ServeHTTP directly with
+// httptest.NewRequest (Host example.com), so that they measure the server rather than the
+// loopback network and the HTTP client. Run with
+//   go test -run '^$' -bench . -benchmem ./internal/server/
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
+)
+
+// httptest.NewRequest's Host; the base URL the server derives from it.
+const benchBase = "http://example.com"
+
+// serve runs one request through the handler.
+func serve(srv http.Handler, method, target, tok, contentType, body string) *httptest.ResponseRecorder {
+	var req *http.Request
+	if body != "" {
+		req = httptest.NewRequest(method, target, strings.NewReader(body))
+	} else {
+		req = httptest.NewRequest(method, target, nil)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, req)
+	return w
+}
+
+// benchSetup builds a server and the form body of a token request for its admin client.
+func benchSetup(b *testing.B) (*server.Server, string) {
+	b.Helper()
+	srv, err := server.New(server.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {srv.AdminClientID()},
+		"client_secret": {srv.AdminClientSecret()},
+		"audience":      {benchBase + "/api/v2/"},
+	}.Encode()
+	return srv, form
+}
+
+// benchToken mints an admin token and creates a client to read; it returns the token and
+// the client's path.
+func benchClient(b *testing.B, srv *server.Server, form string) (tok, path string) {
+	b.Helper()
+	w := serve(srv, http.MethodPost, "/oauth/token", "", "application/x-www-form-urlencoded", form)
+	if w.Code != http.StatusOK {
+		b.Fatalf("token: %d %s", w.Code, w.Body)
+	}
+	var tr tokenResponse
+	if err := json.Unmarshal(w.Body.Bytes(), &tr); err != nil {
+		b.Fatal(err)
+	}
+	w = serve(srv, http.MethodPost, "/api/v2/clients", tr.AccessToken, "application/json",
+		`{"name":"bench","description":"read me","client_metadata":{"team":"perf"}}`)
+	if w.Code != http.StatusCreated {
+		b.Fatalf("create client: %d %s", w.Code, w.Body)
+	}
+	var c struct {
+		ClientID string `json:"client_id"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &c); err != nil {
+		b.Fatal(err)
+	}
+	return tr.AccessToken, "/api/v2/clients/" + c.ClientID
+}
+
+func reportRate(b *testing.B) {
+	if s := b.Elapsed().Seconds(); s > 0 {
+		b.ReportMetric(float64(b.N)/s, "req/s")
+	}
+}
+
+// BenchmarkTokenIssuance measures POST /oauth/token for an RS256 API (the Management API).
+func BenchmarkTokenIssuance(b *testing.B) {
+	srv, form := benchSetup(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := serve(srv, http.MethodPost, "/oauth/token", "", "application/x-www-form-urlencoded", form)
+		if w.Code != http.StatusOK {
+			b.Fatalf("token: %d %s", w.Code, w.Body)
+		}
+	}
+	reportRate(b)
+}
+
+func BenchmarkTokenIssuanceParallel(b *testing.B) {
+	srv, form := benchSetup(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			w := serve(srv, http.MethodPost, "/oauth/token", "", "application/x-www-form-urlencoded", form)
+			if w.Code != http.StatusOK {
+				b.Errorf("token: %d %s", w.Code, w.Body)
+				return
+			}
+		}
+	})
+	reportRate(b)
+}
+
+// BenchmarkManagementGet measures GET /api/v2/clients/{id}, token verification included.
+func BenchmarkManagementGet(b *testing.B) {
+	srv, form := benchSetup(b)
+	tok, path := benchClient(b, srv, form)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := serve(srv, http.MethodGet, path, tok, "", "")
+		if w.Code != http.StatusOK {
+			b.Fatalf("GET: %d %s", w.Code, w.Body)
+		}
+	}
+	reportRate(b)
+}
+
+func BenchmarkManagementGetParallel(b *testing.B) {
+	srv, form := benchSetup(b)
+	tok, path := benchClient(b, srv, form)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			w := serve(srv, http.MethodGet, path, tok, "", "")
+			if w.Code != http.StatusOK {
+				b.Errorf("GET: %d %s", w.Code, w.Body)
+				return
+			}
+		}
+	})
+	reportRate(b)
+}

@@ -1,0 +1,234 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"unicode/utf8"
+)
+
+// body is a decoded JSON object request body. Fields are decoded one by one
+// so that every validation error can name its property, as the real
+// service's messages do.
+type body struct {
+	fields map[string]json.RawMessage
+}
+
+// readAll reads the request body, mapping an over-long one to 413.
+func (c *call) readAll() ([]byte, error) {
+	if c.r.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(c.r.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, errTooLarge()
+		}
+		return nil, errInvalidBody("Unable to read the request body")
+	}
+	return b, nil
+}
+
+// readBody reads a JSON object and refuses properties outside allowed.
+func (c *call) readBody(allowed ...string) (*body, error) {
+	raw, err := c.readAll()
+	if err != nil {
+		return nil, err
+	}
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil, errPayload("Expected type object but found type null")
+	}
+	if !json.Valid(raw) {
+		return nil, errInvalidBody("Invalid request payload JSON format")
+	}
+	if t := jsonType(raw); t != "object" {
+		return nil, errPayload("Expected type object but found type " + t)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, errInvalidBody("Invalid request payload JSON format")
+	}
+	var unknown []string
+	for k := range fields {
+		if !contains(allowed, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, errPayload("Additional properties not allowed: " + unknown[0])
+	}
+	return &body{fields: fields}, nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonType names the JSON type of a valid value, in the vocabulary of the
+// real service's validation messages.
+func jsonType(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "null"
+	}
+	switch raw[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	if bytes.ContainsAny(raw, ".eE") {
+		return "number"
+	}
+	return "integer"
+}
+
+// errProperty is a validation error about one property.
+func errProperty(property, detail string) *apiError {
+	return errInvalidBody("Payload validation error: '" + detail + "' on property " + property + ".")
+}
+
+func errType(property, want string, raw json.RawMessage) *apiError {
+	return errProperty(property, "Expected type "+want+" but found type "+jsonType(raw))
+}
+
+func (b *body) has(name string) bool {
+	_, ok := b.fields[name]
+	return ok
+}
+
+// str decodes a string property; nil when absent.
+func (b *body) str(name string) (*string, error) {
+	raw, ok := b.fields[name]
+	if !ok {
+		return nil, nil
+	}
+	var v string
+	if jsonType(raw) != "string" || json.Unmarshal(raw, &v) != nil {
+		return nil, errType(name, "string", raw)
+	}
+	return &v, nil
+}
+
+// boolean decodes a boolean property; nil when absent.
+func (b *body) boolean(name string) (*bool, error) {
+	raw, ok := b.fields[name]
+	if !ok {
+		return nil, nil
+	}
+	var v bool
+	if jsonType(raw) != "boolean" || json.Unmarshal(raw, &v) != nil {
+		return nil, errType(name, "boolean", raw)
+	}
+	return &v, nil
+}
+
+// integer decodes an integer property within [min, max]; nil when absent.
+func (b *body) integer(name string, min, max int64) (*int64, error) {
+	raw, ok := b.fields[name]
+	if !ok {
+		return nil, nil
+	}
+	if jsonType(raw) != "integer" {
+		return nil, errType(name, "integer", raw)
+	}
+	v, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64)
+	if err != nil || v < min || v > max {
+		return nil, errProperty(name, "Integer must be between "+strconv.FormatInt(min, 10)+" and "+strconv.FormatInt(max, 10))
+	}
+	return &v, nil
+}
+
+// strings decodes an array of strings; nil when absent.
+func (b *body) strings(name string) (*[]string, error) {
+	raw, ok := b.fields[name]
+	if !ok {
+		return nil, nil
+	}
+	if jsonType(raw) != "array" {
+		return nil, errType(name, "array", raw)
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, errType(name, "array", raw)
+	}
+	out := make([]string, 0, len(items))
+	for i, it := range items {
+		var v string
+		if jsonType(it) != "string" || json.Unmarshal(it, &v) != nil {
+			return nil, errType(name+"["+strconv.Itoa(i)+"]", "string", it)
+		}
+		out = append(out, v)
+	}
+	return &out, nil
+}
+
+// stringMap decodes an object of string values; nil when absent.
+func (b *body) stringMap(name string) (*map[string]string, error) {
+	raw, ok := b.fields[name]
+	if !ok {
+		return nil, nil
+	}
+	if jsonType(raw) != "object" {
+		return nil, errType(name, "object", raw)
+	}
+	var items map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, errType(name, "object", raw)
+	}
+	out := make(map[string]string, len(items))
+	for k, it := range items {
+		var v string
+		if jsonType(it) != "string" || json.Unmarshal(it, &v) != nil {
+			return nil, errType(name+"."+k, "string", it)
+		}
+		out[k] = v
+	}
+	return &out, nil
+}
+
+// checkLength bounds a string's length in characters.
+func checkLength(property, v string, min, max int) error {
+	n := utf8.RuneCountInString(v)
+	if n < min {
+		return errProperty(property, "String is too short ("+strconv.Itoa(n)+" chars), minimum "+strconv.Itoa(min))
+	}
+	if n > max {
+		return errProperty(property, "String is too long ("+strconv.Itoa(n)+" chars), maximum "+strconv.Itoa(max))
+	}
+	return nil
+}
+
+// decodeArray splits a JSON array into its elements.
+func decodeArray(raw json.RawMessage) ([]json.RawMessage, error) {
+	var items []json.RawMessage
+	err := json.Unmarshal(raw, &items)
+	return items, err
+}
+
+// decodeObject decodes a nested JSON object for field-by-field validation.
+func decodeObject(raw json.RawMessage) (*body, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, err
+	}
+	return &body{fields: fields}, nil
+}

@@ -1,0 +1,281 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+)
+
+// clientGrantRecord authorizes a client for an API. Audience is stored in
+// its host-independent form (see managementAPIKey).
+type clientGrantRecord struct {
+	ID       string   `json:"id"`
+	ClientID string   `json:"client_id"`
+	Audience string   `json:"audience"`
+	Scope    []string `json:"scope"`
+}
+
+func errInexistentClientGrant() *apiError {
+	return newError(http.StatusNotFound, "inexistent_client_grant", "The client grant does not exist")
+}
+
+func (c *call) renderClientGrant(g clientGrantRecord) clientGrantRecord {
+	g.Audience = c.renderAudience(g.Audience)
+	if g.Scope == nil {
+		g.Scope = []string{}
+	}
+	return g
+}
+
+// grantFor finds the grant of a client for a stored audience. The caller
+// holds the lock.
+func (c *call) grantFor(clientID, audience string) (clientGrantRecord, error) {
+	var id string
+	var g clientGrantRecord
+	if err := c.s.getJSON(c.t.name, KindIndex, indexClientGrant(clientID, audience), &id); err != nil {
+		return g, err
+	}
+	err := c.s.getJSON(c.t.name, KindClientGrants, id, &g)
+	return g, err
+}
+
+// grants returns the grants that pass keep. The caller holds the lock.
+func (c *call) grants(keep func(clientGrantRecord) bool) ([]clientGrantRecord, error) {
+	raws, err := c.s.store.List(c.t.name, KindClientGrants)
+	if err != nil {
+		return nil, err
+	}
+	var out []clientGrantRecord
+	for _, raw := range raws {
+		var g clientGrantRecord
+		if err := json.Unmarshal(raw, &g); err != nil {
+			return nil, err
+		}
+		if keep(g) {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// deleteGrantRecord removes a grant and its index entry. The caller holds
+// the write lock.
+func (c *call) deleteGrantRecord(g clientGrantRecord) error {
+	if err := c.s.store.Delete(c.t.name, KindIndex, indexClientGrant(g.ClientID, g.Audience)); err != nil {
+		return err
+	}
+	return c.s.store.Delete(c.t.name, KindClientGrants, g.ID)
+}
+
+// grantScopes decodes the scope property and checks every value against the
+// API. Duplicates are dropped: the grant is a set.
+func grantScopes(b *body, api resourceServerRecord) ([]string, error) {
+	scopes, err := b.strings("scope")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(*scopes))
+	for _, s := range *scopes {
+		defined := false
+		if api.Scopes != nil {
+			for _, sc := range *api.Scopes {
+				if sc.Value == s {
+					defined = true
+					break
+				}
+			}
+		}
+		if !defined {
+			return nil, errProperty("scope", "The scope "+s+" is not defined by the resource server")
+		}
+		if !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func (c *call) getGrantRecord() (clientGrantRecord, error) {
+	var g clientGrantRecord
+	err := c.s.getJSON(c.t.name, KindClientGrants, c.id(), &g)
+	if errors.Is(err, ErrNotFound) {
+		return g, errInexistentClientGrant()
+	}
+	return g, err
+}
+
+func createClientGrant(c *call) error {
+	if err := c.authorize("create:client_grants"); err != nil {
+		return err
+	}
+	b, err := c.readBody("client_id", "audience", "scope")
+	if err != nil {
+		return err
+	}
+	clientID, err := b.str("client_id")
+	if err != nil {
+		return err
+	}
+	audience, err := b.str("audience")
+	if err != nil {
+		return err
+	}
+	switch {
+	case clientID == nil:
+		return errPayload("Missing required property: client_id")
+	case audience == nil:
+		return errPayload("Missing required property: audience")
+	case !b.has("scope"):
+		return errPayload("Missing required property: scope")
+	}
+	if _, err := b.strings("scope"); err != nil {
+		return err
+	}
+
+	unlock, err := c.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	var cl clientRecord
+	if err := c.s.getJSON(c.t.name, KindClients, *clientID, &cl); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return errInexistentClient()
+		}
+		return err
+	}
+	stored := c.storedAudience(*audience)
+	api, err := c.resourceServerByIdentifier(stored)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return errInexistentResourceServer()
+		}
+		return err
+	}
+	scopes, err := grantScopes(b, api)
+	if err != nil {
+		return err
+	}
+	if _, err := c.grantFor(*clientID, stored); err == nil {
+		return errConflict("A client grant for this client and audience already exists")
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	g := clientGrantRecord{ID: newClientGrantID(), ClientID: *clientID, Audience: stored, Scope: scopes}
+	if err := c.s.putJSON(c.t.name, KindClientGrants, g.ID, g); err != nil {
+		return err
+	}
+	if err := c.s.putJSON(c.t.name, KindIndex, indexClientGrant(g.ClientID, g.Audience), g.ID); err != nil {
+		return err
+	}
+	return c.json(http.StatusCreated, c.renderClientGrant(g))
+}
+
+func getClientGrant(c *call) error {
+	if err := c.authorize("read:client_grants"); err != nil {
+		return err
+	}
+	unlock, err := c.readLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	g, err := c.getGrantRecord()
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, c.renderClientGrant(g))
+}
+
+func listClientGrants(c *call) error {
+	if err := c.authorize("read:client_grants"); err != nil {
+		return err
+	}
+	p, err := c.pagination()
+	if err != nil {
+		return err
+	}
+	q := c.r.URL.Query()
+	var keep func(clientGrantRecord) bool
+	_, byAudience := q["audience"]
+	_, byClient := q["client_id"]
+	if byAudience || byClient {
+		audience := c.storedAudience(q.Get("audience"))
+		clientID := q.Get("client_id")
+		keep = func(g clientGrantRecord) bool {
+			return (!byAudience || g.Audience == audience) && (!byClient || g.ClientID == clientID)
+		}
+	}
+	unlock, err := c.readLock()
+	if err != nil {
+		return err
+	}
+	raws, err := c.s.store.List(c.t.name, KindClientGrants)
+	unlock()
+	if err != nil {
+		return err
+	}
+	return writePage(c, p, "client_grants", raws, keep, func(g clientGrantRecord) any { return c.renderClientGrant(g) })
+}
+
+func updateClientGrant(c *call) error {
+	if err := c.authorize("update:client_grants"); err != nil {
+		return err
+	}
+	b, err := c.readBody("scope")
+	if err != nil {
+		return err
+	}
+	if b.has("scope") {
+		if _, err := b.strings("scope"); err != nil {
+			return err
+		}
+	}
+	unlock, err := c.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	g, err := c.getGrantRecord()
+	if err != nil {
+		return err
+	}
+	if b.has("scope") {
+		api, err := c.resourceServerByIdentifier(g.Audience)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		scopes, err := grantScopes(b, api)
+		if err != nil {
+			return err
+		}
+		g.Scope = scopes
+		if err := c.s.putJSON(c.t.name, KindClientGrants, g.ID, g); err != nil {
+			return err
+		}
+	}
+	return c.json(http.StatusOK, c.renderClientGrant(g))
+}
+
+func deleteClientGrant(c *call) error {
+	if err := c.authorize("delete:client_grants"); err != nil {
+		return err
+	}
+	unlock, err := c.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	g, err := c.getGrantRecord()
+	var e *apiError
+	if errors.As(err, &e) && e.Status == http.StatusNotFound {
+		return c.noContent()
+	}
+	if err != nil {
+		return err
+	}
+	if err := c.deleteGrantRecord(g); err != nil {
+		return err
+	}
+	return c.noContent()
+}

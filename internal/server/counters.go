@@ -1,0 +1,55 @@
+package server
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+)
+
+type countKey struct {
+	tenant, method, route string
+	status                int
+}
+
+// counters counts requests by tenant, method, route template and status,
+// so that benchmarks and tests can check how many requests a client made.
+type counters struct {
+	mu sync.Mutex
+	m  map[countKey]int64
+}
+
+func (c *counters) add(tenant, method, route string, status int) {
+	if route == "" {
+		route = routeUnknown
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[countKey]int64{}
+	}
+	c.m[countKey{tenant, method, route, status}]++
+}
+
+func (c *counters) snapshot() []Count {
+	c.mu.Lock()
+	out := make([]Count, 0, len(c.m))
+	for k, n := range c.m {
+		out = append(out, Count{Tenant: k.tenant, Method: k.method, Route: k.route, Status: k.status, N: n})
+	}
+	c.mu.Unlock()
+	slices.SortFunc(out, func(a, b Count) int {
+		return cmp.Or(
+			cmp.Compare(a.Tenant, b.Tenant),
+			cmp.Compare(a.Method, b.Method),
+			cmp.Compare(a.Route, b.Route),
+			cmp.Compare(a.Status, b.Status),
+		)
+	})
+	return out
+}
+
+func (c *counters) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = nil
+}

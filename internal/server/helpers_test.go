@@ -1,0 +1,582 @@
+package server_test
+
+// This file is the black-box harness shared by the HTTP tests, fuzz targets and benchmarks
+// of package server. Everything goes through raw net/http requests against
+// httptest.NewServer(srv), never through a client of ours, so that the server and a client
+// cannot share a mistake.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
+)
+
+// Shapes of server-generated values (server-spec.md).
+var (
+	reResourceServerID = regexp.MustCompile(`^[0-9a-f]{24}$`)
+	reClientID         = regexp.MustCompile(`^[A-Za-z0-9]{32}$`)
+	reClientSecret     = regexp.MustCompile(`^[A-Za-z0-9_-]{64}$`)
+	reGrantID          = regexp.MustCompile(`^cgr_[A-Za-z0-9]{16}$`)
+	reTenantID         = regexp.MustCompile(`^ten_[A-Za-z0-9]{16}$`)
+)
+
+// managementScopes lists every scope of a tenant's Management API. The root tenant has the
+// tenants scopes too.
+func managementScopes(root bool) []string {
+	kinds := []string{"resource_servers", "clients", "client_grants"}
+	if root {
+		kinds = append(kinds, "tenants")
+	}
+	var scopes []string
+	for _, k := range kinds {
+		for _, verb := range []string{"create", "read", "update", "delete"} {
+			scopes = append(scopes, verb+":"+k)
+		}
+	}
+	scopes = append(scopes, "read:client_keys")
+	sort.Strings(scopes)
+	return scopes
+}
+
+// uniqueSeq makes names unique across the whole test binary.
+var uniqueSeq atomic.Int64
+
+func unique(prefix string) string {
+	return fmt.Sprintf("%s%d", prefix, uniqueSeq.Add(1))
+}
+
+// testClock is an Options.Now that a test moves forward by hand.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock(t time.Time) *testClock { return &testClock{now: t} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// harness is one server instance mounted on an httptest server, plus a root admin token
+// carrying every root management scope.
+type harness struct {
+	t      testing.TB
+	srv    *server.Server
+	ts     *httptest.Server
+	client *http.Client
+	base   string // root base URL, e.g. http://127.0.0.1:41234
+	tok    string // root admin token, every scope
+}
+
+// newHarness starts a fresh server for t; the options are applied to server.Options.
+func newHarness(t testing.TB, opts ...func(*server.Options)) *harness {
+	t.Helper()
+	var o server.Options
+	for _, f := range opts {
+		f(&o)
+	}
+	srv, err := server.New(o)
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	ts := newTestServer(t, srv)
+	h := &harness{t: t, srv: srv, ts: ts, client: ts.Client(), base: ts.URL}
+	aud := h.mgmtAudience(h.base)
+	if o.PublicURL != "" {
+		aud = strings.TrimSuffix(o.PublicURL, "/") + "/api/v2/"
+	}
+	h.tok = h.mintToken(h.base, srv.AdminClientID(), srv.AdminClientSecret(), aud, "")
+	return h
+}
+
+// newTestServer mounts srv on an httptest server closed at the end of the test. Its client
+// does not follow redirects, so that every response is seen as the server sent it.
+func newTestServer(t testing.TB, srv http.Handler) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	client := ts.Client()
+	client.Timeout = 60 * time.Second
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return ts
+}
+
+// with returns a copy of h reporting to t (a subtest, or a fuzz iteration).
+func (h *harness) with(t testing.TB) *harness {
+	c := *h
+	c.t = t
+	return &c
+}
+
+func (h *harness) mgmtAudience(base string) string { return base + "/api/v2/" }
+
+// response is a fully read HTTP response.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r *response) String() string {
+	b := r.Body
+	if len(b) > 600 {
+		b = append(b[:600:600], "…"...)
+	}
+	return fmt.Sprintf("%d %s", r.Status, b)
+}
+
+func (r *response) decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode response %s: %v", r, err)
+	}
+}
+
+func (r *response) object(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	r.decode(t, &m)
+	return m
+}
+
+func (r *response) array(t testing.TB) []map[string]any {
+	t.Helper()
+	var a []map[string]any
+	r.decode(t, &a)
+	return a
+}
+
+// send performs a request and reads the whole response; a transport error is returned.
+func (h *harness) send(method, rawURL string, hdr http.Header, body io.Reader) (*response, error) {
+	req, err := http.NewRequest(method, rawURL, body)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
+	if host := hdr.Get("Host"); host != "" {
+		req.Host = host
+	}
+	resp, err := h.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	return &response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
+}
+
+// request is send that fails the test on a transport error.
+func (h *harness) request(method, rawURL string, hdr http.Header, body io.Reader) *response {
+	h.t.Helper()
+	r, err := h.send(method, rawURL, hdr, body)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, rawURL, err)
+	}
+	return r
+}
+
+// jsonBody turns nil into no body, string/[]byte into a raw body and anything else into JSON.
+func jsonBody(t testing.TB, body any) io.Reader {
+	t.Helper()
+	switch b := body.(type) {
+	case nil:
+		return nil
+	case string:
+		return strings.NewReader(b)
+	case []byte:
+		return bytes.NewReader(b)
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			t.Fatalf("marshal body: %v", err)
+		}
+		return bytes.NewReader(buf)
+	}
+}
+
+// call sends a management request to base+path with a bearer token ("" = no header).
+func (h *harness) call(base, tok, method, path string, body any) *response {
+	h.t.Helper()
+	return h.callH(base, tok, method, path, body, nil)
+}
+
+// callH is call with extra request headers ("Host" sets the Host header).
+func (h *harness) callH(base, tok, method, path string, body any, extra http.Header) *response {
+	h.t.Helper()
+	hdr := http.Header{}
+	for k, v := range extra {
+		hdr[k] = v
+	}
+	if tok != "" {
+		hdr.Set("Authorization", "Bearer "+tok)
+	}
+	r := jsonBody(h.t, body)
+	if r != nil {
+		hdr.Set("Content-Type", "application/json")
+	}
+	return h.request(method, base+path, hdr, r)
+}
+
+// try is call for goroutines other than the test's: it never fails the test itself.
+func (h *harness) try(base, tok, method, path string, body any) (*response, error) {
+	hdr := http.Header{}
+	if tok != "" {
+		hdr.Set("Authorization", "Bearer "+tok)
+	}
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		r = bytes.NewReader(b)
+		hdr.Set("Content-Type", "application/json")
+	}
+	return h.send(method, base+path, hdr, r)
+}
+
+// api is call on the root tenant with the admin token.
+func (h *harness) api(method, path string, body any) *response {
+	h.t.Helper()
+	return h.call(h.base, h.tok, method, path, body)
+}
+
+// mustCreate POSTs body to base+path and requires 201, returning the object.
+func (h *harness) mustCreate(base, tok, path string, body any) map[string]any {
+	h.t.Helper()
+	r := h.call(base, tok, http.MethodPost, path, body)
+	if r.Status != http.StatusCreated {
+		h.t.Fatalf("POST %s: want 201, got %s", path, r)
+	}
+	return r.object(h.t)
+}
+
+// mustGet GETs base+path and requires 200, returning the object.
+func (h *harness) mustGet(base, tok, path string) map[string]any {
+	h.t.Helper()
+	r := h.call(base, tok, http.MethodGet, path, nil)
+	if r.Status != http.StatusOK {
+		h.t.Fatalf("GET %s: want 200, got %s", path, r)
+	}
+	return r.object(h.t)
+}
+
+// mustList GETs a list (no include_totals) and requires 200 with a JSON array.
+func (h *harness) mustList(base, tok, path string) []map[string]any {
+	h.t.Helper()
+	r := h.call(base, tok, http.MethodGet, path, nil)
+	if r.Status != http.StatusOK {
+		h.t.Fatalf("GET %s: want 200, got %s", path, r)
+	}
+	return r.array(h.t)
+}
+
+// postToken sends a raw body to base/oauth/token.
+func (h *harness) postToken(base, contentType, body string, hdr http.Header) *response {
+	h.t.Helper()
+	if hdr == nil {
+		hdr = http.Header{}
+	}
+	if contentType != "" {
+		hdr.Set("Content-Type", contentType)
+	}
+	return h.request(http.MethodPost, base+"/oauth/token", hdr, strings.NewReader(body))
+}
+
+// tokenJSON asks for a token with a JSON body.
+func (h *harness) tokenJSON(base string, fields map[string]string) *response {
+	h.t.Helper()
+	b, err := json.Marshal(fields)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return h.postToken(base, "application/json", string(b), nil)
+}
+
+// tokenForm asks for a token with a form body.
+func (h *harness) tokenForm(base string, v url.Values) *response {
+	h.t.Helper()
+	return h.postToken(base, "application/x-www-form-urlencoded", v.Encode(), nil)
+}
+
+func credentials(id, secret, aud, scope string) map[string]string {
+	m := map[string]string{
+		"grant_type":    "client_credentials",
+		"client_id":     id,
+		"client_secret": secret,
+		"audience":      aud,
+	}
+	if scope != "" {
+		m["scope"] = scope
+	}
+	return m
+}
+
+// tokenResponse is the success body of POST /oauth/token.
+type tokenResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int64  `json:"expires_in"`
+	Scope       string `json:"scope"`
+}
+
+// mintTokenResponse asks for a token and requires 200.
+func (h *harness) mintTokenResponse(base, id, secret, aud, scope string) tokenResponse {
+	h.t.Helper()
+	r := h.tokenJSON(base, credentials(id, secret, aud, scope))
+	if r.Status != http.StatusOK {
+		h.t.Fatalf("token for %s at %s (scope %q): want 200, got %s", id, aud, scope, r)
+	}
+	var tr tokenResponse
+	r.decode(h.t, &tr)
+	if tr.AccessToken == "" {
+		h.t.Fatalf("token response without access_token: %s", r)
+	}
+	return tr
+}
+
+func (h *harness) mintToken(base, id, secret, aud, scope string) string {
+	h.t.Helper()
+	return h.mintTokenResponse(base, id, secret, aud, scope).AccessToken
+}
+
+// apiError is the management API error envelope.
+type apiError struct {
+	StatusCode int    `json:"statusCode"`
+	Error      string `json:"error"`
+	Message    string `json:"message"`
+	ErrorCode  string `json:"errorCode"`
+}
+
+// expectAPIError requires the error envelope with the given status and errorCode.
+func expectAPIError(t testing.TB, r *response, status int, code string) apiError {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("want %d %s, got %s", status, code, r)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("error Content-Type = %q, want application/json", ct)
+	}
+	var e apiError
+	r.decode(t, &e)
+	if e.StatusCode != status || e.Error != http.StatusText(status) || e.ErrorCode != code || e.Message == "" {
+		t.Errorf("want envelope {statusCode:%d error:%q errorCode:%q message:…}, got %s",
+			status, http.StatusText(status), code, r.Body)
+	}
+	return e
+}
+
+// oauthError is the token endpoint's error body.
+type oauthError struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+func expectOAuthError(t testing.TB, r *response, status int, code string) oauthError {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("want %d %s, got %s", status, code, r)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("error Content-Type = %q, want application/json", ct)
+	}
+	var e oauthError
+	r.decode(t, &e)
+	if e.Error != code {
+		t.Errorf("error = %q, want %q (body %s)", e.Error, code, r.Body)
+	}
+	return e
+}
+
+func expectStatus(t testing.TB, r *response, status int) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("want %d, got %s", status, r)
+	}
+}
+
+// tenantEnv is a tenant created over POST /api/v2/tenants with a token of its management client.
+type tenantEnv struct {
+	name     string
+	id       string
+	base     string
+	clientID string
+	secret   string
+	tok      string
+	obj      map[string]any
+}
+
+// newTenant creates a tenant on the root and mints a token (every scope) for its management client.
+func (h *harness) newTenant(name string) tenantEnv {
+	h.t.Helper()
+	obj := h.mustCreate(h.base, h.tok, "/api/v2/tenants", map[string]any{"name": name})
+	mc, _ := obj["management_client"].(map[string]any)
+	id, _ := mc["client_id"].(string)
+	secret, _ := mc["client_secret"].(string)
+	if id == "" || secret == "" {
+		h.t.Fatalf("tenant %s: no management_client in %v", name, obj)
+	}
+	te := tenantEnv{name: name, base: h.base + "/tenants/" + name, clientID: id, secret: secret, obj: obj}
+	te.id, _ = obj["id"].(string)
+	te.tok = h.mintToken(te.base, id, secret, h.mgmtAudience(te.base), "")
+	return te
+}
+
+// newAPI creates a resource server and returns it.
+func (h *harness) newAPI(base, tok string, body map[string]any) map[string]any {
+	h.t.Helper()
+	if body["identifier"] == nil {
+		body["identifier"] = "https://" + unique("api") + ".example.com/"
+	}
+	if body["name"] == nil {
+		body["name"] = unique("API ")
+	}
+	return h.mustCreate(base, tok, "/api/v2/resource-servers", body)
+}
+
+// newGrantedClient creates a client and a grant from it to aud with scopes.
+func (h *harness) newGrantedClient(base, tok, aud string, scopes []string) (id, secret string) {
+	h.t.Helper()
+	c := h.mustCreate(base, tok, "/api/v2/clients", map[string]any{"name": unique("client ")})
+	id, _ = c["client_id"].(string)
+	secret, _ = c["client_secret"].(string)
+	if scopes == nil {
+		scopes = []string{}
+	}
+	h.mustCreate(base, tok, "/api/v2/client-grants", map[string]any{"client_id": id, "audience": aud, "scope": scopes})
+	return id, secret
+}
+
+// scopeString joins scopes the way the token endpoint takes them.
+func scopeString(scopes []string) string { return strings.Join(scopes, " ") }
+
+// scopeSet splits a space-separated scope string and sorts it.
+func scopeSet(s string) []string {
+	f := strings.Fields(s)
+	sort.Strings(f)
+	return f
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	sort.Strings(a)
+	sort.Strings(b)
+	return slices.Equal(a, b)
+}
+
+// strField reads a string field, failing when absent or not a string.
+func strField(t testing.TB, m map[string]any, key string) string {
+	t.Helper()
+	s, ok := m[key].(string)
+	if !ok {
+		t.Fatalf("field %q: want string, got %T %v in %v", key, m[key], m[key], m)
+	}
+	return s
+}
+
+// numField reads a JSON number field.
+func numField(t testing.TB, m map[string]any, key string) float64 {
+	t.Helper()
+	n, ok := m[key].(float64)
+	if !ok {
+		t.Fatalf("field %q: want number, got %T %v in %v", key, m[key], m[key], m)
+	}
+	return n
+}
+
+// findBy returns the first element whose key equals val.
+func findBy(list []map[string]any, key string, val any) map[string]any {
+	for _, m := range list {
+		if m[key] == val {
+			return m
+		}
+	}
+	return nil
+}
+
+// waitFor polls cond until it holds, failing after a generous deadline; used instead of sleeps.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// isConnError reports whether err is a transport error (what a dropped connection gives).
+func isConnError(err error) bool {
+	var ue *url.Error
+	return err != nil && errors.As(err, &ue)
+}
+
+// jsonString re-encodes v as JSON (map keys sorted), to compare values of any shape.
+func jsonString(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("marshal %v: %v", v, err)
+	}
+	return string(b)
+}
+
+func jsonValid(b []byte) bool { return json.Valid(b) }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// stringList converts a decoded JSON array of strings.
+func stringList(v any) []string {
+	a, _ := v.([]any)
+	out := make([]string, 0, len(a))
+	for _, e := range a {
+		s, _ := e.(string)
+		out = append(out, s)
+	}
+	return out
+}
+
+// scopeValues lists the scope values of a decoded resource server, in order.
+func scopeValues(t testing.TB, rs map[string]any) []string {
+	t.Helper()
+	a, _ := rs["scopes"].([]any)
+	out := make([]string, 0, len(a))
+	for _, e := range a {
+		m, ok := e.(map[string]any)
+		if !ok {
+			t.Fatalf("scope entry %v is not an object", e)
+		}
+		s, _ := m["value"].(string)
+		out = append(out, s)
+	}
+	return out
+}

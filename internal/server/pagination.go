@@ -1,0 +1,112 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+)
+
+// page is a list request's paging.
+type page struct {
+	page, perPage int
+	totals        bool
+}
+
+const (
+	defaultPerPage = 50
+	maxPerPage     = 100
+)
+
+// pagination parses page, per_page and include_totals. Bad values are
+// refused, not clamped, so that a client bug shows up as an error.
+func (c *call) pagination() (page, error) {
+	q := c.r.URL.Query()
+	p := page{perPage: defaultPerPage}
+	if vs, ok := q["page"]; ok {
+		n, err := strconv.Atoi(vs[0])
+		// The upper bound keeps page*per_page far from overflowing.
+		if err != nil || n < 0 || n > math.MaxInt32 {
+			return p, errInvalidQuery("Query validation error: 'Invalid value for page' on property page.")
+		}
+		p.page = n
+	}
+	if vs, ok := q["per_page"]; ok {
+		n, err := strconv.Atoi(vs[0])
+		if err != nil || n < 1 || n > maxPerPage {
+			return p, errInvalidQuery(fmt.Sprintf("Query validation error: 'per_page must be between 1 and %d' on property per_page.", maxPerPage))
+		}
+		p.perPage = n
+	}
+	if vs, ok := q["include_totals"]; ok {
+		switch vs[0] {
+		case "true":
+			p.totals = true
+		case "false":
+		default:
+			return p, errInvalidQuery("Query validation error: 'Expected type boolean but found type string' on property include_totals.")
+		}
+	}
+	return p, nil
+}
+
+// writePage decodes the stored objects that pass keep, cuts out the
+// requested page and writes it, as a bare array or with totals under key.
+// Only the objects on the page are rendered.
+func writePage[T any](c *call, p page, key string, raws [][]byte, keep func(T) bool, render func(T) any) error {
+	var items []T
+	if keep == nil {
+		// No filter: decode only the page.
+		total := len(raws)
+		start, end := bounds(p, total)
+		items = make([]T, 0, end-start)
+		for _, raw := range raws[start:end] {
+			var v T
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return err
+			}
+			items = append(items, v)
+		}
+		return writeItems(c, p, key, total, items, render)
+	}
+	for _, raw := range raws {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		if keep(v) {
+			items = append(items, v)
+		}
+	}
+	start, end := bounds(p, len(items))
+	return writeItems(c, p, key, len(items), items[start:end], render)
+}
+
+func bounds(p page, total int) (start, end int) {
+	s := int64(p.page) * int64(p.perPage)
+	if s > int64(total) {
+		s = int64(total)
+	}
+	e := s + int64(p.perPage)
+	if e > int64(total) {
+		e = int64(total)
+	}
+	return int(s), int(e)
+}
+
+func writeItems[T any](c *call, p page, key string, total int, items []T, render func(T) any) error {
+	out := make([]any, 0, len(items))
+	for _, it := range items {
+		out = append(out, render(it))
+	}
+	if !p.totals {
+		return c.json(http.StatusOK, out)
+	}
+	return c.json(http.StatusOK, map[string]any{
+		"total": total,
+		"start": int64(p.page) * int64(p.perPage),
+		"limit": p.perPage,
+		key:     out,
+	})
+}

@@ -1,0 +1,75 @@
+package server
+
+import (
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// limiter is a tenant's token bucket. It is rebuilt (full) whenever the
+// server's limit changes, so SetRateLimit takes effect on the next request.
+type limiter struct {
+	mu  sync.Mutex
+	n   int
+	lim *rate.Limiter
+}
+
+// take spends one token at now. It reports whether the request may proceed,
+// the whole tokens left, when the bucket is full again and, on refusal, how
+// long until a token is available.
+func (l *limiter) take(n int, now time.Time) (ok bool, remaining int, reset time.Time, retryAfter time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lim == nil || l.n != n {
+		l.n = n
+		l.lim = rate.NewLimiter(rate.Limit(n), n)
+	}
+	ok = l.lim.AllowN(now, 1)
+	tokens := l.lim.TokensAt(now)
+	if tokens < 0 {
+		tokens = 0
+	}
+	remaining = int(math.Floor(tokens))
+	reset = now.Add(time.Duration((float64(n) - tokens) / float64(n) * float64(time.Second)))
+	if !ok {
+		retryAfter = time.Duration((1 - tokens) / float64(n) * float64(time.Second))
+	}
+	return ok, remaining, reset, retryAfter
+}
+
+// applyRateLimit spends a token of the request's tenant and sets the
+// X-RateLimit-* headers that clients pace themselves by. It uses the wall
+// clock, not Options.Now, because buckets refill in real time.
+func (s *Server) applyRateLimit(c *call) error {
+	n := int(s.rateLimit.Load())
+	if n <= 0 {
+		return nil
+	}
+	now := time.Now()
+	ok, remaining, reset, retryAfter := c.t.limiter.take(n, now)
+	h := c.w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(n))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(ceilUnix(reset), 10))
+	if ok {
+		return nil
+	}
+	secs := int(math.Ceil(retryAfter.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	return errTooManyRequests(secs)
+}
+
+// ceilUnix rounds a time up to whole Unix seconds, so that a client waiting
+// until the reset never comes back early.
+func ceilUnix(t time.Time) int64 {
+	sec := t.Unix()
+	if t.Nanosecond() > 0 {
+		sec++
+	}
+	return sec
+}

@@ -1,0 +1,401 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+)
+
+// scopeRecord is one permission an API defines.
+type scopeRecord struct {
+	Value       string `json:"value"`
+	Description string `json:"description,omitempty"`
+}
+
+// resourceServerRecord is an API, as stored and (with its identifier
+// rendered) as returned. Pointer fields are omitted until set, as the real
+// service omits them; the defaulted ones are always present.
+type resourceServerRecord struct {
+	ID                  string         `json:"id"`
+	Name                *string        `json:"name,omitempty"`
+	Identifier          string         `json:"identifier"`
+	Scopes              *[]scopeRecord `json:"scopes,omitempty"`
+	SigningAlg          string         `json:"signing_alg"`
+	SigningSecret       string         `json:"signing_secret,omitempty"`
+	TokenLifetime       int64          `json:"token_lifetime"`
+	TokenLifetimeForWeb int64          `json:"token_lifetime_for_web"`
+	AllowOfflineAccess  *bool          `json:"allow_offline_access,omitempty"`
+	SkipConsent         *bool          `json:"skip_consent_for_verifiable_first_party_clients,omitempty"`
+	IsSystem            bool           `json:"is_system,omitempty"`
+}
+
+const maxTokenLifetime = 2592000 // 30 days, the real service's bound
+
+var resourceServerProperties = []string{
+	"name", "identifier", "scopes", "signing_alg", "signing_secret", "token_lifetime",
+	"token_lifetime_for_web", "allow_offline_access", "skip_consent_for_verifiable_first_party_clients",
+}
+
+// render returns the API as this request sees it.
+func (c *call) renderResourceServer(rs resourceServerRecord) resourceServerRecord {
+	rs.Identifier = c.renderAudience(rs.Identifier)
+	return rs
+}
+
+// resourceServerByIdentifier looks an API up by its stored identifier.
+// The caller holds the tenant's lock.
+func (c *call) resourceServerByIdentifier(identifier string) (resourceServerRecord, error) {
+	var id string
+	if err := c.s.getJSON(c.t.name, KindIndex, indexResourceServer(identifier), &id); err != nil {
+		return resourceServerRecord{}, err
+	}
+	var rs resourceServerRecord
+	err := c.s.getJSON(c.t.name, KindResourceServers, id, &rs)
+	return rs, err
+}
+
+// findResourceServer resolves the route's {id}: an id or an identifier,
+// percent-encoded once or twice. Every decoding is tried, because an
+// identifier may itself contain a percent sign.
+func (c *call) findResourceServer() (resourceServerRecord, error) {
+	candidate := c.param
+	for range 4 {
+		var rs resourceServerRecord
+		err := c.s.getJSON(c.t.name, KindResourceServers, candidate, &rs)
+		if err == nil {
+			return rs, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return rs, err
+		}
+		rs, err = c.resourceServerByIdentifier(c.storedAudience(candidate))
+		if err == nil {
+			return rs, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return rs, err
+		}
+		next, uerr := url.PathUnescape(candidate)
+		if uerr != nil || next == candidate {
+			break
+		}
+		candidate = next
+	}
+	return resourceServerRecord{}, errInexistentResourceServer()
+}
+
+func errInexistentResourceServer() *apiError {
+	return newError(http.StatusNotFound, "inexistent_resource_server", "The resource server does not exist")
+}
+
+func errSystemAPI(verb string) *apiError {
+	return newError(http.StatusForbidden, "operation_not_supported", "The Management API is a system API and cannot be "+verb)
+}
+
+// validIdentifier reports whether v is an absolute URI.
+func validIdentifier(v string) bool {
+	if v == "" || strings.IndexFunc(v, unicode.IsSpace) >= 0 || strings.ContainsAny(v, "{}") {
+		return false
+	}
+	u, err := url.Parse(v)
+	return err == nil && u.IsAbs() && (u.Host != "" || u.Opaque != "")
+}
+
+// applyResourceServer decodes the mutable properties of b into rs.
+func applyResourceServer(b *body, rs *resourceServerRecord) error {
+	name, err := b.str("name")
+	if err != nil {
+		return err
+	}
+	if name != nil {
+		if err := checkLength("name", *name, 1, 200); err != nil {
+			return err
+		}
+		if strings.ContainsAny(*name, "<>") {
+			return errProperty("name", "String does not match pattern: ^[^<>]+$")
+		}
+		rs.Name = name
+	}
+	if b.has("scopes") {
+		scopes, err := decodeScopes(b)
+		if err != nil {
+			return err
+		}
+		rs.Scopes = &scopes
+	}
+	alg, err := b.str("signing_alg")
+	if err != nil {
+		return err
+	}
+	if alg != nil {
+		if *alg != "RS256" && *alg != "HS256" && *alg != "PS256" {
+			return errProperty("signing_alg", "No enum match for: "+*alg)
+		}
+		rs.SigningAlg = *alg
+	}
+	secret, err := b.str("signing_secret")
+	if err != nil {
+		return err
+	}
+	if secret != nil {
+		if err := checkLength("signing_secret", *secret, 16, 1024); err != nil {
+			return err
+		}
+		rs.SigningSecret = *secret
+	}
+	lifetime, err := b.integer("token_lifetime", 0, maxTokenLifetime)
+	if err != nil {
+		return err
+	}
+	if lifetime != nil {
+		rs.TokenLifetime = *lifetime
+	}
+	web, err := b.integer("token_lifetime_for_web", 0, maxTokenLifetime)
+	if err != nil {
+		return err
+	}
+	if web != nil {
+		rs.TokenLifetimeForWeb = *web
+	}
+	offline, err := b.boolean("allow_offline_access")
+	if err != nil {
+		return err
+	}
+	if offline != nil {
+		rs.AllowOfflineAccess = offline
+	}
+	skip, err := b.boolean("skip_consent_for_verifiable_first_party_clients")
+	if err != nil {
+		return err
+	}
+	if skip != nil {
+		rs.SkipConsent = skip
+	}
+	return nil
+}
+
+// decodeScopes reads the scopes property: objects {value, description}
+// with unique, non-empty values free of whitespace (a token's scope claim is
+// space-separated).
+func decodeScopes(b *body) ([]scopeRecord, error) {
+	raw := b.fields["scopes"]
+	if jsonType(raw) != "array" {
+		return nil, errType("scopes", "array", raw)
+	}
+	items, err := decodeArray(raw)
+	if err != nil {
+		return nil, errType("scopes", "array", raw)
+	}
+	out := make([]scopeRecord, 0, len(items))
+	for _, it := range items {
+		if jsonType(it) != "object" {
+			return nil, errType("scopes", "object", it)
+		}
+		sb, err := decodeObject(it)
+		if err != nil {
+			return nil, errType("scopes", "object", it)
+		}
+		for k := range sb.fields {
+			if k != "value" && k != "description" {
+				return nil, errProperty("scopes", "Additional properties not allowed: "+k)
+			}
+		}
+		value, err := sb.str("value")
+		if err != nil {
+			return nil, err
+		}
+		if value == nil {
+			return nil, errProperty("scopes", "Missing required property: value")
+		}
+		if *value == "" || strings.IndexFunc(*value, unicode.IsSpace) >= 0 || len(*value) > 280 {
+			return nil, errProperty("scopes", "Invalid scope value: "+*value)
+		}
+		desc, err := sb.str("description")
+		if err != nil {
+			return nil, err
+		}
+		for _, prev := range out {
+			if prev.Value == *value {
+				return nil, errProperty("scopes", "Duplicate scope value: "+*value)
+			}
+		}
+		sc := scopeRecord{Value: *value}
+		if desc != nil {
+			sc.Description = *desc
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+func createResourceServer(c *call) error {
+	if err := c.authorize("create:resource_servers"); err != nil {
+		return err
+	}
+	b, err := c.readBody(resourceServerProperties...)
+	if err != nil {
+		return err
+	}
+	identifier, err := b.str("identifier")
+	if err != nil {
+		return err
+	}
+	if identifier == nil {
+		return errPayload("Missing required property: identifier")
+	}
+	if err := checkLength("identifier", *identifier, 1, 600); err != nil {
+		return err
+	}
+	stored := c.storedAudience(*identifier)
+	if stored != managementAPIKey && !validIdentifier(*identifier) {
+		return errProperty("identifier", "Must be an absolute URI")
+	}
+	rs := resourceServerRecord{
+		ID:                  newResourceServerID(),
+		Identifier:          stored,
+		SigningAlg:          "RS256",
+		TokenLifetime:       86400,
+		TokenLifetimeForWeb: 7200,
+	}
+	if err := applyResourceServer(b, &rs); err != nil {
+		return err
+	}
+	if rs.SigningSecret == "" {
+		rs.SigningSecret = newSigningSecret()
+	}
+
+	unlock, err := c.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, err := c.resourceServerByIdentifier(stored); err == nil {
+		return errConflict("A resource server with the same identifier already exists")
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err := c.s.putJSON(c.t.name, KindResourceServers, rs.ID, rs); err != nil {
+		return err
+	}
+	if err := c.s.putJSON(c.t.name, KindIndex, indexResourceServer(stored), rs.ID); err != nil {
+		return err
+	}
+	return c.json(http.StatusCreated, c.renderResourceServer(rs))
+}
+
+func getResourceServer(c *call) error {
+	if err := c.authorize("read:resource_servers"); err != nil {
+		return err
+	}
+	unlock, err := c.readLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	rs, err := c.findResourceServer()
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, c.renderResourceServer(rs))
+}
+
+func listResourceServers(c *call) error {
+	if err := c.authorize("read:resource_servers"); err != nil {
+		return err
+	}
+	p, err := c.pagination()
+	if err != nil {
+		return err
+	}
+	unlock, err := c.readLock()
+	if err != nil {
+		return err
+	}
+	raws, err := c.s.store.List(c.t.name, KindResourceServers)
+	unlock()
+	if err != nil {
+		return err
+	}
+	return writePage(c, p, "resource_servers", raws, nil, func(rs resourceServerRecord) any {
+		return c.renderResourceServer(rs)
+	})
+}
+
+func updateResourceServer(c *call) error {
+	if err := c.authorize("update:resource_servers"); err != nil {
+		return err
+	}
+	// identifier is immutable: listing it as unknown gives the real
+	// service's "Additional properties not allowed" error.
+	props := make([]string, 0, len(resourceServerProperties))
+	for _, p := range resourceServerProperties {
+		if p != "identifier" {
+			props = append(props, p)
+		}
+	}
+	b, err := c.readBody(props...)
+	if err != nil {
+		return err
+	}
+	unlock, err := c.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	rs, err := c.findResourceServer()
+	if err != nil {
+		return err
+	}
+	if rs.IsSystem {
+		return errSystemAPI("modified")
+	}
+	if err := applyResourceServer(b, &rs); err != nil {
+		return err
+	}
+	if err := c.s.putJSON(c.t.name, KindResourceServers, rs.ID, rs); err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, c.renderResourceServer(rs))
+}
+
+func deleteResourceServer(c *call) error {
+	if err := c.authorize("delete:resource_servers"); err != nil {
+		return err
+	}
+	unlock, err := c.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	rs, err := c.findResourceServer()
+	var e *apiError
+	if errors.As(err, &e) && e.Status == http.StatusNotFound {
+		return c.noContent()
+	}
+	if err != nil {
+		return err
+	}
+	if rs.IsSystem {
+		return errSystemAPI("deleted")
+	}
+	// The API's grants go with it, so a later API with the same
+	// identifier does not inherit them.
+	grants, err := c.grants(func(g clientGrantRecord) bool { return g.Audience == rs.Identifier })
+	if err != nil {
+		return err
+	}
+	for _, g := range grants {
+		if err := c.deleteGrantRecord(g); err != nil {
+			return err
+		}
+	}
+	if err := c.s.store.Delete(c.t.name, KindIndex, indexResourceServer(rs.Identifier)); err != nil {
+		return err
+	}
+	if err := c.s.store.Delete(c.t.name, KindResourceServers, rs.ID); err != nil {
+		return err
+	}
+	return c.noContent()
+}

@@ -1,0 +1,434 @@
+// Package server is a local, multi-tenant emulator of an Auth0-style
+// Management API v2 and its OAuth 2.0 token endpoint. It exists so that the
+// provider's acceptance tests, benchmarks and users can exercise the real
+// wire format offline; it is an http.Handler so tests mount it with httptest.
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configures a Server. The zero value is a usable, in-memory server
+// with generated admin credentials and no rate limit or faults.
+type Options struct {
+	// AdminClientID is the root admin client's id; generated (32
+	// alphanumerics) when empty.
+	AdminClientID string
+	// AdminClientSecret is the root admin client's secret; generated (64
+	// characters of [A-Za-z0-9_-]) when empty.
+	AdminClientSecret string
+	// PublicURL pins the root base URL (e.g. "https://idp.example:8443");
+	// when empty the base URL is derived from each request's scheme and Host.
+	PublicURL string
+	// RateLimit is the number of requests per second allowed per tenant
+	// (burst = RateLimit); 0 turns rate limiting off.
+	RateLimit int
+	// Faults injects errors, latency and dropped connections; all zero is off.
+	Faults Faults
+	// Now is the clock for token iat/exp and verification; nil = time.Now.
+	Now func() time.Time
+	// Store holds the objects; nil = a fresh in-memory store.
+	Store Store
+	// Logger receives request and panic logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// Faults describes the failures a Server injects so that clients' retry and
+// pacing logic can be tested. Draws come from one RNG seeded with Seed, so a
+// sequential run is reproducible.
+type Faults struct {
+	// Rate429 is the fraction [0,1] of requests answered 429
+	// too_many_requests (with Retry-After: 1).
+	Rate429 float64
+	// Rate5xx is the fraction answered 503 with errorCode
+	// "temporarily_unavailable".
+	Rate5xx float64
+	// Latency is added to every request.
+	Latency time.Duration
+	// DropAfterCommit is the fraction of POST/PATCH/DELETE requests that are
+	// executed (committed) and then answered by closing the connection with
+	// no response, the case a client must not blindly retry.
+	DropAfterCommit float64
+	// Seed seeds the fault RNG.
+	Seed int64
+}
+
+// Count is one request counter: how many requests of a tenant, method and
+// route template ended with a status.
+type Count struct {
+	Tenant string `json:"tenant"` // "" for the root tenant
+	Method string `json:"method"`
+	Route  string `json:"route"` // route template, e.g. "/api/v2/clients/{id}"
+	Status int    `json:"status"`
+	N      int64  `json:"count"`
+}
+
+// maxBodyBytes bounds every request body: larger ones are refused with 413
+// before any decoding, so a hostile client cannot make the server buffer it.
+const maxBodyBytes = 1 << 20
+
+// Server is the Management API emulator. It is an http.Handler hosting the
+// root tenant at "/" and every other tenant at "/tenants/{name}". All its
+// methods are safe for concurrent use.
+type Server struct {
+	store       Store
+	now         func() time.Time
+	log         *slog.Logger
+	publicURL   string // without a trailing slash; "" = derive per request
+	publicPath  string // path of publicURL, stripped from incoming requests
+	adminID     string
+	adminSecret string
+
+	// mu guards tenants. Lock order: root tenant's mu, then mu, then a
+	// hosted tenant's mu.
+	mu      sync.RWMutex
+	tenants map[string]*tenant
+
+	rateLimit atomic.Int64
+	faults    faultInjector
+	counts    counters
+}
+
+// New builds a Server: it bootstraps the root tenant (signing key, Management
+// API, admin client and its grant) and, when opts.Store already holds
+// tenants, brings them back.
+func New(opts Options) (*Server, error) {
+	s := &Server{
+		store:       opts.Store,
+		now:         opts.Now,
+		log:         opts.Logger,
+		adminID:     opts.AdminClientID,
+		adminSecret: opts.AdminClientSecret,
+		tenants:     map[string]*tenant{},
+	}
+	if s.store == nil {
+		s.store = NewMemoryStore()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.adminID == "" {
+		s.adminID = newClientID()
+	}
+	if s.adminSecret == "" {
+		s.adminSecret = newClientSecret()
+	}
+	if opts.RateLimit < 0 {
+		return nil, errors.New("server: RateLimit must not be negative")
+	}
+	if opts.PublicURL != "" {
+		u, err := url.Parse(opts.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("server: PublicURL %q is not an absolute http(s) URL", opts.PublicURL)
+		}
+		s.publicURL = strings.TrimSuffix(opts.PublicURL, "/")
+		s.publicPath = strings.TrimSuffix(u.EscapedPath(), "/")
+	}
+	if err := validateFaults(opts.Faults); err != nil {
+		return nil, err
+	}
+	s.rateLimit.Store(int64(opts.RateLimit))
+	s.faults.set(opts.Faults)
+
+	if err := s.bootstrap(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// AdminClientID returns the root admin client's id.
+func (s *Server) AdminClientID() string { return s.adminID }
+
+// AdminClientSecret returns the root admin client's secret.
+func (s *Server) AdminClientSecret() string { return s.adminSecret }
+
+// SetFaults replaces the injected faults and reseeds their RNG. Invalid
+// fractions are clamped to [0,1] because callers toggle faults mid-test and
+// have no error path there.
+func (s *Server) SetFaults(f Faults) { s.faults.set(f) }
+
+// SetRateLimit changes the per-tenant rate limit (requests per second, burst
+// the same); 0 turns it off. Buckets restart full.
+func (s *Server) SetRateLimit(n int) {
+	if n < 0 {
+		n = 0
+	}
+	s.rateLimit.Store(int64(n))
+}
+
+// Counts returns a snapshot of the request counters, sorted by tenant,
+// method, route and status.
+func (s *Server) Counts() []Count { return s.counts.snapshot() }
+
+// ResetCounts zeroes the request counters.
+func (s *Server) ResetCounts() { s.counts.reset() }
+
+// ServeHTTP routes a request to its tenant and handler. Everything that can
+// happen to a request (faults, rate limits, unknown routes, panics) is
+// decided here so that the handlers only deal with their resource.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.EscapedPath()
+	if s.publicPath != "" && strings.HasPrefix(path, s.publicPath+"/") {
+		path = strings.TrimPrefix(path, s.publicPath)
+	}
+	if strings.HasPrefix(path, "/_idp/") {
+		// The observability endpoints are never counted, faulted or
+		// limited: reading the counters must not change them.
+		if path == "/_idp/requests" {
+			s.serveRequestCounts(w, r)
+		} else {
+			writeEnvelope(w, errNotFoundRoute(), false)
+		}
+		return
+	}
+
+	c := &call{s: s, r: r}
+	// Counting happens when the status is written, before any byte reaches
+	// the client, so that a client reading the counters right after a
+	// response always sees its request.
+	counted := false
+	count := func(status int) {
+		if !counted {
+			counted = true
+			s.counts.add(c.tenantName, r.Method, c.route, status)
+		}
+	}
+	rec := &statusRecorder{ResponseWriter: w, onStatus: count}
+	c.w, c.rec = rec, rec
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v) // a deliberately dropped connection, already counted
+			}
+			s.log.Error("panic in handler", "method", r.Method, "path", path, "panic", v, "stack", string(debug.Stack()))
+			if !rec.wroteHeader {
+				writeEnvelope(rec, newError(http.StatusInternalServerError, "internal_error", "Internal Server Error"), false)
+			}
+		}
+		// A handler that wrote nothing is answered 200 by net/http.
+		count(http.StatusOK)
+	}()
+	s.serve(c, path)
+}
+
+// serve runs one counted request.
+func (s *Server) serve(c *call, path string) {
+	r := c.r
+	if f := s.faults.latency(); f > 0 {
+		timer := time.NewTimer(f)
+		select {
+		case <-timer.C:
+		case <-r.Context().Done():
+			timer.Stop()
+		}
+	}
+
+	// Resolve the tenant from the path.
+	var t *tenant
+	rest := path
+	if strings.HasPrefix(path, "/tenants/") {
+		name, after, _ := strings.Cut(strings.TrimPrefix(path, "/tenants/"), "/")
+		if unescaped, err := url.PathUnescape(name); err == nil {
+			name = unescaped
+		}
+		c.tenantName = name
+		rest = "/" + after
+		t = s.lookupTenant(name)
+		if t == nil || name == RootTenant {
+			c.route = "unknown"
+			s.finish(c, errInexistentTenant(), shapeEnvelope)
+			return
+		}
+	} else {
+		t = s.lookupTenant(RootTenant)
+	}
+	c.t = t
+	m := matchRoute(rest, t.name == RootTenant)
+	c.route = m.template
+	c.param = m.param
+
+	refusal, handlerShape := shapeEnvelope, shapeEnvelope
+	if m.oauth {
+		refusal, handlerShape = shapeEnvelopeOAuth, shapeOAuth
+	}
+	// Rate limit, then faults, in the order the contract fixes.
+	if e := s.applyRateLimit(c); e != nil {
+		s.finish(c, e, refusal)
+		return
+	}
+	if s.faults.draw429() {
+		s.finish(c, errTooManyRequests(1), refusal)
+		return
+	}
+	if s.faults.draw5xx() {
+		s.finish(c, errUnavailable(), refusal)
+		return
+	}
+	if m.handlers == nil {
+		s.finish(c, errNotFoundRoute(), shapeEnvelope)
+		return
+	}
+	h, ok := m.handlers[r.Method]
+	if !ok && r.Method == http.MethodHead {
+		h, ok = m.handlers[http.MethodGet]
+	}
+	if !ok {
+		s.finish(c, errMethodNotAllowed(m.allow()), refusal)
+		return
+	}
+	if r.ContentLength > maxBodyBytes {
+		s.finish(c, errTooLarge(), handlerShape)
+		return
+	}
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(c.w, r.Body, maxBodyBytes)
+	}
+
+	if isWrite(r.Method) && s.faults.drawDrop() {
+		s.runAndDrop(c, h, handlerShape)
+		return
+	}
+	s.finish(c, h(c), handlerShape)
+}
+
+// runAndDrop commits a write and then closes the connection without a
+// response: the failure after which a client cannot know whether its
+// request took effect.
+func (s *Server) runAndDrop(c *call, h handler, shape errorShape) {
+	buf := &bufferedWriter{header: http.Header{}}
+	c.w = buf
+	s.finish(c, h(c), shape)
+	// Count what was committed: the client never sees it, but tests
+	// compare counters with the server's state.
+	status := buf.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	c.rec.onStatus(status)
+	if hj, ok := c.rec.ResponseWriter.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	// HTTP/2 or a wrapped writer: abort the response instead.
+	panic(http.ErrAbortHandler)
+}
+
+// errorShape selects how an error body looks.
+type errorShape int
+
+const (
+	// shapeEnvelope is the Management API envelope.
+	shapeEnvelope errorShape = iota
+	// shapeEnvelopeOAuth is the envelope plus error_description, for
+	// refusals (rate limit, faults) on the token endpoint, which OAuth
+	// clients and Management API clients both read.
+	shapeEnvelopeOAuth
+	// shapeOAuth is the token endpoint's {error, error_description}.
+	shapeOAuth
+)
+
+// finish writes err, if any, in the given shape.
+func (s *Server) finish(c *call, err error, shape errorShape) {
+	if err == nil {
+		return
+	}
+	var e *apiError
+	if !errors.As(err, &e) {
+		// Only the store or our own code can produce other errors; they
+		// are the server's fault, not the client's, hence a 500.
+		s.log.Error("request failed", "method", c.r.Method, "route", c.route, "error", err)
+		e = newError(http.StatusInternalServerError, "internal_error", "Internal Server Error")
+	}
+	switch shape {
+	case shapeOAuth:
+		writeOAuthError(c.w, e)
+	default:
+		writeEnvelope(c.w, e, shape == shapeEnvelopeOAuth)
+	}
+}
+
+func (s *Server) lookupTenant(name string) *tenant {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.tenants[name]
+}
+
+func isWrite(method string) bool {
+	return method == http.MethodPost || method == http.MethodPatch || method == http.MethodDelete
+}
+
+// serveRequestCounts is the uncounted, unauthenticated observability
+// endpoint that benchmarks and tests read.
+func (s *Server) serveRequestCounts(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		writeJSON(w, http.StatusOK, struct {
+			Requests []Count `json:"requests"`
+		}{s.Counts()})
+	case http.MethodDelete:
+		s.ResetCounts()
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeEnvelope(w, errMethodNotAllowed("GET, DELETE"), false)
+	}
+}
+
+// statusRecorder remembers the status a handler wrote, for the counters.
+type statusRecorder struct {
+	http.ResponseWriter
+	onStatus    func(status int)
+	status      int
+	wroteHeader bool
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if !w.wroteHeader && code >= 200 {
+		w.status = code
+		w.wroteHeader = true
+		w.onStatus(code)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// bufferedWriter swallows a response that will never be sent.
+type bufferedWriter struct {
+	header http.Header
+	status int
+}
+
+func (b *bufferedWriter) Header() http.Header { return b.header }
+func (b *bufferedWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return len(p), nil
+}

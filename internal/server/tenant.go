@@ -1,0 +1,279 @@
+package server
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	jose "github.com/go-jose/go-jose/v4"
+)
+
+// managementAPIKey is how a Management API identifier (and an audience
+// naming it) is stored. The real identifier, "<base>/api/v2/", depends on
+// the Host a request came in on, so it is only rendered per request. The
+// braces make it an invalid URI, so no user identifier can collide with it.
+const managementAPIKey = "{management-api}"
+
+// tenant is the runtime state of one hosted tenant (or the root). Its
+// objects live in the Store; this holds what must not be re-read per request.
+type tenant struct {
+	name string
+	key  *signingKey
+
+	// mu serialises changes that touch several objects (uniqueness checks,
+	// cascading deletes): writers hold it exclusively, readers shared.
+	mu sync.RWMutex
+	// deleted is set, under mu, when the tenant is removed, so a request
+	// that found it just before cannot write into a dropped tenant.
+	deleted bool
+
+	limiter limiter
+}
+
+// signingKey is a tenant's RSA key for RS256/PS256 access tokens.
+type signingKey struct {
+	priv *rsa.PrivateKey
+	kid  string
+	jwks []byte // the rendered JWKS document
+}
+
+type storedKey struct {
+	PKCS8 []byte `json:"pkcs8"`
+}
+
+const keyID = "signing"
+
+// generateKey makes a fresh 2048-bit tenant key.
+func generateKey() (*signingKey, error) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, fmt.Errorf("server: generating a signing key: %w", err)
+	}
+	return newSigningKey(priv)
+}
+
+func newSigningKey(priv *rsa.PrivateKey) (*signingKey, error) {
+	pub := jose.JSONWebKey{Key: &priv.PublicKey, Use: "sig"}
+	tp, err := pub.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("server: key thumbprint: %w", err)
+	}
+	// The RFC 7638 thumbprint is stable for the key and needs no state.
+	pub.KeyID = base64.RawURLEncoding.EncodeToString(tp)
+	// No "alg" member: the same key verifies RS256 and PS256 tokens.
+	jwks, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{pub}})
+	if err != nil {
+		return nil, fmt.Errorf("server: rendering the JWKS: %w", err)
+	}
+	return &signingKey{priv: priv, kid: pub.KeyID, jwks: jwks}, nil
+}
+
+// loadOrCreateKey returns the tenant's stored key, creating and storing one
+// when there is none, so that a durable store keeps tokens valid across
+// restarts.
+func (s *Server) loadOrCreateKey(name string) (*signingKey, error) {
+	raw, err := s.store.Get(name, KindKeys, keyID)
+	if err == nil {
+		var sk storedKey
+		if err := json.Unmarshal(raw, &sk); err != nil {
+			return nil, fmt.Errorf("server: decoding the key of tenant %q: %w", name, err)
+		}
+		k, err := x509.ParsePKCS8PrivateKey(sk.PKCS8)
+		if err != nil {
+			return nil, fmt.Errorf("server: parsing the key of tenant %q: %w", name, err)
+		}
+		priv, ok := k.(*rsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("server: the key of tenant %q is not RSA", name)
+		}
+		return newSigningKey(priv)
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	key, err := generateKey()
+	if err != nil {
+		return nil, err
+	}
+	return key, s.storeKey(name, key)
+}
+
+func (s *Server) storeKey(name string, key *signingKey) error {
+	der, err := x509.MarshalPKCS8PrivateKey(key.priv)
+	if err != nil {
+		return err
+	}
+	return s.putJSON(name, KindKeys, keyID, storedKey{PKCS8: der})
+}
+
+// bootstrap prepares the root tenant and reloads hosted tenants from the
+// store.
+func (s *Server) bootstrap() error {
+	key, err := s.loadOrCreateKey(RootTenant)
+	if err != nil {
+		return err
+	}
+	root := &tenant{name: RootTenant, key: key}
+	if err := s.seedManagementAPI(RootTenant); err != nil {
+		return err
+	}
+	admin := clientRecord{
+		ClientID:                s.adminID,
+		ClientSecret:            s.adminSecret,
+		Tenant:                  tenantLabel(RootTenant),
+		Name:                    "Root Admin",
+		AppType:                 ptr("non_interactive"),
+		GrantTypes:              []string{"client_credentials"},
+		TokenEndpointAuthMethod: "client_secret_post",
+		IsFirstParty:            true,
+	}
+	if err := s.putJSON(RootTenant, KindClients, admin.ClientID, admin); err != nil {
+		return err
+	}
+	if err := s.seedManagementGrant(RootTenant, admin.ClientID); err != nil {
+		return err
+	}
+	s.tenants[RootTenant] = root
+
+	raws, err := s.store.List(RootTenant, KindTenants)
+	if err != nil {
+		return err
+	}
+	for _, raw := range raws {
+		var rec tenantRecord
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return fmt.Errorf("server: decoding a stored tenant: %w", err)
+		}
+		key, err := s.loadOrCreateKey(rec.Name)
+		if err != nil {
+			return err
+		}
+		s.tenants[rec.Name] = &tenant{name: rec.Name, key: key}
+	}
+	return nil
+}
+
+// managementScopes are the scopes of a tenant's Management API.
+func managementScopes(root bool) []scopeRecord {
+	kinds := []struct{ id, label string }{
+		{"resource_servers", "Resource Servers"},
+		{"clients", "Clients"},
+		{"client_grants", "Client Grants"},
+	}
+	if root {
+		kinds = append(kinds, struct{ id, label string }{"tenants", "Tenants"})
+	}
+	var out []scopeRecord
+	for _, k := range kinds {
+		for _, verb := range []struct{ id, label string }{{"create", "Create"}, {"read", "Read"}, {"update", "Update"}, {"delete", "Delete"}} {
+			out = append(out, scopeRecord{Value: verb.id + ":" + k.id, Description: verb.label + " " + k.label})
+		}
+	}
+	return append(out, scopeRecord{Value: "read:client_keys", Description: "Read Client Keys"})
+}
+
+// seedManagementAPI stores a tenant's Management API unless it exists.
+func (s *Server) seedManagementAPI(name string) error {
+	if _, err := s.store.Get(name, KindIndex, indexResourceServer(managementAPIKey)); err == nil {
+		return nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	scopes := managementScopes(name == RootTenant)
+	rs := resourceServerRecord{
+		ID:                  newResourceServerID(),
+		Name:                ptr("Management API"),
+		Identifier:          managementAPIKey,
+		Scopes:              &scopes,
+		SigningAlg:          "RS256",
+		TokenLifetime:       86400,
+		TokenLifetimeForWeb: 7200,
+		IsSystem:            true,
+	}
+	if err := s.putJSON(name, KindResourceServers, rs.ID, rs); err != nil {
+		return err
+	}
+	return s.putJSON(name, KindIndex, indexResourceServer(managementAPIKey), rs.ID)
+}
+
+// seedManagementGrant grants clientID every scope of the tenant's
+// Management API, updating an existing grant.
+func (s *Server) seedManagementGrant(name, clientID string) error {
+	var scopes []string
+	for _, sc := range managementScopes(name == RootTenant) {
+		scopes = append(scopes, sc.Value)
+	}
+	g := clientGrantRecord{ID: newClientGrantID(), ClientID: clientID, Audience: managementAPIKey, Scope: scopes}
+	var existing string
+	if err := s.getJSON(name, KindIndex, indexClientGrant(clientID, managementAPIKey), &existing); err == nil {
+		g.ID = existing
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err := s.putJSON(name, KindClientGrants, g.ID, g); err != nil {
+		return err
+	}
+	return s.putJSON(name, KindIndex, indexClientGrant(clientID, managementAPIKey), g.ID)
+}
+
+// tenantLabel is the "tenant" field of a client.
+func tenantLabel(name string) string {
+	if name == RootTenant {
+		return "root"
+	}
+	return name
+}
+
+func indexResourceServer(identifier string) string { return "rs\x00" + identifier }
+func indexClientGrant(clientID, audience string) string {
+	return "cg\x00" + clientID + "\x00" + audience
+}
+func indexTenantID(id string) string { return "tid\x00" + id }
+
+func (s *Server) getJSON(tenant string, kind Kind, id string, v any) error {
+	raw, err := s.store.Get(tenant, kind, id)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("server: decoding stored %s %q: %w", kind, id, err)
+	}
+	return nil
+}
+
+func (s *Server) putJSON(tenant string, kind Kind, id string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return s.store.Put(tenant, kind, id, raw)
+}
+
+// readLock takes the tenant's lock for reading; it fails when the tenant was
+// deleted after the request found it.
+func (c *call) readLock() (unlock func(), err error) {
+	c.t.mu.RLock()
+	if c.t.deleted {
+		c.t.mu.RUnlock()
+		return nil, errInexistentTenant()
+	}
+	return c.t.mu.RUnlock, nil
+}
+
+// writeLock is readLock for changes.
+func (c *call) writeLock() (unlock func(), err error) {
+	c.t.mu.Lock()
+	if c.t.deleted {
+		c.t.mu.Unlock()
+		return nil, errInexistentTenant()
+	}
+	return c.t.mu.Unlock, nil
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,303 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/mail"
+	"regexp"
+	"time"
+)
+
+// tenantRecord is a hosted tenant, as stored in the root tenant.
+type tenantRecord struct {
+	ID          string             `json:"id"`
+	Name        string             `json:"name"`
+	DisplayName *string            `json:"display_name,omitempty"`
+	Owners      *[]string          `json:"owners,omitempty"`
+	Metadata    *map[string]string `json:"metadata,omitempty"`
+	CreatedAt   string             `json:"created_at"`
+	UpdatedAt   string             `json:"updated_at"`
+}
+
+// tenantResponse adds what is rendered per request to a tenantRecord.
+type tenantResponse struct {
+	tenantRecord
+	Domain           string            `json:"domain"`
+	ManagementClient *managementClient `json:"management_client,omitempty"`
+}
+
+// managementClient is the new tenant's Management API client, returned once,
+// by the create.
+type managementClient struct {
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+var tenantNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+
+func errInexistentTenantObject() *apiError {
+	return newError(http.StatusNotFound, "inexistent_tenant", "The tenant does not exist")
+}
+
+func (c *call) renderTenant(rec tenantRecord) tenantResponse {
+	return tenantResponse{tenantRecord: rec, Domain: tenantBase(c.rootBase(), rec.Name)}
+}
+
+// applyTenant decodes the mutable properties of b into rec.
+func applyTenant(b *body, rec *tenantRecord) error {
+	display, err := b.str("display_name")
+	if err != nil {
+		return err
+	}
+	if display != nil {
+		if err := checkLength("display_name", *display, 0, 255); err != nil {
+			return err
+		}
+		rec.DisplayName = display
+	}
+	owners, err := b.strings("owners")
+	if err != nil {
+		return err
+	}
+	if owners != nil {
+		seen := make([]string, 0, len(*owners))
+		for _, o := range *owners {
+			// A bare address only: "Name <a@b>" is a valid RFC 5322
+			// mailbox but not an owner e-mail.
+			addr, err := mail.ParseAddress(o)
+			if err != nil || addr.Address != o || addr.Name != "" {
+				return errProperty("owners", "Invalid e-mail address: "+o)
+			}
+			if !contains(seen, o) {
+				seen = append(seen, o)
+			}
+		}
+		rec.Owners = &seen
+	}
+	md, err := b.stringMap("metadata")
+	if err != nil {
+		return err
+	}
+	if md != nil {
+		rec.Metadata = md
+	}
+	return nil
+}
+
+// findTenant resolves the route's {id}: a tenant id or name. The caller
+// holds the root tenant's lock.
+func (c *call) findTenant() (tenantRecord, error) {
+	id := c.id()
+	var rec tenantRecord
+	name := id
+	var indexed string
+	if err := c.s.getJSON(RootTenant, KindIndex, indexTenantID(id), &indexed); err == nil {
+		name = indexed
+	} else if !errors.Is(err, ErrNotFound) {
+		return rec, err
+	}
+	err := c.s.getJSON(RootTenant, KindTenants, name, &rec)
+	if errors.Is(err, ErrNotFound) {
+		return rec, errInexistentTenantObject()
+	}
+	return rec, err
+}
+
+func (c *call) timestamp() string {
+	return c.s.now().UTC().Format(time.RFC3339)
+}
+
+func createTenant(c *call) error {
+	if err := c.authorize("create:tenants"); err != nil {
+		return err
+	}
+	b, err := c.readBody("name", "display_name", "owners", "metadata")
+	if err != nil {
+		return err
+	}
+	name, err := b.str("name")
+	if err != nil {
+		return err
+	}
+	if name == nil {
+		return errPayload("Missing required property: name")
+	}
+	if !tenantNamePattern.MatchString(*name) {
+		return errProperty("name", "String does not match pattern: "+tenantNamePattern.String())
+	}
+	now := c.timestamp()
+	rec := tenantRecord{ID: newTenantID(), Name: *name, CreatedAt: now, UpdatedAt: now}
+	if err := applyTenant(b, &rec); err != nil {
+		return err
+	}
+	// Generating the key is the slow part; do it before taking any lock.
+	key, err := generateKey()
+	if err != nil {
+		return err
+	}
+
+	unlock, err := c.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, err := c.s.store.Get(RootTenant, KindTenants, rec.Name); err == nil {
+		return errConflict("A tenant with the same name already exists")
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	mc, err := c.s.seedTenant(rec.Name, key)
+	if err != nil {
+		return err
+	}
+	if err := c.s.putJSON(RootTenant, KindTenants, rec.Name, rec); err != nil {
+		return err
+	}
+	if err := c.s.putJSON(RootTenant, KindIndex, indexTenantID(rec.ID), rec.Name); err != nil {
+		return err
+	}
+	c.s.mu.Lock()
+	c.s.tenants[rec.Name] = &tenant{name: rec.Name, key: key}
+	c.s.mu.Unlock()
+
+	resp := c.renderTenant(rec)
+	resp.ManagementClient = mc
+	return c.json(http.StatusCreated, resp)
+}
+
+// seedTenant stores a new tenant's key, Management API, Management API
+// client and that client's grant. The caller holds the root lock, and the
+// tenant is not yet visible to requests.
+func (s *Server) seedTenant(name string, key *signingKey) (*managementClient, error) {
+	// A previous tenant of the same name may have left objects behind if
+	// its deletion failed half-way; start clean.
+	if err := s.store.DropTenant(name); err != nil {
+		return nil, err
+	}
+	if err := s.storeKey(name, key); err != nil {
+		return nil, err
+	}
+	if err := s.seedManagementAPI(name); err != nil {
+		return nil, err
+	}
+	cl := clientRecord{
+		ClientID:                newClientID(),
+		ClientSecret:            newClientSecret(),
+		Tenant:                  tenantLabel(name),
+		Name:                    "Management API Client",
+		AppType:                 ptr("non_interactive"),
+		GrantTypes:              []string{"client_credentials"},
+		TokenEndpointAuthMethod: "client_secret_post",
+		IsFirstParty:            true,
+	}
+	if err := s.putJSON(name, KindClients, cl.ClientID, cl); err != nil {
+		return nil, err
+	}
+	if err := s.seedManagementGrant(name, cl.ClientID); err != nil {
+		return nil, err
+	}
+	return &managementClient{ClientID: cl.ClientID, ClientSecret: cl.ClientSecret}, nil
+}
+
+func getTenant(c *call) error {
+	if err := c.authorize("read:tenants"); err != nil {
+		return err
+	}
+	unlock, err := c.readLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	rec, err := c.findTenant()
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, c.renderTenant(rec))
+}
+
+func listTenants(c *call) error {
+	if err := c.authorize("read:tenants"); err != nil {
+		return err
+	}
+	p, err := c.pagination()
+	if err != nil {
+		return err
+	}
+	unlock, err := c.readLock()
+	if err != nil {
+		return err
+	}
+	raws, err := c.s.store.List(RootTenant, KindTenants)
+	unlock()
+	if err != nil {
+		return err
+	}
+	return writePage(c, p, "tenants", raws, nil, func(rec tenantRecord) any { return c.renderTenant(rec) })
+}
+
+func updateTenant(c *call) error {
+	if err := c.authorize("update:tenants"); err != nil {
+		return err
+	}
+	b, err := c.readBody("display_name", "owners", "metadata")
+	if err != nil {
+		return err
+	}
+	unlock, err := c.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	rec, err := c.findTenant()
+	if err != nil {
+		return err
+	}
+	if err := applyTenant(b, &rec); err != nil {
+		return err
+	}
+	rec.UpdatedAt = c.timestamp()
+	if err := c.s.putJSON(RootTenant, KindTenants, rec.Name, rec); err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, c.renderTenant(rec))
+}
+
+func deleteTenant(c *call) error {
+	if err := c.authorize("delete:tenants"); err != nil {
+		return err
+	}
+	unlock, err := c.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	rec, err := c.findTenant()
+	var e *apiError
+	if errors.As(err, &e) && e.Status == http.StatusNotFound {
+		return c.noContent()
+	}
+	if err != nil {
+		return err
+	}
+	c.s.mu.Lock()
+	t := c.s.tenants[rec.Name]
+	delete(c.s.tenants, rec.Name)
+	c.s.mu.Unlock()
+	if t != nil {
+		// Wait for the tenant's in-flight requests, and make any that
+		// found it a moment ago fail instead of writing into it.
+		t.mu.Lock()
+		t.deleted = true
+		t.mu.Unlock()
+	}
+	if err := c.s.store.DropTenant(rec.Name); err != nil {
+		return err
+	}
+	if err := c.s.store.Delete(RootTenant, KindIndex, indexTenantID(rec.ID)); err != nil {
+		return err
+	}
+	if err := c.s.store.Delete(RootTenant, KindTenants, rec.Name); err != nil {
+		return err
+	}
+	return c.noContent()
+}

@@ -1,0 +1,313 @@
+package server
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+)
+
+// tokenClaims are the claims of an issued access token. aud is a string,
+// not an array, as the real service issues it.
+type tokenClaims struct {
+	Issuer          string `json:"iss"`
+	Subject         string `json:"sub"`
+	Audience        string `json:"aud"`
+	IssuedAt        int64  `json:"iat"`
+	Expiry          int64  `json:"exp"`
+	Scope           string `json:"scope"`
+	GrantType       string `json:"gty"`
+	AuthorizedParty string `json:"azp"`
+	ID              string `json:"jti"`
+}
+
+// tokenResponse is the token endpoint's success body.
+type tokenResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int64  `json:"expires_in"`
+	Scope       string `json:"scope"`
+}
+
+func errOAuth(status int, code, description string) *apiError {
+	return newError(status, code, description)
+}
+
+func errInvalidRequest(description string) *apiError {
+	return errOAuth(http.StatusBadRequest, "invalid_request", description)
+}
+
+// tokenParams reads the token request from a JSON or form body.
+func (c *call) tokenParams() (map[string]string, error) {
+	raw, err := c.readAll()
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]string{}
+	mediaType := ""
+	if ct := c.r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil {
+			return nil, errInvalidRequest("Invalid Content-Type header")
+		}
+		mediaType = mt
+	}
+	switch {
+	case mediaType == "application/json" || strings.HasSuffix(mediaType, "+json"):
+		var fields map[string]json.RawMessage
+		trimmed := bytes.TrimSpace(raw)
+		if !json.Valid(trimmed) || jsonType(trimmed) != "object" || json.Unmarshal(trimmed, &fields) != nil {
+			return nil, errInvalidRequest("The request body must be a JSON object")
+		}
+		for _, name := range []string{"grant_type", "client_id", "client_secret", "audience", "scope"} {
+			v, ok := fields[name]
+			if !ok || jsonType(v) == "null" {
+				continue
+			}
+			var s string
+			if jsonType(v) != "string" || json.Unmarshal(v, &s) != nil {
+				return nil, errInvalidRequest("The parameter " + name + " must be a string")
+			}
+			params[name] = s
+		}
+	case mediaType == "application/x-www-form-urlencoded" || mediaType == "":
+		values, err := url.ParseQuery(string(raw))
+		if err != nil {
+			return nil, errInvalidRequest("The request body is not valid form data")
+		}
+		for name, vs := range values {
+			if len(vs) > 1 {
+				// RFC 6749 §3.2: parameters must not be repeated.
+				return nil, errInvalidRequest("The parameter " + name + " is repeated")
+			}
+			params[name] = vs[0]
+		}
+	default:
+		return nil, errInvalidRequest("Content-Type must be application/json or application/x-www-form-urlencoded")
+	}
+	return params, nil
+}
+
+// clientCredentials combines HTTP Basic and body credentials, refusing a
+// request in which they disagree.
+func (c *call) clientCredentials(params map[string]string) (id, secret string, err error) {
+	id, secret = params["client_id"], params["client_secret"]
+	user, pass, ok := c.r.BasicAuth()
+	if !ok {
+		if c.r.Header.Get("Authorization") != "" && strings.HasPrefix(strings.ToLower(c.r.Header.Get("Authorization")), "basic") {
+			return "", "", errInvalidRequest("Malformed Basic authorization header")
+		}
+		return id, secret, nil
+	}
+	// RFC 6749 §2.3.1: Basic credentials are form-encoded first.
+	u, err1 := url.QueryUnescape(user)
+	p, err2 := url.QueryUnescape(pass)
+	if err1 != nil || err2 != nil {
+		return "", "", errInvalidRequest("Malformed Basic authorization header")
+	}
+	if (id != "" && id != u) || (secret != "" && secret != p) {
+		return "", "", errInvalidRequest("Client credentials in the Authorization header and the body disagree")
+	}
+	return u, p, nil
+}
+
+// handleToken is the client-credentials token endpoint.
+func handleToken(c *call) error {
+	params, err := c.tokenParams()
+	if err != nil {
+		return err
+	}
+	grantType := params["grant_type"]
+	if grantType == "" {
+		return errInvalidRequest("Missing required parameter: grant_type")
+	}
+	if grantType != "client_credentials" {
+		return errOAuth(http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type: "+grantType)
+	}
+	clientID, secret, err := c.clientCredentials(params)
+	if err != nil {
+		return err
+	}
+	if clientID == "" {
+		return errInvalidRequest("Missing required parameter: client_id")
+	}
+	audience := params["audience"]
+	if audience == "" {
+		return errInvalidRequest("Missing required parameter: audience")
+	}
+
+	unlock, err := c.readLock()
+	if err != nil {
+		return err
+	}
+	issue, err := c.authorizeToken(clientID, secret, audience, params["scope"])
+	unlock()
+	if err != nil {
+		return err
+	}
+	token, err := c.sign(issue)
+	if err != nil {
+		return err
+	}
+	c.w.Header().Set("Cache-Control", "no-store")
+	c.w.Header().Set("Pragma", "no-cache")
+	return c.json(http.StatusOK, tokenResponse{
+		AccessToken: token,
+		TokenType:   "Bearer",
+		ExpiresIn:   issue.api.TokenLifetime,
+		Scope:       strings.Join(issue.scopes, " "),
+	})
+}
+
+// issuance is what a successful token request resolved to.
+type issuance struct {
+	clientID string
+	audience string // as the client spelled it
+	api      resourceServerRecord
+	scopes   []string
+}
+
+// authorizeToken checks the client, its grant and the requested scopes.
+// The caller holds the tenant's read lock.
+func (c *call) authorizeToken(clientID, secret, audience, scope string) (*issuance, error) {
+	var client clientRecord
+	if err := c.s.getJSON(c.t.name, KindClients, clientID, &client); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, errOAuth(http.StatusUnauthorized, "access_denied", "Unauthorized")
+		}
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(secret), []byte(client.ClientSecret)) != 1 {
+		return nil, errOAuth(http.StatusUnauthorized, "access_denied", "Unauthorized")
+	}
+	if !contains(client.GrantTypes, "client_credentials") {
+		return nil, errOAuth(http.StatusForbidden, "unauthorized_client", "Grant type 'client_credentials' not allowed for the client.")
+	}
+	stored := c.storedAudience(audience)
+	api, err := c.resourceServerByIdentifier(stored)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, errOAuth(http.StatusForbidden, "access_denied", "Service not found: "+audience)
+		}
+		return nil, err
+	}
+	grant, err := c.grantFor(clientID, stored)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, errOAuth(http.StatusForbidden, "access_denied",
+				`Client is not authorized to access "`+audience+`". You need to create a "client-grant" associated to this API.`)
+		}
+		return nil, err
+	}
+	// A grant may keep a scope the API no longer defines; such a scope is
+	// not granted any more. Granted scopes come out in the API's order.
+	var granted []string
+	if api.Scopes != nil {
+		for _, sc := range *api.Scopes {
+			if contains(grant.Scope, sc.Value) {
+				granted = append(granted, sc.Value)
+			}
+		}
+	}
+	scopes := granted
+	if requested := strings.Fields(scope); len(requested) > 0 {
+		var missing []string
+		for _, r := range requested {
+			if !contains(granted, r) && !contains(missing, r) {
+				missing = append(missing, r)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, errOAuth(http.StatusForbidden, "access_denied", "Client has not been granted scopes: "+strings.Join(missing, " "))
+		}
+		scopes = nil
+		for _, g := range granted {
+			if contains(requested, g) {
+				scopes = append(scopes, g)
+			}
+		}
+	}
+	return &issuance{clientID: clientID, audience: audience, api: api, scopes: scopes}, nil
+}
+
+// sign issues the access token for iss.
+func (c *call) sign(iss *issuance) (string, error) {
+	now := c.s.now().Unix()
+	claims := tokenClaims{
+		Issuer:          c.issuer(),
+		Subject:         iss.clientID + "@clients",
+		Audience:        iss.audience,
+		IssuedAt:        now,
+		Expiry:          now + iss.api.TokenLifetime,
+		Scope:           strings.Join(iss.scopes, " "),
+		GrantType:       "client-credentials",
+		AuthorizedParty: iss.clientID,
+		ID:              newTokenID(),
+	}
+	var key jose.SigningKey
+	switch alg := jose.SignatureAlgorithm(iss.api.SigningAlg); alg {
+	case jose.RS256, jose.PS256:
+		key = jose.SigningKey{Algorithm: alg, Key: jose.JSONWebKey{Key: c.t.key.priv, KeyID: c.t.key.kid}}
+	case jose.HS256:
+		secret := []byte(iss.api.SigningSecret)
+		if len(secret) >= sha256.Size {
+			key = jose.SigningKey{Algorithm: alg, Key: secret}
+		} else {
+			// go-jose refuses HMAC keys shorter than the hash (RFC 7518
+			// §3.2), but the contract allows signing secrets from 16
+			// characters; sign those with the standard library's HMAC.
+			key = jose.SigningKey{Algorithm: alg, Key: hmacSigner(secret)}
+		}
+	default:
+		return "", errors.New("server: unsupported signing_alg " + iss.api.SigningAlg)
+	}
+	signer, err := jose.NewSigner(key, (&jose.SignerOptions{}).WithType("JWT"))
+	if err != nil {
+		return "", err
+	}
+	return jwt.Signed(signer).Claims(claims).Serialize()
+}
+
+// hmacSigner is a go-jose OpaqueSigner for HS256 with a short key.
+type hmacSigner []byte
+
+func (h hmacSigner) Public() *jose.JSONWebKey        { return nil }
+func (h hmacSigner) Algs() []jose.SignatureAlgorithm { return []jose.SignatureAlgorithm{jose.HS256} }
+func (h hmacSigner) SignPayload(payload []byte, _ jose.SignatureAlgorithm) ([]byte, error) {
+	m := hmac.New(sha256.New, h)
+	_, _ = m.Write(payload) // a hash.Hash never fails to write
+	return m.Sum(nil), nil
+}
+
+// handleJWKS serves the tenant's public key.
+func handleJWKS(c *call) error {
+	c.w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	c.w.Header().Set("Cache-Control", "public, max-age=300")
+	c.w.WriteHeader(http.StatusOK)
+	_, _ = c.w.Write(c.t.key.jwks)
+	return nil
+}
+
+// handleOpenIDConfig serves the discovery document.
+func handleOpenIDConfig(c *call) error {
+	base := c.base()
+	return c.json(http.StatusOK, map[string]any{
+		"issuer":                                c.issuer(),
+		"jwks_uri":                              base + routeJWKS,
+		"token_endpoint":                        base + routeToken,
+		"grant_types_supported":                 []string{"client_credentials"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "client_secret_basic"},
+		"response_types_supported":              []string{"token"},
+		"subject_types_supported":               []string{"public"},
+		"id_token_signing_alg_values_supported": []string{"RS256", "PS256", "HS256"},
+	})
+}

@@ -1,0 +1,286 @@
+package server_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
+)
+
+// expectTokenOK checks a successful token response and returns it.
+func expectTokenOK(t testing.TB, r *response, wantScopes []string, wantLifetime int64) tokenResponse {
+	t.Helper()
+	if r.Status != http.StatusOK {
+		t.Fatalf("want 200, got %s", r)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type = %q, want application/json", ct)
+	}
+	if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+		t.Errorf("Cache-Control = %q, want no-store", cc)
+	}
+	var tr tokenResponse
+	r.decode(t, &tr)
+	if tr.AccessToken == "" || strings.Count(tr.AccessToken, ".") != 2 {
+		t.Errorf("access_token %q is not a compact JWS", tr.AccessToken)
+	}
+	if tr.TokenType != "Bearer" {
+		t.Errorf("token_type = %q, want Bearer", tr.TokenType)
+	}
+	if tr.ExpiresIn != wantLifetime {
+		t.Errorf("expires_in = %d, want %d", tr.ExpiresIn, wantLifetime)
+	}
+	if got := scopeSet(tr.Scope); !sameSet(got, wantScopes) {
+		t.Errorf("scope = %q, want %v", tr.Scope, wantScopes)
+	}
+	return tr
+}
+
+func TestTokenSuccess(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	id, secret := h.srv.AdminClientID(), h.srv.AdminClientSecret()
+	aud := h.mgmtAudience(h.base)
+	all := managementScopes(true)
+
+	if !reClientID.MatchString(id) {
+		t.Errorf("generated admin client id %q is not 32 alphanumerics", id)
+	}
+	if !reClientSecret.MatchString(secret) {
+		t.Errorf("generated admin client secret %q is not 64 chars of [A-Za-z0-9_-]", secret)
+	}
+
+	// usable checks that the token opens the Management API.
+	usable := func(t *testing.T, tok string) {
+		t.Helper()
+		expectStatus(t, h.with(t).call(h.base, tok, http.MethodGet, "/api/v2/clients", nil), http.StatusOK)
+	}
+
+	t.Run("json body, absent scope is every granted scope", func(t *testing.T) {
+		t.Parallel()
+		tr := expectTokenOK(t, h.with(t).tokenJSON(h.base, credentials(id, secret, aud, "")), all, 86400)
+		usable(t, tr.AccessToken)
+	})
+	t.Run("json body with charset", func(t *testing.T) {
+		t.Parallel()
+		body := fmt.Sprintf(`{"grant_type":"client_credentials","client_id":%q,"client_secret":%q,"audience":%q}`, id, secret, aud)
+		r := h.with(t).postToken(h.base, "application/json; charset=utf-8", body, nil)
+		expectTokenOK(t, r, all, 86400)
+	})
+	t.Run("form body", func(t *testing.T) {
+		t.Parallel()
+		v := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}, "audience": {aud}}
+		tr := expectTokenOK(t, h.with(t).tokenForm(h.base, v), all, 86400)
+		usable(t, tr.AccessToken)
+	})
+	t.Run("form body with scope", func(t *testing.T) {
+		t.Parallel()
+		v := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret},
+			"audience": {aud}, "scope": {"read:clients read:tenants"}}
+		expectTokenOK(t, h.with(t).tokenForm(h.base, v), []string{"read:clients", "read:tenants"}, 86400)
+	})
+	t.Run("basic auth", func(t *testing.T) {
+		t.Parallel()
+		hdr := http.Header{}
+		req, _ := http.NewRequest(http.MethodPost, "/", nil)
+		req.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret))
+		hdr.Set("Authorization", req.Header.Get("Authorization"))
+		v := url.Values{"grant_type": {"client_credentials"}, "audience": {aud}}
+		tr := expectTokenOK(t, h.with(t).postToken(h.base, "application/x-www-form-urlencoded", v.Encode(), hdr), all, 86400)
+		usable(t, tr.AccessToken)
+	})
+	t.Run("basic auth and agreeing body credentials", func(t *testing.T) {
+		t.Parallel()
+		hdr := http.Header{}
+		req, _ := http.NewRequest(http.MethodPost, "/", nil)
+		req.SetBasicAuth(id, secret)
+		hdr.Set("Authorization", req.Header.Get("Authorization"))
+		v := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}, "audience": {aud}}
+		expectTokenOK(t, h.with(t).postToken(h.base, "application/x-www-form-urlencoded", v.Encode(), hdr), all, 86400)
+	})
+	t.Run("narrowed scope", func(t *testing.T) {
+		t.Parallel()
+		want := []string{"read:clients", "create:clients", "read:client_keys"}
+		tr := expectTokenOK(t, h.with(t).tokenJSON(h.base, credentials(id, secret, aud, scopeString(want))), want, 86400)
+		usable(t, tr.AccessToken)
+	})
+	t.Run("narrowed scope with extra spaces", func(t *testing.T) {
+		t.Parallel()
+		expectTokenOK(t, h.with(t).tokenJSON(h.base, credentials(id, secret, aud, " read:clients  update:clients ")),
+			[]string{"read:clients", "update:clients"}, 86400)
+	})
+}
+
+// TestTokenClientAuthEncoding uses an admin secret full of characters that HTTP Basic
+// credentials must carry URL-encoded (RFC 6749 §2.3.1).
+func TestTokenClientAuthEncoding(t *testing.T) {
+	t.Parallel()
+	const id = "RootAdminClient00000000000000001"
+	const secret = "a+b%/:c d&e=f?g#h;i@j"
+	h := newHarness(t, func(o *server.Options) {
+		o.AdminClientID = id
+		o.AdminClientSecret = secret
+	})
+	if h.srv.AdminClientID() != id || h.srv.AdminClientSecret() != secret {
+		t.Fatalf("AdminClientID/Secret = %q/%q, want the configured %q/%q", h.srv.AdminClientID(), h.srv.AdminClientSecret(), id, secret)
+	}
+	aud := h.mgmtAudience(h.base)
+	all := managementScopes(true)
+	basic := func(user, pass string) http.Header {
+		req, _ := http.NewRequest(http.MethodPost, "/", nil)
+		req.SetBasicAuth(user, pass)
+		return http.Header{"Authorization": {req.Header.Get("Authorization")}}
+	}
+	// percentAll escapes every byte, even those that need no escaping.
+	percentAll := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+		}
+		return b.String()
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "audience": {aud}}.Encode()
+
+	t.Run("json body", func(t *testing.T) {
+		t.Parallel()
+		expectTokenOK(t, h.with(t).tokenJSON(h.base, credentials(id, secret, aud, "")), all, 86400)
+	})
+	t.Run("form body", func(t *testing.T) {
+		t.Parallel()
+		v := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}, "audience": {aud}}
+		expectTokenOK(t, h.with(t).tokenForm(h.base, v), all, 86400)
+	})
+	t.Run("basic, query-escaped", func(t *testing.T) {
+		t.Parallel()
+		r := h.with(t).postToken(h.base, "application/x-www-form-urlencoded", form, basic(url.QueryEscape(id), url.QueryEscape(secret)))
+		expectTokenOK(t, r, all, 86400)
+	})
+	t.Run("basic, every byte percent-escaped", func(t *testing.T) {
+		t.Parallel()
+		r := h.with(t).postToken(h.base, "application/x-www-form-urlencoded", form, basic(percentAll(id), percentAll(secret)))
+		expectTokenOK(t, r, all, 86400)
+	})
+	t.Run("basic with json body", func(t *testing.T) {
+		t.Parallel()
+		body := fmt.Sprintf(`{"grant_type":"client_credentials","audience":%q}`, aud)
+		r := h.with(t).postToken(h.base, "application/json", body, basic(url.QueryEscape(id), url.QueryEscape(secret)))
+		expectTokenOK(t, r, all, 86400)
+	})
+	t.Run("basic, wrong secret", func(t *testing.T) {
+		t.Parallel()
+		r := h.with(t).postToken(h.base, "application/x-www-form-urlencoded", form, basic(url.QueryEscape(id), url.QueryEscape(secret+"x")))
+		e := expectOAuthError(t, r, http.StatusUnauthorized, "access_denied")
+		if e.Description != "Unauthorized" {
+			t.Errorf("error_description = %q, want Unauthorized", e.Description)
+		}
+	})
+	t.Run("basic and body disagreeing", func(t *testing.T) {
+		t.Parallel()
+		other := h.with(t).mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "other"})
+		v := url.Values{"grant_type": {"client_credentials"}, "audience": {aud},
+			"client_id": {strField(t, other, "client_id")}, "client_secret": {strField(t, other, "client_secret")}}
+		r := h.with(t).postToken(h.base, "application/x-www-form-urlencoded", v.Encode(), basic(url.QueryEscape(id), url.QueryEscape(secret)))
+		expectOAuthError(t, r, http.StatusBadRequest, "invalid_request")
+	})
+}
+
+func TestTokenErrors(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	id, secret := h.srv.AdminClientID(), h.srv.AdminClientSecret()
+	aud := h.mgmtAudience(h.base)
+
+	// A client with no grant at all, one granted only read:clients, and one that may not
+	// use client_credentials.
+	lone := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "lonely"})
+	loneID, loneSecret := strField(t, lone, "client_id"), strField(t, lone, "client_secret")
+	narrowID, narrowSecret := h.newGrantedClient(h.base, h.tok, aud, []string{"read:clients"})
+	web := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{
+		"name": "web app", "app_type": "regular_web", "grant_types": []string{"authorization_code"},
+	})
+	webID, webSecret := strField(t, web, "client_id"), strField(t, web, "client_secret")
+	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": webID, "audience": aud, "scope": []string{"read:clients"}})
+
+	tests := []struct {
+		name        string
+		contentType string
+		body        string
+		status      int
+		code        string
+		description string // exact, when not empty
+	}{
+		{name: "wrong secret", body: jsonOf(credentials(id, secret+"x", aud, "")),
+			status: 401, code: "access_denied", description: "Unauthorized"},
+		{name: "empty secret", body: jsonOf(credentials(id, "", aud, "")),
+			status: 401, code: "access_denied", description: "Unauthorized"},
+		{name: "unknown client", body: jsonOf(credentials("NoSuchClient000000000000000000000", secret, aud, "")),
+			status: 401, code: "access_denied", description: "Unauthorized"},
+		{name: "unknown audience", body: jsonOf(credentials(id, secret, "https://nope.example.com/", "")),
+			status: 403, code: "access_denied", description: "Service not found: https://nope.example.com/"},
+		{name: "no grant", body: jsonOf(credentials(loneID, loneSecret, aud, "")),
+			status: 403, code: "access_denied",
+			description: `Client is not authorized to access "` + aud + `". You need to create a "client-grant" associated to this API.`},
+		{name: "ungranted scope", body: jsonOf(credentials(narrowID, narrowSecret, aud, "read:clients create:clients")),
+			status: 403, code: "access_denied", description: "Client has not been granted scopes: create:clients"},
+		{name: "scope the API does not define", body: jsonOf(credentials(id, secret, aud, "read:clients frobnicate:things")),
+			status: 403, code: "access_denied", description: "Client has not been granted scopes: frobnicate:things"},
+		{name: "client without client_credentials", body: jsonOf(credentials(webID, webSecret, aud, "")),
+			status: 403, code: "unauthorized_client"},
+		{name: "password grant", body: jsonOf(map[string]string{"grant_type": "password", "client_id": id, "client_secret": secret, "audience": aud, "username": "u", "password": "p"}),
+			status: 400, code: "unsupported_grant_type"},
+		{name: "authorization_code grant", body: jsonOf(map[string]string{"grant_type": "authorization_code", "client_id": id, "client_secret": secret, "audience": aud, "code": "x"}),
+			status: 400, code: "unsupported_grant_type"},
+		{name: "unparsable json", body: `{"grant_type":`, status: 400, code: "invalid_request"},
+		{name: "json array", body: `[]`, status: 400, code: "invalid_request"},
+		{name: "missing grant_type", body: jsonOf(map[string]string{"client_id": id, "client_secret": secret, "audience": aud}),
+			status: 400, code: "invalid_request"},
+		{name: "missing client_id", body: jsonOf(map[string]string{"grant_type": "client_credentials", "client_secret": secret, "audience": aud}),
+			status: 400, code: "invalid_request"},
+		{name: "missing audience", body: jsonOf(map[string]string{"grant_type": "client_credentials", "client_id": id, "client_secret": secret}),
+			status: 400, code: "invalid_request"},
+		{name: "unparsable form", contentType: "application/x-www-form-urlencoded", body: "grant_type=client_credentials&client_id=%zz",
+			status: 400, code: "invalid_request"},
+		{name: "form missing audience", contentType: "application/x-www-form-urlencoded",
+			body:   url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}.Encode(),
+			status: 400, code: "invalid_request"},
+		{name: "form unsupported grant", contentType: "application/x-www-form-urlencoded",
+			body:   url.Values{"grant_type": {"refresh_token"}, "client_id": {id}, "client_secret": {secret}, "audience": {aud}}.Encode(),
+			status: 400, code: "unsupported_grant_type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ct := tt.contentType
+			if ct == "" {
+				ct = "application/json"
+			}
+			r := h.with(t).postToken(h.base, ct, tt.body, nil)
+			e := expectOAuthError(t, r, tt.status, tt.code)
+			if tt.description != "" && e.Description != tt.description {
+				t.Errorf("error_description = %q, want %q", e.Description, tt.description)
+			}
+			if e.Description == "" {
+				t.Errorf("empty error_description in %s", r.Body)
+			}
+		})
+	}
+
+	t.Run("GET is not allowed", func(t *testing.T) {
+		t.Parallel()
+		r := h.with(t).request(http.MethodGet, h.base+"/oauth/token", nil, nil)
+		expectStatus(t, r, http.StatusMethodNotAllowed)
+	})
+}
+
+// jsonOf encodes a token request body as JSON.
+func jsonOf(m map[string]string) string {
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
