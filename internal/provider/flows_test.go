@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -19,6 +21,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
 // accessClaims are the claims the flows check in issued tokens.
@@ -59,13 +63,26 @@ func verifyToken(domain, token string) (*accessClaims, error) {
 	return &claims, nil
 }
 
-// flowProviders adds the echo provider, which carries ephemeral values into
-// state for checking.
-func flowProviders() map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
+// flowProviders serves the provider under the local names "idp" and
+// "idp<name>" for each name, plus the echo provider, which carries ephemeral
+// values into state for checking.
+//
+// Flows need several configurations of the provider at once. Terraform runs
+// a plugin process per provider configuration, but an in-process provider
+// is reattached: every alias of one provider address talks to the same
+// server, and the last ConfigureProvider wins. So each extra configuration
+// gets its own local name and server, the way google-beta serves google_*
+// resources; `provider = idpcustomer` then means what `provider =
+// idp.customer` means with the real plugin (which the demo runs).
+func flowProviders(names ...string) map[string]func() (tfprotov6.ProviderServer, error) {
+	factories := map[string]func() (tfprotov6.ProviderServer, error){
 		"idp":  testAccProtoV6ProviderFactories["idp"],
 		"echo": echoprovider.NewProviderServer(),
 	}
+	for _, name := range names {
+		factories["idp"+name] = providerserver.NewProtocol6WithError(New("test")())
+	}
+	return factories
 }
 
 // Job 1 of design.md, in a single apply: the root admin creates a
@@ -86,30 +103,28 @@ resource "idp_client_grant" "provisioning" {
   scope     = ["create:tenants", "read:tenants", "update:tenants", "delete:tenants"]
 }
 
-provider "idp" {
-  alias         = "provisioning"
+provider "idpprovisioning" {
   domain        = %[1]q
   client_id     = idp_client.provisioning.client_id
   client_secret = idp_client.provisioning.client_secret
 }
 
 resource "idp_tenant" "customer" {
-  provider     = idp.provisioning
+  provider     = idpprovisioning
   name         = "customer-1"
   display_name = "Customer One"
   owners       = ["owner@customer-1.example"]
   depends_on   = [idp_client_grant.provisioning]
 }
 
-provider "idp" {
-  alias         = "customer"
+provider "idpcustomer" {
   domain        = idp_tenant.customer.domain
   client_id     = idp_tenant.customer.management_client_id
   client_secret = idp_tenant.customer.management_client_secret
 }
 
 resource "idp_resource_server" "orders" {
-  provider   = idp.customer
+  provider   = idpcustomer
   name       = "Orders API"
   identifier = "https://orders.customer-1.example/"
   scopes = [
@@ -119,26 +134,26 @@ resource "idp_resource_server" "orders" {
 }
 
 resource "idp_client" "orders" {
-  provider = idp.customer
+  provider = idpcustomer
   name     = "Orders Service"
 }
 
 resource "idp_client_grant" "orders" {
-  provider  = idp.customer
+  provider  = idpcustomer
   client_id = idp_client.orders.client_id
   audience  = idp_resource_server.orders.identifier
   scope     = ["read:orders", "write:orders"]
 }
 
 data "idp_token" "orders" {
-  provider      = idp.customer
+  provider      = idpcustomer
   audience      = idp_client_grant.orders.audience
   client_id     = idp_client.orders.client_id
   client_secret = idp_client.orders.client_secret
 }
 `, env.url))
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: flowProviders("provisioning", "customer"),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -255,7 +270,7 @@ func TestAccFlow_ephemeralToken(t *testing.T) {
 	var token string
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: flowProviders(),
+		ProtoV6ProviderFactories: flowProviders("bytoken"),
 		Steps: []resource.TestStep{{
 			Config: env.config(fmt.Sprintf(`
 ephemeral "idp_token" "mgmt" {
@@ -263,14 +278,13 @@ ephemeral "idp_token" "mgmt" {
   scope    = ["create:resource_servers", "read:resource_servers", "delete:resource_servers"]
 }
 
-provider "idp" {
-  alias     = "by_token"
+provider "idpbytoken" {
   domain    = %[1]q
   api_token = ephemeral.idp_token.mgmt.access_token
 }
 
 resource "idp_resource_server" "made_with_token" {
-  provider   = idp.by_token
+  provider   = idpbytoken
   name       = "Made with an ephemeral token"
   identifier = "https://ephemeral.example.com/"
 }
@@ -320,62 +334,61 @@ resource "echo" "token" {}
 // nothing from the root tenant.
 func TestAccFlow_tenantIsolation(t *testing.T) {
 	env := newTestEnv(t)
-	base := env.config(fmt.Sprintf(`
-resource "idp_tenant" "customer" {
-  name = "customer-2"
-}
-
-resource "idp_resource_server" "root_api" {
-  name       = "Root API"
-  identifier = "https://root-only.example.com/"
-}
-
-provider "idp" {
-  alias         = "intruder"
-  domain        = %[1]q
-  client_id     = idp_tenant.customer.management_client_id
-  client_secret = idp_tenant.customer.management_client_secret
-}
-`, env.url))
+	ctx := context.Background()
+	tenant, err := env.client.CreateTenant(ctx, &mgmt.Tenant{Name: mgmt.String("customer-2")})
+	if err != nil || tenant.ManagementClient == nil {
+		t.Fatalf("create tenant: %v", err)
+	}
+	if _, err := env.client.CreateResourceServer(ctx, &mgmt.ResourceServer{
+		Name: mgmt.String("Root API"), Identifier: mgmt.String("https://root-only.example.com/"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mc := tenant.ManagementClient
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: flowProviders("intruder"),
 		Steps: []resource.TestStep{
-			{Config: base},
 			{
-				// The tenant's client does not exist on the root tenant.
-				Config: base + `
+				// The tenant's management client does not exist on the root
+				// tenant: reading a root object is refused.
+				Config: fmt.Sprintf(`
+provider "idp" {
+  domain        = %[1]q
+  client_id     = %[2]q
+  client_secret = %[3]q
+}
+
 resource "idp_resource_server" "stolen" {
-  provider   = idp.intruder
   name       = "Stolen"
   identifier = "https://root-only.example.com/"
 }
-`,
+`, env.url, mc.ClientID, mc.ClientSecret),
 				ResourceName:  "idp_resource_server.stolen",
 				ImportState:   true,
 				ImportStateId: "https://root-only.example.com/",
-				ExpectError:   expectError(`Unable to Read Resource Server.*401 Unauthorized \(access_denied\)`),
+				ExpectError:   expectError(`Unable to Read Resource Server.*401 Unauthorized \(access_denied\).*credentials were refused`),
 			},
 			{
-				// A token of the tenant is refused by the root tenant.
-				Config: base + `
+				// A Management API token of the tenant is refused by the root
+				// tenant.
+				Config: fmt.Sprintf(`
 data "idp_token" "tenant_mgmt" {
-  domain        = idp_tenant.customer.domain
-  audience      = "${idp_tenant.customer.domain}/api/v2/"
-  client_id     = idp_tenant.customer.management_client_id
-  client_secret = idp_tenant.customer.management_client_secret
+  domain        = %[1]q
+  audience      = "%[1]s/api/v2/"
+  client_id     = %[2]q
+  client_secret = %[3]q
 }
 
-provider "idp" {
-  alias     = "tenant_token"
-  domain    = "` + env.url + `"
+provider "idpintruder" {
+  domain    = %[4]q
   api_token = data.idp_token.tenant_mgmt.access_token
 }
 
 resource "idp_client" "stolen" {
-  provider = idp.tenant_token
+  provider = idpintruder
   name     = "Should not exist"
 }
-`,
+`, *tenant.Domain, mc.ClientID, mc.ClientSecret, env.url) + env.providerConfig(),
 				ExpectError: expectError(`Unable to Create Client.*401 Unauthorized.*credentials were refused`),
 			},
 		},

@@ -44,7 +44,7 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 		},
 		"token and client credentials": {
 			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `client_id = "c"` + "\n" + `client_secret = "s"`,
-			message:  `Attribute "client_id" cannot be specified when "api_token" is specified`,
+			message:  `Attribute "api_token" cannot be specified when "client_id" is specified`,
 		},
 		"client id without secret": {
 			provider: `domain = "example.com"` + "\n" + `client_id = "c"`,
@@ -155,7 +155,7 @@ provider "idp" {
 func TestAccProvider_unknownConfigurationAtPlan(t *testing.T) {
 	env := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: flowProviders("automation"),
 		Steps: []resource.TestStep{{
 			Config: env.config(fmt.Sprintf(`
 resource "idp_client" "automation" {
@@ -168,15 +168,14 @@ resource "idp_client_grant" "automation" {
   scope     = ["create:resource_servers", "read:resource_servers", "update:resource_servers", "delete:resource_servers"]
 }
 
-provider "idp" {
-  alias         = "automation"
+provider "idpautomation" {
   domain        = %[1]q
   client_id     = idp_client.automation.client_id
   client_secret = idp_client.automation.client_secret
 }
 
 resource "idp_resource_server" "by_automation" {
-  provider   = idp.automation
+  provider   = idpautomation
   name       = "Made by the automation client"
   identifier = "https://automation.example.com/"
   depends_on = [idp_client_grant.automation]

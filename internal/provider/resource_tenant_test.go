@@ -206,7 +206,7 @@ func TestAccTenant_validation(t *testing.T) {
 func TestAccTenant_missingScope(t *testing.T) {
 	env := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: flowProviders("weak"),
 		Steps: []resource.TestStep{{
 			Config: env.config(`
 resource "idp_client" "weak" {
@@ -219,15 +219,14 @@ resource "idp_client_grant" "weak" {
   scope     = ["read:tenants"]
 }
 
-provider "idp" {
-  alias         = "weak"
+provider "idpweak" {
   domain        = "` + env.url + `"
   client_id     = idp_client.weak.client_id
   client_secret = idp_client.weak.client_secret
 }
 
 resource "idp_tenant" "test" {
-  provider   = idp.weak
+  provider   = idpweak
   name       = "nope"
   depends_on = [idp_client_grant.weak]
 }

@@ -79,8 +79,8 @@ func tokenAttributes() map[string]tokenAttribute {
 				stringvalidator.AlsoRequires(path.MatchRoot("client_id"))},
 		},
 		"domain": {
-			description: "The domain of the tenant to ask, `host[:port]` or a URL. Defaults to the provider's domain.",
-			optional:    true,
+			description:      "The domain of the tenant to ask, `host[:port]` or a URL. Defaults to the provider's domain.",
+			optional:         true,
 			stringValidators: []validator.String{validators.Domain()},
 		},
 		"access_token": {description: "The access token (a JWT).", sensitive: true},
