@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strings"
+	"sync"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
@@ -24,6 +25,36 @@ func (a *accessClaims) hasScope(scope string) bool {
 // token. HS256 is refused because the Management API never issues it, and
 // accepting it would let anyone who knows an API's signing secret forge one.
 var managementAlgorithms = []jose.SignatureAlgorithm{jose.RS256, jose.PS256}
+
+// verifiedTokens remembers tokens whose signature a tenant has verified.
+// Signature verification is most of the cost of a Management API read, and
+// a client reuses one token for many requests. Only the signature check is
+// cached: expiry, issuer and audience are checked on every request, against
+// the request's clock and base URL. Entries are immutable once stored.
+type verifiedTokens struct {
+	mu sync.Mutex
+	m  map[string]*accessClaims
+}
+
+// maxVerifiedTokens bounds the cache; when full it is simply emptied, which
+// is cheap and keeps memory bounded under a flood of distinct tokens.
+const maxVerifiedTokens = 1024
+
+func (v *verifiedTokens) get(token string) (*accessClaims, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	claims, ok := v.m[token]
+	return claims, ok
+}
+
+func (v *verifiedTokens) put(token string, claims *accessClaims) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.m == nil || len(v.m) >= maxVerifiedTokens {
+		v.m = make(map[string]*accessClaims)
+	}
+	v.m[token] = claims
+}
 
 func errUnauthorized(code, message string) *apiError {
 	return newError(http.StatusUnauthorized, code, message)
@@ -57,13 +88,18 @@ func (c *call) verify(token string) (*accessClaims, error) {
 	if token == "" {
 		return nil, errUnauthorized("invalid_token", "Invalid token")
 	}
-	parsed, err := jwt.ParseSigned(token, managementAlgorithms)
-	if err != nil {
-		return nil, errUnauthorized("invalid_token", "Invalid token")
-	}
-	var claims accessClaims
-	if err := parsed.Claims(&c.t.key.priv.PublicKey, &claims); err != nil {
-		return nil, errUnauthorized("invalid_token", "Invalid token")
+	claims, ok := c.t.verified.get(token)
+	if !ok {
+		parsed, err := jwt.ParseSigned(token, managementAlgorithms)
+		if err != nil {
+			return nil, errUnauthorized("invalid_token", "Invalid token")
+		}
+		claims = &accessClaims{}
+		if err := parsed.Claims(&c.t.key.priv.PublicKey, claims); err != nil {
+			return nil, errUnauthorized("invalid_token", "Invalid token")
+		}
+		claims.scopes = strings.Fields(claims.Scope)
+		c.t.verified.put(token, claims)
 	}
 	if claims.Expiry == nil {
 		return nil, errUnauthorized("invalid_token", "Invalid token")
@@ -77,6 +113,5 @@ func (c *call) verify(token string) (*accessClaims, error) {
 	if !claims.Audience.Contains(c.managementAudience()) {
 		return nil, errUnauthorized("invalid_token", "Bad audience")
 	}
-	claims.scopes = strings.Fields(claims.Scope)
-	return &claims, nil
+	return claims, nil
 }

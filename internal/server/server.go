@@ -247,7 +247,7 @@ func (s *Server) serve(c *call, path string) {
 		rest = "/" + after
 		t = s.lookupTenant(name)
 		if t == nil || name == RootTenant {
-			c.route = "unknown"
+			c.route = routeUnknown
 			s.finish(c, errInexistentTenant(), shapeEnvelope)
 			return
 		}
@@ -317,13 +317,12 @@ func (s *Server) runAndDrop(c *call, h handler, shape errorShape) {
 		status = http.StatusOK
 	}
 	c.rec.onStatus(status)
-	if hj, ok := c.rec.ResponseWriter.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			_ = conn.Close()
-			return
-		}
+	if conn, _, err := http.NewResponseController(c.rec.ResponseWriter).Hijack(); err == nil {
+		_ = conn.Close()
+		return
 	}
-	// HTTP/2 or a wrapped writer: abort the response instead.
+	// HTTP/2 cannot hijack; aborting the handler resets the stream, which
+	// is the same failure for the client.
 	panic(http.ErrAbortHandler)
 }
 

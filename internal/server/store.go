@@ -40,7 +40,8 @@ var ErrNotFound = errors.New("server: object not found")
 // kind. It is deliberately small so that a durable store can replace the
 // in-memory one without touching the handlers: the handlers serialise
 // multi-object changes with their own per-tenant lock, so a Store only has to
-// make each single call safe for concurrent use.
+// make each single call safe for concurrent use. Ids are arbitrary strings:
+// index keys contain NUL bytes as separators.
 type Store interface {
 	// Get returns the object, or ErrNotFound.
 	Get(tenant string, kind Kind, id string) ([]byte, error)

@@ -33,7 +33,8 @@ type tenant struct {
 	// that found it just before cannot write into a dropped tenant.
 	deleted bool
 
-	limiter limiter
+	limiter  limiter
+	verified verifiedTokens
 }
 
 // signingKey is a tenant's RSA key for RS256/PS256 access tokens.
