@@ -54,7 +54,7 @@ func benchSetup(b *testing.B) (*server.Server, string) {
 	return srv, form
 }
 
-// benchToken mints an admin token and creates a client to read; it returns the token and
+// benchClient mints an admin token and creates a client to read; it returns the token and
 // the client's path.
 func benchClient(b *testing.B, srv *server.Server, form string) (tok, path string) {
 	b.Helper()

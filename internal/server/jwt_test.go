@@ -295,7 +295,7 @@ func forgeToken(header map[string]any, payload []byte, sig []byte) string {
 	return enc.EncodeToString(hb) + "." + enc.EncodeToString(payload) + "." + enc.EncodeToString(sig)
 }
 
-// tokenPayload returns the raw payload and header of a compact JWS without verifying it.
+// tokenParts returns the header and raw payload of a compact JWS without verifying it.
 func tokenParts(t testing.TB, tok string) (header map[string]any, payload []byte) {
 	t.Helper()
 	parts := strings.Split(tok, ".")
