@@ -20,8 +20,8 @@ import (
 // Defaults applied by New to the zero values of Config.
 const (
 	DefaultMaxWait      = 60 * time.Second
-	DefaultRetryWaitMin = 250 * time.Millisecond
-	DefaultRetryWaitMax = 10 * time.Second
+	DefaultMinRetryWait = 250 * time.Millisecond
+	DefaultMaxRetryWait = 10 * time.Second
 	DefaultUserAgent    = "terraform-provider-idp-mgmt"
 )
 
@@ -197,8 +197,8 @@ func New(cfg Config) (*Client, error) {
 		clientSecret: cfg.ClientSecret,
 		maxRetries:   cfg.MaxRetries,
 		maxWait:      orDefault(cfg.MaxWait, DefaultMaxWait),
-		retryWaitMin: orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
-		retryWaitMax: orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
+		retryWaitMin: orDefault(cfg.RetryWaitMin, DefaultMinRetryWait),
+		retryWaitMax: orDefault(cfg.RetryWaitMax, DefaultMaxRetryWait),
 		userAgent:    cfg.UserAgent,
 		log:          cfg.Logger,
 		pacer:        newPacer(cfg.RequestsPerSecond),

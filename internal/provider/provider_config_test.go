@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -237,8 +238,7 @@ resource "idp_client_grant" "g" {
 					var wantTotal int64
 					for key, w := range want {
 						wantTotal += w
-						var method, route string
-						fmt.Sscanf(key, "%s %s", &method, &route)
+						method, route, _ := strings.Cut(key, " ")
 						if got := env.requests(method, route); got != w {
 							return fmt.Errorf("%s: %d requests, want %d", key, got, w)
 						}

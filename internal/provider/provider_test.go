@@ -101,17 +101,6 @@ func (e *testEnv) checkGone(resourceType string, get func(ctx context.Context, i
 	}
 }
 
-// stateID returns an ImportStateIdFunc reading an attribute of a resource.
-func stateAttr(name, attr string) resource.ImportStateIdFunc {
-	return func(s *terraform.State) (string, error) {
-		rs, ok := s.RootModule().Resources[name]
-		if !ok {
-			return "", fmt.Errorf("resource %s not in state", name)
-		}
-		return rs.Primary.Attributes[attr], nil
-	}
-}
-
 // expectError is regexp.MustCompile with white space made flexible, because
 // Terraform wraps long diagnostics over several lines, and with `.` matching
 // newlines too.

@@ -141,8 +141,8 @@ func (b *body) boolean(name string) (*bool, error) {
 	return &v, nil
 }
 
-// integer decodes an integer property within [min, max]; nil when absent.
-func (b *body) integer(name string, min, max int64) (*int64, error) {
+// integer decodes an integer property within [lo, hi]; nil when absent.
+func (b *body) integer(name string, lo, hi int64) (*int64, error) {
 	raw, ok := b.fields[name]
 	if !ok {
 		return nil, nil
@@ -151,8 +151,8 @@ func (b *body) integer(name string, min, max int64) (*int64, error) {
 		return nil, errType(name, "integer", raw)
 	}
 	v, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64)
-	if err != nil || v < min || v > max {
-		return nil, errProperty(name, "Integer must be between "+strconv.FormatInt(min, 10)+" and "+strconv.FormatInt(max, 10))
+	if err != nil || v < lo || v > hi {
+		return nil, errProperty(name, "Integer must be between "+strconv.FormatInt(lo, 10)+" and "+strconv.FormatInt(hi, 10))
 	}
 	return &v, nil
 }
@@ -206,13 +206,13 @@ func (b *body) stringMap(name string) (*map[string]string, error) {
 }
 
 // checkLength bounds a string's length in characters.
-func checkLength(property, v string, min, max int) error {
+func checkLength(property, v string, lo, hi int) error {
 	n := utf8.RuneCountInString(v)
-	if n < min {
-		return errProperty(property, "String is too short ("+strconv.Itoa(n)+" chars), minimum "+strconv.Itoa(min))
+	if n < lo {
+		return errProperty(property, "String is too short ("+strconv.Itoa(n)+" chars), minimum "+strconv.Itoa(lo))
 	}
-	if n > max {
-		return errProperty(property, "String is too long ("+strconv.Itoa(n)+" chars), maximum "+strconv.Itoa(max))
+	if n > hi {
+		return errProperty(property, "String is too long ("+strconv.Itoa(n)+" chars), maximum "+strconv.Itoa(hi))
 	}
 	return nil
 }

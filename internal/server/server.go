@@ -209,7 +209,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.w, c.rec = rec, rec
 	defer func() {
 		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
+			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 				panic(v) // a deliberately dropped connection, already counted
 			}
 			s.log.Error("panic in handler", "method", r.Method, "path", path, "panic", v, "stack", string(debug.Stack()))

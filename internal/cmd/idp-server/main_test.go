@@ -96,7 +96,9 @@ func start(t *testing.T, args []string, want ...string) *started {
 	}()
 	t.Cleanup(func() {
 		cancel()
-		<-s.done
+		if err := <-s.done; err != nil {
+			t.Errorf("idp-server stopped with an error: %v", err)
+		}
 	})
 	br := bufio.NewReader(pr)
 	s.env = readEnv(t, br, want...)
