@@ -26,7 +26,3 @@ data "idp_token" "limited" {
   client_secret = idp_client.satellite.client_secret
   scope         = ["post:content.tenant.a"]
 }
-
-output "limited_token_expires_at" {
-  value = data.idp_token.limited.expires_at
-}
