@@ -1,0 +1,90 @@
+package validators
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// checkString runs a string validator on value and returns the error
+// details it reported, joined.
+func checkString(v validator.String, value types.String) string {
+	resp := &validator.StringResponse{}
+	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("x"), ConfigValue: value}, resp)
+	var details []string
+	for _, d := range resp.Diagnostics.Errors() {
+		details = append(details, d.Detail())
+	}
+	return strings.Join(details, "; ")
+}
+
+func TestStringValidators(t *testing.T) {
+	cases := []struct {
+		name      string
+		validator validator.String
+		value     types.String
+		wantError string // "" = accepted
+	}{
+		{"domain host", Domain(), types.StringValue("login.example.com"), ""},
+		{"domain host port", Domain(), types.StringValue("127.0.0.1:8080"), ""},
+		{"domain URL with path", Domain(), types.StringValue("http://127.0.0.1:8080/tenants/a"), ""},
+		{"domain scheme", Domain(), types.StringValue("ftp://example.com"), `"ftp://example.com" is not a usable domain`},
+		{"domain empty host", Domain(), types.StringValue("https://"), `"https://" is not a usable domain`},
+		{"domain null", Domain(), types.StringNull(), ""},
+		{"domain unknown", Domain(), types.StringUnknown(), ""},
+		{"uri https", AbsoluteURI(), types.StringValue("https://api.example.com/"), ""},
+		{"uri urn", AbsoluteURI(), types.StringValue("urn:example:api"), ""},
+		{"uri relative", AbsoluteURI(), types.StringValue("/api"), "it has no scheme"},
+		{"uri bare word", AbsoluteURI(), types.StringValue("api"), "it has no scheme"},
+		{"uri scheme only", AbsoluteURI(), types.StringValue("https:"), "it has nothing after the scheme"},
+		{"uri unparsable", AbsoluteURI(), types.StringValue("https://a b/%zz"), "it does not parse"},
+		{"uri unknown", AbsoluteURI(), types.StringUnknown(), ""},
+		{"email", Email(), types.StringValue("ops@example.com"), ""},
+		{"email display name", Email(), types.StringValue("Ops <ops@example.com>"), "is not an e-mail address"},
+		{"email no at", Email(), types.StringValue("ops.example.com"), "is not an e-mail address"},
+		{"email padded", Email(), types.StringValue(" ops@example.com"), "is not an e-mail address"},
+		{"email null", Email(), types.StringNull(), ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := checkString(tc.validator, tc.value)
+			switch {
+			case tc.wantError == "" && got != "":
+				t.Errorf("rejected %s: %s", tc.value, got)
+			case tc.wantError != "" && !strings.Contains(got, tc.wantError):
+				t.Errorf("for %s got %q, want an error containing %q", tc.value, got, tc.wantError)
+			}
+		})
+	}
+}
+
+func TestUniqueAttribute(t *testing.T) {
+	objType := map[string]attr.Type{"value": types.StringType, "description": types.StringType}
+	scope := func(value, description string) attr.Value {
+		return types.ObjectValueMust(objType, map[string]attr.Value{
+			"value": types.StringValue(value), "description": types.StringValue(description),
+		})
+	}
+	check := func(elems ...attr.Value) string {
+		set := types.SetValueMust(types.ObjectType{AttrTypes: objType}, elems)
+		resp := &validator.SetResponse{}
+		UniqueAttribute("value").ValidateSet(context.Background(), validator.SetRequest{Path: path.Root("scopes"), ConfigValue: set}, resp)
+		var details []string
+		for _, d := range resp.Diagnostics.Errors() {
+			details = append(details, d.Summary()+": "+d.Detail())
+		}
+		return strings.Join(details, "; ")
+	}
+	if got := check(scope("read:x", "a"), scope("write:x", "a")); got != "" {
+		t.Errorf("distinct values rejected: %s", got)
+	}
+	got := check(scope("read:x", "a"), scope("read:x", "b"))
+	if want := `Duplicate Value: "read:x" appears more than once as value; each value must be unique.`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
