@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
@@ -201,6 +203,13 @@ func TestAccResourceServer_validation(t *testing.T) {
 		"duplicate scope": {`identifier = "https://x/"` + "\n" + `scopes = [{ value = "read:x", description = "a" }, { value = "read:x", description = "b" }]`,
 			`"read:x" appears more than once as value; each value must be unique`},
 		"empty name": {`identifier = "https://x/"` + "\n" + `name = ""`, `name string length must be at least 1, got: 0`},
+		"secret twice": {`identifier = "https://x/"` + "\n" + `signing_secret = "0123456789abcdef"` + "\n" +
+			`signing_secret_wo = "0123456789abcdef"` + "\n" + `signing_secret_wo_version = 1`,
+			`Attribute "signing_secret_wo" cannot be specified when "signing_secret" is specified`},
+		"write-only without version": {`identifier = "https://x/"` + "\n" + `signing_secret_wo = "0123456789abcdef"`,
+			`Attribute "signing_secret_wo_version" must be specified when "signing_secret_wo" is specified`},
+		"write-only short": {`identifier = "https://x/"` + "\n" + `signing_secret_wo = "short"` + "\n" + `signing_secret_wo_version = 1`,
+			`signing_secret_wo string length must be at least 16, got: 5`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -218,4 +227,76 @@ func TestAccResourceServer_validation(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A signing secret given write-only reaches the server, is rotated by
+// bumping its version, and never enters the state.
+func TestAccResourceServer_writeOnlySigningSecret(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_resource_server.test"
+	ctx := context.Background()
+	config := func(secret string, version int, extra string) string {
+		return env.config(fmt.Sprintf(`
+resource "idp_resource_server" "test" {
+  name        = "HS256 API"
+  identifier  = "https://wo.example.com/"
+  signing_alg = "HS256"
+  %s
+  signing_secret_wo_version = %d
+  signing_secret_wo         = %q
+}
+`, extra, version, secret))
+	}
+	serverSecret := func(want string) func() {
+		return func() {
+			rs, err := env.client.GetResourceServer(ctx, "https://wo.example.com/")
+			if err != nil {
+				t.Fatalf("get: %v", err)
+			}
+			if rs.SigningSecret == nil || *rs.SigningSecret != want {
+				t.Fatalf("the server's signing secret is not the write-only value %q", want)
+			}
+		}
+	}
+	noSecretInState := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New("signing_secret"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New("signing_secret_wo"), knownvalue.Null()),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Starts with a secret in state, then moves to write-only.
+				Config: env.config(`
+resource "idp_resource_server" "test" {
+  name           = "HS256 API"
+  identifier     = "https://wo.example.com/"
+  signing_alg    = "HS256"
+  signing_secret = "first-secret-in-state-0123"
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("signing_secret"), knownvalue.StringExact("first-secret-in-state-0123")),
+				},
+			},
+			{
+				Config:            config("write-only-secret-number-1", 1, ""),
+				ConfigStateChecks: noSecretInState,
+			},
+			{
+				PreConfig:         serverSecret("write-only-secret-number-1"),
+				Config:            config("write-only-secret-number-2", 2, ""),
+				ConfigStateChecks: noSecretInState,
+			},
+			{
+				// Changing the value without the version sends nothing.
+				PreConfig: serverSecret("write-only-secret-number-2"),
+				Config:    config("write-only-secret-number-3", 2, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
 }
