@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -132,79 +133,47 @@ func (r *clientResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *clientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan clientModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	body, diags := plan.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	created, err := client.CreateApplication(ctx, body)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Create Client", err, "")
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(created)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	clientCRUD.Create(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *clientResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state clientModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	got, err := client.GetApplication(ctx, state.ID.ValueString())
-	if mgmt.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Client", err, "")
-		return
-	}
-	resp.Diagnostics.Append(state.fromAPI(got)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	clientCRUD.Read(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *clientResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state clientModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	body, diags := plan.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	updated, err := client.UpdateApplication(ctx, state.ID.ValueString(), body)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Update Client", err, "")
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(updated)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	clientCRUD.Update(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *clientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state clientModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := client.DeleteApplication(ctx, state.ID.ValueString()); err != nil && !mgmt.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Unable to Delete Client", err, "")
-	}
+	clientCRUD.Delete(ctx, &r.clientHolder, req, resp)
 }
+
+// clientCRUD is idp_client's part of the shared CRUD: its API calls.
+var clientCRUD = crud[clientModel, *clientModel, *mgmt.Application]{
+	kind: "Client",
+	create: func(ctx context.Context, c *mgmt.Client, plan *clientModel, _ tfsdk.Config) (*mgmt.Application, diag.Diagnostics, error) {
+		body, diags := plan.toAPI(ctx)
+		if diags.HasError() {
+			return nil, diags, nil
+		}
+		created, err := c.CreateApplication(ctx, body)
+		return created, diags, err
+	},
+	read: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.Application, error) {
+		return c.GetApplication(ctx, id)
+	},
+	update: func(ctx context.Context, c *mgmt.Client, plan, state *clientModel, _ tfsdk.Config) (*mgmt.Application, diag.Diagnostics, error) {
+		body, diags := plan.toAPI(ctx)
+		if diags.HasError() {
+			return nil, diags, nil
+		}
+		updated, err := c.UpdateApplication(ctx, state.resourceID(), body)
+		return updated, diags, err
+	},
+	delete: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteApplication(ctx, id) },
+}
+
+func (m *clientModel) resourceID() string { return m.ID.ValueString() }
 
 // ImportState takes the client ID.
 func (r *clientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -227,7 +196,7 @@ func (m clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagnos
 
 // fromAPI sets the model from what the server returned. A secret the server
 // did not send (the token lacks read:client_keys) keeps its known value.
-func (m *clientModel) fromAPI(a *mgmt.Application) diag.Diagnostics {
+func (m *clientModel) fromAPI(ctx context.Context, a *mgmt.Application) diag.Diagnostics {
 	m.ID = types.StringPointerValue(a.ClientID)
 	m.ClientID = types.StringPointerValue(a.ClientID)
 	if a.ClientSecret != nil {
@@ -240,7 +209,7 @@ func (m *clientModel) fromAPI(a *mgmt.Application) diag.Diagnostics {
 	m.AppType = types.StringValue(valueOr(a.AppType, defaultAppType))
 	m.TokenEndpointAuthMethod = types.StringValue(valueOr(a.TokenEndpointAuthMethod, defaultAuthMethod))
 	grantTypes := valueOr(a.GrantTypes, []string{grantTypeClientCC})
-	set, diags := types.SetValueFrom(context.Background(), types.StringType, grantTypes)
+	set, diags := types.SetValueFrom(ctx, types.StringType, grantTypes)
 	m.GrantTypes = set
 	return diags
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -94,84 +95,55 @@ func (r *clientGrantResource) Configure(_ context.Context, req resource.Configur
 }
 
 func (r *clientGrantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan clientGrantModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	scope, diags := plan.scopes(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	created, err := client.CreateClientGrant(ctx, &mgmt.ClientGrant{
-		ClientID: mgmt.String(plan.ClientID.ValueString()),
-		Audience: mgmt.String(plan.Audience.ValueString()),
-		Scope:    &scope,
-	})
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Create Client Grant", err,
-			fmt.Sprintf("terraform import idp_client_grant.<name> %q", plan.ClientID.ValueString()+naturalKeySeparator+plan.Audience.ValueString()))
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(created)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	clientGrantCRUD.Create(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *clientGrantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state clientGrantModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	got, err := client.GetClientGrant(ctx, state.ID.ValueString())
-	if mgmt.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Client Grant", err, "")
-		return
-	}
-	resp.Diagnostics.Append(state.fromAPI(got)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	clientGrantCRUD.Read(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *clientGrantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state clientGrantModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	scope, diags := plan.scopes(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	updated, err := client.UpdateClientGrant(ctx, state.ID.ValueString(), &mgmt.ClientGrant{Scope: &scope})
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Update Client Grant", err, "")
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(updated)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	clientGrantCRUD.Update(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *clientGrantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state clientGrantModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := client.DeleteClientGrant(ctx, state.ID.ValueString()); err != nil && !mgmt.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Unable to Delete Client Grant", err, "")
-	}
+	clientGrantCRUD.Delete(ctx, &r.clientHolder, req, resp)
 }
+
+// clientGrantCRUD is idp_client_grant's part of the shared CRUD.
+var clientGrantCRUD = crud[clientGrantModel, *clientGrantModel, *mgmt.ClientGrant]{
+	kind: "Client Grant",
+	create: func(ctx context.Context, c *mgmt.Client, plan *clientGrantModel, _ tfsdk.Config) (*mgmt.ClientGrant, diag.Diagnostics, error) {
+		scope, diags := plan.scopes(ctx)
+		if diags.HasError() {
+			return nil, diags, nil
+		}
+		created, err := c.CreateClientGrant(ctx, &mgmt.ClientGrant{
+			ClientID: mgmt.String(plan.ClientID.ValueString()),
+			Audience: mgmt.String(plan.Audience.ValueString()),
+			Scope:    &scope,
+		})
+		return created, diags, err
+	},
+	read: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.ClientGrant, error) {
+		return c.GetClientGrant(ctx, id)
+	},
+	update: func(ctx context.Context, c *mgmt.Client, plan, state *clientGrantModel, _ tfsdk.Config) (*mgmt.ClientGrant, diag.Diagnostics, error) {
+		scope, diags := plan.scopes(ctx)
+		if diags.HasError() {
+			return nil, diags, nil
+		}
+		updated, err := c.UpdateClientGrant(ctx, state.resourceID(), &mgmt.ClientGrant{Scope: &scope})
+		return updated, diags, err
+	},
+	delete: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteClientGrant(ctx, id) },
+	importHint: func(plan *clientGrantModel) string {
+		return fmt.Sprintf("terraform import idp_client_grant.<name> %q",
+			plan.ClientID.ValueString()+naturalKeySeparator+plan.Audience.ValueString())
+	},
+}
+
+func (m *clientGrantModel) resourceID() string { return m.ID.ValueString() }
 
 // ImportState accepts the grant's id or `client_id::audience`; the latter is
 // looked up once here, so that Read stays one GET by id.
@@ -212,11 +184,11 @@ func (m clientGrantModel) scopes(ctx context.Context) ([]string, diag.Diagnostic
 }
 
 // fromAPI sets the model from what the server returned.
-func (m *clientGrantModel) fromAPI(g *mgmt.ClientGrant) diag.Diagnostics {
+func (m *clientGrantModel) fromAPI(ctx context.Context, g *mgmt.ClientGrant) diag.Diagnostics {
 	m.ID = types.StringPointerValue(g.ID)
 	m.ClientID = types.StringPointerValue(g.ClientID)
 	m.Audience = types.StringPointerValue(g.Audience)
-	set, diags := types.SetValueFrom(context.Background(), types.StringType, valueOr(g.Scope, []string{}))
+	set, diags := types.SetValueFrom(ctx, types.StringType, valueOr(g.Scope, []string{}))
 	m.Scope = set
 	return diags
 }

@@ -199,93 +199,57 @@ func (r *resourceServerResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (r *resourceServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan resourceServerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	body, diags := plan.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	body.Identifier = mgmt.String(plan.Identifier.ValueString())
-	resp.Diagnostics.Append(withWriteOnlySecret(ctx, req.Config, body)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	created, err := client.CreateResourceServer(ctx, body)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Create Resource Server", err,
-			fmt.Sprintf("terraform import idp_resource_server.<name> %q", plan.Identifier.ValueString()))
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(created)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resourceServerCRUD.Create(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *resourceServerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state resourceServerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// The server looks an API up by id or by identifier, so an import by
-	// identifier needs no extra request: the id comes back here.
-	got, err := client.GetResourceServer(ctx, state.ID.ValueString())
-	if mgmt.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Resource Server", err, "")
-		return
-	}
-	resp.Diagnostics.Append(state.fromAPI(got)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resourceServerCRUD.Read(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *resourceServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state resourceServerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	body, diags := plan.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !plan.SigningSecretWOVersion.Equal(state.SigningSecretWOVersion) {
-		resp.Diagnostics.Append(withWriteOnlySecret(ctx, req.Config, body)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	updated, err := client.UpdateResourceServer(ctx, state.ID.ValueString(), body)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Update Resource Server", err, "")
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(updated)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resourceServerCRUD.Update(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *resourceServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state resourceServerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := client.DeleteResourceServer(ctx, state.ID.ValueString()); err != nil && !mgmt.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Unable to Delete Resource Server", err, "")
-	}
+	resourceServerCRUD.Delete(ctx, &r.clientHolder, req, resp)
 }
+
+// resourceServerCRUD is idp_resource_server's part of the shared CRUD.
+var resourceServerCRUD = crud[resourceServerModel, *resourceServerModel, *mgmt.ResourceServer]{
+	kind: "Resource Server",
+	create: func(ctx context.Context, c *mgmt.Client, plan *resourceServerModel, config tfsdk.Config) (*mgmt.ResourceServer, diag.Diagnostics, error) {
+		body, diags := plan.toAPI(ctx)
+		body.Identifier = mgmt.String(plan.Identifier.ValueString())
+		diags.Append(withWriteOnlySecret(ctx, config, body)...)
+		if diags.HasError() {
+			return nil, diags, nil
+		}
+		created, err := c.CreateResourceServer(ctx, body)
+		return created, diags, err
+	},
+	// The server looks an API up by id or by identifier, so an import by
+	// identifier needs no extra request: the id comes back here.
+	read: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.ResourceServer, error) {
+		return c.GetResourceServer(ctx, id)
+	},
+	update: func(ctx context.Context, c *mgmt.Client, plan, state *resourceServerModel, config tfsdk.Config) (*mgmt.ResourceServer, diag.Diagnostics, error) {
+		body, diags := plan.toAPI(ctx)
+		if !plan.SigningSecretWOVersion.Equal(state.SigningSecretWOVersion) {
+			diags.Append(withWriteOnlySecret(ctx, config, body)...)
+		}
+		if diags.HasError() {
+			return nil, diags, nil
+		}
+		updated, err := c.UpdateResourceServer(ctx, state.resourceID(), body)
+		return updated, diags, err
+	},
+	delete: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteResourceServer(ctx, id) },
+	importHint: func(plan *resourceServerModel) string {
+		return fmt.Sprintf("terraform import idp_resource_server.<name> %q", plan.Identifier.ValueString())
+	},
+}
+
+func (m *resourceServerModel) resourceID() string { return m.ID.ValueString() }
 
 // ImportState accepts the resource server's id or its identifier.
 func (r *resourceServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -343,7 +307,7 @@ func (m resourceServerModel) toAPI(ctx context.Context) (*mgmt.ResourceServer, d
 
 // fromAPI sets the model from what the server returned. It is the one place
 // that maps the API object to Terraform values for this resource.
-func (m *resourceServerModel) fromAPI(rs *mgmt.ResourceServer) diag.Diagnostics {
+func (m *resourceServerModel) fromAPI(_ context.Context, rs *mgmt.ResourceServer) diag.Diagnostics {
 	m.ID = types.StringPointerValue(rs.ID)
 	m.Name = types.StringPointerValue(rs.Name)
 	m.Identifier = types.StringPointerValue(rs.Identifier)

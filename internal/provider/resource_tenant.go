@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -17,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -125,90 +125,62 @@ func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan tenantModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	body, diags := plan.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	body.Name = mgmt.String(plan.Name.ValueString())
-	created, err := client.CreateTenant(ctx, body)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Create Tenant", err,
-			fmt.Sprintf("terraform import idp_tenant.<name> %s", plan.Name.ValueString()))
-		return
-	}
-	if created.ManagementClient != nil {
-		plan.ManagementClientID = types.StringValue(created.ManagementClient.ClientID)
-		plan.ManagementClientSecret = types.StringValue(created.ManagementClient.ClientSecret)
-	} else {
-		plan.ManagementClientID = types.StringNull()
-		plan.ManagementClientSecret = types.StringNull()
-	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, created)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	tenantCRUD.Create(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state tenantModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// The server finds a tenant by id or by name, so an import by name
-	// costs no extra request.
-	got, err := client.GetTenant(ctx, state.ID.ValueString())
-	if mgmt.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Tenant", err, "")
-		return
-	}
-	resp.Diagnostics.Append(state.fromAPI(ctx, got)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	tenantCRUD.Read(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state tenantModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	body, diags := plan.toAPI(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	updated, err := client.UpdateTenant(ctx, state.ID.ValueString(), body)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Update Tenant", err, "")
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, updated)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	tenantCRUD.Update(ctx, &r.clientHolder, req, resp)
 }
 
 func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state tenantModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := client.DeleteTenant(ctx, state.ID.ValueString()); err != nil && !mgmt.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Unable to Delete Tenant", err, "")
-	}
+	tenantCRUD.Delete(ctx, &r.clientHolder, req, resp)
 }
+
+// tenantCRUD is idp_tenant's part of the shared CRUD.
+var tenantCRUD = crud[tenantModel, *tenantModel, *mgmt.Tenant]{
+	kind: "Tenant",
+	create: func(ctx context.Context, c *mgmt.Client, plan *tenantModel, _ tfsdk.Config) (*mgmt.Tenant, diag.Diagnostics, error) {
+		body, diags := plan.toAPI(ctx)
+		if diags.HasError() {
+			return nil, diags, nil
+		}
+		body.Name = mgmt.String(plan.Name.ValueString())
+		created, err := c.CreateTenant(ctx, body)
+		if err != nil {
+			return nil, diags, err
+		}
+		// The management client's credentials come only with the create.
+		plan.ManagementClientID, plan.ManagementClientSecret = types.StringNull(), types.StringNull()
+		if mc := created.ManagementClient; mc != nil {
+			plan.ManagementClientID = types.StringValue(mc.ClientID)
+			plan.ManagementClientSecret = types.StringValue(mc.ClientSecret)
+		}
+		return created, diags, nil
+	},
+	// The server finds a tenant by id or by name, so an import by name
+	// costs no extra request.
+	read: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.Tenant, error) {
+		return c.GetTenant(ctx, id)
+	},
+	update: func(ctx context.Context, c *mgmt.Client, plan, state *tenantModel, _ tfsdk.Config) (*mgmt.Tenant, diag.Diagnostics, error) {
+		body, diags := plan.toAPI(ctx)
+		if diags.HasError() {
+			return nil, diags, nil
+		}
+		updated, err := c.UpdateTenant(ctx, state.resourceID(), body)
+		return updated, diags, err
+	},
+	delete: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteTenant(ctx, id) },
+	importHint: func(plan *tenantModel) string {
+		return "terraform import idp_tenant.<name> " + plan.Name.ValueString()
+	},
+}
+
+func (m *tenantModel) resourceID() string { return m.ID.ValueString() }
 
 // ImportState accepts the tenant's id or its name. The management client's
 // credentials cannot be imported: the server shows them only at creation.
