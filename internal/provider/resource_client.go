@@ -39,12 +39,12 @@ const (
 // clientResource manages an application (client), typically a
 // machine-to-machine one that uses the client-credentials grant.
 type clientResource struct {
-	clientHolder
+	crud[clientModel, *clientModel, *mgmt.Application]
 }
 
 // NewClientResource returns the idp_client resource.
 func NewClientResource() resource.Resource {
-	return &clientResource{}
+	return &clientResource{crud: clientCRUD}
 }
 
 // clientModel is the Terraform model of idp_client.
@@ -128,30 +128,10 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	}
 }
 
-func (r *clientResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *clientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	clientCRUD.Create(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *clientResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	clientCRUD.Read(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *clientResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	clientCRUD.Update(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *clientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	clientCRUD.Delete(ctx, &r.clientHolder, req, resp)
-}
-
 // clientCRUD is idp_client's part of the shared CRUD: its API calls.
 var clientCRUD = crud[clientModel, *clientModel, *mgmt.Application]{
 	kind: "Client",
-	create: func(ctx context.Context, c *mgmt.Client, plan *clientModel, _ tfsdk.Config) (*mgmt.Application, diag.Diagnostics, error) {
+	createObj: func(ctx context.Context, c *mgmt.Client, plan *clientModel, _ tfsdk.Config) (*mgmt.Application, diag.Diagnostics, error) {
 		body, diags := plan.toAPI(ctx)
 		if diags.HasError() {
 			return nil, diags, nil
@@ -159,10 +139,10 @@ var clientCRUD = crud[clientModel, *clientModel, *mgmt.Application]{
 		created, err := c.CreateApplication(ctx, body)
 		return created, diags, err
 	},
-	read: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.Application, error) {
+	readObj: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.Application, error) {
 		return c.GetApplication(ctx, id)
 	},
-	update: func(ctx context.Context, c *mgmt.Client, plan, state *clientModel, _ tfsdk.Config) (*mgmt.Application, diag.Diagnostics, error) {
+	updateObj: func(ctx context.Context, c *mgmt.Client, plan, state *clientModel, _ tfsdk.Config) (*mgmt.Application, diag.Diagnostics, error) {
 		body, diags := plan.toAPI(ctx)
 		if diags.HasError() {
 			return nil, diags, nil
@@ -170,7 +150,7 @@ var clientCRUD = crud[clientModel, *clientModel, *mgmt.Application]{
 		updated, err := c.UpdateApplication(ctx, state.resourceID(), body)
 		return updated, diags, err
 	},
-	delete: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteApplication(ctx, id) },
+	deleteObj: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteApplication(ctx, id) },
 }
 
 func (m *clientModel) resourceID() string { return m.ID.ValueString() }

@@ -32,12 +32,12 @@ const naturalKeySeparator = "::"
 // clientGrantResource manages a client grant: the permission for one client
 // to get tokens for one API, with a set of that API's scopes.
 type clientGrantResource struct {
-	clientHolder
+	crud[clientGrantModel, *clientGrantModel, *mgmt.ClientGrant]
 }
 
 // NewClientGrantResource returns the idp_client_grant resource.
 func NewClientGrantResource() resource.Resource {
-	return &clientGrantResource{}
+	return &clientGrantResource{crud: clientGrantCRUD}
 }
 
 // clientGrantModel is the Terraform model of idp_client_grant.
@@ -90,30 +90,10 @@ func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
-func (r *clientGrantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *clientGrantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	clientGrantCRUD.Create(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *clientGrantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	clientGrantCRUD.Read(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *clientGrantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	clientGrantCRUD.Update(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *clientGrantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	clientGrantCRUD.Delete(ctx, &r.clientHolder, req, resp)
-}
-
 // clientGrantCRUD is idp_client_grant's part of the shared CRUD.
 var clientGrantCRUD = crud[clientGrantModel, *clientGrantModel, *mgmt.ClientGrant]{
 	kind: "Client Grant",
-	create: func(ctx context.Context, c *mgmt.Client, plan *clientGrantModel, _ tfsdk.Config) (*mgmt.ClientGrant, diag.Diagnostics, error) {
+	createObj: func(ctx context.Context, c *mgmt.Client, plan *clientGrantModel, _ tfsdk.Config) (*mgmt.ClientGrant, diag.Diagnostics, error) {
 		scope, diags := plan.scopes(ctx)
 		if diags.HasError() {
 			return nil, diags, nil
@@ -125,10 +105,10 @@ var clientGrantCRUD = crud[clientGrantModel, *clientGrantModel, *mgmt.ClientGran
 		})
 		return created, diags, err
 	},
-	read: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.ClientGrant, error) {
+	readObj: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.ClientGrant, error) {
 		return c.GetClientGrant(ctx, id)
 	},
-	update: func(ctx context.Context, c *mgmt.Client, plan, state *clientGrantModel, _ tfsdk.Config) (*mgmt.ClientGrant, diag.Diagnostics, error) {
+	updateObj: func(ctx context.Context, c *mgmt.Client, plan, state *clientGrantModel, _ tfsdk.Config) (*mgmt.ClientGrant, diag.Diagnostics, error) {
 		scope, diags := plan.scopes(ctx)
 		if diags.HasError() {
 			return nil, diags, nil
@@ -136,7 +116,7 @@ var clientGrantCRUD = crud[clientGrantModel, *clientGrantModel, *mgmt.ClientGran
 		updated, err := c.UpdateClientGrant(ctx, state.resourceID(), &mgmt.ClientGrant{Scope: &scope})
 		return updated, diags, err
 	},
-	delete: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteClientGrant(ctx, id) },
+	deleteObj: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteClientGrant(ctx, id) },
 	importHint: func(plan *clientGrantModel) string {
 		return fmt.Sprintf("terraform import idp_client_grant.<name> %q",
 			plan.ClientID.ValueString()+naturalKeySeparator+plan.Audience.ValueString())

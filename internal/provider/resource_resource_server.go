@@ -40,12 +40,12 @@ const (
 // resourceServerResource manages an API (resource server): the audience
 // tokens are issued for and the scopes clients can be granted on it.
 type resourceServerResource struct {
-	clientHolder
+	crud[resourceServerModel, *resourceServerModel, *mgmt.ResourceServer]
 }
 
 // NewResourceServerResource returns the idp_resource_server resource.
 func NewResourceServerResource() resource.Resource {
-	return &resourceServerResource{}
+	return &resourceServerResource{crud: resourceServerCRUD}
 }
 
 // resourceServerModel is the Terraform model of idp_resource_server.
@@ -194,30 +194,10 @@ func (r *resourceServerResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 }
 
-func (r *resourceServerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *resourceServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	resourceServerCRUD.Create(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *resourceServerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	resourceServerCRUD.Read(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *resourceServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resourceServerCRUD.Update(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *resourceServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	resourceServerCRUD.Delete(ctx, &r.clientHolder, req, resp)
-}
-
 // resourceServerCRUD is idp_resource_server's part of the shared CRUD.
 var resourceServerCRUD = crud[resourceServerModel, *resourceServerModel, *mgmt.ResourceServer]{
 	kind: "Resource Server",
-	create: func(ctx context.Context, c *mgmt.Client, plan *resourceServerModel, config tfsdk.Config) (*mgmt.ResourceServer, diag.Diagnostics, error) {
+	createObj: func(ctx context.Context, c *mgmt.Client, plan *resourceServerModel, config tfsdk.Config) (*mgmt.ResourceServer, diag.Diagnostics, error) {
 		body, diags := plan.toAPI(ctx)
 		body.Identifier = mgmt.String(plan.Identifier.ValueString())
 		diags.Append(withWriteOnlySecret(ctx, config, body)...)
@@ -229,10 +209,10 @@ var resourceServerCRUD = crud[resourceServerModel, *resourceServerModel, *mgmt.R
 	},
 	// The server looks an API up by id or by identifier, so an import by
 	// identifier needs no extra request: the id comes back here.
-	read: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.ResourceServer, error) {
+	readObj: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.ResourceServer, error) {
 		return c.GetResourceServer(ctx, id)
 	},
-	update: func(ctx context.Context, c *mgmt.Client, plan, state *resourceServerModel, config tfsdk.Config) (*mgmt.ResourceServer, diag.Diagnostics, error) {
+	updateObj: func(ctx context.Context, c *mgmt.Client, plan, state *resourceServerModel, config tfsdk.Config) (*mgmt.ResourceServer, diag.Diagnostics, error) {
 		body, diags := plan.toAPI(ctx)
 		if !plan.SigningSecretWOVersion.Equal(state.SigningSecretWOVersion) {
 			diags.Append(withWriteOnlySecret(ctx, config, body)...)
@@ -243,7 +223,7 @@ var resourceServerCRUD = crud[resourceServerModel, *resourceServerModel, *mgmt.R
 		updated, err := c.UpdateResourceServer(ctx, state.resourceID(), body)
 		return updated, diags, err
 	},
-	delete: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteResourceServer(ctx, id) },
+	deleteObj: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteResourceServer(ctx, id) },
 	importHint: func(plan *resourceServerModel) string {
 		return fmt.Sprintf("terraform import idp_resource_server.<name> %q", plan.Identifier.ValueString())
 	},

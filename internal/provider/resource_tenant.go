@@ -34,12 +34,12 @@ var tenantNameRegexp = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
 // tenantResource manages a tenant hosted by the root tenant: an isolated
 // authorization server with its own domain, keys, APIs and clients.
 type tenantResource struct {
-	clientHolder
+	crud[tenantModel, *tenantModel, *mgmt.Tenant]
 }
 
 // NewTenantResource returns the idp_tenant resource.
 func NewTenantResource() resource.Resource {
-	return &tenantResource{}
+	return &tenantResource{crud: tenantCRUD}
 }
 
 // tenantModel is the Terraform model of idp_tenant.
@@ -120,30 +120,10 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	}
 }
 
-func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	tenantCRUD.Create(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	tenantCRUD.Read(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	tenantCRUD.Update(ctx, &r.clientHolder, req, resp)
-}
-
-func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	tenantCRUD.Delete(ctx, &r.clientHolder, req, resp)
-}
-
 // tenantCRUD is idp_tenant's part of the shared CRUD.
 var tenantCRUD = crud[tenantModel, *tenantModel, *mgmt.Tenant]{
 	kind: "Tenant",
-	create: func(ctx context.Context, c *mgmt.Client, plan *tenantModel, _ tfsdk.Config) (*mgmt.Tenant, diag.Diagnostics, error) {
+	createObj: func(ctx context.Context, c *mgmt.Client, plan *tenantModel, _ tfsdk.Config) (*mgmt.Tenant, diag.Diagnostics, error) {
 		body, diags := plan.toAPI(ctx)
 		if diags.HasError() {
 			return nil, diags, nil
@@ -163,10 +143,10 @@ var tenantCRUD = crud[tenantModel, *tenantModel, *mgmt.Tenant]{
 	},
 	// The server finds a tenant by id or by name, so an import by name
 	// costs no extra request.
-	read: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.Tenant, error) {
+	readObj: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.Tenant, error) {
 		return c.GetTenant(ctx, id)
 	},
-	update: func(ctx context.Context, c *mgmt.Client, plan, state *tenantModel, _ tfsdk.Config) (*mgmt.Tenant, diag.Diagnostics, error) {
+	updateObj: func(ctx context.Context, c *mgmt.Client, plan, state *tenantModel, _ tfsdk.Config) (*mgmt.Tenant, diag.Diagnostics, error) {
 		body, diags := plan.toAPI(ctx)
 		if diags.HasError() {
 			return nil, diags, nil
@@ -174,7 +154,7 @@ var tenantCRUD = crud[tenantModel, *tenantModel, *mgmt.Tenant]{
 		updated, err := c.UpdateTenant(ctx, state.resourceID(), body)
 		return updated, diags, err
 	},
-	delete: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteTenant(ctx, id) },
+	deleteObj: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteTenant(ctx, id) },
 	importHint: func(plan *tenantModel) string {
 		return "terraform import idp_tenant.<name> " + plan.Name.ValueString()
 	},
