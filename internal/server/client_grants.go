@@ -188,13 +188,6 @@ func getClientGrant(c *call) error {
 }
 
 func listClientGrants(c *call) error {
-	if err := c.authorize("read:client_grants"); err != nil {
-		return err
-	}
-	p, err := c.pagination()
-	if err != nil {
-		return err
-	}
 	q := c.r.URL.Query()
 	var keep func(clientGrantRecord) bool
 	_, byAudience := q["audience"]
@@ -206,16 +199,8 @@ func listClientGrants(c *call) error {
 			return (!byAudience || g.Audience == audience) && (!byClient || g.ClientID == clientID)
 		}
 	}
-	unlock, err := c.readLock()
-	if err != nil {
-		return err
-	}
-	raws, err := c.s.store.List(c.t.name, KindClientGrants)
-	unlock()
-	if err != nil {
-		return err
-	}
-	return writePage(c, p, "client_grants", raws, keep, func(g clientGrantRecord) any { return c.renderClientGrant(g) })
+	return listPage(c, "read:client_grants", c.t.name, KindClientGrants, "client_grants", keep,
+		func(g clientGrantRecord) any { return c.renderClientGrant(g) })
 }
 
 func updateClientGrant(c *call) error {

@@ -194,23 +194,8 @@ func getClient(c *call) error {
 }
 
 func listClients(c *call) error {
-	if err := c.authorize("read:clients"); err != nil {
-		return err
-	}
-	p, err := c.pagination()
-	if err != nil {
-		return err
-	}
-	unlock, err := c.readLock()
-	if err != nil {
-		return err
-	}
-	raws, err := c.s.store.List(c.t.name, KindClients)
-	unlock()
-	if err != nil {
-		return err
-	}
-	return writePage(c, p, "clients", raws, nil, func(cl clientRecord) any { return c.renderClient(cl) })
+	return listPage(c, "read:clients", c.t.name, KindClients, "clients", nil,
+		func(cl clientRecord) any { return c.renderClient(cl) })
 }
 
 func updateClient(c *call) error {

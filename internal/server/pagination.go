@@ -54,6 +54,29 @@ func (c *call) pagination() (page, error) {
 // writePage decodes the stored objects that pass keep, cuts out the
 // requested page and writes it, as a bare array or with totals under key.
 // Only the objects on the page are rendered.
+// listPage answers a list request: it checks the scope, reads the page
+// parameters, lists kind in tenant and writes the page under key, keeping
+// the records keep accepts (all when nil).
+func listPage[T any](c *call, scope, tenant string, kind Kind, key string, keep func(T) bool, render func(T) any) error {
+	if err := c.authorize(scope); err != nil {
+		return err
+	}
+	p, err := c.pagination()
+	if err != nil {
+		return err
+	}
+	unlock, err := c.readLock()
+	if err != nil {
+		return err
+	}
+	raws, err := c.s.store.List(tenant, kind)
+	unlock()
+	if err != nil {
+		return err
+	}
+	return writePage(c, p, key, raws, keep, render)
+}
+
 func writePage[T any](c *call, p page, key string, raws [][]byte, keep func(T) bool, render func(T) any) error {
 	var items []T
 	if keep == nil {

@@ -302,25 +302,8 @@ func getResourceServer(c *call) error {
 }
 
 func listResourceServers(c *call) error {
-	if err := c.authorize("read:resource_servers"); err != nil {
-		return err
-	}
-	p, err := c.pagination()
-	if err != nil {
-		return err
-	}
-	unlock, err := c.readLock()
-	if err != nil {
-		return err
-	}
-	raws, err := c.s.store.List(c.t.name, KindResourceServers)
-	unlock()
-	if err != nil {
-		return err
-	}
-	return writePage(c, p, "resource_servers", raws, nil, func(rs resourceServerRecord) any {
-		return c.renderResourceServer(rs)
-	})
+	return listPage(c, "read:resource_servers", c.t.name, KindResourceServers, "resource_servers", nil,
+		func(rs resourceServerRecord) any { return c.renderResourceServer(rs) })
 }
 
 func updateResourceServer(c *call) error {

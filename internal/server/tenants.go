@@ -216,23 +216,8 @@ func getTenant(c *call) error {
 }
 
 func listTenants(c *call) error {
-	if err := c.authorize("read:tenants"); err != nil {
-		return err
-	}
-	p, err := c.pagination()
-	if err != nil {
-		return err
-	}
-	unlock, err := c.readLock()
-	if err != nil {
-		return err
-	}
-	raws, err := c.s.store.List(RootTenant, KindTenants)
-	unlock()
-	if err != nil {
-		return err
-	}
-	return writePage(c, p, "tenants", raws, nil, func(rec tenantRecord) any { return c.renderTenant(rec) })
+	return listPage(c, "read:tenants", RootTenant, KindTenants, "tenants", nil,
+		func(rec tenantRecord) any { return c.renderTenant(rec) })
 }
 
 func updateTenant(c *call) error {
