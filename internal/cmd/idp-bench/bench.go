@@ -1,0 +1,615 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
+)
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+const (
+	// interruptGrace is how long Terraform may take to stop after an
+	// interrupt before its whole process group is killed.
+	interruptGrace = 15 * time.Second
+	// shutdownTimeout bounds the in-process server's graceful shutdown.
+	shutdownTimeout = 10 * time.Second
+	// logTailLines is how much of a failed command's output is shown.
+	logTailLines = 30
+)
+
+// options is the parsed command line.
+type options struct {
+	providerDir string
+	sizes       []int
+	rateLimit   int
+	rateN       int
+	rateRuns    int
+	parallelism int
+	out         string
+	terraform   string
+	timeout     time.Duration
+}
+
+// parseFlags parses the harness's command line.
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	var sizes string
+	fs := flag.NewFlagSet("idp-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.providerDir, "provider-dir", "./bin", "`directory` holding the built "+providerBinary+" binary")
+	fs.StringVar(&sizes, "n", "100,1000", "comma-separated `list` of resource counts for the scale runs")
+	fs.IntVar(&o.rateLimit, "rate-limit", 50, "the rate-limited server's requests per `second` per tenant; 0 skips the rate-limited runs")
+	fs.IntVar(&o.rateN, "rate-n", 100, "resource `count` of each rate-limited run")
+	fs.IntVar(&o.rateRuns, "rate-runs", 3, "`number` of rate-limited runs")
+	fs.IntVar(&o.parallelism, "parallelism", 10, "Terraform's -parallelism")
+	fs.StringVar(&o.out, "out", "", "also write the results as JSON to `file`")
+	fs.StringVar(&o.terraform, "terraform", "terraform", "Terraform CLI `binary` (looked up on PATH)")
+	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "give up (and clean up) after this `duration`")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: idp-bench -provider-dir DIR [-n 100,1000] [-rate-limit 50] [-out FILE]\n\n"+
+			"Measures the provider against Terraform's own floor and a rate-limited server; see the package doc.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "idp-bench: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
+		return nil, errors.New("unexpected arguments")
+	}
+	var err error
+	if o.sizes, err = parseSizes(sizes); err != nil {
+		fmt.Fprintf(stderr, "idp-bench: -n: %v\n", err)
+		return nil, err
+	}
+	for _, v := range []struct {
+		name  string
+		value int
+		min   int
+	}{{"-rate-limit", o.rateLimit, 0}, {"-rate-n", o.rateN, 3}, {"-rate-runs", o.rateRuns, 1}, {"-parallelism", o.parallelism, 1}} {
+		if v.value < v.min {
+			err := fmt.Errorf("%s must be at least %d", v.name, v.min)
+			fmt.Fprintf(stderr, "idp-bench: %v\n", err)
+			return nil, err
+		}
+	}
+	if o.timeout <= 0 {
+		fmt.Fprintln(stderr, "idp-bench: -timeout must be positive")
+		return nil, errors.New("bad timeout")
+	}
+	return o, nil
+}
+
+// run is the whole command minus process concerns: ctx is cancelled on an
+// interrupt. It returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	opts, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	interrupted := ctx
+	ctx, cancel := context.WithTimeoutCause(ctx, opts.timeout,
+		fmt.Errorf("the run took longer than -timeout %s", opts.timeout))
+	defer cancel()
+
+	b := &bench{opts: *opts, progress: stderr}
+	rep, runErr := b.execute(ctx)
+	if rep != nil && (len(rep.Scale) > 0 || rep.Rate != nil) {
+		rep.finish()
+		_, _ = io.WriteString(stdout, rep.render())
+		if opts.out != "" {
+			if err := writeJSON(opts.out, rep); err != nil {
+				fmt.Fprintf(stderr, "idp-bench: error: writing %s: %v\n", opts.out, err)
+				runErr = errors.Join(runErr, err)
+			}
+		}
+	}
+	switch {
+	case interrupted.Err() != nil:
+		fmt.Fprintln(stderr, "idp-bench: interrupted; the server is stopped and the temporary files removed.")
+		return exitInterrupted
+	case runErr != nil:
+		fmt.Fprintf(stderr, "idp-bench: FAILED: %v\n", runErr)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// writeJSON writes the report to path.
+func writeJSON(path string, rep *report) error {
+	b, err := rep.marshal()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// bench is one run of the harness.
+type bench struct {
+	opts     options
+	progress io.Writer
+
+	terraformPath string
+	realProvider  string // the built provider the wrapper runs
+	tmp           string // removed at the end; holds everything below
+	wrapperDir    string // the dev_overrides directory, holding the wrapper
+	cliConfig     string
+	step          int
+
+	srv    *server.Server
+	rec    *recorder
+	domain string
+}
+
+// execute runs every measurement, cleans up whatever happens, and returns
+// what was measured (possibly partial) with the first error.
+func (b *bench) execute(ctx context.Context) (rep *report, err error) {
+	if err := b.check(); err != nil {
+		return nil, err
+	}
+	b.tmp, err = os.MkdirTemp("", "idp-bench-")
+	if err != nil {
+		return nil, fmt.Errorf("creating a temporary directory: %w", err)
+	}
+	defer func() {
+		if rerr := os.RemoveAll(b.tmp); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("removing the temporary directory: %w", rerr))
+		}
+	}()
+	if err := b.prepare(); err != nil {
+		return nil, err
+	}
+	version, err := b.terraformVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stop, err := b.startServer()
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		err = errors.Join(err, stop())
+	}()
+
+	rep = &report{
+		Terraform:      version,
+		Platform:       runtime.GOOS + "/" + runtime.GOARCH,
+		CPUs:           runtime.NumCPU(),
+		Parallelism:    b.opts.parallelism,
+		RefreshCommand: refreshCommand,
+	}
+	for _, n := range b.opts.sizes {
+		res, err := b.scale(ctx, n)
+		if err != nil {
+			return rep, fmt.Errorf("N=%d: %w", n, err)
+		}
+		rep.Scale = append(rep.Scale, res)
+	}
+	if b.opts.rateLimit > 0 {
+		rs, err := b.rateLimited(ctx)
+		rep.Rate = rs
+		if err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+// check verifies the inputs before anything is started.
+func (b *bench) check() error {
+	path, err := exec.LookPath(b.opts.terraform)
+	if err != nil {
+		return fmt.Errorf("no Terraform CLI (%q) found on PATH; install Terraform >= 1.11: %w", b.opts.terraform, err)
+	}
+	b.terraformPath = path
+	dir, err := filepath.Abs(b.opts.providerDir)
+	if err != nil {
+		return err
+	}
+	b.realProvider = filepath.Join(dir, providerBinary)
+	if runtime.GOOS == "windows" {
+		b.realProvider += ".exe"
+	}
+	if fi, err := os.Stat(b.realProvider); err != nil || !fi.Mode().IsRegular() {
+		return fmt.Errorf("no %s binary in %s; build it first (go build -o %s .)",
+			providerBinary, dir, filepath.Join(b.opts.providerDir, providerBinary))
+	}
+	return nil
+}
+
+// prepare puts a copy of this program under the provider's name into the
+// dev_overrides directory, where it acts as the wrapper that measures the
+// real provider's memory, and writes the CLI configuration.
+func (b *bench) prepare() error {
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("finding this program's executable for the provider wrapper: %w", err)
+	}
+	b.wrapperDir = filepath.Join(b.tmp, "wrapper")
+	if err := os.Mkdir(b.wrapperDir, 0o700); err != nil {
+		return err
+	}
+	name := providerBinary
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	if err := copyFile(self, filepath.Join(b.wrapperDir, name), 0o700); err != nil {
+		return fmt.Errorf("installing the provider wrapper: %w", err)
+	}
+	b.cliConfig = filepath.Join(b.tmp, "terraform.rc")
+	return os.WriteFile(b.cliConfig, []byte(cliConfig(b.wrapperDir)), 0o600)
+}
+
+// copyFile copies src to dst with the given permissions.
+func copyFile(src, dst string, perm os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		_ = out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// startServer serves the in-process Management API emulator on a free
+// loopback port. The returned function shuts it down.
+func (b *bench) startServer() (stop func() error, err error) {
+	b.srv, err = server.New(server.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("building the server: %w", err)
+	}
+	b.rec = newRecorder(b.srv)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listening on a loopback port: %w", err)
+	}
+	b.domain = "http://" + ln.Addr().String()
+	hs := &http.Server{Handler: b.rec, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	b.note("server listening at %s", b.domain)
+	return func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		err := hs.Shutdown(ctx)
+		if err != nil {
+			_ = hs.Close()
+		}
+		if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
+			err = errors.Join(err, serr)
+		}
+		if err != nil {
+			return fmt.Errorf("stopping the server: %w", err)
+		}
+		return nil
+	}, nil
+}
+
+// providerSettings is the idp provider block for this server's root tenant.
+func (b *bench) providerSettings() providerSettings {
+	return providerSettings{Domain: b.domain, ClientID: b.srv.AdminClientID(), ClientSecret: b.srv.AdminClientSecret()}
+}
+
+// scale measures section 1 for n resources.
+func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
+	res := scaleResult{N: n, Mix: splitMix(n)}
+
+	idpDir, err := b.workDir(fmt.Sprintf("scale-%d-idp", n), idpConfig(n, fmt.Sprintf("scale%d", n), b.providerSettings()))
+	if err != nil {
+		return res, err
+	}
+	b.srv.ResetCounts()
+	apply, err := b.apply(ctx, idpDir, n, fmt.Sprintf("N=%d idp", n))
+	if err != nil {
+		return res, err
+	}
+	res.ApplyRequests = summarize(b.srv.Counts())
+	b.srv.ResetCounts()
+	refresh, err := b.refresh(ctx, idpDir, fmt.Sprintf("N=%d idp", n))
+	if err != nil {
+		return res, err
+	}
+	res.RefreshRequests = summarize(b.srv.Counts())
+	res.IDPApplySeconds, res.IDPRefreshSeconds = apply.wall.Seconds(), refresh.wall.Seconds()
+	res.IDPRefreshExitCode = refresh.exitCode
+	res.ProviderPeakRSSBytes = max(apply.provider.PeakBytes, refresh.provider.PeakBytes)
+	res.ProviderProcesses = apply.provider.Processes + refresh.provider.Processes
+
+	floorDir, err := b.workDir(fmt.Sprintf("scale-%d-floor", n), floorConfig(n))
+	if err != nil {
+		return res, err
+	}
+	apply, err = b.apply(ctx, floorDir, n, fmt.Sprintf("N=%d floor", n))
+	if err != nil {
+		return res, err
+	}
+	refresh, err = b.refresh(ctx, floorDir, fmt.Sprintf("N=%d floor", n))
+	if err != nil {
+		return res, err
+	}
+	res.FloorApplySeconds, res.FloorRefreshSeconds = apply.wall.Seconds(), refresh.wall.Seconds()
+	res.FloorRefreshExitCode = refresh.exitCode
+	res.FloorTerraformPeakRSSBytes = max(apply.terraformRSS, refresh.terraformRSS)
+	return res, nil
+}
+
+// rateLimited measures section 2: repeated runs against the server with
+// its rate limit on. A failed run is recorded and the next one still runs;
+// only an interrupt or timeout stops the section early.
+func (b *bench) rateLimited(ctx context.Context) (*rateSection, error) {
+	o := b.opts
+	b.srv.SetRateLimit(o.rateLimit)
+	defer b.srv.SetRateLimit(0)
+	rs := &rateSection{Limit: o.rateLimit, N: o.rateN}
+	var errs []error
+	for i := 1; i <= o.rateRuns; i++ {
+		r, err := b.rateRun(ctx, i)
+		rs.Runs = append(rs.Runs, r)
+		if ctx.Err() != nil {
+			return rs, context.Cause(ctx)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("rate-limited run %d: %w", i, err))
+		}
+	}
+	return rs, errors.Join(errs...)
+}
+
+// rateRun is one apply and refresh of the rate-limited section.
+func (b *bench) rateRun(ctx context.Context, i int) (rateRun, error) {
+	n := b.opts.rateN
+	r := rateRun{Run: i}
+	fail := func(err error) (rateRun, error) {
+		r.Error = err.Error()
+		return r, err
+	}
+	dir, err := b.workDir(fmt.Sprintf("rate-%d", i), idpConfig(n, fmt.Sprintf("rate%d", i), b.providerSettings()))
+	if err != nil {
+		return fail(err)
+	}
+	label := fmt.Sprintf("rate-limited run %d, N=%d", i, n)
+	b.srv.ResetCounts()
+	apply, err := b.apply(ctx, dir, n, label)
+	r.ApplySeconds = apply.wall.Seconds()
+	r.ApplyRequests = summarize(b.srv.Counts())
+	if err != nil {
+		return fail(err)
+	}
+	b.srv.ResetCounts()
+	b.rec.reset()
+	refresh, err := b.refresh(ctx, dir, label)
+	r.RefreshSeconds = refresh.wall.Seconds()
+	r.RefreshExitCode = refresh.exitCode
+	r.RefreshRequests = summarize(b.srv.Counts())
+	if err != nil {
+		return fail(err)
+	}
+	requests, span := b.rec.snapshot()
+	r.RequestSpanSeconds = span.Seconds()
+	r.AchievedRate = achievedRate(requests, span)
+	return r, nil
+}
+
+// workDir creates a Terraform working directory holding main.tf.
+func (b *bench) workDir(name, config string) (string, error) {
+	dir := filepath.Join(b.tmp, name)
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600)
+}
+
+// tfResult is what one Terraform command cost.
+type tfResult struct {
+	wall time.Duration
+	// terraformRSS is Terraform's peak RSS (on Linux the largest of it and
+	// the children it waited for).
+	terraformRSS int64
+	// provider is what the provider wrappers recorded.
+	provider rssRecord
+	// exitCode is Terraform's exit code.
+	exitCode int
+}
+
+// appliedRE finds how many resources an apply created.
+var appliedRE = regexp.MustCompile(`Apply complete! Resources: (\d+) added`)
+
+// apply runs terraform apply in dir and checks that it created n resources.
+func (b *bench) apply(ctx context.Context, dir string, n int, label string) (tfResult, error) {
+	res, out, err := b.terraform(ctx, dir, "apply", label,
+		"apply", "-auto-approve", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.opts.parallelism))
+	if err != nil {
+		return res, err
+	}
+	m := appliedRE.FindSubmatch(out)
+	if m == nil {
+		return res, fmt.Errorf("terraform apply (%s) succeeded without saying how many resources it added", label)
+	}
+	if got, _ := strconv.Atoi(string(m[1])); got != n {
+		return res, fmt.Errorf("terraform apply (%s) added %d resources, want %d", label, got, n)
+	}
+	return res, nil
+}
+
+// noChanges is what a refresh-only plan prints when the refresh found no
+// drift.
+const noChanges = "No changes. Your infrastructure still matches the configuration."
+
+// refresh runs the refresh-only plan in dir. Drift it shows is an error,
+// since nothing changed since the apply. Exit code 2 without any shown
+// change is not: Terraform also exits 2 when the refreshed state differs
+// from the stored one in ways it does not display, which is worth
+// reporting but does not make the timing or the counts wrong.
+func (b *bench) refresh(ctx context.Context, dir, label string) (tfResult, error) {
+	res, out, err := b.terraform(ctx, dir, "refresh", label,
+		"plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.opts.parallelism))
+	if err != nil {
+		return res, err
+	}
+	if !bytes.Contains(out, []byte(noChanges)) {
+		return res, fmt.Errorf("terraform plan -refresh-only (%s) found drift right after the apply, so the refresh is not a no-op:\n%s",
+			label, tail(out, logTailLines))
+	}
+	return res, nil
+}
+
+// terraform runs one Terraform command in dir with its output in a log
+// file there, and measures it. On an interrupt or timeout Terraform gets an
+// interrupt and, if it does not stop in time, its whole process group is
+// killed.
+func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...string) (tfResult, []byte, error) {
+	var res tfResult
+	if err := context.Cause(ctx); err != nil {
+		return res, nil, err
+	}
+	// With -detailed-exitcode, 2 means success with changes.
+	detailed := slices.Contains(args, "-detailed-exitcode")
+	b.step++
+	logPath := filepath.Join(dir, fmt.Sprintf("%02d-%s.log", b.step, what))
+	rssPath := filepath.Join(dir, fmt.Sprintf("%02d-%s.rss", b.step, what))
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return res, nil, err
+	}
+	defer logFile.Close()
+
+	cmd := exec.Command(b.terraformPath, args...)
+	cmd.Dir = dir
+	cmd.Env = b.terraformEnv(rssPath)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	ownProcessGroup(cmd)
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return res, nil, fmt.Errorf("starting terraform: %w", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = cmd.Process.Signal(os.Interrupt)
+		case <-done:
+			return
+		}
+		timer := time.NewTimer(interruptGrace)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+			_ = killProcessGroup(cmd)
+		case <-done:
+		}
+	}()
+	waitErr := cmd.Wait()
+	close(done)
+	res.wall = time.Since(start)
+	if cmd.ProcessState != nil {
+		res.terraformRSS = maxRSSBytes(cmd.ProcessState)
+	}
+	var rerr error
+	res.provider, rerr = readRSS(rssPath)
+	out, oerr := os.ReadFile(logPath)
+
+	if ctx.Err() != nil {
+		// Terraform was stopped part-way: sweep up any plugin it left
+		// behind in its process group, so that nothing outlives the run.
+		_ = killProcessGroup(cmd)
+		return res, out, context.Cause(ctx)
+	}
+	if cmd.ProcessState != nil {
+		res.exitCode = cmd.ProcessState.ExitCode()
+	}
+	var exitErr *exec.ExitError
+	changes := detailed && errors.As(waitErr, &exitErr) && exitErr.ExitCode() == 2
+	if waitErr != nil && !changes {
+		return res, out, fmt.Errorf("terraform %s (%s) failed (%w):\n%s", args[0], label, waitErr, tail(out, logTailLines))
+	}
+	if err := errors.Join(rerr, oerr); err != nil {
+		return res, out, err
+	}
+	b.note("%-32s %-8s %7s  exit %d", label, what, formatSeconds(res.wall.Seconds()), res.exitCode)
+	return res, out, nil
+}
+
+// terraformEnv is the environment Terraform runs with: the caller's,
+// scrubbed, plus the harness's CLI configuration and the wrapper's settings,
+// which go-plugin passes on to the provider process.
+func (b *bench) terraformEnv(rssPath string) []string {
+	return append(scrubEnv(os.Environ()),
+		"TF_CLI_CONFIG_FILE="+b.cliConfig,
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"CHECKPOINT_DISABLE=1",
+		envRealProvider+"="+b.realProvider,
+		envRSSFile+"="+rssPath,
+	)
+}
+
+// terraformVersion asks Terraform for its version, which also proves that
+// it runs with the harness's CLI configuration.
+func (b *bench) terraformVersion(ctx context.Context) (string, error) {
+	cmd := exec.CommandContext(ctx, b.terraformPath, "version", "-json")
+	cmd.Env = b.terraformEnv(filepath.Join(b.tmp, "version.rss"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("terraform version failed (%w): %s", err, strings.TrimSpace(stderr.String()))
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
+		return "", fmt.Errorf("reading terraform version -json: %q", out)
+	}
+	return v.Version, nil
+}
+
+// note prints a progress line on standard error.
+func (b *bench) note(format string, args ...any) {
+	fmt.Fprintf(b.progress, "idp-bench: "+format+"\n", args...)
+}
+
+// tail is the last n lines of out, indented.
+func tail(out []byte, n int) string {
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	for i, l := range lines {
+		lines[i] = "    " + l
+	}
+	return strings.Join(lines, "\n")
+}

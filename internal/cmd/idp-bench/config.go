@@ -1,0 +1,190 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+const (
+	// providerAddress is the provider's source address, which the generated
+	// configurations require and the CLI configuration's dev_overrides
+	// redirects.
+	providerAddress = "registry.terraform.io/idp-terraform/idp"
+	// providerBinary is the name Terraform looks for in a dev_overrides
+	// directory.
+	providerBinary = "terraform-provider-idp"
+)
+
+// mix is how a configuration of n resources splits into the three resource
+// types: a third each, the APIs taking the remainder first and the clients
+// the rest, so that every grant has a client and an API of the same index.
+type mix struct {
+	APIs    int `json:"apis"`
+	Clients int `json:"clients"`
+	Grants  int `json:"grants"`
+}
+
+// splitMix divides n resources into APIs, clients and grants that add up to
+// n.
+func splitMix(n int) mix {
+	grants := n / 3
+	clients := (n + 1) / 3
+	return mix{APIs: n - clients - grants, Clients: clients, Grants: grants}
+}
+
+// total is the number of resources in the mix.
+func (m mix) total() int { return m.APIs + m.Clients + m.Grants }
+
+// providerSettings is the idp provider block of a generated configuration.
+type providerSettings struct {
+	Domain       string
+	ClientID     string
+	ClientSecret string
+}
+
+// idpConfig is a configuration of n mixed idp resources: APIs with one scope
+// each, clients, and grants that give client i that scope on API i.
+// Identifiers carry prefix so that several configurations can live on one
+// server. The credentials are written into the file, which stays in the
+// harness's private temporary directory, so that nothing depends on the
+// environment Terraform passes to the provider.
+func idpConfig(n int, prefix string, p providerSettings) string {
+	m := splitMix(n)
+	var b strings.Builder
+	fmt.Fprintf(&b, `terraform {
+  required_providers {
+    idp = {
+      source = %q
+    }
+  }
+}
+
+provider "idp" {
+  domain        = %q
+  client_id     = %q
+  client_secret = %q
+}
+`, strings.TrimPrefix(providerAddress, "registry.terraform.io/"), p.Domain, p.ClientID, p.ClientSecret)
+	for i := range m.APIs {
+		fmt.Fprintf(&b, `
+resource "idp_resource_server" "api_%[1]d" {
+  name       = "Bench API %[1]d"
+  identifier = "https://%[2]s.bench.example/api/%[1]d/"
+  scopes = [
+    { value = "read:items", description = "Read items" },
+  ]
+}
+`, i, prefix)
+	}
+	for i := range m.Clients {
+		fmt.Fprintf(&b, `
+resource "idp_client" "client_%[1]d" {
+  name = "Bench Client %[1]d"
+}
+`, i)
+	}
+	for i := range m.Grants {
+		fmt.Fprintf(&b, `
+resource "idp_client_grant" "grant_%[1]d" {
+  client_id = idp_client.client_%[1]d.client_id
+  audience  = idp_resource_server.api_%[1]d.identifier
+  scope     = ["read:items"]
+}
+`, i)
+	}
+	return b.String()
+}
+
+// floorConfig is Terraform's own floor for idpConfig(n): the same number of
+// built-in terraform_data resources with the same dependency graph (grant i
+// waits for client i and API i), so that the ratio between the two isolates
+// what the provider and the API add.
+func floorConfig(n int) string {
+	m := splitMix(n)
+	var b strings.Builder
+	b.WriteString("# Terraform's floor: built-in terraform_data resources, no provider plugin.\n")
+	for i := range m.APIs {
+		fmt.Fprintf(&b, "\nresource \"terraform_data\" \"api_%[1]d\" {\n  input = \"api-%[1]d\"\n}\n", i)
+	}
+	for i := range m.Clients {
+		fmt.Fprintf(&b, "\nresource \"terraform_data\" \"client_%[1]d\" {\n  input = \"client-%[1]d\"\n}\n", i)
+	}
+	for i := range m.Grants {
+		fmt.Fprintf(&b, `
+resource "terraform_data" "grant_%[1]d" {
+  input = {
+    client = terraform_data.client_%[1]d.id
+    api    = terraform_data.api_%[1]d.id
+  }
+}
+`, i)
+	}
+	return b.String()
+}
+
+// cliConfig is a Terraform CLI configuration that takes the idp provider
+// from providerDir instead of the registry. With dev_overrides Terraform
+// needs no `terraform init` for the provider, and terraform_data is built
+// in, so nothing is ever downloaded.
+func cliConfig(providerDir string) string {
+	return fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    %q = %q
+  }
+  direct {}
+}
+`, providerAddress, providerDir)
+}
+
+// parseSizes parses the -n list: comma-separated positive resource counts,
+// returned sorted and without duplicates.
+func parseSizes(s string) ([]int, error) {
+	seen := map[int]bool{}
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		n, err := strconv.Atoi(part)
+		if err != nil || n < 3 {
+			return nil, fmt.Errorf("%q is not a resource count of at least 3 (one of each type)", part)
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no resource counts given")
+	}
+	sort.Ints(out)
+	return out, nil
+}
+
+// scrubEnv removes from an environment what would change how Terraform or
+// the provider behave in a benchmark: the provider's IDP_* settings (the
+// configuration sets everything explicitly, but IDP_API_TOKEN would
+// conflict), Terraform settings that inject arguments, variables or logs,
+// move state or redirect plugins, and the harness's own wrapper settings.
+func scrubEnv(environ []string) []string {
+	var out []string
+	for _, kv := range environ {
+		key, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(key, "IDP_"),
+			strings.HasPrefix(key, "TF_CLI_ARGS"),
+			strings.HasPrefix(key, "TF_VAR_"),
+			strings.HasPrefix(key, "TF_LOG"),
+			key == "TF_CLI_CONFIG_FILE", key == "TERRAFORM_CONFIG", key == "TF_DATA_DIR",
+			key == "TF_WORKSPACE", key == "TF_INPUT", key == "TF_IN_AUTOMATION", key == "CHECKPOINT_DISABLE",
+			key == "TF_REATTACH_PROVIDERS", key == "TF_PLUGIN_CACHE_DIR", key == "TF_ACC":
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}

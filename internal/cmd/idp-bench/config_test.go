@@ -1,0 +1,210 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestSplitMix(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		n    int
+		want mix
+	}{
+		{3, mix{1, 1, 1}},
+		{4, mix{2, 1, 1}},
+		{5, mix{2, 2, 1}},
+		{100, mix{34, 33, 33}},
+		{101, mix{34, 34, 33}},
+		{102, mix{34, 34, 34}},
+		{1000, mix{334, 333, 333}},
+	} {
+		got := splitMix(tc.n)
+		if got != tc.want {
+			t.Errorf("splitMix(%d) = %+v, want %+v", tc.n, got, tc.want)
+		}
+		if got.total() != tc.n {
+			t.Errorf("splitMix(%d) adds up to %d", tc.n, got.total())
+		}
+		// Every grant needs a client and an API of its index.
+		if got.Grants > got.Clients || got.Grants > got.APIs {
+			t.Errorf("splitMix(%d) = %+v has grants without a client or an API", tc.n, got)
+		}
+	}
+}
+
+// blocks counts the resource blocks of each type in a configuration.
+func blocks(config string) map[string]int {
+	out := map[string]int{}
+	for _, m := range regexp.MustCompile(`(?m)^resource "([a-z_]+)" "`).FindAllStringSubmatch(config, -1) {
+		out[m[1]]++
+	}
+	return out
+}
+
+func TestIDPConfig(t *testing.T) {
+	t.Parallel()
+	p := providerSettings{Domain: "http://127.0.0.1:4321", ClientID: "admin-id", ClientSecret: `se"cret`}
+	config := idpConfig(100, "scale100", p)
+
+	want := map[string]int{"idp_resource_server": 34, "idp_client": 33, "idp_client_grant": 33}
+	if got := blocks(config); !mapsEqual(got, want) {
+		t.Errorf("resource blocks = %v, want %v", got, want)
+	}
+	for _, s := range []string{
+		`source = "idp-terraform/idp"`,
+		`domain        = "http://127.0.0.1:4321"`,
+		`client_id     = "admin-id"`,
+		`client_secret = "se\"cret"`, // quoted for HCL, not pasted raw
+		`identifier = "https://scale100.bench.example/api/33/"`,
+		`{ value = "read:items", description = "Read items" }`,
+		"client_id = idp_client.client_32.client_id\n  audience  = idp_resource_server.api_32.identifier",
+	} {
+		if !strings.Contains(config, s) {
+			t.Errorf("the configuration lacks %q", s)
+		}
+	}
+	// The prefix keeps identifiers of configurations sharing a server apart.
+	if strings.Contains(idpConfig(100, "rate1", p), "scale100") {
+		t.Error("the prefix does not reach the identifiers")
+	}
+	ids := regexp.MustCompile(`identifier = "([^"]+)"`).FindAllStringSubmatch(config, -1)
+	seen := map[string]bool{}
+	for _, m := range ids {
+		if seen[m[1]] {
+			t.Errorf("identifier %s appears twice", m[1])
+		}
+		seen[m[1]] = true
+	}
+}
+
+func TestFloorConfig(t *testing.T) {
+	t.Parallel()
+	config := floorConfig(1000)
+	if got, want := blocks(config), map[string]int{"terraform_data": 1000}; !mapsEqual(got, want) {
+		t.Errorf("resource blocks = %v, want %v", got, want)
+	}
+	// Terraform's floor uses no plugin at all.
+	for _, s := range []string{"provider", "required_providers", "idp_"} {
+		if strings.Contains(strings.ReplaceAll(config, "no provider plugin", ""), s) {
+			t.Errorf("the floor mentions %q", s)
+		}
+	}
+	// The same graph as the idp configuration: grant i waits for client i
+	// and API i.
+	if !strings.Contains(config, "client = terraform_data.client_332.id\n    api    = terraform_data.api_332.id") {
+		t.Error("the last grant does not depend on its client and API")
+	}
+}
+
+func TestCLIConfig(t *testing.T) {
+	t.Parallel()
+	got := cliConfig("/tmp/idp bench/wrapper")
+	for _, s := range []string{
+		"dev_overrides {",
+		`"registry.terraform.io/idp-terraform/idp" = "/tmp/idp bench/wrapper"`,
+		"direct {}",
+	} {
+		if !strings.Contains(got, s) {
+			t.Errorf("the CLI configuration lacks %q:\n%s", s, got)
+		}
+	}
+}
+
+func TestParseSizes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in      string
+		want    []int
+		wantErr string
+	}{
+		{in: "100,1000", want: []int{100, 1000}},
+		{in: " 1000, 100 ,100,", want: []int{100, 1000}},
+		{in: "3", want: []int{3}},
+		{in: "", wantErr: "no resource counts"},
+		{in: "100,x", wantErr: `"x" is not a resource count`},
+		{in: "2", wantErr: `"2" is not a resource count of at least 3`},
+		{in: "-5", wantErr: "at least 3"},
+	} {
+		got, err := parseSizes(tc.in)
+		switch {
+		case tc.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("parseSizes(%q): error %v, want one containing %q", tc.in, err, tc.wantErr)
+			}
+		case err != nil:
+			t.Errorf("parseSizes(%q): %v", tc.in, err)
+		case !slices.Equal(got, tc.want):
+			t.Errorf("parseSizes(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestScrubEnv(t *testing.T) {
+	t.Parallel()
+	in := []string{
+		"PATH=/usr/bin", "HOME=/root", "IDP_API_TOKEN=x", "IDP_BENCH_RSS_FILE=y", "TF_CLI_CONFIG_FILE=/root/.terraformrc",
+		"TF_CLI_ARGS_apply=-parallelism=1", "TF_VAR_x=1", "TF_LOG=trace", "TF_LOG_PATH=/tmp/l", "TF_DATA_DIR=/x",
+		"TF_PLUGIN_CACHE_DIR=/c", "TF_REATTACH_PROVIDERS={}", "GOFLAGS=-mod=mod",
+	}
+	got := scrubEnv(in)
+	want := []string{"PATH=/usr/bin", "HOME=/root", "GOFLAGS=-mod=mod"}
+	if !slices.Equal(got, want) {
+		t.Errorf("scrubEnv = %v, want %v", got, want)
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	t.Parallel()
+	var stderr strings.Builder
+	o, err := parseFlags(nil, &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.providerDir != "./bin" || !slices.Equal(o.sizes, []int{100, 1000}) || o.rateLimit != 50 ||
+		o.rateN != 100 || o.rateRuns != 3 || o.parallelism != 10 || o.out != "" {
+		t.Errorf("defaults: %+v", o)
+	}
+	o, err = parseFlags([]string{"-provider-dir", "/p", "-n", "30", "-rate-limit", "0", "-out", "r.json"}, &stderr)
+	if err != nil || o.providerDir != "/p" || !slices.Equal(o.sizes, []int{30}) || o.rateLimit != 0 || o.out != "r.json" {
+		t.Errorf("got %+v, %v", o, err)
+	}
+	for _, args := range [][]string{
+		{"-n", "1"}, {"-rate-limit", "-1"}, {"-rate-runs", "0"}, {"-parallelism", "0"}, {"-timeout", "0s"}, {"extra"},
+	} {
+		stderr.Reset()
+		if _, err := parseFlags(args, &stderr); err == nil {
+			t.Errorf("parseFlags(%q) accepted it", args)
+		} else if stderr.Len() == 0 {
+			t.Errorf("parseFlags(%q) said nothing on stderr", args)
+		}
+	}
+}
+
+func TestTail(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&b, "line %d\n", i)
+	}
+	got := tail([]byte(b.String()), 3)
+	if want := "    line 47\n    line 48\n    line 49"; got != want {
+		t.Errorf("tail = %q, want %q", got, want)
+	}
+}
+
+// mapsEqual compares two count maps.
+func mapsEqual(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
+)
+
+func TestSummarize(t *testing.T) {
+	t.Parallel()
+	got := summarize([]server.Count{
+		{Method: "POST", Route: "/oauth/token", Status: 200, N: 1},
+		{Method: "POST", Route: "/oauth/token", Status: 429, N: 2},
+		{Method: "GET", Route: "/api/v2/resource-servers/{id}", Status: 200, N: 34},
+		{Method: "GET", Route: "/api/v2/clients/{id}", Status: 200, N: 33},
+		{Method: "GET", Route: "/api/v2/client-grants/{id}", Status: 200, N: 32},
+		{Method: "GET", Route: "/api/v2/client-grants/{id}", Status: 503, N: 1},
+		{Method: "GET", Route: "/api/v2/clients", Status: 200, N: 5}, // a list is not an item GET
+		{Tenant: "t", Method: "POST", Route: "/api/v2/clients", Status: 201, N: 4},
+	})
+	want := requestSummary{Total: 112, Token: 3, ItemGETs: 100, TooMany: 2, ServerErrors: 1}
+	if got != want {
+		t.Errorf("summarize = %+v, want %+v", got, want)
+	}
+	if got := summarize(nil); got != (requestSummary{}) {
+		t.Errorf("summarize(nil) = %+v", got)
+	}
+}
+
+func TestPerResource(t *testing.T) {
+	t.Parallel()
+	if got := perResource(150, 100); got != 1.5 {
+		t.Errorf("perResource(150, 100) = %v", got)
+	}
+	if got := perResource(5, 0); got != 0 {
+		t.Errorf("perResource(5, 0) = %v", got)
+	}
+}
+
+func TestRecorder(t *testing.T) {
+	t.Parallel()
+	var served int
+	rec := newRecorder(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		served++
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	w := httptest.NewRecorder()
+	rec.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/x", nil))
+	if served != 1 || w.Code != http.StatusTeapot {
+		t.Fatalf("the request did not reach the server unchanged: served %d, status %d", served, w.Code)
+	}
+	if n, _ := rec.snapshot(); n != 1 {
+		t.Errorf("recorded %d requests, want 1", n)
+	}
+
+	// Arrivals out of order (concurrent handlers) still give the span.
+	rec.reset()
+	base := time.Unix(1000, 0)
+	for _, ms := range []int{500, 0, 2000, 1000} {
+		rec.note(base.Add(time.Duration(ms) * time.Millisecond))
+	}
+	n, span := rec.snapshot()
+	if n != 4 || span != 2*time.Second {
+		t.Errorf("snapshot = %d, %s; want 4, 2s", n, span)
+	}
+	rec.reset()
+	if n, span := rec.snapshot(); n != 0 || span != 0 {
+		t.Errorf("after reset: %d, %s", n, span)
+	}
+}
+
+func TestAchievedRate(t *testing.T) {
+	t.Parallel()
+	// 101 requests paced at 50/s take 2s from the first to the last.
+	if got := achievedRate(101, 2*time.Second); got != 50 {
+		t.Errorf("achievedRate(101, 2s) = %v, want 50", got)
+	}
+	for _, tc := range []struct {
+		n    int
+		span time.Duration
+	}{{0, 0}, {1, time.Second}, {5, 0}} {
+		if got := achievedRate(tc.n, tc.span); got != 0 {
+			t.Errorf("achievedRate(%d, %s) = %v, want 0 (cannot tell)", tc.n, tc.span, got)
+		}
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ got, want string }{
+		{formatRatio(2.046), "2.05x"},
+		{formatRatio(0), "n/a"},
+		{formatRatio(ratio(1, 0)), "n/a"},
+		{formatSeconds(1.234), "1.23s"},
+		{formatSeconds(30.66), "30.7s"},
+		{formatMiB(100 << 20), "100.0 MiB"},
+		{formatMiB(0), "n/a"},
+		{formatPer(1), "1.00"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+func TestMedian(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   []float64
+		want float64
+	}{{nil, 0}, {[]float64{3}, 3}, {[]float64{3, 1, 2}, 2}, {[]float64{4, 1, 3, 2}, 2.5}} {
+		in := append([]float64(nil), tc.in...)
+		if got := median(in); got != tc.want {
+			t.Errorf("median(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+		for i := range in {
+			if in[i] != tc.in[i] {
+				t.Errorf("median reordered its input: %v", in)
+			}
+		}
+	}
+}
+
+// sampleReport is a report as a run with one failed rate-limited run would
+// produce it.
+func sampleReport() *report {
+	ok := requestSummary{Total: 101, Token: 1, ItemGETs: 100}
+	return &report{
+		Terraform: "1.11.4", Platform: "linux/amd64", CPUs: 2, Parallelism: 10, RefreshCommand: refreshCommand,
+		Scale: []scaleResult{
+			{
+				N: 100, Mix: splitMix(100),
+				IDPApplySeconds: 2, FloorApplySeconds: 0.5, IDPRefreshSeconds: 0.6, FloorRefreshSeconds: 0.2,
+				IDPRefreshExitCode: 0, ApplyRequests: ok, RefreshRequests: ok,
+				ProviderPeakRSSBytes: 30 << 20, ProviderProcesses: 7, FloorTerraformPeakRSSBytes: 70 << 20,
+			},
+			{
+				N: 1000, Mix: splitMix(1000),
+				IDPApplySeconds: 30, FloorApplySeconds: 15, IDPRefreshSeconds: 3, FloorRefreshSeconds: 1,
+				IDPRefreshExitCode: 2,
+				ApplyRequests:      requestSummary{Total: 1001, Token: 1},
+				// Two GETs too many, one of them a retried 429.
+				RefreshRequests:      requestSummary{Total: 1003, Token: 1, ItemGETs: 1002, TooMany: 1},
+				ProviderPeakRSSBytes: 100 << 20, ProviderProcesses: 7,
+			},
+		},
+		Rate: &rateSection{
+			Limit: 50, N: 100,
+			Runs: []rateRun{
+				{Run: 1, ApplySeconds: 2.8, RefreshSeconds: 2.2, RefreshRequests: ok, RequestSpanSeconds: 2, AchievedRate: 50},
+				{Run: 2, Error: "terraform apply failed", ApplySeconds: 1, ApplyRequests: requestSummary{TooMany: 4}},
+				{Run: 3, ApplySeconds: 2.8, RefreshSeconds: 2.0, RefreshRequests: ok, RequestSpanSeconds: 2, AchievedRate: 49},
+			},
+		},
+	}
+}
+
+func TestReportFinish(t *testing.T) {
+	t.Parallel()
+	r := sampleReport()
+	r.finish()
+	s := r.Scale[0]
+	if s.ApplyRatio != 4 || !near(s.RefreshRatio, 3) || s.RefreshGETsPerResource != 1 || s.RefreshReqsPerResource != 1 || s.ApplyReqsPerResource != 1 {
+		t.Errorf("N=100 ratios: %+v", s)
+	}
+	if r.ProviderPeakRSSBytes != 100<<20 {
+		t.Errorf("peak RSS over the run = %d", r.ProviderPeakRSSBytes)
+	}
+	rs := r.Rate
+	if rs.IdealSeconds != 2 || rs.Failed != 1 || rs.TooMany != 4 {
+		t.Errorf("rate section: ideal %v, failed %d, 429s %d", rs.IdealSeconds, rs.Failed, rs.TooMany)
+	}
+	if !near(rs.MedianRefreshRatio, 1.05) || !near(rs.WorstRefreshRatio, 1.1) {
+		t.Errorf("refresh ratios: median %v, worst %v (the failed run must not count)", rs.MedianRefreshRatio, rs.WorstRefreshRatio)
+	}
+	if !near(rs.MedianRateRatio, 0.99) {
+		t.Errorf("median rate ratio %v", rs.MedianRateRatio)
+	}
+	if rs.UnlimitedRefreshSeconds != 0.6 {
+		t.Errorf("the unlimited refresh of the same N: %v", rs.UnlimitedRefreshSeconds)
+	}
+	// finish is idempotent.
+	r.finish()
+	if r.Rate.Failed != 1 || r.Rate.TooMany != 4 {
+		t.Errorf("a second finish counted again: %+v", r.Rate)
+	}
+}
+
+func TestReportRender(t *testing.T) {
+	t.Parallel()
+	r := sampleReport()
+	r.finish()
+	out := r.render()
+	for _, want := range []string{
+		"idp-bench: Terraform 1.11.4, linux/amd64, 2 CPUs, -parallelism=10",
+		"refresh = terraform plan -refresh-only -detailed-exitcode",
+		"N=100", "N=1000",
+		"34/33/33", "334/333/333",
+		"apply idp/floor                              4.00x     2.00x",
+		"refresh idp/floor                            3.00x     3.00x",
+		"refresh: -detailed-exitcode, idp/floor       0/0       2/0          0/0     MISS",
+		"refresh: GETs per resource                   1.00      1.00         1       MISS",
+		"refresh: token requests per provider config  1         1            1       ok",
+		"429s + 5xx (apply and refresh)               0         1            0       MISS",
+		"provider peak RSS                            30.0 MiB  100.0 MiB",
+		"Peak provider memory over the run: 100.0 MiB",
+		"2. Rate limit: 50 requests/s per tenant (burst 50), N=100, 3 runs; N / limit = 2.00s",
+		"  2    FAILED",
+		"50.0/s = 1.00x",
+		"failed runs                 1 of 3",
+		"MISS",
+		"median 1.05x, worst 1.10x",
+		"the same refresh, no limit  0.60s",
+		"go test -run '^$' -bench . ./internal/server",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	for i, line := range strings.Split(out, "\n") {
+		if strings.TrimRight(line, " \t") != line {
+			t.Errorf("line %d has trailing white space: %q", i+1, line)
+		}
+	}
+
+	// Without a rate-limited section, the report says nothing about it.
+	r.Rate = nil
+	if out := r.render(); strings.Contains(out, "2. Rate limit") {
+		t.Errorf("a report without rate-limited runs shows the section:\n%s", out)
+	}
+}
+
+// near compares floats that went through a division.
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func TestReportJSON(t *testing.T) {
+	t.Parallel()
+	r := sampleReport()
+	r.finish()
+	b, err := r.marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Scale []struct {
+			N          int     `json:"n"`
+			ApplyRatio float64 `json:"apply_idp_over_floor"`
+		} `json:"scale"`
+		Rate struct {
+			Failed int `json:"failed_runs"`
+			Runs   []struct {
+				Error string `json:"error"`
+			} `json:"runs"`
+		} `json:"rate_limited"`
+		Peak int64 `json:"provider_peak_rss_bytes"`
+	}
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Scale) != 2 || back.Scale[1].N != 1000 || back.Scale[1].ApplyRatio != 2 ||
+		back.Rate.Failed != 1 || back.Rate.Runs[1].Error == "" || back.Peak != 100<<20 {
+		t.Errorf("the JSON lost something:\n%s", b)
+	}
+}

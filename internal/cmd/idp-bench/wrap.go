@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// The wrapper's settings travel in the environment because Terraform starts
+// a dev_overrides provider with no arguments of ours; go-plugin passes
+// Terraform's environment on to the plugin.
+const (
+	// envRealProvider names the real provider binary the wrapper runs. Its
+	// presence, together with being started under the provider's name, is
+	// what puts this program in wrapper mode.
+	envRealProvider = "IDP_BENCH_REAL_PROVIDER"
+	// envRSSFile names the file the wrapper appends the provider's peak
+	// resident set size to, one line per provider process.
+	envRSSFile = "IDP_BENCH_RSS_FILE"
+)
+
+// wrapperMode tells whether this process was started by Terraform as the
+// provider wrapper rather than by a user as the harness.
+func wrapperMode(argv0 string, getenv func(string) string) bool {
+	name := strings.TrimSuffix(filepath.Base(argv0), ".exe")
+	return name == providerBinary && getenv(envRealProvider) != ""
+}
+
+// stdio is a process's standard streams.
+type stdio struct {
+	in, out, err *os.File
+}
+
+// wrapProvider runs the real provider as a child that inherits the given
+// standard streams as they are (go-plugin's handshake line goes to standard
+// output, and Terraform then talks to the child directly over the socket it
+// names), waits for it, appends its peak RSS to rssFile and returns the
+// exit code to leave with, the child's.
+func wrapProvider(realPath, rssFile string, args []string, std stdio) int {
+	stderr := std.err
+	cmd := exec.Command(realPath, args...)
+	// *os.File streams are handed to the child as they are, with no copying
+	// in between.
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = std.in, std.out, std.err
+	cmd.Env = withoutWrapperEnv(os.Environ())
+	dieWithParent(cmd)
+
+	// Signals for the provider reach the wrapper, whose pid Terraform
+	// knows; pass them on and let the provider decide (go-plugin servers
+	// ignore interrupts and leave when Terraform tells them to).
+	signals := make(chan os.Signal, 4)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(stderr, "idp-bench provider wrapper: starting %s: %v\n", realPath, err)
+		return 1
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig := <-signals:
+				_ = cmd.Process.Signal(sig)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err := cmd.Wait()
+	close(done)
+
+	if rssFile != "" && cmd.ProcessState != nil {
+		if werr := appendRSS(rssFile, cmd.ProcessState.Pid(), maxRSSBytes(cmd.ProcessState)); werr != nil {
+			fmt.Fprintf(stderr, "idp-bench provider wrapper: recording peak RSS: %v\n", werr)
+		}
+	}
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
+		return exitErr.ExitCode()
+	default:
+		fmt.Fprintf(stderr, "idp-bench provider wrapper: %s: %v\n", realPath, err)
+		return 1
+	}
+}
+
+// withoutWrapperEnv removes the wrapper's own settings from the provider's
+// environment.
+func withoutWrapperEnv(environ []string) []string {
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		key, _, _ := strings.Cut(kv, "=")
+		if key == envRealProvider || key == envRSSFile {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// appendRSS appends "pid bytes" to path. Each line is one small O_APPEND
+// write, so provider processes that end at the same time do not interleave.
+func appendRSS(path string, pid int, bytes int64) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(f, "%d %d\n", pid, bytes)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// rssRecord is what the wrappers recorded for one Terraform command.
+type rssRecord struct {
+	// Processes is how many provider processes Terraform started.
+	Processes int
+	// PeakBytes is the largest peak RSS among them.
+	PeakBytes int64
+}
+
+// readRSS reads a file written by appendRSS; a missing file means no
+// provider process ended (as with terraform_data alone).
+func readRSS(path string) (rssRecord, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return rssRecord{}, nil
+	}
+	if err != nil {
+		return rssRecord{}, err
+	}
+	defer f.Close()
+	return parseRSS(f)
+}
+
+// parseRSS parses "pid bytes" lines.
+func parseRSS(r io.Reader) (rssRecord, error) {
+	var rec rssRecord
+	sc := bufio.NewScanner(r)
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		fields := strings.Fields(text)
+		if len(fields) != 2 {
+			return rssRecord{}, fmt.Errorf("line %d: %q is not \"pid bytes\"", line, text)
+		}
+		n, err := strconv.ParseInt(fields[1], 10, 64)
+		if err != nil || n < 0 {
+			return rssRecord{}, fmt.Errorf("line %d: %q is not a byte count", line, fields[1])
+		}
+		rec.Processes++
+		rec.PeakBytes = max(rec.PeakBytes, n)
+	}
+	return rec, sc.Err()
+}
