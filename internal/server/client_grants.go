@@ -7,36 +7,74 @@ import (
 )
 
 // clientGrantRecord authorizes a client for an API. Audience is stored in
-// its host-independent form (see managementAPIKey).
+// its host-independent form (see managementAPIKey). A grant's subject_type
+// says whether it authorizes the client itself (client credentials; "client",
+// the default) or users through the client ("user"); a client may hold one
+// of each for the same API, and only the former lets it get tokens here.
 type clientGrantRecord struct {
-	ID       string   `json:"id"`
-	ClientID string   `json:"client_id"`
-	Audience string   `json:"audience"`
-	Scope    []string `json:"scope"`
+	ID             string   `json:"id"`
+	ClientID       string   `json:"client_id"`
+	Audience       string   `json:"audience"`
+	Scope          []string `json:"scope"`
+	SubjectType    string   `json:"subject_type,omitempty"`
+	AllowAllScopes *bool    `json:"allow_all_scopes,omitempty"`
+	// Extra holds the properties the server only stores (see
+	// clientGrantSchema).
+	Extra extras `json:"extra,omitempty"`
 }
+
+// clientGrantSchema lists the other grant properties the real service
+// accepts on a create and an update.
+var clientGrantSchema = map[string]propSpec{
+	"organization_usage":          pEnum("deny", "allow", "require").orNull(),
+	"allow_any_organization":      pBool().orNull(),
+	"authorization_details_types": pStrings(),
+}
+
+const subjectTypeUser = "user"
 
 func errInexistentClientGrant() *apiError {
 	return newError(http.StatusNotFound, "inexistent_client_grant", "The client grant does not exist")
 }
 
-func (c *call) renderClientGrant(g clientGrantRecord) clientGrantRecord {
+func (c *call) renderClientGrant(g clientGrantRecord) any {
 	g.Audience = c.renderAudience(g.Audience)
 	if g.Scope == nil {
 		g.Scope = []string{}
 	}
-	return g
+	extra := g.Extra
+	g.Extra = nil
+	return renderWithExtras(g, extra)
 }
 
-// grantFor finds the grant of a client for a stored audience. The caller
-// holds the lock.
+// grantKey is the uniqueness key of a grant: a client has at most one grant
+// per audience and subject type. Client grants keep the key they always had.
+func grantKey(clientID, audience, subjectType string) string {
+	if subjectType == subjectTypeUser {
+		return indexClientGrant(clientID, audience) + "\x00" + subjectTypeUser
+	}
+	return indexClientGrant(clientID, audience)
+}
+
+// grantFor finds the client-credentials grant of a client for a stored
+// audience. The caller holds the lock.
 func (c *call) grantFor(clientID, audience string) (clientGrantRecord, error) {
+	return c.grantBy(grantKey(clientID, audience, ""))
+}
+
+func (c *call) grantBy(key string) (clientGrantRecord, error) {
 	var id string
 	var g clientGrantRecord
-	if err := c.s.getJSON(c.t.name, KindIndex, indexClientGrant(clientID, audience), &id); err != nil {
+	if err := c.s.getJSON(c.t.name, KindIndex, key, &id); err != nil {
 		return g, err
 	}
 	err := c.s.getJSON(c.t.name, KindClientGrants, id, &g)
 	return g, err
+}
+
+// grantsAllScopes reports whether the grant covers every scope of its API.
+func (g clientGrantRecord) grantsAllScopes() bool {
+	return g.AllowAllScopes != nil && *g.AllowAllScopes
 }
 
 // grants returns the grants that pass keep. The caller holds the lock.
@@ -61,7 +99,7 @@ func (c *call) grants(keep func(clientGrantRecord) bool) ([]clientGrantRecord, e
 // deleteGrantRecord removes a grant and its index entry. The caller holds
 // the write lock.
 func (c *call) deleteGrantRecord(g clientGrantRecord) error {
-	if err := c.s.store.Delete(c.t.name, KindIndex, indexClientGrant(g.ClientID, g.Audience)); err != nil {
+	if err := c.s.store.Delete(c.t.name, KindIndex, grantKey(g.ClientID, g.Audience, g.SubjectType)); err != nil {
 		return err
 	}
 	return c.s.store.Delete(c.t.name, KindClientGrants, g.ID)
@@ -95,6 +133,18 @@ func grantScopes(b *body, api resourceServerRecord) ([]string, error) {
 	return out, nil
 }
 
+// applyGrant decodes the mutable properties of b other than scope into g.
+func applyGrant(b *body, g *clientGrantRecord) error {
+	all, err := b.boolean("allow_all_scopes")
+	if err != nil {
+		return err
+	}
+	if all != nil {
+		g.AllowAllScopes = all
+	}
+	return applyExtras(b, clientGrantSchema, &g.Extra)
+}
+
 func (c *call) getGrantRecord() (clientGrantRecord, error) {
 	var g clientGrantRecord
 	err := c.s.getJSON(c.t.name, KindClientGrants, c.id(), &g)
@@ -108,7 +158,7 @@ func createClientGrant(c *call) error {
 	if err := c.authorize("create:client_grants"); err != nil {
 		return err
 	}
-	b, err := c.readBody("client_id", "audience", "scope")
+	b, err := c.readBody(append([]string{"client_id", "audience", "scope", "subject_type", "allow_all_scopes"}, schemaNames(clientGrantSchema)...)...)
 	if err != nil {
 		return err
 	}
@@ -129,6 +179,20 @@ func createClientGrant(c *call) error {
 		return errPayload("Missing required property: scope")
 	}
 	if _, err := b.strings("scope"); err != nil {
+		return err
+	}
+	subjectType, err := b.str("subject_type")
+	if err != nil {
+		return err
+	}
+	g := clientGrantRecord{ID: newClientGrantID(), ClientID: *clientID}
+	if subjectType != nil {
+		if *subjectType != "client" && *subjectType != subjectTypeUser {
+			return errProperty("subject_type", "No enum match for: "+*subjectType)
+		}
+		g.SubjectType = *subjectType
+	}
+	if err := applyGrant(b, &g); err != nil {
 		return err
 	}
 
@@ -156,16 +220,17 @@ func createClientGrant(c *call) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.grantFor(*clientID, stored); err == nil {
+	key := grantKey(*clientID, stored, g.SubjectType)
+	if _, err := c.grantBy(key); err == nil {
 		return errConflict("A client grant for this client and audience already exists")
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	g := clientGrantRecord{ID: newClientGrantID(), ClientID: *clientID, Audience: stored, Scope: scopes}
+	g.Audience, g.Scope = stored, scopes
 	if err := c.s.putJSON(c.t.name, KindClientGrants, g.ID, g); err != nil {
 		return err
 	}
-	if err := c.s.putJSON(c.t.name, KindIndex, indexClientGrant(g.ClientID, g.Audience), g.ID); err != nil {
+	if err := c.s.putJSON(c.t.name, KindIndex, key, g.ID); err != nil {
 		return err
 	}
 	return c.json(http.StatusCreated, c.renderClientGrant(g))
@@ -184,7 +249,7 @@ func getClientGrant(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, c.renderClientGrant(g))
+	return c.jsonProjected(c.renderClientGrant(g))
 }
 
 func listClientGrants(c *call) error {
@@ -207,7 +272,7 @@ func updateClientGrant(c *call) error {
 	if err := c.authorize("update:client_grants"); err != nil {
 		return err
 	}
-	b, err := c.readBody("scope")
+	b, err := c.readBody(append([]string{"scope", "allow_all_scopes"}, schemaNames(clientGrantSchema)...)...)
 	if err != nil {
 		return err
 	}
@@ -215,6 +280,11 @@ func updateClientGrant(c *call) error {
 		if _, err := b.strings("scope"); err != nil {
 			return err
 		}
+	}
+	// Validate the other properties before anything is looked up.
+	var probe clientGrantRecord
+	if err := applyGrant(b, &probe); err != nil {
+		return err
 	}
 	unlock, err := c.writeLock()
 	if err != nil {
@@ -235,9 +305,12 @@ func updateClientGrant(c *call) error {
 			return err
 		}
 		g.Scope = scopes
-		if err := c.s.putJSON(c.t.name, KindClientGrants, g.ID, g); err != nil {
-			return err
-		}
+	}
+	if err := applyGrant(b, &g); err != nil {
+		return err
+	}
+	if err := c.s.putJSON(c.t.name, KindClientGrants, g.ID, g); err != nil {
+		return err
 	}
 	return c.json(http.StatusOK, c.renderClientGrant(g))
 }

@@ -1,12 +1,16 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 )
 
 // clientRecord is an application, as stored. The secret is stored and
-// rendered only to tokens allowed to see it.
+// rendered only to tokens allowed to see it. Extra holds the properties the
+// server only stores (callbacks, jwt_configuration, ...; see clientSchema).
 type clientRecord struct {
 	ClientID                string             `json:"client_id"`
 	ClientSecret            string             `json:"client_secret,omitempty"`
@@ -19,14 +23,94 @@ type clientRecord struct {
 	TokenEndpointAuthMethod string             `json:"token_endpoint_auth_method"`
 	IsFirstParty            bool               `json:"is_first_party"`
 	ClientMetadata          *map[string]string `json:"client_metadata,omitempty"`
+	Extra                   extras             `json:"extra,omitempty"`
 }
 
-var clientProperties = []string{
+// clientProperties are the properties the server acts on; clientSchema the
+// other ones the real service accepts on a create or an update.
+var clientProperties = append([]string{
 	"name", "description", "app_type", "grant_types", "token_endpoint_auth_method",
 	"is_first_party", "client_metadata",
+}, schemaNames(clientSchema)...)
+
+var clientSchema = map[string]propSpec{
+	"logo_uri":                            pString(),
+	"callbacks":                           pStrings(),
+	"allowed_origins":                     pStrings(),
+	"web_origins":                         pStrings(),
+	"client_aliases":                      pStrings(),
+	"allowed_clients":                     pStrings(),
+	"allowed_logout_urls":                 pStrings(),
+	"oidc_conformant":                     pBool(),
+	"is_token_endpoint_ip_header_trusted": pBool(),
+	"jwt_configuration": pObject(map[string]propSpec{
+		"alg":                 pEnum("HS256", "RS256", "PS256"),
+		"lifetime_in_seconds": pInt(0, maxTokenLifetime),
+		"secret_encoded":      pBool(),
+		"scopes":              pAnyObject(),
+	}),
+	"encryption_key": pObject(map[string]propSpec{
+		"pub": pString(), "cert": pString(), "subject": pString(),
+	}).orNull(),
+	"sso":          pBool(),
+	"sso_disabled": pBool(),
+	// cross_origin_auth is the older spelling, still accepted and returned.
+	"cross_origin_authentication": pBool(),
+	"cross_origin_auth":           pBool(),
+	"cross_origin_loc":            pString(),
+	"custom_login_page_on":        pBool(),
+	"custom_login_page":           pString(),
+	"custom_login_page_preview":   pString(),
+	"form_template":               pString(),
+	"addons":                      pAnyObject(),
+	"mobile":                      pAnyObject(),
+	"initiate_login_uri":          pString(),
+	"native_social_login":         pAnyObject(),
+	"refresh_token": pObject(map[string]propSpec{
+		"rotation_type":                pEnum("rotating", "non-rotating"),
+		"expiration_type":              pEnum("expiring", "non-expiring"),
+		"leeway":                       pInt(0, math.MaxInt32),
+		"token_lifetime":               pInt(1, math.MaxInt32),
+		"infinite_token_lifetime":      pBool(),
+		"idle_token_lifetime":          pInt(1, math.MaxInt32),
+		"infinite_idle_token_lifetime": pBool(),
+		"policies":                     pArray(pAnyObject()),
+	}).orNull(),
+	"default_organization":                  pAnyObject().orNull(),
+	"organization_usage":                    pEnum("deny", "allow", "require"),
+	"organization_require_behavior":         pEnum("no_prompt", "pre_login_prompt", "post_login_prompt"),
+	"organization_discovery_methods":        pStrings(),
+	"client_authentication_methods":         pAnyObject().orNull(),
+	"require_pushed_authorization_requests": pBool(),
+	"require_proof_of_possession":           pBool(),
+	"signed_request_object":                 pAnyObject().orNull(),
+	"compliance_level": pEnum("none", "fapi1_adv_pkj_par", "fapi1_adv_mtls_par",
+		"fapi2_sp_pkj_mtls", "fapi2_sp_mtls_mtls").orNull(),
+	"oidc_logout":             pAnyObject(),
+	"oidc_backchannel_logout": pAnyObject(),
+	"session_transfer":        pAnyObject().orNull(),
+	"token_exchange":          pAnyObject().orNull(),
+	"token_quota":             pAnyObject().orNull(),
+	"skip_non_verifiable_callback_uri_confirmation_prompt": pBool().orNull(),
+	"async_approval_notification_channels":                 pStrings(),
+	"resource_server_identifier":                           pString(),
+	"third_party_security_mode":                            pString(),
+	"redirection_policy":                                   pString(),
 }
 
-var appTypes = []string{"non_interactive", "spa", "native", "regular_web"}
+// appTypes are the application types the real service documents.
+var appTypes = []string{
+	"non_interactive", "spa", "native", "regular_web",
+	"rms", "box", "cloudbees", "concur", "dropbox", "mscrm", "echosign", "egnyte",
+	"newrelic", "office365", "salesforce", "sentry", "sharepoint", "slack", "springcm",
+	"zendesk", "zoom", "sso_integration", "oag",
+}
+
+// Client metadata bounds of the real service.
+const (
+	maxClientMetadataKeys   = 10
+	maxClientMetadataLength = 255
+)
 
 var authMethods = []string{"client_secret_post", "client_secret_basic", "none"}
 
@@ -55,6 +139,13 @@ func (c *call) renderClient(cl clientRecord) clientRecord {
 		cl.GrantTypes = []string{}
 	}
 	return cl
+}
+
+// clientJSON renders a client with its stored-only properties.
+func clientJSON(cl clientRecord) any {
+	extra := cl.Extra
+	cl.Extra = nil
+	return renderWithExtras(cl, extra)
 }
 
 // applyClient decodes the mutable properties of b into cl.
@@ -122,13 +213,55 @@ func applyClient(b *body, cl *clientRecord) error {
 	if firstParty != nil {
 		cl.IsFirstParty = *firstParty
 	}
-	md, err := b.stringMap("client_metadata")
-	if err != nil {
+	if err := applyClientMetadata(b, cl); err != nil {
 		return err
 	}
-	if md != nil {
-		cl.ClientMetadata = md
+	return applyExtras(b, clientSchema, &cl.Extra)
+}
+
+// applyClientMetadata merges client_metadata into the client, as the real
+// service does: a key sent with a string sets it, a key sent as null removes
+// it, and keys not sent are kept.
+func applyClientMetadata(b *body, cl *clientRecord) error {
+	raw, ok := b.fields["client_metadata"]
+	if !ok {
+		return nil
 	}
+	if jsonType(raw) != "object" {
+		return errType("client_metadata", "object", raw)
+	}
+	var items map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return errType("client_metadata", "object", raw)
+	}
+	md := map[string]string{}
+	if cl.ClientMetadata != nil {
+		for k, v := range *cl.ClientMetadata {
+			md[k] = v
+		}
+	}
+	for _, k := range sortedKeys(items) {
+		it := items[k]
+		if jsonType(it) == "null" {
+			delete(md, k)
+			continue
+		}
+		var v string
+		if jsonType(it) != "string" || json.Unmarshal(it, &v) != nil {
+			return errType("client_metadata."+k, "string", it)
+		}
+		if err := checkLength("client_metadata."+k, v, 0, maxClientMetadataLength); err != nil {
+			return err
+		}
+		if err := checkLength("client_metadata", k, 1, maxClientMetadataLength); err != nil {
+			return err
+		}
+		md[k] = v
+	}
+	if len(md) > maxClientMetadataKeys {
+		return errProperty("client_metadata", "Too many properties ("+strconv.Itoa(len(md))+"), maximum "+strconv.Itoa(maxClientMetadataKeys))
+	}
+	cl.ClientMetadata = &md
 	return nil
 }
 
@@ -174,7 +307,7 @@ func createClient(c *call) error {
 	}
 	// The creator always sees the new secret: it has no other way to
 	// learn it without read:client_keys.
-	return c.json(http.StatusCreated, cl)
+	return c.json(http.StatusCreated, clientJSON(cl))
 }
 
 func getClient(c *call) error {
@@ -190,12 +323,12 @@ func getClient(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, c.renderClient(cl))
+	return c.jsonProjected(clientJSON(c.renderClient(cl)))
 }
 
 func listClients(c *call) error {
 	return listPage(c, "read:clients", c.t.name, KindClients, "clients", nil,
-		func(cl clientRecord) any { return c.renderClient(cl) })
+		func(cl clientRecord) any { return clientJSON(c.renderClient(cl)) })
 }
 
 func updateClient(c *call) error {
@@ -221,7 +354,7 @@ func updateClient(c *call) error {
 	if err := c.s.putJSON(c.t.name, KindClients, cl.ClientID, cl); err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, c.renderClient(cl))
+	return c.json(http.StatusOK, clientJSON(c.renderClient(cl)))
 }
 
 func rotateClientSecret(c *call) error {
@@ -241,7 +374,7 @@ func rotateClientSecret(c *call) error {
 	if err := c.s.putJSON(c.t.name, KindClients, cl.ClientID, cl); err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, cl)
+	return c.json(http.StatusOK, clientJSON(cl))
 }
 
 func deleteClient(c *call) error {

@@ -113,6 +113,9 @@ func FuzzResourceServerBody(f *testing.F) {
 		`{"signing_secret":"short"}`,
 		`{"is_system":true}`,
 		`{"id":"0123456789abcdef01234567"}`,
+		`{"token_dialect":"rfc9068_profile","enforce_policies":true,"consent_policy":null,"options":{"a":"b"}}`,
+		`{"proof_of_possession":{"mechanism":"dpop","required":true},"authorization_details":[{"type":"x"}]}`,
+		`{"subject_type_authorization":{"user":{"policy":"nope"}}}`,
 	} {
 		f.Add(s)
 	}
@@ -143,6 +146,10 @@ func FuzzClientBody(f *testing.F) {
 		`{"tenant":"other"}`,
 		`{"global":true}`,
 		`{"description":null}`,
+		`{"callbacks":["https://x/cb"],"jwt_configuration":{"alg":"RS256","lifetime_in_seconds":36000},"oidc_conformant":true}`,
+		`{"jwt_configuration":{"lifetime_in_seconds":1e99}}`,
+		`{"refresh_token":{"rotation_type":"rotating","leeway":-1},"encryption_key":null}`,
+		`{"client_metadata":{"a":null,"b":"c"}}`,
 	} {
 		f.Add(s)
 	}
@@ -178,6 +185,8 @@ func FuzzClientGrantBody(f *testing.F) {
 		map[string]any{"scope": []string{}},
 		map[string]any{"audience": aud},
 		map[string]any{"client_id": cid2},
+		map[string]any{"client_id": cid, "audience": aud, "scope": []string{}, "subject_type": "user", "allow_all_scopes": true},
+		map[string]any{"scope": []string{}, "organization_usage": nil, "allow_any_organization": true, "authorization_details_types": []string{"x"}},
 	} {
 		f.Add(enc(v))
 	}
@@ -340,5 +349,28 @@ func FuzzTokenBasicAuth(f *testing.F) {
 				http.Header{"Authorization": {"Basic " + user}, "Content-Type": {"application/x-www-form-urlencoded"}}, form)
 			fuzzSend(t, h, http.MethodGet, h.base+"/api/v2/clients", http.Header{"Authorization": {"Bearer " + user}}, "")
 		}
+	})
+}
+
+func FuzzTenantSettingsBody(f *testing.F) {
+	h := newFuzzHarness(f)
+	for _, s := range bodySeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{
+		`{"friendly_name":"x","session_lifetime":168,"idle_session_lifetime_in_minutes":30}`,
+		`{"session_lifetime":1e308}`,
+		`{"session_lifetime_in_minutes":99999999999999999999}`,
+		`{"flags":{"enable_sso":true,"x":false}}`,
+		`{"flags":{"enable_sso":null}}`,
+		`{"mtls":null,"acr_values_supported":null,"default_token_quota":{"clients":{}}}`,
+		`{"device_flow":{"charset":"digits","mask":"****"}}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		h := h.with(t)
+		fuzzSend(t, h, http.MethodPatch, h.base+"/api/v2/tenants/settings", bearer(h.tok), body)
+		fuzzSend(t, h, http.MethodGet, h.base+"/api/v2/tenants/settings?fields=friendly_name,flags", bearer(h.tok), "")
 	})
 }

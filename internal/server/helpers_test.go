@@ -48,7 +48,7 @@ func managementScopes(root bool) []string {
 			scopes = append(scopes, verb+":"+k)
 		}
 	}
-	scopes = append(scopes, "read:client_keys")
+	scopes = append(scopes, "read:tenant_settings", "update:tenant_settings", "read:client_keys")
 	sort.Strings(scopes)
 	return scopes
 }

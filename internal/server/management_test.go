@@ -944,6 +944,8 @@ func TestInsufficientScope(t *testing.T) {
 		{"GET", "/api/v2/tenants/x", "read:tenants"},
 		{"PATCH", "/api/v2/tenants/x", "update:tenants"},
 		{"DELETE", "/api/v2/tenants/x", "delete:tenants"},
+		{"GET", "/api/v2/tenants/settings", "read:tenant_settings"},
+		{"PATCH", "/api/v2/tenants/settings", "update:tenant_settings"},
 	}
 	// A token with every scope but the one needed (and, for reads, but read:client_keys,
 	// which some services accept for reading clients).

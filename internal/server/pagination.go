@@ -8,10 +8,17 @@ import (
 	"strconv"
 )
 
-// page is a list request's paging.
+// page is a list request's paging: page-based (page, per_page,
+// include_totals) or, when from or take is given, checkpoint-based (from, an
+// opaque position a previous page returned as next, and take).
 type page struct {
 	page, perPage int
 	totals        bool
+
+	checkpoint bool
+	from, take int
+
+	fields *projection // fields / include_fields, nil when absent
 }
 
 const (
@@ -19,8 +26,9 @@ const (
 	maxPerPage     = 100
 )
 
-// pagination parses page, per_page and include_totals. Bad values are
-// refused, not clamped, so that a client bug shows up as an error.
+// pagination parses page, per_page and include_totals, or from and take,
+// and the fields selection. Bad values are refused, not clamped, so that a
+// client bug shows up as an error.
 func (c *call) pagination() (page, error) {
 	q := c.r.URL.Query()
 	p := page{perPage: defaultPerPage}
@@ -48,12 +56,33 @@ func (c *call) pagination() (page, error) {
 			return p, errInvalidQuery("Query validation error: 'Expected type boolean but found type string' on property include_totals.")
 		}
 	}
+	_, hasFrom := q["from"]
+	_, hasTake := q["take"]
+	if hasFrom || hasTake {
+		p.checkpoint, p.take = true, defaultPerPage
+		if hasFrom && q.Get("from") != "" {
+			n, err := strconv.Atoi(q.Get("from"))
+			if err != nil || n < 0 || n > math.MaxInt32 {
+				return p, errInvalidQuery("Query validation error: 'Invalid value for from' on property from.")
+			}
+			p.from = n
+		}
+		if hasTake {
+			n, err := strconv.Atoi(q.Get("take"))
+			if err != nil || n < 1 || n > maxPerPage {
+				return p, errInvalidQuery(fmt.Sprintf("Query validation error: 'take must be between 1 and %d' on property take.", maxPerPage))
+			}
+			p.take = n
+		}
+	}
+	fields, err := c.projection()
+	if err != nil {
+		return p, err
+	}
+	p.fields = fields
 	return p, nil
 }
 
-// writePage decodes the stored objects that pass keep, cuts out the
-// requested page and writes it, as a bare array or with totals under key.
-// Only the objects on the page are rendered.
 // listPage answers a list request: it checks the scope, reads the page
 // parameters, lists kind in tenant and writes the page under key, keeping
 // the records keep accepts (all when nil).
@@ -77,6 +106,9 @@ func listPage[T any](c *call, scope, tenant string, kind Kind, key string, keep 
 	return writePage(c, p, key, raws, keep, render)
 }
 
+// writePage decodes the stored objects that pass keep, cuts out the
+// requested page and writes it: as a bare array, with totals under key, or
+// as a checkpoint page. Only the objects on the page are rendered.
 func writePage[T any](c *call, p page, key string, raws [][]byte, keep func(T) bool, render func(T) any) error {
 	var items []T
 	if keep == nil {
@@ -107,11 +139,14 @@ func writePage[T any](c *call, p page, key string, raws [][]byte, keep func(T) b
 }
 
 func bounds(p page, total int) (start, end int) {
-	s := int64(p.page) * int64(p.perPage)
+	s, n := int64(p.page)*int64(p.perPage), int64(p.perPage)
+	if p.checkpoint {
+		s, n = int64(p.from), int64(p.take)
+	}
 	if s > int64(total) {
 		s = int64(total)
 	}
-	e := s + int64(p.perPage)
+	e := s + n
 	if e > int64(total) {
 		e = int64(total)
 	}
@@ -121,7 +156,20 @@ func bounds(p page, total int) (start, end int) {
 func writeItems[T any](c *call, p page, key string, total int, items []T, render func(T) any) error {
 	out := make([]any, 0, len(items))
 	for _, it := range items {
-		out = append(out, render(it))
+		v, err := p.fields.apply(render(it))
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+	}
+	if p.checkpoint {
+		// The real service's checkpoint envelope: next is there only
+		// while more items follow.
+		body := map[string]any{key: out}
+		if end := p.from + len(items); end < total {
+			body["next"] = strconv.Itoa(end)
+		}
+		return c.json(http.StatusOK, body)
 	}
 	if !p.totals {
 		return c.json(http.StatusOK, out)

@@ -29,19 +29,56 @@ type resourceServerRecord struct {
 	AllowOfflineAccess  *bool          `json:"allow_offline_access,omitempty"`
 	SkipConsent         *bool          `json:"skip_consent_for_verifiable_first_party_clients,omitempty"`
 	IsSystem            bool           `json:"is_system,omitempty"`
+	// Extra holds the properties the server only stores (token_dialect,
+	// enforce_policies, ...; see resourceServerSchema).
+	Extra extras `json:"extra,omitempty"`
 }
 
 const maxTokenLifetime = 2592000 // 30 days, the real service's bound
 
-var resourceServerProperties = []string{
+// resourceServerProperties are the properties the server acts on, then the
+// other ones the real service accepts (resourceServerSchema).
+var resourceServerProperties = append([]string{
 	"name", "identifier", "scopes", "signing_alg", "signing_secret", "token_lifetime",
 	"token_lifetime_for_web", "allow_offline_access", "skip_consent_for_verifiable_first_party_clients",
+}, schemaNames(resourceServerSchema)...)
+
+var resourceServerSchema = map[string]propSpec{
+	"token_dialect":        pEnum("access_token", "access_token_authz", "rfc9068_profile", "rfc9068_profile_authz"),
+	"enforce_policies":     pBool(),
+	"verificationLocation": pString(),
+	"options":              pMap(pString()),
+	"allow_online_access":  pBool(),
+	"allow_online_access_with_ephemeral_sessions": pBool(),
+	"consent_policy": pEnum("transactional-authorization-with-mfa").orNull(),
+	"authorization_details": pArray(pObject(map[string]propSpec{
+		"type": pString(),
+	})).orNull(),
+	"token_encryption": pObject(map[string]propSpec{
+		"format": pEnum("compact-nested-jwe"),
+		"encryption_key": pObject(map[string]propSpec{
+			"name": pString(), "alg": pString(), "kid": pString(), "pem": pString(),
+		}),
+	}).orNull(),
+	"proof_of_possession": pObject(map[string]propSpec{
+		"mechanism":    pEnum("mtls", "dpop"),
+		"required":     pBool(),
+		"required_for": pEnum("all_clients", "public_clients"),
+	}).orNull(),
+	"subject_type_authorization": pObject(map[string]propSpec{
+		"user":   pObject(map[string]propSpec{"policy": pEnum("allow_all", "deny_all", "require_client_grant")}),
+		"client": pObject(map[string]propSpec{"policy": pEnum("deny_all", "require_client_grant")}),
+	}),
+	"authorization_policy": pObject(map[string]propSpec{"policy_id": pString()}).orNull(),
 }
 
-// render returns the API as this request sees it.
-func (c *call) renderResourceServer(rs resourceServerRecord) resourceServerRecord {
+// renderResourceServer returns the API as this request sees it, with its
+// stored-only properties.
+func (c *call) renderResourceServer(rs resourceServerRecord) any {
 	rs.Identifier = c.renderAudience(rs.Identifier)
-	return rs
+	extra := rs.Extra
+	rs.Extra = nil
+	return renderWithExtras(rs, extra)
 }
 
 // resourceServerByIdentifier looks an API up by its stored identifier.
@@ -173,7 +210,7 @@ func applyResourceServer(b *body, rs *resourceServerRecord) error {
 	if skip != nil {
 		rs.SkipConsent = skip
 	}
-	return nil
+	return applyExtras(b, resourceServerSchema, &rs.Extra)
 }
 
 // decodeScopes reads the scopes property: objects {value, description}
@@ -298,11 +335,21 @@ func getResourceServer(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, c.renderResourceServer(rs))
+	return c.jsonProjected(c.renderResourceServer(rs))
 }
 
+// listResourceServers lists the APIs; the identifiers parameter (repeated,
+// as the real service takes it) keeps only the APIs with those identifiers.
 func listResourceServers(c *call) error {
-	return listPage(c, "read:resource_servers", c.t.name, KindResourceServers, "resource_servers", nil,
+	var keep func(resourceServerRecord) bool
+	if ids, ok := c.r.URL.Query()["identifiers"]; ok {
+		stored := make([]string, 0, len(ids))
+		for _, id := range ids {
+			stored = append(stored, c.storedAudience(id))
+		}
+		keep = func(rs resourceServerRecord) bool { return contains(stored, rs.Identifier) }
+	}
+	return listPage(c, "read:resource_servers", c.t.name, KindResourceServers, "resource_servers", keep,
 		func(rs resourceServerRecord) any { return c.renderResourceServer(rs) })
 }
 

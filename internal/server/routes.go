@@ -57,6 +57,7 @@ const (
 	routeClientGrant     = "/api/v2/client-grants/{id}"
 	routeTenants         = "/api/v2/tenants"
 	routeTenant          = "/api/v2/tenants/{id}"
+	routeTenantSettings  = "/api/v2/tenants/settings"
 	routeUnknown         = "unknown"
 )
 
@@ -73,6 +74,7 @@ var (
 	clientGrantHandlers    = map[string]handler{http.MethodGet: getClientGrant, http.MethodPatch: updateClientGrant, http.MethodDelete: deleteClientGrant}
 	tenantsHandlers        = map[string]handler{http.MethodGet: listTenants, http.MethodPost: createTenant}
 	tenantHandlers         = map[string]handler{http.MethodGet: getTenant, http.MethodPatch: updateTenant, http.MethodDelete: deleteTenant}
+	tenantSettingsHandlers = map[string]handler{http.MethodGet: getTenantSettings, http.MethodPatch: updateTenantSettings}
 )
 
 // matchRoute maps a tenant-relative escaped path to its route. A path
@@ -95,6 +97,10 @@ func matchRoute(path string, root bool) routeMatch {
 		if root {
 			return routeMatch{template: routeTenants, handlers: tenantsHandlers}
 		}
+	case routeTenantSettings:
+		// Every tenant has its settings; "settings" is therefore no
+		// tenant name (see reservedTenantNames).
+		return routeMatch{template: routeTenantSettings, handlers: tenantSettingsHandlers}
 	}
 	// A resource server's {id} may be its identifier, a URI whose slashes
 	// a client may or may not have escaped, so it takes the whole rest.

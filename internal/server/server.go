@@ -2,6 +2,15 @@
 // Management API v2 and its OAuth 2.0 token endpoint. It exists so that the
 // provider's acceptance tests, benchmarks and users can exercise the real
 // wire format offline; it is an http.Handler so tests mount it with httptest.
+//
+// Fidelity to the real wire format is checked with the official Auth0 Go
+// SDK (see goauth0_compat_test.go). Besides the properties it acts on, the
+// server accepts the other well-known properties of each object (callbacks,
+// jwt_configuration, token_dialect, ...), checks their types, stores them
+// and returns them (props.go); it refuses truly unknown ones. Every tenant
+// also has its settings (GET/PATCH /api/v2/tenants/settings, settings.go).
+// Reads honour fields/include_fields, and lists take page/per_page/
+// include_totals or the checkpoint form from/take (pagination.go).
 package server
 
 import (

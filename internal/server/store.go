@@ -23,6 +23,8 @@ const (
 	KindTenants Kind = "tenants"
 	// KindKeys holds a tenant's signing key.
 	KindKeys Kind = "keys"
+	// KindSettings holds a tenant's settings (one object).
+	KindSettings Kind = "settings"
 	// KindIndex maps natural keys (an API's identifier, a grant's
 	// client_id and audience) to ids, so that lookups by them do not scan.
 	KindIndex Kind = "index"

@@ -155,6 +155,9 @@ func (s *Server) bootstrap() error {
 		if err != nil {
 			return err
 		}
+		if err := s.seedManagementAPI(rec.Name); err != nil {
+			return err
+		}
 		s.tenants[rec.Name] = &tenant{name: rec.Name, key: key}
 	}
 	return nil
@@ -176,17 +179,28 @@ func managementScopes(root bool) []scopeRecord {
 			out = append(out, scopeRecord{Value: verb.id + ":" + k.id, Description: verb.label + " " + k.label})
 		}
 	}
-	return append(out, scopeRecord{Value: "read:client_keys", Description: "Read Client Keys"})
+	return append(out,
+		scopeRecord{Value: "read:tenant_settings", Description: "Read Tenant Settings"},
+		scopeRecord{Value: "update:tenant_settings", Description: "Update Tenant Settings"},
+		scopeRecord{Value: "read:client_keys", Description: "Read Client Keys"})
 }
 
-// seedManagementAPI stores a tenant's Management API unless it exists.
+// seedManagementAPI stores a tenant's Management API, or brings the scopes
+// of a stored one up to date (a durable store may hold one from a version
+// of the server with fewer scopes).
 func (s *Server) seedManagementAPI(name string) error {
-	if _, err := s.store.Get(name, KindIndex, indexResourceServer(managementAPIKey)); err == nil {
-		return nil
+	scopes := managementScopes(name == RootTenant)
+	var id string
+	if err := s.getJSON(name, KindIndex, indexResourceServer(managementAPIKey), &id); err == nil {
+		var rs resourceServerRecord
+		if err := s.getJSON(name, KindResourceServers, id, &rs); err != nil {
+			return err
+		}
+		rs.Scopes = &scopes
+		return s.putJSON(name, KindResourceServers, rs.ID, rs)
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	scopes := managementScopes(name == RootTenant)
 	rs := resourceServerRecord{
 		ID:                  newResourceServerID(),
 		Name:                ptr("Management API"),

@@ -35,6 +35,10 @@ type managementClient struct {
 
 var tenantNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
 
+// reservedTenantNames are names a tenant cannot take because the path
+// /api/v2/tenants/<name> means something else.
+var reservedTenantNames = []string{"settings"}
+
 func errInexistentTenantObject() *apiError {
 	return newError(http.StatusNotFound, "inexistent_tenant", "The tenant does not exist")
 }
@@ -125,6 +129,9 @@ func createTenant(c *call) error {
 	if !tenantNamePattern.MatchString(*name) {
 		return errProperty("name", "String does not match pattern: "+tenantNamePattern.String())
 	}
+	if contains(reservedTenantNames, *name) {
+		return errProperty("name", "The name "+*name+" is reserved")
+	}
 	now := c.timestamp()
 	rec := tenantRecord{ID: newTenantID(), Name: *name, CreatedAt: now, UpdatedAt: now}
 	if err := applyTenant(b, &rec); err != nil {
@@ -212,7 +219,7 @@ func getTenant(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, c.renderTenant(rec))
+	return c.jsonProjected(c.renderTenant(rec))
 }
 
 func listTenants(c *call) error {

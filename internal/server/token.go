@@ -209,11 +209,12 @@ func (c *call) authorizeToken(clientID, secret, audience, scope string) (*issuan
 		return nil, err
 	}
 	// A grant may keep a scope the API no longer defines; such a scope is
-	// not granted any more. Granted scopes come out in the API's order.
+	// not granted any more. Granted scopes come out in the API's order. A
+	// grant with allow_all_scopes covers whatever the API defines.
 	var granted []string
 	if api.Scopes != nil {
 		for _, sc := range *api.Scopes {
-			if contains(grant.Scope, sc.Value) {
+			if grant.grantsAllScopes() || contains(grant.Scope, sc.Value) {
 				granted = append(granted, sc.Value)
 			}
 		}

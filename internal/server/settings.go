@@ -1,0 +1,176 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// A tenant's settings, GET and PATCH /api/v2/tenants/settings, exist on
+// every tenant, the root included, as on the real service, where every
+// tenant has its own. The server only stores them: properties never set are
+// omitted, and a PATCH replaces the properties it names (flags are merged,
+// and null removes a property the real service lets one clear).
+
+// settingsID is the key of a tenant's settings in KindSettings.
+const settingsID = "settings"
+
+// Session lifetimes are in hours, from a minute to a year.
+const (
+	minSessionHours = 1.0 / 60
+	maxSessionHours = 8760
+)
+
+var tenantSettingsSchema = map[string]propSpec{
+	"friendly_name":           pString(),
+	"picture_url":             pString(),
+	"support_email":           pString(),
+	"support_url":             pString(),
+	"default_audience":        pString(),
+	"default_directory":       pString(),
+	"default_redirection_uri": pString(),
+	"allowed_logout_urls":     pStrings(),
+	"enabled_locales":         pStrings(),
+	"sandbox_version":         pString(),
+	// Lifetimes are in hours; the *_in_minutes forms below set the same
+	// property (the real service returns hours, fractional if need be).
+	"session_lifetime":                pNumber(minSessionHours, maxSessionHours),
+	"idle_session_lifetime":           pNumber(minSessionHours, maxSessionHours),
+	"ephemeral_session_lifetime":      pNumber(minSessionHours, maxSessionHours),
+	"idle_ephemeral_session_lifetime": pNumber(minSessionHours, maxSessionHours),
+	"flags":                           pMap(pBool()),
+	"change_password":                 pObject(map[string]propSpec{"enabled": pBool(), "html": pString()}),
+	"guardian_mfa_page":               pObject(map[string]propSpec{"enabled": pBool(), "html": pString()}),
+	"error_page":                      pObject(map[string]propSpec{"html": pString(), "show_log_link": pBool(), "url": pString()}),
+	"device_flow":                     pObject(map[string]propSpec{"charset": pEnum("base20", "digits"), "mask": pString()}),
+	"universal_login":                 pAnyObject(),
+	"session_cookie":                  pObject(map[string]propSpec{"mode": pEnum("persistent", "non-persistent")}),
+	"sessions":                        pObject(map[string]propSpec{"oidc_logout_prompt_enabled": pBool()}),
+	"oidc_logout":                     pObject(map[string]propSpec{"rp_logout_end_session_endpoint_discovery": pBool()}),
+	"allow_organization_name_in_authentication_api":        pBool(),
+	"customize_mfa_in_postlogin_action":                    pBool(),
+	"acr_values_supported":                                 pStrings().orNull(),
+	"mtls":                                                 pObject(map[string]propSpec{"enable_endpoint_aliases": pBool()}).orNull(),
+	"pushed_authorization_requests_supported":              pBool(),
+	"default_token_quota":                                  pAnyObject().orNull(),
+	"skip_non_verifiable_callback_uri_confirmation_prompt": pBool().orNull(),
+	"phone_consolidated_experience":                        pBool(),
+	"client_id_metadata_document_supported":                pBool(),
+	"resource_parameter_profile":                           pEnum("audience", "compatibility"),
+	"dynamic_client_registration_security_mode":            pEnum("strict", "permissive"),
+	"country_codes":                                        pAnyObject().orNull(),
+}
+
+// sessionLifetimeMinutes maps each *_in_minutes property to the property,
+// in hours, it sets.
+var sessionLifetimeMinutes = map[string]string{
+	"session_lifetime_in_minutes":                "session_lifetime",
+	"idle_session_lifetime_in_minutes":           "idle_session_lifetime",
+	"ephemeral_session_lifetime_in_minutes":      "ephemeral_session_lifetime",
+	"idle_ephemeral_session_lifetime_in_minutes": "idle_ephemeral_session_lifetime",
+}
+
+var tenantSettingsProperties = append(schemaNames(tenantSettingsSchema), sortedKeys(sessionLifetimeMinutes)...)
+
+// loadSettings reads the tenant's settings; none stored is an empty object.
+// The caller holds the tenant's lock.
+func (c *call) loadSettings() (extras, error) {
+	var set extras
+	err := c.s.getJSON(c.t.name, KindSettings, settingsID, &set)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	return set, nil
+}
+
+// renderSettings is the settings object: an empty one when nothing is set.
+func renderSettings(set extras) any {
+	return withExtras{v: struct{}{}, extra: set}
+}
+
+func getTenantSettings(c *call) error {
+	if err := c.authorize("read:tenant_settings"); err != nil {
+		return err
+	}
+	unlock, err := c.readLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	set, err := c.loadSettings()
+	if err != nil {
+		return err
+	}
+	return c.jsonProjected(renderSettings(set))
+}
+
+func updateTenantSettings(c *call) error {
+	if err := c.authorize("update:tenant_settings"); err != nil {
+		return err
+	}
+	b, err := c.readBody(tenantSettingsProperties...)
+	if err != nil {
+		return err
+	}
+	// The minutes forms become the hours they stand for; sending both
+	// forms of one lifetime is ambiguous.
+	for _, name := range sortedKeys(sessionLifetimeMinutes) {
+		raw, ok := b.fields[name]
+		if !ok {
+			continue
+		}
+		hours := sessionLifetimeMinutes[name]
+		if b.has(hours) {
+			return errPayload("Only one of " + hours + " and " + name + " may be given")
+		}
+		if err := checkValue(name, raw, pInt(1, maxSessionHours*60)); err != nil {
+			return err
+		}
+		minutes, _ := strconv.ParseFloat(strings.TrimSpace(string(raw)), 64)
+		b.fields[hours] = json.RawMessage(formatNumber(minutes / 60))
+		delete(b.fields, name)
+	}
+	// Flags are merged into the stored ones rather than replacing them.
+	var newFlags map[string]json.RawMessage
+	if raw, ok := b.fields["flags"]; ok {
+		if err := checkValue("flags", raw, tenantSettingsSchema["flags"]); err != nil {
+			return err
+		}
+		_ = json.Unmarshal(raw, &newFlags) // checked just above
+	}
+
+	unlock, err := c.writeLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	set, err := c.loadSettings()
+	if err != nil {
+		return err
+	}
+	if newFlags != nil {
+		flags := map[string]json.RawMessage{}
+		if old, ok := set["flags"]; ok {
+			if err := json.Unmarshal(old, &flags); err != nil {
+				return err
+			}
+		}
+		for k, v := range newFlags {
+			flags[k] = v
+		}
+		merged, err := json.Marshal(flags)
+		if err != nil {
+			return err
+		}
+		b.fields["flags"] = merged
+	}
+	if err := applyExtras(b, tenantSettingsSchema, &set); err != nil {
+		return err
+	}
+	if err := c.s.putJSON(c.t.name, KindSettings, settingsID, set); err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, renderSettings(set))
+}
