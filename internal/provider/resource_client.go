@@ -25,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &clientResource{}
 	_ resource.ResourceWithImportState = &clientResource{}
+	_ resource.ResourceWithModifyPlan  = &clientResource{}
 )
 
 // noSpaceRegexp matches values without white space (scopes, grant types).
@@ -57,6 +58,7 @@ type clientModel struct {
 	AppType                 types.String `tfsdk:"app_type"`
 	GrantTypes              types.Set    `tfsdk:"grant_types"`
 	TokenEndpointAuthMethod types.String `tfsdk:"token_endpoint_auth_method"`
+	SecretRotationVersion   types.Int64  `tfsdk:"client_secret_rotation_version"`
 }
 
 func (r *clientResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -116,6 +118,12 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 						"implicit", "refresh_token", "password")),
 				},
 			},
+			"client_secret_rotation_version": schema.Int64Attribute{
+				Description: "Any number; changing it from one number to another rotates the client secret in " +
+					"place (the client ID stays, the old secret stops working at once). Setting it for the first " +
+					"time, or removing it, rotates nothing.",
+				Optional: true,
+			},
 			"token_endpoint_auth_method": schema.StringAttribute{
 				Description: "How the application authenticates at the token endpoint: `client_secret_post` (the " +
 					"default; secret in the request body) or `client_secret_basic` (HTTP Basic).",
@@ -148,9 +156,37 @@ var clientCRUD = crud[clientModel, *clientModel, *mgmt.Application]{
 			return nil, diags, nil
 		}
 		updated, err := c.UpdateApplication(ctx, state.resourceID(), body)
-		return updated, diags, err
+		if err != nil || !plan.rotatesSecret(state) {
+			return updated, diags, err
+		}
+		rotated, err := c.RotateApplicationSecret(ctx, state.resourceID())
+		return rotated, diags, err
 	},
 	deleteObj: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteApplication(ctx, id) },
+}
+
+// rotatesSecret reports whether going from state to this plan rotates the
+// client secret: client_secret_rotation_version changed from one number to
+// another. Setting it for the first time does not rotate, so that adding
+// it to a configuration, or importing a client whose configuration has it,
+// never cuts off the services using the current secret.
+func (m *clientModel) rotatesSecret(state *clientModel) bool {
+	return !m.SecretRotationVersion.IsNull() && !state.SecretRotationVersion.IsNull() &&
+		!m.SecretRotationVersion.Equal(state.SecretRotationVersion)
+}
+
+// ModifyPlan shows a rotation coming: the secret is unknown until applied.
+func (r *clientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return // destroy or create
+	}
+	var plan, state clientModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !plan.rotatesSecret(&state) {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_secret"), types.StringUnknown())...)
 }
 
 func (m *clientModel) resourceID() string { return m.ID.ValueString() }

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"testing"
 
@@ -130,6 +132,87 @@ func TestAccClient_lifecycle(t *testing.T) {
 						return nil
 					})),
 				},
+			},
+		},
+	})
+}
+
+// Changing client_secret_rotation_version from one number to another
+// rotates the secret in place: the client ID stays, the state gets the new
+// secret and the old one stops working. Setting or removing it does not.
+func TestAccClient_secretRotation(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_client.test"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	var secrets []string
+	config := func(version string) string {
+		return env.config(`
+resource "idp_client" "test" {
+  name = "Rotating"
+` + version + `
+}
+`)
+	}
+	recordSecret := statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_secret"), knownvalue.StringFunc(func(v string) error {
+		for _, old := range secrets {
+			if v == old {
+				return fmt.Errorf("client_secret did not change")
+			}
+		}
+		secrets = append(secrets, v)
+		return nil
+	}))
+	sameSecret := statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_secret"), knownvalue.StringFunc(func(v string) error {
+		if v != secrets[len(secrets)-1] {
+			return fmt.Errorf("client_secret changed without a rotation")
+		}
+		return nil
+	}))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            config(""),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(addr, tfjsonpath.New("client_id")), recordSecret},
+			},
+			{
+				// Setting a first version rotates nothing.
+				Config:            config("client_secret_rotation_version = 1"),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(addr, tfjsonpath.New("client_id")), sameSecret},
+			},
+			{
+				Config: config("client_secret_rotation_version = 2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("client_secret")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(addr, tfjsonpath.New("client_id")), recordSecret},
+				Check: func(s *terraform.State) error {
+					attrs := s.RootModule().Resources[addr].Primary.Attributes
+					token := func(secret string) error {
+						_, err := env.client.RequestToken(context.Background(), mgmt.TokenRequest{
+							ClientID: attrs["client_id"], ClientSecret: secret, Audience: "https://no-such-api.example.com/",
+						})
+						return err
+					}
+					// Wrong credentials are a 401; right ones get as far as
+					// the audience check (403: no such API).
+					var apiErr *mgmt.Error
+					if err := token(secrets[0]); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+						return fmt.Errorf("the rotated-out secret: want 401, got %v", err)
+					}
+					if err := token(attrs["client_secret"]); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
+						return fmt.Errorf("the current secret: want 403 for the unknown audience, got %v", err)
+					}
+					return nil
+				},
+			},
+			{
+				// Removing the version rotates nothing.
+				Config:            config(""),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(addr, tfjsonpath.New("client_id")), sameSecret},
 			},
 		},
 	})
