@@ -27,20 +27,19 @@ func (d *tokenDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 }
 
 func (d *tokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := map[string]schema.Attribute{}
-	for name, a := range tokenAttributes() {
-		computed := !a.required && !a.optional || name == "scope"
-		switch name {
-		case "scope":
-			attrs[name] = schema.SetAttribute{ElementType: types.StringType, Description: a.description,
-				Optional: a.optional, Computed: computed, Validators: a.setValidators}
-		case "expires_in":
-			attrs[name] = schema.Int64Attribute{Description: a.description, Computed: true}
-		default:
-			attrs[name] = schema.StringAttribute{Description: a.description, Required: a.required, Optional: a.optional,
+	attrs := tokenSchemaAttributes(
+		func(a tokenAttribute, computed bool) schema.Attribute {
+			return schema.StringAttribute{Description: a.description, Required: a.required, Optional: a.optional,
 				Computed: computed, Sensitive: a.sensitive, Validators: a.stringValidators}
-		}
-	}
+		},
+		func(a tokenAttribute) schema.Attribute {
+			return schema.SetAttribute{ElementType: types.StringType, Description: a.description,
+				Optional: true, Computed: true, Validators: a.setValidators}
+		},
+		func(a tokenAttribute) schema.Attribute {
+			return schema.Int64Attribute{Description: a.description, Computed: true}
+		},
+	)
 	resp.Schema = schema.Schema{
 		Description: tokenDescription + " The token is kept in the state, marked sensitive; the `idp_token` " +
 			"ephemeral resource keeps it out of plan and state altogether.",

@@ -26,20 +26,19 @@ func (e *tokenEphemeralResource) Metadata(_ context.Context, req ephemeral.Metad
 }
 
 func (e *tokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	attrs := map[string]schema.Attribute{}
-	for name, a := range tokenAttributes() {
-		computed := !a.required && !a.optional || name == "scope"
-		switch name {
-		case "scope":
-			attrs[name] = schema.SetAttribute{ElementType: types.StringType, Description: a.description,
-				Optional: a.optional, Computed: computed, Validators: a.setValidators}
-		case "expires_in":
-			attrs[name] = schema.Int64Attribute{Description: a.description, Computed: true}
-		default:
-			attrs[name] = schema.StringAttribute{Description: a.description, Required: a.required, Optional: a.optional,
+	attrs := tokenSchemaAttributes(
+		func(a tokenAttribute, computed bool) schema.Attribute {
+			return schema.StringAttribute{Description: a.description, Required: a.required, Optional: a.optional,
 				Computed: computed, Sensitive: a.sensitive, Validators: a.stringValidators}
-		}
-	}
+		},
+		func(a tokenAttribute) schema.Attribute {
+			return schema.SetAttribute{ElementType: types.StringType, Description: a.description,
+				Optional: true, Computed: true, Validators: a.setValidators}
+		},
+		func(a tokenAttribute) schema.Attribute {
+			return schema.Int64Attribute{Description: a.description, Computed: true}
+		},
+	)
 	resp.Schema = schema.Schema{
 		Description: tokenDescription + " As an ephemeral resource, the token is requested anew in every run and " +
 			"never written to plan or state: use it for provider configuration and write-only arguments.",

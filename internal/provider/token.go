@@ -90,6 +90,26 @@ func tokenAttributes() map[string]tokenAttribute {
 	}
 }
 
+// tokenSchemaAttributes builds the idp_token attributes with one schema
+// package's constructors: a data source and an ephemeral resource have
+// distinct attribute types but the same attributes. str gets whether the
+// attribute is computed (every result is; scope is both an input and a
+// result).
+func tokenSchemaAttributes[A any](str func(a tokenAttribute, computed bool) A, scope, number func(a tokenAttribute) A) map[string]A {
+	attrs := map[string]A{}
+	for name, a := range tokenAttributes() {
+		switch name {
+		case "scope":
+			attrs[name] = scope(a)
+		case "expires_in":
+			attrs[name] = number(a)
+		default:
+			attrs[name] = str(a, !a.required && !a.optional)
+		}
+	}
+	return attrs
+}
+
 // requestToken asks the token endpoint for the token the model describes and
 // fills in the results. A refusal quotes the server and says what to create.
 func (h *clientHolder) requestToken(ctx context.Context, m *tokenModel, diags *diag.Diagnostics) {
