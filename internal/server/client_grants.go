@@ -325,8 +325,7 @@ func deleteClientGrant(c *call) error {
 	}
 	defer unlock()
 	g, err := c.getGrantRecord()
-	var e *apiError
-	if errors.As(err, &e) && e.Status == http.StatusNotFound {
+	if isNotFound(err) {
 		return c.noContent()
 	}
 	if err != nil {

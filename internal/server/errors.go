@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 )
@@ -18,6 +19,13 @@ type apiError struct {
 }
 
 func (e *apiError) Error() string { return e.Message }
+
+// isNotFound reports whether err is a 404 answer (an inexistent object), the
+// case in which a DELETE still answers 204.
+func isNotFound(err error) bool {
+	var e *apiError
+	return errors.As(err, &e) && e.Status == http.StatusNotFound
+}
 
 func newError(status int, code, message string) *apiError {
 	return &apiError{Status: status, Code: code, Message: message}

@@ -400,8 +400,7 @@ func deleteResourceServer(c *call) error {
 	}
 	defer unlock()
 	rs, err := c.findResourceServer()
-	var e *apiError
-	if errors.As(err, &e) && e.Status == http.StatusNotFound {
+	if isNotFound(err) {
 		return c.noContent()
 	}
 	if err != nil {

@@ -264,8 +264,7 @@ func deleteTenant(c *call) error {
 	}
 	defer unlock()
 	rec, err := c.findTenant()
-	var e *apiError
-	if errors.As(err, &e) && e.Status == http.StatusNotFound {
+	if isNotFound(err) {
 		return c.noContent()
 	}
 	if err != nil {
