@@ -156,6 +156,10 @@ func (c *Client) retrieveToken(ctx context.Context, cfg *clientcredentials.Confi
 	return nil, fmt.Errorf("requesting an access token from POST %s: %w", path, err)
 }
 
+// ErrNoClientCredentials is RequestToken's error when the request names no
+// client and the Client itself was configured with an API token.
+var ErrNoClientCredentials = errors.New("no client credentials for the token request: the client is configured with an API token")
+
 // RequestToken asks <domain>/oauth/token (req.Domain, or the client's own
 // base URL when empty) for a client-credentials token, through the same
 // transport, retry policy and pacing as every other call. The token is not
@@ -174,7 +178,7 @@ func (c *Client) RequestToken(ctx context.Context, req TokenRequest) (*Token, er
 	id, secret := req.ClientID, req.ClientSecret
 	if id == "" && secret == "" {
 		if c.clientID == "" {
-			return nil, errors.New("no client credentials for the token request: the client is configured with an API token")
+			return nil, ErrNoClientCredentials
 		}
 		id, secret = c.clientID, c.clientSecret
 	}

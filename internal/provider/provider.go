@@ -195,7 +195,7 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			"The provider configuration was accepted but the client could not be built: "+err.Error())
 		return
 	}
-	data := &providerData{client: client, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret}
+	data := &providerData{client: client}
 	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
 }
 

@@ -19,9 +19,6 @@ import (
 type providerData struct {
 	client  *mgmt.Client
 	unknown []string
-	// clientID and clientSecret are the provider's own client credentials
-	// (empty with an api_token), the default credentials of idp_token.
-	clientID, clientSecret string
 }
 
 // clientHolder is embedded by every resource type: it takes the provider's
@@ -43,14 +40,6 @@ func (h *clientHolder) configure(raw any, diags *diag.Diagnostics) {
 		return
 	}
 	h.data = data
-}
-
-// credentials returns the provider's own client credentials.
-func (h *clientHolder) credentials() (clientID, clientSecret string) {
-	if h.data == nil {
-		return "", ""
-	}
-	return h.data.clientID, h.data.clientSecret
 }
 
 // client returns the shared client, or adds an error saying why there is none.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -117,34 +118,35 @@ func (h *clientHolder) requestToken(ctx context.Context, m *tokenModel, diags *d
 	if diags.HasError() {
 		return
 	}
-	clientID, clientSecret := h.credentials()
-	if !m.ClientID.IsNull() {
-		clientID, clientSecret = m.ClientID.ValueString(), m.ClientSecret.ValueString()
-	}
-	if clientID == "" || clientSecret == "" {
-		diags.AddAttributeError(path.Root("client_id"), "Missing Client Credentials",
-			"idp_token needs client credentials: set client_id and client_secret here, or configure the provider "+
-				"with client_id and client_secret instead of api_token.")
-		return
-	}
 	var scopes []string
 	if !m.Scope.IsNull() && !m.Scope.IsUnknown() {
 		diags.Append(m.Scope.ElementsAs(ctx, &scopes, false)...)
 	}
 	audience := m.Audience.ValueString()
 	issued := time.Now()
+	// Empty credentials mean the provider's own: the shared client knows them.
 	token, err := client.RequestToken(ctx, mgmt.TokenRequest{
 		Domain:       m.Domain.ValueString(),
-		ClientID:     clientID,
-		ClientSecret: clientSecret,
+		ClientID:     m.ClientID.ValueString(),
+		ClientSecret: m.ClientSecret.ValueString(),
 		Audience:     audience,
 		Scopes:       scopes,
 	})
+	if errors.Is(err, mgmt.ErrNoClientCredentials) {
+		diags.AddAttributeError(path.Root("client_id"), "Missing Client Credentials",
+			"idp_token needs client credentials: set client_id and client_secret here, or configure the provider "+
+				"with client_id and client_secret instead of api_token.")
+		return
+	}
 	if err != nil {
-		diags.AddError("Unable to Get Token", fmt.Sprintf("%s The token request for audience %q as client %q "+
+		who := "the provider's client"
+		if !m.ClientID.IsNull() {
+			who = fmt.Sprintf("client %q", m.ClientID.ValueString())
+		}
+		diags.AddError("Unable to Get Token", fmt.Sprintf("%s The token request for audience %q as %s "+
 			"was refused or failed. Check that an idp_resource_server with identifier %q exists on that tenant, that "+
-			"an idp_client_grant gives client %q access to it, and that the grant includes every scope asked for.",
-			describeAPIError(err), audience, clientID, audience, clientID))
+			"an idp_client_grant gives %s access to it, and that the grant includes every scope asked for.",
+			describeAPIError(err), audience, who, audience, who))
 		return
 	}
 	granted := strings.Fields(token.Scope)
