@@ -52,14 +52,7 @@ func (d *tokenDataSource) Configure(_ context.Context, req datasource.ConfigureR
 }
 
 func (d *tokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model tokenModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if model := d.requestToken(ctx, req.Config, &resp.Diagnostics); model != nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
 	}
-	d.requestToken(ctx, &model, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

@@ -51,14 +51,7 @@ func (e *tokenEphemeralResource) Configure(_ context.Context, req ephemeral.Conf
 }
 
 func (e *tokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var model tokenModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if model := e.requestToken(ctx, req.Config, &resp.Diagnostics); model != nil {
+		resp.Diagnostics.Append(resp.Result.Set(ctx, model)...)
 	}
-	e.requestToken(ctx, &model, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
 }

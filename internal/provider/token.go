@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -111,12 +112,15 @@ func tokenSchemaAttributes[A any](str func(a tokenAttribute, computed bool) A, s
 	return attrs
 }
 
-// requestToken asks the token endpoint for the token the model describes and
-// fills in the results. A refusal quotes the server and says what to create.
-func (h *clientHolder) requestToken(ctx context.Context, m *tokenModel, diags *diag.Diagnostics) {
+// requestToken asks the token endpoint for the token the configuration
+// describes and returns the model with the results, or nil after adding an
+// error. A refusal quotes the server and says what to create.
+func (h *clientHolder) requestToken(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) *tokenModel {
+	m := &tokenModel{}
+	diags.Append(config.Get(ctx, m)...)
 	client := h.client(diags)
 	if diags.HasError() {
-		return
+		return nil
 	}
 	var scopes []string
 	if !m.Scope.IsNull() && !m.Scope.IsUnknown() {
@@ -136,7 +140,7 @@ func (h *clientHolder) requestToken(ctx context.Context, m *tokenModel, diags *d
 		diags.AddAttributeError(path.Root("client_id"), "Missing Client Credentials",
 			"idp_token needs client credentials: set client_id and client_secret here, or configure the provider "+
 				"with client_id and client_secret instead of api_token.")
-		return
+		return nil
 	}
 	if err != nil {
 		who := "the provider's client"
@@ -147,7 +151,7 @@ func (h *clientHolder) requestToken(ctx context.Context, m *tokenModel, diags *d
 			"was refused or failed. Check that an idp_resource_server with identifier %q exists on that tenant, that "+
 			"an idp_client_grant gives %s access to it, and that the grant includes every scope asked for.",
 			describeAPIError(err), audience, who, audience, who))
-		return
+		return nil
 	}
 	granted := strings.Fields(token.Scope)
 	set, d := types.SetValueFrom(ctx, types.StringType, granted)
@@ -157,4 +161,5 @@ func (h *clientHolder) requestToken(ctx context.Context, m *tokenModel, diags *d
 	m.TokenType = types.StringValue(token.TokenType)
 	m.ExpiresIn = types.Int64Value(token.ExpiresIn)
 	m.ExpiresAt = types.StringValue(issued.Add(time.Duration(token.ExpiresIn) * time.Second).UTC().Format(time.RFC3339))
+	return m
 }
