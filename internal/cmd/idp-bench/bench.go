@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
 
 // Exit codes.
@@ -60,7 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	var sizes string
 	fs := flag.NewFlagSet("idp-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.providerDir, "provider-dir", "./bin", "`directory` holding the built "+providerBinary+" binary")
+	fs.StringVar(&o.providerDir, "provider-dir", "./bin", "`directory` holding the built "+devtf.ProviderBinary+" binary")
 	fs.StringVar(&sizes, "n", "100,1000", "comma-separated `list` of resource counts for the scale runs")
 	fs.IntVar(&o.rateLimit, "rate-limit", 50, "the rate-limited server's requests per `second` per tenant; 0 skips the rate-limited runs")
 	fs.IntVar(&o.rateN, "rate-n", 100, "resource `count` of each rate-limited run")
@@ -233,13 +235,13 @@ func (b *bench) check() error {
 	if err != nil {
 		return err
 	}
-	b.realProvider = filepath.Join(dir, providerBinary)
+	b.realProvider = filepath.Join(dir, devtf.ProviderBinary)
 	if runtime.GOOS == "windows" {
 		b.realProvider += ".exe"
 	}
 	if fi, err := os.Stat(b.realProvider); err != nil || !fi.Mode().IsRegular() {
 		return fmt.Errorf("no %s binary in %s; build it first (go build -o %s .)",
-			providerBinary, dir, filepath.Join(b.opts.providerDir, providerBinary))
+			devtf.ProviderBinary, dir, filepath.Join(b.opts.providerDir, devtf.ProviderBinary))
 	}
 	return nil
 }
@@ -256,7 +258,7 @@ func (b *bench) prepare() error {
 	if err := os.Mkdir(b.wrapperDir, 0o700); err != nil {
 		return err
 	}
-	name := providerBinary
+	name := devtf.ProviderBinary
 	if runtime.GOOS == "windows" {
 		name += ".exe"
 	}
@@ -264,7 +266,7 @@ func (b *bench) prepare() error {
 		return fmt.Errorf("installing the provider wrapper: %w", err)
 	}
 	b.cliConfig = filepath.Join(b.tmp, "terraform.rc")
-	return os.WriteFile(b.cliConfig, []byte(cliConfig(b.wrapperDir)), 0o600)
+	return os.WriteFile(b.cliConfig, []byte(devtf.CLIConfig(b.wrapperDir)), 0o600)
 }
 
 // copyFile copies src to dst with the given permissions.
@@ -511,7 +513,7 @@ func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...
 	cmd.Dir = dir
 	cmd.Env = b.terraformEnv(rssPath)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	ownProcessGroup(cmd)
+	devtf.OwnProcessGroup(cmd)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return res, nil, fmt.Errorf("starting terraform: %w", err)
@@ -528,7 +530,7 @@ func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...
 		defer timer.Stop()
 		select {
 		case <-timer.C:
-			_ = killProcessGroup(cmd)
+			_ = devtf.KillProcessGroup(cmd)
 		case <-done:
 		}
 	}()
@@ -545,7 +547,7 @@ func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...
 	if ctx.Err() != nil {
 		// Terraform was stopped part-way: sweep up any plugin it left
 		// behind in its process group, so that nothing outlives the run.
-		_ = killProcessGroup(cmd)
+		_ = devtf.KillProcessGroup(cmd)
 		return res, out, context.Cause(ctx)
 	}
 	if cmd.ProcessState != nil {
@@ -567,7 +569,7 @@ func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...
 // scrubbed, plus the harness's CLI configuration and the wrapper's settings,
 // which go-plugin passes on to the provider process.
 func (b *bench) terraformEnv(rssPath string) []string {
-	return append(scrubEnv(os.Environ()),
+	return append(devtf.ScrubEnv(os.Environ(), "TF_LOG", "TF_ACC"),
 		"TF_CLI_CONFIG_FILE="+b.cliConfig,
 		"TF_IN_AUTOMATION=1",
 		"TF_INPUT=0",

@@ -6,16 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-)
 
-const (
-	// providerAddress is the provider's source address, which the generated
-	// configurations require and the CLI configuration's dev_overrides
-	// redirects.
-	providerAddress = "registry.terraform.io/idp-terraform/idp"
-	// providerBinary is the name Terraform looks for in a dev_overrides
-	// directory.
-	providerBinary = "terraform-provider-idp"
+	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
 
 // mix is how a configuration of n resources splits into the three resource
@@ -67,7 +59,7 @@ provider "idp" {
   client_id     = %q
   client_secret = %q
 }
-`, strings.TrimPrefix(providerAddress, "registry.terraform.io/"), p.Domain, p.ClientID, p.ClientSecret)
+`, strings.TrimPrefix(devtf.ProviderAddress, "registry.terraform.io/"), p.Domain, p.ClientID, p.ClientSecret)
 	for i := range m.APIs {
 		fmt.Fprintf(&b, `
 resource "idp_resource_server" "api_%[1]d" {
@@ -125,20 +117,6 @@ resource "terraform_data" "grant_%[1]d" {
 	return b.String()
 }
 
-// cliConfig is a Terraform CLI configuration that takes the idp provider
-// from providerDir instead of the registry. With dev_overrides Terraform
-// needs no `terraform init` for the provider, and terraform_data is built
-// in, so nothing is ever downloaded.
-func cliConfig(providerDir string) string {
-	return fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    %q = %q
-  }
-  direct {}
-}
-`, providerAddress, providerDir)
-}
-
 // parseSizes parses the -n list: comma-separated positive resource counts,
 // returned sorted and without duplicates.
 func parseSizes(s string) ([]int, error) {
@@ -163,28 +141,4 @@ func parseSizes(s string) ([]int, error) {
 	}
 	sort.Ints(out)
 	return out, nil
-}
-
-// scrubEnv removes from an environment what would change how Terraform or
-// the provider behave in a benchmark: the provider's IDP_* settings (the
-// configuration sets everything explicitly, but IDP_API_TOKEN would
-// conflict), Terraform settings that inject arguments, variables or logs,
-// move state or redirect plugins, and the harness's own wrapper settings.
-func scrubEnv(environ []string) []string {
-	var out []string
-	for _, kv := range environ {
-		key, _, _ := strings.Cut(kv, "=")
-		switch {
-		case strings.HasPrefix(key, "IDP_"),
-			strings.HasPrefix(key, "TF_CLI_ARGS"),
-			strings.HasPrefix(key, "TF_VAR_"),
-			strings.HasPrefix(key, "TF_LOG"),
-			key == "TF_CLI_CONFIG_FILE", key == "TERRAFORM_CONFIG", key == "TF_DATA_DIR",
-			key == "TF_WORKSPACE", key == "TF_INPUT", key == "TF_IN_AUTOMATION", key == "CHECKPOINT_DISABLE",
-			key == "TF_REATTACH_PROVIDERS", key == "TF_PLUGIN_CACHE_DIR", key == "TF_ACC":
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
 }

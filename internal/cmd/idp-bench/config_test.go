@@ -100,20 +100,6 @@ func TestFloorConfig(t *testing.T) {
 	}
 }
 
-func TestCLIConfig(t *testing.T) {
-	t.Parallel()
-	got := cliConfig("/tmp/idp bench/wrapper")
-	for _, s := range []string{
-		"dev_overrides {",
-		`"registry.terraform.io/idp-terraform/idp" = "/tmp/idp bench/wrapper"`,
-		"direct {}",
-	} {
-		if !strings.Contains(got, s) {
-			t.Errorf("the CLI configuration lacks %q:\n%s", s, got)
-		}
-	}
-}
-
 func TestParseSizes(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -140,20 +126,6 @@ func TestParseSizes(t *testing.T) {
 		case !slices.Equal(got, tc.want):
 			t.Errorf("parseSizes(%q) = %v, want %v", tc.in, got, tc.want)
 		}
-	}
-}
-
-func TestScrubEnv(t *testing.T) {
-	t.Parallel()
-	in := []string{
-		"PATH=/usr/bin", "HOME=/root", "IDP_API_TOKEN=x", "IDP_BENCH_RSS_FILE=y", "TF_CLI_CONFIG_FILE=/root/.terraformrc",
-		"TF_CLI_ARGS_apply=-parallelism=1", "TF_VAR_x=1", "TF_LOG=trace", "TF_LOG_PATH=/tmp/l", "TF_DATA_DIR=/x",
-		"TF_PLUGIN_CACHE_DIR=/c", "TF_REATTACH_PROVIDERS={}", "GOFLAGS=-mod=mod",
-	}
-	got := scrubEnv(in)
-	want := []string{"PATH=/usr/bin", "HOME=/root", "GOFLAGS=-mod=mod"}
-	if !slices.Equal(got, want) {
-		t.Errorf("scrubEnv = %v, want %v", got, want)
 	}
 }
 

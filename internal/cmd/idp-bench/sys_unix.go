@@ -4,32 +4,9 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"runtime"
 	"syscall"
 )
-
-// ownProcessGroup starts cmd in a process group of its own, so that a
-// Ctrl-C in the terminal reaches the harness only, and the harness decides
-// how Terraform stops.
-func ownProcessGroup(cmd *exec.Cmd) {
-	if cmd.SysProcAttr == nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
-	}
-	cmd.SysProcAttr.Setpgid = true
-}
-
-// killProcessGroup kills cmd and everything it started (the provider
-// wrapper and the provider).
-func killProcessGroup(cmd *exec.Cmd) error {
-	if cmd.Process == nil {
-		return nil
-	}
-	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
-		return cmd.Process.Kill()
-	}
-	return nil
-}
 
 // maxRSSBytes is a finished process's peak resident set size. getrusage
 // reports it in KiB on Linux and the BSDs, in bytes on Darwin.

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
 
 // The wrapper's settings travel in the environment because Terraform starts
@@ -31,7 +33,7 @@ const (
 // provider wrapper rather than by a user as the harness.
 func wrapperMode(argv0 string, getenv func(string) string) bool {
 	name := strings.TrimSuffix(filepath.Base(argv0), ".exe")
-	return name == providerBinary && getenv(envRealProvider) != ""
+	return name == devtf.ProviderBinary && getenv(envRealProvider) != ""
 }
 
 // stdio is a process's standard streams.

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
 
 // Exit codes.
@@ -25,13 +27,6 @@ const (
 )
 
 const (
-	// providerAddress is the provider's source address, which the
-	// quickstart's required_providers names and dev_overrides redirects.
-	providerAddress = "registry.terraform.io/idp-terraform/idp"
-	// providerBinary is the name Terraform looks for in a dev_overrides
-	// directory.
-	providerBinary = "terraform-provider-idp"
-
 	// serverStartTimeout bounds the wait for idp-server's environment block.
 	serverStartTimeout = 30 * time.Second
 	// serverStopTimeout bounds the wait for idp-server to shut down after
@@ -55,7 +50,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("idp-demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.providerDir, "provider-dir", "./bin", "`directory` holding the built "+providerBinary+" binary")
+	fs.StringVar(&o.providerDir, "provider-dir", "./bin", "`directory` holding the built "+devtf.ProviderBinary+" binary")
 	fs.StringVar(&o.server, "server", "./bin/idp-server", "`path` of the built idp-server binary")
 	fs.StringVar(&o.example, "example", "./examples/quickstart", "`directory` of the Terraform configuration to apply")
 	fs.StringVar(&o.terraform, "terraform", "terraform", "Terraform CLI `binary` (looked up on PATH)")
@@ -187,7 +182,7 @@ func (d *demo) check() error {
 		return err
 	}
 	if !hasProviderBinary(d.providerDir) {
-		return fmt.Errorf("no %s binary in %s; build it first (make demo does)", providerBinary, d.providerDir)
+		return fmt.Errorf("no %s binary in %s; build it first (make demo does)", devtf.ProviderBinary, d.providerDir)
 	}
 	if _, err := os.Stat(d.opts.server); err != nil {
 		return fmt.Errorf("idp-server binary: %w; build it first (make demo does)", err)
@@ -201,7 +196,7 @@ func (d *demo) check() error {
 // hasProviderBinary tells whether dir holds the provider's binary, which
 // dev_overrides finds by name.
 func hasProviderBinary(dir string) bool {
-	for _, name := range []string{providerBinary, providerBinary + ".exe"} {
+	for _, name := range []string{devtf.ProviderBinary, devtf.ProviderBinary + ".exe"} {
 		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.Mode().IsRegular() {
 			return true
 		}
@@ -227,8 +222,8 @@ func (d *demo) startServer() error {
 	}
 	cmd := exec.Command(d.opts.server, "-listen", "127.0.0.1:0")
 	cmd.Stdout, cmd.Stderr = w, logFile
-	cmd.Env = scrubEnv(os.Environ())
-	ownProcessGroup(cmd)
+	cmd.Env = devtf.ScrubEnv(os.Environ())
+	devtf.OwnProcessGroup(cmd)
 	err = cmd.Start()
 	w.Close()
 	if err != nil {
@@ -358,7 +353,7 @@ func (d *demo) prepare() error {
 		return fmt.Errorf("copying %s: %w", d.opts.example, err)
 	}
 	cliConfigPath := filepath.Join(d.tmp, "terraform.rc")
-	if err := os.WriteFile(cliConfigPath, []byte(cliConfig(d.providerDir)), 0o600); err != nil {
+	if err := os.WriteFile(cliConfigPath, []byte(devtf.CLIConfig(d.providerDir)), 0o600); err != nil {
 		return err
 	}
 	d.tfEnv = terraformEnv(os.Environ(), cliConfigPath, d.serverEnv)
@@ -421,7 +416,7 @@ func (d *demo) terraform(stop <-chan struct{}, handle func(string), args ...stri
 	cmd.Env = d.tfEnv
 	// Its own process group, so that a Ctrl-C in the terminal reaches only
 	// the demo, which decides what Terraform should do.
-	ownProcessGroup(cmd)
+	devtf.OwnProcessGroup(cmd)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -442,7 +437,7 @@ func (d *demo) terraform(stop <-chan struct{}, handle func(string), args ...stri
 		}
 		select {
 		case <-d.aborted:
-			killProcessGroup(cmd)
+			_ = devtf.KillProcessGroup(cmd)
 		case <-done:
 		}
 	}()

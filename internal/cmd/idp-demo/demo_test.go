@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
 
 func TestParseEnvBlock(t *testing.T) {
@@ -52,20 +54,6 @@ func TestParseEnvBlock_doesNotWaitForEOF(t *testing.T) {
 	env, err := parseEnvBlock(r)
 	if err != nil || env.ClientSecret != "b" {
 		t.Fatalf("got %+v, %v", env, err)
-	}
-}
-
-func TestCLIConfig(t *testing.T) {
-	t.Parallel()
-	got := cliConfig("/abs/bin")
-	for _, want := range []string{
-		"provider_installation {",
-		`"registry.terraform.io/idp-terraform/idp" = "/abs/bin"`,
-		"direct {}",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("CLI configuration lacks %q:\n%s", want, got)
-		}
 	}
 }
 
@@ -308,7 +296,7 @@ func demoBinaries(t *testing.T) string {
 		exe = ".exe"
 	}
 	for pkg, name := range map[string]string{
-		"github.com/idp-terraform/terraform-provider-idp":                         providerBinary,
+		"github.com/idp-terraform/terraform-provider-idp":                         devtf.ProviderBinary,
 		"github.com/idp-terraform/terraform-provider-idp/internal/cmd/idp-server": "idp-server",
 	} {
 		cmd := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(bin, name+exe), pkg)

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"text/tabwriter"
 	"time"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
 
 // serverEnv is the environment block idp-server prints on start.
@@ -66,44 +68,10 @@ func parseEnvBlock(r io.Reader) (serverEnv, error) {
 	return env, fmt.Errorf("the output ended without %s", strings.Join(missing, ", "))
 }
 
-// cliConfig is a Terraform CLI configuration that takes the provider from
-// providerDir instead of the registry.
-func cliConfig(providerDir string) string {
-	return fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    %q = %q
-  }
-  direct {}
-}
-`, providerAddress, providerDir)
-}
-
-// scrubEnv removes from an environment what would change how the demo's
-// provider or Terraform behave: the provider's IDP_* settings (an
-// IDP_API_TOKEN would conflict with the quickstart's client credentials) and
-// Terraform settings that inject arguments or move state.
-func scrubEnv(environ []string) []string {
-	var out []string
-	for _, kv := range environ {
-		key, _, _ := strings.Cut(kv, "=")
-		switch {
-		case strings.HasPrefix(key, "IDP_") && !strings.HasPrefix(key, "IDP_SERVER_"),
-			strings.HasPrefix(key, "TF_CLI_ARGS"),
-			strings.HasPrefix(key, "TF_VAR_"),
-			key == "TF_CLI_CONFIG_FILE", key == "TERRAFORM_CONFIG", key == "TF_DATA_DIR",
-			key == "TF_WORKSPACE", key == "TF_INPUT", key == "TF_IN_AUTOMATION", key == "CHECKPOINT_DISABLE",
-			key == "TF_REATTACH_PROVIDERS", key == "TF_PLUGIN_CACHE_DIR":
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
-}
-
 // terraformEnv is the environment Terraform runs with: the caller's, scrubbed,
 // plus the CLI configuration and the quickstart's variables.
 func terraformEnv(environ []string, cliConfigPath string, env serverEnv) []string {
-	out := scrubEnv(environ)
+	out := devtf.ScrubEnv(environ)
 	out = append(out,
 		"TF_CLI_CONFIG_FILE="+cliConfigPath,
 		"TF_IN_AUTOMATION=1",
