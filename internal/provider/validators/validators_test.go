@@ -1,7 +1,6 @@
 package validators
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -13,9 +12,10 @@ import (
 
 // checkString runs a string validator on value and returns the error
 // details it reported, joined.
-func checkString(v validator.String, value types.String) string {
+func checkString(t *testing.T, v validator.String, value types.String) string {
+	t.Helper()
 	resp := &validator.StringResponse{}
-	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("x"), ConfigValue: value}, resp)
+	v.ValidateString(t.Context(), validator.StringRequest{Path: path.Root("x"), ConfigValue: value}, resp)
 	var details []string
 	for _, d := range resp.Diagnostics.Errors() {
 		details = append(details, d.Detail())
@@ -49,10 +49,13 @@ func TestStringValidators(t *testing.T) {
 		{"email no at", Email(), types.StringValue("ops.example.com"), "is not an e-mail address"},
 		{"email padded", Email(), types.StringValue(" ops@example.com"), "is not an e-mail address"},
 		{"email null", Email(), types.StringNull(), ""},
+		{"no white space", NoWhiteSpace(), types.StringValue("read:reports"), ""},
+		{"inner space", NoWhiteSpace(), types.StringValue("read reports"), "must not contain white space"},
+		{"tab", NoWhiteSpace(), types.StringValue("read\treports"), "must not contain white space"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := checkString(tc.validator, tc.value)
+			got := checkString(t, tc.validator, tc.value)
 			switch {
 			case tc.wantError == "" && got != "":
 				t.Errorf("rejected %s: %s", tc.value, got)
@@ -73,7 +76,7 @@ func TestUniqueAttribute(t *testing.T) {
 	check := func(elems ...attr.Value) string {
 		set := types.SetValueMust(types.ObjectType{AttrTypes: objType}, elems)
 		resp := &validator.SetResponse{}
-		UniqueAttribute("value").ValidateSet(context.Background(), validator.SetRequest{Path: path.Root("scopes"), ConfigValue: set}, resp)
+		UniqueAttribute("value").ValidateSet(t.Context(), validator.SetRequest{Path: path.Root("scopes"), ConfigValue: set}, resp)
 		var details []string
 		for _, d := range resp.Diagnostics.Errors() {
 			details = append(details, d.Summary()+": "+d.Detail())
