@@ -5,7 +5,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
 )
 
 var _ datasource.DataSourceWithConfigure = &tokenDataSource{}
@@ -22,37 +25,80 @@ func NewTokenDataSource() datasource.DataSource {
 	return &tokenDataSource{}
 }
 
+// Metadata names the data source.
 func (d *tokenDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_token"
 }
 
+// Schema describes the idp_token data source. The ephemeral resource
+// (ephemeral_token.go) has the same attributes; only the description of the
+// whole differs.
 func (d *tokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := tokenSchemaAttributes(
-		func(a tokenAttribute, computed bool) schema.Attribute {
-			return schema.StringAttribute{Description: a.description, Required: a.required, Optional: a.optional,
-				Computed: computed, Sensitive: a.sensitive, Validators: a.stringValidators}
-		},
-		func(a tokenAttribute) schema.Attribute {
-			return schema.SetAttribute{ElementType: types.StringType, Description: a.description,
-				Optional: true, Computed: true, Validators: a.setValidators}
-		},
-		func(a tokenAttribute) schema.Attribute {
-			return schema.Int64Attribute{Description: a.description, Computed: true}
-		},
-	)
 	resp.Schema = schema.Schema{
-		Description: tokenDescription + " The token is kept in the state, marked sensitive; the `idp_token` " +
+		Description: "Requests an OAuth 2.0 client-credentials access token for an API, optionally narrowed " +
+			"to some of the scopes the client was granted (a \"limited scope\" token to hand to a service that may do one " +
+			"thing). The request goes to the provider's domain (or `domain`) with the provider's client credentials (or " +
+			"`client_id`/`client_secret`). The token is kept in the state, marked sensitive; the `idp_token` " +
 			"ephemeral resource keeps it out of plan and state altogether.",
-		Attributes: attrs,
+		Attributes: map[string]schema.Attribute{
+			"audience": schema.StringAttribute{
+				Description: "The identifier of the API the token is for.",
+				Required:    true,
+				Validators:  []validator.String{validators.AbsoluteURI()},
+			},
+			"scope": schema.SetAttribute{
+				Description: "The scopes to ask for; every one must be granted to the client. Unset asks for every " +
+					"granted scope. After the request: the scopes the token carries.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Validators:  tokenScopeValidators(),
+			},
+			"client_id": schema.StringAttribute{
+				Description: "The client to authenticate as. Defaults to the provider's `client_id`. Goes with `client_secret`.",
+				Optional:    true,
+				Validators:  tokenCredentialValidators("client_secret"),
+			},
+			"client_secret": schema.StringAttribute{
+				Description: "The secret of `client_id`. Defaults to the provider's `client_secret`.",
+				Optional:    true,
+				Sensitive:   true,
+				Validators:  tokenCredentialValidators("client_id"),
+			},
+			"domain": schema.StringAttribute{
+				Description: "The domain of the tenant to ask, `host[:port]` or a URL. Defaults to the provider's domain.",
+				Optional:    true,
+				Validators:  []validator.String{validators.Domain()},
+			},
+			"access_token": schema.StringAttribute{
+				Description: "The access token (a JWT).",
+				Computed:    true,
+				Sensitive:   true,
+			},
+			"token_type": schema.StringAttribute{
+				Description: "The token type, `Bearer`.",
+				Computed:    true,
+			},
+			"expires_in": schema.Int64Attribute{
+				Description: "Seconds the token was valid for when it was issued.",
+				Computed:    true,
+			},
+			"expires_at": schema.StringAttribute{
+				Description: "When the token expires, in RFC 3339 form.",
+				Computed:    true,
+			},
+		},
 	}
 }
 
+// Configure takes the provider's shared client.
 func (d *tokenDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
+// Read requests a token on every refresh and stores it in the state.
 func (d *tokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if model := d.requestToken(ctx, req.Config, &resp.Diagnostics); model != nil {
+	if model := requestToken(ctx, &d.clientHolder, req.Config, &resp.Diagnostics); model != nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
 	}
 }

@@ -5,7 +5,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
 )
 
 var _ ephemeral.EphemeralResourceWithConfigure = &tokenEphemeralResource{}
@@ -21,37 +24,81 @@ func NewTokenEphemeralResource() ephemeral.EphemeralResource {
 	return &tokenEphemeralResource{}
 }
 
+// Metadata names the ephemeral resource.
 func (e *tokenEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_token"
 }
 
+// Schema describes the idp_token ephemeral resource. The data source
+// (data_source_token.go) has the same attributes; only the description of
+// the whole differs.
 func (e *tokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	attrs := tokenSchemaAttributes(
-		func(a tokenAttribute, computed bool) schema.Attribute {
-			return schema.StringAttribute{Description: a.description, Required: a.required, Optional: a.optional,
-				Computed: computed, Sensitive: a.sensitive, Validators: a.stringValidators}
-		},
-		func(a tokenAttribute) schema.Attribute {
-			return schema.SetAttribute{ElementType: types.StringType, Description: a.description,
-				Optional: true, Computed: true, Validators: a.setValidators}
-		},
-		func(a tokenAttribute) schema.Attribute {
-			return schema.Int64Attribute{Description: a.description, Computed: true}
-		},
-	)
 	resp.Schema = schema.Schema{
-		Description: tokenDescription + " As an ephemeral resource, the token is requested anew in every run and " +
+		Description: "Requests an OAuth 2.0 client-credentials access token for an API, optionally narrowed " +
+			"to some of the scopes the client was granted (a \"limited scope\" token to hand to a service that may do one " +
+			"thing). The request goes to the provider's domain (or `domain`) with the provider's client credentials (or " +
+			"`client_id`/`client_secret`). As an ephemeral resource, the token is requested anew in every run and " +
 			"never written to plan or state: use it for provider configuration and write-only arguments.",
-		Attributes: attrs,
+		Attributes: map[string]schema.Attribute{
+			"audience": schema.StringAttribute{
+				Description: "The identifier of the API the token is for.",
+				Required:    true,
+				Validators:  []validator.String{validators.AbsoluteURI()},
+			},
+			"scope": schema.SetAttribute{
+				Description: "The scopes to ask for; every one must be granted to the client. Unset asks for every " +
+					"granted scope. After the request: the scopes the token carries.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Validators:  tokenScopeValidators(),
+			},
+			"client_id": schema.StringAttribute{
+				Description: "The client to authenticate as. Defaults to the provider's `client_id`. Goes with `client_secret`.",
+				Optional:    true,
+				Validators:  tokenCredentialValidators("client_secret"),
+			},
+			"client_secret": schema.StringAttribute{
+				Description: "The secret of `client_id`. Defaults to the provider's `client_secret`.",
+				Optional:    true,
+				Sensitive:   true,
+				Validators:  tokenCredentialValidators("client_id"),
+			},
+			"domain": schema.StringAttribute{
+				Description: "The domain of the tenant to ask, `host[:port]` or a URL. Defaults to the provider's domain.",
+				Optional:    true,
+				Validators:  []validator.String{validators.Domain()},
+			},
+			"access_token": schema.StringAttribute{
+				Description: "The access token (a JWT).",
+				Computed:    true,
+				Sensitive:   true,
+			},
+			"token_type": schema.StringAttribute{
+				Description: "The token type, `Bearer`.",
+				Computed:    true,
+			},
+			"expires_in": schema.Int64Attribute{
+				Description: "Seconds the token was valid for when it was issued.",
+				Computed:    true,
+			},
+			"expires_at": schema.StringAttribute{
+				Description: "When the token expires, in RFC 3339 form.",
+				Computed:    true,
+			},
+		},
 	}
 }
 
+// Configure takes the provider's shared client.
 func (e *tokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
 	e.configure(req.ProviderData, &resp.Diagnostics)
 }
 
+// Open requests a token for this run and hands it to Terraform, which keeps
+// it in memory only.
 func (e *tokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	if model := e.requestToken(ctx, req.Config, &resp.Diagnostics); model != nil {
+	if model := requestToken(ctx, &e.clientHolder, req.Config, &resp.Diagnostics); model != nil {
 		resp.Diagnostics.Append(resp.Result.Set(ctx, model)...)
 	}
 }
