@@ -10,119 +10,144 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
-// apiModel is a resource's Terraform model, filled from the API object A in
-// one place (fromAPI) and identified on the server by resourceID.
-type apiModel[M any, A any] interface {
-	*M
+// The functions in this file are the one implementation of Create, Read,
+// Update and Delete behind every resource: they read the plan or state, get
+// the shared client, call the resource's API method, map 404s (gone on
+// read, done on delete), turn errors into diagnostics and write the state.
+// Each resource's own Create, Read, Update and Delete call them with the
+// resource itself, which supplies its API calls as ordinary methods
+// (objectAPI).
+
+// apiModel is a pointer to a resource's Terraform model, e.g. *clientModel:
+// it is set from the API object A in one place, fromAPI.
+type apiModel[A any] interface {
 	fromAPI(ctx context.Context, obj A) diag.Diagnostics
-	resourceID() string
 }
 
-// crud is the one implementation of Configure, Create, Read, Update and
-// Delete that every resource embeds: it reads the plan or state, gets the
-// shared client, calls the API, maps 404s (gone on read, done on delete),
-// turns errors into diagnostics and writes the state. A resource supplies
-// only its API calls, and its own Metadata, Schema and ImportState.
-type crud[M any, PM apiModel[M, A], A any] struct {
-	clientHolder
-
-	// kind names the object in diagnostics, e.g. "Client Grant".
-	kind string
-	// create builds the body from the plan (and, for write-only values,
-	// the configuration) and creates the object. Diagnostics are for a body
-	// that could not be built; the error is the API's.
-	createObj func(ctx context.Context, c *mgmt.Client, plan PM, config tfsdk.Config) (A, diag.Diagnostics, error)
-	readObj   func(ctx context.Context, c *mgmt.Client, id string) (A, error)
-	updateObj func(ctx context.Context, c *mgmt.Client, plan, state PM, config tfsdk.Config) (A, diag.Diagnostics, error)
-	deleteObj func(ctx context.Context, c *mgmt.Client, id string) error
-	// importHint, when set, tells a user who hits a conflict on create how
-	// to import the existing object.
-	importHint func(plan PM) string
+// objectAPI is what a resource implements to share the CRUD below: the name
+// of its object in diagnostics, and one method per API call, each taking the
+// model M and returning the server's object A. Diagnostics returned by
+// createObject and updateObject are for a body that could not be built; the
+// error is the API's.
+type objectAPI[M apiModel[A], A any] interface {
+	client(diags *diag.Diagnostics) *mgmt.Client
+	kind() string
+	createObject(ctx context.Context, c *mgmt.Client, plan M) (A, diag.Diagnostics, error)
+	readObject(ctx context.Context, c *mgmt.Client, state M) (A, error)
+	updateObject(ctx context.Context, c *mgmt.Client, plan, state M) (A, diag.Diagnostics, error)
+	deleteObject(ctx context.Context, c *mgmt.Client, state M) error
 }
 
-// Configure takes the provider's data.
-func (op *crud[M, PM, A]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	op.configure(req.ProviderData, &resp.Diagnostics)
+// configReader is implemented by a resource whose API calls need what only
+// the configuration holds: write-only attributes are null in plan and
+// state, so readConfig copies them into the plan before the call.
+type configReader[M any] interface {
+	readConfig(ctx context.Context, config tfsdk.Config, plan M) diag.Diagnostics
 }
 
-// Create creates the object and stores what the server returned.
-func (op *crud[M, PM, A]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan M
+// importHinter is implemented by a resource whose objects have a unique key
+// besides their ID, so that a conflict on create can tell the user how to
+// import the object that already exists.
+type importHinter[M any] interface {
+	importHint(plan M) string
+}
+
+// readConfig lets a configReader copy what it needs from the configuration
+// into the plan; for other resources it does nothing.
+func readConfig[M any](ctx context.Context, r any, config tfsdk.Config, plan M) diag.Diagnostics {
+	if cr, ok := r.(configReader[M]); ok {
+		return cr.readConfig(ctx, config, plan)
+	}
+	return nil
+}
+
+// createResource creates the object and stores what the server returned.
+func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan M // a nil pointer: Get allocates the model
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := op.client(&resp.Diagnostics)
+	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	obj, diags, err := op.createObj(ctx, client, &plan, req.Config)
+	resp.Diagnostics.Append(readConfig(ctx, r, req.Config, plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	obj, diags, err := r.createObject(ctx, client, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if err != nil {
 		hint := ""
-		if op.importHint != nil {
-			hint = op.importHint(&plan)
+		if ih, ok := r.(importHinter[M]); ok {
+			hint = ih.importHint(plan)
 		}
-		addAPIError(&resp.Diagnostics, "Unable to Create "+op.kind, err, hint)
+		addAPIError(&resp.Diagnostics, "Unable to Create "+r.kind(), err, hint)
 		return
 	}
-	resp.Diagnostics.Append(PM(&plan).fromAPI(ctx, obj)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// Read refreshes the state with one GET; an object gone from the server
-// leaves the state, so that the next plan creates it again.
-func (op *crud[M, PM, A]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+// readResource refreshes the state with one GET; an object gone from the
+// server leaves the state, so that the next plan creates it again.
+func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := op.client(&resp.Diagnostics)
+	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	obj, err := op.readObj(ctx, client, PM(&state).resourceID())
+	obj, err := r.readObject(ctx, client, state)
 	if mgmt.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read "+op.kind, err, "")
+		addAPIError(&resp.Diagnostics, "Unable to Read "+r.kind(), err, "")
 		return
 	}
-	resp.Diagnostics.Append(PM(&state).fromAPI(ctx, obj)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(state.fromAPI(ctx, obj)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// Update changes the object in place (a PATCH) and stores the result.
-func (op *crud[M, PM, A]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+// updateResource changes the object in place (a PATCH) and stores the
+// result.
+func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := op.client(&resp.Diagnostics)
+	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	obj, diags, err := op.updateObj(ctx, client, &plan, &state, req.Config)
+	resp.Diagnostics.Append(readConfig(ctx, r, req.Config, plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	obj, diags, err := r.updateObject(ctx, client, plan, state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Update "+op.kind, err, "")
+		addAPIError(&resp.Diagnostics, "Unable to Update "+r.kind(), err, "")
 		return
 	}
-	resp.Diagnostics.Append(PM(&plan).fromAPI(ctx, obj)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// Delete removes the object; one that is already gone is fine.
-func (op *crud[M, PM, A]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+// deleteResource removes the object; one that is already gone is fine.
+func deleteResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := op.client(&resp.Diagnostics)
+	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := op.deleteObj(ctx, client, PM(&state).resourceID()); err != nil && !mgmt.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Unable to Delete "+op.kind, err, "")
+	if err := r.deleteObject(ctx, client, state); err != nil && !mgmt.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Unable to Delete "+r.kind(), err, "")
 	}
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -16,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -26,10 +24,9 @@ var (
 	_ resource.ResourceWithConfigure   = &clientResource{}
 	_ resource.ResourceWithImportState = &clientResource{}
 	_ resource.ResourceWithModifyPlan  = &clientResource{}
-)
 
-// noSpaceRegexp matches values without white space (scopes, grant types).
-var noSpaceRegexp = regexp.MustCompile(`^\S+$`)
+	_ objectAPI[*clientModel, *mgmt.Application] = &clientResource{}
+)
 
 const (
 	defaultAppType    = "non_interactive"
@@ -40,12 +37,12 @@ const (
 // clientResource manages an application (client), typically a
 // machine-to-machine one that uses the client-credentials grant.
 type clientResource struct {
-	crud[clientModel, *clientModel, *mgmt.Application]
+	clientHolder
 }
 
 // NewClientResource returns the idp_client resource.
 func NewClientResource() resource.Resource {
-	return &clientResource{crud: clientCRUD}
+	return &clientResource{}
 }
 
 // clientModel is the Terraform model of idp_client.
@@ -61,10 +58,12 @@ type clientModel struct {
 	SecretRotationVersion   types.Int64  `tfsdk:"client_secret_rotation_version"`
 }
 
+// Metadata names the resource type.
 func (r *clientResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_client"
 }
 
+// Schema describes idp_client.
 func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "An application (client). With the default settings it is a machine-to-machine application " +
@@ -136,43 +135,33 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	}
 }
 
-// clientCRUD is idp_client's part of the shared CRUD: its API calls.
-var clientCRUD = crud[clientModel, *clientModel, *mgmt.Application]{
-	kind: "Client",
-	createObj: func(ctx context.Context, c *mgmt.Client, plan *clientModel, _ tfsdk.Config) (*mgmt.Application, diag.Diagnostics, error) {
-		body, diags := plan.toAPI(ctx)
-		if diags.HasError() {
-			return nil, diags, nil
-		}
-		created, err := c.CreateApplication(ctx, body)
-		return created, diags, err
-	},
-	readObj: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.Application, error) {
-		return c.GetApplication(ctx, id)
-	},
-	updateObj: func(ctx context.Context, c *mgmt.Client, plan, state *clientModel, _ tfsdk.Config) (*mgmt.Application, diag.Diagnostics, error) {
-		body, diags := plan.toAPI(ctx)
-		if diags.HasError() {
-			return nil, diags, nil
-		}
-		updated, err := c.UpdateApplication(ctx, state.resourceID(), body)
-		if err != nil || !plan.rotatesSecret(state) {
-			return updated, diags, err
-		}
-		rotated, err := c.RotateApplicationSecret(ctx, state.resourceID())
-		return rotated, diags, err
-	},
-	deleteObj: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteApplication(ctx, id) },
+// Configure takes the provider's shared client.
+func (r *clientResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// rotatesSecret reports whether going from state to this plan rotates the
-// client secret: client_secret_rotation_version changed from one number to
-// another. Setting it for the first time does not rotate, so that adding
-// it to a configuration, or importing a client whose configuration has it,
-// never cuts off the services using the current secret.
-func (m *clientModel) rotatesSecret(state *clientModel) bool {
-	return !m.SecretRotationVersion.IsNull() && !state.SecretRotationVersion.IsNull() &&
-		!m.SecretRotationVersion.Equal(state.SecretRotationVersion)
+// Create, Read, Update and Delete are the shared ones (crud.go) around the
+// API calls below.
+
+func (r *clientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	createResource(ctx, r, req, resp)
+}
+
+func (r *clientResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	readResource(ctx, r, req, resp)
+}
+
+func (r *clientResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	updateResource(ctx, r, req, resp)
+}
+
+func (r *clientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	deleteResource(ctx, r, req, resp)
+}
+
+// ImportState takes the client ID.
+func (r *clientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
 // ModifyPlan shows a rotation coming: the secret is unknown until applied.
@@ -189,16 +178,58 @@ func (r *clientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_secret"), types.StringUnknown())...)
 }
 
-func (m *clientModel) resourceID() string { return m.ID.ValueString() }
+// kind names the object in diagnostics.
+func (r *clientResource) kind() string { return "Client" }
 
-// ImportState takes the client ID.
-func (r *clientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+// createObject creates the application.
+func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan *clientModel) (*mgmt.Application, diag.Diagnostics, error) {
+	body, diags := plan.toAPI(ctx)
+	if diags.HasError() {
+		return nil, diags, nil
+	}
+	created, err := c.CreateApplication(ctx, body)
+	return created, diags, err
+}
+
+// readObject gets the application by its client ID.
+func (r *clientResource) readObject(ctx context.Context, c *mgmt.Client, state *clientModel) (*mgmt.Application, error) {
+	return c.GetApplication(ctx, state.ID.ValueString())
+}
+
+// updateObject changes the application in place, then rotates its secret
+// if the plan asks for it: the rotation is a request of its own, whose
+// answer carries the new secret.
+func (r *clientResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *clientModel) (*mgmt.Application, diag.Diagnostics, error) {
+	body, diags := plan.toAPI(ctx)
+	if diags.HasError() {
+		return nil, diags, nil
+	}
+	updated, err := c.UpdateApplication(ctx, state.ID.ValueString(), body)
+	if err != nil || !plan.rotatesSecret(state) {
+		return updated, diags, err
+	}
+	rotated, err := c.RotateApplicationSecret(ctx, state.ID.ValueString())
+	return rotated, diags, err
+}
+
+// deleteObject deletes the application.
+func (r *clientResource) deleteObject(ctx context.Context, c *mgmt.Client, state *clientModel) error {
+	return c.DeleteApplication(ctx, state.ID.ValueString())
+}
+
+// rotatesSecret reports whether going from state to this plan rotates the
+// client secret: client_secret_rotation_version changed from one number to
+// another. Setting it for the first time does not rotate, so that adding
+// it to a configuration, or importing a client whose configuration has it,
+// never cuts off the services using the current secret.
+func (m *clientModel) rotatesSecret(state *clientModel) bool {
+	return !m.SecretRotationVersion.IsNull() && !state.SecretRotationVersion.IsNull() &&
+		!m.SecretRotationVersion.Equal(state.SecretRotationVersion)
 }
 
 // toAPI builds the body of a create or update from the plan. A removed
 // description is sent as "" so that the update clears it.
-func (m clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagnostics) {
+func (m *clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagnostics) {
 	var grantTypes []string
 	diags := m.GrantTypes.ElementsAs(ctx, &grantTypes, false)
 	return &mgmt.Application{
@@ -228,13 +259,4 @@ func (m *clientModel) fromAPI(ctx context.Context, a *mgmt.Application) diag.Dia
 	set, diags := types.SetValueFrom(ctx, types.StringType, grantTypes)
 	m.GrantTypes = set
 	return diags
-}
-
-// nonEmptyString maps an omitted or empty string to null, so that an
-// optional attribute left out of the configuration stays quiet in plans.
-func nonEmptyString(p *string) types.String {
-	if p == nil || *p == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(*p)
 }

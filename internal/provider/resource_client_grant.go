@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -24,6 +23,9 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &clientGrantResource{}
 	_ resource.ResourceWithImportState = &clientGrantResource{}
+
+	_ objectAPI[*clientGrantModel, *mgmt.ClientGrant] = &clientGrantResource{}
+	_ importHinter[*clientGrantModel]                 = &clientGrantResource{}
 )
 
 // naturalKeySeparator joins client_id and audience in a grant's import ID.
@@ -32,12 +34,12 @@ const naturalKeySeparator = "::"
 // clientGrantResource manages a client grant: the permission for one client
 // to get tokens for one API, with a set of that API's scopes.
 type clientGrantResource struct {
-	crud[clientGrantModel, *clientGrantModel, *mgmt.ClientGrant]
+	clientHolder
 }
 
 // NewClientGrantResource returns the idp_client_grant resource.
 func NewClientGrantResource() resource.Resource {
-	return &clientGrantResource{crud: clientGrantCRUD}
+	return &clientGrantResource{}
 }
 
 // clientGrantModel is the Terraform model of idp_client_grant.
@@ -48,10 +50,12 @@ type clientGrantModel struct {
 	Scope    types.Set    `tfsdk:"scope"`
 }
 
+// Metadata names the resource type.
 func (r *clientGrantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_client_grant"
 }
 
+// Schema describes idp_client_grant.
 func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Authorizes a client to request access tokens for an API (its `audience`), with a subset of the " +
@@ -80,50 +84,36 @@ func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest
 				ElementType: types.StringType,
 				Required:    true,
 				Validators: []validator.Set{
-					setvalidator.ValueStringsAre(
-						stringvalidator.LengthAtLeast(1),
-						stringvalidator.RegexMatches(noSpaceRegexp, "must not contain white space"),
-					),
+					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoWhiteSpace()),
 				},
 			},
 		},
 	}
 }
 
-// clientGrantCRUD is idp_client_grant's part of the shared CRUD.
-var clientGrantCRUD = crud[clientGrantModel, *clientGrantModel, *mgmt.ClientGrant]{
-	kind: "Client Grant",
-	createObj: func(ctx context.Context, c *mgmt.Client, plan *clientGrantModel, _ tfsdk.Config) (*mgmt.ClientGrant, diag.Diagnostics, error) {
-		scope, diags := plan.scopes(ctx)
-		if diags.HasError() {
-			return nil, diags, nil
-		}
-		created, err := c.CreateClientGrant(ctx, &mgmt.ClientGrant{
-			ClientID: mgmt.String(plan.ClientID.ValueString()),
-			Audience: mgmt.String(plan.Audience.ValueString()),
-			Scope:    &scope,
-		})
-		return created, diags, err
-	},
-	readObj: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.ClientGrant, error) {
-		return c.GetClientGrant(ctx, id)
-	},
-	updateObj: func(ctx context.Context, c *mgmt.Client, plan, state *clientGrantModel, _ tfsdk.Config) (*mgmt.ClientGrant, diag.Diagnostics, error) {
-		scope, diags := plan.scopes(ctx)
-		if diags.HasError() {
-			return nil, diags, nil
-		}
-		updated, err := c.UpdateClientGrant(ctx, state.resourceID(), &mgmt.ClientGrant{Scope: &scope})
-		return updated, diags, err
-	},
-	deleteObj: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteClientGrant(ctx, id) },
-	importHint: func(plan *clientGrantModel) string {
-		return fmt.Sprintf("terraform import idp_client_grant.<name> %q",
-			plan.ClientID.ValueString()+naturalKeySeparator+plan.Audience.ValueString())
-	},
+// Configure takes the provider's shared client.
+func (r *clientGrantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-func (m *clientGrantModel) resourceID() string { return m.ID.ValueString() }
+// Create, Read, Update and Delete are the shared ones (crud.go) around the
+// API calls below.
+
+func (r *clientGrantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	createResource(ctx, r, req, resp)
+}
+
+func (r *clientGrantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	readResource(ctx, r, req, resp)
+}
+
+func (r *clientGrantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	updateResource(ctx, r, req, resp)
+}
+
+func (r *clientGrantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	deleteResource(ctx, r, req, resp)
+}
 
 // ImportState accepts the grant's id or `client_id::audience`; the latter is
 // looked up once here, so that Read stays one GET by id.
@@ -156,8 +146,53 @@ func (r *clientGrantResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), *grants[0].ID)...)
 }
 
+// kind names the object in diagnostics.
+func (r *clientGrantResource) kind() string { return "Client Grant" }
+
+// createObject creates the grant.
+func (r *clientGrantResource) createObject(ctx context.Context, c *mgmt.Client, plan *clientGrantModel) (*mgmt.ClientGrant, diag.Diagnostics, error) {
+	scope, diags := plan.scopes(ctx)
+	if diags.HasError() {
+		return nil, diags, nil
+	}
+	created, err := c.CreateClientGrant(ctx, &mgmt.ClientGrant{
+		ClientID: mgmt.String(plan.ClientID.ValueString()),
+		Audience: mgmt.String(plan.Audience.ValueString()),
+		Scope:    &scope,
+	})
+	return created, diags, err
+}
+
+// readObject gets the grant by its ID.
+func (r *clientGrantResource) readObject(ctx context.Context, c *mgmt.Client, state *clientGrantModel) (*mgmt.ClientGrant, error) {
+	return c.GetClientGrant(ctx, state.ID.ValueString())
+}
+
+// updateObject changes the grant's scopes, the one thing that changes in
+// place.
+func (r *clientGrantResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *clientGrantModel) (*mgmt.ClientGrant, diag.Diagnostics, error) {
+	scope, diags := plan.scopes(ctx)
+	if diags.HasError() {
+		return nil, diags, nil
+	}
+	updated, err := c.UpdateClientGrant(ctx, state.ID.ValueString(), &mgmt.ClientGrant{Scope: &scope})
+	return updated, diags, err
+}
+
+// deleteObject deletes the grant.
+func (r *clientGrantResource) deleteObject(ctx context.Context, c *mgmt.Client, state *clientGrantModel) error {
+	return c.DeleteClientGrant(ctx, state.ID.ValueString())
+}
+
+// importHint names the grant by client_id::audience, which an import
+// accepts.
+func (r *clientGrantResource) importHint(plan *clientGrantModel) string {
+	return fmt.Sprintf("terraform import idp_client_grant.<name> %q",
+		plan.ClientID.ValueString()+naturalKeySeparator+plan.Audience.ValueString())
+}
+
 // scopes returns the planned scopes as the API wants them.
-func (m clientGrantModel) scopes(ctx context.Context) ([]string, diag.Diagnostics) {
+func (m *clientGrantModel) scopes(ctx context.Context) ([]string, diag.Diagnostics) {
 	scope := []string{}
 	diags := m.Scope.ElementsAs(ctx, &scope, false)
 	return scope, diags

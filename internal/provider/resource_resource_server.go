@@ -29,6 +29,10 @@ var (
 	_ resource.ResourceWithConfigure   = &resourceServerResource{}
 	_ resource.ResourceWithImportState = &resourceServerResource{}
 	_ resource.ResourceWithModifyPlan  = &resourceServerResource{}
+
+	_ objectAPI[*resourceServerModel, *mgmt.ResourceServer] = &resourceServerResource{}
+	_ configReader[*resourceServerModel]                    = &resourceServerResource{}
+	_ importHinter[*resourceServerModel]                    = &resourceServerResource{}
 )
 
 const (
@@ -40,12 +44,12 @@ const (
 // resourceServerResource manages an API (resource server): the audience
 // tokens are issued for and the scopes clients can be granted on it.
 type resourceServerResource struct {
-	crud[resourceServerModel, *resourceServerModel, *mgmt.ResourceServer]
+	clientHolder
 }
 
 // NewResourceServerResource returns the idp_resource_server resource.
 func NewResourceServerResource() resource.Resource {
-	return &resourceServerResource{crud: resourceServerCRUD}
+	return &resourceServerResource{}
 }
 
 // resourceServerModel is the Terraform model of idp_resource_server.
@@ -60,7 +64,8 @@ type resourceServerModel struct {
 	AllowOfflineAccess types.Bool   `tfsdk:"allow_offline_access"`
 	SkipConsent        types.Bool   `tfsdk:"skip_consent_for_verifiable_first_party_clients"`
 	// SigningSecretWO is write-only: always null in plan and state, known
-	// only in the configuration.
+	// only in the configuration, from which readConfig copies it for the
+	// API call.
 	SigningSecretWO        types.String `tfsdk:"signing_secret_wo"`
 	SigningSecretWOVersion types.Int64  `tfsdk:"signing_secret_wo_version"`
 }
@@ -71,15 +76,18 @@ type scopeModel struct {
 	Description types.String `tfsdk:"description"`
 }
 
+// scopeAttrTypes are the attribute types of a scopeModel.
 var scopeAttrTypes = map[string]attr.Type{
 	"value":       types.StringType,
 	"description": types.StringType,
 }
 
+// Metadata names the resource type.
 func (r *resourceServerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_resource_server"
 }
 
+// Schema describes idp_resource_server.
 func (r *resourceServerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "An API (resource server): the audience access tokens are issued for, and the scopes " +
@@ -118,7 +126,7 @@ func (r *resourceServerResource) Schema(_ context.Context, _ resource.SchemaRequ
 							Required:    true,
 							Validators: []validator.String{
 								stringvalidator.LengthAtLeast(1),
-								stringvalidator.RegexMatches(noSpaceRegexp, "must not contain white space"),
+								validators.NoWhiteSpace(),
 							},
 						},
 						"description": schema.StringAttribute{
@@ -194,42 +202,29 @@ func (r *resourceServerResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 }
 
-// resourceServerCRUD is idp_resource_server's part of the shared CRUD.
-var resourceServerCRUD = crud[resourceServerModel, *resourceServerModel, *mgmt.ResourceServer]{
-	kind: "Resource Server",
-	createObj: func(ctx context.Context, c *mgmt.Client, plan *resourceServerModel, config tfsdk.Config) (*mgmt.ResourceServer, diag.Diagnostics, error) {
-		body, diags := plan.toAPI(ctx)
-		body.Identifier = mgmt.String(plan.Identifier.ValueString())
-		diags.Append(withWriteOnlySecret(ctx, config, body)...)
-		if diags.HasError() {
-			return nil, diags, nil
-		}
-		created, err := c.CreateResourceServer(ctx, body)
-		return created, diags, err
-	},
-	// The server looks an API up by id or by identifier, so an import by
-	// identifier needs no extra request: the id comes back here.
-	readObj: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.ResourceServer, error) {
-		return c.GetResourceServer(ctx, id)
-	},
-	updateObj: func(ctx context.Context, c *mgmt.Client, plan, state *resourceServerModel, config tfsdk.Config) (*mgmt.ResourceServer, diag.Diagnostics, error) {
-		body, diags := plan.toAPI(ctx)
-		if !plan.SigningSecretWOVersion.Equal(state.SigningSecretWOVersion) {
-			diags.Append(withWriteOnlySecret(ctx, config, body)...)
-		}
-		if diags.HasError() {
-			return nil, diags, nil
-		}
-		updated, err := c.UpdateResourceServer(ctx, state.resourceID(), body)
-		return updated, diags, err
-	},
-	deleteObj: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteResourceServer(ctx, id) },
-	importHint: func(plan *resourceServerModel) string {
-		return fmt.Sprintf("terraform import idp_resource_server.<name> %q", plan.Identifier.ValueString())
-	},
+// Configure takes the provider's shared client.
+func (r *resourceServerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-func (m *resourceServerModel) resourceID() string { return m.ID.ValueString() }
+// Create, Read, Update and Delete are the shared ones (crud.go) around the
+// API calls below.
+
+func (r *resourceServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	createResource(ctx, r, req, resp)
+}
+
+func (r *resourceServerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	readResource(ctx, r, req, resp)
+}
+
+func (r *resourceServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	updateResource(ctx, r, req, resp)
+}
+
+func (r *resourceServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	deleteResource(ctx, r, req, resp)
+}
 
 // ImportState accepts the resource server's id or its identifier.
 func (r *resourceServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -250,20 +245,68 @@ func (r *resourceServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 }
 
-// withWriteOnlySecret puts the configured signing_secret_wo, if any, into
-// the body. Write-only values exist only in the configuration.
-func withWriteOnlySecret(ctx context.Context, config tfsdk.Config, body *mgmt.ResourceServer) diag.Diagnostics {
-	var secret types.String
-	diags := config.GetAttribute(ctx, path.Root("signing_secret_wo"), &secret)
-	if !secret.IsNull() && !secret.IsUnknown() {
-		body.SigningSecret = mgmt.String(secret.ValueString())
+// kind names the object in diagnostics.
+func (r *resourceServerResource) kind() string { return "Resource Server" }
+
+// readConfig copies signing_secret_wo from the configuration into the plan:
+// a write-only value is null everywhere else.
+func (r *resourceServerResource) readConfig(ctx context.Context, config tfsdk.Config, plan *resourceServerModel) diag.Diagnostics {
+	return config.GetAttribute(ctx, path.Root("signing_secret_wo"), &plan.SigningSecretWO)
+}
+
+// createObject creates the API, with the write-only secret if there is one.
+func (r *resourceServerResource) createObject(ctx context.Context, c *mgmt.Client, plan *resourceServerModel) (*mgmt.ResourceServer, diag.Diagnostics, error) {
+	body, diags := plan.toAPI(ctx)
+	if diags.HasError() {
+		return nil, diags, nil
 	}
-	return diags
+	body.Identifier = mgmt.String(plan.Identifier.ValueString())
+	plan.withWriteOnlySecret(body)
+	created, err := c.CreateResourceServer(ctx, body)
+	return created, diags, err
+}
+
+// readObject gets the API. The server looks an API up by id or by
+// identifier, so an import by identifier needs no extra request: the id
+// comes back here.
+func (r *resourceServerResource) readObject(ctx context.Context, c *mgmt.Client, state *resourceServerModel) (*mgmt.ResourceServer, error) {
+	return c.GetResourceServer(ctx, state.ID.ValueString())
+}
+
+// updateObject changes the API in place. Terraform cannot see a change of
+// the write-only secret, so it is sent only when its version changes.
+func (r *resourceServerResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *resourceServerModel) (*mgmt.ResourceServer, diag.Diagnostics, error) {
+	body, diags := plan.toAPI(ctx)
+	if diags.HasError() {
+		return nil, diags, nil
+	}
+	if !plan.SigningSecretWOVersion.Equal(state.SigningSecretWOVersion) {
+		plan.withWriteOnlySecret(body)
+	}
+	updated, err := c.UpdateResourceServer(ctx, state.ID.ValueString(), body)
+	return updated, diags, err
+}
+
+// deleteObject deletes the API.
+func (r *resourceServerResource) deleteObject(ctx context.Context, c *mgmt.Client, state *resourceServerModel) error {
+	return c.DeleteResourceServer(ctx, state.ID.ValueString())
+}
+
+// importHint names the identifier, which an import accepts.
+func (r *resourceServerResource) importHint(plan *resourceServerModel) string {
+	return fmt.Sprintf("terraform import idp_resource_server.<name> %q", plan.Identifier.ValueString())
+}
+
+// withWriteOnlySecret puts signing_secret_wo, if configured, into the body.
+func (m *resourceServerModel) withWriteOnlySecret(body *mgmt.ResourceServer) {
+	if !m.SigningSecretWO.IsNull() && !m.SigningSecretWO.IsUnknown() {
+		body.SigningSecret = mgmt.String(m.SigningSecretWO.ValueString())
+	}
 }
 
 // toAPI builds the body of a create or update from the plan. The identifier
 // is left out: it is immutable, and the server refuses it in an update.
-func (m resourceServerModel) toAPI(ctx context.Context) (*mgmt.ResourceServer, diag.Diagnostics) {
+func (m *resourceServerModel) toAPI(ctx context.Context) (*mgmt.ResourceServer, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	rs := &mgmt.ResourceServer{
 		Name:               mgmt.String(m.Name.ValueString()),
@@ -322,12 +365,4 @@ func (m *resourceServerModel) fromAPI(_ context.Context, rs *mgmt.ResourceServer
 	scopes, diags := types.SetValue(types.ObjectType{AttrTypes: scopeAttrTypes}, elems)
 	m.Scopes = scopes
 	return diags
-}
-
-// valueOr returns *p, or def when the server omitted the field.
-func valueOr[T any](p *T, def T) T {
-	if p == nil {
-		return def
-	}
-	return *p
 }

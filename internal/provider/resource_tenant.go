@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -26,6 +25,9 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &tenantResource{}
 	_ resource.ResourceWithImportState = &tenantResource{}
+
+	_ objectAPI[*tenantModel, *mgmt.Tenant] = &tenantResource{}
+	_ importHinter[*tenantModel]            = &tenantResource{}
 )
 
 // tenantNameRegexp is the slug a tenant name must be.
@@ -34,12 +36,12 @@ var tenantNameRegexp = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
 // tenantResource manages a tenant hosted by the root tenant: an isolated
 // authorization server with its own domain, keys, APIs and clients.
 type tenantResource struct {
-	crud[tenantModel, *tenantModel, *mgmt.Tenant]
+	clientHolder
 }
 
 // NewTenantResource returns the idp_tenant resource.
 func NewTenantResource() resource.Resource {
-	return &tenantResource{crud: tenantCRUD}
+	return &tenantResource{}
 }
 
 // tenantModel is the Terraform model of idp_tenant.
@@ -54,10 +56,12 @@ type tenantModel struct {
 	ManagementClientSecret types.String `tfsdk:"management_client_secret"`
 }
 
+// Metadata names the resource type.
 func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_tenant"
 }
 
+// Schema describes idp_tenant.
 func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "A tenant: an isolated authorization server with its own domain, signing keys, APIs and " +
@@ -120,47 +124,29 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	}
 }
 
-// tenantCRUD is idp_tenant's part of the shared CRUD.
-var tenantCRUD = crud[tenantModel, *tenantModel, *mgmt.Tenant]{
-	kind: "Tenant",
-	createObj: func(ctx context.Context, c *mgmt.Client, plan *tenantModel, _ tfsdk.Config) (*mgmt.Tenant, diag.Diagnostics, error) {
-		body, diags := plan.toAPI(ctx)
-		if diags.HasError() {
-			return nil, diags, nil
-		}
-		body.Name = mgmt.String(plan.Name.ValueString())
-		created, err := c.CreateTenant(ctx, body)
-		if err != nil {
-			return nil, diags, err
-		}
-		// The management client's credentials come only with the create.
-		plan.ManagementClientID, plan.ManagementClientSecret = types.StringNull(), types.StringNull()
-		if mc := created.ManagementClient; mc != nil {
-			plan.ManagementClientID = types.StringValue(mc.ClientID)
-			plan.ManagementClientSecret = types.StringValue(mc.ClientSecret)
-		}
-		return created, diags, nil
-	},
-	// The server finds a tenant by id or by name, so an import by name
-	// costs no extra request.
-	readObj: func(ctx context.Context, c *mgmt.Client, id string) (*mgmt.Tenant, error) {
-		return c.GetTenant(ctx, id)
-	},
-	updateObj: func(ctx context.Context, c *mgmt.Client, plan, state *tenantModel, _ tfsdk.Config) (*mgmt.Tenant, diag.Diagnostics, error) {
-		body, diags := plan.toAPI(ctx)
-		if diags.HasError() {
-			return nil, diags, nil
-		}
-		updated, err := c.UpdateTenant(ctx, state.resourceID(), body)
-		return updated, diags, err
-	},
-	deleteObj: func(ctx context.Context, c *mgmt.Client, id string) error { return c.DeleteTenant(ctx, id) },
-	importHint: func(plan *tenantModel) string {
-		return "terraform import idp_tenant.<name> " + plan.Name.ValueString()
-	},
+// Configure takes the provider's shared client.
+func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-func (m *tenantModel) resourceID() string { return m.ID.ValueString() }
+// Create, Read, Update and Delete are the shared ones (crud.go) around the
+// API calls below.
+
+func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	createResource(ctx, r, req, resp)
+}
+
+func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	readResource(ctx, r, req, resp)
+}
+
+func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	updateResource(ctx, r, req, resp)
+}
+
+func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	deleteResource(ctx, r, req, resp)
+}
 
 // ImportState accepts the tenant's id or its name. The management client's
 // credentials cannot be imported: the server shows them only at creation.
@@ -168,9 +154,58 @@ func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
+// kind names the object in diagnostics.
+func (r *tenantResource) kind() string { return "Tenant" }
+
+// createObject creates the tenant and keeps its management client's
+// credentials, which come only with the create.
+func (r *tenantResource) createObject(ctx context.Context, c *mgmt.Client, plan *tenantModel) (*mgmt.Tenant, diag.Diagnostics, error) {
+	body, diags := plan.toAPI(ctx)
+	if diags.HasError() {
+		return nil, diags, nil
+	}
+	body.Name = mgmt.String(plan.Name.ValueString())
+	created, err := c.CreateTenant(ctx, body)
+	if err != nil {
+		return nil, diags, err
+	}
+	plan.ManagementClientID, plan.ManagementClientSecret = types.StringNull(), types.StringNull()
+	if mc := created.ManagementClient; mc != nil {
+		plan.ManagementClientID = types.StringValue(mc.ClientID)
+		plan.ManagementClientSecret = types.StringValue(mc.ClientSecret)
+	}
+	return created, diags, nil
+}
+
+// readObject gets the tenant. The server finds a tenant by id or by name,
+// so an import by name costs no extra request.
+func (r *tenantResource) readObject(ctx context.Context, c *mgmt.Client, state *tenantModel) (*mgmt.Tenant, error) {
+	return c.GetTenant(ctx, state.ID.ValueString())
+}
+
+// updateObject changes the tenant in place.
+func (r *tenantResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *tenantModel) (*mgmt.Tenant, diag.Diagnostics, error) {
+	body, diags := plan.toAPI(ctx)
+	if diags.HasError() {
+		return nil, diags, nil
+	}
+	updated, err := c.UpdateTenant(ctx, state.ID.ValueString(), body)
+	return updated, diags, err
+}
+
+// deleteObject deletes the tenant, and everything in it.
+func (r *tenantResource) deleteObject(ctx context.Context, c *mgmt.Client, state *tenantModel) error {
+	return c.DeleteTenant(ctx, state.ID.ValueString())
+}
+
+// importHint names the tenant by its name, which an import accepts.
+func (r *tenantResource) importHint(plan *tenantModel) string {
+	return "terraform import idp_tenant.<name> " + plan.Name.ValueString()
+}
+
 // toAPI builds the body of a create or update from the plan. The name is
 // left out: it is immutable, and the server refuses it in an update.
-func (m tenantModel) toAPI(ctx context.Context) (*mgmt.Tenant, diag.Diagnostics) {
+func (m *tenantModel) toAPI(ctx context.Context) (*mgmt.Tenant, diag.Diagnostics) {
 	owners := []string{}
 	diags := m.Owners.ElementsAs(ctx, &owners, false)
 	metadata := map[string]string{}
