@@ -57,7 +57,7 @@ func readExample(t *testing.T, rel string) string {
 // Every resource, data source and ephemeral resource the provider serves has
 // its examples, so that no documentation page goes without one.
 func TestExamples_everyTypeHasExamples(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	p := New("test")()
 	var want []string
 	for _, newResource := range p.Resources(ctx) {
@@ -102,7 +102,7 @@ var providerBlock = regexp.MustCompile(`(?m)^provider\s+"idp"\s*\{`)
 func typeName(t *testing.T, r resource.Resource) string {
 	t.Helper()
 	var resp resource.MetadataResponse
-	r.Metadata(context.Background(), resource.MetadataRequest{ProviderTypeName: "idp"}, &resp)
+	r.Metadata(t.Context(), resource.MetadataRequest{ProviderTypeName: "idp"}, &resp)
 	return resp.TypeName
 }
 
@@ -434,14 +434,14 @@ func TestAccExamples_quickstart(t *testing.T) {
 			},
 		}},
 		CheckDestroy: func(*terraform.State) error {
-			tenants, err := env.client.ListTenants(context.Background())
+			tenants, err := env.client.ListTenants(t.Context())
 			if err != nil {
 				return err
 			}
 			if len(tenants) != 0 {
 				return fmt.Errorf("%d tenants left after destroy", len(tenants))
 			}
-			apps, err := env.client.ListApplications(context.Background())
+			apps, err := env.client.ListApplications(t.Context())
 			if err != nil {
 				return err
 			}

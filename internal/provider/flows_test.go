@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -84,11 +83,11 @@ func flowProviders(names ...string) map[string]func() (tfprotov6.ProviderServer,
 	return factories
 }
 
-// Job 1 of design.md, in a single apply: the root admin creates a
-// provisioning client and its grant; as that client, a provider creates a
-// tenant; a third provider, configured from the tenant's outputs, fills the
-// tenant with an API, a client and a grant; a token for that client verifies
-// against the new tenant's keys.
+// Tenant provisioning (DESIGN.md, "Architecture"), in a single apply: the
+// root admin creates a provisioning client and its grant; as that client, a
+// provider creates a tenant; a third provider, configured from the tenant's
+// outputs, fills the tenant with an API, a client and a grant; a token for
+// that client verifies against the new tenant's keys.
 func TestAccFlow_tenantProvisioning(t *testing.T) {
 	env := newTestEnv(t)
 	config := env.config(fmt.Sprintf(`
@@ -199,8 +198,9 @@ data "idp_token" "orders" {
 	})
 }
 
-// limitedScopeConfig is job 3: an API with one scope per tenant's content, a
-// client granted both, and a token asked for the given scopes.
+// limitedScopeConfig is the limited-scope token flow: an API with one scope
+// per tenant's content, a client granted both, and a token asked for the
+// given scopes.
 func limitedScopeConfig(env *testEnv, scope string) string {
 	return env.config(fmt.Sprintf(`
 resource "idp_resource_server" "content" {
@@ -266,7 +266,7 @@ func TestAccFlow_limitedScopeToken(t *testing.T) {
 // nothing from the root tenant.
 func TestAccFlow_tenantIsolation(t *testing.T) {
 	env := newTestEnv(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	tenant, err := env.client.CreateTenant(ctx, &mgmt.Tenant{Name: mgmt.String("customer-2")})
 	if err != nil || tenant.ManagementClient == nil {
 		t.Fatalf("create tenant: %v", err)

@@ -89,7 +89,7 @@ func (e *testEnv) checkGone(resourceType string, get func(ctx context.Context, i
 			if rs.Type != resourceType {
 				continue
 			}
-			err := get(context.Background(), rs.Primary.ID)
+			err := get(e.t.Context(), rs.Primary.ID)
 			if err == nil {
 				return fmt.Errorf("%s %s still exists on the server", resourceType, rs.Primary.ID)
 			}

@@ -46,7 +46,7 @@ func TestAccClientGrant_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "idp_client_grant.test"
 	sameID := statecheck.CompareValue(compare.ValuesSame())
-	ctx := context.Background()
+	ctx := t.Context()
 	var grantID string
 
 	resource.ParallelTest(t, resource.TestCase{

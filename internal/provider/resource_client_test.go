@@ -38,7 +38,7 @@ func TestAccClient_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "idp_client.test"
 	sameID := statecheck.CompareValue(compare.ValuesSame())
-	ctx := context.Background()
+	ctx := t.Context()
 	var clientID, rotated string
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -192,7 +192,7 @@ resource "idp_client" "test" {
 				Check: func(s *terraform.State) error {
 					attrs := s.RootModule().Resources[addr].Primary.Attributes
 					token := func(secret string) error {
-						_, err := env.client.RequestToken(context.Background(), mgmt.TokenRequest{
+						_, err := env.client.RequestToken(t.Context(), mgmt.TokenRequest{
 							ClientID: attrs["client_id"], ClientSecret: secret, Audience: "https://no-such-api.example.com/",
 						})
 						return err

@@ -47,7 +47,7 @@ func TestAccResourceServer_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "idp_resource_server.test"
 	sameID := statecheck.CompareValue(compare.ValuesSame())
-	ctx := context.Background()
+	ctx := t.Context()
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -169,7 +169,7 @@ resource "idp_resource_server" "test" {
 
 func TestAccResourceServer_serverErrorSurfaces(t *testing.T) {
 	env := newTestEnv(t)
-	if _, err := env.client.CreateResourceServer(context.Background(), &mgmt.ResourceServer{
+	if _, err := env.client.CreateResourceServer(t.Context(), &mgmt.ResourceServer{
 		Name: mgmt.String("taken"), Identifier: mgmt.String("https://taken.example.com/"),
 	}); err != nil {
 		t.Fatal(err)
@@ -234,7 +234,7 @@ func TestAccResourceServer_validation(t *testing.T) {
 func TestAccResourceServer_writeOnlySigningSecret(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "idp_resource_server.test"
-	ctx := context.Background()
+	ctx := t.Context()
 	config := func(secret string, version int, extra string) string {
 		return env.config(fmt.Sprintf(`
 resource "idp_resource_server" "test" {

@@ -42,7 +42,7 @@ func TestAccTenant_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "idp_tenant.test"
 	sameID := statecheck.CompareValue(compare.ValuesSame())
-	ctx := context.Background()
+	ctx := t.Context()
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -138,7 +138,7 @@ func TestAccTenant_lifecycle(t *testing.T) {
 // quiet about it.
 func TestAccTenant_importedPlanIsQuiet(t *testing.T) {
 	env := newTestEnv(t)
-	if _, err := env.client.CreateTenant(context.Background(), &mgmt.Tenant{
+	if _, err := env.client.CreateTenant(t.Context(), &mgmt.Tenant{
 		Name: mgmt.String("adopted"), DisplayName: mgmt.String("Adopted"),
 	}); err != nil {
 		t.Fatal(err)
