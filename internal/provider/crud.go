@@ -19,7 +19,9 @@ import (
 // (objectAPI).
 
 // apiModel is a pointer to a resource's Terraform model, e.g. *clientModel:
-// it is set from the API object A in one place, fromAPI.
+// it is set from the API object A in one place, fromAPI. The functions
+// below declare a nil M and let Get allocate the model it points to, which
+// spares them a type parameter for the model struct itself.
 type apiModel[A any] interface {
 	fromAPI(ctx context.Context, obj A) diag.Diagnostics
 }
@@ -63,7 +65,7 @@ func readConfig[M any](ctx context.Context, r any, config tfsdk.Config, plan M) 
 
 // createResource creates the object and stores what the server returned.
 func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan M // a nil pointer: Get allocates the model
+	var plan M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
