@@ -42,13 +42,13 @@ type idpProvider struct {
 
 // idpProviderModel is the provider's configuration.
 type idpProviderModel struct {
-	Domain            types.String  `tfsdk:"domain"`
-	ClientID          types.String  `tfsdk:"client_id"`
-	ClientSecret      types.String  `tfsdk:"client_secret"`
-	APIToken          types.String  `tfsdk:"api_token"`
-	Audience          types.String  `tfsdk:"audience"`
-	MaxRetries        types.Int64   `tfsdk:"max_retries"`
-	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+	Domain            types.String           `tfsdk:"domain"`
+	ClientID          types.String           `tfsdk:"client_id"`
+	ClientSecret      types.String           `tfsdk:"client_secret"`
+	APIToken          types.String           `tfsdk:"api_token"`
+	Audience          types.String           `tfsdk:"audience"`
+	MaxRetries        validators.WholeNumber `tfsdk:"max_retries"`
+	RequestsPerSecond types.Float64          `tfsdk:"requests_per_second"`
 }
 
 // New returns a constructor for the provider at the given version.
@@ -111,6 +111,7 @@ func (p *idpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"is retried; a create is only retried when the request provably did not reach the server. "+
 					"Between 0 and 10; defaults to %d. Also read from `IDP_MAX_RETRIES`.", defaultMaxRetries),
 				Optional:   true,
+				CustomType: validators.WholeNumberType{},
 				Validators: []validator.Int64{int64validator.Between(0, 10)},
 			},
 			"requests_per_second": schema.Float64Attribute{

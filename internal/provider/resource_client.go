@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
 )
 
 var (
@@ -47,15 +48,15 @@ func NewClientResource() resource.Resource {
 
 // clientModel is the Terraform model of idp_client.
 type clientModel struct {
-	ID                      types.String `tfsdk:"id"`
-	ClientID                types.String `tfsdk:"client_id"`
-	ClientSecret            types.String `tfsdk:"client_secret"`
-	Name                    types.String `tfsdk:"name"`
-	Description             types.String `tfsdk:"description"`
-	AppType                 types.String `tfsdk:"app_type"`
-	GrantTypes              types.Set    `tfsdk:"grant_types"`
-	TokenEndpointAuthMethod types.String `tfsdk:"token_endpoint_auth_method"`
-	SecretRotationVersion   types.Int64  `tfsdk:"client_secret_rotation_version"`
+	ID                      types.String           `tfsdk:"id"`
+	ClientID                types.String           `tfsdk:"client_id"`
+	ClientSecret            types.String           `tfsdk:"client_secret"`
+	Name                    types.String           `tfsdk:"name"`
+	Description             types.String           `tfsdk:"description"`
+	AppType                 types.String           `tfsdk:"app_type"`
+	GrantTypes              types.Set              `tfsdk:"grant_types"`
+	TokenEndpointAuthMethod types.String           `tfsdk:"token_endpoint_auth_method"`
+	SecretRotationVersion   validators.WholeNumber `tfsdk:"client_secret_rotation_version"`
 }
 
 // Metadata names the resource type.
@@ -87,14 +88,20 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				Description: "The application's name.",
+				Description: "The application's name. At most 256 characters.",
 				Required:    true,
-				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.UTF8LengthAtMost(256),
+				},
 			},
 			"description": schema.StringAttribute{
-				Description: "What the application is for.",
+				Description: "What the application is for. At most 140 characters.",
 				Optional:    true,
-				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.UTF8LengthAtMost(140),
+				},
 			},
 			"app_type": schema.StringAttribute{
 				Description: "The kind of application: `non_interactive` (machine-to-machine, the default), `spa`, " +
@@ -118,10 +125,11 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				},
 			},
 			"client_secret_rotation_version": schema.Int64Attribute{
-				Description: "Any number; changing it from one number to another rotates the client secret in " +
+				Description: "Any whole number; changing it from one number to another rotates the client secret in " +
 					"place (the client ID stays, the old secret stops working at once). Setting it for the first " +
 					"time, or removing it, rotates nothing.",
-				Optional: true,
+				Optional:   true,
+				CustomType: validators.WholeNumberType{},
 			},
 			"token_endpoint_auth_method": schema.StringAttribute{
 				Description: "How the application authenticates at the token endpoint: `client_secret_post` (the " +

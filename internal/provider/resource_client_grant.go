@@ -75,16 +75,24 @@ func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"audience": schema.StringAttribute{
 				Description: "The identifier of the API (resource server) access is granted to. Changing it " +
 					"replaces the grant.",
-				Required:      true,
-				Validators:    []validator.String{validators.AbsoluteURI()},
+				Required: true,
+				Validators: []validator.String{
+					validators.AbsoluteURI(),
+					stringvalidator.UTF8LengthAtMost(600),
+				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"scope": schema.SetAttribute{
-				Description: "The scopes granted, each one defined by the API. May be empty. Changed in place.",
+				Description: "The scopes granted, each one defined by the API (so at most 280 bytes, without white " +
+					"space). May be empty. Changed in place.",
 				ElementType: types.StringType,
 				Required:    true,
 				Validators: []validator.Set{
-					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoWhiteSpace()),
+					setvalidator.ValueStringsAre(
+						stringvalidator.LengthAtLeast(1),
+						stringvalidator.LengthAtMost(280),
+						validators.NoWhiteSpace(),
+					),
 				},
 			},
 		},

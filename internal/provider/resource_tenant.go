@@ -76,16 +76,23 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"name": schema.StringAttribute{
 				Description: "The tenant's name, part of its domain: 3 to 63 lowercase letters, digits and hyphens, " +
-					"starting and ending with a letter or digit. Changing it replaces the tenant, and everything in it.",
+					"starting and ending with a letter or digit; `settings` is reserved. Changing it replaces the " +
+					"tenant, and everything in it.",
 				Required: true,
-				Validators: []validator.String{stringvalidator.RegexMatches(tenantNameRegexp,
-					"must be 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit")},
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(tenantNameRegexp,
+						"must be 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit"),
+					stringvalidator.NoneOf("settings"),
+				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"display_name": schema.StringAttribute{
-				Description: "A human-friendly name, e.g. the customer's company name.",
+				Description: "A human-friendly name, e.g. the customer's company name. At most 255 characters.",
 				Optional:    true,
-				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.UTF8LengthAtMost(255),
+				},
 			},
 			"owners": schema.SetAttribute{
 				Description: "E-mail addresses of the tenant's owners.",

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -38,7 +40,16 @@ func (absoluteURIValidator) ValidateString(_ context.Context, req validator.Stri
 	}
 }
 
+// checkAbsoluteURI accepts what the server accepts as an API identifier: a
+// URI with a scheme and a host ("https://api.example.com/") or an opaque
+// part ("urn:example:api"), without white space or braces.
 func checkAbsoluteURI(value string) error {
+	if i := strings.IndexFunc(value, unicode.IsSpace); i >= 0 {
+		return fmt.Errorf("it contains white space (%U)", []rune(value[i:])[0])
+	}
+	if i := strings.IndexAny(value, "{}"); i >= 0 {
+		return fmt.Errorf("it contains %q", value[i])
+	}
 	u, err := url.Parse(value)
 	switch {
 	case err != nil:
@@ -47,6 +58,8 @@ func checkAbsoluteURI(value string) error {
 		return fmt.Errorf("it has no scheme")
 	case u.Opaque == "" && u.Host == "" && u.Path == "":
 		return fmt.Errorf("it has nothing after the scheme")
+	case u.Opaque == "" && u.Host == "":
+		return fmt.Errorf("it has no host")
 	}
 	return nil
 }

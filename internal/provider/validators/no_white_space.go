@@ -1,18 +1,43 @@
 package validators
 
 import (
-	"regexp"
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// noWhiteSpace matches values without white space.
-var noWhiteSpace = regexp.MustCompile(`^\S+$`)
+var _ validator.String = noWhiteSpaceValidator{}
 
-// NoWhiteSpace returns a validator that refuses a string with white space
-// in it. Scopes need it: OAuth 2.0 joins them with spaces, so a scope with a
-// space inside would read as two.
+// noWhiteSpaceValidator checks that a string holds no white space at all.
+type noWhiteSpaceValidator struct{}
+
+// NoWhiteSpace returns a validator that refuses any Unicode white space
+// (unicode.IsSpace, as the server checks scopes), not only the ASCII white
+// space that the regular expression \S knows: a scope claim is a
+// space-separated list, so a scope must be one token.
 func NoWhiteSpace() validator.String {
-	return stringvalidator.RegexMatches(noWhiteSpace, "must not contain white space")
+	return noWhiteSpaceValidator{}
+}
+
+func (v noWhiteSpaceValidator) Description(ctx context.Context) string {
+	return v.MarkdownDescription(ctx)
+}
+
+func (noWhiteSpaceValidator) MarkdownDescription(context.Context) string {
+	return "value must not contain white space"
+}
+
+func (noWhiteSpaceValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := req.ConfigValue.ValueString()
+	if i := strings.IndexFunc(value, unicode.IsSpace); i >= 0 {
+		r := []rune(value[i:])[0]
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Value",
+			fmt.Sprintf("%q must not contain white space (it contains %U).", value, r))
+	}
 }

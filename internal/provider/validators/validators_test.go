@@ -42,7 +42,7 @@ func TestStringValidators(t *testing.T) {
 		{"uri relative", AbsoluteURI(), types.StringValue("/api"), "it has no scheme"},
 		{"uri bare word", AbsoluteURI(), types.StringValue("api"), "it has no scheme"},
 		{"uri scheme only", AbsoluteURI(), types.StringValue("https:"), "it has nothing after the scheme"},
-		{"uri unparsable", AbsoluteURI(), types.StringValue("https://a b/%zz"), "it does not parse"},
+		{"uri unparsable", AbsoluteURI(), types.StringValue("https://a/%zz"), "it does not parse"},
 		{"uri unknown", AbsoluteURI(), types.StringUnknown(), ""},
 		{"email", Email(), types.StringValue("ops@example.com"), ""},
 		{"email display name", Email(), types.StringValue("Ops <ops@example.com>"), "is not an e-mail address"},

@@ -1,0 +1,288 @@
+package provider
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// The limits idp-server enforces on what the provider sends, each checked
+// at plan time: a configuration over a limit fails `terraform plan` with the
+// attribute named and not one request to the server, and a configuration at
+// every limit is accepted by the server.
+
+// resourceBlock renders a resource of type typ with the given attribute
+// lines, after defaults for the attributes it needs and the lines do not set.
+func resourceBlock(typ string, defaults map[string]string, lines ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "resource %q \"test\" {\n", typ)
+	for _, l := range lines {
+		b.WriteString("  " + l + "\n")
+	}
+	for _, name := range slices.Sorted(maps.Keys(defaults)) {
+		set := false
+		for _, l := range lines {
+			if strings.HasPrefix(l, name+" ") || strings.HasPrefix(l, name+"=") {
+				set = true
+			}
+		}
+		if !set {
+			b.WriteString("  " + name + " = " + defaults[name] + "\n")
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func apiBlock(lines ...string) string {
+	return resourceBlock("idp_resource_server", map[string]string{
+		"name": `"n"`, "identifier": `"https://x.example.com/"`,
+	}, lines...)
+}
+
+func clientBlock(lines ...string) string {
+	return resourceBlock("idp_client", map[string]string{"name": `"n"`}, lines...)
+}
+
+func grantBlock(lines ...string) string {
+	return resourceBlock("idp_client_grant", map[string]string{
+		"client_id": `"abc"`, "audience": `"https://x.example.com/"`, "scope": `[]`,
+	}, lines...)
+}
+
+func tenantBlock(lines ...string) string {
+	return resourceBlock("idp_tenant", map[string]string{"name": `"acme"`}, lines...)
+}
+
+// str is an HCL string literal of s repeated n times.
+func str(s string, n int) string { return fmt.Sprintf("%q", strings.Repeat(s, n)) }
+
+// identifierOf returns an identifier of exactly n characters.
+func identifierOf(n int) string {
+	const prefix = "https://limits.example.com/"
+	return prefix + strings.Repeat("a", n-len(prefix))
+}
+
+// expectNoRequests fails the test if the server answered any request.
+func (e *testEnv) expectNoRequests() {
+	e.t.Helper()
+	if cs := e.srv.Counts(); len(cs) != 0 {
+		e.t.Errorf("the server received requests, want none: %+v", cs)
+	}
+}
+
+func TestAccLimits_refusedAtPlan(t *testing.T) {
+	cases := map[string]struct {
+		config    string // resources; the provider block is added unless provider is set
+		provider  bool   // config has its own provider block
+		writeOnly bool   // needs Terraform 1.11
+		message   string
+	}{
+		// idp_resource_server (server: resource_servers.go applyResourceServer, decodeScopes, createResourceServer).
+		"api name over 200 characters": {
+			config:  apiBlock(`name = ` + str("é", 201)),
+			message: `Attribute name UTF-8 character count must be at most 200, got: 201`,
+		},
+		"api name with <": {
+			config:  apiBlock(`name = "Reports <v2>"`),
+			message: `"Reports <v2>" contains '<'; none of ` + "`<`, `>`" + ` is allowed here.`,
+		},
+		"api name with >": {
+			config:  apiBlock(`name = "v2 > v1"`),
+			message: `"v2 > v1" contains '>'; none of ` + "`<`, `>`" + ` is allowed here.`,
+		},
+		"identifier over 600 characters": {
+			config:  apiBlock(fmt.Sprintf("identifier = %q", identifierOf(601))),
+			message: `Attribute identifier UTF-8 character count must be at most 600, got: 601`,
+		},
+		"identifier with white space": {
+			config:  apiBlock(`identifier = "https://x.example.com/my api"`),
+			message: `"https://x.example.com/my api" is not an absolute URI: it contains white space (U+0020).`,
+		},
+		"identifier with braces": {
+			config:  apiBlock(`identifier = "https://x.example.com/{tenant}"`),
+			message: `"https://x.example.com/{tenant}" is not an absolute URI: it contains '{'.`,
+		},
+		"identifier without host": {
+			config:  apiBlock(`identifier = "https:///reports"`),
+			message: `"https:///reports" is not an absolute URI: it has no host.`,
+		},
+		// 141 characters, 282 bytes: the server counts a scope's bytes.
+		"scope value over 280 bytes": {
+			config:  apiBlock(`scopes = [{ value = ` + str("é", 141) + ` }]`),
+			message: `string length must be at most 280, got: 282`,
+		},
+		"scope value with a no-break space": {
+			config:  apiBlock(`scopes = [{ value = "read:\u00a0reports" }]`),
+			message: `"read:\u00a0reports" must not contain white space (it contains U+00A0).`,
+		},
+		"signing_secret over 1024 characters": {
+			config:  apiBlock(`signing_alg = "HS256"`, `signing_secret = `+str("s", 1025)),
+			message: `Attribute signing_secret UTF-8 character count must be between 16 and 1024, got: 1025`,
+		},
+		// 16 bytes, 8 characters: the server counts characters.
+		"signing_secret under 16 characters": {
+			config:  apiBlock(`signing_alg = "HS256"`, `signing_secret = `+str("é", 8)),
+			message: `Attribute signing_secret UTF-8 character count must be between 16 and 1024, got: 8`,
+		},
+		"signing_secret_wo over 1024 characters": {
+			config:    apiBlock(`signing_secret_wo = `+str("s", 1025), `signing_secret_wo_version = 1`),
+			writeOnly: true,
+			message:   `Attribute signing_secret_wo UTF-8 character count must be between 16 and 1024, got: 1025`,
+		},
+		"token_lifetime fraction": {
+			config:  apiBlock(`token_lifetime = 3600.5`),
+			message: `token_lifetime must be a whole number of seconds, got 3600.5.`,
+		},
+		"token_lifetime beyond int64": {
+			config:  apiBlock(`token_lifetime = 1e19`),
+			message: `token_lifetime must be a whole number between -9223372036854775808 and 9223372036854775807, got 10000000000000000000.`,
+		},
+		"signing_secret_wo_version fraction": {
+			config:    apiBlock(`signing_secret_wo = "0123456789abcdef"`, `signing_secret_wo_version = 1.5`),
+			writeOnly: true,
+			message:   `signing_secret_wo_version must be a whole number, got 1.5.`,
+		},
+		// idp_client (server: clients.go applyClient).
+		"client name over 256 characters": {
+			config:  clientBlock(`name = ` + str("é", 257)),
+			message: `Attribute name UTF-8 character count must be at most 256, got: 257`,
+		},
+		"client description over 140 characters": {
+			config:  clientBlock(`description = ` + str("é", 141)),
+			message: `Attribute description UTF-8 character count must be at most 140, got: 141`,
+		},
+		"client_secret_rotation_version fraction": {
+			config:  clientBlock(`client_secret_rotation_version = 2.5`),
+			message: `client_secret_rotation_version must be a whole number, got 2.5.`,
+		},
+		// idp_client_grant: a grant's scopes and audience must be an API's
+		// (server: client_grants.go grantScopes), so an API's limits bound them.
+		"grant scope over 280 bytes": {
+			config:  grantBlock(`scope = [` + str("é", 141) + `]`),
+			message: `string length must be at most 280, got: 282`,
+		},
+		"grant scope with an em space": {
+			config:  grantBlock(`scope = ["read:\u2003x"]`),
+			message: `"read:\u2003x" must not contain white space (it contains U+2003).`,
+		},
+		"grant audience over 600 characters": {
+			config:  grantBlock(fmt.Sprintf("audience = %q", identifierOf(601))),
+			message: `Attribute audience UTF-8 character count must be at most 600, got: 601`,
+		},
+		// idp_tenant (server: tenants.go createTenant, applyTenant).
+		"tenant name settings": {
+			config:  tenantBlock(`name = "settings"`),
+			message: `Attribute name value must be none of: ["settings"], got: "settings"`,
+		},
+		"tenant display_name over 255 characters": {
+			config:  tenantBlock(`display_name = ` + str("é", 256)),
+			message: `Attribute display_name UTF-8 character count must be at most 255, got: 256`,
+		},
+		// The provider's own configuration.
+		"max_retries fraction": {
+			provider: true,
+			config: `
+provider "idp" {
+  domain      = "%[1]s"
+  api_token   = "t"
+  max_retries = 2.5
+}
+` + clientBlock(),
+			message: `max_retries must be a whole number, got 2.5.`,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := newTestEnv(t)
+			config := env.config(tc.config)
+			if tc.provider {
+				config = fmt.Sprintf(tc.config, env.url)
+			}
+			var checks []tfversion.TerraformVersionCheck
+			if tc.writeOnly {
+				checks = append(checks, tfversion.SkipBelow(tfversion.Version1_11_0))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   checks,
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					PreConfig:   env.srv.ResetCounts,
+					Config:      config,
+					PlanOnly:    true,
+					ExpectError: expectMessage(tc.message),
+				}},
+			})
+			env.expectNoRequests()
+		})
+	}
+}
+
+// Every limit is inclusive: values at the limit, in characters where the
+// server counts characters (é is two bytes) and in bytes where it counts
+// bytes, are applied, and the server keeps them as sent.
+func TestAccLimits_atTheLimit(t *testing.T) {
+	env := newTestEnv(t)
+	identifier := identifierOf(600)
+	scopeBytes, scopeRunes := strings.Repeat("a", 280), strings.Repeat("é", 140)
+	config := env.config(fmt.Sprintf(`
+resource "idp_resource_server" "test" {
+  name           = %[1]s
+  identifier     = %[2]q
+  scopes         = [{ value = %[3]q }, { value = %[4]q }]
+  signing_alg    = "HS256"
+  signing_secret = %[5]s
+  token_lifetime = 2592000
+}
+
+resource "idp_client" "test" {
+  name        = %[6]s
+  description = %[7]s
+  client_secret_rotation_version = 9007199254740993
+}
+
+resource "idp_client_grant" "test" {
+  client_id = idp_client.test.client_id
+  audience  = idp_resource_server.test.identifier
+  scope     = [%[3]q, %[4]q]
+}
+
+resource "idp_tenant" "test" {
+  name         = %[8]s
+  display_name = %[9]s
+}
+`, str("é", 200), identifier, scopeBytes, scopeRunes, str("é", 1024),
+		str("é", 256), str("é", 140), str("a", 63), str("é", 255)))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("idp_resource_server.test", tfjsonpath.New("name"), knownvalue.StringExact(strings.Repeat("é", 200))),
+				statecheck.ExpectKnownValue("idp_resource_server.test", tfjsonpath.New("identifier"), knownvalue.StringExact(identifier)),
+				statecheck.ExpectKnownValue("idp_resource_server.test", tfjsonpath.New("token_lifetime"), knownvalue.Int64Exact(2592000)),
+				statecheck.ExpectKnownValue("idp_client.test", tfjsonpath.New("description"), knownvalue.StringExact(strings.Repeat("é", 140))),
+				// Above 2^53: the whole number is not squeezed through a float64.
+				statecheck.ExpectKnownValue("idp_client.test", tfjsonpath.New("client_secret_rotation_version"), knownvalue.Int64Exact(9007199254740993)),
+				statecheck.ExpectKnownValue("idp_client_grant.test", tfjsonpath.New("scope"),
+					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(scopeBytes), knownvalue.StringExact(scopeRunes)})),
+				statecheck.ExpectKnownValue("idp_tenant.test", tfjsonpath.New("display_name"), knownvalue.StringExact(strings.Repeat("é", 255))),
+			},
+		}},
+	})
+	// The same server the refused plans did not reach took these.
+	for _, route := range []string{"/api/v2/resource-servers", "/api/v2/clients", "/api/v2/client-grants", "/api/v2/tenants"} {
+		if n := env.requests("POST", route); n != 1 {
+			t.Errorf("POST %s: %d requests, want 1", route, n)
+		}
+	}
+}
