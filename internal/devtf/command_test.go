@@ -82,7 +82,7 @@ func child(mode string) int {
 
 // startChild starts the test binary in the given child mode with Command
 // and returns what it said when it was ready.
-func startChild(t *testing.T, ctx context.Context, mode string, setup func(*Cmd)) (*Cmd, string) {
+func startChild(ctx context.Context, t *testing.T, mode string, setup func(*Cmd)) (*Cmd, string) {
 	t.Helper()
 	cmd := Command(ctx, os.Args[0])
 	cmd.Env = append(os.Environ(), envChild+"="+mode)

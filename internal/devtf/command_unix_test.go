@@ -22,7 +22,7 @@ const long = time.Hour
 func TestCommand_cancelInterrupts(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
-	cmd, _ := startChild(t, ctx, "interruptible", func(c *Cmd) { c.WaitDelay = long })
+	cmd, _ := startChild(ctx, t, "interruptible", func(c *Cmd) { c.WaitDelay = long })
 	cancel()
 	code, err := cmd.Wait()
 	if code != 3 {
@@ -34,7 +34,7 @@ func TestCommand_cancelInterrupts(t *testing.T) {
 func TestCommand_killedAfterWaitDelay(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
-	cmd, _ := startChild(t, ctx, "stubborn", func(c *Cmd) { c.WaitDelay = 50 * time.Millisecond })
+	cmd, _ := startChild(ctx, t, "stubborn", func(c *Cmd) { c.WaitDelay = 50 * time.Millisecond })
 	cancel()
 	code, err := cmd.Wait()
 	if code != -1 || !killed(err) {
@@ -47,7 +47,7 @@ func TestCommand_abortKills(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	abort := make(chan struct{})
-	cmd, _ := startChild(t, ctx, "stubborn", func(c *Cmd) {
+	cmd, _ := startChild(ctx, t, "stubborn", func(c *Cmd) {
 		c.WaitDelay = long
 		c.Abort = abort
 	})
@@ -63,7 +63,7 @@ func TestCommand_abortKills(t *testing.T) {
 func TestCommand_abortWithoutCancel(t *testing.T) {
 	t.Parallel()
 	abort := make(chan struct{})
-	cmd, _ := startChild(t, t.Context(), "stubborn", func(c *Cmd) {
+	cmd, _ := startChild(t.Context(), t, "stubborn", func(c *Cmd) {
 		c.WaitDelay = 0
 		c.Abort = abort
 	})
@@ -79,7 +79,7 @@ func TestCommand_abortWithoutCancel(t *testing.T) {
 func TestCommand_sweepsProcessGroup(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
-	cmd, ready := startChild(t, ctx, "parent", func(c *Cmd) { c.WaitDelay = long })
+	cmd, ready := startChild(ctx, t, "parent", func(c *Cmd) { c.WaitDelay = long })
 	pid, err := strconv.Atoi(strings.TrimPrefix(ready, "ready "))
 	if err != nil {
 		t.Fatalf("the child said %q, want \"ready <pid>\"", ready)
