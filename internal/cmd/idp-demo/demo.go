@@ -91,7 +91,7 @@ func run(args []string, stdout, stderr io.Writer, interrupts <-chan os.Signal) i
 			case <-finished:
 				return
 			}
-			if stopped.Err() == nil {
+			if !done(stopped) {
 				out.note("Interrupted: stopping Terraform, then destroying what it created (interrupt again to skip the destroy).")
 			} else {
 				out.note("Interrupted again: skipping the destroy; the server's in-memory data goes with it.")
@@ -155,7 +155,7 @@ func (d *demo) execute() int {
 			fail(err)
 		}
 	}
-	if failed && d.stopped.Err() == nil {
+	if failed && !done(d.stopped) {
 		d.showServerLog()
 	}
 	if err := os.RemoveAll(tmp); err != nil {
@@ -163,7 +163,7 @@ func (d *demo) execute() int {
 	}
 
 	switch {
-	case d.stopped.Err() != nil:
+	case done(d.stopped):
 		d.out.step("Interrupted; idp-server stopped and temporary files removed.")
 		return exitInterrupted
 	case failed:
@@ -331,7 +331,7 @@ func (d *demo) provision() bool {
 		d.opts.example, d.providerDir)
 	err := d.terraform(d.stopped, d.render, "apply", "-auto-approve", "-input=false", "-json")
 	switch {
-	case d.stopped.Err() != nil:
+	case done(d.stopped):
 		ok = false
 	case err != nil:
 		d.out.fail(err)
@@ -370,12 +370,12 @@ func (d *demo) destroy() error {
 	if _, err := os.Stat(filepath.Join(d.workDir, "terraform.tfstate")); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if d.aborted.Err() != nil {
+	if done(d.aborted) {
 		return nil
 	}
 	d.out.step("Destroying everything the apply created")
 	if err := d.terraform(d.aborted, d.render, "destroy", "-auto-approve", "-input=false", "-json"); err != nil {
-		if d.aborted.Err() != nil {
+		if done(d.aborted) {
 			return nil
 		}
 		return err
@@ -430,7 +430,7 @@ func (d *demo) terraform(stop context.Context, handle func(string), args ...stri
 		return err
 	}
 	if err := cmd.Start(); err != nil {
-		if stop.Err() != nil {
+		if done(stop) {
 			return errInterrupted
 		}
 		return fmt.Errorf("starting terraform: %w", err)
@@ -446,7 +446,7 @@ func (d *demo) terraform(stop context.Context, handle func(string), args ...stri
 		_, _ = io.Copy(io.Discard, stdout)
 	}
 	if _, err := cmd.Wait(); err != nil {
-		if stop.Err() != nil {
+		if done(stop) {
 			return errInterrupted
 		}
 		msg := strings.TrimSpace(stderr.String())
@@ -456,4 +456,9 @@ func (d *demo) terraform(stop context.Context, handle func(string), args ...stri
 		return fmt.Errorf("terraform %s failed (%w); its errors are shown above", args[0], err)
 	}
 	return scanErr
+}
+
+// done tells whether an interrupt has cancelled ctx.
+func done(ctx context.Context) bool {
+	return ctx.Err() != nil
 }
