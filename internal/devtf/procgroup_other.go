@@ -2,13 +2,22 @@
 
 package devtf
 
-import "os/exec"
+import (
+	"os"
+	"os/exec"
+)
 
 // OwnProcessGroup does nothing where process groups are not available.
 func OwnProcessGroup(*exec.Cmd) {}
 
-// KillProcessGroup kills cmd.
-func KillProcessGroup(cmd *exec.Cmd) error {
+// interruptProcessGroup interrupts cmd alone. Where that is not supported
+// (Windows), the command runs on until WaitDelay kills it.
+func interruptProcessGroup(cmd *exec.Cmd) error {
+	return cmd.Process.Signal(os.Interrupt)
+}
+
+// killProcessGroup kills cmd.
+func killProcessGroup(cmd *exec.Cmd) error {
 	if cmd.Process == nil {
 		return nil
 	}

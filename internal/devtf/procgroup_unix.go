@@ -3,6 +3,7 @@
 package devtf
 
 import (
+	"os"
 	"os/exec"
 	"syscall"
 )
@@ -17,9 +18,20 @@ func OwnProcessGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr.Setpgid = true
 }
 
-// KillProcessGroup kills cmd and everything it started (Terraform's
+// interruptProcessGroup sends SIGINT to cmd's process group, as a Ctrl-C in
+// a terminal does to a foreground job. When the group is gone it reports
+// os.ErrProcessDone, so that exec.Cmd.Wait returns the command's own exit
+// status.
+func interruptProcessGroup(cmd *exec.Cmd) error {
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		return cmd.Process.Signal(os.Interrupt)
+	}
+	return nil
+}
+
+// killProcessGroup kills cmd and everything it started (Terraform's
 // provider plugins).
-func KillProcessGroup(cmd *exec.Cmd) error {
+func killProcessGroup(cmd *exec.Cmd) error {
 	if cmd.Process == nil {
 		return nil
 	}

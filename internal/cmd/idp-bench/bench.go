@@ -34,9 +34,6 @@ const (
 )
 
 const (
-	// interruptGrace is how long Terraform may take to stop after an
-	// interrupt before its whole process group is killed.
-	interruptGrace = 15 * time.Second
 	// shutdownTimeout bounds the in-process server's graceful shutdown.
 	shutdownTimeout = 10 * time.Second
 	// logTailLines is how much of a failed command's output is shown.
@@ -490,9 +487,9 @@ func (b *bench) refresh(ctx context.Context, dir, label string) (tfResult, error
 }
 
 // terraform runs one Terraform command in dir with its output in a log
-// file there, and measures it. On an interrupt or timeout Terraform gets an
-// interrupt and, if it does not stop in time, its whole process group is
-// killed.
+// file there, and measures it. On an interrupt or timeout Terraform's
+// process group gets an interrupt and, if it does not stop within
+// devtf.Grace, is killed.
 func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...string) (tfResult, []byte, error) {
 	var res tfResult
 	if err := context.Cause(ctx); err != nil {
@@ -509,33 +506,18 @@ func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...
 	}
 	defer logFile.Close()
 
-	cmd := exec.Command(b.terraformPath, args...)
+	cmd := devtf.Command(ctx, b.terraformPath, args...)
 	cmd.Dir = dir
 	cmd.Env = b.terraformEnv(rssPath)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	devtf.OwnProcessGroup(cmd)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
+		if ctx.Err() != nil {
+			return res, nil, context.Cause(ctx)
+		}
 		return res, nil, fmt.Errorf("starting terraform: %w", err)
 	}
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			_ = cmd.Process.Signal(os.Interrupt)
-		case <-done:
-			return
-		}
-		timer := time.NewTimer(interruptGrace)
-		defer timer.Stop()
-		select {
-		case <-timer.C:
-			_ = devtf.KillProcessGroup(cmd)
-		case <-done:
-		}
-	}()
-	waitErr := cmd.Wait()
-	close(done)
+	exitCode, waitErr := cmd.Wait()
 	res.wall = time.Since(start)
 	if cmd.ProcessState != nil {
 		res.terraformRSS = maxRSSBytes(cmd.ProcessState)
@@ -545,16 +527,12 @@ func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...
 	out, oerr := os.ReadFile(logPath)
 
 	if ctx.Err() != nil {
-		// Terraform was stopped part-way: sweep up any plugin it left
-		// behind in its process group, so that nothing outlives the run.
-		_ = devtf.KillProcessGroup(cmd)
+		// Terraform was stopped part-way (and devtf swept up any plugin it
+		// left behind in its process group).
 		return res, out, context.Cause(ctx)
 	}
-	if cmd.ProcessState != nil {
-		res.exitCode = cmd.ProcessState.ExitCode()
-	}
-	var exitErr *exec.ExitError
-	changes := detailed && errors.As(waitErr, &exitErr) && exitErr.ExitCode() == 2
+	res.exitCode = exitCode
+	changes := detailed && exitCode == 2
 	if waitErr != nil && !changes {
 		return res, out, fmt.Errorf("terraform %s (%s) failed (%w):\n%s", args[0], label, waitErr, tail(out, logTailLines))
 	}

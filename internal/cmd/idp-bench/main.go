@@ -1,5 +1,6 @@
-// Command idp-bench is what `make bench` runs: the measurements of
-// design.md §7, taken in one run and reported as ratios.
+// Command idp-bench is what `make bench` runs: the measurements described
+// in DESIGN.md ("Performance method"), taken in one run and reported as
+// ratios.
 //
 //  1. Scale: for each N in -n, a configuration of N mixed resources (a third
 //     each of idp_resource_server with a scope, idp_client, and

@@ -85,16 +85,13 @@ func wrapProvider(realPath, rssFile string, args []string, std stdio) int {
 			fmt.Fprintf(stderr, "idp-bench provider wrapper: recording peak RSS: %v\n", werr)
 		}
 	}
-	var exitErr *exec.ExitError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
-		return exitErr.ExitCode()
-	default:
+	code := devtf.ExitCode(cmd)
+	if code < 0 {
+		// Killed by a signal, or never waited for: nothing to pass on.
 		fmt.Fprintf(stderr, "idp-bench provider wrapper: %s: %v\n", realPath, err)
 		return 1
 	}
+	return code
 }
 
 // withoutWrapperEnv removes the wrapper's own settings from the provider's

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -77,22 +78,25 @@ func run(args []string, stdout, stderr io.Writer, interrupts <-chan os.Signal) i
 		return exitUsage
 	}
 	out := newOutput(stdout, stderr)
-	stopped, aborted := make(chan struct{}), make(chan struct{})
+	stopped, stop := context.WithCancel(context.Background())
+	aborted, abort := context.WithCancel(context.Background())
+	defer stop()
+	defer abort()
 	finished := make(chan struct{})
 	defer close(finished)
 	go func() {
-		for _, ch := range []chan struct{}{stopped, aborted} {
+		for _, cancel := range []context.CancelFunc{stop, abort} {
 			select {
 			case <-interrupts:
 			case <-finished:
 				return
 			}
-			if ch == stopped {
+			if !done(stopped) {
 				out.note("Interrupted: stopping Terraform, then destroying what it created (interrupt again to skip the destroy).")
 			} else {
 				out.note("Interrupted again: skipping the destroy; the server's in-memory data goes with it.")
 			}
-			close(ch)
+			cancel()
 		}
 	}()
 	d := &demo{opts: *opts, out: out, stopped: stopped, aborted: aborted}
@@ -103,8 +107,8 @@ func run(args []string, stdout, stderr io.Writer, interrupts <-chan os.Signal) i
 type demo struct {
 	opts    options
 	out     *output
-	stopped <-chan struct{} // closed at the first interrupt
-	aborted <-chan struct{} // closed at the second interrupt
+	stopped context.Context // done at the first interrupt
+	aborted context.Context // done at the second interrupt
 
 	terraformPath string
 	providerDir   string
@@ -151,7 +155,7 @@ func (d *demo) execute() int {
 			fail(err)
 		}
 	}
-	if failed && !closed(d.stopped) {
+	if failed && !done(d.stopped) {
 		d.showServerLog()
 	}
 	if err := os.RemoveAll(tmp); err != nil {
@@ -159,7 +163,7 @@ func (d *demo) execute() int {
 	}
 
 	switch {
-	case closed(d.stopped):
+	case done(d.stopped):
 		d.out.step("Interrupted; idp-server stopped and temporary files removed.")
 		return exitInterrupted
 	case failed:
@@ -261,7 +265,7 @@ func (d *demo) startServer() error {
 		return fmt.Errorf("idp-server exited before it printed its environment block (%w)", d.serverErr)
 	case <-timeout.C:
 		return fmt.Errorf("idp-server printed no environment block within %s", serverStartTimeout)
-	case <-d.stopped:
+	case <-d.stopped.Done():
 		return errInterrupted
 	}
 	d.out.addSecret(d.serverEnv.ClientSecret)
@@ -327,7 +331,7 @@ func (d *demo) provision() bool {
 		d.opts.example, d.providerDir)
 	err := d.terraform(d.stopped, d.render, "apply", "-auto-approve", "-input=false", "-json")
 	switch {
-	case closed(d.stopped):
+	case done(d.stopped):
 		ok = false
 	case err != nil:
 		d.out.fail(err)
@@ -366,12 +370,12 @@ func (d *demo) destroy() error {
 	if _, err := os.Stat(filepath.Join(d.workDir, "terraform.tfstate")); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if closed(d.aborted) {
+	if done(d.aborted) {
 		return nil
 	}
 	d.out.step("Destroying everything the apply created")
 	if err := d.terraform(d.aborted, d.render, "destroy", "-auto-approve", "-input=false", "-json"); err != nil {
-		if closed(d.aborted) {
+		if done(d.aborted) {
 			return nil
 		}
 		return err
@@ -408,15 +412,17 @@ func (d *demo) render(line string) {
 }
 
 // terraform runs the Terraform CLI in the working directory and hands every
-// line of its standard output to handle. When stop is closed, Terraform gets
-// an interrupt (and stops gracefully); after an abort it is killed.
-func (d *demo) terraform(stop <-chan struct{}, handle func(string), args ...string) error {
-	cmd := exec.Command(d.terraformPath, args...)
-	cmd.Dir = d.workDir
-	cmd.Env = d.tfEnv
+// line of its standard output to handle. When stop is done, Terraform gets
+// an interrupt (and stops gracefully, however long that takes); after an
+// abort it is killed.
+func (d *demo) terraform(stop context.Context, handle func(string), args ...string) error {
 	// Its own process group, so that a Ctrl-C in the terminal reaches only
 	// the demo, which decides what Terraform should do.
-	devtf.OwnProcessGroup(cmd)
+	cmd := devtf.Command(stop, d.terraformPath, args...)
+	cmd.WaitDelay = 0
+	cmd.Abort = d.aborted.Done()
+	cmd.Dir = d.workDir
+	cmd.Env = d.tfEnv
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -424,23 +430,11 @@ func (d *demo) terraform(stop <-chan struct{}, handle func(string), args ...stri
 		return err
 	}
 	if err := cmd.Start(); err != nil {
+		if done(stop) {
+			return errInterrupted
+		}
 		return fmt.Errorf("starting terraform: %w", err)
 	}
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-stop:
-			_ = cmd.Process.Signal(os.Interrupt)
-		case <-done:
-			return
-		}
-		select {
-		case <-d.aborted:
-			_ = devtf.KillProcessGroup(cmd)
-		case <-done:
-		}
-	}()
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
 	for sc.Scan() {
@@ -451,8 +445,8 @@ func (d *demo) terraform(stop <-chan struct{}, handle func(string), args ...stri
 		// Drain what is left so that Terraform is not blocked writing.
 		_, _ = io.Copy(io.Discard, stdout)
 	}
-	if err := cmd.Wait(); err != nil {
-		if closed(stop) {
+	if _, err := cmd.Wait(); err != nil {
+		if done(stop) {
 			return errInterrupted
 		}
 		msg := strings.TrimSpace(stderr.String())
@@ -464,12 +458,7 @@ func (d *demo) terraform(stop <-chan struct{}, handle func(string), args ...stri
 	return scanErr
 }
 
-// closed tells whether a channel that is only ever closed has been.
-func closed(ch <-chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
+// done tells whether an interrupt has cancelled ctx.
+func done(ctx context.Context) bool {
+	return ctx.Err() != nil
 }

@@ -9,7 +9,8 @@
 //	eval "$(idp-server -tls &)"
 //
 // style wrappers can consume it; logs go to standard error. It serves until
-// SIGINT or SIGTERM and then shuts down gracefully.
+// SIGINT or SIGTERM and then shuts down gracefully. `idp-server -h` lists
+// its flags; docs/guides/idp-server.md is the guide.
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -41,3 +43,99 @@ func main() {
 // errUsage marks a bad command line, which the flag package has already
 // reported.
 var errUsage = errors.New("usage error")
+
+// usageIntro is the start of `idp-server -h`.
+const usageIntro = `Usage: idp-server [flags]
+
+A local, multi-tenant emulator of an Auth0-style Management API v2 and its
+OAuth 2.0 token endpoint, for trying terraform-provider-idp and testing
+Terraform modules offline. Everything is kept in memory.
+
+The root tenant is served at the root URL, tenant t at <root>/tenants/t, each
+with its own /oauth/token, /.well-known/jwks.json and /api/v2/. On start the
+server prints what a client needs on standard output, logs go to standard
+error, and it serves until SIGINT or SIGTERM, then shuts down gracefully:
+
+  IDP_DOMAIN=http://127.0.0.1:8080
+  IDP_CLIENT_ID=<the root admin client's id>
+  IDP_CLIENT_SECRET=<its secret>
+  SSL_CERT_FILE=<the CA certificate, with -tls only>
+
+Flags:
+`
+
+// usageOutro is the end of `idp-server -h`.
+const usageOutro = `
+Request counters: GET <root>/_idp/requests returns how many requests were
+answered, by tenant, method, route and status; DELETE resets them. They need
+no token.
+
+Guide: docs/guides/idp-server.md in the terraform-provider-idp repository.
+`
+
+// flagHelp describes every flag for -h, in the order shown. Defaults are
+// read from the flag set, except the admin credentials', which may come from
+// the environment and must not be printed.
+var flagHelp = []struct{ name, arg, text string }{
+	{"listen", "host:port", "Address to listen on. Port 0 picks a free port; the printed IDP_DOMAIN says which."},
+	{"public-url", "URL", "Pin the root base URL (e.g. https://idp.example:8443) instead of deriving it from each request's scheme and Host; for a server behind a proxy or port forward."},
+	{"client-id", "id", "Client ID of the root tenant's admin application, which has every management scope. Default: $IDP_SERVER_CLIENT_ID, else generated."},
+	{"client-secret", "secret", "Its client secret. Default: $IDP_SERVER_CLIENT_SECRET, else generated."},
+	{"tls", "", "Serve HTTPS with a CA and a server certificate generated at start; the environment block then also has SSL_CERT_FILE, the CA to trust."},
+	{"tls-ca-file", "path", "With -tls, write the CA certificate (PEM) to path and keep it. Default: a temporary file removed at shutdown."},
+	{"rate-limit", "N", "Allow N requests per second per tenant (burst N). Every response then carries X-RateLimit-Limit, -Remaining and -Reset, and a refusal is a 429 with Retry-After. 0 is unlimited."},
+	{"fault-429", "F", "Answer a fraction F (0 to 1) of requests with 429 and Retry-After: 1."},
+	{"fault-5xx", "F", "Answer a fraction F (0 to 1) of requests with 503."},
+	{"fault-latency", "D", "Add latency D (e.g. 50ms) to every request."},
+	{"fault-drop", "F", "Commit a fraction F (0 to 1) of writes (POST, PATCH, DELETE), then close the connection without an answer."},
+	{"fault-seed", "N", "Seed of the fault generator, so that a faulty run can be repeated."},
+}
+
+// usage writes `idp-server -h` for fs.
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprint(w, usageIntro)
+	described := map[string]bool{}
+	for _, h := range flagHelp {
+		f := fs.Lookup(h.name)
+		if f == nil {
+			continue
+		}
+		described[h.name] = true
+		text := h.text
+		if def := f.DefValue; h.name != "client-id" && h.name != "client-secret" && def != "" && def != "0" && def != "0s" && def != "false" {
+			text += " Default: " + def + "."
+		}
+		fmt.Fprintf(w, "  -%s\n", strings.TrimSpace(h.name+" "+h.arg))
+		fmt.Fprintf(w, "%s", wrap(text, "      ", 78))
+	}
+	// A flag added without a description here still shows, marked.
+	fs.VisitAll(func(f *flag.Flag) {
+		if !described[f.Name] {
+			fmt.Fprintf(w, "  -%s\n%s", f.Name, wrap(f.Usage+" "+undescribed, "      ", 78))
+		}
+	})
+	fmt.Fprint(w, usageOutro)
+}
+
+// undescribed marks a flag that flagHelp does not describe yet.
+const undescribed = "(not described in -h yet)"
+
+// wrap breaks text into lines of at most width characters, each indented.
+func wrap(text, indent string, width int) string {
+	var b, line strings.Builder
+	for _, word := range strings.Fields(text) {
+		if line.Len() > 0 && len(indent)+line.Len()+1+len(word) > width {
+			b.WriteString(indent + line.String() + "\n")
+			line.Reset()
+		}
+		if line.Len() > 0 {
+			line.WriteByte(' ')
+		}
+		line.WriteString(word)
+	}
+	if line.Len() > 0 {
+		b.WriteString(indent + line.String() + "\n")
+	}
+	return b.String()
+}

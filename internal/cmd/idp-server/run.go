@@ -35,6 +35,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	cfg := &config{}
 	fs := flag.NewFlagSet("idp-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(fs) }
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8080", "address to listen on (`host:port`; port 0 picks a free port)")
 	fs.StringVar(&cfg.clientID, "client-id", os.Getenv("IDP_SERVER_CLIENT_ID"), "root admin client id (default $IDP_SERVER_CLIENT_ID, else generated)")
 	fs.StringVar(&cfg.clientSecret, "client-secret", os.Getenv("IDP_SERVER_CLIENT_SECRET"), "root admin client secret (default $IDP_SERVER_CLIENT_SECRET, else generated)")
