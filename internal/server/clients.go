@@ -276,9 +276,6 @@ func (c *call) getClientRecord() (clientRecord, error) {
 }
 
 func createClient(c *call) error {
-	if err := c.authorize("create:clients"); err != nil {
-		return err
-	}
 	b, err := c.readBody(clientProperties...)
 	if err != nil {
 		return err
@@ -311,9 +308,6 @@ func createClient(c *call) error {
 }
 
 func getClient(c *call) error {
-	if err := c.authorize("read:clients"); err != nil {
-		return err
-	}
 	unlock, err := c.readLock()
 	if err != nil {
 		return err
@@ -327,14 +321,11 @@ func getClient(c *call) error {
 }
 
 func listClients(c *call) error {
-	return listPage(c, "read:clients", c.t.name, KindClients, "clients", nil,
+	return listPage(c, c.t.name, KindClients, "clients", nil,
 		func(cl clientRecord) any { return clientJSON(c.renderClient(cl)) })
 }
 
 func updateClient(c *call) error {
-	if err := c.authorize("update:clients"); err != nil {
-		return err
-	}
 	b, err := c.readBody(clientProperties...)
 	if err != nil {
 		return err
@@ -358,9 +349,6 @@ func updateClient(c *call) error {
 }
 
 func rotateClientSecret(c *call) error {
-	if err := c.authorize("update:clients"); err != nil {
-		return err
-	}
 	unlock, err := c.writeLock()
 	if err != nil {
 		return err
@@ -378,9 +366,6 @@ func rotateClientSecret(c *call) error {
 }
 
 func deleteClient(c *call) error {
-	if err := c.authorize("delete:clients"); err != nil {
-		return err
-	}
 	unlock, err := c.writeLock()
 	if err != nil {
 		return err

@@ -268,9 +268,6 @@ func decodeScopes(b *body) ([]scopeRecord, error) {
 }
 
 func createResourceServer(c *call) error {
-	if err := c.authorize("create:resource_servers"); err != nil {
-		return err
-	}
 	b, err := c.readBody(resourceServerProperties...)
 	if err != nil {
 		return err
@@ -323,9 +320,6 @@ func createResourceServer(c *call) error {
 }
 
 func getResourceServer(c *call) error {
-	if err := c.authorize("read:resource_servers"); err != nil {
-		return err
-	}
 	unlock, err := c.readLock()
 	if err != nil {
 		return err
@@ -349,14 +343,11 @@ func listResourceServers(c *call) error {
 		}
 		keep = func(rs resourceServerRecord) bool { return contains(stored, rs.Identifier) }
 	}
-	return listPage(c, "read:resource_servers", c.t.name, KindResourceServers, "resource_servers", keep,
+	return listPage(c, c.t.name, KindResourceServers, "resource_servers", keep,
 		func(rs resourceServerRecord) any { return c.renderResourceServer(rs) })
 }
 
 func updateResourceServer(c *call) error {
-	if err := c.authorize("update:resource_servers"); err != nil {
-		return err
-	}
 	// identifier is immutable: listing it as unknown gives the real
 	// service's "Additional properties not allowed" error.
 	props := make([]string, 0, len(resourceServerProperties))
@@ -391,9 +382,6 @@ func updateResourceServer(c *call) error {
 }
 
 func deleteResourceServer(c *call) error {
-	if err := c.authorize("delete:resource_servers"); err != nil {
-		return err
-	}
 	unlock, err := c.writeLock()
 	if err != nil {
 		return err
