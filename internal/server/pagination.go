@@ -84,18 +84,18 @@ func (c *call) pagination() (page, error) {
 }
 
 // listPage answers a list request: it reads the page parameters, lists
-// kind in tenant and writes the page under key, keeping the records keep
-// accepts (all when nil).
-func listPage[T any](c *call, tenant string, kind Kind, key string, keep func(T) bool, render func(T) any) error {
+// the tenant's objects of kind and writes the page under key, keeping the
+// records keep accepts (all when nil).
+func listPage[T any](c *call, kind Kind, key string, keep func(T) bool, render func(T) any) error {
 	p, err := c.pagination()
 	if err != nil {
 		return err
 	}
-	unlock, err := c.readLock()
+	unlock, err := c.repo.readLock()
 	if err != nil {
 		return err
 	}
-	raws, err := c.s.store.List(tenant, kind)
+	raws, err := c.repo.list(kind)
 	unlock()
 	if err != nil {
 		return err

@@ -8,9 +8,16 @@
 // server accepts the other well-known properties of each object (callbacks,
 // jwt_configuration, token_dialect, ...), checks their types, stores them
 // and returns them (props.go); it refuses truly unknown ones. Every tenant
-// also has its settings (GET/PATCH /api/v2/tenants/settings, settings.go).
-// Reads honour fields/include_fields, and lists take page/per_page/
-// include_totals or the checkpoint form from/take (pagination.go).
+// also has its settings (GET/PATCH /api/v2/tenants/settings,
+// tenant_settings.go). Reads honour fields/include_fields, and lists take
+// page/per_page/include_totals or the checkpoint form from/take
+// (pagination.go).
+//
+// Every route, with its scope, is one row of the route table (routes.go);
+// the dispatcher (ServeHTTP) authorizes a request before its handler runs.
+// A handler deals with its request (request.go) and reaches the tenant's
+// objects through a repo (repo.go), which owns the tenant's lock; the GET,
+// PATCH and DELETE shapes the object endpoints share are in objects.go.
 package server
 
 import (
@@ -257,7 +264,7 @@ func (s *Server) serve(c *call, path string) {
 	} else {
 		t = s.lookupTenant(RootTenant)
 	}
-	c.t = t
+	c.t, c.repo = t, repo{store: s.store, t: t}
 	p, param := tenantRouter.match(rest, t.name == RootTenant)
 	c.route, c.param = routeUnknown, param
 
