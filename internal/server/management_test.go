@@ -136,13 +136,13 @@ func TestResourceServerValidation(t *testing.T) {
 	for _, tt := range posts {
 		t.Run("POST "+tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := h.with(t).api(http.MethodPost, "/api/v2/resource-servers", tt.body)
+			r := h.with(t).call(h.base, h.tok, http.MethodPost, "/api/v2/resource-servers", tt.body)
 			expectAPIError(t, r, http.StatusBadRequest, "invalid_body")
 		})
 	}
 	t.Run("POST unknown property message", func(t *testing.T) {
 		t.Parallel()
-		r := h.with(t).api(http.MethodPost, "/api/v2/resource-servers", ok(map[string]any{"foo": 1}))
+		r := h.with(t).call(h.base, h.tok, http.MethodPost, "/api/v2/resource-servers", ok(map[string]any{"foo": 1}))
 		e := expectAPIError(t, r, http.StatusBadRequest, "invalid_body")
 		if want := "Payload validation error: 'Additional properties not allowed: foo'."; e.Message != want {
 			t.Errorf("message = %q, want %q", e.Message, want)
@@ -166,7 +166,7 @@ func TestResourceServerValidation(t *testing.T) {
 	for _, tt := range patches {
 		t.Run("PATCH "+tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := h.with(t).api(http.MethodPatch, path, tt.body)
+			r := h.with(t).call(h.base, h.tok, http.MethodPatch, path, tt.body)
 			expectAPIError(t, r, http.StatusBadRequest, "invalid_body")
 		})
 	}
@@ -177,10 +177,10 @@ func TestResourceServerConflict(t *testing.T) {
 	h := newHarness(t)
 	body := map[string]any{"name": "A", "identifier": "https://dup.example.com/"}
 	h.mustCreate(h.base, h.tok, "/api/v2/resource-servers", body)
-	r := h.api(http.MethodPost, "/api/v2/resource-servers", map[string]any{"name": "B", "identifier": "https://dup.example.com/"})
+	r := h.call(h.base, h.tok, http.MethodPost, "/api/v2/resource-servers", map[string]any{"name": "B", "identifier": "https://dup.example.com/"})
 	expectAPIError(t, r, http.StatusConflict, "conflict")
 	// The Management API's own identifier is taken too.
-	r = h.api(http.MethodPost, "/api/v2/resource-servers", map[string]any{"name": "C", "identifier": h.mgmtAudience(h.base)})
+	r = h.call(h.base, h.tok, http.MethodPost, "/api/v2/resource-servers", map[string]any{"name": "C", "identifier": h.mgmtAudience(h.base)})
 	expectAPIError(t, r, http.StatusConflict, "conflict")
 }
 
@@ -202,14 +202,14 @@ func TestResourceServerLookupUpdateDelete(t *testing.T) {
 		}
 	}
 	for _, seg := range []string{"0123456789abcdef01234567", url.PathEscape("https://nope.example.com/"), "nope"} {
-		r := h.api(http.MethodGet, "/api/v2/resource-servers/"+seg, nil)
+		r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/resource-servers/"+seg, nil)
 		expectAPIError(t, r, http.StatusNotFound, "inexistent_resource_server")
-		r = h.api(http.MethodPatch, "/api/v2/resource-servers/"+seg, map[string]any{"name": "x"})
+		r = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+seg, map[string]any{"name": "x"})
 		expectAPIError(t, r, http.StatusNotFound, "inexistent_resource_server")
 	}
 
 	// PATCH by id and by identifier; the response is the whole object.
-	r := h.api(http.MethodPatch, "/api/v2/resource-servers/"+id, map[string]any{
+	r := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+id, map[string]any{
 		"name": "Renamed", "token_lifetime": 1200,
 		"scopes": []map[string]any{{"value": "read:x"}, {"value": "write:x", "description": "W"}},
 	})
@@ -221,7 +221,7 @@ func TestResourceServerLookupUpdateDelete(t *testing.T) {
 	if got := scopeValues(t, p); !slices.Equal(got, []string{"read:x", "write:x"}) {
 		t.Errorf("scopes after PATCH = %v", p["scopes"])
 	}
-	r = h.api(http.MethodPatch, "/api/v2/resource-servers/"+twice, map[string]any{"allow_offline_access": true})
+	r = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+twice, map[string]any{"allow_offline_access": true})
 	expectStatus(t, r, http.StatusOK)
 	got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+id)
 	if got["name"] != "Renamed" || got["token_lifetime"] != 1200.0 || got["allow_offline_access"] != true {
@@ -231,18 +231,18 @@ func TestResourceServerLookupUpdateDelete(t *testing.T) {
 		t.Errorf("signing_secret changed by an unrelated PATCH")
 	}
 	// An empty PATCH changes nothing.
-	r = h.api(http.MethodPatch, "/api/v2/resource-servers/"+id, map[string]any{})
+	r = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+id, map[string]any{})
 	expectStatus(t, r, http.StatusOK)
 
 	// DELETE by identifier, then again, then an id that never existed: always 204, empty.
 	for _, seg := range []string{once, id, id, "ffffffffffffffffffffffff"} {
-		r := h.api(http.MethodDelete, "/api/v2/resource-servers/"+seg, nil)
+		r := h.call(h.base, h.tok, http.MethodDelete, "/api/v2/resource-servers/"+seg, nil)
 		expectStatus(t, r, http.StatusNoContent)
 		if len(r.Body) != 0 {
 			t.Errorf("DELETE body = %q, want empty", r.Body)
 		}
 	}
-	expectAPIError(t, h.api(http.MethodGet, "/api/v2/resource-servers/"+id, nil), http.StatusNotFound, "inexistent_resource_server")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/resource-servers/"+id, nil), http.StatusNotFound, "inexistent_resource_server")
 	// The identifier is free again.
 	h.mustCreate(h.base, h.tok, "/api/v2/resource-servers", map[string]any{"name": "Again", "identifier": ident})
 }
@@ -271,9 +271,9 @@ func TestSystemManagementAPI(t *testing.T) {
 		}
 	}
 	for _, seg := range []string{id, url.PathEscape(aud)} {
-		r := h.api(http.MethodPatch, "/api/v2/resource-servers/"+seg, map[string]any{"name": "Mine now"})
+		r := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+seg, map[string]any{"name": "Mine now"})
 		expectAPIError(t, r, http.StatusForbidden, "operation_not_supported")
-		r = h.api(http.MethodDelete, "/api/v2/resource-servers/"+seg, nil)
+		r = h.call(h.base, h.tok, http.MethodDelete, "/api/v2/resource-servers/"+seg, nil)
 		expectAPIError(t, r, http.StatusForbidden, "operation_not_supported")
 	}
 	if got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+id); got["name"] != "Management API" {
@@ -299,12 +299,12 @@ func TestBaseURLFromHost(t *testing.T) {
 	alt := "http://" + host
 	hostHdr := http.Header{"Host": {host}}
 
-	r := h.request(http.MethodGet, h.base+"/.well-known/openid-configuration", hostHdr, nil)
+	r := h.call(h.base, "", http.MethodGet, "/.well-known/openid-configuration", nil, hostHdr)
 	if iss := r.object(t)["issuer"]; iss != alt+"/" {
 		t.Errorf("issuer with Host %s = %v", host, iss)
 	}
-	r = h.request(http.MethodGet, h.base+"/.well-known/openid-configuration",
-		http.Header{"Host": {host}, "X-Forwarded-Proto": {"https"}}, nil)
+	r = h.call(h.base, "", http.MethodGet, "/.well-known/openid-configuration", nil,
+		http.Header{"Host": {host}, "X-Forwarded-Proto": {"https"}})
 	if iss := r.object(t)["issuer"]; iss != "https://"+host+"/" {
 		t.Errorf("issuer with X-Forwarded-Proto https = %v", iss)
 	}
@@ -318,13 +318,13 @@ func TestBaseURLFromHost(t *testing.T) {
 	if !strings.Contains(string(payload), `"iss":"`+alt+`/"`) {
 		t.Errorf("token issued through Host %s: payload %s", host, payload)
 	}
-	r = h.callH(h.base, tr.AccessToken, http.MethodGet, "/api/v2/resource-servers", nil, hostHdr)
+	r = h.call(h.base, tr.AccessToken, http.MethodGet, "/api/v2/resource-servers", nil, hostHdr)
 	expectStatus(t, r, http.StatusOK)
 	if sys := findBy(r.array(t), "is_system", true); sys == nil || sys["identifier"] != alt+"/api/v2/" {
 		t.Errorf("system API through Host %s = %v", host, sys)
 	}
 	// The grant is listed under that host's audience.
-	r = h.callH(h.base, tr.AccessToken, http.MethodGet, "/api/v2/client-grants?audience="+url.QueryEscape(alt+"/api/v2/"), nil, hostHdr)
+	r = h.call(h.base, tr.AccessToken, http.MethodGet, "/api/v2/client-grants?audience="+url.QueryEscape(alt+"/api/v2/"), nil, hostHdr)
 	expectStatus(t, r, http.StatusOK)
 	if g := r.array(t); len(g) != 1 || g[0]["client_id"] != h.srv.AdminClientID() {
 		t.Errorf("grants for %s/api/v2/ = %v", alt, g)
@@ -336,14 +336,14 @@ func TestBaseURLFromHost(t *testing.T) {
 
 	// Tokens are bound to their base URL.
 	expectInvalidToken(t, h.call(h.base, tr.AccessToken, http.MethodGet, "/api/v2/clients", nil), "")
-	expectInvalidToken(t, h.callH(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil, hostHdr), "")
+	expectInvalidToken(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil, hostHdr), "")
 }
 
 func TestPublicURL(t *testing.T) {
 	t.Parallel()
 	const pub = "https://idp.example:8443"
 	h := newHarness(t, func(o *server.Options) { o.PublicURL = pub })
-	r := h.request(http.MethodGet, h.base+"/.well-known/openid-configuration", nil, nil)
+	r := h.call(h.base, "", http.MethodGet, "/.well-known/openid-configuration", nil)
 	cfg := r.object(t)
 	if cfg["issuer"] != pub+"/" || cfg["token_endpoint"] != pub+"/oauth/token" || cfg["jwks_uri"] != pub+"/.well-known/jwks.json" {
 		t.Errorf("openid-configuration under PublicURL: %v", cfg)
@@ -352,13 +352,13 @@ func TestPublicURL(t *testing.T) {
 	if !strings.Contains(string(payload), `"aud":"`+pub+`/api/v2/"`) || !strings.Contains(string(payload), `"iss":"`+pub+`/"`) {
 		t.Errorf("admin token payload under PublicURL: %s", payload)
 	}
-	r = h.api(http.MethodGet, "/api/v2/resource-servers", nil)
+	r = h.call(h.base, h.tok, http.MethodGet, "/api/v2/resource-servers", nil)
 	expectStatus(t, r, http.StatusOK)
 	if sys := findBy(r.array(t), "is_system", true); sys == nil || sys["identifier"] != pub+"/api/v2/" {
 		t.Errorf("system API under PublicURL = %v", sys)
 	}
 	// The Host header no longer matters.
-	r = h.callH(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil, http.Header{"Host": {"elsewhere.test"}})
+	r = h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil, http.Header{"Host": {"elsewhere.test"}})
 	expectStatus(t, r, http.StatusOK)
 }
 
@@ -457,12 +457,12 @@ func TestClientValidation(t *testing.T) {
 	for _, tt := range posts {
 		t.Run("POST "+tt.name, func(t *testing.T) {
 			t.Parallel()
-			expectAPIError(t, h.with(t).api(http.MethodPost, "/api/v2/clients", tt.body), http.StatusBadRequest, "invalid_body")
+			expectAPIError(t, h.with(t).call(h.base, h.tok, http.MethodPost, "/api/v2/clients", tt.body), http.StatusBadRequest, "invalid_body")
 		})
 	}
 	t.Run("POST unknown property message", func(t *testing.T) {
 		t.Parallel()
-		e := expectAPIError(t, h.with(t).api(http.MethodPost, "/api/v2/clients", map[string]any{"name": "x", "foo": 1}), http.StatusBadRequest, "invalid_body")
+		e := expectAPIError(t, h.with(t).call(h.base, h.tok, http.MethodPost, "/api/v2/clients", map[string]any{"name": "x", "foo": 1}), http.StatusBadRequest, "invalid_body")
 		if want := "Payload validation error: 'Additional properties not allowed: foo'."; e.Message != want {
 			t.Errorf("message = %q, want %q", e.Message, want)
 		}
@@ -481,7 +481,7 @@ func TestClientValidation(t *testing.T) {
 	for _, tt := range patches {
 		t.Run("PATCH "+tt.name, func(t *testing.T) {
 			t.Parallel()
-			expectAPIError(t, h.with(t).api(http.MethodPatch, path, tt.body), http.StatusBadRequest, "invalid_body")
+			expectAPIError(t, h.with(t).call(h.base, h.tok, http.MethodPatch, path, tt.body), http.StatusBadRequest, "invalid_body")
 		})
 	}
 }
@@ -493,7 +493,7 @@ func TestClientUpdateDelete(t *testing.T) {
 	id := strField(t, c, "client_id")
 	path := "/api/v2/clients/" + id
 
-	r := h.api(http.MethodPatch, path, map[string]any{"name": "After", "description": "now described", "is_first_party": false, "app_type": "spa"})
+	r := h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"name": "After", "description": "now described", "is_first_party": false, "app_type": "spa"})
 	expectStatus(t, r, http.StatusOK)
 	p := r.object(t)
 	if p["client_id"] != id || p["name"] != "After" || p["description"] != "now described" || p["is_first_party"] != false || p["app_type"] != "spa" {
@@ -508,20 +508,20 @@ func TestClientUpdateDelete(t *testing.T) {
 	}
 
 	for _, seg := range []string{"NoSuchClient0000000000000000000", "x"} {
-		expectAPIError(t, h.api(http.MethodGet, "/api/v2/clients/"+seg, nil), http.StatusNotFound, "inexistent_client")
-		expectAPIError(t, h.api(http.MethodPatch, "/api/v2/clients/"+seg, map[string]any{"name": "y"}), http.StatusNotFound, "inexistent_client")
-		expectAPIError(t, h.api(http.MethodPost, "/api/v2/clients/"+seg+"/rotate-secret", nil), http.StatusNotFound, "inexistent_client")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients/"+seg, nil), http.StatusNotFound, "inexistent_client")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+seg, map[string]any{"name": "y"}), http.StatusNotFound, "inexistent_client")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients/"+seg+"/rotate-secret", nil), http.StatusNotFound, "inexistent_client")
 	}
 
 	for i := 0; i < 2; i++ {
-		r := h.api(http.MethodDelete, path, nil)
+		r := h.call(h.base, h.tok, http.MethodDelete, path, nil)
 		expectStatus(t, r, http.StatusNoContent)
 		if len(r.Body) != 0 {
 			t.Errorf("DELETE body = %q", r.Body)
 		}
 	}
-	expectStatus(t, h.api(http.MethodDelete, "/api/v2/clients/NeverExisted000000000000000000000", nil), http.StatusNoContent)
-	expectAPIError(t, h.api(http.MethodGet, path, nil), http.StatusNotFound, "inexistent_client")
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/clients/NeverExisted000000000000000000000", nil), http.StatusNoContent)
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, path, nil), http.StatusNotFound, "inexistent_client")
 	if findBy(h.mustList(h.base, h.tok, "/api/v2/clients"), "client_id", id) != nil {
 		t.Errorf("deleted client still listed")
 	}
@@ -577,7 +577,7 @@ func TestClientRotateSecret(t *testing.T) {
 	id, old := h.newGrantedClient(h.base, h.tok, aud, []string{"read:clients"})
 	h.mintToken(h.base, id, old, aud, "")
 
-	r := h.api(http.MethodPost, "/api/v2/clients/"+id+"/rotate-secret", nil)
+	r := h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients/"+id+"/rotate-secret", nil)
 	expectStatus(t, r, http.StatusOK)
 	c := r.object(t)
 	newSecret := strField(t, c, "client_secret")
@@ -621,7 +621,7 @@ func TestClientGrantCRUD(t *testing.T) {
 		t.Errorf("GET = %v, POST = %v", got, g)
 	}
 
-	r := h.api(http.MethodPatch, "/api/v2/client-grants/"+gid, map[string]any{"scope": []string{"read:a", "write:a"}})
+	r := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/client-grants/"+gid, map[string]any{"scope": []string{"read:a", "write:a"}})
 	expectStatus(t, r, http.StatusOK)
 	p := r.object(t)
 	if p["id"] != gid || p["client_id"] != cid || p["audience"] != aud || !sameSet(stringList(p["scope"]), []string{"read:a", "write:a"}) {
@@ -631,7 +631,7 @@ func TestClientGrantCRUD(t *testing.T) {
 	if !sameSet(scopeSet(tr.Scope), []string{"read:a", "write:a"}) {
 		t.Errorf("token scope after PATCH = %q", tr.Scope)
 	}
-	r = h.api(http.MethodPatch, "/api/v2/client-grants/"+gid, map[string]any{"scope": []string{}})
+	r = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/client-grants/"+gid, map[string]any{"scope": []string{}})
 	expectStatus(t, r, http.StatusOK)
 	if sc, ok := r.object(t)["scope"].([]any); !ok || len(sc) != 0 {
 		t.Errorf("scope after PATCH to [] = %v, want []", r.object(t)["scope"])
@@ -645,16 +645,16 @@ func TestClientGrantCRUD(t *testing.T) {
 	}
 
 	for i := 0; i < 2; i++ {
-		r := h.api(http.MethodDelete, "/api/v2/client-grants/"+gid, nil)
+		r := h.call(h.base, h.tok, http.MethodDelete, "/api/v2/client-grants/"+gid, nil)
 		expectStatus(t, r, http.StatusNoContent)
 		if len(r.Body) != 0 {
 			t.Errorf("DELETE body = %q", r.Body)
 		}
 	}
-	expectStatus(t, h.api(http.MethodDelete, "/api/v2/client-grants/cgr_0000000000000000", nil), http.StatusNoContent)
-	expectAPIError(t, h.api(http.MethodGet, "/api/v2/client-grants/"+gid, nil), http.StatusNotFound, "inexistent_client_grant")
-	expectAPIError(t, h.api(http.MethodPatch, "/api/v2/client-grants/"+gid, map[string]any{"scope": []string{}}), http.StatusNotFound, "inexistent_client_grant")
-	expectAPIError(t, h.api(http.MethodGet, "/api/v2/client-grants/nope", nil), http.StatusNotFound, "inexistent_client_grant")
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/client-grants/cgr_0000000000000000", nil), http.StatusNoContent)
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/client-grants/"+gid, nil), http.StatusNotFound, "inexistent_client_grant")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/client-grants/"+gid, map[string]any{"scope": []string{}}), http.StatusNotFound, "inexistent_client_grant")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/client-grants/nope", nil), http.StatusNotFound, "inexistent_client_grant")
 	// The client now has no grant.
 	expectOAuthError(t, h.tokenJSON(h.base, credentials(cid, strField(t, c, "client_secret"), aud, "")), http.StatusForbidden, "access_denied")
 }
@@ -698,7 +698,7 @@ func TestClientGrantValidationAndConflict(t *testing.T) {
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			expectAPIError(t, h.with(t).api(tt.method, tt.path, tt.body), tt.status, tt.code)
+			expectAPIError(t, h.with(t).call(h.base, h.tok, tt.method, tt.path, tt.body), tt.status, tt.code)
 		})
 	}
 	t.Run("scopes of the Management API", func(t *testing.T) {
@@ -747,7 +747,7 @@ func TestClientGrantListFilters(t *testing.T) {
 			t.Errorf("GET /api/v2/client-grants%s = %v, want %v", q, got, want)
 		}
 	}
-	r := h.api(http.MethodGet, "/api/v2/client-grants?include_totals=true&audience="+url.QueryEscape(apiA), nil)
+	r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/client-grants?include_totals=true&audience="+url.QueryEscape(apiA), nil)
 	expectStatus(t, r, http.StatusOK)
 	var env struct {
 		Total  int              `json:"total"`
@@ -779,17 +779,17 @@ func TestDeleteCascadesToGrants(t *testing.T) {
 	g1m := strField(t, h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": c1, "audience": h.mgmtAudience(h.base), "scope": []string{}}), "id")
 	g2 := strField(t, h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": c2, "audience": aud, "scope": []string{}}), "id")
 
-	expectStatus(t, h.api(http.MethodDelete, "/api/v2/clients/"+c1, nil), http.StatusNoContent)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/clients/"+c1, nil), http.StatusNoContent)
 	for _, g := range []string{g1, g1m} {
-		expectAPIError(t, h.api(http.MethodGet, "/api/v2/client-grants/"+g, nil), http.StatusNotFound, "inexistent_client_grant")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/client-grants/"+g, nil), http.StatusNotFound, "inexistent_client_grant")
 	}
 	if gs := h.mustList(h.base, h.tok, "/api/v2/client-grants?client_id="+c1); len(gs) != 0 {
 		t.Errorf("grants of a deleted client: %v", gs)
 	}
 	h.mustGet(h.base, h.tok, "/api/v2/client-grants/"+g2)
 
-	expectStatus(t, h.api(http.MethodDelete, "/api/v2/resource-servers/"+url.PathEscape(aud), nil), http.StatusNoContent)
-	expectAPIError(t, h.api(http.MethodGet, "/api/v2/client-grants/"+g2, nil), http.StatusNotFound, "inexistent_client_grant")
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/resource-servers/"+url.PathEscape(aud), nil), http.StatusNoContent)
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/client-grants/"+g2, nil), http.StatusNotFound, "inexistent_client_grant")
 	if gs := h.mustList(h.base, h.tok, "/api/v2/client-grants?audience="+url.QueryEscape(aud)); len(gs) != 0 {
 		t.Errorf("grants of a deleted API: %v", gs)
 	}
@@ -842,7 +842,7 @@ func TestPagination(t *testing.T) {
 		t.Errorf("include_totals=false = %v", got)
 	}
 	// An empty list is [] rather than null.
-	r := h.api(http.MethodGet, "/api/v2/clients?per_page=50&page=9", nil)
+	r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients?per_page=50&page=9", nil)
 	if strings.TrimSpace(string(r.Body)) != "[]" {
 		t.Errorf("empty page body = %s, want []", r.Body)
 	}
@@ -854,7 +854,7 @@ func TestPagination(t *testing.T) {
 	}
 	check := func(path, key string, wantTotal, wantStart, wantLimit, wantLen int) {
 		t.Helper()
-		r := h.api(http.MethodGet, path, nil)
+		r := h.call(h.base, h.tok, http.MethodGet, path, nil)
 		expectStatus(t, r, http.StatusOK)
 		var tt totals
 		r.decode(t, &tt)
@@ -868,7 +868,7 @@ func TestPagination(t *testing.T) {
 	check("/api/v2/clients?include_totals=true&per_page=2&page=1", "clients", 6, 2, 2, 2)
 	check("/api/v2/clients?include_totals=true&per_page=4&page=1", "clients", 6, 4, 4, 2)
 	check("/api/v2/clients?include_totals=true&per_page=4&page=7", "clients", 6, 28, 4, 0)
-	r = h.api(http.MethodGet, "/api/v2/clients?include_totals=true&per_page=2&page=1", nil)
+	r = h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients?include_totals=true&per_page=2&page=1", nil)
 	var env struct {
 		Clients []map[string]any `json:"clients"`
 	}
@@ -892,11 +892,11 @@ func TestInvalidQueryString(t *testing.T) {
 	for _, list := range []string{"/api/v2/clients", "/api/v2/resource-servers", "/api/v2/client-grants", "/api/v2/tenants"} {
 		for _, q := range []string{"per_page=101", "per_page=0", "per_page=-1", "per_page=abc", "per_page=1.5",
 			"page=-1", "page=abc", "include_totals=maybe", "include_totals=yes"} {
-			r := h.api(http.MethodGet, list+"?"+q, nil)
+			r := h.call(h.base, h.tok, http.MethodGet, list+"?"+q, nil)
 			expectAPIError(t, r, http.StatusBadRequest, "invalid_query_string")
 		}
 		for _, q := range []string{"per_page=100", "per_page=1", "page=0", "include_totals=true", "include_totals=false"} {
-			expectStatus(t, h.api(http.MethodGet, list+"?"+q, nil), http.StatusOK)
+			expectStatus(t, h.call(h.base, h.tok, http.MethodGet, list+"?"+q, nil), http.StatusOK)
 		}
 	}
 }
@@ -981,13 +981,13 @@ func TestRouting(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	for _, p := range []string{"/api/v2/nope", "/api/v2/clients/x/y", "/api/v2/clients/x/rotate-secret/z", "/api/v2/", "/api/v3/clients", "/nope", "/api/v2/users"} {
-		r := h.api(http.MethodGet, p, nil)
+		r := h.call(h.base, h.tok, http.MethodGet, p, nil)
 		expectAPIError(t, r, http.StatusNotFound, "not_found")
 	}
 	for _, mp := range [][2]string{{"PUT", "/api/v2/clients"}, {"DELETE", "/api/v2/clients"}, {"PUT", "/api/v2/clients/x"},
 		{"POST", "/api/v2/clients/x"}, {"GET", "/api/v2/clients/x/rotate-secret"}, {"PATCH", "/api/v2/resource-servers"},
 		{"POST", "/api/v2/client-grants/x"}, {"PUT", "/api/v2/tenants/x"}} {
-		r := h.api(mp[0], mp[1], nil)
+		r := h.call(h.base, h.tok, mp[0], mp[1], nil)
 		expectStatus(t, r, http.StatusMethodNotAllowed)
 		if len(r.Body) > 0 && !jsonValid(r.Body) {
 			t.Errorf("%s %s: 405 body is not JSON: %s", mp[0], mp[1], r.Body)
@@ -1012,7 +1012,7 @@ func TestConcurrentCreateRead(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < iters; i++ {
 				step := func(method, path string, body any, want int) map[string]any {
-					r, err := h.try(h.base, h.tok, method, path, body)
+					r, err := h.send(method, h.base+path, bearer(h.tok), body)
 					if err != nil {
 						t.Errorf("%s %s: %v", method, path, err)
 						return nil
@@ -1052,12 +1052,12 @@ func TestConcurrentCreateRead(t *testing.T) {
 		}(w)
 	}
 	wg.Wait()
-	r := h.api(http.MethodGet, "/api/v2/clients?include_totals=true&per_page=1", nil)
+	r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients?include_totals=true&per_page=1", nil)
 	expectStatus(t, r, http.StatusOK)
 	if total := numField(t, r.object(t), "total"); int(total) != 1+kept {
 		t.Errorf("total clients = %v, want %d", total, 1+kept)
 	}
-	r = h.api(http.MethodGet, "/api/v2/client-grants?include_totals=true&per_page=1&audience="+url.QueryEscape(aud), nil)
+	r = h.call(h.base, h.tok, http.MethodGet, "/api/v2/client-grants?include_totals=true&per_page=1&audience="+url.QueryEscape(aud), nil)
 	if total := numField(t, r.object(t), "total"); int(total) != kept {
 		t.Errorf("total grants = %v, want %d", total, kept)
 	}
