@@ -323,20 +323,12 @@ func updateClient(c *call) error {
 // rotateClientSecret is an update whose answer always shows the new secret,
 // whatever the token's scopes.
 func rotateClientSecret(c *call) error {
-	unlock, err := c.repo.writeLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	cl, err := clients.find(c)
-	if err != nil {
-		return err
-	}
-	cl.ClientSecret = newClientSecret()
-	if err := clients.save(c, cl); err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, clientJSON(cl))
+	withSecret := clients
+	withSecret.render = func(_ *call, cl clientRecord) any { return clientJSON(cl) }
+	return updateObject(c, withSecret, func(cl *clientRecord) error {
+		cl.ClientSecret = newClientSecret()
+		return nil
+	})
 }
 
 // deleteClient takes the client's grants with it.
