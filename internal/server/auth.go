@@ -61,8 +61,8 @@ func errUnauthorized(code, message string) *apiError {
 }
 
 // authorize verifies the bearer token against the current tenant and
-// requires one of scopes.
-func (c *call) authorize(scopes ...string) error {
+// requires scope. Only the dispatcher calls it, with the route's scope.
+func (c *call) authorize(scope string) error {
 	h := c.r.Header.Get("Authorization")
 	scheme, token, _ := strings.Cut(strings.TrimSpace(h), " ")
 	if h == "" || !strings.EqualFold(scheme, "Bearer") {
@@ -74,12 +74,10 @@ func (c *call) authorize(scopes ...string) error {
 		return err
 	}
 	c.claims = claims
-	for _, s := range scopes {
-		if claims.hasScope(s) {
-			return nil
-		}
+	if claims.hasScope(scope) {
+		return nil
 	}
-	return newError(http.StatusForbidden, "insufficient_scope", "Insufficient scope, expected any of: "+strings.Join(scopes, ","))
+	return newError(http.StatusForbidden, "insufficient_scope", "Insufficient scope, expected any of: "+scope)
 }
 
 // verify checks a token's signature (with the tenant's own key, which is

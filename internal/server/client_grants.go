@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 )
@@ -56,53 +55,9 @@ func grantKey(clientID, audience, subjectType string) string {
 	return indexClientGrant(clientID, audience)
 }
 
-// grantFor finds the client-credentials grant of a client for a stored
-// audience. The caller holds the lock.
-func (c *call) grantFor(clientID, audience string) (clientGrantRecord, error) {
-	return c.grantBy(grantKey(clientID, audience, ""))
-}
-
-func (c *call) grantBy(key string) (clientGrantRecord, error) {
-	var id string
-	var g clientGrantRecord
-	if err := c.s.getJSON(c.t.name, KindIndex, key, &id); err != nil {
-		return g, err
-	}
-	err := c.s.getJSON(c.t.name, KindClientGrants, id, &g)
-	return g, err
-}
-
 // grantsAllScopes reports whether the grant covers every scope of its API.
 func (g clientGrantRecord) grantsAllScopes() bool {
 	return g.AllowAllScopes != nil && *g.AllowAllScopes
-}
-
-// grants returns the grants that pass keep. The caller holds the lock.
-func (c *call) grants(keep func(clientGrantRecord) bool) ([]clientGrantRecord, error) {
-	raws, err := c.s.store.List(c.t.name, KindClientGrants)
-	if err != nil {
-		return nil, err
-	}
-	var out []clientGrantRecord
-	for _, raw := range raws {
-		var g clientGrantRecord
-		if err := json.Unmarshal(raw, &g); err != nil {
-			return nil, err
-		}
-		if keep(g) {
-			out = append(out, g)
-		}
-	}
-	return out, nil
-}
-
-// deleteGrantRecord removes a grant and its index entry. The caller holds
-// the write lock.
-func (c *call) deleteGrantRecord(g clientGrantRecord) error {
-	if err := c.s.store.Delete(c.t.name, KindIndex, grantKey(g.ClientID, g.Audience, g.SubjectType)); err != nil {
-		return err
-	}
-	return c.s.store.Delete(c.t.name, KindClientGrants, g.ID)
 }
 
 // grantScopes decodes the scope property and checks every value against the
@@ -145,19 +100,7 @@ func applyGrant(b *body, g *clientGrantRecord) error {
 	return applyExtras(b, clientGrantSchema, &g.Extra)
 }
 
-func (c *call) getGrantRecord() (clientGrantRecord, error) {
-	var g clientGrantRecord
-	err := c.s.getJSON(c.t.name, KindClientGrants, c.id(), &g)
-	if errors.Is(err, ErrNotFound) {
-		return g, errInexistentClientGrant()
-	}
-	return g, err
-}
-
 func createClientGrant(c *call) error {
-	if err := c.authorize("create:client_grants"); err != nil {
-		return err
-	}
 	b, err := c.readBody(append([]string{"client_id", "audience", "scope", "subject_type", "allow_all_scopes"}, schemaNames(clientGrantSchema)...)...)
 	if err != nil {
 		return err
@@ -196,20 +139,16 @@ func createClientGrant(c *call) error {
 		return err
 	}
 
-	unlock, err := c.writeLock()
+	unlock, err := c.repo.writeLock()
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	var cl clientRecord
-	if err := c.s.getJSON(c.t.name, KindClients, *clientID, &cl); err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return errInexistentClient()
-		}
+	if _, err := c.repo.client(*clientID); err != nil {
 		return err
 	}
 	stored := c.storedAudience(*audience)
-	api, err := c.resourceServerByIdentifier(stored)
+	api, err := c.repo.resourceServerByIdentifier(stored)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return errInexistentResourceServer()
@@ -220,37 +159,21 @@ func createClientGrant(c *call) error {
 	if err != nil {
 		return err
 	}
-	key := grantKey(*clientID, stored, g.SubjectType)
-	if _, err := c.grantBy(key); err == nil {
-		return errConflict("A client grant for this client and audience already exists")
-	} else if !errors.Is(err, ErrNotFound) {
-		return err
-	}
 	g.Audience, g.Scope = stored, scopes
-	if err := c.s.putJSON(c.t.name, KindClientGrants, g.ID, g); err != nil {
-		return err
-	}
-	if err := c.s.putJSON(c.t.name, KindIndex, key, g.ID); err != nil {
+	if err := c.repo.createClientGrant(g); err != nil {
 		return err
 	}
 	return c.json(http.StatusCreated, c.renderClientGrant(g))
 }
 
-func getClientGrant(c *call) error {
-	if err := c.authorize("read:client_grants"); err != nil {
-		return err
-	}
-	unlock, err := c.readLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	g, err := c.getGrantRecord()
-	if err != nil {
-		return err
-	}
-	return c.jsonProjected(c.renderClientGrant(g))
+// clientGrants are the grants, found by a route's {id}.
+var clientGrants = objects[clientGrantRecord]{
+	find:   func(c *call) (clientGrantRecord, error) { return c.repo.clientGrant(c.id()) },
+	save:   func(c *call, g clientGrantRecord) error { return c.repo.put(KindClientGrants, g.ID, g) },
+	render: (*call).renderClientGrant,
 }
+
+func getClientGrant(c *call) error { return getObject(c, clientGrants) }
 
 func listClientGrants(c *call) error {
 	q := c.r.URL.Query()
@@ -264,14 +187,11 @@ func listClientGrants(c *call) error {
 			return (!byAudience || g.Audience == audience) && (!byClient || g.ClientID == clientID)
 		}
 	}
-	return listPage(c, "read:client_grants", c.t.name, KindClientGrants, "client_grants", keep,
+	return listPage(c, KindClientGrants, "client_grants", keep,
 		func(g clientGrantRecord) any { return c.renderClientGrant(g) })
 }
 
 func updateClientGrant(c *call) error {
-	if err := c.authorize("update:client_grants"); err != nil {
-		return err
-	}
 	b, err := c.readBody(append([]string{"scope", "allow_all_scopes"}, schemaNames(clientGrantSchema)...)...)
 	if err != nil {
 		return err
@@ -286,53 +206,22 @@ func updateClientGrant(c *call) error {
 	if err := applyGrant(b, &probe); err != nil {
 		return err
 	}
-	unlock, err := c.writeLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	g, err := c.getGrantRecord()
-	if err != nil {
-		return err
-	}
-	if b.has("scope") {
-		api, err := c.resourceServerByIdentifier(g.Audience)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
+	return updateObject(c, clientGrants, func(g *clientGrantRecord) error {
+		if b.has("scope") {
+			api, err := c.repo.resourceServerByIdentifier(g.Audience)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			scopes, err := grantScopes(b, api)
+			if err != nil {
+				return err
+			}
+			g.Scope = scopes
 		}
-		scopes, err := grantScopes(b, api)
-		if err != nil {
-			return err
-		}
-		g.Scope = scopes
-	}
-	if err := applyGrant(b, &g); err != nil {
-		return err
-	}
-	if err := c.s.putJSON(c.t.name, KindClientGrants, g.ID, g); err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, c.renderClientGrant(g))
+		return applyGrant(b, g)
+	})
 }
 
 func deleteClientGrant(c *call) error {
-	if err := c.authorize("delete:client_grants"); err != nil {
-		return err
-	}
-	unlock, err := c.writeLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	g, err := c.getGrantRecord()
-	if isNotFound(err) {
-		return c.noContent()
-	}
-	if err != nil {
-		return err
-	}
-	if err := c.deleteGrantRecord(g); err != nil {
-		return err
-	}
-	return c.noContent()
+	return deleteObject(c, clientGrants, c.repo.deleteGrant)
 }

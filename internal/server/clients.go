@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"errors"
 	"math"
 	"net/http"
 	"strconv"
@@ -265,20 +264,7 @@ func applyClientMetadata(b *body, cl *clientRecord) error {
 	return nil
 }
 
-// getClientRecord loads the route's client. The caller holds the lock.
-func (c *call) getClientRecord() (clientRecord, error) {
-	var cl clientRecord
-	err := c.s.getJSON(c.t.name, KindClients, c.id(), &cl)
-	if errors.Is(err, ErrNotFound) {
-		return cl, errInexistentClient()
-	}
-	return cl, err
-}
-
 func createClient(c *call) error {
-	if err := c.authorize("create:clients"); err != nil {
-		return err
-	}
 	b, err := c.readBody(clientProperties...)
 	if err != nil {
 		return err
@@ -297,12 +283,12 @@ func createClient(c *call) error {
 	if err := applyClient(b, &cl); err != nil {
 		return err
 	}
-	unlock, err := c.writeLock()
+	unlock, err := c.repo.writeLock()
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if err := c.s.putJSON(c.t.name, KindClients, cl.ClientID, cl); err != nil {
+	if err := clients.save(c, cl); err != nil {
 		return err
 	}
 	// The creator always sees the new secret: it has no other way to
@@ -310,94 +296,42 @@ func createClient(c *call) error {
 	return c.json(http.StatusCreated, clientJSON(cl))
 }
 
-func getClient(c *call) error {
-	if err := c.authorize("read:clients"); err != nil {
-		return err
-	}
-	unlock, err := c.readLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	cl, err := c.getClientRecord()
-	if err != nil {
-		return err
-	}
-	return c.jsonProjected(clientJSON(c.renderClient(cl)))
+// clients are the applications, found by a route's {id}.
+var clients = objects[clientRecord]{
+	find: func(c *call) (clientRecord, error) { return c.repo.client(c.id()) },
+	save: func(c *call, cl clientRecord) error { return c.repo.put(KindClients, cl.ClientID, cl) },
+	render: func(c *call, cl clientRecord) any {
+		return clientJSON(c.renderClient(cl))
+	},
 }
 
+func getClient(c *call) error { return getObject(c, clients) }
+
 func listClients(c *call) error {
-	return listPage(c, "read:clients", c.t.name, KindClients, "clients", nil,
-		func(cl clientRecord) any { return clientJSON(c.renderClient(cl)) })
+	return listPage(c, KindClients, "clients", nil,
+		func(cl clientRecord) any { return clients.render(c, cl) })
 }
 
 func updateClient(c *call) error {
-	if err := c.authorize("update:clients"); err != nil {
-		return err
-	}
 	b, err := c.readBody(clientProperties...)
 	if err != nil {
 		return err
 	}
-	unlock, err := c.writeLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	cl, err := c.getClientRecord()
-	if err != nil {
-		return err
-	}
-	if err := applyClient(b, &cl); err != nil {
-		return err
-	}
-	if err := c.s.putJSON(c.t.name, KindClients, cl.ClientID, cl); err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, clientJSON(c.renderClient(cl)))
+	return updateObject(c, clients, func(cl *clientRecord) error { return applyClient(b, cl) })
 }
 
+// rotateClientSecret is an update whose answer always shows the new secret,
+// whatever the token's scopes.
 func rotateClientSecret(c *call) error {
-	if err := c.authorize("update:clients"); err != nil {
-		return err
-	}
-	unlock, err := c.writeLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	cl, err := c.getClientRecord()
-	if err != nil {
-		return err
-	}
-	cl.ClientSecret = newClientSecret()
-	if err := c.s.putJSON(c.t.name, KindClients, cl.ClientID, cl); err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, clientJSON(cl))
+	withSecret := clients
+	withSecret.render = func(_ *call, cl clientRecord) any { return clientJSON(cl) }
+	return updateObject(c, withSecret, func(cl *clientRecord) error {
+		cl.ClientSecret = newClientSecret()
+		return nil
+	})
 }
 
+// deleteClient takes the client's grants with it.
 func deleteClient(c *call) error {
-	if err := c.authorize("delete:clients"); err != nil {
-		return err
-	}
-	unlock, err := c.writeLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	id := c.id()
-	grants, err := c.grants(func(g clientGrantRecord) bool { return g.ClientID == id })
-	if err != nil {
-		return err
-	}
-	for _, g := range grants {
-		if err := c.deleteGrantRecord(g); err != nil {
-			return err
-		}
-	}
-	if err := c.s.store.Delete(c.t.name, KindClients, id); err != nil {
-		return err
-	}
-	return c.noContent()
+	return deleteObject(c, clients, func(cl clientRecord) error { return c.repo.deleteClient(cl.ClientID) })
 }

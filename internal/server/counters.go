@@ -2,6 +2,7 @@ package server
 
 import (
 	"cmp"
+	"net/http"
 	"slices"
 	"sync"
 )
@@ -52,4 +53,17 @@ func (c *counters) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m = nil
+}
+
+// getRequestCounts is the observability endpoint that benchmarks and tests
+// read; resetRequestCounts zeroes what it reports.
+func getRequestCounts(c *call) error {
+	return c.json(http.StatusOK, struct {
+		Requests []Count `json:"requests"`
+	}{c.s.Counts()})
+}
+
+func resetRequestCounts(c *call) error {
+	c.s.ResetCounts()
+	return c.noContent()
 }

@@ -141,7 +141,7 @@ func (e *sdkEnv) management(t *testing.T, id, secret string, extra ...management
 	t.Helper()
 	// The token request uses the client in the context; the API calls use
 	// WithClient's.
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, e.client)
+	ctx := context.WithValue(t.Context(), oauth2.HTTPClient, e.client)
 	var opts []management.Option
 	if !e.tls {
 		// Before the credentials: WithInsecure also installs a static
@@ -203,7 +203,7 @@ func must(t *testing.T, what string, err error) {
 func TestGoAuth0ClientCredentials(t *testing.T) {
 	t.Parallel()
 	bothTransports(t, func(t *testing.T, e *sdkEnv) {
-		ctx := context.Background()
+		ctx := t.Context()
 		admin, err := e.m.Client.Read(ctx, e.srv.AdminClientID())
 		must(t, "read the admin client", err)
 		if admin.GetName() != "Root Admin" || admin.GetAppType() != "non_interactive" ||
@@ -286,7 +286,7 @@ func sdkTokenRequests(e *sdkEnv) []wireRequest {
 func TestGoAuth0InsecureOrder(t *testing.T) {
 	t.Parallel()
 	e := newSDKEnv(t, false)
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, e.client)
+	ctx := context.WithValue(t.Context(), oauth2.HTTPClient, e.client)
 	m, err := management.New(e.domain,
 		management.WithClientCredentials(ctx, e.srv.AdminClientID(), e.srv.AdminClientSecret()),
 		management.WithInsecure(), management.WithClient(e.client))
@@ -298,7 +298,7 @@ func TestGoAuth0InsecureOrder(t *testing.T) {
 func TestGoAuth0ResourceServers(t *testing.T) {
 	t.Parallel()
 	bothTransports(t, func(t *testing.T, e *sdkEnv) {
-		ctx := context.Background()
+		ctx := t.Context()
 		identifier := "https://" + unique("orders") + ".example.com/api/v1"
 		rs := &management.ResourceServer{
 			Name:       auth0.String("Orders"),
@@ -408,7 +408,7 @@ func TestGoAuth0ResourceServers(t *testing.T) {
 func TestGoAuth0Clients(t *testing.T) {
 	t.Parallel()
 	bothTransports(t, func(t *testing.T, e *sdkEnv) {
-		ctx := context.Background()
+		ctx := t.Context()
 		c := &management.Client{
 			Name:                    auth0.String("Billing Worker"),
 			Description:             auth0.String("Nightly billing"),
@@ -519,7 +519,7 @@ func TestGoAuth0Clients(t *testing.T) {
 func TestGoAuth0ClientGrants(t *testing.T) {
 	t.Parallel()
 	bothTransports(t, func(t *testing.T, e *sdkEnv) {
-		ctx := context.Background()
+		ctx := t.Context()
 		api := &management.ResourceServer{
 			Name:       auth0.String("Inventory"),
 			Identifier: auth0.String("https://" + unique("inventory") + ".example.com/"),
@@ -604,7 +604,7 @@ func TestGoAuth0ClientGrants(t *testing.T) {
 func TestGoAuth0Errors(t *testing.T) {
 	t.Parallel()
 	bothTransports(t, func(t *testing.T, e *sdkEnv) {
-		ctx := context.Background()
+		ctx := t.Context()
 		for _, read := range []func() error{
 			func() error { _, err := e.m.ResourceServer.Read(ctx, "0123456789abcdef01234567"); return err },
 			func() error { _, err := e.m.ResourceServer.Read(ctx, "https://nowhere.example.com/"); return err },
@@ -678,7 +678,7 @@ func TestGoAuth0Errors(t *testing.T) {
 func TestGoAuth0Pagination(t *testing.T) {
 	t.Parallel()
 	bothTransports(t, func(t *testing.T, e *sdkEnv) {
-		ctx := context.Background()
+		ctx := t.Context()
 		want := []string{e.srv.AdminClientID()}
 		for i := 0; i < 5; i++ {
 			c := &management.Client{Name: auth0.String(unique("page "))}
@@ -747,7 +747,7 @@ func TestGoAuth0Pagination(t *testing.T) {
 func TestGoAuth0TenantSettings(t *testing.T) {
 	t.Parallel()
 	bothTransports(t, func(t *testing.T, e *sdkEnv) {
-		ctx := context.Background()
+		ctx := t.Context()
 		fresh, err := e.m.Tenant.Read(ctx)
 		must(t, "read fresh settings", err)
 		if s := management.Stringify(fresh); s != "{}" {
@@ -826,12 +826,12 @@ func (p prefixTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestGoAuth0HostedTenant(t *testing.T) {
 	t.Parallel()
 	bothTransports(t, func(t *testing.T, e *sdkEnv) {
-		ctx := context.Background()
+		ctx := t.Context()
 		name := unique("sdk-tenant-")
 		te := e.newTenant(name)
 		// "settings" is reserved: /api/v2/tenants/settings is the
 		// tenant settings endpoint.
-		expectAPIError(t, e.api(http.MethodPost, "/api/v2/tenants", map[string]any{"name": "settings"}), http.StatusBadRequest, "invalid_body")
+		expectAPIError(t, e.call(e.base, e.tok, http.MethodPost, "/api/v2/tenants", map[string]any{"name": "settings"}), http.StatusBadRequest, "invalid_body")
 
 		hc := &http.Client{Transport: prefixTransport{base: e.client.Transport, prefix: "/tenants/" + name}, Timeout: e.client.Timeout}
 		tokenCtx := context.WithValue(ctx, oauth2.HTTPClient, e.client)
@@ -876,7 +876,7 @@ func TestGoAuth0HostedTenant(t *testing.T) {
 func TestGoAuth0UserAPIToken(t *testing.T) {
 	t.Parallel()
 	bothTransports(t, func(t *testing.T, e *sdkEnv) {
-		ctx := context.Background()
+		ctx := t.Context()
 		for _, alg := range []jose.SignatureAlgorithm{jose.RS256, jose.PS256, jose.HS256} {
 			api := &management.ResourceServer{
 				Name:             auth0.String("Payments " + string(alg)),

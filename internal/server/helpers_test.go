@@ -26,7 +26,7 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
-// Shapes of server-generated values (server-spec.md).
+// Shapes of server-generated values (see DESIGN.md, The server's wire contract).
 var (
 	reResourceServerID = regexp.MustCompile(`^[0-9a-f]{24}$`)
 	reClientID         = regexp.MustCompile(`^[A-Za-z0-9]{32}$`)
@@ -169,9 +169,38 @@ func (r *response) array(t testing.TB) []map[string]any {
 	return a
 }
 
-// send performs a request and reads the whole response; a transport error is returned.
-func (h *harness) send(method, rawURL string, hdr http.Header, body io.Reader) (*response, error) {
-	req, err := http.NewRequest(method, rawURL, body)
+// The two request helpers: send is raw, call is a management request. Everything else that
+// talks to the server is built on them.
+
+// send performs a request and reads the whole response. It never fails the test, so goroutines
+// other than the test's may use it. A body that is nil, a string, []byte or an io.Reader is sent
+// as it is; any other value is sent as JSON, labelled so unless hdr has a Content-Type. A "Host"
+// header sets the request's Host.
+func (h *harness) send(method, rawURL string, hdr http.Header, body any) (*response, error) {
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	case io.Reader:
+		rd = b
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			return nil, fmt.Errorf("marshal body: %w", err)
+		}
+		rd = bytes.NewReader(buf)
+		if hdr.Get("Content-Type") == "" {
+			hdr = hdr.Clone()
+			if hdr == nil {
+				hdr = http.Header{}
+			}
+			hdr.Set("Content-Type", "application/json")
+		}
+	}
+	req, err := http.NewRequest(method, rawURL, rd)
 	if err != nil {
 		return nil, err
 	}
@@ -193,80 +222,29 @@ func (h *harness) send(method, rawURL string, hdr http.Header, body io.Reader) (
 	return &response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
 }
 
-// request is send that fails the test on a transport error.
-func (h *harness) request(method, rawURL string, hdr http.Header, body io.Reader) *response {
+// call sends a request to base+path with a bearer token ("" = no Authorization header) and the
+// extra headers hdr, failing the test on a transport error. The body is as for send.
+func (h *harness) call(base, tok, method, path string, body any, hdr ...http.Header) *response {
 	h.t.Helper()
-	r, err := h.send(method, rawURL, hdr, body)
+	all := http.Header{}
+	for _, extra := range hdr {
+		for k, v := range extra {
+			all[k] = v
+		}
+	}
+	if tok != "" {
+		all.Set("Authorization", "Bearer "+tok)
+	}
+	r, err := h.send(method, base+path, all, body)
 	if err != nil {
-		h.t.Fatalf("%s %s: %v", method, rawURL, err)
+		h.t.Fatalf("%s %s: %v", method, base+path, err)
 	}
 	return r
 }
 
-// jsonBody turns nil into no body, string/[]byte into a raw body and anything else into JSON.
-func jsonBody(t testing.TB, body any) io.Reader {
-	t.Helper()
-	switch b := body.(type) {
-	case nil:
-		return nil
-	case string:
-		return strings.NewReader(b)
-	case []byte:
-		return bytes.NewReader(b)
-	default:
-		buf, err := json.Marshal(b)
-		if err != nil {
-			t.Fatalf("marshal body: %v", err)
-		}
-		return bytes.NewReader(buf)
-	}
-}
-
-// call sends a management request to base+path with a bearer token ("" = no header).
-func (h *harness) call(base, tok, method, path string, body any) *response {
-	h.t.Helper()
-	return h.callH(base, tok, method, path, body, nil)
-}
-
-// callH is call with extra request headers ("Host" sets the Host header).
-func (h *harness) callH(base, tok, method, path string, body any, extra http.Header) *response {
-	h.t.Helper()
-	hdr := http.Header{}
-	for k, v := range extra {
-		hdr[k] = v
-	}
-	if tok != "" {
-		hdr.Set("Authorization", "Bearer "+tok)
-	}
-	r := jsonBody(h.t, body)
-	if r != nil {
-		hdr.Set("Content-Type", "application/json")
-	}
-	return h.request(method, base+path, hdr, r)
-}
-
-// try is call for goroutines other than the test's: it never fails the test itself.
-func (h *harness) try(base, tok, method, path string, body any) (*response, error) {
-	hdr := http.Header{}
-	if tok != "" {
-		hdr.Set("Authorization", "Bearer "+tok)
-	}
-	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return nil, err
-		}
-		r = bytes.NewReader(b)
-		hdr.Set("Content-Type", "application/json")
-	}
-	return h.send(method, base+path, hdr, r)
-}
-
-// api is call on the root tenant with the admin token.
-func (h *harness) api(method, path string, body any) *response {
-	h.t.Helper()
-	return h.call(h.base, h.tok, method, path, body)
+// bearer is the header of a JSON request with a token.
+func bearer(tok string) http.Header {
+	return http.Header{"Authorization": {"Bearer " + tok}, "Content-Type": {"application/json"}}
 }
 
 // mustCreate POSTs body to base+path and requires 201, returning the object.
@@ -308,7 +286,7 @@ func (h *harness) postToken(base, contentType, body string, hdr http.Header) *re
 	if contentType != "" {
 		hdr.Set("Content-Type", contentType)
 	}
-	return h.request(http.MethodPost, base+"/oauth/token", hdr, strings.NewReader(body))
+	return h.call(base, "", http.MethodPost, "/oauth/token", body, hdr)
 }
 
 // tokenJSON asks for a token with a JSON body.
@@ -522,16 +500,17 @@ func findBy(list []map[string]any, key string, val any) map[string]any {
 	return nil
 }
 
-// waitFor polls cond until it holds, failing after a generous deadline; used instead of sleeps.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
+// eventually polls cond until it holds or a generous deadline passes, and reports whether it
+// held. Tests poll with it instead of sleeping for a fixed time.
+func eventually(cond func() bool) bool {
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+			return false
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	return true
 }
 
 // isConnError reports whether err is a transport error (what a dropped connection gives).

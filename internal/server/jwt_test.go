@@ -22,7 +22,7 @@ import (
 // fetchJWKS reads base/.well-known/jwks.json, checks its shape and parses it with go-jose.
 func (h *harness) fetchJWKS(base string) jose.JSONWebKeySet {
 	h.t.Helper()
-	r := h.request(http.MethodGet, base+"/.well-known/jwks.json", nil, nil)
+	r := h.call(base, "", http.MethodGet, "/.well-known/jwks.json", nil)
 	expectStatus(h.t, r, http.StatusOK)
 	var raw struct {
 		Keys []map[string]any `json:"keys"`
@@ -168,7 +168,7 @@ func TestJWKSAndOpenIDConfiguration(t *testing.T) {
 		t.Errorf("RSA key has %d bits, want 2048", k.N.BitLen())
 	}
 
-	r := h.request(http.MethodGet, h.base+"/.well-known/openid-configuration", nil, nil)
+	r := h.call(h.base, "", http.MethodGet, "/.well-known/openid-configuration", nil)
 	expectStatus(t, r, http.StatusOK)
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("Content-Type = %q", ct)
@@ -196,9 +196,9 @@ func TestJWKSAndOpenIDConfiguration(t *testing.T) {
 	}
 
 	// The served jwks_uri is the key set the tokens verify against.
-	expectStatus(t, h.request(http.MethodGet, cfg.JWKSURI, nil, nil), http.StatusOK)
+	expectStatus(t, h.call(cfg.JWKSURI, "", http.MethodGet, "", nil), http.StatusOK)
 	// Neither document needs authentication, and both are read-only.
-	expectStatus(t, h.request(http.MethodPost, h.base+"/.well-known/jwks.json", nil, strings.NewReader("{}")), http.StatusMethodNotAllowed)
+	expectStatus(t, h.call(h.base, "", http.MethodPost, "/.well-known/jwks.json", strings.NewReader("{}")), http.StatusMethodNotAllowed)
 }
 
 func TestAccessTokenRS256(t *testing.T) {
@@ -282,7 +282,7 @@ func TestAccessTokenHS256(t *testing.T) {
 
 		// After a PATCH of the secret, new tokens use the new one.
 		const rotated = "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxw"
-		r := h.api(http.MethodPatch, "/api/v2/resource-servers/"+strField(t, api, "id"), map[string]any{"signing_secret": rotated})
+		r := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+strField(t, api, "id"), map[string]any{"signing_secret": rotated})
 		expectStatus(t, r, http.StatusOK)
 		verifyHS256(t, h.mintToken(h.base, id, secret, aud, ""), rotated)
 	})
@@ -359,7 +359,7 @@ func TestManagementRejectsBadTokens(t *testing.T) {
 		if authorization != "" {
 			hdr.Set("Authorization", authorization)
 		}
-		return h.with(t).request(http.MethodGet, h.base+"/api/v2/clients", hdr, nil)
+		return h.with(t).call(h.base, "", http.MethodGet, "/api/v2/clients", nil, hdr)
 	}
 
 	t.Run("valid token is accepted", func(t *testing.T) {
@@ -380,7 +380,7 @@ func TestManagementRejectsBadTokens(t *testing.T) {
 	t.Run("missing header on every kind of route", func(t *testing.T) {
 		t.Parallel()
 		for _, p := range []string{"/api/v2/resource-servers", "/api/v2/clients/x", "/api/v2/client-grants", "/api/v2/tenants"} {
-			r := h.with(t).request(http.MethodGet, h.base+p, nil, nil)
+			r := h.with(t).call(h.base, "", http.MethodGet, p, nil)
 			expectAPIError(t, r, http.StatusUnauthorized, "missing_authentication")
 		}
 	})
@@ -523,19 +523,19 @@ func TestExpiredToken(t *testing.T) {
 	clock := newTestClock(time.Now().Truncate(time.Second))
 	h := newHarness(t, func(o *server.Options) { o.Now = clock.Now })
 	old := h.tok
-	expectStatus(t, h.api(http.MethodGet, "/api/v2/clients", nil), http.StatusOK)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil), http.StatusOK)
 
 	clock.Advance(86400*time.Second - time.Second) // exp is still ahead
-	expectStatus(t, h.api(http.MethodGet, "/api/v2/clients", nil), http.StatusOK)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil), http.StatusOK)
 
 	clock.Advance(2 * time.Second) // now past exp
-	expectInvalidToken(t, h.api(http.MethodGet, "/api/v2/clients", nil), "Expired token")
-	expectInvalidToken(t, h.api(http.MethodPost, "/api/v2/clients", map[string]any{"name": "late"}), "Expired token")
+	expectInvalidToken(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil), "Expired token")
+	expectInvalidToken(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", map[string]any{"name": "late"}), "Expired token")
 
 	// A token minted now, on the same clock, works again.
 	h.tok = h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), h.mgmtAudience(h.base), "")
 	if h.tok == old {
 		t.Errorf("a token minted later is identical to the expired one")
 	}
-	expectStatus(t, h.api(http.MethodGet, "/api/v2/clients", nil), http.StatusOK)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil), http.StatusOK)
 }

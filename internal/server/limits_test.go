@@ -60,7 +60,7 @@ func until429(t testing.TB, ok int, do func() *response) *response {
 func TestRateLimitHeadersAndRefusal(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	r := h.api(http.MethodGet, "/api/v2/clients", nil)
+	r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil)
 	expectStatus(t, r, http.StatusOK)
 	for _, k := range []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} {
 		if v := r.Header.Get(k); v != "" {
@@ -70,7 +70,7 @@ func TestRateLimitHeadersAndRefusal(t *testing.T) {
 
 	h.srv.SetRateLimit(2)
 	r = until429(t, http.StatusOK, func() *response {
-		r := h.api(http.MethodGet, "/api/v2/clients", nil)
+		r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil)
 		checkRateHeaders(t, r, 2)
 		return r
 	})
@@ -87,14 +87,16 @@ func TestRateLimitHeadersAndRefusal(t *testing.T) {
 	checkRateHeaders(t, r, 2)
 
 	// The bucket refills: poll until a request passes again.
-	waitFor(t, "the bucket to refill", func() bool {
-		return h.api(http.MethodGet, "/api/v2/clients", nil).Status == http.StatusOK
-	})
+	if !eventually(func() bool {
+		return h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil).Status == http.StatusOK
+	}) {
+		t.Fatal("timed out waiting for the bucket to refill")
+	}
 
 	// Off again: no headers, no refusals.
 	h.srv.SetRateLimit(0)
 	for i := 0; i < 20; i++ {
-		r := h.api(http.MethodGet, "/api/v2/clients", nil)
+		r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil)
 		expectStatus(t, r, http.StatusOK)
 		if v := r.Header.Get("X-RateLimit-Limit"); v != "" {
 			t.Fatalf("X-RateLimit-Limit = %q after SetRateLimit(0)", v)
@@ -107,7 +109,7 @@ func TestRateLimitPerTenant(t *testing.T) {
 	h := newHarness(t)
 	te := h.newTenant("limited")
 	h.srv.SetRateLimit(1)
-	until429(t, http.StatusOK, func() *response { return h.api(http.MethodGet, "/api/v2/clients", nil) })
+	until429(t, http.StatusOK, func() *response { return h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil) })
 	// Root's bucket is empty; the tenant's is not.
 	r := h.call(te.base, te.tok, http.MethodGet, "/api/v2/clients", nil)
 	expectStatus(t, r, http.StatusOK)
@@ -117,13 +119,13 @@ func TestRateLimitPerTenant(t *testing.T) {
 func TestRateLimitOption(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(o *server.Options) { o.RateLimit = 1000 })
-	r := h.api(http.MethodGet, "/api/v2/clients", nil)
+	r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil)
 	expectStatus(t, r, http.StatusOK)
 	checkRateHeaders(t, r, 1000)
 	// The observability endpoint is never limited nor decorated.
 	h.srv.SetRateLimit(1)
 	for i := 0; i < 5; i++ {
-		r := h.request(http.MethodGet, h.base+"/_idp/requests", nil, nil)
+		r := h.call(h.base, "", http.MethodGet, "/_idp/requests", nil)
 		expectStatus(t, r, http.StatusOK)
 	}
 }
@@ -135,23 +137,23 @@ func TestFaults(t *testing.T) {
 
 	h.srv.SetFaults(server.Faults{Rate429: 1})
 	for i := 0; i < 5; i++ {
-		r := h.api(http.MethodGet, "/api/v2/clients", nil)
+		r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil)
 		expectAPIError(t, r, http.StatusTooManyRequests, "too_many_requests")
 		if ra := r.Header.Get("Retry-After"); ra != "1" {
 			t.Errorf("Retry-After = %q, want 1", ra)
 		}
 	}
 	expectStatus(t, h.postToken(h.base, "application/json", tokenBody, nil), http.StatusTooManyRequests)
-	expectStatus(t, h.api(http.MethodPost, "/api/v2/clients", map[string]any{"name": "never"}), http.StatusTooManyRequests)
-	expectStatus(t, h.request(http.MethodGet, h.base+"/_idp/requests", nil, nil), http.StatusOK)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", map[string]any{"name": "never"}), http.StatusTooManyRequests)
+	expectStatus(t, h.call(h.base, "", http.MethodGet, "/_idp/requests", nil), http.StatusOK)
 
 	h.srv.SetFaults(server.Faults{Rate5xx: 1})
 	for i := 0; i < 5; i++ {
-		r := h.api(http.MethodGet, "/api/v2/clients", nil)
+		r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil)
 		expectAPIError(t, r, http.StatusServiceUnavailable, "temporarily_unavailable")
 	}
 	expectStatus(t, h.postToken(h.base, "application/json", tokenBody, nil), http.StatusServiceUnavailable)
-	expectStatus(t, h.request(http.MethodGet, h.base+"/_idp/requests", nil, nil), http.StatusOK)
+	expectStatus(t, h.call(h.base, "", http.MethodGet, "/_idp/requests", nil), http.StatusOK)
 
 	h.srv.SetFaults(server.Faults{})
 	list := h.mustList(h.base, h.tok, "/api/v2/clients")
@@ -162,7 +164,7 @@ func TestFaults(t *testing.T) {
 	const latency = 150 * time.Millisecond
 	h.srv.SetFaults(server.Faults{Latency: latency})
 	start := time.Now()
-	expectStatus(t, h.api(http.MethodGet, "/api/v2/clients", nil), http.StatusOK)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil), http.StatusOK)
 	if d := time.Since(start); d < latency {
 		t.Errorf("request took %v under Latency %v", d, latency)
 	}
@@ -233,7 +235,7 @@ func TestFaultDropAfterCommit(t *testing.T) {
 
 	h.srv.SetFaults(server.Faults{DropAfterCommit: 1})
 	// Reads are never dropped.
-	expectStatus(t, h.api(http.MethodGet, "/api/v2/clients", nil), http.StatusOK)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil), http.StatusOK)
 
 	writes := []struct {
 		method, path string
@@ -244,7 +246,7 @@ func TestFaultDropAfterCommit(t *testing.T) {
 		{http.MethodDelete, "/api/v2/clients/" + toDelete, nil},
 	}
 	for _, w := range writes {
-		r, err := h.try(h.base, h.tok, w.method, w.path, w.body)
+		r, err := h.send(w.method, h.base+w.path, bearer(h.tok), w.body)
 		if !isConnError(err) {
 			t.Errorf("%s %s under DropAfterCommit=1: want a connection error, got %v %v", w.method, w.path, r, err)
 		}
@@ -257,7 +259,7 @@ func TestFaultDropAfterCommit(t *testing.T) {
 	if got := h.mustGet(h.base, h.tok, "/api/v2/clients/"+toPatch); got["description"] != "patched" {
 		t.Errorf("the dropped PATCH was not committed: %v", got)
 	}
-	expectAPIError(t, h.api(http.MethodGet, "/api/v2/clients/"+toDelete, nil), http.StatusNotFound, "inexistent_client")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients/"+toDelete, nil), http.StatusNotFound, "inexistent_client")
 }
 
 func TestBodyLimit(t *testing.T) {
@@ -272,13 +274,13 @@ func TestBodyLimit(t *testing.T) {
 	over := padded(`{"name":"big","description":"`, limit+1024)
 	c := strField(t, h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "small"}), "client_id")
 
-	expectAPIError(t, h.api(http.MethodPost, "/api/v2/clients", over), http.StatusRequestEntityTooLarge, "payload_too_large")
-	expectAPIError(t, h.api(http.MethodPatch, "/api/v2/clients/"+c, padded(`{"description":"`, limit+1024)), http.StatusRequestEntityTooLarge, "payload_too_large")
-	expectAPIError(t, h.api(http.MethodPost, "/api/v2/resource-servers", padded(`{"name":"`, limit+1)), http.StatusRequestEntityTooLarge, "payload_too_large")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", over), http.StatusRequestEntityTooLarge, "payload_too_large")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+c, padded(`{"description":"`, limit+1024)), http.StatusRequestEntityTooLarge, "payload_too_large")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/resource-servers", padded(`{"name":"`, limit+1)), http.StatusRequestEntityTooLarge, "payload_too_large")
 
 	// Without a Content-Length (chunked), too.
 	hdr := http.Header{"Authorization": {"Bearer " + h.tok}, "Content-Type": {"application/json"}}
-	r := h.request(http.MethodPost, h.base+"/api/v2/clients", hdr, io.MultiReader(strings.NewReader(over)))
+	r := h.call(h.base, "", http.MethodPost, "/api/v2/clients", io.MultiReader(strings.NewReader(over)), hdr)
 	expectAPIError(t, r, http.StatusRequestEntityTooLarge, "payload_too_large")
 
 	// The token endpoint answers in the OAuth shape.
@@ -287,7 +289,7 @@ func TestBodyLimit(t *testing.T) {
 	expectOAuthError(t, h.postToken(h.base, "application/json", padded(`{"grant_type":"`, limit+10), nil), http.StatusRequestEntityTooLarge, "payload_too_large")
 
 	// Exactly 1 MB is allowed.
-	r = h.api(http.MethodPost, "/api/v2/clients", padded(`{"name":"at the limit","description":"`, limit))
+	r = h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", padded(`{"name":"at the limit","description":"`, limit))
 	if r.Status == http.StatusRequestEntityTooLarge {
 		t.Errorf("a body of exactly 1 MB was refused: %s", r)
 	}
@@ -311,7 +313,9 @@ func TestCounters(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	tokenKey := countKey{"", "POST", "/oauth/token", 200}
-	waitFor(t, "the bootstrap token request to be counted", func() bool { return countMap(h.srv.Counts())[tokenKey] == 1 })
+	if !eventually(func() bool { return countMap(h.srv.Counts())[tokenKey] == 1 }) {
+		t.Fatal("timed out waiting for the bootstrap token request to be counted")
+	}
 	h.srv.ResetCounts()
 	if cs := h.srv.Counts(); len(cs) != 0 {
 		t.Fatalf("Counts after ResetCounts = %v", cs)
@@ -320,14 +324,14 @@ func TestCounters(t *testing.T) {
 	c := strField(t, h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "counted"}), "client_id")
 	h.mustGet(h.base, h.tok, "/api/v2/clients/"+c)
 	h.mustGet(h.base, h.tok, "/api/v2/clients/"+c)
-	expectStatus(t, h.api(http.MethodGet, "/api/v2/clients/nope", nil), http.StatusNotFound)
-	expectStatus(t, h.api(http.MethodGet, "/api/v2/nope", nil), http.StatusNotFound)
-	expectStatus(t, h.api(http.MethodDelete, "/api/v2/clients/"+c, nil), http.StatusNoContent)
-	expectStatus(t, h.request(http.MethodGet, h.base+"/_idp/requests", nil, nil), http.StatusOK)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients/nope", nil), http.StatusNotFound)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/nope", nil), http.StatusNotFound)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/clients/"+c, nil), http.StatusNoContent)
+	expectStatus(t, h.call(h.base, "", http.MethodGet, "/_idp/requests", nil), http.StatusOK)
 	te := h.newTenant("counted")
 	h.mustList(te.base, te.tok, "/api/v2/clients")
 	h.srv.SetFaults(server.Faults{Rate429: 1})
-	expectStatus(t, h.api(http.MethodGet, "/api/v2/clients", nil), http.StatusTooManyRequests)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients", nil), http.StatusTooManyRequests)
 	h.srv.SetFaults(server.Faults{})
 
 	want := map[countKey]int64{
@@ -342,15 +346,10 @@ func TestCounters(t *testing.T) {
 		{"counted", "GET", "/api/v2/clients", 200}:  1,
 	}
 	var got map[countKey]int64
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	if !eventually(func() bool {
 		got = countMap(h.srv.Counts())
-		if fmt.Sprint(got) == fmt.Sprint(want) || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
+		return fmt.Sprint(got) == fmt.Sprint(want)
+	}) {
 		t.Errorf("Counts:\n got %v\nwant %v", got, want)
 	}
 
@@ -371,7 +370,7 @@ func TestCounters(t *testing.T) {
 		t.Errorf("Counts not sorted by tenant, method, route, status: %v", cs)
 	}
 
-	r := h.request(http.MethodGet, h.base+"/_idp/requests", nil, nil)
+	r := h.call(h.base, "", http.MethodGet, "/_idp/requests", nil)
 	expectStatus(t, r, http.StatusOK)
 	var overHTTP struct {
 		Requests []server.Count `json:"requests"`
@@ -384,12 +383,12 @@ func TestCounters(t *testing.T) {
 		t.Errorf("GET /_idp/requests body lacks count fields: %s", r.Body)
 	}
 
-	r = h.request(http.MethodDelete, h.base+"/_idp/requests", nil, nil)
+	r = h.call(h.base, "", http.MethodDelete, "/_idp/requests", nil)
 	expectStatus(t, r, http.StatusNoContent)
 	if cs := h.srv.Counts(); len(cs) != 0 {
 		t.Errorf("Counts after DELETE /_idp/requests = %v", cs)
 	}
-	r = h.request(http.MethodGet, h.base+"/_idp/requests", nil, nil)
+	r = h.call(h.base, "", http.MethodGet, "/_idp/requests", nil)
 	r.decode(t, &overHTTP)
 	if len(overHTTP.Requests) != 0 {
 		t.Errorf("GET /_idp/requests after reset = %s", r.Body)
@@ -433,12 +432,12 @@ func TestConcurrentControl(t *testing.T) {
 		go func(w int) {
 			defer wg.Done()
 			for i := 0; i < 15; i++ {
-				r, err := h.try(h.base, h.tok, http.MethodPost, "/api/v2/clients", map[string]any{"name": fmt.Sprintf("c%d-%d", w, i)})
+				r, err := h.send(http.MethodPost, h.base+"/api/v2/clients", bearer(h.tok), map[string]any{"name": fmt.Sprintf("c%d-%d", w, i)})
 				if err != nil || r.Status != http.StatusCreated {
 					t.Errorf("POST: %v %v", r, err)
 					return
 				}
-				r, err = h.try(h.base, h.tok, http.MethodGet, "/api/v2/clients?per_page=5", nil)
+				r, err = h.send(http.MethodGet, h.base+"/api/v2/clients?per_page=5", bearer(h.tok), nil)
 				if err != nil || r.Status != http.StatusOK {
 					t.Errorf("GET: %v %v", r, err)
 					return

@@ -83,22 +83,19 @@ func (c *call) pagination() (page, error) {
 	return p, nil
 }
 
-// listPage answers a list request: it checks the scope, reads the page
-// parameters, lists kind in tenant and writes the page under key, keeping
-// the records keep accepts (all when nil).
-func listPage[T any](c *call, scope, tenant string, kind Kind, key string, keep func(T) bool, render func(T) any) error {
-	if err := c.authorize(scope); err != nil {
-		return err
-	}
+// listPage answers a list request: it reads the page parameters, lists
+// the tenant's objects of kind and writes the page under key, keeping the
+// records keep accepts (all when nil).
+func listPage[T any](c *call, kind Kind, key string, keep func(T) bool, render func(T) any) error {
 	p, err := c.pagination()
 	if err != nil {
 		return err
 	}
-	unlock, err := c.readLock()
+	unlock, err := c.repo.readLock()
 	if err != nil {
 		return err
 	}
-	raws, err := c.s.store.List(tenant, kind)
+	raws, err := c.repo.list(kind)
 	unlock()
 	if err != nil {
 		return err

@@ -33,12 +33,12 @@ func TestStoredOnlyProperties(t *testing.T) {
 	}
 	// null removes a property the real service lets one clear, and is a
 	// type error for the others.
-	r := h.api(http.MethodPatch, path, map[string]any{"encryption_key": nil, "compliance_level": nil})
+	r := h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"encryption_key": nil, "compliance_level": nil})
 	expectStatus(t, r, http.StatusOK)
 	if p := r.object(t); p["encryption_key"] != nil || p["compliance_level"] != nil || p["callbacks"] == nil {
 		t.Errorf("after clearing: %v", p)
 	}
-	expectAPIError(t, h.api(http.MethodPatch, path, map[string]any{"callbacks": nil}), http.StatusBadRequest, "invalid_body")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"callbacks": nil}), http.StatusBadRequest, "invalid_body")
 
 	bad := []map[string]any{
 		{"callbacks": "https://app.example.com/cb"},
@@ -57,9 +57,9 @@ func TestStoredOnlyProperties(t *testing.T) {
 		{"signing_keys": []any{}},
 	}
 	for _, body := range bad {
-		expectAPIError(t, h.api(http.MethodPatch, path, body), http.StatusBadRequest, "invalid_body")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, path, body), http.StatusBadRequest, "invalid_body")
 	}
-	e := expectAPIError(t, h.api(http.MethodPatch, path, map[string]any{"jwt_configuration": map[string]any{"colour": "blue"}}), http.StatusBadRequest, "invalid_body")
+	e := expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"jwt_configuration": map[string]any{"colour": "blue"}}), http.StatusBadRequest, "invalid_body")
 	if !strings.Contains(e.Message, "Additional properties not allowed: colour") {
 		t.Errorf("nested unknown property message = %q", e.Message)
 	}
@@ -69,7 +69,7 @@ func TestStoredOnlyProperties(t *testing.T) {
 	if rs["token_dialect"] != "rfc9068_profile" || rs["consent_policy"] != "transactional-authorization-with-mfa" {
 		t.Errorf("resource server: %v", rs)
 	}
-	r = h.api(http.MethodPatch, rsPath, map[string]any{"consent_policy": nil, "enforce_policies": true})
+	r = h.call(h.base, h.tok, http.MethodPatch, rsPath, map[string]any{"consent_policy": nil, "enforce_policies": true})
 	expectStatus(t, r, http.StatusOK)
 	if p := r.object(t); p["consent_policy"] != nil || p["enforce_policies"] != true || p["token_dialect"] != "rfc9068_profile" {
 		t.Errorf("resource server after PATCH: %v", p)
@@ -81,18 +81,18 @@ func TestStoredOnlyProperties(t *testing.T) {
 		{"client_id": "x"},
 		{"proof_of_possession": map[string]any{"mechanism": "carrier-pigeon"}},
 	} {
-		expectAPIError(t, h.api(http.MethodPatch, rsPath, body), http.StatusBadRequest, "invalid_body")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, rsPath, body), http.StatusBadRequest, "invalid_body")
 	}
 
 	g := h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{
 		"client_id": c["client_id"], "audience": rs["identifier"], "scope": []string{}, "subject_type": "client",
 	})
 	gPath := "/api/v2/client-grants/" + strField(t, g, "id")
-	expectAPIError(t, h.api(http.MethodPost, "/api/v2/client-grants", map[string]any{
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/client-grants", map[string]any{
 		"client_id": c["client_id"], "audience": rs["identifier"], "scope": []string{}, "subject_type": "robot",
 	}), http.StatusBadRequest, "invalid_body")
 	for _, body := range []map[string]any{{"subject_type": "user"}, {"audience": "x"}, {"allow_all_scopes": "yes"}, {"organization_usage": "maybe"}} {
-		expectAPIError(t, h.api(http.MethodPatch, gPath, body), http.StatusBadRequest, "invalid_body")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, gPath, body), http.StatusBadRequest, "invalid_body")
 	}
 }
 
@@ -103,7 +103,7 @@ func TestTenantSettingsRaw(t *testing.T) {
 	if len(got) != 0 {
 		t.Errorf("fresh settings: %v", got)
 	}
-	r := h.api(http.MethodPatch, "/api/v2/tenants/settings", map[string]any{
+	r := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/tenants/settings", map[string]any{
 		"friendly_name": "Acme", "session_lifetime_in_minutes": 90, "flags": map[string]any{"enable_sso": true},
 	})
 	expectStatus(t, r, http.StatusOK)
@@ -124,9 +124,9 @@ func TestTenantSettingsRaw(t *testing.T) {
 		map[string]any{"sandbox_versions_available": []string{"18"}},
 		`[]`,
 	} {
-		expectAPIError(t, h.api(http.MethodPatch, "/api/v2/tenants/settings", body), http.StatusBadRequest, "invalid_body")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/tenants/settings", body), http.StatusBadRequest, "invalid_body")
 	}
-	expectStatus(t, h.api(http.MethodPut, "/api/v2/tenants/settings", nil), http.StatusMethodNotAllowed)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodPut, "/api/v2/tenants/settings", nil), http.StatusMethodNotAllowed)
 
 	// Every tenant has its own, and its management client may use them.
 	te := h.newTenant(unique("settings-"))
@@ -140,12 +140,12 @@ func TestTenantSettingsRaw(t *testing.T) {
 	// Another tenant's token is refused.
 	expectStatus(t, h.call(te.base, h.tok, http.MethodGet, "/api/v2/tenants/settings", nil), http.StatusUnauthorized)
 	// "settings" is no tenant name.
-	e := expectAPIError(t, h.api(http.MethodPost, "/api/v2/tenants", map[string]any{"name": "settings"}), http.StatusBadRequest, "invalid_body")
+	e := expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/tenants", map[string]any{"name": "settings"}), http.StatusBadRequest, "invalid_body")
 	if !strings.Contains(e.Message, "reserved") {
 		t.Errorf("reserved name message = %q", e.Message)
 	}
 	// Deleting a tenant takes its settings with it.
-	expectStatus(t, h.api(http.MethodDelete, "/api/v2/tenants/"+te.name, nil), http.StatusNoContent)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/tenants/"+te.name, nil), http.StatusNoContent)
 	te2 := h.newTenant(te.name)
 	if got := h.mustGet(te2.base, te2.tok, "/api/v2/tenants/settings"); len(got) != 0 {
 		t.Errorf("a recreated tenant inherited settings: %v", got)
@@ -161,7 +161,7 @@ func TestFieldsAndCheckpointQuery(t *testing.T) {
 		t.Errorf("fields=name,client_id: %v", got)
 	}
 	// The SDKs' telemetry header is ignored, whatever it holds.
-	expectStatus(t, h.callH(h.base, h.tok, http.MethodGet, admin, nil, http.Header{"Auth0-Client": {"not base64 at all!"}}), http.StatusOK)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodGet, admin, nil, http.Header{"Auth0-Client": {"not base64 at all!"}}), http.StatusOK)
 	got = h.mustGet(h.base, h.tok, admin+"?fields=client_secret&include_fields=false")
 	if _, ok := got["client_secret"]; ok || got["name"] != "Root Admin" {
 		t.Errorf("excluding client_secret: %v", got)
@@ -171,14 +171,14 @@ func TestFieldsAndCheckpointQuery(t *testing.T) {
 		t.Errorf("empty fields: %v", got)
 	}
 	for _, q := range []string{"?include_fields=yes&fields=name", "?take=0", "?take=101", "?take=x", "?from=-1", "?from=abc"} {
-		expectAPIError(t, h.api(http.MethodGet, "/api/v2/clients"+q, nil), http.StatusBadRequest, "invalid_query_string")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients"+q, nil), http.StatusBadRequest, "invalid_query_string")
 	}
-	expectAPIError(t, h.api(http.MethodGet, admin+"?include_fields=1&fields=name", nil), http.StatusBadRequest, "invalid_query_string")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, admin+"?include_fields=1&fields=name", nil), http.StatusBadRequest, "invalid_query_string")
 
 	for i := 0; i < 2; i++ {
 		h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": unique("cp ")})
 	}
-	r := h.api(http.MethodGet, "/api/v2/clients?take=2", nil)
+	r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients?take=2", nil)
 	expectStatus(t, r, http.StatusOK)
 	var page struct {
 		Clients []map[string]any `json:"clients"`
@@ -188,7 +188,7 @@ func TestFieldsAndCheckpointQuery(t *testing.T) {
 	if len(page.Clients) != 2 || page.Next == "" {
 		t.Fatalf("first checkpoint page: %s", r)
 	}
-	r = h.api(http.MethodGet, "/api/v2/clients?take=2&from="+page.Next, nil)
+	r = h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients?take=2&from="+page.Next, nil)
 	expectStatus(t, r, http.StatusOK)
 	var last map[string]any
 	r.decode(t, &last)

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -79,48 +78,6 @@ func (c *call) renderResourceServer(rs resourceServerRecord) any {
 	extra := rs.Extra
 	rs.Extra = nil
 	return renderWithExtras(rs, extra)
-}
-
-// resourceServerByIdentifier looks an API up by its stored identifier.
-// The caller holds the tenant's lock.
-func (c *call) resourceServerByIdentifier(identifier string) (resourceServerRecord, error) {
-	var id string
-	if err := c.s.getJSON(c.t.name, KindIndex, indexResourceServer(identifier), &id); err != nil {
-		return resourceServerRecord{}, err
-	}
-	var rs resourceServerRecord
-	err := c.s.getJSON(c.t.name, KindResourceServers, id, &rs)
-	return rs, err
-}
-
-// findResourceServer resolves the route's {id}: an id or an identifier,
-// percent-encoded once or twice. Every decoding is tried, because an
-// identifier may itself contain a percent sign.
-func (c *call) findResourceServer() (resourceServerRecord, error) {
-	candidate := c.param
-	for range 4 {
-		var rs resourceServerRecord
-		err := c.s.getJSON(c.t.name, KindResourceServers, candidate, &rs)
-		if err == nil {
-			return rs, nil
-		}
-		if !errors.Is(err, ErrNotFound) {
-			return rs, err
-		}
-		rs, err = c.resourceServerByIdentifier(c.storedAudience(candidate))
-		if err == nil {
-			return rs, nil
-		}
-		if !errors.Is(err, ErrNotFound) {
-			return rs, err
-		}
-		next, uerr := url.PathUnescape(candidate)
-		if uerr != nil || next == candidate {
-			break
-		}
-		candidate = next
-	}
-	return resourceServerRecord{}, errInexistentResourceServer()
 }
 
 func errInexistentResourceServer() *apiError {
@@ -268,9 +225,6 @@ func decodeScopes(b *body) ([]scopeRecord, error) {
 }
 
 func createResourceServer(c *call) error {
-	if err := c.authorize("create:resource_servers"); err != nil {
-		return err
-	}
 	b, err := c.readBody(resourceServerProperties...)
 	if err != nil {
 		return err
@@ -303,40 +257,30 @@ func createResourceServer(c *call) error {
 		rs.SigningSecret = newSigningSecret()
 	}
 
-	unlock, err := c.writeLock()
+	unlock, err := c.repo.writeLock()
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if _, err := c.resourceServerByIdentifier(stored); err == nil {
-		return errConflict("A resource server with the same identifier already exists")
-	} else if !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	if err := c.s.putJSON(c.t.name, KindResourceServers, rs.ID, rs); err != nil {
-		return err
-	}
-	if err := c.s.putJSON(c.t.name, KindIndex, indexResourceServer(stored), rs.ID); err != nil {
+	if err := c.repo.createResourceServer(rs); err != nil {
 		return err
 	}
 	return c.json(http.StatusCreated, c.renderResourceServer(rs))
 }
 
-func getResourceServer(c *call) error {
-	if err := c.authorize("read:resource_servers"); err != nil {
-		return err
-	}
-	unlock, err := c.readLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	rs, err := c.findResourceServer()
-	if err != nil {
-		return err
-	}
-	return c.jsonProjected(c.renderResourceServer(rs))
+// resourceServers are the APIs, found by a route's {id} (see
+// repo.findResourceServer).
+var resourceServers = objects[resourceServerRecord]{
+	find: func(c *call) (resourceServerRecord, error) {
+		return c.repo.findResourceServer(c.param, c.storedAudience)
+	},
+	save: func(c *call, rs resourceServerRecord) error {
+		return c.repo.put(KindResourceServers, rs.ID, rs)
+	},
+	render: (*call).renderResourceServer,
 }
+
+func getResourceServer(c *call) error { return getObject(c, resourceServers) }
 
 // listResourceServers lists the APIs; the identifiers parameter (repeated,
 // as the real service takes it) keeps only the APIs with those identifiers.
@@ -349,82 +293,41 @@ func listResourceServers(c *call) error {
 		}
 		keep = func(rs resourceServerRecord) bool { return contains(stored, rs.Identifier) }
 	}
-	return listPage(c, "read:resource_servers", c.t.name, KindResourceServers, "resource_servers", keep,
+	return listPage(c, KindResourceServers, "resource_servers", keep,
 		func(rs resourceServerRecord) any { return c.renderResourceServer(rs) })
 }
 
-func updateResourceServer(c *call) error {
-	if err := c.authorize("update:resource_servers"); err != nil {
-		return err
-	}
-	// identifier is immutable: listing it as unknown gives the real
-	// service's "Additional properties not allowed" error.
+// resourceServerUpdatable are the properties a PATCH may send: identifier
+// is immutable, and listing it as unknown gives the real service's
+// "Additional properties not allowed" error.
+var resourceServerUpdatable = func() []string {
 	props := make([]string, 0, len(resourceServerProperties))
 	for _, p := range resourceServerProperties {
 		if p != "identifier" {
 			props = append(props, p)
 		}
 	}
-	b, err := c.readBody(props...)
+	return props
+}()
+
+func updateResourceServer(c *call) error {
+	b, err := c.readBody(resourceServerUpdatable...)
 	if err != nil {
 		return err
 	}
-	unlock, err := c.writeLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	rs, err := c.findResourceServer()
-	if err != nil {
-		return err
-	}
-	if rs.IsSystem {
-		return errSystemAPI("modified")
-	}
-	if err := applyResourceServer(b, &rs); err != nil {
-		return err
-	}
-	if err := c.s.putJSON(c.t.name, KindResourceServers, rs.ID, rs); err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, c.renderResourceServer(rs))
+	return updateObject(c, resourceServers, func(rs *resourceServerRecord) error {
+		if rs.IsSystem {
+			return errSystemAPI("modified")
+		}
+		return applyResourceServer(b, rs)
+	})
 }
 
 func deleteResourceServer(c *call) error {
-	if err := c.authorize("delete:resource_servers"); err != nil {
-		return err
-	}
-	unlock, err := c.writeLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	rs, err := c.findResourceServer()
-	if isNotFound(err) {
-		return c.noContent()
-	}
-	if err != nil {
-		return err
-	}
-	if rs.IsSystem {
-		return errSystemAPI("deleted")
-	}
-	// The API's grants go with it, so a later API with the same
-	// identifier does not inherit them.
-	grants, err := c.grants(func(g clientGrantRecord) bool { return g.Audience == rs.Identifier })
-	if err != nil {
-		return err
-	}
-	for _, g := range grants {
-		if err := c.deleteGrantRecord(g); err != nil {
-			return err
+	return deleteObject(c, resourceServers, func(rs resourceServerRecord) error {
+		if rs.IsSystem {
+			return errSystemAPI("deleted")
 		}
-	}
-	if err := c.s.store.Delete(c.t.name, KindIndex, indexResourceServer(rs.Identifier)); err != nil {
-		return err
-	}
-	if err := c.s.store.Delete(c.t.name, KindResourceServers, rs.ID); err != nil {
-		return err
-	}
-	return c.noContent()
+		return c.repo.deleteResourceServer(rs)
+	})
 }

@@ -1,203 +1,233 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
-	"net/url"
-	"sort"
 	"strings"
 )
 
-// call is one request on its way through a handler.
-type call struct {
-	s   *Server
-	r   *http.Request
-	w   http.ResponseWriter
-	rec *statusRecorder // the outermost writer, for the counters
-
-	tenantName string  // "" for the root tenant
-	t          *tenant // nil until resolved
-	route      string  // route template for the counters
-	param      string  // the {id} of the route, still escaped
-
-	claims *accessClaims // set by authorize
-}
-
-// handler serves one route and method. It writes a success itself and
-// returns an error (normally *apiError) for ServeHTTP to render.
+// handler serves one route. It writes a success itself and returns an
+// error (normally *apiError) for the dispatcher to render. It never checks
+// the caller's token: the dispatcher does, from the route table.
 type handler func(c *call) error
 
-// routeMatch is the result of matching a path against the route table.
-type routeMatch struct {
-	template string
-	param    string
-	handlers map[string]handler
-	oauth    bool
-}
+// public is the scope column of a route that needs no token. It is not a
+// scope a token can carry (those are "verb:resource").
+const public = "public"
 
-func (m routeMatch) allow() string {
-	methods := make([]string, 0, len(m.handlers))
-	for k := range m.handlers {
-		methods = append(methods, k)
-	}
-	sort.Strings(methods)
-	return strings.Join(methods, ", ")
-}
+// routeFlags say where a route exists and how its errors look.
+type routeFlags uint8
 
-// Route templates, as they appear in the counters.
 const (
-	routeToken           = "/oauth/token"
-	routeJWKS            = "/.well-known/jwks.json"
-	routeOpenIDConfig    = "/.well-known/openid-configuration"
-	routeResourceServers = "/api/v2/resource-servers"
-	routeResourceServer  = "/api/v2/resource-servers/{id}"
-	routeClients         = "/api/v2/clients"
-	routeClient          = "/api/v2/clients/{id}"
-	routeRotateSecret    = "/api/v2/clients/{id}/rotate-secret"
-	routeClientGrants    = "/api/v2/client-grants"
-	routeClientGrant     = "/api/v2/client-grants/{id}"
-	routeTenants         = "/api/v2/tenants"
-	routeTenant          = "/api/v2/tenants/{id}"
-	routeTenantSettings  = "/api/v2/tenants/settings"
-	routeUnknown         = "unknown"
+	// rootOnly routes exist on the root tenant only.
+	rootOnly routeFlags = 1 << iota
+	// oauthErrors routes answer in the token endpoint's error shapes.
+	oauthErrors
+	// serverWide routes belong to the server, not to a tenant: they live
+	// under /_idp/ and are never counted, faulted or rate limited, so
+	// that reading the counters does not change them.
+	serverWide
 )
+
+// route is one row of the route table.
+type route struct {
+	pattern string // "METHOD /path", in http.ServeMux pattern syntax
+	scope   string // the scope the bearer token must carry, or public
+	handle  handler
+	flags   routeFlags
+}
+
+// routeTable is every route of the server, each declared once. The
+// dispatcher matches a request against it, answers 404 and 405 from it and
+// authorizes the request with the route's scope before the handler runs.
+//
+// Patterns use the http.ServeMux syntax, but they are matched against the
+// escaped path as it came in, without the cleaning ServeMux does: a
+// resource server's {id...} is an identifier URI whose slashes a client may
+// or may not have escaped, "//" included. When two patterns match, the one
+// with more literal segments wins, as in ServeMux.
+//
+// A path's methods appear in the order its 405 answer's Allow header lists
+// them.
+var routeTable = []route{
+	// A client needs these before it has a token.
+	{"POST " + routeToken, public, handleToken, oauthErrors},
+	{"GET " + routeJWKS, public, handleJWKS, 0},
+	{"GET /.well-known/openid-configuration", public, handleOpenIDConfig, 0},
+
+	{"GET /api/v2/resource-servers", "read:resource_servers", listResourceServers, 0},
+	{"POST /api/v2/resource-servers", "create:resource_servers", createResourceServer, 0},
+	{"DELETE /api/v2/resource-servers/{id...}", "delete:resource_servers", deleteResourceServer, 0},
+	{"GET /api/v2/resource-servers/{id...}", "read:resource_servers", getResourceServer, 0},
+	{"PATCH /api/v2/resource-servers/{id...}", "update:resource_servers", updateResourceServer, 0},
+
+	{"GET /api/v2/clients", "read:clients", listClients, 0},
+	{"POST /api/v2/clients", "create:clients", createClient, 0},
+	{"DELETE /api/v2/clients/{id}", "delete:clients", deleteClient, 0},
+	{"GET /api/v2/clients/{id}", "read:clients", getClient, 0},
+	{"PATCH /api/v2/clients/{id}", "update:clients", updateClient, 0},
+	{"POST /api/v2/clients/{id}/rotate-secret", "update:clients", rotateClientSecret, 0},
+
+	{"GET /api/v2/client-grants", "read:client_grants", listClientGrants, 0},
+	{"POST /api/v2/client-grants", "create:client_grants", createClientGrant, 0},
+	{"DELETE /api/v2/client-grants/{id}", "delete:client_grants", deleteClientGrant, 0},
+	{"GET /api/v2/client-grants/{id}", "read:client_grants", getClientGrant, 0},
+	{"PATCH /api/v2/client-grants/{id}", "update:client_grants", updateClientGrant, 0},
+
+	{"GET /api/v2/tenants", "read:tenants", listTenants, rootOnly},
+	{"POST /api/v2/tenants", "create:tenants", createTenant, rootOnly},
+	{"DELETE /api/v2/tenants/{id}", "delete:tenants", deleteTenant, rootOnly},
+	{"GET /api/v2/tenants/{id}", "read:tenants", getTenant, rootOnly},
+	{"PATCH /api/v2/tenants/{id}", "update:tenants", updateTenant, rootOnly},
+	// Every tenant has its settings; "settings" is therefore no tenant
+	// name (see reservedTenantNames).
+	{"GET /api/v2/tenants/settings", "read:tenant_settings", getTenantSettings, 0},
+	{"PATCH /api/v2/tenants/settings", "update:tenant_settings", updateTenantSettings, 0},
+
+	{"GET /_idp/requests", public, getRequestCounts, serverWide},
+	{"DELETE /_idp/requests", public, resetRequestCounts, serverWide},
+}
+
+// Paths the server renders besides matching them, and the counters' name
+// for a path no route matches.
+const (
+	routeToken   = "/oauth/token"
+	routeJWKS    = "/.well-known/jwks.json"
+	routeUnknown = "unknown"
+)
+
+// pathRoutes are the routes that share a path pattern: what a request's
+// path selects before its method is looked at.
+type pathRoutes struct {
+	pattern  string   // e.g. "/api/v2/clients/{id}"
+	template string   // the counters' route: the pattern with {id...} as {id}
+	segments []string // the pattern split at "/"
+	flags    routeFlags
+	allow    string // the Allow header of a 405
+	methods  map[string]*route
+}
+
+// router is a route table grouped by path.
+type router []*pathRoutes
 
 var (
-	tokenHandlers          = map[string]handler{http.MethodPost: handleToken}
-	jwksHandlers           = map[string]handler{http.MethodGet: handleJWKS}
-	openIDConfigHandlers   = map[string]handler{http.MethodGet: handleOpenIDConfig}
-	resourceServersHandler = map[string]handler{http.MethodGet: listResourceServers, http.MethodPost: createResourceServer}
-	resourceServerHandlers = map[string]handler{http.MethodGet: getResourceServer, http.MethodPatch: updateResourceServer, http.MethodDelete: deleteResourceServer}
-	clientsHandlers        = map[string]handler{http.MethodGet: listClients, http.MethodPost: createClient}
-	clientHandlers         = map[string]handler{http.MethodGet: getClient, http.MethodPatch: updateClient, http.MethodDelete: deleteClient}
-	rotateSecretHandlers   = map[string]handler{http.MethodPost: rotateClientSecret}
-	clientGrantsHandlers   = map[string]handler{http.MethodGet: listClientGrants, http.MethodPost: createClientGrant}
-	clientGrantHandlers    = map[string]handler{http.MethodGet: getClientGrant, http.MethodPatch: updateClientGrant, http.MethodDelete: deleteClientGrant}
-	tenantsHandlers        = map[string]handler{http.MethodGet: listTenants, http.MethodPost: createTenant}
-	tenantHandlers         = map[string]handler{http.MethodGet: getTenant, http.MethodPatch: updateTenant, http.MethodDelete: deleteTenant}
-	tenantSettingsHandlers = map[string]handler{http.MethodGet: getTenantSettings, http.MethodPatch: updateTenantSettings}
+	tenantRouter = newRouter(routeTable, false)
+	serverRouter = newRouter(routeTable, true)
 )
 
-// matchRoute maps a tenant-relative escaped path to its route. A path
-// that matches nothing gets the template "unknown" and no handlers.
-func matchRoute(path string, root bool) routeMatch {
-	switch path {
-	case routeToken:
-		return routeMatch{template: routeToken, handlers: tokenHandlers, oauth: true}
-	case routeJWKS:
-		return routeMatch{template: routeJWKS, handlers: jwksHandlers}
-	case routeOpenIDConfig:
-		return routeMatch{template: routeOpenIDConfig, handlers: openIDConfigHandlers}
-	case routeResourceServers:
-		return routeMatch{template: routeResourceServers, handlers: resourceServersHandler}
-	case routeClients:
-		return routeMatch{template: routeClients, handlers: clientsHandlers}
-	case routeClientGrants:
-		return routeMatch{template: routeClientGrants, handlers: clientGrantsHandlers}
-	case routeTenants:
-		if root {
-			return routeMatch{template: routeTenants, handlers: tenantsHandlers}
+// newRouter groups the tenant routes of table, or its server-wide ones, by
+// path. A malformed table is a bug, caught when the package loads.
+func newRouter(table []route, wide bool) router {
+	var rt router
+	byPath := map[string]*pathRoutes{}
+	for i := range table {
+		r := &table[i]
+		if (r.flags&serverWide != 0) != wide {
+			continue
 		}
-	case routeTenantSettings:
-		// Every tenant has its settings; "settings" is therefore no
-		// tenant name (see reservedTenantNames).
-		return routeMatch{template: routeTenantSettings, handlers: tenantSettingsHandlers}
+		method, path, ok := strings.Cut(r.pattern, " ")
+		if !ok || !strings.HasPrefix(path, "/") || r.handle == nil || r.scope == "" {
+			panic(fmt.Sprintf("server: malformed route %q", r.pattern))
+		}
+		if r.flags&serverWide != 0 && r.scope != public {
+			panic(fmt.Sprintf("server: route %q is outside any tenant, so it has no token to check", r.pattern))
+		}
+		p := byPath[path]
+		if p == nil {
+			p = &pathRoutes{
+				pattern:  path,
+				template: strings.ReplaceAll(path, "...}", "}"),
+				segments: strings.Split(path[1:], "/"),
+				flags:    r.flags,
+				methods:  map[string]*route{},
+			}
+			byPath[path] = p
+			rt = append(rt, p)
+		}
+		if p.flags != r.flags || p.methods[method] != nil {
+			panic(fmt.Sprintf("server: route %q disagrees with another on its path", r.pattern))
+		}
+		p.methods[method] = r
+		if p.allow != "" {
+			p.allow += ", "
+		}
+		p.allow += method
 	}
-	// A resource server's {id} may be its identifier, a URI whose slashes
-	// a client may or may not have escaped, so it takes the whole rest.
-	if id, ok := strings.CutPrefix(path, routeResourceServers+"/"); ok && id != "" {
-		return routeMatch{template: routeResourceServer, param: id, handlers: resourceServerHandlers}
+	return rt
+}
+
+// match finds the routes of a (tenant-relative) escaped path and the
+// escaped value of its {id}; nil when no route has that path. Root-only
+// routes match only when root is set.
+func (rt router) match(path string, root bool) (*pathRoutes, string) {
+	var best *pathRoutes
+	var bestParam string
+	bestLiterals := -1
+	for _, p := range rt {
+		if p.flags&rootOnly != 0 && !root {
+			continue
+		}
+		if param, literals, ok := p.match(path); ok && literals > bestLiterals {
+			best, bestParam, bestLiterals = p, param, literals
+		}
 	}
-	if rest, ok := strings.CutPrefix(path, routeClients+"/"); ok {
-		id, sub, hasSub := strings.Cut(rest, "/")
+	return best, bestParam
+}
+
+// match matches path segment by segment: a literal segment matches
+// itself, {name} any non-empty segment and {name...} the non-empty rest of
+// the path. It returns the wildcard's value and the number of literals.
+func (p *pathRoutes) match(path string) (param string, literals int, ok bool) {
+	rest, ok := strings.CutPrefix(path, "/")
+	if !ok {
+		return "", 0, false
+	}
+	last := len(p.segments) - 1
+	for i, seg := range p.segments {
+		if strings.HasSuffix(seg, "...}") {
+			return rest, literals, rest != ""
+		}
+		s, after, more := strings.Cut(rest, "/")
+		if more != (i < last) {
+			return "", 0, false
+		}
 		switch {
-		case id == "":
-		case !hasSub:
-			return routeMatch{template: routeClient, param: id, handlers: clientHandlers}
-		case sub == "rotate-secret":
-			return routeMatch{template: routeRotateSecret, param: id, handlers: rotateSecretHandlers}
+		case strings.HasPrefix(seg, "{"):
+			if s == "" {
+				return "", 0, false
+			}
+			param = s
+		case s == seg:
+			literals++
+		default:
+			return "", 0, false
 		}
+		rest = after
 	}
-	if id, ok := strings.CutPrefix(path, routeClientGrants+"/"); ok && id != "" && !strings.Contains(id, "/") {
-		return routeMatch{template: routeClientGrant, param: id, handlers: clientGrantHandlers}
-	}
-	if id, ok := strings.CutPrefix(path, routeTenants+"/"); ok && root && id != "" && !strings.Contains(id, "/") {
-		return routeMatch{template: routeTenant, param: id, handlers: tenantHandlers}
-	}
-	return routeMatch{template: routeUnknown}
+	return param, literals, true
 }
 
-// id returns the route's {id} unescaped once.
-func (c *call) id() string {
-	if v, err := url.PathUnescape(c.param); err == nil {
-		return v
+// lookup returns the route serving method on this path; HEAD is served as
+// GET. nil means 405 (or, when p is nil itself, 404).
+func (p *pathRoutes) lookup(method string) *route {
+	if p == nil {
+		return nil
 	}
-	return c.param
-}
-
-// rootBase is the root tenant's base URL for this request, without a
-// trailing slash.
-func (c *call) rootBase() string {
-	if c.s.publicURL != "" {
-		return c.s.publicURL
+	if r, ok := p.methods[method]; ok {
+		return r
 	}
-	scheme := "http"
-	if c.r.TLS != nil {
-		scheme = "https"
+	if method == http.MethodHead {
+		return p.methods[http.MethodGet]
 	}
-	if p := c.r.Header.Get("X-Forwarded-Proto"); p != "" {
-		p, _, _ = strings.Cut(p, ",")
-		p = strings.ToLower(strings.TrimSpace(p))
-		if p == "http" || p == "https" {
-			scheme = p
-		}
-	}
-	return scheme + "://" + c.r.Host
-}
-
-// base is the current tenant's base URL, without a trailing slash.
-func (c *call) base() string {
-	return tenantBase(c.rootBase(), c.t.name)
-}
-
-func tenantBase(rootBase, name string) string {
-	if name == RootTenant {
-		return rootBase
-	}
-	return rootBase + "/tenants/" + url.PathEscape(name)
-}
-
-// issuer is the tenant's token issuer.
-func (c *call) issuer() string { return c.base() + "/" }
-
-// managementAudience is the tenant's Management API identifier for this
-// request.
-func (c *call) managementAudience() string { return c.base() + "/api/v2/" }
-
-// storedAudience maps an audience as a client spells it to its stored,
-// host-independent form.
-func (c *call) storedAudience(aud string) string {
-	if aud == c.managementAudience() {
-		return managementAPIKey
-	}
-	return aud
-}
-
-// renderAudience maps a stored audience back to what this request sees.
-func (c *call) renderAudience(aud string) string {
-	if aud == managementAPIKey {
-		return c.managementAudience()
-	}
-	return aud
-}
-
-// json writes a success.
-func (c *call) json(status int, v any) error {
-	writeJSON(c.w, status, v)
 	return nil
 }
 
-// noContent writes a 204.
-func (c *call) noContent() error {
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
+// run authorizes the request with the route's scope and runs its handler.
+func (c *call) run(r *route) error {
+	if r.scope != public {
+		if err := c.authorize(r.scope); err != nil {
+			return err
+		}
+	}
+	return r.handle(c)
 }

@@ -8,9 +8,16 @@
 // server accepts the other well-known properties of each object (callbacks,
 // jwt_configuration, token_dialect, ...), checks their types, stores them
 // and returns them (props.go); it refuses truly unknown ones. Every tenant
-// also has its settings (GET/PATCH /api/v2/tenants/settings, settings.go).
-// Reads honour fields/include_fields, and lists take page/per_page/
-// include_totals or the checkpoint form from/take (pagination.go).
+// also has its settings (GET/PATCH /api/v2/tenants/settings,
+// tenant_settings.go). Reads honour fields/include_fields, and lists take
+// page/per_page/include_totals or the checkpoint form from/take
+// (pagination.go).
+//
+// Every route, with its scope, is one row of the route table (routes.go);
+// the dispatcher (ServeHTTP) authorizes a request before its handler runs.
+// A handler deals with its request (request.go) and reaches the tenant's
+// objects through a repo (repo.go), which owns the tenant's lock; the GET,
+// PATCH and DELETE shapes the object endpoints share are in objects.go.
 package server
 
 import (
@@ -193,13 +200,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		path = strings.TrimPrefix(path, s.publicPath)
 	}
 	if strings.HasPrefix(path, "/_idp/") {
-		// The observability endpoints are never counted, faulted or
-		// limited: reading the counters must not change them.
-		if path == "/_idp/requests" {
-			s.serveRequestCounts(w, r)
-		} else {
-			writeEnvelope(w, errNotFoundRoute(), false)
-		}
+		s.serveServerWide(&call{s: s, r: r, w: w}, path)
 		return
 	}
 
@@ -263,14 +264,16 @@ func (s *Server) serve(c *call, path string) {
 	} else {
 		t = s.lookupTenant(RootTenant)
 	}
-	c.t = t
-	m := matchRoute(rest, t.name == RootTenant)
-	c.route = m.template
-	c.param = m.param
+	c.t, c.repo = t, repo{store: s.store, t: t}
+	p, param := tenantRouter.match(rest, t.name == RootTenant)
+	c.route, c.param = routeUnknown, param
 
 	refusal, handlerShape := shapeEnvelope, shapeEnvelope
-	if m.oauth {
-		refusal, handlerShape = shapeEnvelopeOAuth, shapeOAuth
+	if p != nil {
+		c.route = p.template
+		if p.flags&oauthErrors != 0 {
+			refusal, handlerShape = shapeEnvelopeOAuth, shapeOAuth
+		}
 	}
 	// Rate limit, then faults, in the order the contract fixes.
 	if e := s.applyRateLimit(c); e != nil {
@@ -285,16 +288,13 @@ func (s *Server) serve(c *call, path string) {
 		s.finish(c, errUnavailable(), refusal)
 		return
 	}
-	if m.handlers == nil {
+	if p == nil {
 		s.finish(c, errNotFoundRoute(), shapeEnvelope)
 		return
 	}
-	h, ok := m.handlers[r.Method]
-	if !ok && r.Method == http.MethodHead {
-		h, ok = m.handlers[http.MethodGet]
-	}
-	if !ok {
-		s.finish(c, errMethodNotAllowed(m.allow()), refusal)
+	rt := p.lookup(r.Method)
+	if rt == nil {
+		s.finish(c, errMethodNotAllowed(p.allow), refusal)
 		return
 	}
 	if r.ContentLength > maxBodyBytes {
@@ -306,19 +306,32 @@ func (s *Server) serve(c *call, path string) {
 	}
 
 	if isWrite(r.Method) && s.faults.drawDrop() {
-		s.runAndDrop(c, h, handlerShape)
+		s.runAndDrop(c, rt, handlerShape)
 		return
 	}
-	s.finish(c, h(c), handlerShape)
+	s.finish(c, c.run(rt), handlerShape)
+}
+
+// serveServerWide serves the server's own endpoints, under /_idp/.
+func (s *Server) serveServerWide(c *call, path string) {
+	p, _ := serverRouter.match(path, true)
+	switch rt := p.lookup(c.r.Method); {
+	case p == nil:
+		s.finish(c, errNotFoundRoute(), shapeEnvelope)
+	case rt == nil:
+		s.finish(c, errMethodNotAllowed(p.allow), shapeEnvelope)
+	default:
+		s.finish(c, c.run(rt), shapeEnvelope)
+	}
 }
 
 // runAndDrop commits a write and then closes the connection without a
 // response: the failure after which a client cannot know whether its
 // request took effect.
-func (s *Server) runAndDrop(c *call, h handler, shape errorShape) {
+func (s *Server) runAndDrop(c *call, rt *route, shape errorShape) {
 	buf := &bufferedWriter{header: http.Header{}}
 	c.w = buf
-	s.finish(c, h(c), shape)
+	s.finish(c, c.run(rt), shape)
 	// Count what was committed: the client never sees it, but tests
 	// compare counters with the server's state.
 	status := buf.status
@@ -377,22 +390,6 @@ func (s *Server) lookupTenant(name string) *tenant {
 
 func isWrite(method string) bool {
 	return method == http.MethodPost || method == http.MethodPatch || method == http.MethodDelete
-}
-
-// serveRequestCounts is the uncounted, unauthenticated observability
-// endpoint that benchmarks and tests read.
-func (s *Server) serveRequestCounts(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet, http.MethodHead:
-		writeJSON(w, http.StatusOK, struct {
-			Requests []Count `json:"requests"`
-		}{s.Counts()})
-	case http.MethodDelete:
-		s.ResetCounts()
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		writeEnvelope(w, errMethodNotAllowed("GET, DELETE"), false)
-	}
 }
 
 // statusRecorder remembers the status a handler wrote, for the counters.

@@ -252,7 +252,7 @@ func TestDropAfterCommit(t *testing.T) {
 	}
 	found := false
 	for _, c := range f.srv.Counts() {
-		if c.Method == http.MethodPost && c.Route == routeClients && c.Status == http.StatusCreated {
+		if c.Method == http.MethodPost && c.Route == "/api/v2/clients" && c.Status == http.StatusCreated {
 			found = true
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/mail"
 	"regexp"
-	"time"
 )
 
 // tenantRecord is a hosted tenant, as stored in the root tenant.
@@ -88,33 +87,7 @@ func applyTenant(b *body, rec *tenantRecord) error {
 	return nil
 }
 
-// findTenant resolves the route's {id}: a tenant id or name. The caller
-// holds the root tenant's lock.
-func (c *call) findTenant() (tenantRecord, error) {
-	id := c.id()
-	var rec tenantRecord
-	name := id
-	var indexed string
-	if err := c.s.getJSON(RootTenant, KindIndex, indexTenantID(id), &indexed); err == nil {
-		name = indexed
-	} else if !errors.Is(err, ErrNotFound) {
-		return rec, err
-	}
-	err := c.s.getJSON(RootTenant, KindTenants, name, &rec)
-	if errors.Is(err, ErrNotFound) {
-		return rec, errInexistentTenantObject()
-	}
-	return rec, err
-}
-
-func (c *call) timestamp() string {
-	return c.s.now().UTC().Format(time.RFC3339)
-}
-
 func createTenant(c *call) error {
-	if err := c.authorize("create:tenants"); err != nil {
-		return err
-	}
 	b, err := c.readBody("name", "display_name", "owners", "metadata")
 	if err != nil {
 		return err
@@ -143,12 +116,12 @@ func createTenant(c *call) error {
 		return err
 	}
 
-	unlock, err := c.writeLock()
+	unlock, err := c.repo.writeLock()
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if _, err := c.s.store.Get(RootTenant, KindTenants, rec.Name); err == nil {
+	if _, err := c.repo.store.Get(RootTenant, KindTenants, rec.Name); err == nil {
 		return errConflict("A tenant with the same name already exists")
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
@@ -157,10 +130,10 @@ func createTenant(c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := c.s.putJSON(RootTenant, KindTenants, rec.Name, rec); err != nil {
+	if err := c.repo.put(KindTenants, rec.Name, rec); err != nil {
 		return err
 	}
-	if err := c.s.putJSON(RootTenant, KindIndex, indexTenantID(rec.ID), rec.Name); err != nil {
+	if err := c.repo.put(KindIndex, indexTenantID(rec.ID), rec.Name); err != nil {
 		return err
 	}
 	c.s.mu.Lock()
@@ -197,7 +170,7 @@ func (s *Server) seedTenant(name string, key *signingKey) (*managementClient, er
 		TokenEndpointAuthMethod: "client_secret_post",
 		IsFirstParty:            true,
 	}
-	if err := s.putJSON(name, KindClients, cl.ClientID, cl); err != nil {
+	if err := putJSON(s.store, name, KindClients, cl.ClientID, cl); err != nil {
 		return nil, err
 	}
 	if err := s.seedManagementGrant(name, cl.ClientID); err != nil {
@@ -206,89 +179,55 @@ func (s *Server) seedTenant(name string, key *signingKey) (*managementClient, er
 	return &managementClient{ClientID: cl.ClientID, ClientSecret: cl.ClientSecret}, nil
 }
 
-func getTenant(c *call) error {
-	if err := c.authorize("read:tenants"); err != nil {
-		return err
-	}
-	unlock, err := c.readLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	rec, err := c.findTenant()
-	if err != nil {
-		return err
-	}
-	return c.jsonProjected(c.renderTenant(rec))
+// tenants are the hosted tenants, found by a route's {id}, an id or a
+// name. Their routes exist on the root tenant only, so c.repo is the root's.
+var tenants = objects[tenantRecord]{
+	find:   func(c *call) (tenantRecord, error) { return c.repo.tenant(c.id()) },
+	save:   func(c *call, rec tenantRecord) error { return c.repo.put(KindTenants, rec.Name, rec) },
+	render: func(c *call, rec tenantRecord) any { return c.renderTenant(rec) },
 }
 
+func getTenant(c *call) error { return getObject(c, tenants) }
+
 func listTenants(c *call) error {
-	return listPage(c, "read:tenants", RootTenant, KindTenants, "tenants", nil,
+	return listPage(c, KindTenants, "tenants", nil,
 		func(rec tenantRecord) any { return c.renderTenant(rec) })
 }
 
 func updateTenant(c *call) error {
-	if err := c.authorize("update:tenants"); err != nil {
-		return err
-	}
 	b, err := c.readBody("display_name", "owners", "metadata")
 	if err != nil {
 		return err
 	}
-	unlock, err := c.writeLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	rec, err := c.findTenant()
-	if err != nil {
-		return err
-	}
-	if err := applyTenant(b, &rec); err != nil {
-		return err
-	}
-	rec.UpdatedAt = c.timestamp()
-	if err := c.s.putJSON(RootTenant, KindTenants, rec.Name, rec); err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, c.renderTenant(rec))
+	return updateObject(c, tenants, func(rec *tenantRecord) error {
+		if err := applyTenant(b, rec); err != nil {
+			return err
+		}
+		rec.UpdatedAt = c.timestamp()
+		return nil
+	})
 }
 
+// deleteTenant drops the tenant and everything in it.
 func deleteTenant(c *call) error {
-	if err := c.authorize("delete:tenants"); err != nil {
-		return err
-	}
-	unlock, err := c.writeLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	rec, err := c.findTenant()
-	if isNotFound(err) {
-		return c.noContent()
-	}
-	if err != nil {
-		return err
-	}
-	c.s.mu.Lock()
-	t := c.s.tenants[rec.Name]
-	delete(c.s.tenants, rec.Name)
-	c.s.mu.Unlock()
-	if t != nil {
-		// Wait for the tenant's in-flight requests, and make any that
-		// found it a moment ago fail instead of writing into it.
-		t.mu.Lock()
-		t.deleted = true
-		t.mu.Unlock()
-	}
-	if err := c.s.store.DropTenant(rec.Name); err != nil {
-		return err
-	}
-	if err := c.s.store.Delete(RootTenant, KindIndex, indexTenantID(rec.ID)); err != nil {
-		return err
-	}
-	if err := c.s.store.Delete(RootTenant, KindTenants, rec.Name); err != nil {
-		return err
-	}
-	return c.noContent()
+	return deleteObject(c, tenants, func(rec tenantRecord) error {
+		c.s.mu.Lock()
+		t := c.s.tenants[rec.Name]
+		delete(c.s.tenants, rec.Name)
+		c.s.mu.Unlock()
+		if t != nil {
+			// Wait for the tenant's in-flight requests, and make any that
+			// found it a moment ago fail instead of writing into it.
+			t.mu.Lock()
+			t.deleted = true
+			t.mu.Unlock()
+		}
+		if err := c.repo.store.DropTenant(rec.Name); err != nil {
+			return err
+		}
+		if err := c.repo.delete(KindIndex, indexTenantID(rec.ID)); err != nil {
+			return err
+		}
+		return c.repo.delete(KindTenants, rec.Name)
+	})
 }

@@ -19,7 +19,7 @@ func TestTenantCreateUseDelete(t *testing.T) {
 		"owners":       []string{"ops@acme.example", "jane@acme.example"},
 		"metadata":     map[string]string{"plan": "gold"},
 	}
-	r := h.api(http.MethodPost, "/api/v2/tenants", body)
+	r := h.call(h.base, h.tok, http.MethodPost, "/api/v2/tenants", body)
 	expectStatus(t, r, http.StatusCreated)
 	ten := r.object(t)
 	id := strField(t, ten, "id")
@@ -73,7 +73,7 @@ func TestTenantCreateUseDelete(t *testing.T) {
 	if pt.header.KeyID == rootKid["kid"] {
 		t.Errorf("tenant and root share kid %q", pt.header.KeyID)
 	}
-	r = h.request(http.MethodGet, base+"/.well-known/openid-configuration", nil, nil)
+	r = h.call(base, "", http.MethodGet, "/.well-known/openid-configuration", nil)
 	if cfg := r.object(t); cfg["issuer"] != base+"/" || cfg["token_endpoint"] != base+"/oauth/token" || cfg["jwks_uri"] != base+"/.well-known/jwks.json" {
 		t.Errorf("tenant openid-configuration = %v", cfg)
 	}
@@ -127,7 +127,7 @@ func TestTenantCreateUseDelete(t *testing.T) {
 	expectAPIError(t, h.call(base, tok, http.MethodGet, "/api/v2/tenants/acme", nil), http.StatusNotFound, "not_found")
 
 	// PATCH.
-	r = h.api(http.MethodPatch, "/api/v2/tenants/"+id, map[string]any{"display_name": "Acme Inc", "metadata": map[string]string{"plan": "silver"}})
+	r = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/tenants/"+id, map[string]any{"display_name": "Acme Inc", "metadata": map[string]string{"plan": "silver"}})
 	expectStatus(t, r, http.StatusOK)
 	p := r.object(t)
 	if p["display_name"] != "Acme Inc" || p["name"] != "acme" || jsonString(t, p["metadata"]) != `{"plan":"silver"}` {
@@ -139,22 +139,22 @@ func TestTenantCreateUseDelete(t *testing.T) {
 	if p["created_at"] != ten["created_at"] {
 		t.Errorf("created_at changed by PATCH: %v -> %v", ten["created_at"], p["created_at"])
 	}
-	expectStatus(t, h.api(http.MethodPatch, "/api/v2/tenants/acme", map[string]any{"owners": []string{"new@acme.example"}}), http.StatusOK)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/tenants/acme", map[string]any{"owners": []string{"new@acme.example"}}), http.StatusOK)
 
 	// Conflict on the name.
-	expectAPIError(t, h.api(http.MethodPost, "/api/v2/tenants", map[string]any{"name": "acme"}), http.StatusConflict, "conflict")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/tenants", map[string]any{"name": "acme"}), http.StatusConflict, "conflict")
 
 	// DELETE removes the tenant, its URLs and its tokens; again is still 204.
 	for i := 0; i < 2; i++ {
-		r := h.api(http.MethodDelete, "/api/v2/tenants/"+id, nil)
+		r := h.call(h.base, h.tok, http.MethodDelete, "/api/v2/tenants/"+id, nil)
 		expectStatus(t, r, http.StatusNoContent)
 		if len(r.Body) != 0 {
 			t.Errorf("DELETE body = %q", r.Body)
 		}
 	}
-	expectAPIError(t, h.api(http.MethodGet, "/api/v2/tenants/"+id, nil), http.StatusNotFound, "inexistent_tenant")
-	expectAPIError(t, h.api(http.MethodGet, "/api/v2/tenants/acme", nil), http.StatusNotFound, "inexistent_tenant")
-	expectAPIError(t, h.request(http.MethodGet, base+"/.well-known/jwks.json", nil, nil), http.StatusNotFound, "inexistent_tenant")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/tenants/"+id, nil), http.StatusNotFound, "inexistent_tenant")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/tenants/acme", nil), http.StatusNotFound, "inexistent_tenant")
+	expectAPIError(t, h.call(base, "", http.MethodGet, "/.well-known/jwks.json", nil), http.StatusNotFound, "inexistent_tenant")
 	expectAPIError(t, h.tokenJSON(base, credentials(cid, csecret, aud, "")), http.StatusNotFound, "inexistent_tenant")
 	if r := h.call(base, tok, http.MethodGet, "/api/v2/clients", nil); r.Status != http.StatusUnauthorized && r.Status != http.StatusNotFound {
 		t.Errorf("token of a deleted tenant: want 401 or 404, got %s", r)
@@ -183,7 +183,7 @@ func TestTenantDomainFollowsHost(t *testing.T) {
 	if te.obj["domain"] != h.base+"/tenants/hosty" {
 		t.Errorf("domain = %v", te.obj["domain"])
 	}
-	r := h.callH(h.base, "", http.MethodGet, "/tenants/hosty/.well-known/openid-configuration", nil, http.Header{"Host": {"idp.test:9000"}})
+	r := h.call(h.base, "", http.MethodGet, "/tenants/hosty/.well-known/openid-configuration", nil, http.Header{"Host": {"idp.test:9000"}})
 	if iss := r.object(t)["issuer"]; iss != "http://idp.test:9000/tenants/hosty/" {
 		t.Errorf("tenant issuer through another host = %v", iss)
 	}
@@ -192,7 +192,7 @@ func TestTenantDomainFollowsHost(t *testing.T) {
 	body := jsonOf(credentials(h.srv.AdminClientID(), h.srv.AdminClientSecret(), alt+"/api/v2/", "read:tenants"))
 	r = h.postToken(h.base, "application/json", body, http.Header{"Host": {"idp.test:9000"}})
 	tok := expectTokenOK(t, r, []string{"read:tenants"}, 86400).AccessToken
-	r = h.callH(h.base, tok, http.MethodGet, "/api/v2/tenants/hosty", nil, http.Header{"Host": {"idp.test:9000"}})
+	r = h.call(h.base, tok, http.MethodGet, "/api/v2/tenants/hosty", nil, http.Header{"Host": {"idp.test:9000"}})
 	expectStatus(t, r, http.StatusOK)
 	if d := r.object(t)["domain"]; d != alt+"/tenants/hosty" {
 		t.Errorf("domain through another host = %v", d)
@@ -261,7 +261,7 @@ func TestTenantIsolation(t *testing.T) {
 	}
 
 	// Tenants page like any list.
-	r := h.api(http.MethodGet, "/api/v2/tenants?include_totals=true&per_page=1&page=0", nil)
+	r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/tenants?include_totals=true&per_page=1&page=0", nil)
 	expectStatus(t, r, http.StatusOK)
 	env := r.object(t)
 	items, _ := env["tenants"].([]any)
@@ -305,16 +305,16 @@ func TestTenantValidation(t *testing.T) {
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			expectAPIError(t, h.with(t).api(tt.method, tt.path, tt.body), http.StatusBadRequest, "invalid_body")
+			expectAPIError(t, h.with(t).call(h.base, h.tok, tt.method, tt.path, tt.body), http.StatusBadRequest, "invalid_body")
 		})
 	}
 	t.Run("unknown tenant", func(t *testing.T) {
 		t.Parallel()
 		h := h.with(t)
-		expectAPIError(t, h.api(http.MethodGet, "/api/v2/tenants/ten_0000000000000000", nil), http.StatusNotFound, "inexistent_tenant")
-		expectAPIError(t, h.api(http.MethodGet, "/api/v2/tenants/no-such", nil), http.StatusNotFound, "inexistent_tenant")
-		expectAPIError(t, h.api(http.MethodPatch, "/api/v2/tenants/no-such", map[string]any{"display_name": "x"}), http.StatusNotFound, "inexistent_tenant")
-		expectStatus(t, h.api(http.MethodDelete, "/api/v2/tenants/no-such", nil), http.StatusNoContent)
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/tenants/ten_0000000000000000", nil), http.StatusNotFound, "inexistent_tenant")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/tenants/no-such", nil), http.StatusNotFound, "inexistent_tenant")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/tenants/no-such", map[string]any{"display_name": "x"}), http.StatusNotFound, "inexistent_tenant")
+		expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/tenants/no-such", nil), http.StatusNoContent)
 		for _, p := range []string{"/.well-known/jwks.json", "/.well-known/openid-configuration", "/api/v2/clients"} {
 			expectAPIError(t, h.call(h.base+"/tenants/no-such", h.tok, http.MethodGet, p, nil), http.StatusNotFound, "inexistent_tenant")
 		}

@@ -145,7 +145,7 @@ func handleToken(c *call) error {
 		return errInvalidRequest("Missing required parameter: audience")
 	}
 
-	unlock, err := c.readLock()
+	unlock, err := c.repo.readLock()
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ type issuance struct {
 // The caller holds the tenant's read lock.
 func (c *call) authorizeToken(clientID, secret, audience, scope string) (*issuance, error) {
 	var client clientRecord
-	if err := c.s.getJSON(c.t.name, KindClients, clientID, &client); err != nil {
+	if err := c.repo.get(KindClients, clientID, &client); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return nil, errOAuth(http.StatusUnauthorized, "access_denied", "Unauthorized")
 		}
@@ -193,14 +193,14 @@ func (c *call) authorizeToken(clientID, secret, audience, scope string) (*issuan
 		return nil, errOAuth(http.StatusForbidden, "unauthorized_client", "Grant type 'client_credentials' not allowed for the client.")
 	}
 	stored := c.storedAudience(audience)
-	api, err := c.resourceServerByIdentifier(stored)
+	api, err := c.repo.resourceServerByIdentifier(stored)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return nil, errOAuth(http.StatusForbidden, "access_denied", "Service not found: "+audience)
 		}
 		return nil, err
 	}
-	grant, err := c.grantFor(clientID, stored)
+	grant, err := c.repo.grantFor(clientID, stored)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return nil, errOAuth(http.StatusForbidden, "access_denied",

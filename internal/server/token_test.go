@@ -271,7 +271,7 @@ func TestTokenErrors(t *testing.T) {
 
 	t.Run("GET is not allowed", func(t *testing.T) {
 		t.Parallel()
-		r := h.with(t).request(http.MethodGet, h.base+"/oauth/token", nil, nil)
+		r := h.with(t).call(h.base, "", http.MethodGet, "/oauth/token", nil)
 		expectStatus(t, r, http.StatusMethodNotAllowed)
 	})
 }

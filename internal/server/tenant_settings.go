@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -74,32 +73,18 @@ var sessionLifetimeMinutes = map[string]string{
 
 var tenantSettingsProperties = append(schemaNames(tenantSettingsSchema), sortedKeys(sessionLifetimeMinutes)...)
 
-// loadSettings reads the tenant's settings; none stored is an empty object.
-// The caller holds the tenant's lock.
-func (c *call) loadSettings() (extras, error) {
-	var set extras
-	err := c.s.getJSON(c.t.name, KindSettings, settingsID, &set)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, err
-	}
-	return set, nil
-}
-
 // renderSettings is the settings object: an empty one when nothing is set.
 func renderSettings(set extras) any {
 	return withExtras{v: struct{}{}, extra: set}
 }
 
 func getTenantSettings(c *call) error {
-	if err := c.authorize("read:tenant_settings"); err != nil {
-		return err
-	}
-	unlock, err := c.readLock()
+	unlock, err := c.repo.readLock()
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	set, err := c.loadSettings()
+	set, err := c.repo.settings()
 	if err != nil {
 		return err
 	}
@@ -107,9 +92,6 @@ func getTenantSettings(c *call) error {
 }
 
 func updateTenantSettings(c *call) error {
-	if err := c.authorize("update:tenant_settings"); err != nil {
-		return err
-	}
 	b, err := c.readBody(tenantSettingsProperties...)
 	if err != nil {
 		return err
@@ -141,12 +123,12 @@ func updateTenantSettings(c *call) error {
 		_ = json.Unmarshal(raw, &newFlags) // checked just above
 	}
 
-	unlock, err := c.writeLock()
+	unlock, err := c.repo.writeLock()
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	set, err := c.loadSettings()
+	set, err := c.repo.settings()
 	if err != nil {
 		return err
 	}
@@ -169,7 +151,7 @@ func updateTenantSettings(c *call) error {
 	if err := applyExtras(b, tenantSettingsSchema, &set); err != nil {
 		return err
 	}
-	if err := c.s.putJSON(c.t.name, KindSettings, settingsID, set); err != nil {
+	if err := c.repo.put(KindSettings, settingsID, set); err != nil {
 		return err
 	}
 	return c.json(http.StatusOK, renderSettings(set))

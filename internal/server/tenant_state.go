@@ -110,7 +110,7 @@ func (s *Server) storeKey(name string, key *signingKey) error {
 	if err != nil {
 		return err
 	}
-	return s.putJSON(name, KindKeys, keyID, storedKey{PKCS8: der})
+	return putJSON(s.store, name, KindKeys, keyID, storedKey{PKCS8: der})
 }
 
 // bootstrap prepares the root tenant and reloads hosted tenants from the
@@ -134,7 +134,7 @@ func (s *Server) bootstrap() error {
 		TokenEndpointAuthMethod: "client_secret_post",
 		IsFirstParty:            true,
 	}
-	if err := s.putJSON(RootTenant, KindClients, admin.ClientID, admin); err != nil {
+	if err := putJSON(s.store, RootTenant, KindClients, admin.ClientID, admin); err != nil {
 		return err
 	}
 	if err := s.seedManagementGrant(RootTenant, admin.ClientID); err != nil {
@@ -191,13 +191,13 @@ func managementScopes(root bool) []scopeRecord {
 func (s *Server) seedManagementAPI(name string) error {
 	scopes := managementScopes(name == RootTenant)
 	var id string
-	if err := s.getJSON(name, KindIndex, indexResourceServer(managementAPIKey), &id); err == nil {
+	if err := getJSON(s.store, name, KindIndex, indexResourceServer(managementAPIKey), &id); err == nil {
 		var rs resourceServerRecord
-		if err := s.getJSON(name, KindResourceServers, id, &rs); err != nil {
+		if err := getJSON(s.store, name, KindResourceServers, id, &rs); err != nil {
 			return err
 		}
 		rs.Scopes = &scopes
-		return s.putJSON(name, KindResourceServers, rs.ID, rs)
+		return putJSON(s.store, name, KindResourceServers, rs.ID, rs)
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
@@ -211,10 +211,10 @@ func (s *Server) seedManagementAPI(name string) error {
 		TokenLifetimeForWeb: 7200,
 		IsSystem:            true,
 	}
-	if err := s.putJSON(name, KindResourceServers, rs.ID, rs); err != nil {
+	if err := putJSON(s.store, name, KindResourceServers, rs.ID, rs); err != nil {
 		return err
 	}
-	return s.putJSON(name, KindIndex, indexResourceServer(managementAPIKey), rs.ID)
+	return putJSON(s.store, name, KindIndex, indexResourceServer(managementAPIKey), rs.ID)
 }
 
 // seedManagementGrant grants clientID every scope of the tenant's
@@ -226,15 +226,15 @@ func (s *Server) seedManagementGrant(name, clientID string) error {
 	}
 	g := clientGrantRecord{ID: newClientGrantID(), ClientID: clientID, Audience: managementAPIKey, Scope: scopes}
 	var existing string
-	if err := s.getJSON(name, KindIndex, indexClientGrant(clientID, managementAPIKey), &existing); err == nil {
+	if err := getJSON(s.store, name, KindIndex, indexClientGrant(clientID, managementAPIKey), &existing); err == nil {
 		g.ID = existing
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	if err := s.putJSON(name, KindClientGrants, g.ID, g); err != nil {
+	if err := putJSON(s.store, name, KindClientGrants, g.ID, g); err != nil {
 		return err
 	}
-	return s.putJSON(name, KindIndex, indexClientGrant(clientID, managementAPIKey), g.ID)
+	return putJSON(s.store, name, KindIndex, indexClientGrant(clientID, managementAPIKey), g.ID)
 }
 
 // tenantLabel is the "tenant" field of a client.
@@ -250,45 +250,5 @@ func indexClientGrant(clientID, audience string) string {
 	return "cg\x00" + clientID + "\x00" + audience
 }
 func indexTenantID(id string) string { return "tid\x00" + id }
-
-func (s *Server) getJSON(tenant string, kind Kind, id string, v any) error {
-	raw, err := s.store.Get(tenant, kind, id)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return fmt.Errorf("server: decoding stored %s %q: %w", kind, id, err)
-	}
-	return nil
-}
-
-func (s *Server) putJSON(tenant string, kind Kind, id string, v any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return s.store.Put(tenant, kind, id, raw)
-}
-
-// readLock takes the tenant's lock for reading; it fails when the tenant was
-// deleted after the request found it.
-func (c *call) readLock() (unlock func(), err error) {
-	c.t.mu.RLock()
-	if c.t.deleted {
-		c.t.mu.RUnlock()
-		return nil, errInexistentTenant()
-	}
-	return c.t.mu.RUnlock, nil
-}
-
-// writeLock is readLock for changes.
-func (c *call) writeLock() (unlock func(), err error) {
-	c.t.mu.Lock()
-	if c.t.deleted {
-		c.t.mu.Unlock()
-		return nil, errInexistentTenant()
-	}
-	return c.t.mu.Unlock, nil
-}
 
 func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,242 @@
+package server_test
+
+// Tests of /api/v2/clients (clients.go).
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestClientCreateDefaults(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "Backend"})
+	id := strField(t, c, "client_id")
+	if !reClientID.MatchString(id) {
+		t.Errorf("client_id %q is not 32 alphanumerics", id)
+	}
+	if s := strField(t, c, "client_secret"); !reClientSecret.MatchString(s) {
+		t.Errorf("client_secret %q is not 64 chars of [A-Za-z0-9_-]", s)
+	}
+	if c["name"] != "Backend" || c["tenant"] != "root" || c["global"] != false || c["is_first_party"] != true ||
+		c["token_endpoint_auth_method"] != "client_secret_post" || jsonString(t, c["grant_types"]) != `["client_credentials"]` {
+		t.Errorf("client defaults: %v", c)
+	}
+	for _, never := range []string{"description", "app_type"} {
+		if v, ok := c[never]; ok {
+			t.Errorf("%s = %v present though never set", never, v)
+		}
+	}
+	got := h.mustGet(h.base, h.tok, "/api/v2/clients/"+id)
+	if got["client_id"] != id || got["name"] != "Backend" || got["client_secret"] != c["client_secret"] {
+		t.Errorf("GET = %v", got)
+	}
+	if _, ok := got["description"]; ok {
+		t.Errorf("GET shows an unset description: %v", got)
+	}
+	// A second client gets different credentials.
+	c2 := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "Backend"})
+	if c2["client_id"] == id || c2["client_secret"] == c["client_secret"] {
+		t.Errorf("two clients share credentials")
+	}
+}
+
+func TestClientCreateAllFields(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	body := map[string]any{
+		"name":                       "Web",
+		"description":                "The storefront",
+		"app_type":                   "regular_web",
+		"grant_types":                []string{"authorization_code", "client_credentials"},
+		"token_endpoint_auth_method": "client_secret_basic",
+		"is_first_party":             false,
+		"client_metadata":            map[string]string{"team": "shop", "tier": "1"},
+	}
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", body)
+	got := h.mustGet(h.base, h.tok, "/api/v2/clients/"+strField(t, c, "client_id"))
+	for _, m := range []map[string]any{c, got} {
+		for k, v := range body {
+			if want, have := jsonString(t, v), jsonString(t, m[k]); want != have {
+				t.Errorf("%s = %s, want %s", k, have, want)
+			}
+		}
+	}
+	for _, at := range []string{"non_interactive", "spa", "native", "regular_web"} {
+		c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": at, "app_type": at})
+		if c["app_type"] != at {
+			t.Errorf("app_type = %v, want %s", c["app_type"], at)
+		}
+	}
+	c = h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "public", "token_endpoint_auth_method": "none"})
+	if c["token_endpoint_auth_method"] != "none" {
+		t.Errorf("token_endpoint_auth_method = %v", c["token_endpoint_auth_method"])
+	}
+}
+
+func TestClientValidation(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "v"})
+	path := "/api/v2/clients/" + strField(t, c, "client_id")
+	posts := []struct {
+		name string
+		body any
+	}{
+		{"bad json", `{"name"`},
+		{"json array", `[{"name":"x"}]`},
+		{"empty body", ``},
+		{"missing name", map[string]any{"description": "d"}},
+		{"name wrong type", map[string]any{"name": 5}},
+		{"unknown property", map[string]any{"name": "x", "foo": 1}},
+		{"app_type", map[string]any{"name": "x", "app_type": "mainframe"}},
+		{"token_endpoint_auth_method", map[string]any{"name": "x", "token_endpoint_auth_method": "private_key_jwt_maybe"}},
+		{"grant_types not an array", map[string]any{"name": "x", "grant_types": "client_credentials"}},
+		{"grant_types of numbers", map[string]any{"name": "x", "grant_types": []int{1}}},
+		{"is_first_party wrong type", map[string]any{"name": "x", "is_first_party": "yes"}},
+		{"client_metadata values not strings", map[string]any{"name": "x", "client_metadata": map[string]any{"a": 1}}},
+		{"client_metadata not an object", map[string]any{"name": "x", "client_metadata": []string{"a"}}},
+	}
+	for _, tt := range posts {
+		t.Run("POST "+tt.name, func(t *testing.T) {
+			t.Parallel()
+			expectAPIError(t, h.with(t).call(h.base, h.tok, http.MethodPost, "/api/v2/clients", tt.body), http.StatusBadRequest, "invalid_body")
+		})
+	}
+	t.Run("POST unknown property message", func(t *testing.T) {
+		t.Parallel()
+		e := expectAPIError(t, h.with(t).call(h.base, h.tok, http.MethodPost, "/api/v2/clients", map[string]any{"name": "x", "foo": 1}), http.StatusBadRequest, "invalid_body")
+		if want := "Payload validation error: 'Additional properties not allowed: foo'."; e.Message != want {
+			t.Errorf("message = %q, want %q", e.Message, want)
+		}
+	})
+	patches := []struct {
+		name string
+		body any
+	}{
+		{"bad json", `}`},
+		{"client_id", map[string]any{"client_id": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}},
+		{"unknown property", map[string]any{"colour": "blue"}},
+		{"app_type", map[string]any{"app_type": "toaster"}},
+		{"token_endpoint_auth_method", map[string]any{"token_endpoint_auth_method": 3}},
+		{"is_first_party", map[string]any{"is_first_party": "no"}},
+	}
+	for _, tt := range patches {
+		t.Run("PATCH "+tt.name, func(t *testing.T) {
+			t.Parallel()
+			expectAPIError(t, h.with(t).call(h.base, h.tok, http.MethodPatch, path, tt.body), http.StatusBadRequest, "invalid_body")
+		})
+	}
+}
+
+func TestClientUpdateDelete(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "Before", "client_metadata": map[string]string{"a": "1"}})
+	id := strField(t, c, "client_id")
+	path := "/api/v2/clients/" + id
+
+	r := h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"name": "After", "description": "now described", "is_first_party": false, "app_type": "spa"})
+	expectStatus(t, r, http.StatusOK)
+	p := r.object(t)
+	if p["client_id"] != id || p["name"] != "After" || p["description"] != "now described" || p["is_first_party"] != false || p["app_type"] != "spa" {
+		t.Errorf("PATCH response: %v", p)
+	}
+	if p["client_secret"] != c["client_secret"] {
+		t.Errorf("PATCH changed or hid the secret (admin token has read:client_keys): %v", p["client_secret"])
+	}
+	got := h.mustGet(h.base, h.tok, path)
+	if got["name"] != "After" || got["description"] != "now described" || jsonString(t, got["client_metadata"]) != `{"a":"1"}` {
+		t.Errorf("GET after PATCH: %v", got)
+	}
+
+	for _, seg := range []string{"NoSuchClient0000000000000000000", "x"} {
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients/"+seg, nil), http.StatusNotFound, "inexistent_client")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+seg, map[string]any{"name": "y"}), http.StatusNotFound, "inexistent_client")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients/"+seg+"/rotate-secret", nil), http.StatusNotFound, "inexistent_client")
+	}
+
+	for i := 0; i < 2; i++ {
+		r := h.call(h.base, h.tok, http.MethodDelete, path, nil)
+		expectStatus(t, r, http.StatusNoContent)
+		if len(r.Body) != 0 {
+			t.Errorf("DELETE body = %q", r.Body)
+		}
+	}
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/clients/NeverExisted000000000000000000000", nil), http.StatusNoContent)
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, path, nil), http.StatusNotFound, "inexistent_client")
+	if findBy(h.mustList(h.base, h.tok, "/api/v2/clients"), "client_id", id) != nil {
+		t.Errorf("deleted client still listed")
+	}
+}
+
+func TestClientSecretVisibility(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "Secretive"})
+	id := strField(t, c, "client_id")
+	path := "/api/v2/clients/" + id
+	aud := h.mgmtAudience(h.base)
+	narrow := h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, "read:clients update:clients create:clients")
+
+	r := h.call(h.base, narrow, http.MethodGet, path, nil)
+	expectStatus(t, r, http.StatusOK)
+	if v, ok := r.object(t)["client_secret"]; ok {
+		t.Errorf("GET without read:client_keys shows client_secret %v", v)
+	}
+	r = h.call(h.base, narrow, http.MethodGet, "/api/v2/clients", nil)
+	expectStatus(t, r, http.StatusOK)
+	for _, m := range r.array(t) {
+		if v, ok := m["client_secret"]; ok {
+			t.Errorf("list without read:client_keys shows client_secret %v", v)
+		}
+	}
+	r = h.call(h.base, narrow, http.MethodPatch, path, map[string]any{"description": "d"})
+	expectStatus(t, r, http.StatusOK)
+	if v, ok := r.object(t)["client_secret"]; ok {
+		t.Errorf("PATCH without read:client_keys shows client_secret %v", v)
+	}
+	// POST always returns the secret: it is the only chance to see it.
+	r = h.call(h.base, narrow, http.MethodPost, "/api/v2/clients", map[string]any{"name": "n"})
+	expectStatus(t, r, http.StatusCreated)
+	if s, _ := r.object(t)["client_secret"].(string); !reClientSecret.MatchString(s) {
+		t.Errorf("POST without read:client_keys: client_secret = %q", s)
+	}
+	// With read:client_keys, list and GET show it.
+	for _, m := range h.mustList(h.base, h.tok, "/api/v2/clients") {
+		if s, _ := m["client_secret"].(string); s == "" {
+			t.Errorf("list with read:client_keys hides the secret of %v", m["client_id"])
+		}
+	}
+	if h.mustGet(h.base, h.tok, path)["client_secret"] != c["client_secret"] {
+		t.Errorf("GET with read:client_keys: wrong secret")
+	}
+}
+
+func TestClientRotateSecret(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	aud := h.mgmtAudience(h.base)
+	id, old := h.newGrantedClient(h.base, h.tok, aud, []string{"read:clients"})
+	h.mintToken(h.base, id, old, aud, "")
+
+	r := h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients/"+id+"/rotate-secret", nil)
+	expectStatus(t, r, http.StatusOK)
+	c := r.object(t)
+	newSecret := strField(t, c, "client_secret")
+	if c["client_id"] != id || newSecret == old || !reClientSecret.MatchString(newSecret) {
+		t.Errorf("rotate-secret response: %v", c)
+	}
+	expectOAuthError(t, h.tokenJSON(h.base, credentials(id, old, aud, "")), http.StatusUnauthorized, "access_denied")
+	h.mintToken(h.base, id, newSecret, aud, "")
+
+	// rotate-secret needs update:clients; read:client_keys does not reveal it without that scope.
+	ro := h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, "read:clients read:client_keys")
+	expectAPIError(t, h.call(h.base, ro, http.MethodPost, "/api/v2/clients/"+id+"/rotate-secret", nil), http.StatusForbidden, "insufficient_scope")
+	upd := h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, "update:clients")
+	r = h.call(h.base, upd, http.MethodPost, "/api/v2/clients/"+id+"/rotate-secret", nil)
+	expectStatus(t, r, http.StatusOK)
+	if s := strField(t, r.object(t), "client_secret"); s == newSecret {
+		t.Errorf("second rotation kept the secret")
+	}
+}

@@ -1,0 +1,269 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+)
+
+// repo is one tenant's objects. It owns the tenant's lock and every query
+// on the store, so that handlers deal with requests and responses only.
+// Unless a method says otherwise, the caller holds the lock (readLock for
+// reads, writeLock for changes).
+type repo struct {
+	store Store
+	t     *tenant
+}
+
+// readLock takes the tenant's lock for reading; it fails when the tenant was
+// deleted after the request found it.
+func (p repo) readLock() (unlock func(), err error) {
+	p.t.mu.RLock()
+	if p.t.deleted {
+		p.t.mu.RUnlock()
+		return nil, errInexistentTenant()
+	}
+	return p.t.mu.RUnlock, nil
+}
+
+// writeLock is readLock for changes.
+func (p repo) writeLock() (unlock func(), err error) {
+	p.t.mu.Lock()
+	if p.t.deleted {
+		p.t.mu.Unlock()
+		return nil, errInexistentTenant()
+	}
+	return p.t.mu.Unlock, nil
+}
+
+func (p repo) get(kind Kind, id string, v any) error { return getJSON(p.store, p.t.name, kind, id, v) }
+func (p repo) put(kind Kind, id string, v any) error { return putJSON(p.store, p.t.name, kind, id, v) }
+func (p repo) delete(kind Kind, id string) error     { return p.store.Delete(p.t.name, kind, id) }
+func (p repo) list(kind Kind) ([][]byte, error)      { return p.store.List(p.t.name, kind) }
+
+// getJSON and putJSON read and write one stored object of any tenant.
+func getJSON(store Store, tenant string, kind Kind, id string, v any) error {
+	raw, err := store.Get(tenant, kind, id)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("server: decoding stored %s %q: %w", kind, id, err)
+	}
+	return nil
+}
+
+func putJSON(store Store, tenant string, kind Kind, id string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return store.Put(tenant, kind, id, raw)
+}
+
+// ---- resource servers ----
+
+// resourceServerByIdentifier looks an API up by its stored identifier.
+func (p repo) resourceServerByIdentifier(identifier string) (resourceServerRecord, error) {
+	var id string
+	if err := p.get(KindIndex, indexResourceServer(identifier), &id); err != nil {
+		return resourceServerRecord{}, err
+	}
+	var rs resourceServerRecord
+	err := p.get(KindResourceServers, id, &rs)
+	return rs, err
+}
+
+// findResourceServer resolves a route's escaped {id}: an id or an
+// identifier (as stored maps it), percent-encoded once or twice. Every
+// decoding is tried, because an identifier may itself contain a percent
+// sign.
+func (p repo) findResourceServer(param string, stored func(string) string) (resourceServerRecord, error) {
+	candidate := param
+	for range 4 {
+		var rs resourceServerRecord
+		err := p.get(KindResourceServers, candidate, &rs)
+		if err == nil {
+			return rs, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return rs, err
+		}
+		rs, err = p.resourceServerByIdentifier(stored(candidate))
+		if err == nil {
+			return rs, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return rs, err
+		}
+		next, uerr := url.PathUnescape(candidate)
+		if uerr != nil || next == candidate {
+			break
+		}
+		candidate = next
+	}
+	return resourceServerRecord{}, errInexistentResourceServer()
+}
+
+// createResourceServer stores a new API and indexes its identifier.
+func (p repo) createResourceServer(rs resourceServerRecord) error {
+	if _, err := p.resourceServerByIdentifier(rs.Identifier); err == nil {
+		return errConflict("A resource server with the same identifier already exists")
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err := p.put(KindResourceServers, rs.ID, rs); err != nil {
+		return err
+	}
+	return p.put(KindIndex, indexResourceServer(rs.Identifier), rs.ID)
+}
+
+// deleteResourceServer removes an API with its grants, so that a later API
+// with the same identifier does not inherit them.
+func (p repo) deleteResourceServer(rs resourceServerRecord) error {
+	if err := p.deleteGrants(func(g clientGrantRecord) bool { return g.Audience == rs.Identifier }); err != nil {
+		return err
+	}
+	if err := p.delete(KindIndex, indexResourceServer(rs.Identifier)); err != nil {
+		return err
+	}
+	return p.delete(KindResourceServers, rs.ID)
+}
+
+// ---- clients ----
+
+// client loads a client; one that does not exist is inexistent_client.
+func (p repo) client(id string) (clientRecord, error) {
+	var cl clientRecord
+	err := p.get(KindClients, id, &cl)
+	if errors.Is(err, ErrNotFound) {
+		return cl, errInexistentClient()
+	}
+	return cl, err
+}
+
+// deleteClient removes a client with its grants.
+func (p repo) deleteClient(id string) error {
+	if err := p.deleteGrants(func(g clientGrantRecord) bool { return g.ClientID == id }); err != nil {
+		return err
+	}
+	return p.delete(KindClients, id)
+}
+
+// ---- client grants ----
+
+// clientGrant loads a grant; one that does not exist is
+// inexistent_client_grant.
+func (p repo) clientGrant(id string) (clientGrantRecord, error) {
+	var g clientGrantRecord
+	err := p.get(KindClientGrants, id, &g)
+	if errors.Is(err, ErrNotFound) {
+		return g, errInexistentClientGrant()
+	}
+	return g, err
+}
+
+// grantFor finds the client-credentials grant of a client for a stored
+// audience.
+func (p repo) grantFor(clientID, audience string) (clientGrantRecord, error) {
+	return p.grantBy(grantKey(clientID, audience, ""))
+}
+
+// grantBy finds a grant by its uniqueness key (see grantKey).
+func (p repo) grantBy(key string) (clientGrantRecord, error) {
+	var id string
+	var g clientGrantRecord
+	if err := p.get(KindIndex, key, &id); err != nil {
+		return g, err
+	}
+	err := p.get(KindClientGrants, id, &g)
+	return g, err
+}
+
+// createClientGrant stores a new grant under its uniqueness key.
+func (p repo) createClientGrant(g clientGrantRecord) error {
+	key := grantKey(g.ClientID, g.Audience, g.SubjectType)
+	if _, err := p.grantBy(key); err == nil {
+		return errConflict("A client grant for this client and audience already exists")
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err := p.put(KindClientGrants, g.ID, g); err != nil {
+		return err
+	}
+	return p.put(KindIndex, key, g.ID)
+}
+
+// grants returns the grants that pass keep.
+func (p repo) grants(keep func(clientGrantRecord) bool) ([]clientGrantRecord, error) {
+	raws, err := p.list(KindClientGrants)
+	if err != nil {
+		return nil, err
+	}
+	var out []clientGrantRecord
+	for _, raw := range raws {
+		var g clientGrantRecord
+		if err := json.Unmarshal(raw, &g); err != nil {
+			return nil, err
+		}
+		if keep(g) {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// deleteGrants removes the grants that pass keep.
+func (p repo) deleteGrants(keep func(clientGrantRecord) bool) error {
+	grants, err := p.grants(keep)
+	if err != nil {
+		return err
+	}
+	for _, g := range grants {
+		if err := p.deleteGrant(g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteGrant removes a grant and its index entry.
+func (p repo) deleteGrant(g clientGrantRecord) error {
+	if err := p.delete(KindIndex, grantKey(g.ClientID, g.Audience, g.SubjectType)); err != nil {
+		return err
+	}
+	return p.delete(KindClientGrants, g.ID)
+}
+
+// ---- settings ----
+
+// settings reads the tenant's settings; none stored is an empty object.
+func (p repo) settings() (extras, error) {
+	var set extras
+	err := p.get(KindSettings, settingsID, &set)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	return set, nil
+}
+
+// ---- tenants (on the root tenant's repo) ----
+
+// tenant resolves a tenant id or name; one that does not exist is
+// inexistent_tenant.
+func (p repo) tenant(idOrName string) (tenantRecord, error) {
+	var rec tenantRecord
+	name := idOrName
+	var indexed string
+	if err := p.get(KindIndex, indexTenantID(idOrName), &indexed); err == nil {
+		name = indexed
+	} else if !errors.Is(err, ErrNotFound) {
+		return rec, err
+	}
+	err := p.get(KindTenants, name, &rec)
+	if errors.Is(err, ErrNotFound) {
+		return rec, errInexistentTenantObject()
+	}
+	return rec, err
+}

@@ -1,0 +1,288 @@
+package server_test
+
+// Tests of /api/v2/resource-servers (resource_servers.go).
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+)
+
+func TestResourceServerCreateDefaults(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	rs := h.mustCreate(h.base, h.tok, "/api/v2/resource-servers", map[string]any{
+		"name": "Orders", "identifier": "https://orders.example.com/",
+	})
+	id := strField(t, rs, "id")
+	if !reResourceServerID.MatchString(id) {
+		t.Errorf("id %q is not 24 lowercase hex", id)
+	}
+	if rs["name"] != "Orders" || rs["identifier"] != "https://orders.example.com/" {
+		t.Errorf("name/identifier not echoed: %v", rs)
+	}
+	if rs["signing_alg"] != "RS256" {
+		t.Errorf("signing_alg = %v, want default RS256", rs["signing_alg"])
+	}
+	if numField(t, rs, "token_lifetime") != 86400 {
+		t.Errorf("token_lifetime = %v, want default 86400", rs["token_lifetime"])
+	}
+	if numField(t, rs, "token_lifetime_for_web") != 7200 {
+		t.Errorf("token_lifetime_for_web = %v, want default 7200", rs["token_lifetime_for_web"])
+	}
+	if s := strField(t, rs, "signing_secret"); len(s) < 32 {
+		t.Errorf("generated signing_secret %q shorter than 32 chars", s)
+	}
+	for _, never := range []string{"allow_offline_access", "skip_consent_for_verifiable_first_party_clients"} {
+		if v, ok := rs[never]; ok {
+			t.Errorf("%s = %v present though never set", never, v)
+		}
+	}
+	if v, ok := rs["is_system"]; ok && v != false {
+		t.Errorf("is_system = %v on a user API", v)
+	}
+
+	got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+id)
+	for _, k := range []string{"id", "name", "identifier", "signing_alg", "token_lifetime", "token_lifetime_for_web", "signing_secret"} {
+		if fmt.Sprint(got[k]) != fmt.Sprint(rs[k]) {
+			t.Errorf("GET %s = %v, POST returned %v", k, got[k], rs[k])
+		}
+	}
+}
+
+func TestResourceServerCreateAllFields(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	body := map[string]any{
+		"name":                   "Billing",
+		"identifier":             "urn:billing",
+		"scopes":                 []map[string]any{{"value": "read:invoices", "description": "Read invoices"}, {"value": "write:invoices", "description": "Write invoices"}},
+		"signing_alg":            "HS256",
+		"signing_secret":         "0123456789abcdef-0123456789abcdef",
+		"token_lifetime":         3600,
+		"token_lifetime_for_web": 1800,
+		"allow_offline_access":   true,
+		"skip_consent_for_verifiable_first_party_clients": true,
+	}
+	rs := h.mustCreate(h.base, h.tok, "/api/v2/resource-servers", body)
+	got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+strField(t, rs, "id"))
+	for _, m := range []map[string]any{rs, got} {
+		for k, v := range body {
+			if want, have := jsonString(t, v), jsonString(t, m[k]); want != have {
+				t.Errorf("%s = %s, want %s", k, have, want)
+			}
+		}
+	}
+	// Boundaries of token_lifetime are valid.
+	for _, lt := range []int{0, 2592000} {
+		h.newAPI(h.base, h.tok, map[string]any{"token_lifetime": lt})
+	}
+	for _, alg := range []string{"RS256", "PS256"} {
+		rs := h.newAPI(h.base, h.tok, map[string]any{"signing_alg": alg})
+		if rs["signing_alg"] != alg {
+			t.Errorf("signing_alg = %v, want %s", rs["signing_alg"], alg)
+		}
+	}
+}
+
+func TestResourceServerValidation(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	existing := h.newAPI(h.base, h.tok, map[string]any{"scopes": []map[string]any{{"value": "read:x"}}})
+	path := "/api/v2/resource-servers/" + strField(t, existing, "id")
+	ok := func(extra map[string]any) map[string]any {
+		m := map[string]any{"name": "n", "identifier": "https://" + unique("v") + ".example.com/"}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	posts := []struct {
+		name string
+		body any
+	}{
+		{"bad json", `{"name":`},
+		{"json array", `[]`},
+		{"json string", `"x"`},
+		{"empty body", ``},
+		{"unknown property", ok(map[string]any{"foo": 1})},
+		{"name wrong type", ok(map[string]any{"name": 5})},
+		{"missing identifier", map[string]any{"name": "n"}},
+		{"identifier empty", ok(map[string]any{"identifier": ""})},
+		{"identifier not a uri", ok(map[string]any{"identifier": "not a uri"})},
+		{"identifier relative", ok(map[string]any{"identifier": "/relative/path"})},
+		{"identifier wrong type", ok(map[string]any{"identifier": 42})},
+		{"signing_alg RS512", ok(map[string]any{"signing_alg": "RS512"})},
+		{"signing_alg none", ok(map[string]any{"signing_alg": "none"})},
+		{"signing_alg wrong type", ok(map[string]any{"signing_alg": 256})},
+		{"token_lifetime negative", ok(map[string]any{"token_lifetime": -1})},
+		{"token_lifetime too large", ok(map[string]any{"token_lifetime": 2592001})},
+		{"token_lifetime string", ok(map[string]any{"token_lifetime": "60"})},
+		{"token_lifetime fraction", ok(map[string]any{"token_lifetime": 1.5})},
+		{"signing_secret short", ok(map[string]any{"signing_alg": "HS256", "signing_secret": "short"})},
+		{"signing_secret 15 chars", ok(map[string]any{"signing_alg": "HS256", "signing_secret": "123456789012345"})},
+		{"scopes not an array", ok(map[string]any{"scopes": "read:x"})},
+		{"empty scope value", ok(map[string]any{"scopes": []map[string]any{{"value": ""}}})},
+		{"missing scope value", ok(map[string]any{"scopes": []map[string]any{{"description": "d"}}})},
+		{"duplicate scope value", ok(map[string]any{"scopes": []map[string]any{{"value": "a"}, {"value": "a"}}})},
+		{"allow_offline_access wrong type", ok(map[string]any{"allow_offline_access": "yes"})},
+	}
+	for _, tt := range posts {
+		t.Run("POST "+tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := h.with(t).call(h.base, h.tok, http.MethodPost, "/api/v2/resource-servers", tt.body)
+			expectAPIError(t, r, http.StatusBadRequest, "invalid_body")
+		})
+	}
+	t.Run("POST unknown property message", func(t *testing.T) {
+		t.Parallel()
+		r := h.with(t).call(h.base, h.tok, http.MethodPost, "/api/v2/resource-servers", ok(map[string]any{"foo": 1}))
+		e := expectAPIError(t, r, http.StatusBadRequest, "invalid_body")
+		if want := "Payload validation error: 'Additional properties not allowed: foo'."; e.Message != want {
+			t.Errorf("message = %q, want %q", e.Message, want)
+		}
+	})
+
+	patches := []struct {
+		name string
+		body any
+	}{
+		{"bad json", `{`},
+		{"identifier", map[string]any{"identifier": "https://other.example.com/"}},
+		{"same identifier", map[string]any{"identifier": existing["identifier"]}},
+		{"unknown property", map[string]any{"bar": true}},
+		{"signing_alg", map[string]any{"signing_alg": "ES256"}},
+		{"token_lifetime", map[string]any{"token_lifetime": -5}},
+		{"signing_secret", map[string]any{"signing_secret": "tiny"}},
+		{"duplicate scope", map[string]any{"scopes": []map[string]any{{"value": "b"}, {"value": "b"}}}},
+		{"name wrong type", map[string]any{"name": []string{"x"}}},
+	}
+	for _, tt := range patches {
+		t.Run("PATCH "+tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := h.with(t).call(h.base, h.tok, http.MethodPatch, path, tt.body)
+			expectAPIError(t, r, http.StatusBadRequest, "invalid_body")
+		})
+	}
+}
+
+func TestResourceServerConflict(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	body := map[string]any{"name": "A", "identifier": "https://dup.example.com/"}
+	h.mustCreate(h.base, h.tok, "/api/v2/resource-servers", body)
+	r := h.call(h.base, h.tok, http.MethodPost, "/api/v2/resource-servers", map[string]any{"name": "B", "identifier": "https://dup.example.com/"})
+	expectAPIError(t, r, http.StatusConflict, "conflict")
+	// The Management API's own identifier is taken too.
+	r = h.call(h.base, h.tok, http.MethodPost, "/api/v2/resource-servers", map[string]any{"name": "C", "identifier": h.mgmtAudience(h.base)})
+	expectAPIError(t, r, http.StatusConflict, "conflict")
+}
+
+func TestResourceServerLookupUpdateDelete(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ident := "https://lookup.example.com/api/v1?x=1&y=b:c"
+	rs := h.mustCreate(h.base, h.tok, "/api/v2/resource-servers", map[string]any{
+		"name": "Lookup", "identifier": ident, "scopes": []map[string]any{{"value": "read:x"}},
+	})
+	id := strField(t, rs, "id")
+	once := url.PathEscape(ident)
+	twice := url.PathEscape(once)
+
+	for name, seg := range map[string]string{"id": id, "identifier once": once, "identifier twice": twice} {
+		got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+seg)
+		if got["id"] != id || got["identifier"] != ident {
+			t.Errorf("GET by %s: got %v", name, got)
+		}
+	}
+	for _, seg := range []string{"0123456789abcdef01234567", url.PathEscape("https://nope.example.com/"), "nope"} {
+		r := h.call(h.base, h.tok, http.MethodGet, "/api/v2/resource-servers/"+seg, nil)
+		expectAPIError(t, r, http.StatusNotFound, "inexistent_resource_server")
+		r = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+seg, map[string]any{"name": "x"})
+		expectAPIError(t, r, http.StatusNotFound, "inexistent_resource_server")
+	}
+
+	// PATCH by id and by identifier; the response is the whole object.
+	r := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+id, map[string]any{
+		"name": "Renamed", "token_lifetime": 1200,
+		"scopes": []map[string]any{{"value": "read:x"}, {"value": "write:x", "description": "W"}},
+	})
+	expectStatus(t, r, http.StatusOK)
+	p := r.object(t)
+	if p["id"] != id || p["identifier"] != ident || p["name"] != "Renamed" || p["token_lifetime"] != 1200.0 || p["signing_alg"] != "RS256" {
+		t.Errorf("PATCH response: %v", p)
+	}
+	if got := scopeValues(t, p); !slices.Equal(got, []string{"read:x", "write:x"}) {
+		t.Errorf("scopes after PATCH = %v", p["scopes"])
+	}
+	r = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+twice, map[string]any{"allow_offline_access": true})
+	expectStatus(t, r, http.StatusOK)
+	got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+id)
+	if got["name"] != "Renamed" || got["token_lifetime"] != 1200.0 || got["allow_offline_access"] != true {
+		t.Errorf("GET after PATCH: %v", got)
+	}
+	if got["signing_secret"] != rs["signing_secret"] {
+		t.Errorf("signing_secret changed by an unrelated PATCH")
+	}
+	// An empty PATCH changes nothing.
+	r = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+id, map[string]any{})
+	expectStatus(t, r, http.StatusOK)
+
+	// DELETE by identifier, then again, then an id that never existed: always 204, empty.
+	for _, seg := range []string{once, id, id, "ffffffffffffffffffffffff"} {
+		r := h.call(h.base, h.tok, http.MethodDelete, "/api/v2/resource-servers/"+seg, nil)
+		expectStatus(t, r, http.StatusNoContent)
+		if len(r.Body) != 0 {
+			t.Errorf("DELETE body = %q, want empty", r.Body)
+		}
+	}
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/resource-servers/"+id, nil), http.StatusNotFound, "inexistent_resource_server")
+	// The identifier is free again.
+	h.mustCreate(h.base, h.tok, "/api/v2/resource-servers", map[string]any{"name": "Again", "identifier": ident})
+}
+
+func TestSystemManagementAPI(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	list := h.mustList(h.base, h.tok, "/api/v2/resource-servers")
+	sys := findBy(list, "is_system", true)
+	if sys == nil {
+		t.Fatalf("no is_system resource server in %v", list)
+	}
+	aud := h.mgmtAudience(h.base)
+	id := strField(t, sys, "id")
+	if !reResourceServerID.MatchString(id) || sys["name"] != "Management API" || sys["identifier"] != aud ||
+		sys["signing_alg"] != "RS256" || sys["token_lifetime"] != 86400.0 {
+		t.Errorf("system API = %v", sys)
+	}
+	if got := scopeValues(t, sys); !sameSet(got, managementScopes(true)) {
+		t.Errorf("system API scopes = %v, want %v", got, managementScopes(true))
+	}
+	for _, seg := range []string{id, url.PathEscape(aud), url.PathEscape(url.PathEscape(aud))} {
+		got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+seg)
+		if got["id"] != id || got["is_system"] != true {
+			t.Errorf("GET %s = %v", seg, got)
+		}
+	}
+	for _, seg := range []string{id, url.PathEscape(aud)} {
+		r := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+seg, map[string]any{"name": "Mine now"})
+		expectAPIError(t, r, http.StatusForbidden, "operation_not_supported")
+		r = h.call(h.base, h.tok, http.MethodDelete, "/api/v2/resource-servers/"+seg, nil)
+		expectAPIError(t, r, http.StatusForbidden, "operation_not_supported")
+	}
+	if got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+id); got["name"] != "Management API" {
+		t.Errorf("system API changed: %v", got)
+	}
+	// The admin client's bootstrap grant.
+	grants := h.mustList(h.base, h.tok, "/api/v2/client-grants?client_id="+h.srv.AdminClientID())
+	if len(grants) != 1 || grants[0]["audience"] != aud || !sameSet(stringList(grants[0]["scope"]), managementScopes(true)) {
+		t.Errorf("admin grants = %v", grants)
+	}
+	admin := h.mustGet(h.base, h.tok, "/api/v2/clients/"+h.srv.AdminClientID())
+	if admin["name"] != "Root Admin" || admin["app_type"] != "non_interactive" ||
+		jsonString(t, admin["grant_types"]) != `["client_credentials"]` || admin["token_endpoint_auth_method"] != "client_secret_post" {
+		t.Errorf("admin client = %v", admin)
+	}
+}
