@@ -19,7 +19,7 @@ import (
 // replace. The token request uses the HTTP client in the context.
 func sdkFor(t *testing.T, env map[string]string, client *http.Client, insecure bool) *management.Management {
 	t.Helper()
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, client)
+	ctx := context.WithValue(t.Context(), oauth2.HTTPClient, client)
 	var opts []management.Option
 	if insecure {
 		opts = append(opts, management.WithInsecure())
@@ -37,7 +37,7 @@ func sdkFor(t *testing.T, env map[string]string, client *http.Client, insecure b
 // exerciseSDK makes a few representative calls through the SDK.
 func exerciseSDK(t *testing.T, m *management.Management, env map[string]string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	admin, err := m.Client.Read(ctx, env["IDP_CLIENT_ID"])
 	if err != nil {
 		t.Fatalf("reading the admin client: %v", err)
@@ -79,7 +79,7 @@ func TestRunTLSWithGoAuth0(t *testing.T) {
 
 	// Without trusting it, the SDK cannot connect.
 	untrusted := &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second}
-	_, err := sdkFor(t, s.env, untrusted, false).Client.Read(context.Background(), s.env["IDP_CLIENT_ID"])
+	_, err := sdkFor(t, s.env, untrusted, false).Client.Read(t.Context(), s.env["IDP_CLIENT_ID"])
 	if err == nil {
 		t.Errorf("the SDK connected without trusting the CA")
 	}

@@ -86,7 +86,7 @@ type started struct {
 
 func start(t *testing.T, args []string, want ...string) *started {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	pr, pw := io.Pipe()
 	s := &started{cancel: cancel, done: make(chan error, 1), stderr: &syncBuffer{}, extra: make(chan string, 16)}
 	go func() {
@@ -293,13 +293,13 @@ func TestRunBadFlags(t *testing.T) {
 		{"extra"},
 	} {
 		var stderr syncBuffer
-		err := run(context.Background(), args, io.Discard, &stderr)
+		err := run(t.Context(), args, io.Discard, &stderr)
 		if !errors.Is(err, errUsage) {
 			t.Errorf("run(%q) = %v, want a usage error", args, err)
 		}
 	}
 	var stderr syncBuffer
-	if err := run(context.Background(), []string{"-fault-429", "2", "-listen", "127.0.0.1:0"}, io.Discard, &stderr); err == nil {
+	if err := run(t.Context(), []string{"-fault-429", "2", "-listen", "127.0.0.1:0"}, io.Discard, &stderr); err == nil {
 		t.Error("run accepted -fault-429 2")
 	}
 }

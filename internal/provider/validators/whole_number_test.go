@@ -1,7 +1,6 @@
 package validators
 
 import (
-	"context"
 	"math/big"
 	"strings"
 	"testing"
@@ -20,7 +19,7 @@ import (
 // fromNumber converts a Terraform number with a WholeNumberType.
 func fromNumber(t *testing.T, typ WholeNumberType, n *big.Float) WholeNumber {
 	t.Helper()
-	v, err := typ.ValueFromTerraform(context.Background(), tftypes.NewValue(tftypes.Number, n))
+	v, err := typ.ValueFromTerraform(t.Context(), tftypes.NewValue(tftypes.Number, n))
 	if err != nil {
 		t.Fatalf("ValueFromTerraform(%s): %v", n, err)
 	}
@@ -33,9 +32,10 @@ func fromNumber(t *testing.T, typ WholeNumberType, n *big.Float) WholeNumber {
 
 // validate runs the value's own validation at path p and returns the
 // errors as "summary: detail".
-func validate(v WholeNumber, p path.Path) string {
+func validate(t *testing.T, v WholeNumber, p path.Path) string {
+	t.Helper()
 	resp := &xattr.ValidateAttributeResponse{}
-	v.ValidateAttribute(context.Background(), xattr.ValidateAttributeRequest{Path: p}, resp)
+	v.ValidateAttribute(t.Context(), xattr.ValidateAttributeRequest{Path: p}, resp)
 	var out []string
 	for _, d := range resp.Diagnostics.Errors() {
 		out = append(out, d.Summary()+": "+d.Detail())
@@ -44,12 +44,12 @@ func validate(v WholeNumber, p path.Path) string {
 }
 
 func TestWholeNumberIntegers(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	typ := WholeNumberType{Unit: "seconds"}
 	for _, n := range []int64{0, 1, -1, 3600, 2592000, 1<<53 + 1, -1 << 63, 1<<63 - 1} {
 		in := new(big.Float).SetInt64(n)
 		v := fromNumber(t, typ, in)
-		if got := validate(v, path.Root("token_lifetime")); got != "" {
+		if got := validate(t, v, path.Root("token_lifetime")); got != "" {
 			t.Errorf("%d: %s", n, got)
 		}
 		if v.IsNull() || v.IsUnknown() || v.ValueInt64() != n {
@@ -71,7 +71,7 @@ func TestWholeNumberIntegers(t *testing.T) {
 }
 
 func TestWholeNumberNullAndUnknown(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	null, err := WholeNumberType{}.ValueFromTerraform(ctx, tftypes.NewValue(tftypes.Number, nil))
 	if err != nil || !null.IsNull() || !null.Equal(WholeNumberNull()) {
 		t.Errorf("null: %v, %v", null, err)
@@ -80,7 +80,7 @@ func TestWholeNumberNullAndUnknown(t *testing.T) {
 	if err != nil || !unknown.IsUnknown() || !unknown.Equal(WholeNumberUnknown()) {
 		t.Errorf("unknown: %v, %v", unknown, err)
 	}
-	if got := validate(WholeNumberNull(), path.Root("x")) + validate(WholeNumberUnknown(), path.Root("x")); got != "" {
+	if got := validate(t, WholeNumberNull(), path.Root("x")) + validate(t, WholeNumberUnknown(), path.Root("x")); got != "" {
 		t.Errorf("null or unknown reported: %s", got)
 	}
 	if _, err := (WholeNumberType{}).ValueFromTerraform(ctx, tftypes.NewValue(tftypes.String, "3")); err == nil {
@@ -110,7 +110,7 @@ func TestWholeNumberNotInteger(t *testing.T) {
 	}
 	for _, tc := range cases {
 		v := fromNumber(t, tc.typ, tc.in)
-		if got := validate(v, tc.path); got != tc.want {
+		if got := validate(t, v, tc.path); got != tc.want {
 			t.Errorf("%s:\n got %q\nwant %q", tc.in, got, tc.want)
 		}
 		// Nothing downstream mistakes it for a number it is not.
@@ -120,7 +120,7 @@ func TestWholeNumberNotInteger(t *testing.T) {
 		if !v.Equal(fromNumber(t, tc.typ, tc.in)) {
 			t.Errorf("%s: not Equal to itself", tc.in)
 		}
-		tf, err := v.ToTerraformValue(context.Background())
+		tf, err := v.ToTerraformValue(t.Context())
 		if err != nil || !tf.Equal(tftypes.NewValue(tftypes.Number, tc.in)) {
 			t.Errorf("%s: ToTerraformValue = %s, %v", tc.in, tf, err)
 		}
@@ -128,7 +128,7 @@ func TestWholeNumberNotInteger(t *testing.T) {
 }
 
 func TestWholeNumberTypeAndEquality(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	if !(WholeNumberType{Unit: "seconds"}).Equal(WholeNumberType{}) {
 		t.Errorf("the unit makes a different type")
 	}
@@ -157,7 +157,7 @@ func TestWholeNumberTypeAndEquality(t *testing.T) {
 // configuration: a fraction is one clear error at the attribute's path, and
 // a whole number lands in the model as the Int64 it is.
 func TestWholeNumberInSchema(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := schema.Schema{Attributes: map[string]schema.Attribute{
 		"token_lifetime": schema.Int64Attribute{Optional: true, CustomType: WholeNumberType{Unit: "seconds"}},
 	}}
