@@ -380,7 +380,7 @@ func TestLimiterStaysUnderServerRateLimit(t *testing.T) {
 	env.srv.SetRateLimit(50)
 	env.srv.ResetCounts()
 
-	c := env.client(t, func(cfg *Config) { cfg.MaxWait = 20 * time.Second; cfg.Logger = nil })
+	c := env.client(t, func(cfg *Config) { cfg.RetryTimeout = 20 * time.Second; cfg.Logger = nil })
 	var wg sync.WaitGroup
 	var failed atomic.Int64
 	errs := make(chan error, 200)
@@ -580,7 +580,7 @@ func TestLimiterRecoversFromAnUnknownLimit(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
 	ctx := context.Background()
-	c := env.client(t, func(cfg *Config) { cfg.MaxWait = 20 * time.Second; cfg.Logger = nil })
+	c := env.client(t, func(cfg *Config) { cfg.RetryTimeout = 20 * time.Second; cfg.Logger = nil })
 	if _, err := c.ListApplications(ctx); err != nil { // token first, before any limit exists
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func (e *testEnv) fastConfig() Config {
 		ClientID:     e.srv.AdminClientID(),
 		ClientSecret: e.srv.AdminClientSecret(),
 		MaxRetries:   3,
-		MaxWait:      5 * time.Second,
+		RetryTimeout: 5 * time.Second,
 		RetryWaitMin: 5 * time.Millisecond,
 		RetryWaitMax: 50 * time.Millisecond,
 		UserAgent:    "mgmt-test",
