@@ -490,3 +490,41 @@ func TestGetRetriedAfterDroppedConnection(t *testing.T) {
 		t.Errorf("GETs seen = %d, want 3", n)
 	}
 }
+
+// TestAdoptedClientWithoutReadableSecret: a token without read:client_keys
+// finds the dropped client without its secret; the client is new and
+// nobody has its secret, so it is rotated to give the caller one.
+func TestAdoptedClientWithoutReadableSecret(t *testing.T) {
+	t.Parallel()
+	var inj *injector
+	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
+	ctx := context.Background()
+	admin := env.client(t)
+	app, err := admin.CreateApplication(ctx, &Application{Name: String("no keys")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.CreateClientGrant(ctx, &ClientGrant{ClientID: app.ClientID, Audience: String(admin.Audience()),
+		Scope: &[]string{"create:clients", "read:clients", "update:clients"}}); err != nil {
+		t.Fatal(err)
+	}
+	c := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret = *app.ClientID, *app.ClientSecret })
+	if _, err := c.ListApplications(ctx); err != nil {
+		t.Fatal(err)
+	}
+	inj.dropOnce("POST", "/api/v2/clients")
+	got, err := c.CreateApplication(ctx, &Application{Name: String("dropped, no keys")})
+	if err != nil {
+		t.Fatalf("create after a commit-then-drop: %v", err)
+	}
+	stored, err := admin.GetApplication(ctx, *got.ClientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ClientSecret == nil || *got.ClientSecret == "" || *got.ClientSecret != *stored.ClientSecret {
+		t.Error("the adopted client's secret is not its current one")
+	}
+	if n := env.count("", "POST", "/api/v2/clients/{id}/rotate-secret", 200); n != 1 {
+		t.Errorf("rotations = %d, want 1", n)
+	}
+}
