@@ -1,7 +1,6 @@
 package mgmt
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -19,7 +18,7 @@ import (
 func TestOneTokenRequestForManyCalls(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	c := env.client(t)
 	for i := range 20 {
@@ -79,7 +78,7 @@ func TestOneTokenRequestForManyCalls(t *testing.T) {
 func TestStaticAPIToken(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	admin := env.client(t)
 	tok, err := admin.RequestToken(ctx, TokenRequest{
 		ClientID: env.srv.AdminClientID(), ClientSecret: env.srv.AdminClientSecret(), Audience: admin.Audience(),
@@ -115,7 +114,7 @@ func TestUnauthorizedRefreshesToken(t *testing.T) {
 	t.Parallel()
 	var offset atomic.Int64
 	env := newTestEnv(t, server.Options{Now: func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 	if _, err := c.ListApplications(ctx); err != nil {
 		t.Fatal(err)
@@ -139,7 +138,7 @@ func TestRetryAfterIsWaitedOut(t *testing.T) {
 	t.Parallel()
 	var inj *injector
 	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 	app, err := c.CreateApplication(ctx, &Application{Name: String("retry-after")})
 	if err != nil {
@@ -200,7 +199,7 @@ func TestPlainPostNotRetriedAfter5xxButGetIs(t *testing.T) {
 	t.Parallel()
 	var inj *injector
 	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 	app, err := c.CreateApplication(ctx, &Application{Name: String("rotated")})
 	if err != nil {
@@ -291,7 +290,7 @@ func TestPlainPostNotRetriedAfter5xxButGetIs(t *testing.T) {
 func TestDropAfterCommit(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 	app, err := c.CreateApplication(ctx, &Application{Name: String("dropped rotate")})
 	if err != nil {
@@ -354,7 +353,7 @@ func TestConnectionRefusedPostIsRetried(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = c.CreateApplication(context.Background(), &Application{Name: String("x")})
+		_, err = c.CreateApplication(t.Context(), &Application{Name: String("x")})
 		if err == nil || !strings.Contains(err.Error(), "refused") {
 			t.Fatalf("got %v, want connection refused", err)
 		}
@@ -377,7 +376,7 @@ func TestConnectionRefusedPostIsRetried(t *testing.T) {
 func TestLimiterStaysUnderServerRateLimit(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	setup := env.client(t)
 	rs, err := setup.CreateResourceServer(ctx, &ResourceServer{Name: String("paced"), Identifier: String("https://paced.example.com")})
 	if err != nil {
@@ -428,7 +427,7 @@ func TestLimiterStaysUnderServerRateLimit(t *testing.T) {
 func TestErrorsAreTyped(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 
 	_, err := c.GetApplication(ctx, "doesnotexist")
@@ -479,7 +478,7 @@ func TestErrorsAreTyped(t *testing.T) {
 func TestRequestToken(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 
 	api, err := c.CreateResourceServer(ctx, &ResourceServer{
@@ -585,7 +584,7 @@ func sameSet(a, b []string) bool {
 func TestLimiterRecoversFromAnUnknownLimit(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t, func(cfg *Config) { cfg.RetryTimeout = 20 * time.Second; cfg.Logger = nil })
 	if _, err := c.ListApplications(ctx); err != nil { // token first, before any limit exists
 		t.Fatal(err)

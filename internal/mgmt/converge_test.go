@@ -34,7 +34,7 @@ func injected(t *testing.T, mods ...func(*Config)) (*testEnv, *injector, *Client
 	var inj *injector
 	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
 	c := env.client(t, mods...)
-	if _, err := c.ListTenants(context.Background()); err != nil {
+	if _, err := c.ListTenants(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	return env, inj, c
@@ -43,7 +43,7 @@ func injected(t *testing.T, mods ...func(*Config)) (*testEnv, *injector, *Client
 // fixtures creates an API with scopes and a client for grant tests.
 func fixtures(t *testing.T, c *Client, id string) (*ResourceServer, *Application) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	api, err := c.CreateResourceServer(ctx, &ResourceServer{
 		Name: String(id), Identifier: String("https://" + id + ".example.com"),
 		Scopes: &[]ResourceServerScope{{Value: "read:x"}, {Value: "write:x"}},
@@ -61,7 +61,7 @@ func fixtures(t *testing.T, c *Client, id string) (*ResourceServer, *Application
 func TestCreateHappyPathIsOneRequest(t *testing.T) {
 	t.Parallel()
 	env, _, c := injected(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	api, app := fixtures(t, c, "happy")
 	creates := []struct {
 		name   string
@@ -106,7 +106,7 @@ func TestCreateHappyPathIsOneRequest(t *testing.T) {
 func TestKeyedCreateAdoptsAfterDrop(t *testing.T) {
 	t.Parallel()
 	env, inj, c := injected(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	api, app := fixtures(t, c, "adopt")
 
 	inj.dropOnce("POST", "/api/v2/resource-servers")
@@ -151,7 +151,7 @@ func TestKeyedCreateAdoptsAfterDrop(t *testing.T) {
 func TestTenantCreateAfterDropLosesCredentials(t *testing.T) {
 	t.Parallel()
 	_, inj, c := injected(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	inj.dropOnce("POST", "/api/v2/tenants")
 	_, err := c.CreateTenant(ctx, &Tenant{Name: String("lost-creds"), DisplayName: String("Lost")})
 	var lost *TenantCredentialsLostError
@@ -173,7 +173,7 @@ func TestTenantCreateAfterDropLosesCredentials(t *testing.T) {
 func TestFirstAttemptConflictCarriesExistingID(t *testing.T) {
 	t.Parallel()
 	env, inj, c := injected(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	api, app := fixtures(t, c, "conflict")
 	g, err := c.CreateClientGrant(ctx, &ClientGrant{ClientID: app.ClientID, Audience: api.Identifier})
 	if err != nil {
@@ -232,7 +232,7 @@ func TestFirstAttemptConflictCarriesExistingID(t *testing.T) {
 func TestAdoptMismatch(t *testing.T) {
 	t.Parallel()
 	_, inj, c := injected(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	existing, err := c.CreateResourceServer(ctx, &ResourceServer{Name: String("theirs"), Identifier: String("https://mismatch.example.com"), TokenLifetime: Int64(60)})
 	if err != nil {
 		t.Fatal(err)
@@ -263,7 +263,7 @@ func TestAdoptMismatch(t *testing.T) {
 func TestApplicationMarkerRecovery(t *testing.T) {
 	t.Parallel()
 	env, inj, c := injected(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	clientsNamed := func(name string) []*Application {
 		t.Helper()
 		all, err := c.ListApplications(ctx)
@@ -323,7 +323,7 @@ func TestApplicationMarkerRecovery(t *testing.T) {
 func TestBudgetExhaustion(t *testing.T) {
 	t.Parallel()
 	env, inj, c := injected(t, func(cfg *Config) { cfg.MaxRetries, cfg.RetryTimeout = 0, 100*time.Millisecond })
-	ctx := context.Background()
+	ctx := t.Context()
 	rs, err := c.CreateResourceServer(ctx, &ResourceServer{Name: String("budget"), Identifier: String("https://budget.example.com")})
 	if err != nil {
 		t.Fatal(err)
@@ -415,7 +415,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 			cfg.RetryWaitMin, cfg.RetryWaitMax, cfg.RetryTimeout, cfg.MaxRetries = time.Hour, time.Hour, 2*time.Hour, 0
 			cfg.Logger = log
 		})
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(t.Context())
 		log.mu.Lock()
 		log.cancel = cancel
 		log.mu.Unlock()
@@ -437,7 +437,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 func TestStaleTokenScopeRefresh(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	admin := env.client(t)
 	app, err := admin.CreateApplication(ctx, &Application{Name: String("provider")})
 	if err != nil {
@@ -483,7 +483,7 @@ func TestGetRetriedAfterDroppedConnection(t *testing.T) {
 	t.Parallel()
 	_, inj, c := injected(t)
 	inj.dropOnce("GET", "/api/v2/tenants")
-	if _, err := c.ListTenants(context.Background()); err != nil {
+	if _, err := c.ListTenants(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if n := inj.count("GET", "/api/v2/tenants"); n != 3 { // the warm-up, the drop, the retry
@@ -498,7 +498,7 @@ func TestAdoptedClientWithoutReadableSecret(t *testing.T) {
 	t.Parallel()
 	var inj *injector
 	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
-	ctx := context.Background()
+	ctx := t.Context()
 	admin := env.client(t)
 	app, err := admin.CreateApplication(ctx, &Application{Name: String("no keys")})
 	if err != nil {

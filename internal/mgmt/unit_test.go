@@ -1,7 +1,6 @@
 package mgmt
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -293,7 +292,7 @@ func TestCheckRetryPolicy(t *testing.T) {
 	}
 	for _, tc := range cases {
 		st := policyState(c, tc.method, 1, 5*time.Second)
-		retry, wait, giveUp := st.next(context.Background(), tc.resp, tc.err)
+		retry, wait, giveUp := st.next(t.Context(), tc.resp, tc.err)
 		if retry != tc.want.retry {
 			t.Errorf("%s: retry = %v (%s), want %v", tc.name, retry, giveUp, tc.want.retry)
 			continue
@@ -316,7 +315,7 @@ func policyState(c *Client, method string, attempt int32, left time.Duration) *c
 func TestCheckRetryBounds(t *testing.T) {
 	t.Parallel()
 	c := testPolicyClient(t)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	// MaxRetries: after the 4th attempt (3 retries) no more.
 	if retry, _, giveUp := policyState(c, "GET", 4, 5*time.Second).next(ctx, response(503), nil); retry || !strings.Contains(giveUp, "MaxRetries 3") {
