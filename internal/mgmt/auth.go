@@ -128,6 +128,8 @@ func (c *Client) authorize(ctx context.Context, req *http.Request) (*oauth2.Toke
 // through the client's own transport (retries, pacing, logging), and turns
 // OAuth errors into *Error.
 func (c *Client) retrieveToken(ctx context.Context, cfg *clientcredentials.Config) (*oauth2.Token, error) {
+	info := &sendInfo{}
+	ctx = context.WithValue(ctx, tokenInfoKey{}, info)
 	t, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, c.tokenHTTP))
 	if err == nil {
 		return t, nil
@@ -145,6 +147,10 @@ func (c *Client) retrieveToken(ctx context.Context, cfg *clientcredentials.Confi
 		e := newError(http.MethodPost, path, status, rErr.Body)
 		if e.Code == "" && e.Message == "" {
 			e.Code, e.Message = rErr.ErrorCode, rErr.ErrorDescription
+		}
+		if info.gaveUp != nil {
+			info.gaveUp.Err = e
+			return nil, info.gaveUp
 		}
 		return nil, e
 	}

@@ -19,7 +19,12 @@ import (
 
 // Defaults applied by New to the zero values of Config.
 const (
-	DefaultMaxWait      = 60 * time.Second
+	// DefaultRetryTimeout is the default time budget of one call's retries.
+	DefaultRetryTimeout = 60 * time.Second
+	// DefaultMaxWait is DefaultRetryTimeout under its former name.
+	//
+	// Deprecated: use DefaultRetryTimeout.
+	DefaultMaxWait      = DefaultRetryTimeout
 	DefaultMinRetryWait = 250 * time.Millisecond
 	DefaultMaxRetryWait = 10 * time.Second
 	DefaultUserAgent    = "terraform-provider-idp-mgmt"
@@ -38,15 +43,36 @@ type Config struct {
 	APIToken string
 	// Audience of the Management API tokens; default <base>/api/v2/.
 	Audience string
-	// MaxRetries is the number of retries after the first attempt; 0 = none.
+	// RetryTimeout is the time budget of one call: how long a method of
+	// Client keeps retrying failures that are safe to retry (429, 5xx but
+	// 501, 408, connection errors; see the package documentation for which
+	// methods retry which), counted from the start of the call and covering
+	// every request it makes (the token request, retries, further pages,
+	// the look-ups of a convergent create). Each wait is jittered
+	// exponential backoff between RetryWaitMin and RetryWaitMax, or what the
+	// server asks for with Retry-After or X-RateLimit-Reset. No wait goes
+	// beyond the budget: a backoff is shortened to what is left, and when
+	// the server asks for longer than what is left the call fails at once
+	// with a *RetryError that says so. A context deadline that comes sooner
+	// ends the budget sooner; a cancelled context stops the call at once.
+	// 0 means DefaultRetryTimeout (60s).
+	RetryTimeout time.Duration
+	// MaxRetries optionally caps the number of retries of one request
+	// (after its first attempt) on top of RetryTimeout. 0 means no count
+	// cap: the time budget alone decides. When the cap is reached the call
+	// fails with a *RetryError.
 	MaxRetries int
-	// MaxWait bounds the total time one call may spend waiting between
-	// tries; 0 = 60s.
+	// MaxWait is the former name of RetryTimeout, used when RetryTimeout is
+	// 0.
+	//
+	// Deprecated: use RetryTimeout.
 	MaxWait time.Duration
-	// RetryWaitMin is the backoff floor for 5xx and connection retries;
-	// 0 = 250ms.
+	// RetryWaitMin is the first backoff wait (before jitter) of 5xx, 408,
+	// connection and header-less 429 retries; each further retry doubles
+	// it. 0 = 250ms.
 	RetryWaitMin time.Duration
-	// RetryWaitMax is the backoff ceiling; 0 = 10s.
+	// RetryWaitMax is the backoff ceiling; 0 = 10s. Waits the server asks
+	// for are not capped by it, only by RetryTimeout.
 	RetryWaitMax time.Duration
 	// RequestsPerSecond is an optional hard cap on top of the adaptive
 	// pacing; 0 = none.
@@ -74,7 +100,7 @@ type Client struct {
 	clientSecret string
 
 	maxRetries   int
-	maxWait      time.Duration
+	retryTimeout time.Duration
 	retryWaitMin time.Duration
 	retryWaitMax time.Duration
 	userAgent    string
@@ -178,7 +204,7 @@ func New(cfg Config) (*Client, error) {
 	switch {
 	case cfg.MaxRetries < 0:
 		return nil, fmt.Errorf("max retries must not be negative (got %d)", cfg.MaxRetries)
-	case cfg.MaxWait < 0, cfg.RetryWaitMin < 0, cfg.RetryWaitMax < 0:
+	case cfg.RetryTimeout < 0, cfg.MaxWait < 0, cfg.RetryWaitMin < 0, cfg.RetryWaitMax < 0:
 		return nil, errors.New("wait durations must not be negative")
 	case cfg.RequestsPerSecond < 0:
 		return nil, fmt.Errorf("requests per second must not be negative (got %g)", cfg.RequestsPerSecond)
@@ -196,7 +222,7 @@ func New(cfg Config) (*Client, error) {
 		clientID:     cfg.ClientID,
 		clientSecret: cfg.ClientSecret,
 		maxRetries:   cfg.MaxRetries,
-		maxWait:      orDefault(cfg.MaxWait, DefaultMaxWait),
+		retryTimeout: orDefault(cfg.RetryTimeout, orDefault(cfg.MaxWait, DefaultRetryTimeout)),
 		retryWaitMin: orDefault(cfg.RetryWaitMin, DefaultMinRetryWait),
 		retryWaitMax: orDefault(cfg.RetryWaitMax, DefaultMaxRetryWait),
 		userAgent:    cfg.UserAgent,
@@ -274,23 +300,40 @@ func (c *Client) endpoint(prefix string, segments ...string) *url.URL {
 }
 
 // do performs one Management API call: JSON in, JSON out, the bearer token,
-// the retry policy, and one fresh-token retry after a 401.
+// the retry policy, and one fresh-token retry (see doWith).
 func (c *Client) do(ctx context.Context, method string, u *url.URL, in, out any) error {
+	_, err := c.doWith(ctx, method, u, in, out, sendOpts{})
+	return err
+}
+
+// doWith is do with options; it also returns what happened to the
+// request's attempts, for the convergent creates.
+//
+// A refused token is replaced once per call: after a 401 (the cached token
+// may have been revoked or the server's keys rotated), and after a 403
+// insufficient_scope (the grant of the provider's own client may have
+// gained the scope since the token was issued, e.g. earlier in the same
+// apply). Both are answered before anything is executed, so even a POST is
+// safe to send again.
+func (c *Client) doWith(ctx context.Context, method string, u *url.URL, in, out any, opts sendOpts) (sendInfo, error) {
+	var info sendInfo
 	var body []byte
 	if in != nil {
 		var err error
 		if body, err = json.Marshal(in); err != nil {
-			return fmt.Errorf("%s %s: encoding request: %w", method, u.EscapedPath(), err)
+			return info, fmt.Errorf("%s %s: encoding request: %w", method, u.EscapedPath(), err)
 		}
 	}
-	for try := 0; ; try++ {
+	ctx, _ = c.withBudget(ctx)
+	refreshed := false
+	for {
 		var reqBody *bytes.Reader
 		if body != nil {
 			reqBody = bytes.NewReader(body)
 		}
 		req, err := newRequest(ctx, method, u, reqBody)
 		if err != nil {
-			return err
+			return info, err
 		}
 		req.Header.Set("Accept", "application/json")
 		if body != nil {
@@ -298,31 +341,42 @@ func (c *Client) do(ctx context.Context, method string, u *url.URL, in, out any)
 		}
 		used, err := c.authorize(ctx, req)
 		if err != nil {
-			return err
+			return info, err
 		}
-		resp, respBody, err := c.send(req)
+		resp, respBody, got, err := c.sendWith(req, opts)
+		info.add(got)
 		if err != nil {
-			return err
-		}
-		if resp.StatusCode == http.StatusUnauthorized && used != nil && try == 0 {
-			// The cached token may have been revoked or the server's keys
-			// rotated: drop it and try once more with a fresh one. A 401 is
-			// answered before anything is executed, so even a POST is safe.
-			c.tokens.invalidate(used)
-			c.log.Log(ctx, LevelDebug, "management API refused the cached token; retrying with a fresh one",
-				map[string]any{"method": method, "path": u.EscapedPath()})
-			continue
+			return info, err
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return newError(method, u.EscapedPath(), resp.StatusCode, respBody)
+			apiErr := newError(method, u.EscapedPath(), resp.StatusCode, respBody)
+			if used != nil && !refreshed && staleToken(apiErr) {
+				c.tokens.invalidate(used)
+				refreshed = true
+				c.log.Log(ctx, LevelDebug, "management API refused the cached token; retrying with a fresh one",
+					map[string]any{"method": method, "path": u.EscapedPath(), "status": resp.StatusCode, "code": apiErr.Code})
+				continue
+			}
+			if got.gaveUp != nil {
+				got.gaveUp.Err = apiErr
+				return info, got.gaveUp
+			}
+			return info, apiErr
 		}
 		if out != nil && len(bytes.TrimSpace(respBody)) > 0 {
 			if err := json.Unmarshal(respBody, out); err != nil {
-				return fmt.Errorf("%s %s: decoding response: %w", method, u.EscapedPath(), err)
+				return info, fmt.Errorf("%s %s: decoding response: %w", method, u.EscapedPath(), err)
 			}
 		}
-		return nil
+		return info, nil
 	}
+}
+
+// staleToken reports whether an error answer may be cured by a fresh
+// token: 401, or 403 insufficient_scope.
+func staleToken(e *Error) bool {
+	return e.StatusCode == http.StatusUnauthorized ||
+		(e.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope")
 }
 
 func newRequest(ctx context.Context, method string, u *url.URL, body *bytes.Reader) (*http.Request, error) {
@@ -342,6 +396,7 @@ func newRequest(ctx context.Context, method string, u *url.URL, body *bytes.Read
 // listAll follows the pages of a list endpoint (per_page, include_totals)
 // and returns every object. key is the array's name in the paged answer.
 func listAll[T any](ctx context.Context, c *Client, u *url.URL, key string, query url.Values) ([]*T, error) {
+	ctx, _ = c.withBudget(ctx) // one budget for every page
 	var all []*T
 	for page := 0; ; page++ {
 		q := url.Values{}

@@ -1,9 +1,7 @@
 package mgmt
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"slices"
@@ -20,7 +18,7 @@ import (
 func TestOneTokenRequestForManyCalls(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	c := env.client(t)
 	for i := range 20 {
@@ -80,7 +78,7 @@ func TestOneTokenRequestForManyCalls(t *testing.T) {
 func TestStaticAPIToken(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	admin := env.client(t)
 	tok, err := admin.RequestToken(ctx, TokenRequest{
 		ClientID: env.srv.AdminClientID(), ClientSecret: env.srv.AdminClientSecret(), Audience: admin.Audience(),
@@ -116,7 +114,7 @@ func TestUnauthorizedRefreshesToken(t *testing.T) {
 	t.Parallel()
 	var offset atomic.Int64
 	env := newTestEnv(t, server.Options{Now: func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 	if _, err := c.ListApplications(ctx); err != nil {
 		t.Fatal(err)
@@ -140,7 +138,7 @@ func TestRetryAfterIsWaitedOut(t *testing.T) {
 	t.Parallel()
 	var inj *injector
 	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 	app, err := c.CreateApplication(ctx, &Application{Name: String("retry-after")})
 	if err != nil {
@@ -194,40 +192,47 @@ func TestRetryAfterIsWaitedOut(t *testing.T) {
 	}
 }
 
-func TestPostNotRetriedAfter5xxButGetIs(t *testing.T) {
+// TestPlainPostNotRetriedAfter5xxButGetIs: a POST that is not a convergent
+// create (rotate-secret) is not sent again after a 5xx; GET, PATCH and
+// DELETE are, and so are the keyed creates.
+func TestPlainPostNotRetriedAfter5xxButGetIs(t *testing.T) {
 	t.Parallel()
 	var inj *injector
 	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
-	if _, err := c.ListResourceServers(ctx); err != nil { // gets the token
+	app, err := c.CreateApplication(ctx, &Application{Name: String("rotated")})
+	if err != nil {
 		t.Fatal(err)
 	}
-
+	rotate := "/api/v2/clients/" + *app.ClientID + "/rotate-secret"
 	for _, status := range []int{http.StatusServiceUnavailable, http.StatusInternalServerError} {
-		before := inj.count("POST", "/api/v2/resource-servers")
-		inj.once("POST", "/api/v2/resource-servers", status, nil)
-		_, err := c.CreateResourceServer(ctx, &ResourceServer{
-			Name: String("no retry"), Identifier: String(fmt.Sprintf("https://no-retry-%d.example.com", status)),
-		})
+		before := inj.count("POST", rotate)
+		inj.once("POST", rotate, status, nil)
+		_, err := c.RotateApplicationSecret(ctx, *app.ClientID)
 		var apiErr *Error
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != status {
 			t.Fatalf("POST after %d: got %v, want a %d *Error", status, err, status)
 		}
-		if apiErr.Method != "POST" || apiErr.Path != "/api/v2/resource-servers" {
+		if apiErr.Method != "POST" || apiErr.Path != rotate {
 			t.Errorf("error names %s %s", apiErr.Method, apiErr.Path)
 		}
-		if n := inj.count("POST", "/api/v2/resource-servers") - before; n != 1 {
+		if n := inj.count("POST", rotate) - before; n != 1 {
 			t.Errorf("POSTs seen after a %d = %d, want exactly 1", status, n)
 		}
 	}
-	if n := env.count("", "POST", "/api/v2/resource-servers", 0); n != 0 {
-		t.Errorf("the server executed %d POSTs, want 0", n)
+	if n := env.count("", "POST", "/api/v2/clients/{id}/rotate-secret", 0); n != 0 {
+		t.Errorf("the server executed %d rotations, want 0", n)
 	}
 
+	// A keyed create is retried after a 5xx.
+	inj.once("POST", "/api/v2/resource-servers", http.StatusServiceUnavailable, nil)
 	rs, err := c.CreateResourceServer(ctx, &ResourceServer{Name: String("retry get"), Identifier: String("https://retry-get.example.com")})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("create after a 503: %v", err)
+	}
+	if n := inj.count("POST", "/api/v2/resource-servers"); n != 2 {
+		t.Errorf("POSTs seen = %d, want 2 (the 503 and the retry)", n)
 	}
 	path := "/api/v2/resource-servers/" + *rs.ID
 	inj.once("GET", path, http.StatusServiceUnavailable, nil)
@@ -250,36 +255,49 @@ func TestPostNotRetriedAfter5xxButGetIs(t *testing.T) {
 		t.Errorf("PATCHes seen = %d, DELETEs seen = %d, want 2 each", a, b)
 	}
 
-	// 5xx on every attempt: MaxRetries bounds the tries.
+	// 5xx on every attempt: MaxRetries, when set, bounds the tries.
 	rs2, err := c.CreateResourceServer(ctx, &ResourceServer{Name: String("always 503"), Identifier: String("https://always-503.example.com")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	path2 := "/api/v2/resource-servers/" + *rs2.ID
-	for range 10 {
-		inj.once("GET", path2, http.StatusServiceUnavailable, nil)
-	}
+	inj.times(10, "GET", path2, http.StatusServiceUnavailable, nil)
 	_, err = c.GetResourceServer(ctx, *rs2.ID)
 	var apiErr *Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Code != "temporarily_unavailable" {
 		t.Fatalf("GET always 503: got %v", err)
 	}
+	var retryErr *RetryError
+	if !errors.As(err, &retryErr) || retryErr.Attempts != 4 || !strings.Contains(err.Error(), "gave up after 4 attempts") ||
+		!strings.Contains(err.Error(), "MaxRetries 3") {
+		t.Errorf("GET always 503: error %v does not say it gave up after 4 attempts at MaxRetries 3", err)
+	}
 	if n := inj.count("GET", path2); n != 4 {
 		t.Errorf("GETs seen = %d, want 4 (1 + MaxRetries 3)", n)
 	}
+
+	// MaxRetries 0: no count cap, the budget alone decides.
+	uncapped := env.client(t, func(cfg *Config) { cfg.MaxRetries = 0 })
+	inj.times(6, "GET", path2, http.StatusServiceUnavailable, nil)
+	if _, err := uncapped.GetResourceServer(ctx, *rs2.ID); err != nil {
+		t.Fatalf("GET after 6 503s without a count cap: %v", err)
+	}
 }
 
-func TestDropAfterCommitNotRetriedForPost(t *testing.T) {
+// TestDropAfterCommit: a plain POST whose connection drops after the server
+// committed it is not sent again, and the error says it may have taken
+// effect; an idempotent PATCH is retried.
+func TestDropAfterCommit(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
-	if _, err := c.ListResourceServers(ctx); err != nil { // token first: token POSTs would be dropped too
+	app, err := c.CreateApplication(ctx, &Application{Name: String("dropped rotate")})
+	if err != nil {
 		t.Fatal(err)
 	}
-	const identifier = "https://dropped.example.com/api"
 	env.srv.SetFaults(server.Faults{DropAfterCommit: 1, Seed: 1})
-	_, err := c.CreateResourceServer(ctx, &ResourceServer{Name: String("dropped"), Identifier: String(identifier)})
+	_, err = c.RotateApplicationSecret(ctx, *app.ClientID)
 	env.srv.SetFaults(server.Faults{})
 	if err == nil {
 		t.Fatal("a dropped POST returned no error")
@@ -294,27 +312,14 @@ func TestDropAfterCommitNotRetriedForPost(t *testing.T) {
 	}
 	// The server counts a dropped request after closing the connection,
 	// so the counter may trail the client's error: poll.
-	if n := env.eventuallyCount("", "POST", "/api/v2/resource-servers", 1); n != 1 {
+	if n := env.eventuallyCount("", "POST", "/api/v2/clients/{id}/rotate-secret", 1); n != 1 {
 		env.dumpCounts(t)
 		t.Errorf("POSTs that reached the server = %d, want 1", n)
-	}
-	all, err := c.ListResourceServers(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var found int
-	for _, rs := range all {
-		if rs.Identifier != nil && *rs.Identifier == identifier {
-			found++
-		}
-	}
-	if found != 1 {
-		t.Errorf("resource server %s exists %d times, want exactly once", identifier, found)
 	}
 
 	// A PATCH is idempotent: a dropped connection is retried (and dropped
 	// again here, MaxRetries times).
-	rs, err := c.GetResourceServer(ctx, identifier)
+	rs, err := c.CreateResourceServer(ctx, &ResourceServer{Name: String("dropped"), Identifier: String("https://dropped.example.com/api")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +353,7 @@ func TestConnectionRefusedPostIsRetried(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = c.CreateApplication(context.Background(), &Application{Name: String("x")})
+		_, err = c.CreateApplication(t.Context(), &Application{Name: String("x")})
 		if err == nil || !strings.Contains(err.Error(), "refused") {
 			t.Fatalf("got %v, want connection refused", err)
 		}
@@ -371,7 +376,7 @@ func TestConnectionRefusedPostIsRetried(t *testing.T) {
 func TestLimiterStaysUnderServerRateLimit(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	setup := env.client(t)
 	rs, err := setup.CreateResourceServer(ctx, &ResourceServer{Name: String("paced"), Identifier: String("https://paced.example.com")})
 	if err != nil {
@@ -380,7 +385,7 @@ func TestLimiterStaysUnderServerRateLimit(t *testing.T) {
 	env.srv.SetRateLimit(50)
 	env.srv.ResetCounts()
 
-	c := env.client(t, func(cfg *Config) { cfg.MaxWait = 20 * time.Second; cfg.Logger = nil })
+	c := env.client(t, func(cfg *Config) { cfg.RetryTimeout = 20 * time.Second; cfg.Logger = nil })
 	var wg sync.WaitGroup
 	var failed atomic.Int64
 	errs := make(chan error, 200)
@@ -422,7 +427,7 @@ func TestLimiterStaysUnderServerRateLimit(t *testing.T) {
 func TestErrorsAreTyped(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 
 	_, err := c.GetApplication(ctx, "doesnotexist")
@@ -473,7 +478,7 @@ func TestErrorsAreTyped(t *testing.T) {
 func TestRequestToken(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 
 	api, err := c.CreateResourceServer(ctx, &ResourceServer{
@@ -579,8 +584,8 @@ func sameSet(a, b []string) bool {
 func TestLimiterRecoversFromAnUnknownLimit(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
-	c := env.client(t, func(cfg *Config) { cfg.MaxWait = 20 * time.Second; cfg.Logger = nil })
+	ctx := t.Context()
+	c := env.client(t, func(cfg *Config) { cfg.RetryTimeout = 20 * time.Second; cfg.Logger = nil })
 	if _, err := c.ListApplications(ctx); err != nil { // token first, before any limit exists
 		t.Fatal(err)
 	}

@@ -9,12 +9,22 @@
 // follows the server's X-RateLimit-* headers, so that many concurrent calls
 // stay under the server's budget instead of bouncing off it.
 //
-// Retries follow one policy: a 429 is retried for every method after
-// Retry-After (or X-RateLimit-Reset), within the MaxWait budget; 5xx, 408
-// and connection errors are retried with jittered exponential backoff for
-// GET, PUT, PATCH and DELETE; a POST is retried only when it provably did
-// not reach the server (a 429 or a failed dial), never after a 5xx or a
-// connection lost once the request was sent.
+// Retries follow one policy (DESIGN.md, "Retries and pacing"), bounded by
+// time rather than by count: each call has a budget (Config.RetryTimeout,
+// 60s by default, or the context's deadline if sooner) shared by every
+// request it makes, and Config.MaxRetries is only an optional extra cap. A
+// 429 is retried for every method after Retry-After (or X-RateLimit-Reset);
+// 5xx, 408 and connection errors are retried with jittered exponential
+// backoff for GET, PUT, PATCH and DELETE. A plain POST (rotate-secret) is
+// retried only when it provably did not reach the server (a 429 or a failed
+// dial), never after a 5xx or a connection lost once the request was sent.
+// The creates are convergent instead: resource servers, client grants and
+// tenants have a unique key, so their POST is retried like a PATCH and a
+// 409 after an attempt that may have been executed is resolved by looking
+// the object up by its key; a client has no key, so CreateApplication marks
+// its request in client_metadata (CreateRequestMetadataKey) and looks for
+// the mark before sending the POST again. A call that gives up returns a
+// *RetryError; a cancelled context stops it at once, even mid-backoff.
 //
 // Log lines carry method, path, status, duration and attempt at LevelDebug;
 // bodies only at LevelTrace, with secrets and tokens redacted. Headers are

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Error is an error answer of the Management API or of a token endpoint.
@@ -87,3 +88,32 @@ func newError(method, path string, status int, body []byte) *Error {
 	}
 	return e
 }
+
+// RetryError is returned when a call stops retrying a failure that it
+// would otherwise have retried: its time budget (Config.RetryTimeout, or the
+// context's deadline) ran out, its retry count cap (Config.MaxRetries) was
+// reached, or the server asked for a longer wait than the budget had left.
+// It wraps the last attempt's error: an *Error for an HTTP answer (so that
+// IsNotFound, IsConflict and errors.As(err, **Error) see through it), or the
+// transport error.
+type RetryError struct {
+	// Method and Path name the request.
+	Method, Path string
+	// Attempts is the number of attempts of that request.
+	Attempts int
+	// Elapsed is the time from the start of the call to giving up.
+	Elapsed time.Duration
+	// Reason says why retrying stopped, e.g. "the retry timeout (1m0s) ran out".
+	Reason string
+	// Err is the last attempt's error.
+	Err error
+}
+
+// Error formats the error as the last attempt's error followed by
+// "; gave up after N attempts in D: <reason>".
+func (e *RetryError) Error() string {
+	return fmt.Sprintf("%v; gave up after %d attempts in %s: %s", e.Err, e.Attempts, e.Elapsed.Round(time.Millisecond), e.Reason)
+}
+
+// Unwrap returns the last attempt's error.
+func (e *RetryError) Unwrap() error { return e.Err }

@@ -45,7 +45,7 @@ func (e *testEnv) fastConfig() Config {
 		ClientID:     e.srv.AdminClientID(),
 		ClientSecret: e.srv.AdminClientSecret(),
 		MaxRetries:   3,
-		MaxWait:      5 * time.Second,
+		RetryTimeout: 5 * time.Second,
 		RetryWaitMin: 5 * time.Millisecond,
 		RetryWaitMax: 50 * time.Millisecond,
 		UserAgent:    "mgmt-test",
@@ -171,6 +171,9 @@ type injectRule struct {
 	header       map[string]string
 	body         string
 	left         int
+	// drop: let the real server execute the request, then close the
+	// connection without an answer (commit-then-drop).
+	drop bool
 }
 
 func newInjector(next http.Handler) *injector {
@@ -192,6 +195,22 @@ func (in *injector) once(method, path string, status int, header map[string]stri
 	in.rules = append(in.rules, &injectRule{method: method, path: path, status: status, header: header, body: body, left: 1})
 }
 
+// times makes the next n requests matching method and path answer status.
+func (in *injector) times(n int, method, path string, status int, header map[string]string) {
+	for range n {
+		in.once(method, path, status, header)
+	}
+}
+
+// dropOnce makes the real server execute the next request matching method
+// and path, then closes the connection without answering: the client
+// cannot tell whether the request took effect.
+func (in *injector) dropOnce(method, path string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.rules = append(in.rules, &injectRule{method: method, path: path, drop: true, left: 1})
+}
+
 func (in *injector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	key := r.Method + " " + r.URL.EscapedPath()
 	in.mu.Lock()
@@ -210,6 +229,15 @@ func (in *injector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	in.mu.Unlock()
 	if hit == nil {
 		in.next.ServeHTTP(w, r)
+		return
+	}
+	if hit.drop {
+		in.next.ServeHTTP(httptest.NewRecorder(), r)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		_ = conn.Close()
 		return
 	}
 	for k, v := range hit.header {

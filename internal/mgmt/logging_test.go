@@ -1,7 +1,6 @@
 package mgmt
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -17,7 +16,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 	t.Parallel()
 	var inj *injector
 	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 
 	secrets := map[string]string{"admin client secret": env.srv.AdminClientSecret()}

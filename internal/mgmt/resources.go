@@ -2,6 +2,7 @@ package mgmt
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -18,10 +19,34 @@ const (
 )
 
 // CreateResourceServer registers an API (POST /api/v2/resource-servers).
+// The create converges (see create.go): it is retried after 5xx, 429 and
+// connection errors within the budget, and a 409 after an attempt that may
+// have been executed adopts the API found by identifier when it is what
+// was sent (else *CreateMismatchError). A 409 on the first attempt is a
+// *ConflictError carrying the existing API's id. When the call gives up
+// while an attempt may have created the API, the error is an
+// *UncertainCreateError.
 func (c *Client) CreateResourceServer(ctx context.Context, rs *ResourceServer) (*ResourceServer, error) {
 	in := *rs
 	in.ID, in.IsSystem = nil, nil
-	return call[ResourceServer](ctx, c, http.MethodPost, c.endpoint(resourceServersPath), &in)
+	identifier := str(in.Identifier)
+	return createKeyed(ctx, c, c.endpoint(resourceServersPath), &in, keyed[ResourceServer]{
+		kind: "resource server",
+		key:  fmt.Sprintf("identifier %q", identifier),
+		lookup: func(ctx context.Context) (*ResourceServer, error) {
+			return orNil(c.GetResourceServer(ctx, identifier))
+		},
+		id:   func(rs *ResourceServer) string { return str(rs.ID) },
+		diff: diffResourceServer,
+	})
+}
+
+// orNil turns a 404 into (nil, nil).
+func orNil[T any](v *T, err error) (*T, error) {
+	if IsNotFound(err) {
+		return nil, nil
+	}
+	return v, err
 }
 
 // GetResourceServer reads an API by id or by identifier (the identifier is
@@ -52,10 +77,21 @@ func (c *Client) ListResourceServers(ctx context.Context) ([]*ResourceServer, er
 
 // CreateApplication creates a client (POST /api/v2/clients); the answer
 // carries its client_id and client_secret.
+//
+// The create converges although clients have no unique key (see
+// create.go): it sends a random id under CreateRequestMetadataKey in
+// client_metadata (which stays on the client; a.ClientMetadata itself is
+// not changed), and after a failure that may have been executed (5xx, a
+// connection lost after sending) it lists the clients, adopts the one
+// carrying the id, and only when there is none sends the POST again, within
+// the budget. When the call gives up while the outcome is unknown, the error
+// is an *UncertainCreateError naming the id to look for. A client whose
+// client_metadata already has the maximum of 10 keys gets no id, and its
+// create is not retried after it may have reached the server.
 func (c *Client) CreateApplication(ctx context.Context, a *Application) (*Application, error) {
 	in := *a
 	in.ClientID, in.ClientSecret = nil, nil
-	return call[Application](ctx, c, http.MethodPost, c.endpoint(clientsPath), &in)
+	return c.createApplication(ctx, &in)
 }
 
 // GetApplication reads a client. Its secret is present when the token may
@@ -95,14 +131,47 @@ type ClientGrantFilter struct {
 }
 
 // CreateClientGrant authorizes a client for an API. A nil Scope is sent as
-// an empty list.
+// an empty list. The create converges like CreateResourceServer's, keyed
+// by client_id and audience (the existing grant is found with one filtered
+// list).
 func (c *Client) CreateClientGrant(ctx context.Context, g *ClientGrant) (*ClientGrant, error) {
 	in := *g
 	in.ID = nil
 	if in.Scope == nil {
 		in.Scope = &[]string{}
 	}
-	return call[ClientGrant](ctx, c, http.MethodPost, c.endpoint(clientGrantsPath), &in)
+	clientID, audience := str(in.ClientID), str(in.Audience)
+	return createKeyed(ctx, c, c.endpoint(clientGrantsPath), &in, keyed[ClientGrant]{
+		kind: "client grant",
+		key:  fmt.Sprintf("client_id %q and audience %q", clientID, audience),
+		lookup: func(ctx context.Context) (*ClientGrant, error) {
+			return c.findClientGrant(ctx, clientID, audience)
+		},
+		id:   func(g *ClientGrant) string { return str(g.ID) },
+		diff: diffClientGrant,
+	})
+}
+
+// findClientGrant returns the client-credentials grant of a client for an
+// audience, or nil. (A client may also hold a grant with subject_type
+// "user" for the same audience; that one is not what CreateClientGrant
+// creates.)
+func (c *Client) findClientGrant(ctx context.Context, clientID, audience string) (*ClientGrant, error) {
+	type grant struct {
+		ClientGrant
+		SubjectType string `json:"subject_type"`
+	}
+	q := url.Values{"client_id": {clientID}, "audience": {audience}}
+	all, err := listAll[grant](ctx, c, c.endpoint(clientGrantsPath), "client_grants", q)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range all {
+		if (g.SubjectType == "" || g.SubjectType == "client") && str(g.ClientID) == clientID {
+			return &g.ClientGrant, nil
+		}
+	}
+	return nil, nil
 }
 
 // GetClientGrant reads a client grant by id.
@@ -136,10 +205,27 @@ func (c *Client) ListClientGrants(ctx context.Context, f ClientGrantFilter) ([]*
 
 // CreateTenant creates a tenant (root tenant only). The answer carries the
 // new tenant's domain and its Management API client credentials.
+//
+// The create converges like CreateResourceServer's, keyed by name, with one
+// difference: a tenant created by an attempt whose answer was lost cannot
+// be adopted, because its credentials came only with that answer; the
+// error is then a *TenantCredentialsLostError carrying the tenant.
 func (c *Client) CreateTenant(ctx context.Context, t *Tenant) (*Tenant, error) {
 	in := *t
 	in.ID, in.Domain, in.ManagementClient = nil, nil, nil
-	return call[Tenant](ctx, c, http.MethodPost, c.endpoint(tenantsPath), &in)
+	name := str(in.Name)
+	return createKeyed(ctx, c, c.endpoint(tenantsPath), &in, keyed[Tenant]{
+		kind: "tenant",
+		key:  fmt.Sprintf("name %q", name),
+		lookup: func(ctx context.Context) (*Tenant, error) {
+			return orNil(c.GetTenant(ctx, name))
+		},
+		id:   func(t *Tenant) string { return str(t.ID) },
+		diff: diffTenant,
+		adopt: func(found *Tenant) (*Tenant, error) {
+			return nil, &TenantCredentialsLostError{Tenant: found}
+		},
+	})
 }
 
 // GetTenant reads a tenant by id or name.

@@ -1,7 +1,6 @@
 package mgmt
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,7 +15,7 @@ import (
 func TestResourceServerRoundTrip(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 
 	const identifier = "https://api.example.com/x"
@@ -98,7 +97,7 @@ func TestResourceServerRoundTrip(t *testing.T) {
 func TestApplicationAndGrantRoundTrip(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := env.client(t)
 
 	app, err := c.CreateApplication(ctx, &Application{
@@ -242,7 +241,7 @@ func TestApplicationAndGrantRoundTrip(t *testing.T) {
 func TestTenantRoundTrip(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, server.Options{}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	root := env.client(t)
 
 	meta := map[string]string{"company": "Customer One"}

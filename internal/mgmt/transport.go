@@ -19,40 +19,109 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
 )
 
 // maxResponseBody bounds how much of a response is read into memory.
 const maxResponseBody = 32 << 20
 
-// callKey is the context key of the per-call retry state.
+// callKey is the context key of the per-request retry state.
 type callKey struct{}
 
-// callState is the retry state of one call (one logical request and its
-// retries). It travels in the request's context so that the retry policy,
-// the backoff and the per-attempt transport all see it.
+// budgetKey is the context key of the per-call retry budget.
+type budgetKey struct{}
+
+// budget is the time one call (one method of Client, with every request it
+// makes: token, retries, pages, look-ups) may spend retrying. It travels in
+// the context, so that nested requests share it instead of each starting a
+// budget of their own.
+type budget struct {
+	start    time.Time
+	deadline time.Time
+	timeout  time.Duration
+	// byContext: the caller's context deadline comes before start+timeout.
+	byContext bool
+}
+
+// withBudget returns ctx with a retry budget, the one ctx already carries
+// if any. The budget ends RetryTimeout after now, or at ctx's deadline if
+// that comes first.
+func (c *Client) withBudget(ctx context.Context) (context.Context, *budget) {
+	if b, ok := ctx.Value(budgetKey{}).(*budget); ok {
+		return ctx, b
+	}
+	now := time.Now()
+	b := &budget{start: now, deadline: now.Add(c.retryTimeout), timeout: c.retryTimeout}
+	if d, ok := ctx.Deadline(); ok && d.Before(b.deadline) {
+		b.deadline, b.byContext = d, true
+	}
+	return context.WithValue(ctx, budgetKey{}, b), b
+}
+
+// describe names the budget for error messages.
+func (b *budget) describe() string {
+	if b.byContext {
+		return "the call's deadline"
+	}
+	return fmt.Sprintf("the retry timeout (%s)", b.timeout)
+}
+
+// callState is the retry state of one request and its retries. It travels
+// in the request's context so that the per-attempt transport sees it.
 type callState struct {
 	c      *Client
+	b      *budget
 	method string
 	path   string
+	// retrySent: the request may be retried after it may have reached the
+	// server even though its method is not idempotent (a create whose
+	// caller resolves the resulting 409, see createKeyed).
+	retrySent bool
 
 	attempt atomic.Int32 // attempts started so far (1 = the first)
-	// Touched only by CheckRetry and Backoff, which retryablehttp calls
-	// one after the other on the caller's goroutine.
-	waited   time.Duration // total wait decided so far
-	nextWait time.Duration
+	// ambiguous: some attempt may have been executed by the server although
+	// its answer was a failure (5xx, 408, a connection lost after sending).
+	ambiguous bool
+}
+
+// sendOpts adjusts the retry policy of one request.
+type sendOpts struct {
+	// retrySent retries a POST like an idempotent request (5xx, 408 and
+	// connection errors too): only for creates that converge on 409.
+	retrySent bool
+}
+
+// sendInfo says what happened to one request across its attempts.
+type sendInfo struct {
+	attempts  int
+	ambiguous bool
+	// gaveUp is set when the final answer is an HTTP error that would have
+	// been retried but for the budget or the count cap. Its Err is left for
+	// the caller to fill with the *Error it builds from the answer.
+	gaveUp *RetryError
+}
+
+func (i *sendInfo) add(o sendInfo) {
+	i.attempts += o.attempts
+	i.ambiguous = i.ambiguous || o.ambiguous
 }
 
 // sendTransport lets golang.org/x/oauth2 send token requests through the
 // same retry policy, pacing and logging as every other call.
 type sendTransport struct{ c *Client }
 
+// tokenInfoKey is the context key under which retrieveToken collects the
+// sendInfo of its token request (oauth2 gives no other way back).
+type tokenInfoKey struct{}
+
 // RoundTrip implements http.RoundTripper.
 func (t sendTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
 	req.Header.Set("Accept", "application/json")
-	resp, body, err := t.c.send(req)
+	resp, body, info, err := t.c.send(req)
+	if holder, ok := req.Context().Value(tokenInfoKey{}).(*sendInfo); ok {
+		*holder = info
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -61,67 +130,139 @@ func (t sendTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// send performs one call through go-retryablehttp with our policy and
-// returns the final response with its body read (and closed). Every error
-// it returns is a transport error; HTTP errors are left to the caller.
-func (c *Client) send(req *http.Request) (*http.Response, []byte, error) {
-	ctx := req.Context()
-	st := &callState{c: c, method: req.Method, path: req.URL.EscapedPath()}
-	req = req.WithContext(context.WithValue(ctx, callKey{}, st))
-	req.Header.Set("User-Agent", c.userAgent)
+// send performs one request with the retry policy (see next) and returns
+// the final response with its body read (and closed). Every error it
+// returns is a transport error (after retries: a *RetryError wrapping it);
+// HTTP errors are left to the caller, with info.gaveUp set when retries
+// were cut short.
+func (c *Client) send(req *http.Request) (*http.Response, []byte, sendInfo, error) {
+	return c.sendWith(req, sendOpts{})
+}
 
-	rreq, err := retryablehttp.FromRequest(req)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s %s: %w", st.method, st.path, err)
+// sendWith is send with options.
+func (c *Client) sendWith(req *http.Request, opts sendOpts) (*http.Response, []byte, sendInfo, error) {
+	ctx, b := c.withBudget(req.Context())
+	st := &callState{c: c, b: b, method: req.Method, path: req.URL.EscapedPath(), retrySent: opts.retrySent}
+	ctx = context.WithValue(ctx, callKey{}, st)
+	req.Header.Set("User-Agent", c.userAgent)
+	info := func() sendInfo { return sendInfo{attempts: int(st.attempt.Load()), ambiguous: st.ambiguous} }
+
+	var reqBody []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		var err error
+		reqBody, err = io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, nil, info(), fmt.Errorf("%s %s: reading request body: %w", st.method, st.path, err)
+		}
 	}
-	if body, err := rreq.BodyBytes(); err == nil && len(body) > 0 {
+	if len(reqBody) > 0 {
 		c.log.Log(ctx, LevelTrace, "HTTP request body", map[string]any{
 			"method": st.method, "path": st.path,
-			"body": redactBody(req.Header.Get("Content-Type"), body),
+			"body": redactBody(req.Header.Get("Content-Type"), reqBody),
 		})
 	}
 
-	rc := &retryablehttp.Client{
-		HTTPClient:   c.attempts,
-		Logger:       nil, // we log ourselves, through Logger, redacted
-		RetryWaitMin: c.retryWaitMin,
-		RetryWaitMax: c.retryWaitMax,
-		RetryMax:     c.maxRetries,
-		CheckRetry:   st.checkRetry,
-		Backoff:      st.backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-	resp, err := rc.Do(rreq)
-	if err != nil {
-		if resp != nil && resp.Body != nil {
+	for {
+		r := req.Clone(ctx)
+		if reqBody != nil {
+			r.Body = io.NopCloser(bytes.NewReader(reqBody))
+			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(reqBody)), nil }
+			r.ContentLength = int64(len(reqBody))
+		}
+		resp, err := c.attempts.Do(r)
+		var body []byte
+		if err == nil {
+			body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 			resp.Body.Close()
+			if err != nil {
+				// The answer was cut off: as uncertain as no answer.
+				resp, err = nil, fmt.Errorf("reading response: %w", err)
+			}
 		}
 		var urlErr *url.Error
 		if errors.As(err, &urlErr) {
 			err = urlErr.Err
 		}
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w (%v)", ctxErr, err)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+				err = fmt.Errorf("%w (%v)", ctxErr, err)
+			}
 		}
-		if !idempotent(st.method) && ctx.Err() == nil && !isDialError(err) && retryableError(err) {
-			// Say why a failed write was not retried, so that the user
-			// knows to check before trying again.
-			return nil, nil, fmt.Errorf("%s %s: %w (the connection failed after the request was sent, so it was not retried: it may have taken effect)", st.method, st.path, err)
+		if mayHaveExecuted(resp, err) {
+			st.ambiguous = true
 		}
-		return nil, nil, fmt.Errorf("%s %s: %w", st.method, st.path, err)
+
+		retry, wait, giveUp := st.next(ctx, resp, err)
+		if !retry {
+			if giveUp != "" {
+				gave := &RetryError{Method: st.method, Path: st.path, Attempts: int(st.attempt.Load()), Elapsed: time.Since(b.start), Reason: giveUp}
+				st.c.log.Log(ctx, LevelDebug, "not retrying: "+giveUp, map[string]any{"method": st.method, "path": st.path, "attempt": gave.Attempts})
+				if err != nil {
+					gave.Err = st.transportError(err)
+					return nil, nil, info(), gave
+				}
+				in := info()
+				in.gaveUp = gave
+				return c.finishResponse(ctx, st, resp, body, in)
+			}
+			if err != nil {
+				return nil, nil, info(), st.transportError(err)
+			}
+			return c.finishResponse(ctx, st, resp, body, info())
+		}
+
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			last := "connection error"
+			if err != nil {
+				last = err.Error()
+			} else if resp != nil {
+				last = fmt.Sprintf("status %d", resp.StatusCode)
+			}
+			return nil, nil, info(), fmt.Errorf("%s %s: %w (while waiting %s to retry after attempt %d failed: %s)",
+				st.method, st.path, ctx.Err(), wait.Round(time.Millisecond), st.attempt.Load(), last)
+		case <-timer.C:
+		}
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
-	resp.Body.Close()
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s %s: reading response: %w", st.method, st.path, err)
-	}
+}
+
+// finishResponse logs the final response's body and returns it.
+func (c *Client) finishResponse(ctx context.Context, st *callState, resp *http.Response, body []byte, info sendInfo) (*http.Response, []byte, sendInfo, error) {
 	if len(body) > 0 {
 		c.log.Log(ctx, LevelTrace, "HTTP response body", map[string]any{
 			"method": st.method, "path": st.path, "status": resp.StatusCode,
 			"body": redactBody(resp.Header.Get("Content-Type"), body),
 		})
 	}
-	return resp, body, nil
+	return resp, body, info, nil
+}
+
+// transportError names the request in a final transport error, and says
+// why a failed write was not retried, so that the user knows to check
+// before trying again.
+func (st *callState) transportError(err error) error {
+	if !idempotent(st.method) && !st.retrySent && !errors.Is(err, context.Canceled) &&
+		!errors.Is(err, context.DeadlineExceeded) && !isDialError(err) && retryableError(err) {
+		return fmt.Errorf("%s %s: %w (the connection failed after the request was sent, so it was not retried: it may have taken effect)", st.method, st.path, err)
+	}
+	return fmt.Errorf("%s %s: %w", st.method, st.path, err)
+}
+
+// mayHaveExecuted reports whether a failed attempt may nevertheless have
+// been executed by the server: a 5xx (but 501) or 408, or a connection
+// that failed once the request may have been written.
+func mayHaveExecuted(resp *http.Response, err error) bool {
+	if err != nil {
+		return retryableError(err) && !isDialError(err)
+	}
+	if resp == nil {
+		return false
+	}
+	code := resp.StatusCode
+	return code == http.StatusRequestTimeout || (code >= 500 && code != http.StatusNotImplemented)
 }
 
 // attemptTransport performs one HTTP attempt: it waits for the pacer, sends
@@ -185,65 +326,57 @@ func idempotent(method string) bool {
 	return false
 }
 
-// checkRetry is the retry policy (retryablehttp.CheckRetry):
+// next is the retry policy, applied after each attempt (DESIGN.md,
+// "Retries and pacing"):
 //   - 429: any method (the server refused the request without executing
-//     it), after Retry-After, else X-RateLimit-Reset, else backoff; give up
-//     and return the 429 when that wait would exceed the remaining MaxWait.
-//   - 5xx (but 501) and 408: idempotent methods only, after jittered
-//     exponential backoff.
+//     it), after Retry-After, else X-RateLimit-Reset, else backoff.
+//   - 5xx (but 501) and 408: idempotent methods (and convergent creates)
+//     only, after Retry-After if given, else jittered exponential backoff.
 //   - connection errors: any method when the connection was never made
-//     (dial errors: refused, DNS); idempotent methods only for errors that
-//     may have happened after the request was written.
-//   - nothing else, and never more than MaxRetries retries.
-func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return false, ctxErr
+//     (dial errors: refused, DNS); idempotent methods (and convergent
+//     creates) only for errors that may have happened after the request
+//     was written.
+//   - nothing else.
+//
+// Retries go on until the call's budget (RetryTimeout, or the context's
+// deadline) is spent, or MaxRetries retries when that is set. No wait
+// outlasts the budget: a backoff is cut to what is left, and a server that
+// asks for a longer wait than what is left ends the retries at once.
+// It returns whether to retry and after how long; giveUp is non-empty when
+// a retryable failure is not retried, and says why.
+func (st *callState) next(ctx context.Context, resp *http.Response, err error) (retry bool, wait time.Duration, giveUp string) {
+	ok, wait, reason := st.decide(resp, err)
+	if !ok {
+		return false, 0, ""
 	}
-	retry, wait, reason := st.decide(resp, err)
-	if !retry {
-		return false, nil
-	}
-	fields := map[string]any{"method": st.method, "path": st.path, "attempt": int(st.attempt.Load()), "reason": reason}
+	attempt := int(st.attempt.Load())
+	fields := map[string]any{"method": st.method, "path": st.path, "attempt": attempt, "reason": reason}
 	if resp != nil {
 		fields["status"] = resp.StatusCode
 	}
-	if int(st.attempt.Load()) > st.c.maxRetries {
-		fields["max_retries"] = st.c.maxRetries
-		st.c.log.Log(ctx, LevelDebug, "not retrying: retries exhausted", fields)
-		return false, nil
+	if st.c.maxRetries > 0 && attempt > st.c.maxRetries {
+		return false, 0, fmt.Sprintf("the retry limit (MaxRetries %d) was reached", st.c.maxRetries)
 	}
-	remaining := st.c.maxWait - st.waited
-	if wait > remaining {
-		if resp != nil && resp.StatusCode == http.StatusTooManyRequests && reason != "backoff" {
-			// The server said how long to wait; a shorter wait would only
-			// earn another 429.
-			fields["wait_ms"] = wait.Milliseconds()
-			fields["budget_ms"] = remaining.Milliseconds()
-			st.c.log.Log(ctx, LevelDebug, "not retrying: the wait would exceed the retry budget", fields)
-			return false, nil
-		}
-		if remaining <= 0 {
-			fields["budget_ms"] = int64(0)
-			st.c.log.Log(ctx, LevelDebug, "not retrying: the retry budget is spent", fields)
-			return false, nil
-		}
-		wait = remaining
+	remaining := time.Until(st.b.deadline)
+	serverSaid := reason == "Retry-After" || reason == "X-RateLimit-Reset"
+	if serverSaid && wait > remaining {
+		// A shorter wait would only earn another refusal.
+		return false, 0, fmt.Sprintf("the server asked to wait %s (%s), more than the %s left of %s",
+			wait.Round(time.Millisecond), reason, max(remaining, 0).Round(time.Millisecond), st.b.describe())
 	}
-	st.waited += wait
-	st.nextWait = wait
+	if remaining <= 0 {
+		return false, 0, st.b.describe() + " ran out"
+	}
+	wait = min(wait, remaining)
 	fields["wait_ms"] = wait.Milliseconds()
 	st.c.log.Log(ctx, LevelDebug, "retrying request", fields)
-	return true, nil
+	return true, wait, ""
 }
 
-// backoff is the retryablehttp.Backoff: the wait checkRetry decided.
-func (st *callState) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
-	return st.nextWait
-}
-
-// decide is the pure part of the policy: whether to retry, after how long,
-// and why (for the logs).
+// decide is the pure part of the policy: whether the failure is retryable,
+// after how long, and why (for the logs).
 func (st *callState) decide(resp *http.Response, err error) (bool, time.Duration, string) {
+	retriesSent := idempotent(st.method) || st.retrySent
 	if err != nil {
 		if !retryableError(err) {
 			return false, 0, ""
@@ -251,7 +384,7 @@ func (st *callState) decide(resp *http.Response, err error) (bool, time.Duration
 		if isDialError(err) {
 			return true, st.jitteredBackoff(), "connection not established"
 		}
-		if idempotent(st.method) {
+		if retriesSent {
 			return true, st.jitteredBackoff(), "connection error"
 		}
 		return false, 0, ""
@@ -265,33 +398,40 @@ func (st *callState) decide(resp *http.Response, err error) (bool, time.Duration
 			return true, d, "Retry-After"
 		}
 		if d, ok := rateLimitReset(resp.Header, time.Now()); ok {
-			if d < st.c.retryWaitMin {
-				d = st.c.retryWaitMin
-			}
-			return true, d, "X-RateLimit-Reset"
+			return true, max(d, st.c.retryWaitMin), "X-RateLimit-Reset"
 		}
 		return true, st.jitteredBackoff(), "backoff"
 	case code == http.StatusRequestTimeout, code >= 500 && code != http.StatusNotImplemented:
-		if idempotent(st.method) {
-			return true, st.jitteredBackoff(), "server error"
+		if !retriesSent {
+			return false, 0, ""
 		}
+		if d, ok := retryAfter(resp.Header, time.Now()); ok {
+			return true, d, "Retry-After"
+		}
+		return true, st.jitteredBackoff(), "server error"
 	}
 	return false, 0, ""
 }
 
-// jitteredBackoff is exponential backoff from RetryWaitMin to RetryWaitMax
-// with "equal jitter": a random wait in [d/2, d].
+// jitteredBackoff is the backoff after the current attempt.
 func (st *callState) jitteredBackoff() time.Duration {
-	n := int(st.attempt.Load()) - 1
+	return st.c.backoff(int(st.attempt.Load()))
+}
+
+// backoff is exponential backoff from RetryWaitMin to RetryWaitMax with
+// "equal jitter": a random wait in [d/2, d], where d doubles with each
+// attempt already made (attempt 1 waits about RetryWaitMin).
+func (c *Client) backoff(attempt int) time.Duration {
+	n := attempt - 1
 	if n < 0 {
 		n = 0
 	}
-	d := st.c.retryWaitMin
-	for i := 0; i < n && d < st.c.retryWaitMax; i++ {
+	d := c.retryWaitMin
+	for i := 0; i < n && d < c.retryWaitMax; i++ {
 		d *= 2
 	}
-	if d > st.c.retryWaitMax {
-		d = st.c.retryWaitMax
+	if d > c.retryWaitMax {
+		d = c.retryWaitMax
 	}
 	half := d / 2
 	if half <= 0 {

@@ -36,6 +36,9 @@ type Application struct {
 	AppType                 *string   `json:"app_type,omitempty"`
 	GrantTypes              *[]string `json:"grant_types,omitempty"`
 	TokenEndpointAuthMethod *string   `json:"token_endpoint_auth_method,omitempty"`
+	// ClientMetadata holds string metadata (at most 10 keys). It may carry
+	// CreateRequestMetadataKey, set by CreateApplication.
+	ClientMetadata *map[string]string `json:"client_metadata,omitempty"`
 }
 
 // ClientGrant authorizes a client to request tokens for an API.

@@ -1,7 +1,6 @@
 package mgmt
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -208,7 +207,7 @@ func testPolicyClient(t *testing.T) *Client {
 	t.Helper()
 	c, err := New(Config{
 		Domain: "idp.example.com", APIToken: "tok", MaxRetries: 3,
-		MaxWait: 5 * time.Second, RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 80 * time.Millisecond,
+		RetryTimeout: 5 * time.Second, RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 80 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -292,57 +291,71 @@ func TestCheckRetryPolicy(t *testing.T) {
 		{"GET other error", "GET", nil, urlErr("Get", errors.New("unsupported protocol scheme")), no},
 	}
 	for _, tc := range cases {
-		st := &callState{c: c, method: tc.method, path: "/x"}
-		st.attempt.Store(1)
-		retry, err := st.checkRetry(context.Background(), tc.resp, tc.err)
-		if err != nil {
-			t.Errorf("%s: unexpected error %v", tc.name, err)
-		}
+		st := policyState(c, tc.method, 1, 5*time.Second)
+		retry, wait, giveUp := st.next(t.Context(), tc.resp, tc.err)
 		if retry != tc.want.retry {
-			t.Errorf("%s: retry = %v, want %v", tc.name, retry, tc.want.retry)
+			t.Errorf("%s: retry = %v (%s), want %v", tc.name, retry, giveUp, tc.want.retry)
 			continue
 		}
-		if retry {
-			wait := st.backoff(0, 0, 0, tc.resp)
-			if wait < tc.want.min || wait > tc.want.max {
-				t.Errorf("%s: wait %s outside [%s, %s]", tc.name, wait, tc.want.min, tc.want.max)
-			}
+		if retry && (wait < tc.want.min || wait > tc.want.max) {
+			t.Errorf("%s: wait %s outside [%s, %s]", tc.name, wait, tc.want.min, tc.want.max)
 		}
 	}
+}
+
+// policyState is the retry state of a request at its attempt-th attempt
+// with left of its budget remaining.
+func policyState(c *Client, method string, attempt int32, left time.Duration) *callState {
+	now := time.Now()
+	st := &callState{c: c, method: method, path: "/x", b: &budget{start: now, deadline: now.Add(left), timeout: 5 * time.Second}}
+	st.attempt.Store(attempt)
+	return st
 }
 
 func TestCheckRetryBounds(t *testing.T) {
 	t.Parallel()
 	c := testPolicyClient(t)
+	ctx := t.Context()
 
 	// MaxRetries: after the 4th attempt (3 retries) no more.
-	st := &callState{c: c, method: "GET", path: "/x"}
-	st.attempt.Store(4)
-	if retry, _ := st.checkRetry(context.Background(), response(503), nil); retry {
-		t.Error("retried beyond MaxRetries")
+	if retry, _, giveUp := policyState(c, "GET", 4, 5*time.Second).next(ctx, response(503), nil); retry || !strings.Contains(giveUp, "MaxRetries 3") {
+		t.Errorf("beyond MaxRetries: retry=%v giveUp=%q", retry, giveUp)
+	}
+	// MaxRetries 0: no count cap, the budget alone decides.
+	uncapped := testPolicyClient(t)
+	uncapped.maxRetries = 0
+	if retry, _, giveUp := policyState(uncapped, "GET", 1000, 5*time.Second).next(ctx, response(503), nil); !retry {
+		t.Errorf("MaxRetries 0 capped the retries: %q", giveUp)
 	}
 
-	// MaxWait: 429 waits add up; the one that would overflow is refused.
-	st = &callState{c: c, method: "GET", path: "/x"}
-	for i := 1; i <= 3; i++ {
-		st.attempt.Store(int32(i))
-		retry, _ := st.checkRetry(context.Background(), response(429, "Retry-After", "2"), nil)
-		if want := i <= 2; retry != want {
-			t.Errorf("429 #%d: retry = %v, want %v (waited %s of 5s)", i, retry, want, st.waited)
-		}
+	// The budget: a server wait longer than what is left ends the retries
+	// at once, and says so; a backoff is cut to what is left.
+	if retry, _, giveUp := policyState(c, "GET", 1, 3*time.Second).next(ctx, response(429, "Retry-After", "2"), nil); !retry {
+		t.Errorf("Retry-After 2 with 3s left not retried: %q", giveUp)
 	}
-
-	// A cancelled context stops at once with its error.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	st = &callState{c: c, method: "GET", path: "/x"}
-	st.attempt.Store(1)
-	if retry, err := st.checkRetry(ctx, response(503), nil); retry || !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled: retry=%v err=%v", retry, err)
+	retry, _, giveUp := policyState(c, "GET", 1, 3*time.Second).next(ctx, response(429, "Retry-After", "5"), nil)
+	if retry || !strings.Contains(giveUp, "the server asked to wait 5s (Retry-After)") || !strings.Contains(giveUp, "retry timeout (5s)") {
+		t.Errorf("Retry-After 5 with 3s left: retry=%v giveUp=%q", retry, giveUp)
+	}
+	if retry, wait, _ := policyState(uncapped, "GET", 9, 3*time.Millisecond).next(ctx, response(503), nil); !retry || wait > 3*time.Millisecond {
+		t.Errorf("backoff not cut to the budget: retry=%v wait=%s", retry, wait)
+	}
+	if retry, _, giveUp := policyState(c, "GET", 2, -time.Millisecond).next(ctx, response(503), nil); retry || giveUp != "the retry timeout (5s) ran out" {
+		t.Errorf("spent budget: retry=%v giveUp=%q", retry, giveUp)
+	}
+	// A non-retryable answer is final, not a give-up.
+	if retry, _, giveUp := policyState(c, "POST", 1, time.Second).next(ctx, response(503), nil); retry || giveUp != "" {
+		t.Errorf("POST 503: retry=%v giveUp=%q", retry, giveUp)
+	}
+	// ...unless the POST is a convergent create.
+	conv := policyState(c, "POST", 1, time.Second)
+	conv.retrySent = true
+	if retry, _, _ := conv.next(ctx, response(503), nil); !retry {
+		t.Error("convergent POST 503 not retried")
 	}
 
 	// Backoff grows exponentially up to RetryWaitMax.
-	st = &callState{c: c, method: "GET", path: "/x"}
+	st := policyState(c, "GET", 1, time.Second)
 	for attempt, maxWant := range map[int32]time.Duration{1: 10 * time.Millisecond, 2: 20 * time.Millisecond, 3: 40 * time.Millisecond, 4: 80 * time.Millisecond, 9: 80 * time.Millisecond} {
 		st.attempt.Store(attempt)
 		for range 20 {

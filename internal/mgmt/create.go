@@ -1,0 +1,420 @@
+package mgmt
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Convergent creates (DESIGN.md, "Retries and pacing"). A create whose
+// answer is lost (a 5xx, a dropped connection) may or may not have been
+// executed. Sending it again blindly would duplicate the object, and not
+// sending it again fails the apply. The creates here converge instead:
+//
+//   - Resource servers (identifier), client grants (client_id + audience)
+//     and tenants (name) have a unique key. Their POST is retried like a
+//     PATCH, and a 409 that follows an attempt that may have been executed
+//     is resolved by looking the object up by its key and adopting it when
+//     it is what was sent. A 409 on the first attempt is a *ConflictError.
+//   - Clients have no unique key. CreateApplication sends a random
+//     create-request id in client_metadata and, after an ambiguous failure,
+//     looks for a client carrying it before sending the POST again.
+//
+// When the first attempt succeeds, a create is exactly one request.
+
+// CreateRequestMetadataKey is the client_metadata key under which
+// CreateApplication stores the id of its create request, so that a client
+// created by an attempt whose answer was lost can be found again. The entry
+// stays on the client: callers that show client_metadata to users should
+// hide this key (and not remove it, which would cost an update).
+const CreateRequestMetadataKey = "idp_create_request"
+
+// maxClientMetadataKeys is the number of client_metadata keys the service
+// accepts on a client.
+const maxClientMetadataKeys = 10
+
+// ConflictError is a create's error when an object with the same unique key
+// already exists and this call did not create it: the 409 came before any
+// attempt could have been executed. It wraps the 409 *Error, so IsConflict
+// is true.
+type ConflictError struct {
+	// Kind is the object's kind: "resource server", "client grant" or "tenant".
+	Kind string
+	// Key names the unique key and its value, e.g.
+	// `identifier "https://api.example.com"`.
+	Key string
+	// ExistingID is the id of the existing object, when one look-up by the
+	// key found it; "" otherwise.
+	ExistingID string
+	// Err is the 409 *Error.
+	Err error
+}
+
+// Error says what exists and, when known, its id.
+func (e *ConflictError) Error() string {
+	msg := fmt.Sprintf("%v: a %s with %s already exists", e.Err, e.Kind, e.Key)
+	if e.ExistingID != "" {
+		msg += fmt.Sprintf(" (id %s)", e.ExistingID)
+	}
+	return msg
+}
+
+// Unwrap returns the 409 *Error.
+func (e *ConflictError) Unwrap() error { return e.Err }
+
+// CreateMismatchError is a create's error when an attempt that may have been
+// executed was followed by a 409, and the object found by the key differs
+// from what was sent: it was created by someone else, or changed since. It
+// wraps the 409 *Error, so IsConflict is true.
+type CreateMismatchError struct {
+	// Kind, Key and ExistingID are as in ConflictError.
+	Kind, Key, ExistingID string
+	// Fields are the JSON names of the sent fields whose values differ.
+	Fields []string
+	// Err is the 409 *Error.
+	Err error
+}
+
+// Error names the object found and the fields that differ.
+func (e *CreateMismatchError) Error() string {
+	return fmt.Sprintf("%v: after an attempt whose outcome was unknown, the %s found with %s (id %s) differs from what was sent in %s: "+
+		"it was created by someone else or changed since; import it or delete it",
+		e.Err, e.Kind, e.Key, e.ExistingID, strings.Join(e.Fields, ", "))
+}
+
+// Unwrap returns the 409 *Error.
+func (e *CreateMismatchError) Unwrap() error { return e.Err }
+
+// TenantCredentialsLostError is CreateTenant's error when the tenant was
+// created by an attempt whose answer was lost (a later attempt met 409 and
+// the tenant found by name is what was sent). The answer to the create is
+// the only one that carries the new tenant's Management API client
+// credentials, and they cannot be had again: the root tenant's token is
+// not accepted inside a hosted tenant, and rotating that client's secret
+// needs a token of the tenant itself. Deleting the tenant and creating it
+// again is the only way to credentials; this client does not do it by
+// itself, because it cannot prove the tenant is not someone else's.
+type TenantCredentialsLostError struct {
+	// Tenant is the tenant as read back (without ManagementClient).
+	Tenant *Tenant
+}
+
+// Error names the tenant and what to do.
+func (e *TenantCredentialsLostError) Error() string {
+	return fmt.Sprintf("tenant %q (id %s) was created, but the answer carrying its Management API client credentials was lost "+
+		"and the server shows them only once: delete the tenant and create it again to get new credentials",
+		str(e.Tenant.Name), str(e.Tenant.ID))
+}
+
+// UncertainCreateError is a create's error when the call ends (budget spent,
+// retry cap reached, context cancelled, or a look-up failed) while an
+// attempt may have created the object. It says how to recognise the object.
+type UncertainCreateError struct {
+	// Kind is the object's kind, e.g. "client".
+	Kind string
+	// Find says how to recognise the object if it was created, e.g.
+	// `client_metadata "idp_create_request" = "3f2a..."`.
+	Find string
+	// MarkerKey and MarkerValue are, for a client, the client_metadata
+	// entry its create carried (MarkerKey is CreateRequestMetadataKey);
+	// empty for objects with a unique key.
+	MarkerKey, MarkerValue string
+	// IDs are the objects found carrying the marker when more than one did
+	// (one is adopted): keep (import) one and delete the others. Normally
+	// empty: nothing was found when last looked.
+	IDs []string
+	// Err is the last error.
+	Err error
+}
+
+// Error says what to look for and which ids to import or delete.
+func (e *UncertainCreateError) Error() string {
+	msg := fmt.Sprintf("%v; the %s may or may not have been created", e.Err, e.Kind)
+	if len(e.IDs) > 0 {
+		return msg + fmt.Sprintf(": %d objects carry %s (%s): import one and delete the others", len(e.IDs), e.Find, strings.Join(e.IDs, ", "))
+	}
+	return msg + fmt.Sprintf(": look for a %s with %s, and import it or delete it before trying again", e.Kind, e.Find)
+}
+
+// Unwrap returns the last error.
+func (e *UncertainCreateError) Unwrap() error { return e.Err }
+
+// keyed describes the convergent create of an object with a unique key.
+type keyed[T any] struct {
+	kind string
+	key  string
+	// lookup finds the object by its key; (nil, nil) when there is none.
+	lookup func(ctx context.Context) (*T, error)
+	id     func(*T) string
+	// diff returns the JSON names of the sent fields whose values differ.
+	diff func(sent, found *T) []string
+	// adopt, when set, turns the object found into the create's result.
+	adopt func(found *T) (*T, error)
+}
+
+// createKeyed sends a create whose object has a unique key: the POST is
+// retried like a PATCH, and a 409 is resolved as described above.
+func createKeyed[T any](ctx context.Context, c *Client, u *url.URL, in *T, k keyed[T]) (*T, error) {
+	ctx, _ = c.withBudget(ctx)
+	out := new(T)
+	info, err := c.doWith(ctx, http.MethodPost, u, in, out, sendOpts{retrySent: true})
+	if err == nil {
+		return out, nil
+	}
+	if !IsConflict(err) {
+		var apiErr *Error
+		refused := errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 &&
+			apiErr.StatusCode != http.StatusTooManyRequests && apiErr.StatusCode != http.StatusRequestTimeout
+		if info.ambiguous && !refused {
+			// Given up (budget, cancel) after an attempt that may have
+			// created the object. (A refusal means this attempt did
+			// nothing, and an earlier one that did would have made it a 409.)
+			return nil, &UncertainCreateError{Kind: k.kind, Find: k.key, Err: err}
+		}
+		return nil, err
+	}
+	found, lerr := k.lookup(ctx)
+	if !info.ambiguous {
+		ce := &ConflictError{Kind: k.kind, Key: k.key, Err: err}
+		if lerr == nil && found != nil {
+			ce.ExistingID = k.id(found)
+		}
+		return nil, ce
+	}
+	switch {
+	case lerr != nil:
+		return nil, &UncertainCreateError{Kind: k.kind, Find: k.key,
+			Err: fmt.Errorf("%w; looking the %s up by its key after an attempt whose outcome was unknown failed: %w", err, k.kind, lerr)}
+	case found == nil:
+		// Deleted between the 409 and the look-up: nothing to adopt.
+		return nil, &ConflictError{Kind: k.kind, Key: k.key, Err: err}
+	}
+	if fields := k.diff(in, found); len(fields) > 0 {
+		return nil, &CreateMismatchError{Kind: k.kind, Key: k.key, ExistingID: k.id(found), Fields: fields, Err: err}
+	}
+	c.log.Log(ctx, LevelInfo, "create met 409 after an attempt whose outcome was unknown; adopting the object it created",
+		map[string]any{"kind": k.kind, "id": k.id(found)})
+	if k.adopt != nil {
+		return k.adopt(found)
+	}
+	return found, nil
+}
+
+// createApplication is the convergent create of a client (see above).
+func (c *Client) createApplication(ctx context.Context, in *Application) (*Application, error) {
+	u := c.endpoint(clientsPath)
+	md := map[string]string{}
+	if in.ClientMetadata != nil {
+		maps.Copy(md, *in.ClientMetadata)
+	}
+	if _, ok := md[CreateRequestMetadataKey]; !ok && len(md) >= maxClientMetadataKeys {
+		// No room for the marker: a plain create, not retried after it
+		// may have reached the server.
+		return call[Application](ctx, c, http.MethodPost, u, in)
+	}
+	marker, err := newCreateRequestID()
+	if err != nil {
+		return nil, err
+	}
+	md[CreateRequestMetadataKey] = marker
+	in.ClientMetadata = &md
+	uncertain := func(err error, ids []string) error {
+		return &UncertainCreateError{
+			Kind: "client", Find: fmt.Sprintf("client_metadata %q = %q", CreateRequestMetadataKey, marker),
+			MarkerKey: CreateRequestMetadataKey, MarkerValue: marker, IDs: ids, Err: err,
+		}
+	}
+
+	ctx, b := c.withBudget(ctx)
+	for post := 1; ; post++ {
+		out := new(Application)
+		info, err := c.doWith(ctx, http.MethodPost, u, in, out, sendOpts{})
+		if err == nil {
+			return out, nil
+		}
+		if !info.ambiguous {
+			// Refused without being executed; any earlier attempt was
+			// looked for and not found.
+			return nil, err
+		}
+		if ctx.Err() != nil {
+			return nil, uncertain(err, nil)
+		}
+		found, lerr := c.findByMarker(ctx, marker)
+		if lerr != nil {
+			return nil, uncertain(fmt.Errorf("%w; looking for the client by its create-request id failed: %w", err, lerr), nil)
+		}
+		switch len(found) {
+		case 0:
+		case 1:
+			return c.adoptApplication(ctx, found[0], err)
+		default:
+			ids := make([]string, 0, len(found))
+			for _, a := range found {
+				ids = append(ids, str(a.ClientID))
+			}
+			return nil, uncertain(err, ids)
+		}
+
+		// Not created: send it again after a backoff, within the budget.
+		reason := ""
+		remaining := time.Until(b.deadline)
+		switch {
+		case c.maxRetries > 0 && post > c.maxRetries:
+			reason = fmt.Sprintf("the retry limit (MaxRetries %d) was reached", c.maxRetries)
+		case remaining <= 0:
+			reason = b.describe() + " ran out"
+		}
+		if reason != "" {
+			return nil, uncertain(&RetryError{Method: http.MethodPost, Path: u.EscapedPath(), Attempts: post,
+				Elapsed: time.Since(b.start), Reason: reason, Err: err}, nil)
+		}
+		wait := min(c.backoff(post), remaining)
+		c.log.Log(ctx, LevelDebug, "retrying create: no client carries its create-request id", map[string]any{
+			"method": http.MethodPost, "path": u.EscapedPath(), "attempt": post, "wait_ms": wait.Milliseconds(),
+		})
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, uncertain(fmt.Errorf("%w (while waiting %s to retry after: %v)", ctx.Err(), wait.Round(time.Millisecond), err), nil)
+		case <-timer.C:
+		}
+	}
+}
+
+// adoptApplication returns the client an earlier attempt created. Its
+// secret is in the listing when the token may read client keys; otherwise
+// it is rotated, which is harmless for a client nobody else has seen yet.
+func (c *Client) adoptApplication(ctx context.Context, a *Application, cause error) (*Application, error) {
+	c.log.Log(ctx, LevelInfo, "found the client created by an attempt whose outcome was unknown; adopting it",
+		map[string]any{"kind": "client", "id": str(a.ClientID), "cause": cause.Error()})
+	if a.ClientSecret != nil && *a.ClientSecret != "" {
+		return a, nil
+	}
+	rotated, err := c.RotateApplicationSecret(ctx, str(a.ClientID))
+	if err != nil {
+		return nil, fmt.Errorf("client %s was created by an attempt whose answer was lost; its secret is not readable "+
+			"(the token lacks read:client_keys) and rotating it failed: %w", str(a.ClientID), err)
+	}
+	return rotated, nil
+}
+
+// findByMarker lists the clients carrying a create-request id.
+func (c *Client) findByMarker(ctx context.Context, marker string) ([]*Application, error) {
+	all, err := c.ListApplications(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found []*Application
+	for _, a := range all {
+		if a.ClientMetadata != nil && (*a.ClientMetadata)[CreateRequestMetadataKey] == marker {
+			found = append(found, a)
+		}
+	}
+	return found, nil
+}
+
+// newCreateRequestID returns 128 random bits in hex.
+func newCreateRequestID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("generating a create-request id: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// differ collects the names of differing fields.
+type differ []string
+
+// ptr notes name when a was sent and found differs (or is absent).
+func ptr[T comparable](d *differ, name string, sent, found *T) {
+	if sent != nil && (found == nil || *sent != *found) {
+		*d = append(*d, name)
+	}
+}
+
+// set notes name when the sent list and the found one differ as sets.
+func set(d *differ, name string, sent, found *[]string) {
+	if sent == nil {
+		return
+	}
+	var f []string
+	if found != nil {
+		f = *found
+	}
+	if !sameStrings(*sent, f) {
+		*d = append(*d, name)
+	}
+}
+
+func sameStrings(a, b []string) bool {
+	a, b = slices.Compact(slices.Sorted(slices.Values(a))), slices.Compact(slices.Sorted(slices.Values(b)))
+	return slices.Equal(a, b)
+}
+
+func diffResourceServer(sent, found *ResourceServer) []string {
+	var d differ
+	ptr(&d, "name", sent.Name, found.Name)
+	ptr(&d, "identifier", sent.Identifier, found.Identifier)
+	if sent.Scopes != nil {
+		want, got := map[string]string{}, map[string]string{}
+		for _, s := range *sent.Scopes {
+			want[s.Value] = s.Description
+		}
+		if found.Scopes != nil {
+			for _, s := range *found.Scopes {
+				got[s.Value] = s.Description
+			}
+		}
+		if !maps.Equal(want, got) {
+			d = append(d, "scopes")
+		}
+	}
+	ptr(&d, "signing_alg", sent.SigningAlg, found.SigningAlg)
+	if found.SigningSecret != nil { // not every answer shows it
+		ptr(&d, "signing_secret", sent.SigningSecret, found.SigningSecret)
+	}
+	ptr(&d, "token_lifetime", sent.TokenLifetime, found.TokenLifetime)
+	ptr(&d, "allow_offline_access", sent.AllowOfflineAccess, found.AllowOfflineAccess)
+	ptr(&d, "skip_consent_for_verifiable_first_party_clients", sent.SkipConsentForVerifiableFirstPartyClients, found.SkipConsentForVerifiableFirstPartyClients)
+	return d
+}
+
+func diffClientGrant(sent, found *ClientGrant) []string {
+	var d differ
+	set(&d, "scope", sent.Scope, found.Scope)
+	return d
+}
+
+func diffTenant(sent, found *Tenant) []string {
+	var d differ
+	ptr(&d, "name", sent.Name, found.Name)
+	ptr(&d, "display_name", sent.DisplayName, found.DisplayName)
+	set(&d, "owners", sent.Owners, found.Owners)
+	if sent.Metadata != nil {
+		var got map[string]string
+		if found.Metadata != nil {
+			got = *found.Metadata
+		}
+		if !maps.Equal(*sent.Metadata, got) {
+			d = append(d, "metadata")
+		}
+	}
+	return d
+}
