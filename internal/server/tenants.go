@@ -82,6 +82,9 @@ func applyTenant(b *body, rec *tenantRecord) error {
 		return err
 	}
 	if md != nil {
+		if err := checkMetadata("metadata", *md); err != nil {
+			return err
+		}
 		rec.Metadata = md
 	}
 	return nil
