@@ -275,6 +275,9 @@ func createClient(c *call) error {
 		return err
 	}
 	defer unlock()
+	if err := c.repo.roomFor(KindClients, c.s.maxObjects); err != nil {
+		return err
+	}
 	if err := clients.save(c, cl); err != nil {
 		return err
 	}

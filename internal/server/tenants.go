@@ -129,6 +129,9 @@ func createTenant(c *call) error {
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
+	if err := c.repo.roomFor(KindTenants, c.s.maxTenants); err != nil {
+		return err
+	}
 	mc, err := c.s.seedTenant(rec.Name, key)
 	if err != nil {
 		return err
