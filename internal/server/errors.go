@@ -80,9 +80,9 @@ func errUnavailable() *apiError {
 // errTooManyEntities is the real service's answer to a create past an
 // entity limit (403 too_many_entities, with its message); the second
 // sentence, ours, says which limit.
-func errTooManyEntities(kind Kind, max int) *apiError {
+func errTooManyEntities(kind Kind, limit int) *apiError {
 	return newError(http.StatusForbidden, "too_many_entities",
-		"You reached the limit of entities of this type for this tenant. At most "+strconv.Itoa(max)+" "+strings.ReplaceAll(string(kind), "_", " ")+" are allowed.")
+		"You reached the limit of entities of this type for this tenant. At most "+strconv.Itoa(limit)+" "+strings.ReplaceAll(string(kind), "_", " ")+" are allowed.")
 }
 
 func errInexistentTenant() *apiError {

@@ -451,10 +451,10 @@ func TestConcurrentControl(t *testing.T) {
 }
 
 // expectTooMany requires the real service's answer to a create past an entity limit.
-func expectTooMany(t testing.TB, r *response, what string, max int) {
+func expectTooMany(t testing.TB, r *response, what string, limit int) {
 	t.Helper()
 	e := expectAPIError(t, r, http.StatusForbidden, "too_many_entities")
-	want := fmt.Sprintf("You reached the limit of entities of this type for this tenant. At most %d %s are allowed.", max, what)
+	want := fmt.Sprintf("You reached the limit of entities of this type for this tenant. At most %d %s are allowed.", limit, what)
 	if e.Message != want {
 		t.Errorf("message = %q, want %q", e.Message, want)
 	}

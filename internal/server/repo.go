@@ -51,15 +51,15 @@ func (p repo) count(kind Kind) (int, error) {
 	return len(raws), err
 }
 
-// roomFor refuses a create of kind once the tenant holds max objects of
+// roomFor refuses a create of kind once the tenant holds limit objects of
 // it, as the real service refuses one past its entity limits.
-func (p repo) roomFor(kind Kind, max int) error {
+func (p repo) roomFor(kind Kind, limit int) error {
 	n, err := p.count(kind)
 	if err != nil {
 		return err
 	}
-	if n >= max {
-		return errTooManyEntities(kind, max)
+	if n >= limit {
+		return errTooManyEntities(kind, limit)
 	}
 	return nil
 }
