@@ -44,6 +44,12 @@ func (c *call) readBody(allowed ...string) (*body, error) {
 	if len(raw) == 0 {
 		return nil, errPayload("Expected type object but found type null")
 	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD and the
+	// server would store a string the client never sent; JSON text must be
+	// UTF-8 (RFC 8259 §8.1), so such a body is not JSON.
+	if !utf8.Valid(raw) {
+		return nil, errNotUTF8()
+	}
 	if !json.Valid(raw) {
 		return nil, errInvalidBody("Invalid request payload JSON format")
 	}
@@ -99,6 +105,12 @@ func jsonType(raw json.RawMessage) string {
 		return "number"
 	}
 	return "integer"
+}
+
+// errNotUTF8 refuses a JSON body that is not valid UTF-8, with the code and
+// message prefix of any other malformed JSON body.
+func errNotUTF8() *apiError {
+	return errInvalidBody("Invalid request payload JSON format: the body is not valid UTF-8")
 }
 
 // errProperty is a validation error about one property.

@@ -160,6 +160,9 @@ func createClientGrant(c *call) error {
 		return err
 	}
 	g.Audience, g.Scope = stored, scopes
+	if err := c.repo.roomFor(KindClientGrants, c.s.maxObjects); err != nil {
+		return err
+	}
 	if err := c.repo.createClientGrant(g); err != nil {
 		return err
 	}

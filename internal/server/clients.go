@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
-	"strconv"
 )
 
 // clientRecord is an application, as stored. The secret is stored and
@@ -104,12 +103,6 @@ var appTypes = []string{
 	"newrelic", "office365", "salesforce", "sentry", "sharepoint", "slack", "springcm",
 	"zendesk", "zoom", "sso_integration", "oag",
 }
-
-// Client metadata bounds of the real service.
-const (
-	maxClientMetadataKeys   = 10
-	maxClientMetadataLength = 255
-)
 
 var authMethods = []string{"client_secret_post", "client_secret_basic", "none"}
 
@@ -249,16 +242,10 @@ func applyClientMetadata(b *body, cl *clientRecord) error {
 		if jsonType(it) != "string" || json.Unmarshal(it, &v) != nil {
 			return errType("client_metadata."+k, "string", it)
 		}
-		if err := checkLength("client_metadata."+k, v, 0, maxClientMetadataLength); err != nil {
-			return err
-		}
-		if err := checkLength("client_metadata", k, 1, maxClientMetadataLength); err != nil {
-			return err
-		}
 		md[k] = v
 	}
-	if len(md) > maxClientMetadataKeys {
-		return errProperty("client_metadata", "Too many properties ("+strconv.Itoa(len(md))+"), maximum "+strconv.Itoa(maxClientMetadataKeys))
+	if err := checkMetadata("client_metadata", md); err != nil {
+		return err
 	}
 	cl.ClientMetadata = &md
 	return nil
@@ -288,6 +275,9 @@ func createClient(c *call) error {
 		return err
 	}
 	defer unlock()
+	if err := c.repo.roomFor(KindClients, c.s.maxObjects); err != nil {
+		return err
+	}
 	if err := clients.save(c, cl); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // apiError is an error a handler answers with. Handlers return it instead of
@@ -74,6 +75,14 @@ func errTooManyRequests(retryAfter int) *apiError {
 
 func errUnavailable() *apiError {
 	return newError(http.StatusServiceUnavailable, "temporarily_unavailable", "The service is temporarily unavailable. Please try again later.")
+}
+
+// errTooManyEntities is the real service's answer to a create past an
+// entity limit (403 too_many_entities, with its message); the second
+// sentence, ours, says which limit.
+func errTooManyEntities(kind Kind, limit int) *apiError {
+	return newError(http.StatusForbidden, "too_many_entities",
+		"You reached the limit of entities of this type for this tenant. At most "+strconv.Itoa(limit)+" "+strings.ReplaceAll(string(kind), "_", " ")+" are allowed.")
 }
 
 func errInexistentTenant() *apiError {

@@ -42,6 +42,28 @@ func (p repo) put(kind Kind, id string, v any) error { return putJSON(p.store, p
 func (p repo) delete(kind Kind, id string) error     { return p.store.Delete(p.t.name, kind, id) }
 func (p repo) list(kind Kind) ([][]byte, error)      { return p.store.List(p.t.name, kind) }
 
+// count is the number of objects of a kind.
+func (p repo) count(kind Kind) (int, error) {
+	if c, ok := p.store.(Counter); ok {
+		return c.Count(p.t.name, kind)
+	}
+	raws, err := p.list(kind)
+	return len(raws), err
+}
+
+// roomFor refuses a create of kind once the tenant holds limit objects of
+// it, as the real service refuses one past its entity limits.
+func (p repo) roomFor(kind Kind, limit int) error {
+	n, err := p.count(kind)
+	if err != nil {
+		return err
+	}
+	if n >= limit {
+		return errTooManyEntities(kind, limit)
+	}
+	return nil
+}
+
 // getJSON and putJSON read and write one stored object of any tenant.
 func getJSON(store Store, tenant string, kind Kind, id string, v any) error {
 	raw, err := store.Get(tenant, kind, id)

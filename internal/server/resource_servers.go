@@ -262,6 +262,9 @@ func createResourceServer(c *call) error {
 		return err
 	}
 	defer unlock()
+	if err := c.repo.roomFor(KindResourceServers, c.s.maxObjects); err != nil {
+		return err
+	}
 	if err := c.repo.createResourceServer(rs); err != nil {
 		return err
 	}

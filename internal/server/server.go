@@ -56,7 +56,21 @@ type Options struct {
 	Store Store
 	// Logger receives request and panic logs; nil discards them.
 	Logger *slog.Logger
+	// MaxTenants caps the hosted tenants (the root tenant aside); a create
+	// past it is refused with 403 too_many_entities. 0 = DefaultMaxTenants.
+	MaxTenants int
+	// MaxObjects caps, per tenant, each of the resource servers, clients
+	// and client grants, the seeded ones (the Management API, its clients
+	// and their grants) included. 0 = DefaultMaxObjects.
+	MaxObjects int
 }
+
+// Default caps: far above what a test or `make bench` creates, low enough
+// that a runaway client cannot exhaust the server's memory.
+const (
+	DefaultMaxTenants = 1000
+	DefaultMaxObjects = 10000
+)
 
 // Faults describes the failures a Server injects so that clients' retry and
 // pacing logic can be tested. Draws come from one RNG seeded with Seed, so a
@@ -109,6 +123,9 @@ type Server struct {
 	mu      sync.RWMutex
 	tenants map[string]*tenant
 
+	maxTenants int
+	maxObjects int
+
 	rateLimit atomic.Int64
 	faults    faultInjector
 	counts    counters
@@ -143,6 +160,16 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.RateLimit < 0 {
 		return nil, errors.New("server: RateLimit must not be negative")
+	}
+	if opts.MaxTenants < 0 || opts.MaxObjects < 0 {
+		return nil, errors.New("server: MaxTenants and MaxObjects must not be negative")
+	}
+	s.maxTenants, s.maxObjects = opts.MaxTenants, opts.MaxObjects
+	if s.maxTenants == 0 {
+		s.maxTenants = DefaultMaxTenants
+	}
+	if s.maxObjects == 0 {
+		s.maxObjects = DefaultMaxObjects
 	}
 	if opts.PublicURL != "" {
 		u, err := url.Parse(opts.PublicURL)

@@ -58,6 +58,13 @@ type Store interface {
 	DropTenant(tenant string) error
 }
 
+// Counter is an optional Store method: the number of objects of a kind,
+// without reading them. The entity caps use it when a Store has it, and
+// count a List otherwise.
+type Counter interface {
+	Count(tenant string, kind Kind) (int, error)
+}
+
 // NewMemoryStore returns an empty in-memory Store, the default.
 func NewMemoryStore() Store {
 	return &memoryStore{tenants: map[string]map[Kind]*collection{}}
@@ -144,6 +151,15 @@ func (m *memoryStore) List(tenant string, kind Kind) ([][]byte, error) {
 		out[i] = it.value
 	}
 	return out, nil
+}
+
+func (m *memoryStore) Count(tenant string, kind Kind) (int, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if c := m.tenants[tenant][kind]; c != nil {
+		return len(c.items), nil
+	}
+	return 0, nil
 }
 
 func (m *memoryStore) DropTenant(tenant string) error {

@@ -82,6 +82,9 @@ func applyTenant(b *body, rec *tenantRecord) error {
 		return err
 	}
 	if md != nil {
+		if err := checkMetadata("metadata", *md); err != nil {
+			return err
+		}
 		rec.Metadata = md
 	}
 	return nil
@@ -124,6 +127,9 @@ func createTenant(c *call) error {
 	if _, err := c.repo.store.Get(RootTenant, KindTenants, rec.Name); err == nil {
 		return errConflict("A tenant with the same name already exists")
 	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err := c.repo.roomFor(KindTenants, c.s.maxTenants); err != nil {
 		return err
 	}
 	mc, err := c.s.seedTenant(rec.Name, key)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
@@ -46,11 +47,21 @@ func errInvalidRequest(description string) *apiError {
 	return errOAuth(http.StatusBadRequest, "invalid_request", description)
 }
 
+func errNotUTF8Param() *apiError {
+	return errInvalidRequest("The request body is not valid UTF-8")
+}
+
 // tokenParams reads the token request from a JSON or form body.
 func (c *call) tokenParams() (map[string]string, error) {
 	raw, err := c.readAll()
 	if err != nil {
 		return nil, err
+	}
+	// Checked on the raw bytes, before encoding/json can replace invalid
+	// sequences with U+FFFD; form values are checked again once decoded,
+	// since percent-encoding can hide them.
+	if !utf8.Valid(raw) {
+		return nil, errNotUTF8Param()
 	}
 	params := map[string]string{}
 	mediaType := ""
@@ -85,6 +96,9 @@ func (c *call) tokenParams() (map[string]string, error) {
 			return nil, errInvalidRequest("The request body is not valid form data")
 		}
 		for name, vs := range values {
+			if !utf8.ValidString(name) || !utf8.ValidString(vs[0]) {
+				return nil, errNotUTF8Param()
+			}
 			if len(vs) > 1 {
 				// RFC 6749 §3.2: parameters must not be repeated.
 				return nil, errInvalidRequest("The parameter " + name + " is repeated")

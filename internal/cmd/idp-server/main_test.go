@@ -8,16 +8,21 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
 // TestMain lets a test re-execute this binary as the real command, to see
@@ -290,6 +295,8 @@ func TestRunBadFlags(t *testing.T) {
 		{"-no-such-flag"},
 		{"-tls-ca-file", "x.pem"},
 		{"-rate-limit", "-1"},
+		{"-max-tenants", "0"},
+		{"-max-objects", "-1"},
 		{"extra"},
 	} {
 		var stderr syncBuffer
@@ -301,6 +308,140 @@ func TestRunBadFlags(t *testing.T) {
 	var stderr syncBuffer
 	if err := run(t.Context(), []string{"-fault-429", "2", "-listen", "127.0.0.1:0"}, io.Discard, &stderr); err == nil {
 		t.Error("run accepted -fault-429 2")
+	}
+}
+
+// -max-objects and -max-tenants reach the server: with room for two clients, the admin
+// client and one more fill the root tenant, and the next create is refused as the real
+// service refuses it; likewise the second tenant with room for one.
+func TestRunMaxObjects(t *testing.T) {
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-max-objects", "2", "-max-tenants", "1"},
+		"IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET")
+	client := &http.Client{Timeout: 30 * time.Second}
+	tok := rootToken(t, client, s.env)
+	post := func(path, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, s.env["IDP_DOMAIN"]+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("POST %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := post("/api/v2/clients", `{"name":"second"}`); status != http.StatusCreated {
+		t.Fatalf("second client: %d %s", status, body)
+	}
+	if status, body := post("/api/v2/clients", `{"name":"third"}`); status != http.StatusForbidden || !strings.Contains(body, `"errorCode":"too_many_entities"`) {
+		t.Errorf("third client: %d %s, want 403 too_many_entities", status, body)
+	}
+	if status, body := post("/api/v2/tenants", `{"name":"first"}`); status != http.StatusCreated {
+		t.Fatalf("first tenant: %d %s", status, body)
+	}
+	if status, body := post("/api/v2/tenants", `{"name":"second"}`); status != http.StatusForbidden || !strings.Contains(body, `"errorCode":"too_many_entities"`) {
+		t.Errorf("second tenant: %d %s, want 403 too_many_entities", status, body)
+	}
+	s.stop(t)
+}
+
+// rootToken gets a root management token with the printed credentials.
+func rootToken(t *testing.T, client *http.Client, env map[string]string) string {
+	t.Helper()
+	resp, err := client.PostForm(env["IDP_DOMAIN"]+"/oauth/token", url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {env["IDP_CLIENT_ID"]},
+		"client_secret": {env["IDP_CLIENT_SECRET"]},
+		"audience":      {env["IDP_DOMAIN"] + "/api/v2/"},
+	})
+	if err != nil {
+		t.Fatalf("token request: %v", err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("token response %d: %v", resp.StatusCode, err)
+	}
+	return tok.AccessToken
+}
+
+// A request whose body trickles in is cut off once the read timeout has passed, instead of
+// holding its connection for ever; an honest request on the same server is answered.
+func TestReadTimeoutCutsSlowBody(t *testing.T) {
+	srv, err := server.New(server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := defaultTimeouts(0)
+	to.read = 300 * time.Millisecond
+	hs := newHTTPServer(srv, to, log.New(io.Discard, "", 0))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	t.Cleanup(func() {
+		_ = hs.Close()
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	addr := ln.Addr().String()
+
+	// The honest request: a whole form body at once.
+	form := "grant_type=client_credentials&client_id=" + url.QueryEscape(srv.AdminClientID()) +
+		"&client_secret=" + url.QueryEscape(srv.AdminClientSecret()) + "&audience=" + url.QueryEscape("http://"+addr+"/api/v2/")
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Post("http://"+addr+"/oauth/token", "application/x-www-form-urlencoded", strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("honest token request: %d", resp.StatusCode)
+	}
+
+	// The slow one: headers and a tenth of the body, then nothing more.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	head := "POST /oauth/token HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
+		"Content-Length: " + strconv.Itoa(len(form)) + "\r\n\r\n"
+	if _, err := io.WriteString(conn, head+form[:len(form)/10]); err != nil {
+		t.Fatal(err)
+	}
+	// Read until the server closes the connection. The deadline only keeps a broken
+	// server from hanging the test; the server's own timeout is what ends the read.
+	start := time.Now()
+	if err := conn.SetReadDeadline(start.Add(30 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	answer, err := io.ReadAll(conn)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("the server still held the connection after %v; it answered %q", time.Since(start), answer)
+	}
+	if strings.Contains(string(answer), " 200 ") {
+		t.Errorf("the cut-off request was answered as a success: %q", answer)
+	}
+}
+
+func TestDefaultTimeouts(t *testing.T) {
+	for _, latency := range []time.Duration{0, 5 * time.Second} {
+		to := defaultTimeouts(latency)
+		if to.readHeader <= 0 || to.read <= 0 || to.idle <= 0 || to.write < latency+30*time.Second {
+			t.Errorf("defaultTimeouts(%v) = %+v: every timeout must be set, and writes must outlast the latency", latency, to)
+		}
+		hs := newHTTPServer(http.NotFoundHandler(), to, nil)
+		if hs.ReadHeaderTimeout != to.readHeader || hs.ReadTimeout != to.read || hs.WriteTimeout != to.write || hs.IdleTimeout != to.idle {
+			t.Errorf("newHTTPServer does not apply %+v: %+v", to, hs)
+		}
 	}
 }
 

@@ -28,6 +28,8 @@ type config struct {
 	tls          bool
 	tlsCAFile    string
 	rateLimit    int
+	maxTenants   int
+	maxObjects   int
 	faults       server.Faults
 }
 
@@ -43,6 +45,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&cfg.tls, "tls", false, "serve HTTPS with a CA and server certificate generated at start")
 	fs.StringVar(&cfg.tlsCAFile, "tls-ca-file", "", "with -tls, write the CA certificate (PEM) to `path` (default: a temporary file removed at shutdown)")
 	fs.IntVar(&cfg.rateLimit, "rate-limit", 0, "requests per second allowed per tenant (`N`, burst N); 0 = unlimited")
+	fs.IntVar(&cfg.maxTenants, "max-tenants", server.DefaultMaxTenants, "most hosted tenants (`N`)")
+	fs.IntVar(&cfg.maxObjects, "max-objects", server.DefaultMaxObjects, "most resource servers, clients and client grants per tenant, each (`N`)")
 	fs.Float64Var(&cfg.faults.Rate429, "fault-429", 0, "fraction `F` of requests answered 429")
 	fs.Float64Var(&cfg.faults.Rate5xx, "fault-5xx", 0, "fraction `F` of requests answered 503")
 	fs.DurationVar(&cfg.faults.Latency, "fault-latency", 0, "latency `D` added to every request")
@@ -67,6 +71,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		fmt.Fprintln(stderr, "idp-server: -rate-limit must not be negative")
 		return nil, errUsage
 	}
+	if cfg.maxTenants < 1 || cfg.maxObjects < 1 {
+		fmt.Fprintln(stderr, "idp-server: -max-tenants and -max-objects must be at least 1")
+		return nil, errUsage
+	}
 	return cfg, nil
 }
 
@@ -83,6 +91,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		AdminClientSecret: cfg.clientSecret,
 		PublicURL:         cfg.publicURL,
 		RateLimit:         cfg.rateLimit,
+		MaxTenants:        cfg.maxTenants,
+		MaxObjects:        cfg.maxObjects,
 		Faults:            cfg.faults,
 		Logger:            logger,
 	})
@@ -97,11 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer ln.Close()
 	addr := ln.Addr().(*net.TCPAddr)
 
-	httpServer := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          log.New(stderr, "http: ", log.LstdFlags),
-	}
+	httpServer := newHTTPServer(srv, defaultTimeouts(cfg.faults.Latency), log.New(stderr, "http: ", log.LstdFlags))
 	scheme := "http"
 	var caFile string
 	if cfg.tls {
@@ -161,6 +167,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// timeouts bound how long a connection may hold the server up.
+type timeouts struct {
+	readHeader time.Duration // the request line and headers
+	read       time.Duration // the whole request, body included
+	write      time.Duration // from the end of the headers to the end of the response
+	idle       time.Duration // between requests on a kept-alive connection
+}
+
+// defaultTimeouts are generous for any honest client on a local network:
+// a body (at most 1 MiB) that takes 30 s is trickling in on purpose. The
+// write timeout leaves a minute beyond the injected latency, which delays
+// every response.
+func defaultTimeouts(latency time.Duration) timeouts {
+	return timeouts{
+		readHeader: 10 * time.Second,
+		read:       30 * time.Second,
+		write:      time.Minute + latency,
+		idle:       2 * time.Minute,
+	}
+}
+
+// newHTTPServer builds the http.Server for h. Without a read timeout, a
+// request whose body trickles in would hold its connection and goroutine
+// for ever.
+func newHTTPServer(h http.Handler, t timeouts, errorLog *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: t.readHeader,
+		ReadTimeout:       t.read,
+		WriteTimeout:      t.write,
+		IdleTimeout:       t.idle,
+		ErrorLog:          errorLog,
+	}
 }
 
 // displayHost is the host to print for a listening IP: an unspecified
