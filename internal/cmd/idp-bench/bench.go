@@ -170,12 +170,51 @@ type bench struct {
 // execute runs every measurement, cleans up whatever happens, and returns
 // what was measured (possibly partial) with the first error.
 func (b *bench) execute(ctx context.Context) (rep *report, err error) {
+	err = b.harness(ctx, func(version string) (err error) {
+		stop, err := b.startServer(server.Options{})
+		if err != nil {
+			return err
+		}
+		defer func() {
+			err = errors.Join(err, stop())
+		}()
+		rep = &report{
+			Terraform:      version,
+			Platform:       runtime.GOOS + "/" + runtime.GOARCH,
+			CPUs:           runtime.NumCPU(),
+			Parallelism:    b.opts.parallelism,
+			RefreshCommand: refreshCommand,
+		}
+		for _, n := range b.opts.sizes {
+			res, err := b.scale(ctx, n)
+			if err != nil {
+				return fmt.Errorf("N=%d: %w", n, err)
+			}
+			rep.Scale = append(rep.Scale, res)
+		}
+		if b.opts.rateLimit > 0 {
+			rs, err := b.rateLimited(ctx)
+			rep.Rate = rs
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return rep, err
+}
+
+// harness does what every mode of the harness shares: it checks the
+// inputs, creates the temporary directory with the provider wrapper and the
+// CLI configuration, asks Terraform for its version, runs body with it, and
+// removes the temporary directory whatever happens.
+func (b *bench) harness(ctx context.Context, body func(version string) error) (err error) {
 	if err := b.check(); err != nil {
-		return nil, err
+		return err
 	}
 	b.tmp, err = os.MkdirTemp("", "idp-bench-")
 	if err != nil {
-		return nil, fmt.Errorf("creating a temporary directory: %w", err)
+		return fmt.Errorf("creating a temporary directory: %w", err)
 	}
 	defer func() {
 		if rerr := os.RemoveAll(b.tmp); rerr != nil {
@@ -183,42 +222,13 @@ func (b *bench) execute(ctx context.Context) (rep *report, err error) {
 		}
 	}()
 	if err := b.prepare(); err != nil {
-		return nil, err
+		return err
 	}
 	version, err := b.terraformVersion(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	stop, err := b.startServer()
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		err = errors.Join(err, stop())
-	}()
-
-	rep = &report{
-		Terraform:      version,
-		Platform:       runtime.GOOS + "/" + runtime.GOARCH,
-		CPUs:           runtime.NumCPU(),
-		Parallelism:    b.opts.parallelism,
-		RefreshCommand: refreshCommand,
-	}
-	for _, n := range b.opts.sizes {
-		res, err := b.scale(ctx, n)
-		if err != nil {
-			return rep, fmt.Errorf("N=%d: %w", n, err)
-		}
-		rep.Scale = append(rep.Scale, res)
-	}
-	if b.opts.rateLimit > 0 {
-		rs, err := b.rateLimited(ctx)
-		rep.Rate = rs
-		if err != nil {
-			return rep, err
-		}
-	}
-	return rep, nil
+	return body(version)
 }
 
 // check verifies the inputs before anything is started.
@@ -286,8 +296,8 @@ func copyFile(src, dst string, perm os.FileMode) error {
 
 // startServer serves the in-process Management API emulator on a free
 // loopback port. The returned function shuts it down.
-func (b *bench) startServer() (stop func() error, err error) {
-	b.srv, err = server.New(server.Options{})
+func (b *bench) startServer(opts server.Options) (stop func() error, err error) {
+	b.srv, err = server.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("building the server: %w", err)
 	}
@@ -487,16 +497,31 @@ func (b *bench) refresh(ctx context.Context, dir, label string) (tfResult, error
 }
 
 // terraform runs one Terraform command in dir with its output in a log
-// file there, and measures it. On an interrupt or timeout Terraform's
-// process group gets an interrupt and, if it does not stop within
-// devtf.Grace, is killed.
+// file there, and measures it; see runTerraform. A non-zero exit code is an
+// error, except 2 with -detailed-exitcode, which means success with changes.
 func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...string) (tfResult, []byte, error) {
+	res, out, err := b.runTerraform(ctx, dir, what, label, args...)
+	if err != nil {
+		return res, out, err
+	}
+	changes := slices.Contains(args, "-detailed-exitcode") && res.exitCode == 2
+	if res.exitCode != 0 && !changes {
+		return res, out, fmt.Errorf("terraform %s (%s) failed (exit status %d):\n%s", args[0], label, res.exitCode, tail(out, logTailLines))
+	}
+	return res, out, nil
+}
+
+// runTerraform runs one Terraform command in dir with its output in a log
+// file there, and measures it. Terraform's exit code is in the result; the
+// error is only for what keeps the command from giving one (it could not
+// start, it was killed, or ctx ended). On an interrupt or timeout
+// Terraform's process group gets an interrupt and, if it does not stop
+// within devtf.Grace, is killed.
+func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args ...string) (tfResult, []byte, error) {
 	var res tfResult
 	if err := context.Cause(ctx); err != nil {
 		return res, nil, err
 	}
-	// With -detailed-exitcode, 2 means success with changes.
-	detailed := slices.Contains(args, "-detailed-exitcode")
 	b.step++
 	logPath := filepath.Join(dir, fmt.Sprintf("%02d-%s.log", b.step, what))
 	rssPath := filepath.Join(dir, fmt.Sprintf("%02d-%s.rss", b.step, what))
@@ -532,9 +557,9 @@ func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...
 		return res, out, context.Cause(ctx)
 	}
 	res.exitCode = exitCode
-	changes := detailed && exitCode == 2
-	if waitErr != nil && !changes {
-		return res, out, fmt.Errorf("terraform %s (%s) failed (%w):\n%s", args[0], label, waitErr, tail(out, logTailLines))
+	var exitErr *exec.ExitError
+	if exitCode < 0 || (waitErr != nil && !errors.As(waitErr, &exitErr)) {
+		return res, out, fmt.Errorf("terraform %s (%s) did not exit normally (%w):\n%s", args[0], label, waitErr, tail(out, logTailLines))
 	}
 	if err := errors.Join(rerr, oerr); err != nil {
 		return res, out, err
