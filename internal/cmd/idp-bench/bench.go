@@ -51,12 +51,25 @@ type options struct {
 	out         string
 	terraform   string
 	timeout     time.Duration
+
+	// The chaos mode's (-chaos) settings.
+	chaos          bool
+	chaosSeeds     []int64
+	chaosN         int
+	chaos429       float64
+	chaos503       float64
+	chaosDrop      float64
+	commandTimeout time.Duration
 }
+
+// scaleFlags are the flags of the scale and rate-limited runs, which the
+// chaos mode does not run.
+var scaleFlags = []string{"n", "rate-limit", "rate-n", "rate-runs"}
 
 // parseFlags parses the harness's command line.
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	var sizes string
+	var sizes, seeds string
 	fs := flag.NewFlagSet("idp-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.providerDir, "provider-dir", "./bin", "`directory` holding the built "+devtf.ProviderBinary+" binary")
@@ -68,9 +81,18 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.out, "out", "", "also write the results as JSON to `file`")
 	fs.StringVar(&o.terraform, "terraform", "terraform", "Terraform CLI `binary` (looked up on PATH)")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "give up (and clean up) after this `duration`")
+	fs.BoolVar(&o.chaos, "chaos", false, "run the chaos benchmark instead: apply, inspect, plan and destroy under injected faults, once per seed")
+	fs.StringVar(&seeds, "chaos-seeds", "1,2,3,4,5", "comma-separated fault `seeds` of the chaos runs")
+	fs.IntVar(&o.chaosN, "chaos-n", 200, "resource `count` of each chaos run")
+	fs.Float64Var(&o.chaos429, "chaos-429", 0.15, "chaos: `fraction` of requests answered 429")
+	fs.Float64Var(&o.chaos503, "chaos-503", 0.15, "chaos: `fraction` of requests answered 503")
+	fs.Float64Var(&o.chaosDrop, "chaos-drop", 0.05, "chaos: `fraction` of writes committed and then dropped without an answer")
+	fs.DurationVar(&o.commandTimeout, "command-timeout", 5*time.Minute, "chaos: stop one Terraform command after this `duration` and report it as timed out")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: idp-bench -provider-dir DIR [-n 100,1000] [-rate-limit 50] [-out FILE]\n\n"+
-			"Measures the provider against Terraform's own floor and a rate-limited server; see the package doc.\n\n")
+		fmt.Fprintf(fs.Output(), "Usage: idp-bench -provider-dir DIR [-n 100,1000] [-rate-limit 50] [-out FILE]\n"+
+			"       idp-bench -provider-dir DIR -chaos [-chaos-seeds 1,2,3,4,5] [-chaos-n 200] [-out FILE]\n\n"+
+			"Measures the provider against Terraform's own floor and a rate-limited server, or (-chaos)\n"+
+			"what injected faults leave behind; see the package doc.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -96,11 +118,48 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 			return nil, err
 		}
 	}
-	if o.timeout <= 0 {
-		fmt.Fprintln(stderr, "idp-bench: -timeout must be positive")
+	if o.timeout <= 0 || o.commandTimeout <= 0 {
+		fmt.Fprintln(stderr, "idp-bench: -timeout and -command-timeout must be positive")
 		return nil, errors.New("bad timeout")
 	}
+	if err := checkChaosFlags(fs, o, seeds); err != nil {
+		fmt.Fprintf(stderr, "idp-bench: %v\n", err)
+		return nil, err
+	}
 	return o, nil
+}
+
+// checkChaosFlags parses -chaos-seeds into o and checks the chaos
+// settings. The scale and rate-limit flags do not go with -chaos.
+func checkChaosFlags(fs *flag.FlagSet, o *options, seeds string) error {
+	if !o.chaos {
+		return nil
+	}
+	var set []string
+	fs.Visit(func(f *flag.Flag) {
+		if slices.Contains(scaleFlags, f.Name) {
+			set = append(set, "-"+f.Name)
+		}
+	})
+	if len(set) > 0 {
+		return fmt.Errorf("%s do not go with -chaos", strings.Join(set, ", "))
+	}
+	var err error
+	if o.chaosSeeds, err = parseSeeds(seeds); err != nil {
+		return fmt.Errorf("-chaos-seeds: %w", err)
+	}
+	if o.chaosN < 3 {
+		return errors.New("-chaos-n must be at least 3 (one of each type)")
+	}
+	for _, r := range []struct {
+		name string
+		v    float64
+	}{{"-chaos-429", o.chaos429}, {"-chaos-503", o.chaos503}, {"-chaos-drop", o.chaosDrop}} {
+		if !(r.v >= 0 && r.v <= 1) {
+			return fmt.Errorf("%s must be a fraction within [0,1]", r.name)
+		}
+	}
+	return nil
 }
 
 // run is the whole command minus process concerns: ctx is cancelled on an
@@ -119,9 +178,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 
 	b := &bench{opts: *opts, progress: stderr}
-	rep, runErr := b.execute(ctx)
-	if rep != nil && (len(rep.Scale) > 0 || rep.Rate != nil) {
-		rep.finish()
+	var rep interface {
+		render() string
+		marshal() ([]byte, error)
+	}
+	var runErr error
+	if opts.chaos {
+		r, err := b.chaos(ctx)
+		runErr = err
+		if r != nil && len(r.Runs) > 0 {
+			r.finish()
+			rep = r
+		}
+	} else {
+		r, err := b.execute(ctx)
+		runErr = err
+		if r != nil && (len(r.Scale) > 0 || r.Rate != nil) {
+			r.finish()
+			rep = r
+		}
+	}
+	if rep != nil {
 		_, _ = io.WriteString(stdout, rep.render())
 		if opts.out != "" {
 			if err := writeJSON(opts.out, rep); err != nil {
@@ -141,8 +218,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// writeJSON writes the report to path.
-func writeJSON(path string, rep *report) error {
+// writeJSON writes a report to path.
+func writeJSON(path string, rep interface{ marshal() ([]byte, error) }) error {
 	b, err := rep.marshal()
 	if err != nil {
 		return err
