@@ -51,12 +51,25 @@ type options struct {
 	out         string
 	terraform   string
 	timeout     time.Duration
+
+	// The chaos mode's (-chaos) settings.
+	chaos          bool
+	chaosSeeds     []int64
+	chaosN         int
+	chaos429       float64
+	chaos503       float64
+	chaosDrop      float64
+	commandTimeout time.Duration
 }
+
+// scaleFlags are the flags of the scale and rate-limited runs, which the
+// chaos mode does not run.
+var scaleFlags = []string{"n", "rate-limit", "rate-n", "rate-runs"}
 
 // parseFlags parses the harness's command line.
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	var sizes string
+	var sizes, seeds string
 	fs := flag.NewFlagSet("idp-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.providerDir, "provider-dir", "./bin", "`directory` holding the built "+devtf.ProviderBinary+" binary")
@@ -68,9 +81,18 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.out, "out", "", "also write the results as JSON to `file`")
 	fs.StringVar(&o.terraform, "terraform", "terraform", "Terraform CLI `binary` (looked up on PATH)")
 	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "give up (and clean up) after this `duration`")
+	fs.BoolVar(&o.chaos, "chaos", false, "run the chaos benchmark instead: apply, inspect, plan and destroy under injected faults, once per seed")
+	fs.StringVar(&seeds, "chaos-seeds", "1,2,3,4,5", "comma-separated fault `seeds` of the chaos runs")
+	fs.IntVar(&o.chaosN, "chaos-n", 200, "resource `count` of each chaos run")
+	fs.Float64Var(&o.chaos429, "chaos-429", 0.15, "chaos: `fraction` of requests answered 429")
+	fs.Float64Var(&o.chaos503, "chaos-503", 0.15, "chaos: `fraction` of requests answered 503")
+	fs.Float64Var(&o.chaosDrop, "chaos-drop", 0.05, "chaos: `fraction` of writes committed and then dropped without an answer")
+	fs.DurationVar(&o.commandTimeout, "command-timeout", 5*time.Minute, "chaos: stop one Terraform command after this `duration` and report it as timed out")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: idp-bench -provider-dir DIR [-n 100,1000] [-rate-limit 50] [-out FILE]\n\n"+
-			"Measures the provider against Terraform's own floor and a rate-limited server; see the package doc.\n\n")
+		fmt.Fprintf(fs.Output(), "Usage: idp-bench -provider-dir DIR [-n 100,1000] [-rate-limit 50] [-out FILE]\n"+
+			"       idp-bench -provider-dir DIR -chaos [-chaos-seeds 1,2,3,4,5] [-chaos-n 200] [-out FILE]\n\n"+
+			"Measures the provider against Terraform's own floor and a rate-limited server, or (-chaos)\n"+
+			"what injected faults leave behind; see the package doc.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -96,11 +118,48 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 			return nil, err
 		}
 	}
-	if o.timeout <= 0 {
-		fmt.Fprintln(stderr, "idp-bench: -timeout must be positive")
+	if o.timeout <= 0 || o.commandTimeout <= 0 {
+		fmt.Fprintln(stderr, "idp-bench: -timeout and -command-timeout must be positive")
 		return nil, errors.New("bad timeout")
 	}
+	if err := checkChaosFlags(fs, o, seeds); err != nil {
+		fmt.Fprintf(stderr, "idp-bench: %v\n", err)
+		return nil, err
+	}
 	return o, nil
+}
+
+// checkChaosFlags parses -chaos-seeds into o and checks the chaos
+// settings. The scale and rate-limit flags do not go with -chaos.
+func checkChaosFlags(fs *flag.FlagSet, o *options, seeds string) error {
+	if !o.chaos {
+		return nil
+	}
+	var set []string
+	fs.Visit(func(f *flag.Flag) {
+		if slices.Contains(scaleFlags, f.Name) {
+			set = append(set, "-"+f.Name)
+		}
+	})
+	if len(set) > 0 {
+		return fmt.Errorf("%s do not go with -chaos", strings.Join(set, ", "))
+	}
+	var err error
+	if o.chaosSeeds, err = parseSeeds(seeds); err != nil {
+		return fmt.Errorf("-chaos-seeds: %w", err)
+	}
+	if o.chaosN < 3 {
+		return errors.New("-chaos-n must be at least 3 (one of each type)")
+	}
+	for _, r := range []struct {
+		name string
+		v    float64
+	}{{"-chaos-429", o.chaos429}, {"-chaos-503", o.chaos503}, {"-chaos-drop", o.chaosDrop}} {
+		if !(r.v >= 0 && r.v <= 1) {
+			return fmt.Errorf("%s must be a fraction within [0,1]", r.name)
+		}
+	}
+	return nil
 }
 
 // run is the whole command minus process concerns: ctx is cancelled on an
@@ -119,9 +178,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 
 	b := &bench{opts: *opts, progress: stderr}
-	rep, runErr := b.execute(ctx)
-	if rep != nil && (len(rep.Scale) > 0 || rep.Rate != nil) {
-		rep.finish()
+	var rep interface {
+		render() string
+		marshal() ([]byte, error)
+	}
+	var runErr error
+	if opts.chaos {
+		r, err := b.chaos(ctx)
+		runErr = err
+		if r != nil && len(r.Runs) > 0 {
+			r.finish()
+			rep = r
+		}
+	} else {
+		r, err := b.execute(ctx)
+		runErr = err
+		if r != nil && (len(r.Scale) > 0 || r.Rate != nil) {
+			r.finish()
+			rep = r
+		}
+	}
+	if rep != nil {
 		_, _ = io.WriteString(stdout, rep.render())
 		if opts.out != "" {
 			if err := writeJSON(opts.out, rep); err != nil {
@@ -141,8 +218,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// writeJSON writes the report to path.
-func writeJSON(path string, rep *report) error {
+// writeJSON writes a report to path.
+func writeJSON(path string, rep interface{ marshal() ([]byte, error) }) error {
 	b, err := rep.marshal()
 	if err != nil {
 		return err
@@ -170,12 +247,51 @@ type bench struct {
 // execute runs every measurement, cleans up whatever happens, and returns
 // what was measured (possibly partial) with the first error.
 func (b *bench) execute(ctx context.Context) (rep *report, err error) {
+	err = b.harness(ctx, func(version string) (err error) {
+		stop, err := b.startServer(server.Options{})
+		if err != nil {
+			return err
+		}
+		defer func() {
+			err = errors.Join(err, stop())
+		}()
+		rep = &report{
+			Terraform:      version,
+			Platform:       runtime.GOOS + "/" + runtime.GOARCH,
+			CPUs:           runtime.NumCPU(),
+			Parallelism:    b.opts.parallelism,
+			RefreshCommand: refreshCommand,
+		}
+		for _, n := range b.opts.sizes {
+			res, err := b.scale(ctx, n)
+			if err != nil {
+				return fmt.Errorf("N=%d: %w", n, err)
+			}
+			rep.Scale = append(rep.Scale, res)
+		}
+		if b.opts.rateLimit > 0 {
+			rs, err := b.rateLimited(ctx)
+			rep.Rate = rs
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return rep, err
+}
+
+// harness does what every mode of the harness shares: it checks the
+// inputs, creates the temporary directory with the provider wrapper and the
+// CLI configuration, asks Terraform for its version, runs body with it, and
+// removes the temporary directory whatever happens.
+func (b *bench) harness(ctx context.Context, body func(version string) error) (err error) {
 	if err := b.check(); err != nil {
-		return nil, err
+		return err
 	}
 	b.tmp, err = os.MkdirTemp("", "idp-bench-")
 	if err != nil {
-		return nil, fmt.Errorf("creating a temporary directory: %w", err)
+		return fmt.Errorf("creating a temporary directory: %w", err)
 	}
 	defer func() {
 		if rerr := os.RemoveAll(b.tmp); rerr != nil {
@@ -183,42 +299,13 @@ func (b *bench) execute(ctx context.Context) (rep *report, err error) {
 		}
 	}()
 	if err := b.prepare(); err != nil {
-		return nil, err
+		return err
 	}
 	version, err := b.terraformVersion(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	stop, err := b.startServer()
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		err = errors.Join(err, stop())
-	}()
-
-	rep = &report{
-		Terraform:      version,
-		Platform:       runtime.GOOS + "/" + runtime.GOARCH,
-		CPUs:           runtime.NumCPU(),
-		Parallelism:    b.opts.parallelism,
-		RefreshCommand: refreshCommand,
-	}
-	for _, n := range b.opts.sizes {
-		res, err := b.scale(ctx, n)
-		if err != nil {
-			return rep, fmt.Errorf("N=%d: %w", n, err)
-		}
-		rep.Scale = append(rep.Scale, res)
-	}
-	if b.opts.rateLimit > 0 {
-		rs, err := b.rateLimited(ctx)
-		rep.Rate = rs
-		if err != nil {
-			return rep, err
-		}
-	}
-	return rep, nil
+	return body(version)
 }
 
 // check verifies the inputs before anything is started.
@@ -286,8 +373,8 @@ func copyFile(src, dst string, perm os.FileMode) error {
 
 // startServer serves the in-process Management API emulator on a free
 // loopback port. The returned function shuts it down.
-func (b *bench) startServer() (stop func() error, err error) {
-	b.srv, err = server.New(server.Options{})
+func (b *bench) startServer(opts server.Options) (stop func() error, err error) {
+	b.srv, err = server.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("building the server: %w", err)
 	}
@@ -487,16 +574,31 @@ func (b *bench) refresh(ctx context.Context, dir, label string) (tfResult, error
 }
 
 // terraform runs one Terraform command in dir with its output in a log
-// file there, and measures it. On an interrupt or timeout Terraform's
-// process group gets an interrupt and, if it does not stop within
-// devtf.Grace, is killed.
+// file there, and measures it; see runTerraform. A non-zero exit code is an
+// error, except 2 with -detailed-exitcode, which means success with changes.
 func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...string) (tfResult, []byte, error) {
+	res, out, err := b.runTerraform(ctx, dir, what, label, args...)
+	if err != nil {
+		return res, out, err
+	}
+	changes := slices.Contains(args, "-detailed-exitcode") && res.exitCode == 2
+	if res.exitCode != 0 && !changes {
+		return res, out, fmt.Errorf("terraform %s (%s) failed (exit status %d):\n%s", args[0], label, res.exitCode, tail(out, logTailLines))
+	}
+	return res, out, nil
+}
+
+// runTerraform runs one Terraform command in dir with its output in a log
+// file there, and measures it. Terraform's exit code is in the result; the
+// error is only for what keeps the command from giving one (it could not
+// start, it was killed, or ctx ended). On an interrupt or timeout
+// Terraform's process group gets an interrupt and, if it does not stop
+// within devtf.Grace, is killed.
+func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args ...string) (tfResult, []byte, error) {
 	var res tfResult
 	if err := context.Cause(ctx); err != nil {
 		return res, nil, err
 	}
-	// With -detailed-exitcode, 2 means success with changes.
-	detailed := slices.Contains(args, "-detailed-exitcode")
 	b.step++
 	logPath := filepath.Join(dir, fmt.Sprintf("%02d-%s.log", b.step, what))
 	rssPath := filepath.Join(dir, fmt.Sprintf("%02d-%s.rss", b.step, what))
@@ -532,9 +634,9 @@ func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...
 		return res, out, context.Cause(ctx)
 	}
 	res.exitCode = exitCode
-	changes := detailed && exitCode == 2
-	if waitErr != nil && !changes {
-		return res, out, fmt.Errorf("terraform %s (%s) failed (%w):\n%s", args[0], label, waitErr, tail(out, logTailLines))
+	var exitErr *exec.ExitError
+	if exitCode < 0 || (waitErr != nil && !errors.As(waitErr, &exitErr)) {
+		return res, out, fmt.Errorf("terraform %s (%s) did not exit normally (%w):\n%s", args[0], label, waitErr, tail(out, logTailLines))
 	}
 	if err := errors.Join(rerr, oerr); err != nil {
 		return res, out, err
