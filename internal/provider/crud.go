@@ -47,11 +47,13 @@ type configReader[M any] interface {
 	readConfig(ctx context.Context, config tfsdk.Config, plan M) diag.Diagnostics
 }
 
-// importHinter is implemented by a resource whose objects have a unique key
-// besides their ID, so that a conflict on create can tell the user how to
-// import the object that already exists.
-type importHinter[M any] interface {
-	importHint(plan M) string
+// conflictFinder is implemented by a resource whose objects have a unique
+// key besides their ID, so that a conflict on create can tell the user how
+// to import the object that already exists. existingImportID looks the
+// object up by the plan's key with one request and returns its ID, or,
+// when that fails, the key itself, which ImportState accepts too.
+type conflictFinder[M any] interface {
+	existingImportID(ctx context.Context, c *mgmt.Client, plan M) string
 }
 
 // readConfig lets a configReader copy what it needs from the configuration
@@ -81,11 +83,11 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		return
 	}
 	if err != nil {
-		hint := ""
-		if ih, ok := r.(importHinter[M]); ok {
-			hint = ih.importHint(plan)
+		ec := errorContext{client: client}
+		if cf, ok := r.(conflictFinder[M]); ok && mgmt.IsConflict(err) {
+			ec.conflictID = cf.existingImportID(ctx, client, plan)
 		}
-		addAPIError(&resp.Diagnostics, "Unable to Create "+r.kind(), err, hint)
+		addAPIError(&resp.Diagnostics, "Unable to Create "+r.kind(), err, ec)
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
@@ -107,7 +109,7 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read "+r.kind(), err, "")
+		addAPIError(&resp.Diagnostics, "Unable to Read "+r.kind(), err, errorContext{client: client})
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, obj)...)
@@ -134,7 +136,7 @@ func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Update "+r.kind(), err, "")
+		addAPIError(&resp.Diagnostics, "Unable to Update "+r.kind(), err, errorContext{client: client})
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
@@ -150,6 +152,6 @@ func deleteResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		return
 	}
 	if err := r.deleteObject(ctx, client, state); err != nil && !mgmt.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Unable to Delete "+r.kind(), err, "")
+		addAPIError(&resp.Diagnostics, "Unable to Delete "+r.kind(), err, errorContext{client: client})
 	}
 }

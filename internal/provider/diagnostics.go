@@ -10,12 +10,49 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
+// errorContext is what the advice for a failed request needs to know
+// besides the error: which client sent it and, for idp_token, what was
+// asked for. Advice branches on the error's status, code and request (see
+// mgmt.Error), never on the server's message, which is only quoted.
+type errorContext struct {
+	// client is the provider's client, for its domain and audience; nil
+	// when there is none.
+	client *mgmt.Client
+	// token is set when the request was idp_token's own token request.
+	token *tokenContext
+	// conflictID is, for a create that conflicted, the import ID of the
+	// object that already exists.
+	conflictID string
+}
+
+// tokenContext describes idp_token's token request.
+type tokenContext struct {
+	audience string
+	// who names the client, e.g. `client "abc"` or "the provider's client".
+	who string
+	// url is the token endpoint asked.
+	url string
+}
+
+// systemObjectAdvice is the advice for an object the tenant owns itself,
+// such as the Management API: the server refuses to change or delete it.
+const systemObjectAdvice = "It is a system object of the tenant, which Terraform cannot manage: remove it from " +
+	"the configuration (and from the state, with a removed block or terraform state rm) and do not import it."
+
 // addAPIError turns an error from the Management API client into a
 // diagnostic whose detail quotes the server and says what the user can do.
-// hint names the object for the conflict advice, e.g.
-// `terraform import idp_client_grant.<name> <client_id>::<audience>`.
-func addAPIError(diags *diag.Diagnostics, summary string, err error, importHint string) {
-	diags.AddError(summary, apiErrorDetail(err, importHint))
+func addAPIError(diags *diag.Diagnostics, summary string, err error, ec errorContext) {
+	diags.AddError(summary, apiErrorDetail(err, ec))
+}
+
+// apiErrorDetail is the detail text of addAPIError: what the server said,
+// then what to do about it.
+func apiErrorDetail(err error, ec errorContext) string {
+	said := describeAPIError(err)
+	if advice := adviceFor(err, ec); advice != "" {
+		return said + " " + advice
+	}
+	return said
 }
 
 // describeAPIError says in one sentence what the server answered, quoting
@@ -23,7 +60,7 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error, importHint 
 func describeAPIError(err error) string {
 	var apiErr *mgmt.Error
 	if !errors.As(err, &apiErr) {
-		return fmt.Sprintf("The request failed: %s. Check that the domain is reachable.", err)
+		return fmt.Sprintf("The request failed: %s.", err)
 	}
 	said := fmt.Sprintf("The server answered %d %s", apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
 	if apiErr.Code != "" {
@@ -35,41 +72,120 @@ func describeAPIError(err error) string {
 	return said + "."
 }
 
-// apiErrorDetail is the detail text of addAPIError.
-func apiErrorDetail(err error, importHint string) string {
-	said := describeAPIError(err)
+// adviceFor is the one mapping from a failure to what the user should do
+// about it. It returns "" when there is nothing better to say than what
+// the server said.
+func adviceFor(err error, ec errorContext) string {
 	var apiErr *mgmt.Error
 	if !errors.As(err, &apiErr) {
-		return said
+		return unreachableAdvice(ec)
 	}
-	var advice string
+	if apiErr.IsTokenRequest() {
+		if ec.token != nil {
+			if advice := tokenRequestAdvice(apiErr, ec.token); advice != "" {
+				return advice
+			}
+		} else if advice := managementTokenAdvice(apiErr, ec.client); advice != "" {
+			return advice
+		}
+	}
 	switch apiErr.StatusCode {
 	case http.StatusBadRequest:
-		advice = "Correct the value the server names and apply again."
+		return "Correct the value the server names and apply again."
 	case http.StatusUnauthorized:
-		advice = "The provider's credentials were refused: check domain, client_id and client_secret (or api_token), " +
+		return "The provider's credentials were refused: check domain, client_id and client_secret (or api_token), " +
 			"and that the token is for this tenant's Management API."
 	case http.StatusForbidden:
-		advice = "The provider's application lacks a permission this operation needs: add the missing scope to its " +
-			"client grant on the Management API and apply again."
+		switch apiErr.Code {
+		case "operation_not_supported":
+			return systemObjectAdvice
+		case "insufficient_scope":
+			return "The provider's application lacks a permission this operation needs: add the missing scope to " +
+				"its client grant on the Management API and apply again."
+		}
+		return "The server does not allow the provider's application this operation."
 	case http.StatusNotFound:
-		advice = "An object this one refers to does not exist: check the ids and names in the configuration."
+		return "An object this one refers to does not exist: check the ids and names in the configuration."
 	case http.StatusConflict:
-		advice = "An object with the same unique key already exists."
-		if importHint != "" {
-			advice += " To manage it with Terraform, import it: " + importHint + "."
+		if ec.conflictID == "" {
+			return "An object with the same unique key already exists."
 		}
+		return conflictImportAdvice(ec.conflictID)
 	case http.StatusTooManyRequests:
-		advice = "The server kept rate-limiting the provider beyond its retry budget: lower requests_per_second or " +
+		return "The server kept rate-limiting the provider beyond its retry budget: lower requests_per_second or " +
 			"-parallelism, or raise max_retries, and apply again."
-	default:
-		if apiErr.StatusCode >= 500 {
-			advice = "The server failed; the provider retried what was safe to retry. Apply again; if the object was " +
-				"created before the failure, import it."
-		}
 	}
-	if advice == "" {
-		return said
+	if apiErr.StatusCode >= 500 {
+		return "The server failed; the provider retried what was safe to retry. Apply again; if the object was " +
+			"created before the failure, import it."
 	}
-	return said + " " + advice
+	return ""
+}
+
+// unreachableAdvice names the URL that could not be reached.
+func unreachableAdvice(ec errorContext) string {
+	switch {
+	case ec.token != nil:
+		return fmt.Sprintf("The token endpoint tried was %s: check the domain, and that the server is running and "+
+			"reachable from here.", ec.token.url)
+	case ec.client != nil:
+		return fmt.Sprintf("The provider talks to %s (its token endpoint is %s): check the domain (or IDP_DOMAIN), "+
+			"and that the server is running and reachable from here.", ec.client.BaseURL(), ec.client.TokenURL())
+	}
+	return "Check that the domain is reachable."
+}
+
+// managementTokenAdvice explains why the token endpoint refused the
+// provider's own Management API token, or returns "".
+func managementTokenAdvice(e *mgmt.Error, c *mgmt.Client) string {
+	tokenURL, audience, management := "the token endpoint", "", ""
+	if c != nil {
+		tokenURL, audience, management = c.TokenURL(), c.Audience(), c.DefaultAudience()
+	}
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		return fmt.Sprintf("%s refused the provider's client credentials: check client_id and client_secret (or "+
+			"IDP_CLIENT_ID and IDP_CLIENT_SECRET), and that domain is the tenant the client belongs to.", tokenURL)
+	case e.StatusCode == http.StatusForbidden && e.Code == "unauthorized_client":
+		return "The provider's client may not use the client credentials grant: its grant_types must include " +
+			"\"client_credentials\" (grant_types of its idp_client, or the application's settings on the tenant)."
+	case e.StatusCode == http.StatusForbidden && c != nil && audience != management:
+		return fmt.Sprintf("The audience %q is not an API of this tenant that the provider's client may use: the "+
+			"provider's audience (or IDP_AUDIENCE) must be the tenant's Management API identifier, %q, or be left unset.",
+			audience, management)
+	case e.StatusCode == http.StatusForbidden && c != nil:
+		return fmt.Sprintf("The provider's client has no client grant on this tenant's Management API: grant it "+
+			"the scopes the configuration needs (an idp_client_grant for its client_id with audience %q, applied "+
+			"with other credentials), then apply again.", management)
+	}
+	return ""
+}
+
+// tokenRequestAdvice explains why the token endpoint refused idp_token's
+// request, or returns "".
+func tokenRequestAdvice(e *mgmt.Error, t *tokenContext) string {
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		return fmt.Sprintf("%s refused the credentials of %s: check client_id and client_secret, and that domain "+
+			"is the tenant the client belongs to.", t.url, t.who)
+	case e.StatusCode == http.StatusForbidden && e.Code == "unauthorized_client":
+		return fmt.Sprintf("%s may not use the client credentials grant: its grant_types must include "+
+			"\"client_credentials\".", t.who)
+	case e.StatusCode == http.StatusForbidden:
+		return fmt.Sprintf("Check that an API with identifier %q exists on that tenant (if not, create an "+
+			"idp_resource_server with that identifier), that an idp_client_grant gives %s access to it, and that the "+
+			"grant includes every scope asked for.", t.audience, t.who)
+	}
+	return ""
+}
+
+// conflictImportAdvice is the advice for a create that conflicted with an
+// existing object: an import block for it. The provider does not know the
+// resource's address, but Terraform shows it above the detail ("with
+// idp_resource_server.api[3],").
+func conflictImportAdvice(importID string) string {
+	return fmt.Sprintf("An object with the same unique key already exists. To manage it with Terraform instead, "+
+		"import it: add this block to the configuration, with the address of this resource (shown above, after "+
+		"\"with\"), and apply again.\n\n"+
+		"import {\n  to = <this resource's address, shown above>\n  id = %q\n}", importID)
 }

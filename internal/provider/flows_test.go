@@ -282,7 +282,8 @@ func TestAccFlow_tenantIsolation(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// The tenant's management client does not exist on the root
-				// tenant: reading a root object is refused.
+				// tenant: the provider gets no token there, and says so
+				// before anything is read.
 				Config: fmt.Sprintf(`
 provider "idp" {
   domain        = %[1]q
@@ -298,7 +299,7 @@ resource "idp_resource_server" "stolen" {
 				ResourceName:  "idp_resource_server.stolen",
 				ImportState:   true,
 				ImportStateId: "https://root-only.example.com/",
-				ExpectError:   expectError(`Unable to Read Resource Server.*401 Unauthorized \(access_denied\).*credentials were refused`),
+				ExpectError:   expectError(`Unable to Get Management API Token.*401 Unauthorized \(access_denied\).*refused the provider's client credentials`),
 			},
 			{
 				// A Management API token of the tenant is refused by the root

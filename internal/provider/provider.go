@@ -4,7 +4,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -21,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
@@ -49,6 +53,7 @@ type idpProviderModel struct {
 	Audience          types.String           `tfsdk:"audience"`
 	MaxRetries        validators.WholeNumber `tfsdk:"max_retries"`
 	RequestsPerSecond types.Float64          `tfsdk:"requests_per_second"`
+	AllowInsecureHTTP types.Bool             `tfsdk:"allow_insecure_http"`
 }
 
 // New returns a constructor for the provider at the given version.
@@ -121,6 +126,14 @@ func (p *idpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},
+			"allow_insecure_http": schema.BoolAttribute{
+				Description: "Allow a plain `http://` domain (the provider's, and `idp_token`'s) on a host other than " +
+					"this machine. Over plain HTTP the client secret and every access token cross the network " +
+					"unencrypted, so by default `http://` is only accepted for loopback addresses (`localhost`, " +
+					"`127.0.0.0/8`, `::1`). Set to `true` only where the network path is trusted, e.g. a test server on " +
+					"a private network. Defaults to `false`. Also read from `IDP_ALLOW_INSECURE_HTTP`.",
+				Optional: true,
+			},
 		},
 	}
 }
@@ -140,7 +153,7 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"domain": config.Domain, "client_id": config.ClientID, "client_secret": config.ClientSecret,
 		"api_token": config.APIToken, "audience": config.Audience, "max_retries": config.MaxRetries,
-		"requests_per_second": config.RequestsPerSecond,
+		"requests_per_second": config.RequestsPerSecond, "allow_insecure_http": config.AllowInsecureHTTP,
 	} {
 		if v.IsUnknown() {
 			unknown = append(unknown, name)
@@ -185,7 +198,23 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		cfg.RequestsPerSecond = f
 	}
 
+	allowInsecure := false
+	if !config.AllowInsecureHTTP.IsNull() {
+		allowInsecure = config.AllowInsecureHTTP.ValueBool()
+	} else if v, ok := os.LookupEnv("IDP_ALLOW_INSECURE_HTTP"); ok && strings.TrimSpace(v) != "" {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("allow_insecure_http"), "Invalid IDP_ALLOW_INSECURE_HTTP",
+				fmt.Sprintf("IDP_ALLOW_INSECURE_HTTP is %q; it must be true or false.", v))
+		}
+		allowInsecure = b
+	}
+
 	validateCredentials(cfg, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkPlainHTTP(cfg.Domain, allowInsecure, "The domain (from the domain argument or IDP_DOMAIN)", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -196,8 +225,67 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			"The provider configuration was accepted but the client could not be built: "+err.Error())
 		return
 	}
-	data := &providerData{client: client}
+	if !verifyClient(ctx, client, &resp.Diagnostics) {
+		return
+	}
+	data := &providerData{client: client, allowInsecureHTTP: allowInsecure}
 	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+}
+
+// verifyClient gets the provider's Management API token now, so that wrong
+// credentials, a wrong audience or an unreachable domain fail terraform
+// plan instead of the apply. The client caches the token, so the calls
+// that follow in this process do not ask again; with an api_token there is
+// nothing to ask. It reports whether the provider may go on.
+//
+// One refusal does not stop the provider: the token endpoint's 403 for
+// the Management API itself, which means that the client has no grant on
+// it yet. A provider fed from resources created in the same apply (a new
+// client and its grant) is configured as soon as the client exists, maybe
+// before the grant does, and must still work once the grant is there: the
+// first call asks again, and fails with the same advice if it is still
+// refused.
+func verifyClient(ctx context.Context, client *mgmt.Client, diags *diag.Diagnostics) bool {
+	err := client.Verify(ctx)
+	if err == nil {
+		return true
+	}
+	var apiErr *mgmt.Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden && apiErr.Code != "unauthorized_client" &&
+		client.Audience() == client.DefaultAudience() {
+		tflog.Warn(ctx, "the provider's client may not get a Management API token yet; the first call will ask again",
+			map[string]any{"error": err.Error()})
+		return true
+	}
+	diags.AddError("Unable to Get Management API Token",
+		fmt.Sprintf("The provider asked %s for a Management API token (audience %q) to check its configuration. %s",
+			client.TokenURL(), client.Audience(), apiErrorDetail(err, errorContext{client: client})))
+	return false
+}
+
+// checkPlainHTTP refuses a plain http:// domain on a host other than this
+// machine unless allowed: the client secret and the tokens would cross the
+// network unencrypted. what names the domain's origin in the message.
+func checkPlainHTTP(domain string, allow bool, what string, diags *diag.Diagnostics) {
+	u, err := mgmt.ParseDomain(domain)
+	if err != nil || u.Scheme != "http" || allow || isLoopbackHost(u.Hostname()) {
+		return
+	}
+	diags.AddAttributeError(path.Root("domain"), "Insecure Domain",
+		fmt.Sprintf("%s %q uses plain http:// to %s, which is not this machine: the client secret and the access "+
+			"tokens would cross the network unencrypted. Use https:// (or leave the scheme out: HTTPS is assumed), or, "+
+			"if the network path is trusted, set allow_insecure_http = true in the provider (or "+
+			"IDP_ALLOW_INSECURE_HTTP=true).", what, domain, u.Hostname()))
+}
+
+// isLoopbackHost reports whether host is this machine: localhost, or an
+// address in 127.0.0.0/8 or ::1.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // validateCredentials checks the merged configuration (arguments and

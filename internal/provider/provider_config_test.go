@@ -17,7 +17,7 @@ import (
 // into a test that is about configuration. It makes the test serial.
 func clearIDPEnv(t *testing.T) {
 	for _, name := range []string{"IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET", "IDP_API_TOKEN", "IDP_AUDIENCE",
-		"IDP_MAX_RETRIES", "IDP_REQUESTS_PER_SECOND"} {
+		"IDP_MAX_RETRIES", "IDP_REQUESTS_PER_SECOND", "IDP_ALLOW_INSECURE_HTTP"} {
 		t.Setenv(name, "")
 	}
 }
@@ -134,11 +134,14 @@ func TestAccProvider_environment(t *testing.T) {
 	})
 }
 
+// Wrong credentials fail terraform plan, even a plan that only creates,
+// and nothing but the token request reaches the server.
 func TestAccProvider_badCredentials(t *testing.T) {
 	env := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
+			PreConfig: env.srv.ResetCounts,
 			Config: fmt.Sprintf(`
 provider "idp" {
   domain        = %q
@@ -146,9 +149,21 @@ provider "idp" {
   client_secret = "wrong"
 }
 `, env.url, env.srv.AdminClientID()) + anyResource,
-			ExpectError: expectError(`Unable to Create Client.*401 Unauthorized \(access_denied\).*credentials were refused`),
+			PlanOnly: true,
+			ExpectError: expectMessage(fmt.Sprintf(`The provider asked %[1]s/oauth/token for a Management API token `+
+				`(audience "%[1]s/api/v2/") to check its configuration. The server answered 401 Unauthorized `+
+				`(access_denied): "Unauthorized". %[1]s/oauth/token refused the provider's client credentials: check `+
+				`client_id and client_secret`, env.url)),
 		}},
 	})
+	if n := env.requests("POST", "/oauth/token"); n != 1 {
+		t.Errorf("token requests = %d, want 1", n)
+	}
+	for _, c := range env.srv.Counts() {
+		if c.Route != "/oauth/token" {
+			t.Errorf("unexpected request %s %s after the refused token", c.Method, c.Route)
+		}
+	}
 }
 
 // A provider configured from attributes that are unknown at plan time (a

@@ -19,6 +19,9 @@ import (
 type providerData struct {
 	client  *mgmt.Client
 	unknown []string
+	// allowInsecureHTTP is allow_insecure_http (or IDP_ALLOW_INSECURE_HTTP),
+	// which idp_token's own domain follows too.
+	allowInsecureHTTP bool
 }
 
 // clientHolder is embedded by every resource type: it takes the provider's

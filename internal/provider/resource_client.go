@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -167,9 +168,20 @@ func (r *clientResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	deleteResource(ctx, r, req, resp)
 }
 
-// ImportState takes the client ID.
+// ImportState takes the client ID and looks the client up once.
 func (r *clientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	if !clientIDRegexp.MatchString(req.ID) {
+		addInvalidImportID(resp, req.ID, clientImportForms)
+		return
+	}
+	importExisting(ctx, &r.clientHolder, resp, r.kind(), fmt.Sprintf("client ID %q", req.ID),
+		func(ctx context.Context, c *mgmt.Client) (importedObject, error) {
+			a, err := c.GetApplication(ctx, req.ID)
+			if err != nil {
+				return importedObject{}, err
+			}
+			return importedObject{id: valueOr(a.ClientID, req.ID)}, nil
+		})
 }
 
 // ModifyPlan shows a rotation coming: the secret is unknown until applied.

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -25,7 +24,7 @@ var (
 	_ resource.ResourceWithImportState = &clientGrantResource{}
 
 	_ objectAPI[*clientGrantModel, *mgmt.ClientGrant] = &clientGrantResource{}
-	_ importHinter[*clientGrantModel]                 = &clientGrantResource{}
+	_ conflictFinder[*clientGrantModel]               = &clientGrantResource{}
 )
 
 // naturalKeySeparator joins client_id and audience in a grant's import ID.
@@ -123,35 +122,36 @@ func (r *clientGrantResource) Delete(ctx context.Context, req resource.DeleteReq
 	deleteResource(ctx, r, req, resp)
 }
 
-// ImportState accepts the grant's id or `client_id::audience`; the latter is
-// looked up once here, so that Read stays one GET by id.
+// ImportState accepts the grant's id or `client_id::audience`, and looks
+// the grant up once: by id, or with a list filtered by the pair, so that
+// Read stays one GET by id.
 func (r *clientGrantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	clientID, audience, natural := strings.Cut(req.ID, naturalKeySeparator)
-	if !natural {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-		return
+	switch {
+	case natural && clientIDRegexp.MatchString(clientID) && isAbsoluteURI(audience):
+		importExisting(ctx, &r.clientHolder, resp, r.kind(), fmt.Sprintf("client_id %q and audience %q", clientID, audience),
+			func(ctx context.Context, c *mgmt.Client) (importedObject, error) {
+				grants, err := c.ListClientGrants(ctx, mgmt.ClientGrantFilter{ClientID: clientID, Audience: audience})
+				if err != nil {
+					return importedObject{}, err
+				}
+				if len(grants) != 1 || grants[0].ID == nil {
+					return importedObject{}, errNoSuchObject
+				}
+				return importedObject{id: *grants[0].ID}, nil
+			})
+	case !natural && clientGrantIDRegexp.MatchString(req.ID):
+		importExisting(ctx, &r.clientHolder, resp, r.kind(), fmt.Sprintf("ID %q", req.ID),
+			func(ctx context.Context, c *mgmt.Client) (importedObject, error) {
+				g, err := c.GetClientGrant(ctx, req.ID)
+				if err != nil {
+					return importedObject{}, err
+				}
+				return importedObject{id: valueOr(g.ID, req.ID)}, nil
+			})
+	default:
+		addInvalidImportID(resp, req.ID, grantImportForms)
 	}
-	if clientID == "" || audience == "" {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("%q is neither a grant ID nor client_id::audience with both parts set.", req.ID))
-		return
-	}
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	grants, err := client.ListClientGrants(ctx, mgmt.ClientGrantFilter{ClientID: clientID, Audience: audience})
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Import Client Grant", err, "")
-		return
-	}
-	if len(grants) != 1 || grants[0].ID == nil {
-		resp.Diagnostics.AddError("Client Grant Not Found",
-			fmt.Sprintf("No client grant exists for client %q and audience %q. Check both values, or import by the "+
-				"grant's ID.", clientID, audience))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), *grants[0].ID)...)
 }
 
 // kind names the object in diagnostics.
@@ -192,11 +192,15 @@ func (r *clientGrantResource) deleteObject(ctx context.Context, c *mgmt.Client, 
 	return c.DeleteClientGrant(ctx, state.ID.ValueString())
 }
 
-// importHint names the grant by client_id::audience, which an import
-// accepts.
-func (r *clientGrantResource) importHint(plan *clientGrantModel) string {
-	return fmt.Sprintf("terraform import idp_client_grant.<name> %q",
-		plan.ClientID.ValueString()+naturalKeySeparator+plan.Audience.ValueString())
+// existingImportID finds the grant of the planned client and audience.
+func (r *clientGrantResource) existingImportID(ctx context.Context, c *mgmt.Client, plan *clientGrantModel) string {
+	grants, err := c.ListClientGrants(ctx, mgmt.ClientGrantFilter{
+		ClientID: plan.ClientID.ValueString(), Audience: plan.Audience.ValueString(),
+	})
+	if err == nil && len(grants) == 1 && grants[0].ID != nil {
+		return *grants[0].ID
+	}
+	return plan.ClientID.ValueString() + naturalKeySeparator + plan.Audience.ValueString()
 }
 
 // scopes returns the planned scopes as the API wants them.

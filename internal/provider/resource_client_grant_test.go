@@ -157,15 +157,17 @@ func TestAccClientGrant_importErrors(t *testing.T) {
 				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "x"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
 				ResourceName:  "idp_client_grant.test",
 				ImportState:   true,
-				ImportStateId: "nosuchclient::https://nowhere.example.com/",
-				ExpectError:   expectMessage(`No client grant exists for client "nosuchclient" and audience "https://nowhere.example.com/"`),
+				ImportStateId: "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1::https://nowhere.example.com/",
+				ExpectError: expectMessage(`No client grant with client_id "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1" and audience ` +
+					`"https://nowhere.example.com/" exists on ` + env.url + `.`),
 			},
 			{
 				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "x"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
 				ResourceName:  "idp_client_grant.test",
 				ImportState:   true,
 				ImportStateId: "::https://nowhere.example.com/",
-				ExpectError:   expectMessage(`"::https://nowhere.example.com/" is neither a grant ID nor client_id::audience with both parts set.`),
+				ExpectError: expectMessage(`"::https://nowhere.example.com/" is not an import ID this resource accepts. ` +
+					`Use the grant's ID, "cgr_" followed by letters and digits`),
 			},
 		},
 	})

@@ -32,7 +32,7 @@ var (
 
 	_ objectAPI[*resourceServerModel, *mgmt.ResourceServer] = &resourceServerResource{}
 	_ configReader[*resourceServerModel]                    = &resourceServerResource{}
-	_ importHinter[*resourceServerModel]                    = &resourceServerResource{}
+	_ conflictFinder[*resourceServerModel]                  = &resourceServerResource{}
 )
 
 const (
@@ -238,9 +238,26 @@ func (r *resourceServerResource) Delete(ctx context.Context, req resource.Delete
 	deleteResource(ctx, r, req, resp)
 }
 
-// ImportState accepts the resource server's id or its identifier.
+// ImportState accepts the resource server's id or its identifier, looks it
+// up once (the server finds an API by either) and refuses the tenant's own
+// Management API, which Terraform cannot change or delete.
 func (r *resourceServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	what := fmt.Sprintf("ID %q", req.ID)
+	switch {
+	case resourceServerIDRegexp.MatchString(req.ID):
+	case isAbsoluteURI(req.ID):
+		what = fmt.Sprintf("identifier %q", req.ID)
+	default:
+		addInvalidImportID(resp, req.ID, resourceServerImportForms)
+		return
+	}
+	importExisting(ctx, &r.clientHolder, resp, r.kind(), what, func(ctx context.Context, c *mgmt.Client) (importedObject, error) {
+		rs, err := c.GetResourceServer(ctx, req.ID)
+		if err != nil {
+			return importedObject{}, err
+		}
+		return importedObject{id: valueOr(rs.ID, req.ID), system: valueOr(rs.IsSystem, false)}, nil
+	})
 }
 
 // ModifyPlan keeps signing_secret null in the plan while the secret is
@@ -304,9 +321,12 @@ func (r *resourceServerResource) deleteObject(ctx context.Context, c *mgmt.Clien
 	return c.DeleteResourceServer(ctx, state.ID.ValueString())
 }
 
-// importHint names the identifier, which an import accepts.
-func (r *resourceServerResource) importHint(plan *resourceServerModel) string {
-	return fmt.Sprintf("terraform import idp_resource_server.<name> %q", plan.Identifier.ValueString())
+// existingImportID finds the API that has the planned identifier.
+func (r *resourceServerResource) existingImportID(ctx context.Context, c *mgmt.Client, plan *resourceServerModel) string {
+	if rs, err := c.GetResourceServer(ctx, plan.Identifier.ValueString()); err == nil && rs.ID != nil {
+		return *rs.ID
+	}
+	return plan.Identifier.ValueString()
 }
 
 // withWriteOnlySecret puts signing_secret_wo, if configured, into the body.

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -169,9 +170,10 @@ resource "idp_resource_server" "test" {
 
 func TestAccResourceServer_serverErrorSurfaces(t *testing.T) {
 	env := newTestEnv(t)
-	if _, err := env.client.CreateResourceServer(t.Context(), &mgmt.ResourceServer{
+	taken, err := env.client.CreateResourceServer(t.Context(), &mgmt.ResourceServer{
 		Name: mgmt.String("taken"), Identifier: mgmt.String("https://taken.example.com/"),
-	}); err != nil {
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -182,7 +184,10 @@ resource "idp_resource_server" "test" {
   name       = "dup"
   identifier = "https://taken.example.com/"
 }`),
-			ExpectError: expectError(`409 Conflict .*import it: terraform import idp_resource_server.<name> "https://taken.example.com/"`),
+			// The hint is an import block for the existing API, by its ID;
+			// Terraform shows the address it goes to above the detail.
+			ExpectError: expectError(`with idp_resource_server.test,.*409 Conflict .*import it: add this block .*` +
+				regexp.QuoteMeta(fmt.Sprintf("import {\n  to = <this resource's address, shown above>\n  id = %q\n}", *taken.ID))),
 		}},
 	})
 }

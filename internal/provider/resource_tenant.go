@@ -2,13 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
@@ -27,7 +27,7 @@ var (
 	_ resource.ResourceWithImportState = &tenantResource{}
 
 	_ objectAPI[*tenantModel, *mgmt.Tenant] = &tenantResource{}
-	_ importHinter[*tenantModel]            = &tenantResource{}
+	_ conflictFinder[*tenantModel]          = &tenantResource{}
 )
 
 // tenantNameRegexp is the slug a tenant name must be.
@@ -157,8 +157,24 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 // ImportState accepts the tenant's id or its name. The management client's
 // credentials cannot be imported: the server shows them only at creation.
+// It looks the tenant up once; the server finds a tenant by either.
 func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	what := fmt.Sprintf("ID %q", req.ID)
+	switch {
+	case tenantIDRegexp.MatchString(req.ID):
+	case tenantNameRegexp.MatchString(req.ID):
+		what = fmt.Sprintf("name %q", req.ID)
+	default:
+		addInvalidImportID(resp, req.ID, tenantImportForms)
+		return
+	}
+	importExisting(ctx, &r.clientHolder, resp, r.kind(), what, func(ctx context.Context, c *mgmt.Client) (importedObject, error) {
+		t, err := c.GetTenant(ctx, req.ID)
+		if err != nil {
+			return importedObject{}, err
+		}
+		return importedObject{id: valueOr(t.ID, req.ID)}, nil
+	})
 }
 
 // kind names the object in diagnostics.
@@ -205,9 +221,12 @@ func (r *tenantResource) deleteObject(ctx context.Context, c *mgmt.Client, state
 	return c.DeleteTenant(ctx, state.ID.ValueString())
 }
 
-// importHint names the tenant by its name, which an import accepts.
-func (r *tenantResource) importHint(plan *tenantModel) string {
-	return "terraform import idp_tenant.<name> " + plan.Name.ValueString()
+// existingImportID finds the tenant that has the planned name.
+func (r *tenantResource) existingImportID(ctx context.Context, c *mgmt.Client, plan *tenantModel) string {
+	if t, err := c.GetTenant(ctx, plan.Name.ValueString()); err == nil && t.ID != nil {
+		return *t.ID
+	}
+	return plan.Name.ValueString()
 }
 
 // toAPI builds the body of a create or update from the plan. The name is

@@ -72,6 +72,12 @@ func requestToken(ctx context.Context, h *clientHolder, config tfsdk.Config, dia
 	if !m.Scope.IsNull() && !m.Scope.IsUnknown() {
 		diags.Append(m.Scope.ElementsAs(ctx, &scopes, false)...)
 	}
+	if !m.Domain.IsNull() {
+		checkPlainHTTP(m.Domain.ValueString(), h.data.allowInsecureHTTP, "idp_token's domain", diags)
+		if diags.HasError() {
+			return nil
+		}
+	}
 	issued := time.Now()
 	// Empty credentials mean the provider's own: the shared client knows them.
 	token, err := client.RequestToken(ctx, mgmt.TokenRequest{
@@ -82,31 +88,33 @@ func requestToken(ctx context.Context, h *clientHolder, config tfsdk.Config, dia
 		Scopes:       scopes,
 	})
 	if err != nil {
-		addTokenError(diags, m, err)
+		addTokenError(diags, client, m, err)
 		return nil
 	}
 	diags.Append(m.fromToken(ctx, token, issued)...)
 	return m
 }
 
-// addTokenError explains a failed token request. A refusal quotes the
-// server and says what to create.
-func addTokenError(diags *diag.Diagnostics, m *tokenModel, err error) {
+// addTokenError explains a failed token request: it quotes the server and
+// says what to fix or create (adviceFor).
+func addTokenError(diags *diag.Diagnostics, client *mgmt.Client, m *tokenModel, err error) {
 	if errors.Is(err, mgmt.ErrNoClientCredentials) {
 		diags.AddAttributeError(path.Root("client_id"), "Missing Client Credentials",
 			"idp_token needs client credentials: set client_id and client_secret here, or configure the provider "+
 				"with client_id and client_secret instead of api_token.")
 		return
 	}
-	audience := m.Audience.ValueString()
-	who := "the provider's client"
+	tc := &tokenContext{audience: m.Audience.ValueString(), who: "the provider's client", url: client.TokenURL()}
 	if !m.ClientID.IsNull() {
-		who = fmt.Sprintf("client %q", m.ClientID.ValueString())
+		tc.who = fmt.Sprintf("client %q", m.ClientID.ValueString())
 	}
-	diags.AddError("Unable to Get Token", fmt.Sprintf("%s The token request for audience %q as %s "+
-		"was refused or failed. Check that an idp_resource_server with identifier %q exists on that tenant, that "+
-		"an idp_client_grant gives %s access to it, and that the grant includes every scope asked for.",
-		describeAPIError(err), audience, who, audience, who))
+	if !m.Domain.IsNull() {
+		if u, perr := mgmt.ParseDomain(m.Domain.ValueString()); perr == nil {
+			tc.url = u.String() + "/oauth/token"
+		}
+	}
+	diags.AddError("Unable to Get Token", fmt.Sprintf("The token request to %s for audience %q as %s failed. %s",
+		tc.url, tc.audience, tc.who, apiErrorDetail(err, errorContext{client: client, token: tc})))
 }
 
 // fromToken records the token issued at the given time; scope becomes the
