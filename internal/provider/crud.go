@@ -47,13 +47,12 @@ type configReader[M any] interface {
 	readConfig(ctx context.Context, config tfsdk.Config, plan M) diag.Diagnostics
 }
 
-// conflictFinder is implemented by a resource whose objects have a unique
-// key besides their ID, so that a conflict on create can tell the user how
-// to import the object that already exists. existingImportID looks the
-// object up by the plan's key with one request and returns its ID, or,
-// when that fails, the key itself, which ImportState accepts too.
-type conflictFinder[M any] interface {
-	existingImportID(ctx context.Context, c *mgmt.Client, plan M) string
+// naturalKeyed is implemented by a resource whose objects have a unique
+// key besides their ID. naturalImportID is the plan's key in the form
+// ImportState accepts; a conflict on create names it when the client
+// could not find the existing object's ID (mgmt.ConflictError).
+type naturalKeyed[M any] interface {
+	naturalImportID(plan M) string
 }
 
 // readConfig lets a configReader copy what it needs from the configuration
@@ -84,10 +83,24 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	}
 	if err != nil {
 		ec := errorContext{client: client}
-		if cf, ok := r.(conflictFinder[M]); ok && mgmt.IsConflict(err) {
-			ec.conflictID = cf.existingImportID(ctx, client, plan)
+		if nk, ok := r.(naturalKeyed[M]); ok && mgmt.IsConflict(err) {
+			ec.conflictID = existingID(err)
+			if ec.conflictID == "" {
+				ec.conflictID = nk.naturalImportID(plan)
+			}
 		}
 		addAPIError(&resp.Diagnostics, "Unable to Create "+r.kind(), err, ec)
+		if created := createdDespite(err); created != nil {
+			// The object exists but the create could not be finished (a
+			// tenant whose credentials were lost): saving it with the
+			// error makes Terraform mark it tainted, so that the next
+			// apply replaces it instead of leaving it on the server
+			// unknown to Terraform.
+			if a, ok := created.(A); ok {
+				resp.Diagnostics.Append(plan.fromAPI(ctx, a)...)
+				resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+			}
+		}
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -48,7 +50,15 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error, ec errorCon
 // apiErrorDetail is the detail text of addAPIError: what the server said,
 // then what to do about it.
 func apiErrorDetail(err error, ec errorContext) string {
+	if detail := createOutcomeDetail(err); detail != "" {
+		return detail
+	}
 	said := describeAPIError(err)
+	var retry *mgmt.RetryError
+	if errors.As(err, &retry) {
+		said += fmt.Sprintf(" The provider gave up after %d attempts in %s: %s.", retry.Attempts,
+			retry.Elapsed.Round(time.Millisecond), retry.Reason)
+	}
 	if advice := adviceFor(err, ec); advice != "" {
 		return said + " " + advice
 	}
@@ -113,11 +123,12 @@ func adviceFor(err error, ec errorContext) string {
 		return conflictImportAdvice(ec.conflictID)
 	case http.StatusTooManyRequests:
 		return "The server kept rate-limiting the provider beyond its retry budget: lower requests_per_second or " +
-			"-parallelism, or raise max_retries, and apply again."
+			"-parallelism, or raise retry_timeout, and apply again."
 	}
 	if apiErr.StatusCode >= 500 {
-		return "The server failed; the provider retried what was safe to retry. Apply again; if the object was " +
-			"created before the failure, import it."
+		return "The server kept failing for longer than the provider's retry budget (retry_timeout). Apply again " +
+			"when it has recovered: creates converge, so a create that did reach the server is found and adopted, " +
+			"not made twice."
 	}
 	return ""
 }
@@ -188,4 +199,60 @@ func conflictImportAdvice(importID string) string {
 		"import it: add this block to the configuration, with the address of this resource (shown above, after "+
 		"\"with\"), and apply again.\n\n"+
 		"import {\n  to = <this resource's address, shown above>\n  id = %q\n}", importID)
+}
+
+// existingID is the id of the object a create conflicted with, when the
+// client found it.
+func existingID(err error) string {
+	var conflict *mgmt.ConflictError
+	if errors.As(err, &conflict) {
+		return conflict.ExistingID
+	}
+	var mismatch *mgmt.CreateMismatchError
+	if errors.As(err, &mismatch) {
+		return mismatch.ExistingID
+	}
+	return ""
+}
+
+// createdDespite returns the object a failed create nevertheless made and
+// that Terraform must know about (saved with the error, it is tainted and
+// replaced by the next apply), or nil.
+func createdDespite(err error) any {
+	var lost *mgmt.TenantCredentialsLostError
+	if errors.As(err, &lost) && lost.Tenant != nil {
+		return lost.Tenant
+	}
+	return nil
+}
+
+// createOutcomeDetail explains a create whose outcome the client resolved
+// to something other than success or a plain conflict, or returns "".
+func createOutcomeDetail(err error) string {
+	var mismatch *mgmt.CreateMismatchError
+	var lost *mgmt.TenantCredentialsLostError
+	var uncertain *mgmt.UncertainCreateError
+	switch {
+	case errors.As(err, &mismatch):
+		return fmt.Sprintf("An attempt of this create may have reached the server before its answer was lost; a retry "+
+			"then found a %s with %s (id %s), but it differs from this configuration in %s, so it was created "+
+			"outside this apply or changed since, and the provider did not take it over. %s",
+			mismatch.Kind, mismatch.Key, mismatch.ExistingID, strings.Join(mismatch.Fields, ", "),
+			conflictImportAdvice(mismatch.ExistingID))
+	case errors.As(err, &lost):
+		return fmt.Sprintf("Tenant %q (id %s) was created, but the answer carrying its Management API client "+
+			"credentials was lost, and the server shows them only once. Terraform saves the tenant as tainted: the "+
+			"next apply deletes it and creates it again, with new credentials.",
+			valueOr(lost.Tenant.Name, ""), valueOr(lost.Tenant.ID, ""))
+	case errors.As(err, &uncertain):
+		detail := fmt.Sprintf("The provider could not tell whether the %s was created: %s.", uncertain.Kind,
+			describeAPIError(uncertain.Err))
+		if len(uncertain.IDs) > 0 {
+			return detail + fmt.Sprintf(" %d objects carry %s: %s. Import one of them into this resource and delete "+
+				"the others.", len(uncertain.IDs), uncertain.Find, strings.Join(uncertain.IDs, ", "))
+		}
+		return detail + fmt.Sprintf(" Before you apply again, look for a %s with %s in the tenant: import it into "+
+			"this resource if it is there, or apply again if it is not.", uncertain.Kind, uncertain.Find)
+	}
+	return ""
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -35,9 +36,9 @@ var (
 	_ provider.ProviderWithEphemeralResources = &idpProvider{}
 )
 
-// defaultMaxRetries is how many times a failed call is retried when neither
-// max_retries nor IDP_MAX_RETRIES says otherwise.
-const defaultMaxRetries = 3
+// maxMaxRetries bounds max_retries: beyond it the retry_timeout budget
+// decides alone anyway.
+const maxMaxRetries = 100
 
 // idpProvider is the provider implementation.
 type idpProvider struct {
@@ -52,6 +53,7 @@ type idpProviderModel struct {
 	APIToken          types.String           `tfsdk:"api_token"`
 	Audience          types.String           `tfsdk:"audience"`
 	MaxRetries        validators.WholeNumber `tfsdk:"max_retries"`
+	RetryTimeout      types.String           `tfsdk:"retry_timeout"`
 	RequestsPerSecond types.Float64          `tfsdk:"requests_per_second"`
 	AllowInsecureHTTP types.Bool             `tfsdk:"allow_insecure_http"`
 }
@@ -111,13 +113,24 @@ func (p *idpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:   true,
 				Validators: []validator.String{validators.AbsoluteURI()},
 			},
+			"retry_timeout": schema.StringAttribute{
+				Description: "How long one operation keeps retrying failures that are safe to retry (rate limiting, " +
+					"server errors, lost connections), as a Go duration such as `90s` or `5m`. Waits back off " +
+					"exponentially with jitter and honour the server's `Retry-After` and `X-RateLimit-Reset`; a " +
+					"create is retried when the object has a unique key (identifier, client and audience, name) or, " +
+					"for clients, carries a marker the provider can find again, so a retried create never leaves a " +
+					"second object behind. Ctrl-C stops the waiting at once. Defaults to `60s`. Also read from " +
+					"`IDP_RETRY_TIMEOUT`.",
+				Optional:   true,
+				Validators: []validator.String{validators.PositiveDuration()},
+			},
 			"max_retries": schema.Int64Attribute{
-				Description: fmt.Sprintf("How many times a failed call (rate limited, server error, connection error) "+
-					"is retried; a create is only retried when the request provably did not reach the server. "+
-					"Between 0 and 10; defaults to %d. Also read from `IDP_MAX_RETRIES`.", defaultMaxRetries),
+				Description: fmt.Sprintf("An optional cap on the retries of one request, on top of `retry_timeout`. "+
+					"Unset or `0` means no cap: the time budget alone decides. Between 0 and %d. Also read from "+
+					"`IDP_MAX_RETRIES`.", maxMaxRetries),
 				Optional:   true,
 				CustomType: validators.WholeNumberType{},
-				Validators: []validator.Int64{int64validator.Between(0, 10)},
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
 			"requests_per_second": schema.Float64Attribute{
 				Description: "A hard cap on the requests per second this provider configuration sends, on top of " +
@@ -153,6 +166,7 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"domain": config.Domain, "client_id": config.ClientID, "client_secret": config.ClientSecret,
 		"api_token": config.APIToken, "audience": config.Audience, "max_retries": config.MaxRetries,
+		"retry_timeout": config.RetryTimeout,
 		"requests_per_second": config.RequestsPerSecond, "allow_insecure_http": config.AllowInsecureHTTP,
 	} {
 		if v.IsUnknown() {
@@ -171,7 +185,6 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		ClientSecret: stringOrEnv(config.ClientSecret, "IDP_CLIENT_SECRET"),
 		APIToken:     stringOrEnv(config.APIToken, "IDP_API_TOKEN"),
 		Audience:     stringOrEnv(config.Audience, "IDP_AUDIENCE"),
-		MaxRetries:   defaultMaxRetries,
 		UserAgent: fmt.Sprintf("terraform-provider-idp/%s (+https://registry.terraform.io/providers/idp-terraform/idp) Terraform/%s",
 			p.version, req.TerraformVersion),
 		Logger: tflogLogger{},
@@ -181,11 +194,20 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		cfg.MaxRetries = int(config.MaxRetries.ValueInt64())
 	} else if v, ok := os.LookupEnv("IDP_MAX_RETRIES"); ok && v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 10 {
+		if err != nil || n < 0 || n > maxMaxRetries {
 			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid IDP_MAX_RETRIES",
-				fmt.Sprintf("IDP_MAX_RETRIES is %q; it must be a whole number between 0 and 10.", v))
+				fmt.Sprintf("IDP_MAX_RETRIES is %q; it must be a whole number between 0 and %d.", v, maxMaxRetries))
 		}
 		cfg.MaxRetries = n
+	}
+	if v := stringOrEnv(config.RetryTimeout, "IDP_RETRY_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("retry_timeout"), "Invalid Retry Timeout",
+				fmt.Sprintf("The retry timeout (retry_timeout or IDP_RETRY_TIMEOUT) is %q; it must be a positive Go "+
+					"duration such as \"90s\" or \"5m\".", v))
+		}
+		cfg.RetryTimeout = d
 	}
 	if !config.RequestsPerSecond.IsNull() {
 		cfg.RequestsPerSecond = config.RequestsPerSecond.ValueFloat64()

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -36,11 +37,22 @@ type testEnv struct {
 // newTestEnv starts a fresh server for the test and stops it at cleanup.
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
+	return newTestEnvWith(t, nil)
+}
+
+// newTestEnvWith is newTestEnv with the server's handler wrapped, e.g. to
+// lose one answer (dropAnswerOnce); a nil wrap serves the server as is.
+func newTestEnvWith(t *testing.T, wrap func(http.Handler) http.Handler) *testEnv {
+	t.Helper()
 	srv, err := server.New(server.Options{})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
-	ts := httptest.NewServer(srv)
+	var h http.Handler = srv
+	if wrap != nil {
+		h = wrap(srv)
+	}
+	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
 	client, err := mgmt.New(mgmt.Config{
 		Domain:       ts.URL,

@@ -24,7 +24,7 @@ var (
 	_ resource.ResourceWithImportState = &clientGrantResource{}
 
 	_ objectAPI[*clientGrantModel, *mgmt.ClientGrant] = &clientGrantResource{}
-	_ conflictFinder[*clientGrantModel]               = &clientGrantResource{}
+	_ naturalKeyed[*clientGrantModel]               = &clientGrantResource{}
 )
 
 // naturalKeySeparator joins client_id and audience in a grant's import ID.
@@ -192,14 +192,8 @@ func (r *clientGrantResource) deleteObject(ctx context.Context, c *mgmt.Client, 
 	return c.DeleteClientGrant(ctx, state.ID.ValueString())
 }
 
-// existingImportID finds the grant of the planned client and audience.
-func (r *clientGrantResource) existingImportID(ctx context.Context, c *mgmt.Client, plan *clientGrantModel) string {
-	grants, err := c.ListClientGrants(ctx, mgmt.ClientGrantFilter{
-		ClientID: plan.ClientID.ValueString(), Audience: plan.Audience.ValueString(),
-	})
-	if err == nil && len(grants) == 1 && grants[0].ID != nil {
-		return *grants[0].ID
-	}
+// naturalImportID is the grant's client_id::audience.
+func (r *clientGrantResource) naturalImportID(plan *clientGrantModel) string {
 	return plan.ClientID.ValueString() + naturalKeySeparator + plan.Audience.ValueString()
 }
 

@@ -32,7 +32,7 @@ var (
 
 	_ objectAPI[*resourceServerModel, *mgmt.ResourceServer] = &resourceServerResource{}
 	_ configReader[*resourceServerModel]                    = &resourceServerResource{}
-	_ conflictFinder[*resourceServerModel]                  = &resourceServerResource{}
+	_ naturalKeyed[*resourceServerModel]                  = &resourceServerResource{}
 )
 
 const (
@@ -321,11 +321,8 @@ func (r *resourceServerResource) deleteObject(ctx context.Context, c *mgmt.Clien
 	return c.DeleteResourceServer(ctx, state.ID.ValueString())
 }
 
-// existingImportID finds the API that has the planned identifier.
-func (r *resourceServerResource) existingImportID(ctx context.Context, c *mgmt.Client, plan *resourceServerModel) string {
-	if rs, err := c.GetResourceServer(ctx, plan.Identifier.ValueString()); err == nil && rs.ID != nil {
-		return *rs.ID
-	}
+// naturalImportID is the API's identifier.
+func (r *resourceServerResource) naturalImportID(plan *resourceServerModel) string {
 	return plan.Identifier.ValueString()
 }
 

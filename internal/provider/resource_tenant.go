@@ -27,7 +27,7 @@ var (
 	_ resource.ResourceWithImportState = &tenantResource{}
 
 	_ objectAPI[*tenantModel, *mgmt.Tenant] = &tenantResource{}
-	_ conflictFinder[*tenantModel]          = &tenantResource{}
+	_ naturalKeyed[*tenantModel]          = &tenantResource{}
 )
 
 // tenantNameRegexp is the slug a tenant name must be.
@@ -221,11 +221,8 @@ func (r *tenantResource) deleteObject(ctx context.Context, c *mgmt.Client, state
 	return c.DeleteTenant(ctx, state.ID.ValueString())
 }
 
-// existingImportID finds the tenant that has the planned name.
-func (r *tenantResource) existingImportID(ctx context.Context, c *mgmt.Client, plan *tenantModel) string {
-	if t, err := c.GetTenant(ctx, plan.Name.ValueString()); err == nil && t.ID != nil {
-		return *t.ID
-	}
+// naturalImportID is the tenant's name.
+func (r *tenantResource) naturalImportID(plan *tenantModel) string {
 	return plan.Name.ValueString()
 }
 
