@@ -9,8 +9,10 @@
 // follows the server's X-RateLimit-* headers, so that many concurrent calls
 // stay under the server's budget instead of bouncing off it.
 //
-// Retries follow one policy (DESIGN.md, "Retries and pacing"), bounded by
-// time rather than by count: each call has a budget (Config.RetryTimeout,
+// Retries follow one policy (DESIGN.md, "Retries and pacing"), run by
+// github.com/hashicorp/go-retryablehttp whose hooks carry it (CheckRetry
+// decides, Backoff returns the wait it decided), and bounded by time rather
+// than by count: each call has a budget (Config.RetryTimeout,
 // 60s by default, or the context's deadline if sooner) shared by every
 // request it makes, and Config.MaxRetries is only an optional extra cap. A
 // 429 is retried for every method after Retry-After (or X-RateLimit-Reset);

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
 )
 
@@ -67,7 +69,8 @@ func (b *budget) describe() string {
 }
 
 // callState is the retry state of one request and its retries. It travels
-// in the request's context so that the per-attempt transport sees it.
+// in the request's context so that the per-attempt transport sees it; the
+// retryablehttp hooks of the request are its methods.
 type callState struct {
 	c      *Client
 	b      *budget
@@ -79,9 +82,26 @@ type callState struct {
 	retrySent bool
 
 	attempt atomic.Int32 // attempts started so far (1 = the first)
+
+	// The rest is written by the retryablehttp hooks (checkRetry, backoff,
+	// readBody), which the library calls one after the other on the
+	// caller's goroutine, and read by sendWith once Do has returned.
+
 	// ambiguous: some attempt may have been executed by the server although
 	// its answer was a failure (5xx, 408, a connection lost after sending).
 	ambiguous bool
+	// retrying, wait and giveUp are the last decision of next.
+	retrying bool
+	wait     time.Duration
+	giveUp   string
+	// lastErr is the last attempt's error as next saw it; lastFailure
+	// describes that attempt's failure for a wait that is cancelled.
+	lastErr     error
+	lastFailure string
+	// body is the final answer's body; bodyCutOff says that reading it
+	// failed.
+	body       []byte
+	bodyCutOff bool
 }
 
 // sendOpts adjusts the retry policy of one request.
@@ -139,11 +159,14 @@ func (c *Client) send(req *http.Request) (*http.Response, []byte, sendInfo, erro
 	return c.sendWith(req, sendOpts{})
 }
 
-// sendWith is send with options.
+// sendWith is send with options. The attempts, the waits between them and
+// the cancellation of a wait are go-retryablehttp's loop; the policy is ours
+// and reaches the loop through its hooks (see retryClient).
 func (c *Client) sendWith(req *http.Request, opts sendOpts) (*http.Response, []byte, sendInfo, error) {
 	ctx, b := c.withBudget(req.Context())
 	st := &callState{c: c, b: b, method: req.Method, path: req.URL.EscapedPath(), retrySent: opts.retrySent}
 	ctx = context.WithValue(ctx, callKey{}, st)
+	req = req.WithContext(ctx)
 	req.Header.Set("User-Agent", c.userAgent)
 	info := func() sendInfo { return sendInfo{attempts: int(st.attempt.Load()), ambiguous: st.ambiguous} }
 
@@ -152,10 +175,21 @@ func (c *Client) sendWith(req *http.Request, opts sendOpts) (*http.Response, []b
 		var err error
 		reqBody, err = io.ReadAll(req.Body)
 		req.Body.Close()
+		req.Body = nil
 		if err != nil {
 			return nil, nil, info(), fmt.Errorf("%s %s: reading request body: %w", st.method, st.path, err)
 		}
 	}
+	rreq, err := retryablehttp.FromRequest(req)
+	if err == nil && reqBody != nil {
+		// Every attempt sends these bytes again (and GetBody, for
+		// redirects, returns them too).
+		err = rreq.SetBody(reqBody)
+	}
+	if err != nil {
+		return nil, nil, info(), fmt.Errorf("%s %s: %w", st.method, st.path, err)
+	}
+	rreq.SetResponseHandler(st.readBody)
 	if len(reqBody) > 0 {
 		c.log.Log(ctx, LevelTrace, "HTTP request body", map[string]any{
 			"method": st.method, "path": st.path,
@@ -163,70 +197,137 @@ func (c *Client) sendWith(req *http.Request, opts sendOpts) (*http.Response, []b
 		})
 	}
 
-	for {
-		r := req.Clone(ctx)
-		if reqBody != nil {
-			r.Body = io.NopCloser(bytes.NewReader(reqBody))
-			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(reqBody)), nil }
-			r.ContentLength = int64(len(reqBody))
-		}
-		resp, err := c.attempts.Do(r)
-		var body []byte
-		if err == nil {
-			body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	resp, err := c.retryClient(st).Do(rreq)
+	if err != nil {
+		if resp != nil && resp.Body != nil {
 			resp.Body.Close()
-			if err != nil {
-				// The answer was cut off: as uncertain as no answer.
-				resp, err = nil, fmt.Errorf("reading response: %w", err)
-			}
 		}
-		var urlErr *url.Error
-		if errors.As(err, &urlErr) {
-			err = urlErr.Err
-		}
-		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-				err = fmt.Errorf("%w (%v)", ctxErr, err)
-			}
-		}
-		if mayHaveExecuted(resp, err) {
-			st.ambiguous = true
-		}
-
-		retry, wait, giveUp := st.next(ctx, resp, err)
-		if !retry {
-			if giveUp != "" {
-				gave := &RetryError{Method: st.method, Path: st.path, Attempts: int(st.attempt.Load()), Elapsed: time.Since(b.start), Reason: giveUp}
-				st.c.log.Log(ctx, LevelDebug, "not retrying: "+giveUp, map[string]any{"method": st.method, "path": st.path, "attempt": gave.Attempts})
-				if err != nil {
-					gave.Err = st.transportError(err)
-					return nil, nil, info(), gave
-				}
-				in := info()
-				in.gaveUp = gave
-				return c.finishResponse(ctx, st, resp, body, in)
-			}
-			if err != nil {
-				return nil, nil, info(), st.transportError(err)
-			}
-			return c.finishResponse(ctx, st, resp, body, info())
-		}
-
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			last := "connection error"
-			if err != nil {
-				last = err.Error()
-			} else if resp != nil {
-				last = fmt.Sprintf("status %d", resp.StatusCode)
-			}
+		if st.retrying && ctx.Err() != nil {
+			// CheckRetry chose to retry, and retryablehttp returned the
+			// context's error from the wait before the next attempt.
 			return nil, nil, info(), fmt.Errorf("%s %s: %w (while waiting %s to retry after attempt %d failed: %s)",
-				st.method, st.path, ctx.Err(), wait.Round(time.Millisecond), st.attempt.Load(), last)
-		case <-timer.C:
+				st.method, st.path, ctx.Err(), st.wait.Round(time.Millisecond), st.attempt.Load(), st.lastFailure)
+		}
+		if !st.retrying && st.lastErr != nil {
+			// The error CheckRetry last saw (and passed through),
+			// normalised as the policy saw it.
+			err = st.lastErr
+		} else {
+			err = transportCause(ctx, err)
 		}
 	}
+	if st.giveUp != "" {
+		gave := &RetryError{Method: st.method, Path: st.path, Attempts: int(st.attempt.Load()), Elapsed: time.Since(b.start), Reason: st.giveUp}
+		c.log.Log(ctx, LevelDebug, "not retrying: "+st.giveUp, map[string]any{"method": st.method, "path": st.path, "attempt": gave.Attempts})
+		if err != nil {
+			gave.Err = st.transportError(err)
+			return nil, nil, info(), gave
+		}
+		in := info()
+		in.gaveUp = gave
+		return c.finishResponse(ctx, st, resp, st.body, in)
+	}
+	if err != nil {
+		return nil, nil, info(), st.transportError(err)
+	}
+	return c.finishResponse(ctx, st, resp, st.body, info())
+}
+
+// retryClient is the go-retryablehttp client of one request: the library
+// runs the attempts and the waits between them (and stops a wait when the
+// context is cancelled), while every decision is the call state's:
+//   - CheckRetry applies the policy (next) and records in st the wait it
+//     chose, why it gave up, and whether an attempt may have executed;
+//   - Backoff returns the wait that CheckRetry recorded;
+//   - RetryMax is MaxRetries, or no count cap when it is 0 (next enforces
+//     both the cap and the time budget before the library's count would);
+//   - the ErrorHandler passes the last response or error through untouched,
+//     for sendWith to turn into a *RetryError or a transport error;
+//   - the library does not log: attemptTransport and next log, redacted.
+//
+// HTTPClient is the per-attempt client (pacer, logging, attempt count).
+// retryablehttp calls its CloseIdleConnections when it gives up; that does
+// nothing here, since attemptTransport does not pass it on to the pool
+// shared by concurrent calls.
+func (c *Client) retryClient(st *callState) *retryablehttp.Client {
+	retryMax := c.maxRetries
+	if retryMax == 0 {
+		retryMax = math.MaxInt // the budget decides
+	}
+	return &retryablehttp.Client{
+		HTTPClient:   c.attempts,
+		Logger:       nil,
+		RetryWaitMin: c.retryWaitMin,
+		RetryWaitMax: c.retryWaitMax,
+		RetryMax:     retryMax,
+		CheckRetry:   st.checkRetry,
+		Backoff:      st.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
+
+// checkRetry is the retryablehttp.CheckRetry of one request: the policy
+// (next) applied to the attempt that just ended. It never returns an error,
+// so that the library hands back the attempt's own response or error.
+func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if st.bodyCutOff {
+		// readBody failed: the answer was cut off, as uncertain as no
+		// answer.
+		resp, st.bodyCutOff = nil, false
+	}
+	if err != nil {
+		err = transportCause(ctx, err)
+	}
+	st.lastErr = err
+	if mayHaveExecuted(resp, err) {
+		st.ambiguous = true
+	}
+	st.retrying, st.wait, st.giveUp = st.next(ctx, resp, err)
+	switch {
+	case err != nil:
+		st.lastFailure = err.Error()
+	case resp != nil:
+		st.lastFailure = fmt.Sprintf("status %d", resp.StatusCode)
+	default:
+		st.lastFailure = "connection error"
+	}
+	return st.retrying, nil
+}
+
+// backoff is the retryablehttp.Backoff of one request: the wait checkRetry
+// chose for the retry it just allowed.
+func (st *callState) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	return st.wait
+}
+
+// readBody is the retryablehttp.ResponseHandler of one request: it reads
+// the body of the answer that checkRetry did not retry. When the body is
+// cut off, the library consults checkRetry again with the error, so that an
+// idempotent request is retried as after a lost connection.
+func (st *callState) readBody(resp *http.Response) error {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	resp.Body.Close()
+	resp.Body = http.NoBody
+	st.body = body
+	if err != nil {
+		st.body, st.bodyCutOff = nil, true
+		return fmt.Errorf("reading response: %w", err)
+	}
+	return nil
+}
+
+// transportCause strips the *url.Error of an attempt's error, and names the
+// context's error first when the context has ended, so that errors.Is sees
+// it.
+func transportCause(ctx context.Context, err error) error {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		err = fmt.Errorf("%w (%v)", ctxErr, err)
+	}
+	return err
 }
 
 // finishResponse logs the final response's body and returns it.
