@@ -528,3 +528,21 @@ func TestAdoptedClientWithoutReadableSecret(t *testing.T) {
 		t.Errorf("rotations = %d, want 1", n)
 	}
 }
+
+// TestTokenRequestRetried: a token request has no effect on the server
+// beyond the token, so a 503 and a lost answer are retried like a GET's,
+// and the call that needed the token succeeds.
+func TestTokenRequestRetried(t *testing.T) {
+	t.Parallel()
+	var inj *injector
+	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
+	inj.once("POST", "/oauth/token", http.StatusServiceUnavailable, nil)
+	inj.dropOnce("POST", "/oauth/token")
+	c := env.client(t)
+	if _, err := c.ListTenants(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := inj.count("POST", "/oauth/token"); n != 3 { // the 503, the drop, the token
+		t.Errorf("token requests seen = %d, want 3", n)
+	}
+}

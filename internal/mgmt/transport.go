@@ -138,7 +138,9 @@ type tokenInfoKey struct{}
 func (t sendTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
 	req.Header.Set("Accept", "application/json")
-	resp, body, info, err := t.c.send(req)
+	// A token request changes nothing on the server but issuing a token,
+	// so it is retried like a GET: after a 5xx or a lost answer too.
+	resp, body, info, err := t.c.sendWith(req, sendOpts{retrySent: true})
 	if holder, ok := req.Context().Value(tokenInfoKey{}).(*sendInfo); ok {
 		*holder = info
 	}
