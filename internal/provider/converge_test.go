@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
 // dropAnswerOnce lets the first request of each listed "METHOD /path" reach
@@ -164,5 +165,30 @@ resource "idp_tenant" "customer" {
 				),
 			},
 		},
+	})
+}
+
+// TestAccConverge_retryTimeout: retry_timeout bounds how long the provider
+// retries a server that keeps failing, and the error says so.
+func TestAccConverge_retryTimeout(t *testing.T) {
+	env := newTestEnv(t)
+	env.srv.SetFaults(server.Faults{Rate5xx: 1})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "idp" {
+  domain        = %q
+  client_id     = %q
+  client_secret = %q
+  retry_timeout = "1s"
+}
+
+resource "idp_client" "svc" {
+  name = "svc"
+}
+`, env.url, env.srv.AdminClientID(), env.srv.AdminClientSecret()),
+			ExpectError: expectError(`gave up after \d+ attempts in [0-9.]+m?s: the retry timeout \(1s\) ran out`),
+		}},
 	})
 }

@@ -3,53 +3,28 @@ package provider
 import (
 	"fmt"
 	"net"
-	"net/http"
-	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-
-	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
-	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
-// nonLoopbackEnv is a test server reached over plain HTTP on one of this
-// machine's non-loopback addresses, which the provider must not use
-// without allow_insecure_http. The test is skipped on a machine that has
-// no such address.
+// nonLoopbackEnv is a test server reached over plain HTTP through an
+// address the provider does not treat as loopback, so it must not use it
+// without allow_insecure_http: 0.0.0.0, the unspecified address, which
+// Linux (and macOS) connect to this machine. The server itself listens on
+// loopback only, like every test server.
 func nonLoopbackEnv(t *testing.T) *testEnv {
 	t.Helper()
-	addrs, err := net.InterfaceAddrs()
+	env := newTestEnv(t)
+	u, err := url.Parse(env.url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ip net.IP
-	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
-			ip = n.IP
-			break
-		}
-	}
-	if ip == nil {
-		t.Skip("no non-loopback IPv4 address on this machine")
-	}
-	l, err := net.Listen("tcp", net.JoinHostPort(ip.String(), "0"))
-	if err != nil {
-		t.Skipf("cannot listen on %s: %v", ip, err)
-	}
-	srv, err := server.New(server.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: srv}}
-	ts.Start()
-	t.Cleanup(ts.Close)
-	client, err := mgmt.New(mgmt.Config{Domain: ts.URL, ClientID: srv.AdminClientID(), ClientSecret: srv.AdminClientSecret()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testEnv{t: t, srv: srv, url: ts.URL, client: client}
+	u.Host = net.JoinHostPort("0.0.0.0", u.Port())
+	env.url = u.String()
+	return env
 }
 
 // totalRequests is every request the server answered.

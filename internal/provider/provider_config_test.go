@@ -74,13 +74,22 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 			message:  `"https://" (from the domain argument or IDP_DOMAIN) is not usable`,
 		},
 		"max_retries": {
-			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `max_retries = 11`,
-			message:  `max_retries value must be between 0 and 10, got: 11`,
+			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `max_retries = 101`,
+			message:  `max_retries value must be between 0 and 100, got: 101`,
 		},
 		"max_retries in env": {
 			provider: `domain = "example.com"` + "\n" + `api_token = "t"`,
 			env:      map[string]string{"IDP_MAX_RETRIES": "many"},
-			message:  `IDP_MAX_RETRIES is "many"; it must be a whole number between 0 and 10.`,
+			message:  `IDP_MAX_RETRIES is "many"; it must be a whole number between 0 and 100.`,
+		},
+		"retry_timeout": {
+			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `retry_timeout = "60"`,
+			message:  `"60" is not a positive duration. Use a number with a unit`,
+		},
+		"retry_timeout in env": {
+			provider: `domain = "example.com"` + "\n" + `api_token = "t"`,
+			env:      map[string]string{"IDP_RETRY_TIMEOUT": "-1m"},
+			message:  `The retry timeout (retry_timeout or IDP_RETRY_TIMEOUT) is "-1m"; it must be a positive Go`,
 		},
 		"requests_per_second": {
 			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `requests_per_second = 0`,
