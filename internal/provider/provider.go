@@ -166,7 +166,7 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"domain": config.Domain, "client_id": config.ClientID, "client_secret": config.ClientSecret,
 		"api_token": config.APIToken, "audience": config.Audience, "max_retries": config.MaxRetries,
-		"retry_timeout": config.RetryTimeout,
+		"retry_timeout":       config.RetryTimeout,
 		"requests_per_second": config.RequestsPerSecond, "allow_insecure_http": config.AllowInsecureHTTP,
 	} {
 		if v.IsUnknown() {

@@ -24,7 +24,7 @@ var (
 	_ resource.ResourceWithImportState = &clientGrantResource{}
 
 	_ objectAPI[*clientGrantModel, *mgmt.ClientGrant] = &clientGrantResource{}
-	_ naturalKeyed[*clientGrantModel]               = &clientGrantResource{}
+	_ naturalKeyed[*clientGrantModel]                 = &clientGrantResource{}
 )
 
 // naturalKeySeparator joins client_id and audience in a grant's import ID.

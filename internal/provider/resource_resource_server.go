@@ -32,7 +32,7 @@ var (
 
 	_ objectAPI[*resourceServerModel, *mgmt.ResourceServer] = &resourceServerResource{}
 	_ configReader[*resourceServerModel]                    = &resourceServerResource{}
-	_ naturalKeyed[*resourceServerModel]                  = &resourceServerResource{}
+	_ naturalKeyed[*resourceServerModel]                    = &resourceServerResource{}
 )
 
 const (

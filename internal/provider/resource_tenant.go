@@ -27,7 +27,7 @@ var (
 	_ resource.ResourceWithImportState = &tenantResource{}
 
 	_ objectAPI[*tenantModel, *mgmt.Tenant] = &tenantResource{}
-	_ naturalKeyed[*tenantModel]          = &tenantResource{}
+	_ naturalKeyed[*tenantModel]            = &tenantResource{}
 )
 
 // tenantNameRegexp is the slug a tenant name must be.
