@@ -152,16 +152,11 @@ func (t sendTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// send performs one request with the retry policy (see next) and returns
-// the final response with its body read (and closed). Every error it
-// returns is a transport error (after retries: a *RetryError wrapping it);
-// HTTP errors are left to the caller, with info.gaveUp set when retries
-// were cut short.
-func (c *Client) send(req *http.Request) (*http.Response, []byte, sendInfo, error) {
-	return c.sendWith(req, sendOpts{})
-}
-
-// sendWith is send with options. The attempts, the waits between them and
+// sendWith performs one request with the retry policy (see next) and
+// returns the final response with its body read (and closed). Every error
+// it returns is a transport error (after retries: a *RetryError wrapping
+// it); HTTP errors are left to the caller, with info.gaveUp set when
+// retries were cut short. The attempts, the waits between them and
 // the cancellation of a wait are go-retryablehttp's loop; the policy is ours
 // and reaches the loop through its hooks (see retryClient).
 func (c *Client) sendWith(req *http.Request, opts sendOpts) (*http.Response, []byte, sendInfo, error) {
