@@ -38,15 +38,8 @@ func (e *testEnv) m2mClient(grantTypes []string, scopes []string) *mgmt.Applicat
 }
 
 // providerFor is a provider block for a client of the root tenant.
-func (e *testEnv) providerFor(app *mgmt.Application, extra string) string {
-	return fmt.Sprintf(`
-provider "idp" {
-  domain        = %q
-  client_id     = %q
-  client_secret = %q
-  %s
-}
-`, e.url, *app.ClientID, *app.ClientSecret, extra)
+func (e *testEnv) providerFor(app *mgmt.Application, extra ...string) string {
+	return clientProviderBlock(e.url, *app.ClientID, *app.ClientSecret, extra...)
 }
 
 // A provider audience that is a URI but not the Management API: the token
@@ -56,14 +49,7 @@ func TestAccAdvice_wrongProviderAudience(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "idp" {
-  domain        = %[1]q
-  client_id     = %[2]q
-  client_secret = %[3]q
-  audience      = "https://api.example.com/"
-}
-`, env.url, env.srv.AdminClientID(), env.srv.AdminClientSecret()) + anyResource,
+			Config:   env.providerBlock(env.url, `audience = "https://api.example.com/"`) + anyResource,
 			PlanOnly: true,
 			ExpectError: expectMessage(fmt.Sprintf(`403 Forbidden (access_denied): "Service not found: `+
 				`https://api.example.com/". The audience "https://api.example.com/" is not an API of this tenant that the `+
@@ -139,7 +125,7 @@ func TestAccAdvice_unauthorizedClient(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:   env.providerFor(app, "") + anyResource,
+			Config:   env.providerFor(app) + anyResource,
 			PlanOnly: true,
 			ExpectError: expectMessage(`403 Forbidden (unauthorized_client): "Grant type 'client_credentials' not ` +
 				`allowed for the client.". The provider's client may not use the client credentials grant: its ` +
@@ -167,7 +153,7 @@ func TestAccAdvice_noManagementGrant(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.providerFor(app, "") + anyResource,
+			Config: env.providerFor(app) + anyResource,
 			ExpectError: expectMessage(fmt.Sprintf(`Client is not authorized to access \"%[1]s/api/v2/\". You need to `+
 				`create a \"client-grant\" associated to this API.". The provider's client has no client grant on this `+
 				`tenant's Management API: grant it the scopes the configuration needs (an idp_client_grant for its `+

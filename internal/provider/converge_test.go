@@ -176,18 +176,11 @@ func TestAccConverge_retryTimeout(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "idp" {
-  domain        = %q
-  client_id     = %q
-  client_secret = %q
-  retry_timeout = "1s"
-}
-
+			Config: env.providerBlock(env.url, `retry_timeout = "1s"`) + `
 resource "idp_client" "svc" {
   name = "svc"
 }
-`, env.url, env.srv.AdminClientID(), env.srv.AdminClientSecret()),
+`,
 			ExpectError: expectError(`gave up after \d+ attempts in [0-9.]+m?s: the retry timeout \(1s\) ran out`),
 		}},
 	})

@@ -56,13 +56,7 @@ func TestAccInsecureHTTP_localhost(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "idp" {
-  domain        = %q
-  client_id     = %q
-  client_secret = %q
-}
-`, localhost, env.srv.AdminClientID(), env.srv.AdminClientSecret()) + anyResource,
+			Config:             env.providerBlock(localhost) + anyResource,
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true,
 		}},
@@ -132,14 +126,7 @@ data "idp_token" "t" {
   audience = "%s/api/v2/"
 }
 `, env.url, env.url)
-	withArgument := fmt.Sprintf(`
-provider "idp" {
-  domain              = %q
-  client_id           = %q
-  client_secret       = %q
-  allow_insecure_http = true
-}
-`, env.url, env.srv.AdminClientID(), env.srv.AdminClientSecret())
+	withArgument := env.providerBlock(env.url, "allow_insecure_http = true")
 	t.Run("argument", func(t *testing.T) {
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -68,13 +68,26 @@ func newTestEnvWith(t *testing.T, wrap func(http.Handler) http.Handler) *testEnv
 
 // providerConfig is a provider block for the root tenant's admin client.
 func (e *testEnv) providerConfig() string {
-	return fmt.Sprintf(`
-provider "idp" {
-  domain        = %q
-  client_id     = %q
-  client_secret = %q
+	return e.providerBlock(e.url)
 }
-`, e.url, e.srv.AdminClientID(), e.srv.AdminClientSecret())
+
+// providerBlock is a provider block for the root tenant's admin client at
+// url, with extra arguments, one per line (e.g. `retry_timeout = "1s"`).
+func (e *testEnv) providerBlock(url string, extra ...string) string {
+	return clientProviderBlock(url, e.srv.AdminClientID(), e.srv.AdminClientSecret(), extra...)
+}
+
+// clientProviderBlock is a provider block for a client at url, with extra
+// arguments, one per line.
+func clientProviderBlock(url, clientID, clientSecret string, extra ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nprovider \"idp\" {\n  domain        = %q\n  client_id     = %q\n  client_secret = %q\n",
+		url, clientID, clientSecret)
+	for _, arg := range extra {
+		b.WriteString("  " + arg + "\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
 }
 
 // config prepends the provider block to a configuration.
