@@ -21,10 +21,6 @@ import (
 const (
 	// DefaultRetryTimeout is the default time budget of one call's retries.
 	DefaultRetryTimeout = 60 * time.Second
-	// DefaultMaxWait is DefaultRetryTimeout under its former name.
-	//
-	// Deprecated: use DefaultRetryTimeout.
-	DefaultMaxWait      = DefaultRetryTimeout
 	DefaultMinRetryWait = 250 * time.Millisecond
 	DefaultMaxRetryWait = 10 * time.Second
 	DefaultUserAgent    = "terraform-provider-idp-mgmt"
@@ -62,11 +58,6 @@ type Config struct {
 	// cap: the time budget alone decides. When the cap is reached the call
 	// fails with a *RetryError.
 	MaxRetries int
-	// MaxWait is the former name of RetryTimeout, used when RetryTimeout is
-	// 0.
-	//
-	// Deprecated: use RetryTimeout.
-	MaxWait time.Duration
 	// RetryWaitMin is the first backoff wait (before jitter) of 5xx, 408,
 	// connection and header-less 429 retries; each further retry doubles
 	// it. 0 = 250ms.
@@ -204,7 +195,7 @@ func New(cfg Config) (*Client, error) {
 	switch {
 	case cfg.MaxRetries < 0:
 		return nil, fmt.Errorf("max retries must not be negative (got %d)", cfg.MaxRetries)
-	case cfg.RetryTimeout < 0, cfg.MaxWait < 0, cfg.RetryWaitMin < 0, cfg.RetryWaitMax < 0:
+	case cfg.RetryTimeout < 0, cfg.RetryWaitMin < 0, cfg.RetryWaitMax < 0:
 		return nil, errors.New("wait durations must not be negative")
 	case cfg.RequestsPerSecond < 0:
 		return nil, fmt.Errorf("requests per second must not be negative (got %g)", cfg.RequestsPerSecond)
@@ -222,7 +213,7 @@ func New(cfg Config) (*Client, error) {
 		clientID:     cfg.ClientID,
 		clientSecret: cfg.ClientSecret,
 		maxRetries:   cfg.MaxRetries,
-		retryTimeout: orDefault(cfg.RetryTimeout, orDefault(cfg.MaxWait, DefaultRetryTimeout)),
+		retryTimeout: orDefault(cfg.RetryTimeout, DefaultRetryTimeout),
 		retryWaitMin: orDefault(cfg.RetryWaitMin, DefaultMinRetryWait),
 		retryWaitMax: orDefault(cfg.RetryWaitMax, DefaultMaxRetryWait),
 		userAgent:    cfg.UserAgent,

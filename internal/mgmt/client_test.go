@@ -179,8 +179,8 @@ func TestRetryAfterIsWaitedOut(t *testing.T) {
 		t.Errorf("POST /api/v2/clients seen = %d, want 3 (1 earlier + 429 + retry)", n)
 	}
 
-	// A wait beyond the MaxWait budget is not waited: the 429 comes back.
-	short := env.client(t, func(cfg *Config) { cfg.MaxWait = 500 * time.Millisecond })
+	// A wait beyond the RetryTimeout budget is not waited: the 429 comes back.
+	short := env.client(t, func(cfg *Config) { cfg.RetryTimeout = 500 * time.Millisecond })
 	inj.once("GET", path, http.StatusTooManyRequests, map[string]string{"Retry-After": "5"})
 	_, err = short.GetApplication(ctx, *app.ClientID)
 	var apiErr *Error
