@@ -21,6 +21,7 @@ import (
 var dataSourceExampleTests = map[string]string{
 	"idp_token":           "TestAccExamples_dataSourceToken",
 	"idp_resource_server": "TestAccExamples_dataSourceResourceServer",
+	"idp_client":          "TestAccExamples_dataSourceClient",
 }
 
 // Every data-source example is applied by a test, so that none of them
@@ -55,5 +56,14 @@ func TestAccExamples_dataSourceResourceServer(t *testing.T) {
 	applyExample(t, env, "idp_resource_server",
 		statecheck.ExpectKnownValue("idp_client_grant.reporting_orders", tfjsonpath.New("scope"),
 			knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("read:orders")})),
+	)
+}
+
+func TestAccExamples_dataSourceClient(t *testing.T) {
+	env := newTestEnv(t)
+	app := env.seedClient("Billing Service")
+	applyExample(t, env, "idp_client",
+		statecheck.ExpectKnownValue("idp_client_grant.billing_invoices", tfjsonpath.New("client_id"),
+			knownvalue.StringExact(*app.ClientID)),
 	)
 }

@@ -362,6 +362,7 @@ func (p *idpProvider) DataSources(context.Context) []func() datasource.DataSourc
 	return []func() datasource.DataSource{
 		NewTokenDataSource,
 		NewResourceServerDataSource,
+		NewClientDataSource,
 	}
 }
 
