@@ -22,6 +22,7 @@ var dataSourceExampleTests = map[string]string{
 	"idp_token":           "TestAccExamples_dataSourceToken",
 	"idp_resource_server": "TestAccExamples_dataSourceResourceServer",
 	"idp_client":          "TestAccExamples_dataSourceClient",
+	"idp_endpoints":       "TestAccExamples_dataSourceEndpoints",
 }
 
 // Every data-source example is applied by a test, so that none of them
@@ -65,5 +66,16 @@ func TestAccExamples_dataSourceClient(t *testing.T) {
 	applyExample(t, env, "idp_client",
 		statecheck.ExpectKnownValue("idp_client_grant.billing_invoices", tfjsonpath.New("client_id"),
 			knownvalue.StringExact(*app.ClientID)),
+	)
+}
+
+func TestAccExamples_dataSourceEndpoints(t *testing.T) {
+	env := newTestEnv(t)
+	applyExample(t, env, "idp_endpoints",
+		statecheck.ExpectKnownValue("idp_client_grant.provisioning", tfjsonpath.New("audience"),
+			knownvalue.StringExact(env.url+"/api/v2/")),
+		statecheck.ExpectKnownOutputValue("customer_token_url",
+			knownvalue.StringExact("https://login.customer-1.example.com/oauth/token")),
+		statecheck.ExpectKnownOutputValue("customer_issuer", knownvalue.StringExact("https://login.customer-1.example.com/")),
 	)
 }
