@@ -22,6 +22,7 @@ var dataSourceExampleTests = map[string]string{
 	"idp_token":           "TestAccExamples_dataSourceToken",
 	"idp_resource_server": "TestAccExamples_dataSourceResourceServer",
 	"idp_client":          "TestAccExamples_dataSourceClient",
+	"idp_tenant":          "TestAccExamples_dataSourceTenant",
 	"idp_endpoints":       "TestAccExamples_dataSourceEndpoints",
 }
 
@@ -66,6 +67,15 @@ func TestAccExamples_dataSourceClient(t *testing.T) {
 	applyExample(t, env, "idp_client",
 		statecheck.ExpectKnownValue("idp_client_grant.billing_invoices", tfjsonpath.New("client_id"),
 			knownvalue.StringExact(*app.ClientID)),
+	)
+}
+
+func TestAccExamples_dataSourceTenant(t *testing.T) {
+	env := newTestEnv(t)
+	tenant := env.seedTenant("customer-1")
+	applyExample(t, env, "idp_tenant",
+		statecheck.ExpectKnownOutputValue("customer_issuer", knownvalue.StringExact(*tenant.Domain+"/")),
+		statecheck.ExpectKnownOutputValue("customer_jwks_uri", knownvalue.StringExact(*tenant.Domain+"/.well-known/jwks.json")),
 	)
 }
 

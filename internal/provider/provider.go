@@ -363,6 +363,7 @@ func (p *idpProvider) DataSources(context.Context) []func() datasource.DataSourc
 		NewTokenDataSource,
 		NewResourceServerDataSource,
 		NewClientDataSource,
+		NewTenantDataSource,
 		NewEndpointsDataSource,
 	}
 }
