@@ -12,6 +12,10 @@ provider "idp" {
   client_secret = var.client_secret
 }
 
+# The root tenant's URLs, computed from var.domain in whatever form it takes
+# (host:port, a URL): among them the Management API's audience.
+data "idp_endpoints" "root" {}
+
 # An application whose only job is to create tenants.
 resource "idp_client" "provisioning" {
   name        = "Tenant Provisioning"
@@ -20,7 +24,7 @@ resource "idp_client" "provisioning" {
 
 resource "idp_client_grant" "provisioning" {
   client_id = idp_client.provisioning.client_id
-  audience  = "${var.domain}/api/v2/"
+  audience  = data.idp_endpoints.root.management_api_audience
   scope     = ["create:tenants", "read:tenants", "update:tenants", "delete:tenants"]
 }
 

@@ -359,7 +359,13 @@ func (p *idpProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *idpProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewTokenDataSource}
+	return []func() datasource.DataSource{
+		NewTokenDataSource,
+		NewResourceServerDataSource,
+		NewClientDataSource,
+		NewTenantDataSource,
+		NewEndpointsDataSource,
+	}
 }
 
 func (p *idpProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
