@@ -281,6 +281,9 @@ func createClient(c *call) error {
 	if err := clients.save(c, cl); err != nil {
 		return err
 	}
+	if err := c.repo.enableOnAllConnections(cl.ClientID); err != nil {
+		return err
+	}
 	// The creator always sees the new secret: it has no other way to
 	// learn it without read:client_keys.
 	return c.json(http.StatusCreated, clientJSON(cl))

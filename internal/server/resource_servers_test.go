@@ -253,13 +253,11 @@ func TestSystemManagementAPI(t *testing.T) {
 	}
 	aud := h.mgmtAudience(h.base)
 	id := strField(t, sys, "id")
-	if !reResourceServerID.MatchString(id) || sys["name"] != "Management API" || sys["identifier"] != aud ||
+	if !reResourceServerID.MatchString(id) || sys["name"] != "Auth0 Management API" || sys["identifier"] != aud ||
 		sys["signing_alg"] != "RS256" || sys["token_lifetime"] != 86400.0 {
 		t.Errorf("system API = %v", sys)
 	}
-	if got := scopeValues(t, sys); !sameSet(got, managementScopes(true)) {
-		t.Errorf("system API scopes = %v, want %v", got, managementScopes(true))
-	}
+	checkSystemAPIScopes(t, scopeValues(t, sys), true)
 	for _, seg := range []string{id, url.PathEscape(aud), url.PathEscape(url.PathEscape(aud))} {
 		got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+seg)
 		if got["id"] != id || got["is_system"] != true {
@@ -272,7 +270,7 @@ func TestSystemManagementAPI(t *testing.T) {
 		r = h.call(h.base, h.tok, http.MethodDelete, "/api/v2/resource-servers/"+seg, nil)
 		expectAPIError(t, r, http.StatusForbidden, "operation_not_supported")
 	}
-	if got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+id); got["name"] != "Management API" {
+	if got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+id); got["name"] != "Auth0 Management API" {
 		t.Errorf("system API changed: %v", got)
 	}
 	// The admin client's bootstrap grant.

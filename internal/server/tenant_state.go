@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -121,7 +122,8 @@ func (s *Server) bootstrap() error {
 		return err
 	}
 	root := &tenant{name: RootTenant, key: key}
-	if err := s.seedManagementAPI(RootTenant); err != nil {
+	fresh, err := s.seedManagementAPI(RootTenant)
+	if err != nil {
 		return err
 	}
 	admin := clientRecord{
@@ -140,6 +142,11 @@ func (s *Server) bootstrap() error {
 	if err := s.seedManagementGrant(RootTenant, admin.ClientID); err != nil {
 		return err
 	}
+	if fresh {
+		if err := s.seedDefaultConnection(RootTenant, admin.ClientID); err != nil {
+			return err
+		}
+	}
 	s.tenants[RootTenant] = root
 
 	raws, err := s.store.List(RootTenant, KindTenants)
@@ -155,7 +162,7 @@ func (s *Server) bootstrap() error {
 		if err != nil {
 			return err
 		}
-		if err := s.seedManagementAPI(rec.Name); err != nil {
+		if _, err := s.seedManagementAPI(rec.Name); err != nil {
 			return err
 		}
 		s.tenants[rec.Name] = &tenant{name: rec.Name, key: key}
@@ -163,47 +170,26 @@ func (s *Server) bootstrap() error {
 	return nil
 }
 
-// managementScopes are the scopes of a tenant's Management API.
-func managementScopes(root bool) []scopeRecord {
-	kinds := []struct{ id, label string }{
-		{"resource_servers", "Resource Servers"},
-		{"clients", "Clients"},
-		{"client_grants", "Client Grants"},
-	}
-	if root {
-		kinds = append(kinds, struct{ id, label string }{"tenants", "Tenants"})
-	}
-	var out []scopeRecord
-	for _, k := range kinds {
-		for _, verb := range []struct{ id, label string }{{"create", "Create"}, {"read", "Read"}, {"update", "Update"}, {"delete", "Delete"}} {
-			out = append(out, scopeRecord{Value: verb.id + ":" + k.id, Description: verb.label + " " + k.label})
-		}
-	}
-	return append(out,
-		scopeRecord{Value: "read:tenant_settings", Description: "Read Tenant Settings"},
-		scopeRecord{Value: "update:tenant_settings", Description: "Update Tenant Settings"},
-		scopeRecord{Value: "read:client_keys", Description: "Read Client Keys"})
-}
-
 // seedManagementAPI stores a tenant's Management API, or brings the scopes
 // of a stored one up to date (a durable store may hold one from a version
 // of the server with fewer scopes).
-func (s *Server) seedManagementAPI(name string) error {
+func (s *Server) seedManagementAPI(name string) (created bool, err error) {
 	scopes := managementScopes(name == RootTenant)
 	var id string
 	if err := getJSON(s.store, name, KindIndex, indexResourceServer(managementAPIKey), &id); err == nil {
 		var rs resourceServerRecord
 		if err := getJSON(s.store, name, KindResourceServers, id, &rs); err != nil {
-			return err
+			return false, err
 		}
 		rs.Scopes = &scopes
-		return putJSON(s.store, name, KindResourceServers, rs.ID, rs)
+		rs.Name = ptr(managementAPIName)
+		return false, putJSON(s.store, name, KindResourceServers, rs.ID, rs)
 	} else if !errors.Is(err, ErrNotFound) {
-		return err
+		return false, err
 	}
 	rs := resourceServerRecord{
 		ID:                  newResourceServerID(),
-		Name:                ptr("Management API"),
+		Name:                ptr(managementAPIName),
 		Identifier:          managementAPIKey,
 		Scopes:              &scopes,
 		SigningAlg:          "RS256",
@@ -212,18 +198,41 @@ func (s *Server) seedManagementAPI(name string) error {
 		IsSystem:            true,
 	}
 	if err := putJSON(s.store, name, KindResourceServers, rs.ID, rs); err != nil {
-		return err
+		return false, err
 	}
-	return putJSON(s.store, name, KindIndex, indexResourceServer(managementAPIKey), rs.ID)
+	return true, putJSON(s.store, name, KindIndex, indexResourceServer(managementAPIKey), rs.ID)
+}
+
+// managementAPIName is the system API's name, as the real service names it.
+const managementAPIName = "Auth0 Management API"
+
+// seedDefaultConnection stores the database connection a new tenant has,
+// with the options the real service gives it, enabled for the tenant's
+// seeded clients (as it would enable any client created after it).
+func (s *Server) seedDefaultConnection(name string, clientIDs ...string) error {
+	enabled := append([]string(nil), clientIDs...)
+	sort.Strings(enabled)
+	cn := connectionRecord{
+		ID:       newConnectionID(),
+		Name:     defaultConnectionName,
+		Strategy: strategyDatabase,
+		Options: extras{
+			"mfa":                         json.RawMessage(`{"active":true,"return_enroll_settings":true}`),
+			"passwordPolicy":              json.RawMessage(`"good"`),
+			"password_complexity_options": json.RawMessage(`{"min_length":8}`),
+			"brute_force_protection":      json.RawMessage(`true`),
+			"strategy_version":            json.RawMessage(`2`),
+		},
+		Realms:         []string{defaultConnectionName},
+		EnabledClients: enabled,
+	}
+	return repo{store: s.store, t: &tenant{name: name}}.createConnection(cn)
 }
 
 // seedManagementGrant grants clientID every scope of the tenant's
 // Management API, updating an existing grant.
 func (s *Server) seedManagementGrant(name, clientID string) error {
-	var scopes []string
-	for _, sc := range managementScopes(name == RootTenant) {
-		scopes = append(scopes, sc.Value)
-	}
+	scopes := servedScopes(name == RootTenant)
 	g := clientGrantRecord{ID: newClientGrantID(), ClientID: clientID, Audience: managementAPIKey, Scope: scopes}
 	var existing string
 	if err := getJSON(s.store, name, KindIndex, indexClientGrant(clientID, managementAPIKey), &existing); err == nil {
