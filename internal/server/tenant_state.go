@@ -4,13 +4,18 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1" //nolint:gosec // x5t is defined as SHA-1 (RFC 7517 §4.8)
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"sort"
 	"sync"
+	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 )
@@ -43,6 +48,9 @@ type signingKey struct {
 	priv *rsa.PrivateKey
 	kid  string
 	jwks []byte // the rendered JWKS document
+	// certPEM is the key's self-signed certificate, as a client's
+	// signing_keys show it.
+	certPEM string
 }
 
 type storedKey struct {
@@ -61,19 +69,50 @@ func generateKey() (*signingKey, error) {
 }
 
 func newSigningKey(priv *rsa.PrivateKey) (*signingKey, error) {
-	pub := jose.JSONWebKey{Key: &priv.PublicKey, Use: "sig"}
+	pub := jose.JSONWebKey{Key: &priv.PublicKey, Use: "sig", Algorithm: string(jose.RS256)}
 	tp, err := pub.Thumbprint(crypto.SHA256)
 	if err != nil {
 		return nil, fmt.Errorf("server: key thumbprint: %w", err)
 	}
 	// The RFC 7638 thumbprint is stable for the key and needs no state.
 	pub.KeyID = base64.RawURLEncoding.EncodeToString(tp)
-	// No "alg" member: the same key verifies RS256 and PS256 tokens.
+	cert, err := selfSignedCert(priv, pub.KeyID)
+	if err != nil {
+		return nil, fmt.Errorf("server: the key's certificate: %w", err)
+	}
+	// Published as the real service publishes its keys: alg (RS256, which
+	// JOSE libraries that pin the algorithm to the key's need), x5c with
+	// the key's certificate and x5t, the base64url SHA-1 thumbprint of its
+	// DER; no x5t#S256.
+	pub.Certificates = []*x509.Certificate{cert}
+	sum := sha1.Sum(cert.Raw) //nolint:gosec // x5t is defined as SHA-1 (RFC 7517 §4.8)
+	pub.CertificateThumbprintSHA1 = sum[:]
 	jwks, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{pub}})
 	if err != nil {
 		return nil, fmt.Errorf("server: rendering the JWKS: %w", err)
 	}
-	return &signingKey{priv: priv, kid: pub.KeyID, jwks: jwks}, nil
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
+	return &signingKey{priv: priv, kid: pub.KeyID, jwks: jwks, certPEM: string(certPEM)}, nil
+}
+
+// selfSignedCert is the tenant key's certificate. Everything in it derives
+// from the key (RSA PKCS #1 v1.5 signatures are deterministic), so a key
+// reloaded from a durable store publishes the same certificate.
+func selfSignedCert(priv *rsa.PrivateKey, kid string) (*x509.Certificate, error) {
+	serial := new(big.Int).SetBytes([]byte(kid)[:16])
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "idp-server " + kid},
+		NotBefore:             time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC),
+		NotAfter:              time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC),
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(nil, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
 }
 
 // loadOrCreateKey returns the tenant's stored key, creating and storing one
