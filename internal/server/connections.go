@@ -251,7 +251,12 @@ func checkUsernameBounds(ob *body) error {
 		} `json:"username"`
 	}
 	raw, ok := ob.fields["validation"]
-	if !ok || json.Unmarshal(raw, &v) != nil || v.Username == nil || v.Username.Min == nil || v.Username.Max == nil {
+	if !ok {
+		return nil
+	}
+	// The types were checked already, so this decodes.
+	_ = json.Unmarshal(raw, &v)
+	if v.Username == nil || v.Username.Min == nil || v.Username.Max == nil {
 		return nil
 	}
 	if *v.Username.Min > *v.Username.Max {
