@@ -13,12 +13,11 @@ type clientRecord struct {
 	ClientID                string             `json:"client_id"`
 	ClientSecret            string             `json:"client_secret,omitempty"`
 	Tenant                  string             `json:"tenant"`
-	Global                  bool               `json:"global"`
 	Name                    string             `json:"name"`
 	Description             *string            `json:"description,omitempty"`
 	AppType                 *string            `json:"app_type,omitempty"`
 	GrantTypes              []string           `json:"grant_types"`
-	TokenEndpointAuthMethod string             `json:"token_endpoint_auth_method"`
+	TokenEndpointAuthMethod string             `json:"token_endpoint_auth_method,omitempty"`
 	IsFirstParty            bool               `json:"is_first_party"`
 	ClientMetadata          *map[string]string `json:"client_metadata,omitempty"`
 	Extra                   extras             `json:"extra,omitempty"`
@@ -62,8 +61,9 @@ var clientSchema = map[string]propSpec{
 	"form_template":               pString(),
 	"addons":                      pAnyObject(),
 	"mobile":                      pAnyObject(),
-	"initiate_login_uri":          pString(),
-	"native_social_login":         pAnyObject(),
+	"initiate_login_uri":          pString(), // "" removes it
+
+	"native_social_login": pAnyObject(),
 	"refresh_token": pObject(map[string]propSpec{
 		"rotation_type":                pEnum("rotating", "non-rotating"),
 		"expiration_type":              pEnum("expiring", "non-expiring"),
@@ -98,13 +98,13 @@ var clientSchema = map[string]propSpec{
 
 // appTypes are the application types the real service documents.
 var appTypes = []string{
-	"non_interactive", "spa", "native", "regular_web",
+	"non_interactive", "spa", "native", "regular_web", "resource_server",
 	"rms", "box", "cloudbees", "concur", "dropbox", "mscrm", "echosign", "egnyte",
 	"newrelic", "office365", "salesforce", "sentry", "sharepoint", "slack", "springcm",
 	"zendesk", "zoom", "sso_integration", "oag",
 }
 
-var authMethods = []string{"client_secret_post", "client_secret_basic", "none"}
+var authMethods = []string{authSecretPost, authSecretBasic, authNone}
 
 // grantTypes are the grant types the real service knows.
 var grantTypes = []string{
@@ -122,22 +122,71 @@ func errInexistentClient() *apiError {
 	return newError(http.StatusNotFound, "inexistent_client", "The client does not exist")
 }
 
+// Client authentication methods.
+const (
+	authSecretPost  = "client_secret_post"
+	authSecretBasic = "client_secret_basic"
+	authNone        = "none" // a public client: no secret in use
+)
+
+// publicAppTypes are the application types the real service makes public
+// clients by default (token_endpoint_auth_method none).
+var publicAppTypes = []string{"spa", "native"}
+
+// clientDefaults are the properties the real service gives a new
+// application that does not set them.
+var clientDefaults = extras{
+	"custom_login_page_on":                json.RawMessage(`true`),
+	"jwt_configuration":                   json.RawMessage(`{"lifetime_in_seconds":36000,"secret_encoded":false}`),
+	"refresh_token":                       json.RawMessage(`{"expiration_type":"non-expiring","idle_token_lifetime":1296000,"infinite_idle_token_lifetime":true,"infinite_token_lifetime":true,"leeway":0,"rotation_type":"non-rotating","token_lifetime":2592000}`),
+	"oidc_conformant":                     json.RawMessage(`false`),
+	"sso_disabled":                        json.RawMessage(`false`),
+	"cross_origin_authentication":         json.RawMessage(`false`),
+	"is_token_endpoint_ip_header_trusted": json.RawMessage(`false`),
+}
+
+// defaultGrantTypes are a new application's grant types when it names none:
+// a confidential client's, and a public one's (no client_credentials).
+var (
+	defaultGrantTypes       = []string{"authorization_code", "implicit", "refresh_token", "client_credentials"}
+	defaultPublicGrantTypes = []string{"authorization_code", "implicit", "refresh_token"}
+)
+
+// signingKey is one entry of a client's signing_keys: the tenant's signing
+// certificate, as the real service lists it.
+type signingKeyInfo struct {
+	Cert    string `json:"cert"`
+	Subject string `json:"subject"`
+}
+
+// clientResponse is a client as rendered.
+type clientResponse struct {
+	clientRecord
+	SigningKeys []signingKeyInfo `json:"signing_keys"`
+}
+
 // renderClient hides the secret unless the token may read client keys.
 func (c *call) renderClient(cl clientRecord) clientRecord {
 	if c.claims == nil || !c.claims.hasScope("read:client_keys") {
 		cl.ClientSecret = ""
 	}
-	if cl.GrantTypes == nil {
-		cl.GrantTypes = []string{}
-	}
 	return cl
 }
 
-// clientJSON renders a client with its stored-only properties.
-func clientJSON(cl clientRecord) any {
+// clientJSON renders a client with its stored-only properties and the
+// tenant's signing key. token_endpoint_auth_method is left out when
+// client_authentication_methods replaces it, as the real service does.
+func (c *call) clientJSON(cl clientRecord) any {
+	if cl.GrantTypes == nil {
+		cl.GrantTypes = []string{}
+	}
 	extra := cl.Extra
 	cl.Extra = nil
-	return renderWithExtras(cl, extra)
+	if _, ok := extra["client_authentication_methods"]; ok {
+		cl.TokenEndpointAuthMethod = ""
+	}
+	resp := clientResponse{clientRecord: cl, SigningKeys: []signingKeyInfo{{Cert: c.t.key.certPEM, Subject: "deprecated"}}}
+	return renderWithExtras(resp, extra)
 }
 
 // applyClient decodes the mutable properties of b into cl.
@@ -198,6 +247,9 @@ func applyClient(b *body, cl *clientRecord) error {
 		}
 		cl.TokenEndpointAuthMethod = *method
 	}
+	if cl.TokenEndpointAuthMethod == authNone && contains(cl.GrantTypes, "client_credentials") {
+		return errInvalidBody("Public clients (token_endpoint_auth_method none) cannot use the client_credentials grant")
+	}
 	firstParty, err := b.boolean("is_first_party")
 	if err != nil {
 		return err
@@ -208,7 +260,21 @@ func applyClient(b *body, cl *clientRecord) error {
 	if err := applyClientMetadata(b, cl); err != nil {
 		return err
 	}
-	return applyExtras(b, clientSchema, &cl.Extra)
+	if err := applyExtras(b, clientSchema, &cl.Extra); err != nil {
+		return err
+	}
+	// An empty initiate_login_uri, or an empty oidc_logout, removes it, as
+	// the real service does.
+	if v, ok := cl.Extra["initiate_login_uri"]; ok && string(v) == `""` {
+		delete(cl.Extra, "initiate_login_uri")
+	}
+	if v, ok := cl.Extra["oidc_logout"]; ok && string(v) == `{}` {
+		delete(cl.Extra, "oidc_logout")
+	}
+	if len(cl.Extra) == 0 {
+		cl.Extra = nil
+	}
+	return nil
 }
 
 // applyClientMetadata merges client_metadata into the client, as the real
@@ -263,12 +329,31 @@ func createClient(c *call) error {
 		ClientID:                newClientID(),
 		ClientSecret:            newClientSecret(),
 		Tenant:                  tenantLabel(c.t.name),
-		GrantTypes:              []string{"client_credentials"},
-		TokenEndpointAuthMethod: "client_secret_post",
+		TokenEndpointAuthMethod: authSecretPost,
 		IsFirstParty:            true,
+	}
+	// A spa or native application is a public client unless it says
+	// otherwise.
+	if appType, err := b.str("app_type"); err == nil && appType != nil && contains(publicAppTypes, *appType) {
+		cl.TokenEndpointAuthMethod = authNone
+	}
+	if method, err := b.str("token_endpoint_auth_method"); err == nil && method != nil {
+		cl.TokenEndpointAuthMethod = *method
+	}
+	cl.GrantTypes = defaultGrantTypes
+	if cl.TokenEndpointAuthMethod == authNone {
+		cl.GrantTypes = defaultPublicGrantTypes
 	}
 	if err := applyClient(b, &cl); err != nil {
 		return err
+	}
+	for k, v := range clientDefaults {
+		if _, set := cl.Extra[k]; !set && !b.has(k) {
+			if cl.Extra == nil {
+				cl.Extra = extras{}
+			}
+			cl.Extra[k] = v
+		}
 	}
 	unlock, err := c.repo.writeLock()
 	if err != nil {
@@ -281,9 +366,12 @@ func createClient(c *call) error {
 	if err := clients.save(c, cl); err != nil {
 		return err
 	}
+	if err := c.repo.enableOnAllConnections(cl.ClientID); err != nil {
+		return err
+	}
 	// The creator always sees the new secret: it has no other way to
 	// learn it without read:client_keys.
-	return c.json(http.StatusCreated, clientJSON(cl))
+	return c.json(http.StatusCreated, c.clientJSON(cl))
 }
 
 // clients are the applications, found by a route's {id}.
@@ -291,7 +379,7 @@ var clients = objects[clientRecord]{
 	find: func(c *call) (clientRecord, error) { return c.repo.client(c.id()) },
 	save: func(c *call, cl clientRecord) error { return c.repo.put(KindClients, cl.ClientID, cl) },
 	render: func(c *call, cl clientRecord) any {
-		return clientJSON(c.renderClient(cl))
+		return c.clientJSON(c.renderClient(cl))
 	},
 }
 
@@ -314,7 +402,7 @@ func updateClient(c *call) error {
 // whatever the token's scopes.
 func rotateClientSecret(c *call) error {
 	withSecret := clients
-	withSecret.render = func(_ *call, cl clientRecord) any { return clientJSON(cl) }
+	withSecret.render = func(c *call, cl clientRecord) any { return c.clientJSON(cl) }
 	return updateObject(c, withSecret, func(cl *clientRecord) error {
 		cl.ClientSecret = newClientSecret()
 		return nil

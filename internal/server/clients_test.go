@@ -3,7 +3,10 @@ package server_test
 // Tests of /api/v2/clients (clients.go).
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -18,11 +21,12 @@ func TestClientCreateDefaults(t *testing.T) {
 	if s := strField(t, c, "client_secret"); !reClientSecret.MatchString(s) {
 		t.Errorf("client_secret %q is not 64 chars of [A-Za-z0-9_-]", s)
 	}
-	if c["name"] != "Backend" || c["tenant"] != "root" || c["global"] != false || c["is_first_party"] != true ||
-		c["token_endpoint_auth_method"] != "client_secret_post" || jsonString(t, c["grant_types"]) != `["client_credentials"]` {
+	if c["name"] != "Backend" || c["tenant"] != "root" || c["is_first_party"] != true ||
+		c["token_endpoint_auth_method"] != "client_secret_post" ||
+		jsonString(t, c["grant_types"]) != `["authorization_code","implicit","refresh_token","client_credentials"]` {
 		t.Errorf("client defaults: %v", c)
 	}
-	for _, never := range []string{"description", "app_type"} {
+	for _, never := range []string{"description", "app_type", "global"} {
 		if v, ok := c[never]; ok {
 			t.Errorf("%s = %v present though never set", never, v)
 		}
@@ -239,4 +243,135 @@ func TestClientRotateSecret(t *testing.T) {
 	if s := strField(t, r.object(t), "client_secret"); s == newSecret {
 		t.Errorf("second rotation kept the secret")
 	}
+}
+
+// The defaults the real service gives a new application, on the create's answer and on reads.
+func TestClientAuth0Defaults(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, body := range []map[string]any{{"name": "only a name"}, {"name": "m2m", "app_type": "non_interactive"}} {
+		c := h.mustCreate(h.base, h.tok, "/api/v2/clients", body)
+		got := h.mustGet(h.base, h.tok, "/api/v2/clients/"+strField(t, c, "client_id"))
+		for _, m := range []map[string]any{c, got} {
+			for k, want := range map[string]string{
+				"custom_login_page_on":                `true`,
+				"jwt_configuration":                   `{"lifetime_in_seconds":36000,"secret_encoded":false}`,
+				"refresh_token":                       `{"expiration_type":"non-expiring","idle_token_lifetime":1296000,"infinite_idle_token_lifetime":true,"infinite_token_lifetime":true,"leeway":0,"rotation_type":"non-rotating","token_lifetime":2592000}`,
+				"grant_types":                         `["authorization_code","implicit","refresh_token","client_credentials"]`,
+				"oidc_conformant":                     `false`,
+				"sso_disabled":                        `false`,
+				"cross_origin_authentication":         `false`,
+				"is_token_endpoint_ip_header_trusted": `false`,
+				"token_endpoint_auth_method":          `"client_secret_post"`,
+			} {
+				if have := jsonString(t, m[k]); have != want {
+					t.Errorf("%v: %s = %s, want %s", body, k, have, want)
+				}
+			}
+			keys, _ := m["signing_keys"].([]any)
+			if len(keys) != 1 {
+				t.Fatalf("signing_keys = %v", m["signing_keys"])
+			}
+			if k, _ := keys[0].(map[string]any); !strings.HasPrefix(fmt.Sprint(k["cert"]), "-----BEGIN CERTIFICATE-----") {
+				t.Errorf("signing_keys[0] = %v", k)
+			}
+			if _, ok := m["global"]; ok {
+				t.Errorf("global answered: %v", m)
+			}
+		}
+	}
+	// A value sent replaces the default; client_authentication_methods replaces
+	// token_endpoint_auth_method in the answer.
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{
+		"name": "set", "oidc_conformant": true, "jwt_configuration": map[string]any{"alg": "RS256"},
+		"client_authentication_methods": map[string]any{"private_key_jwt": map[string]any{"credentials": []any{}}},
+	})
+	if c["oidc_conformant"] != true || jsonString(t, c["jwt_configuration"]) != `{"alg":"RS256"}` {
+		t.Errorf("explicit values: %v", c)
+	}
+	if _, ok := c["token_endpoint_auth_method"]; ok {
+		t.Errorf("token_endpoint_auth_method answered beside client_authentication_methods: %v", c)
+	}
+}
+
+// spa and native applications are public clients; none is accepted; resource_server is an
+// app_type.
+func TestClientPublicApps(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, at := range []string{"spa", "native"} {
+		c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": at, "app_type": at})
+		if c["token_endpoint_auth_method"] != "none" || jsonString(t, c["grant_types"]) != `["authorization_code","implicit","refresh_token"]` {
+			t.Errorf("%s: %v", at, c)
+		}
+		// No client_credentials for a public client, whatever secret it sends.
+		r := h.tokenJSON(h.base, map[string]string{"grant_type": "client_credentials", "client_id": c["client_id"].(string),
+			"client_secret": c["client_secret"].(string), "audience": h.mgmtAudience(h.base)})
+		expectOAuthError(t, r, http.StatusForbidden, "unauthorized_client")
+	}
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "explicit", "token_endpoint_auth_method": "none"})
+	if c["token_endpoint_auth_method"] != "none" || jsonString(t, c["grant_types"]) != `["authorization_code","implicit","refresh_token"]` {
+		t.Errorf("none: %v", c)
+	}
+	e := expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", map[string]any{
+		"name": "bad", "app_type": "spa", "grant_types": []string{"client_credentials"}}), http.StatusBadRequest, "invalid_body")
+	if !strings.Contains(e.Message, "client_credentials") {
+		t.Errorf("message %q", e.Message)
+	}
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+c["client_id"].(string), map[string]any{
+		"grant_types": []string{"client_credentials"}}), http.StatusBadRequest, "invalid_body")
+	// A spa may still say it is confidential.
+	c = h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "conf", "app_type": "spa", "token_endpoint_auth_method": "client_secret_post", "grant_types": []string{"client_credentials"}})
+	if c["token_endpoint_auth_method"] != "client_secret_post" {
+		t.Errorf("confidential spa: %v", c)
+	}
+	c = h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "rs", "app_type": "resource_server"})
+	if c["app_type"] != "resource_server" {
+		t.Errorf("resource_server: %v", c)
+	}
+}
+
+// A PATCH with an empty initiate_login_uri or oidc_logout removes it.
+func TestClientPatchEmptiesDrop(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{
+		"name": "web", "initiate_login_uri": "https://app.example.com/login",
+		"oidc_logout": map[string]any{"backchannel_logout_urls": []string{"https://app.example.com/logout"}},
+	})
+	path := "/api/v2/clients/" + c["client_id"].(string)
+	if c["initiate_login_uri"] == nil || c["oidc_logout"] == nil {
+		t.Fatalf("create: %v", c)
+	}
+	r := h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"initiate_login_uri": "", "oidc_logout": map[string]any{}})
+	expectStatus(t, r, http.StatusOK)
+	for _, m := range []map[string]any{r.object(t), h.mustGet(h.base, h.tok, path)} {
+		for _, k := range []string{"initiate_login_uri", "oidc_logout"} {
+			if v, ok := m[k]; ok {
+				t.Errorf("%s = %v after emptying", k, v)
+			}
+		}
+	}
+}
+
+// The token endpoint honours a client's token_endpoint_auth_method: a client_secret_basic
+// client must authenticate with HTTP Basic.
+func TestTokenHonoursAuthMethod(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	aud := h.mgmtAudience(h.base)
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "basic", "token_endpoint_auth_method": "client_secret_basic"})
+	id, secret := c["client_id"].(string), c["client_secret"].(string)
+	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": id, "audience": aud, "scope": []string{"read:clients"}})
+	r := h.tokenJSON(h.base, map[string]string{"grant_type": "client_credentials", "client_id": id, "client_secret": secret, "audience": aud})
+	expectOAuthError(t, r, http.StatusUnauthorized, "access_denied")
+	req, _ := http.NewRequest(http.MethodPost, "/", nil)
+	req.SetBasicAuth(id, secret)
+	v := url.Values{"grant_type": {"client_credentials"}, "audience": {aud}}
+	expectTokenOK(t, h.postToken(h.base, "application/x-www-form-urlencoded", v.Encode(), http.Header{"Authorization": {req.Header.Get("Authorization")}}),
+		[]string{"read:clients"}, 86400)
+	// Switching it to client_secret_post lets the body credentials through.
+	expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+id, map[string]any{"token_endpoint_auth_method": "client_secret_post"}), http.StatusOK)
+	r = h.tokenJSON(h.base, map[string]string{"grant_type": "client_credentials", "client_id": id, "client_secret": secret, "audience": aud})
+	expectTokenOK(t, r, []string{"read:clients"}, 86400)
 }

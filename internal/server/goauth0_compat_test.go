@@ -322,12 +322,12 @@ func TestGoAuth0ResourceServers(t *testing.T) {
 		id := rs.GetID()
 		if !reResourceServerID.MatchString(id) || rs.GetIdentifier() != identifier || rs.GetSigningAlgorithm() != "PS256" ||
 			rs.GetTokenLifetime() != 3600 || rs.GetTokenLifetimeForWeb() != 1800 || !rs.GetAllowOfflineAccess() ||
-			!rs.GetEnforcePolicies() || rs.GetTokenDialect() != "access_token_authz" || rs.GetSigningSecret() == "" ||
+			!rs.GetEnforcePolicies() || rs.GetTokenDialect() != "access_token_authz" || rs.SigningSecret != nil ||
 			rs.GetSubjectTypeAuthorization().GetClient().GetPolicy() != "require_client_grant" || rs.GetIsSystem() {
 			t.Errorf("created: %s", management.Stringify(rs))
 		}
 		if scopes := rs.GetScopes(); len(scopes) != 2 || scopes[0].GetValue() != "read:orders" ||
-			scopes[0].GetDescription() != "Read orders" || scopes[1].GetValue() != "write:orders" || scopes[1].Description != nil {
+			scopes[0].GetDescription() != "Read orders" || scopes[1].GetValue() != "write:orders" || scopes[1].Description == nil || *scopes[1].Description != "" {
 			t.Errorf("scopes: %s", management.Stringify(scopes))
 		}
 
@@ -375,9 +375,10 @@ func TestGoAuth0ResourceServers(t *testing.T) {
 		for _, s := range sys.GetScopes() {
 			values = append(values, s.GetValue())
 		}
-		if !sys.GetIsSystem() || !sameSet(values, managementScopes(true)) {
+		if !sys.GetIsSystem() || sys.GetName() != "Auth0 Management API" {
 			t.Errorf("Management API: %s", management.Stringify(sys))
 		}
+		checkSystemAPIScopes(t, values, true)
 		expectSDKError(t, e.m.ResourceServer.Delete(ctx, sys.GetID()), http.StatusForbidden)
 
 		// List: the SDK's defaults (per_page=50, include_totals=true).
@@ -920,5 +921,89 @@ func TestGoAuth0UserAPIToken(t *testing.T) {
 				t.Errorf("allow_all_scopes token scope = %q", s)
 			}
 		}
+	})
+}
+
+// TestGoAuth0Connections drives the SDK's Connection manager: a database connection with its
+// options, list and lookup by name, update, enabled clients through both the current endpoints
+// and the legacy property, delete.
+func TestGoAuth0Connections(t *testing.T) {
+	t.Parallel()
+	bothTransports(t, func(t *testing.T, e *sdkEnv) {
+		ctx := t.Context()
+		name := unique("sdk-db-")
+		cn := &management.Connection{
+			Name:     auth0.String(name),
+			Strategy: auth0.String("auth0"),
+			Options: &management.ConnectionOptions{
+				PasswordPolicy:       auth0.String("excellent"),
+				BruteForceProtection: auth0.Bool(true),
+				RequiresUsername:     auth0.Bool(true),
+				DisableSignup:        auth0.Bool(false),
+				PasswordHistory:      map[string]interface{}{"enable": true, "size": 3},
+				Configuration:        &map[string]string{"foo": "bar"},
+			},
+			Metadata: &map[string]string{"team": "identity"},
+		}
+		must(t, "create", e.m.Connection.Create(ctx, cn))
+		id := cn.GetID()
+		opts, ok := cn.Options.(*management.ConnectionOptions)
+		if !reConnectionID.MatchString(id) || !ok || opts.GetPasswordPolicy() != "excellent" || !opts.GetBruteForceProtection() ||
+			!opts.GetRequiresUsername() || opts.GetDisableSignup() || cn.GetStrategy() != "auth0" {
+			t.Errorf("created: %s", management.Stringify(cn))
+		}
+
+		byName, err := e.m.Connection.ReadByName(ctx, name)
+		must(t, "read by name", err)
+		if byName.GetID() != id {
+			t.Errorf("by name: %s", management.Stringify(byName))
+		}
+		list, err := e.m.Connection.List(ctx, management.Parameter("strategy", "auth0"))
+		must(t, "list", err)
+		if list.Total != 2 || len(list.Connections) != 2 {
+			t.Errorf("list: %s", management.Stringify(list))
+		}
+
+		must(t, "update", e.m.Connection.Update(ctx, id, &management.Connection{
+			DisplayName: auth0.String("Staff"),
+			Options:     &management.ConnectionOptions{PasswordPolicy: auth0.String("fair")},
+		}))
+		got, err := e.m.Connection.Read(ctx, id)
+		must(t, "read", err)
+		if o, _ := got.Options.(*management.ConnectionOptions); got.GetDisplayName() != "Staff" || o == nil || o.GetPasswordPolicy() != "fair" || o.BruteForceProtection != nil {
+			t.Errorf("after update: %s", management.Stringify(got))
+		}
+		expectSDKError(t, e.m.Connection.Update(ctx, id, &management.Connection{Name: auth0.String("renamed")}), http.StatusBadRequest)
+
+		// Enabled clients: a new client joins every connection; PATCH takes it off.
+		c := &management.Client{Name: auth0.String(unique("sdk conn client "))}
+		must(t, "create client", e.m.Client.Create(ctx, c))
+		enabled, err := e.m.Connection.ReadEnabledClients(ctx, id)
+		must(t, "read enabled clients", err)
+		if cs := enabled.GetClients(); len(cs) != 1 || cs[0].GetClientID() != c.GetClientID() {
+			t.Errorf("enabled clients: %s", management.Stringify(enabled))
+		}
+		must(t, "disable", e.m.Connection.UpdateEnabledClients(ctx, id, []management.ConnectionEnabledClient{
+			{ClientID: auth0.String(c.GetClientID()), Status: auth0.Bool(false)},
+		}))
+		enabled, err = e.m.Connection.ReadEnabledClients(ctx, id, management.Take(10))
+		must(t, "read enabled clients", err)
+		if len(enabled.GetClients()) != 0 || enabled.HasNext() {
+			t.Errorf("after disabling: %s", management.Stringify(enabled))
+		}
+		// The legacy property is deprecated in the SDK, and still what older callers send.
+		legacy := &management.Connection{EnabledClients: &[]string{c.GetClientID()}} //nolint:staticcheck // the legacy property under test
+		must(t, "legacy enabled_clients", e.m.Connection.Update(ctx, id, legacy))
+		got, err = e.m.Connection.Read(ctx, id)
+		must(t, "read", err)
+		if !slices.Equal(got.GetEnabledClients(), []string{c.GetClientID()}) {
+			t.Errorf("legacy enabled_clients: %s", management.Stringify(got))
+		}
+
+		must(t, "delete", e.m.Connection.Delete(ctx, id))
+		must(t, "delete again", e.m.Connection.Delete(ctx, id))
+		_, err = e.m.Connection.Read(ctx, id)
+		expectSDKError(t, err, http.StatusNotFound)
+		must(t, "delete client", e.m.Client.Delete(ctx, c.GetClientID()))
 	})
 }

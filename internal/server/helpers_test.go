@@ -35,10 +35,11 @@ var (
 	reTenantID         = regexp.MustCompile(`^ten_[A-Za-z0-9]{16}$`)
 )
 
-// managementScopes lists every scope of a tenant's Management API. The root tenant has the
-// tenants scopes too.
+// managementScopes lists every scope the server's routes check, which the seeded Management API
+// clients are granted. The root tenant has the tenants scopes too. The Management API itself
+// defines more (see systemAPIScopes).
 func managementScopes(root bool) []string {
-	kinds := []string{"resource_servers", "clients", "client_grants"}
+	kinds := []string{"resource_servers", "clients", "client_grants", "connections"}
 	if root {
 		kinds = append(kinds, "tenants")
 	}
@@ -51,6 +52,29 @@ func managementScopes(root bool) []string {
 	scopes = append(scopes, "read:tenant_settings", "update:tenant_settings", "read:client_keys")
 	sort.Strings(scopes)
 	return scopes
+}
+
+// checkSystemAPIScopes checks the scopes of a tenant's Management API: every Management API
+// scope of the real service (a sample of those the server does not serve stands for them) and
+// every scope the server's routes check.
+func checkSystemAPIScopes(t testing.TB, got []string, root bool) {
+	t.Helper()
+	for _, want := range append(managementScopes(root), "read:users", "create:users", "read:logs", "read:roles",
+		"create:organizations", "read:actions", "blacklist:tokens", "update:client_keys") {
+		if !slices.Contains(got, want) {
+			t.Errorf("the Management API lacks scope %s: %v", want, got)
+		}
+	}
+	seen := map[string]bool{}
+	for _, s := range got {
+		if seen[s] {
+			t.Errorf("the Management API lists scope %s twice", s)
+		}
+		seen[s] = true
+	}
+	if !root && slices.Contains(got, "read:tenants") {
+		t.Errorf("a hosted tenant's Management API has the root-only tenants scopes: %v", got)
+	}
 }
 
 // uniqueSeq makes names unique across the whole test binary.

@@ -59,6 +59,9 @@ func newClientSecret() string { return randomSecret(64) }
 // newClientGrantID is "cgr_" + 16 alphanumerics.
 func newClientGrantID() string { return "cgr_" + randomAlphanumeric(16) }
 
+// newConnectionID is "con_" + 16 alphanumerics, like the real service's.
+func newConnectionID() string { return "con_" + randomAlphanumeric(16) }
+
 // newTenantID is "ten_" + 16 alphanumerics.
 func newTenantID() string { return "ten_" + randomAlphanumeric(16) }
 

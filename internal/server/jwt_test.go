@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -35,9 +37,15 @@ func (h *harness) fetchJWKS(base string) jose.JSONWebKeySet {
 		if k["kty"] != "RSA" || k["use"] != "sig" || k["kid"] == "" || k["kid"] == nil || k["n"] == nil || k["e"] == nil {
 			h.t.Errorf("jwks key %v: want kty RSA, use sig, kid, n, e", k)
 		}
-		if _, ok := k["alg"]; ok {
-			h.t.Errorf("jwks key %v carries alg; it must not, so it verifies both RS256 and PS256", k)
+		// As the real service publishes them: alg, and the key's certificate (x5c) with its
+		// SHA-1 thumbprint (x5t), no x5t#S256.
+		if k["alg"] != "RS256" {
+			h.t.Errorf("jwks key %v: alg %v, want RS256", k, k["alg"])
 		}
+		if _, ok := k["x5t#S256"]; ok {
+			h.t.Errorf("jwks key %v carries x5t#S256", k)
+		}
+		checkX5C(h.t, k)
 		for _, private := range []string{"d", "p", "q", "dp", "dq", "qi"} {
 			if _, ok := k[private]; ok {
 				h.t.Errorf("jwks key exposes private member %q", private)
@@ -55,6 +63,36 @@ func (h *harness) fetchJWKS(base string) jose.JSONWebKeySet {
 		}
 	}
 	return set
+}
+
+// checkX5C checks a JWK's x5c (one self-signed certificate of the key's own public key, in
+// standard base64 DER) and x5t (the base64url SHA-1 of that DER).
+func checkX5C(t testing.TB, k map[string]any) {
+	t.Helper()
+	chain, _ := k["x5c"].([]any)
+	if len(chain) != 1 {
+		t.Fatalf("jwks key x5c = %v, want one certificate", k["x5c"])
+	}
+	der, err := base64.StdEncoding.DecodeString(chain[0].(string))
+	if err != nil {
+		t.Fatalf("x5c is not standard base64: %v", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatalf("x5c: %v", err)
+	}
+	if err := cert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature); err != nil {
+		t.Errorf("x5c certificate is not self-signed: %v", err)
+	}
+	pub, ok := cert.PublicKey.(*rsa.PublicKey)
+	n, _ := base64.RawURLEncoding.DecodeString(k["n"].(string))
+	if !ok || !bytes.Equal(pub.N.Bytes(), n) {
+		t.Errorf("x5c certificate holds another key")
+	}
+	sum := sha1.Sum(der)
+	if k["x5t"] != base64.RawURLEncoding.EncodeToString(sum[:]) {
+		t.Errorf("x5t = %v, want the base64url SHA-1 of the certificate", k["x5t"])
+	}
 }
 
 // parsedToken is a verified access token.

@@ -26,7 +26,7 @@ func TestStoredOnlyProperties(t *testing.T) {
 	if jsonString(t, c["callbacks"]) != `["https://app.example.com/cb"]` || jsonString(t, c["jwt_configuration"]) != `{"alg":"RS256","lifetime_in_seconds":300}` {
 		t.Errorf("create response: %v", c)
 	}
-	for _, never := range []string{"web_origins", "allowed_origins", "oidc_conformant", "extra", "sso"} {
+	for _, never := range []string{"web_origins", "allowed_origins", "extra", "sso"} {
 		if _, ok := c[never]; ok {
 			t.Errorf("%s present though never set: %v", never, c)
 		}

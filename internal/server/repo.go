@@ -165,9 +165,13 @@ func (p repo) client(id string) (clientRecord, error) {
 	return cl, err
 }
 
-// deleteClient removes a client with its grants.
+// deleteClient removes a client with its grants and from every
+// connection's enabled clients.
 func (p repo) deleteClient(id string) error {
 	if err := p.deleteGrants(func(g clientGrantRecord) bool { return g.ClientID == id }); err != nil {
+		return err
+	}
+	if err := p.disableOnAllConnections(id); err != nil {
 		return err
 	}
 	return p.delete(KindClients, id)

@@ -1,16 +1,27 @@
 package server
 
 import (
+	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
 	"unicode"
+
+	jose "github.com/go-jose/go-jose/v4"
 )
 
 // scopeRecord is one permission an API defines.
 type scopeRecord struct {
-	Value       string `json:"value"`
-	Description string `json:"description,omitempty"`
+	Value string `json:"value"`
+	// Description is always answered, "" when none was given, as the
+	// real service answers it.
+	Description string `json:"description"`
 }
 
 // resourceServerRecord is an API, as stored and (with its identifier
@@ -25,8 +36,8 @@ type resourceServerRecord struct {
 	SigningSecret       string         `json:"signing_secret,omitempty"`
 	TokenLifetime       int64          `json:"token_lifetime"`
 	TokenLifetimeForWeb int64          `json:"token_lifetime_for_web"`
-	AllowOfflineAccess  *bool          `json:"allow_offline_access,omitempty"`
-	SkipConsent         *bool          `json:"skip_consent_for_verifiable_first_party_clients,omitempty"`
+	AllowOfflineAccess  bool           `json:"allow_offline_access"`
+	SkipConsent         bool           `json:"skip_consent_for_verifiable_first_party_clients"`
 	IsSystem            bool           `json:"is_system,omitempty"`
 	// Extra holds the properties the server only stores (token_dialect,
 	// enforce_policies, ...; see resourceServerSchema).
@@ -71,13 +82,77 @@ var resourceServerSchema = map[string]propSpec{
 	"authorization_policy": pObject(map[string]propSpec{"policy_id": pString()}).orNull(),
 }
 
+// defaultSubjectTypeAuthorization is what the real service answers for an
+// API that does not set subject_type_authorization.
+const defaultSubjectTypeAuthorization = `{"client":{"policy":"require_client_grant"},"user":{"policy":"allow_all"}}`
+
 // renderResourceServer returns the API as this request sees it, with its
-// stored-only properties.
+// stored-only properties. The signing secret is answered only where it is
+// used (HS256), and a token encryption key by its SHA-256 thumbprint, never
+// its PEM, as the real service answers them.
 func (c *call) renderResourceServer(rs resourceServerRecord) any {
 	rs.Identifier = c.renderAudience(rs.Identifier)
-	extra := rs.Extra
+	if rs.SigningAlg != string(jose.HS256) {
+		rs.SigningSecret = ""
+	}
+	extra := maps.Clone(rs.Extra)
 	rs.Extra = nil
+	if extra == nil {
+		extra = extras{}
+	}
+	if _, ok := extra["subject_type_authorization"]; !ok && !rs.IsSystem {
+		extra["subject_type_authorization"] = json.RawMessage(defaultSubjectTypeAuthorization)
+	}
+	if raw, ok := extra["token_encryption"]; ok {
+		extra["token_encryption"] = renderTokenEncryption(raw)
+	}
 	return renderWithExtras(rs, extra)
+}
+
+// renderTokenEncryption replaces an encryption key's pem with its
+// thumbprint_sha256: the RFC 7638 thumbprint of the public key (of the
+// certificate, if the PEM is one), or the SHA-256 of the PEM's bytes when it
+// holds no key the server can read; base64url either way.
+func renderTokenEncryption(raw json.RawMessage) json.RawMessage {
+	var te map[string]json.RawMessage
+	if json.Unmarshal(raw, &te) != nil {
+		return raw
+	}
+	var key map[string]json.RawMessage
+	if json.Unmarshal(te["encryption_key"], &key) != nil {
+		return raw
+	}
+	var pemText string
+	if json.Unmarshal(key["pem"], &pemText) != nil {
+		return raw
+	}
+	delete(key, "pem")
+	thumb, _ := json.Marshal(pemThumbprint(pemText))
+	key["thumbprint_sha256"] = thumb
+	te["encryption_key"], _ = json.Marshal(key)
+	out, err := json.Marshal(te)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+func pemThumbprint(text string) string {
+	if block, _ := pem.Decode([]byte(text)); block != nil {
+		var pub any
+		if cert, err := x509.ParseCertificate(block.Bytes); err == nil {
+			pub = cert.PublicKey
+		} else if k, err := x509.ParsePKIXPublicKey(block.Bytes); err == nil {
+			pub = k
+		}
+		if pub != nil {
+			if tp, err := (&jose.JSONWebKey{Key: pub}).Thumbprint(crypto.SHA256); err == nil {
+				return base64.RawURLEncoding.EncodeToString(tp)
+			}
+		}
+	}
+	sum := sha256.Sum256([]byte(text))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
 func errInexistentResourceServer() *apiError {
@@ -158,14 +233,14 @@ func applyResourceServer(b *body, rs *resourceServerRecord) error {
 		return err
 	}
 	if offline != nil {
-		rs.AllowOfflineAccess = offline
+		rs.AllowOfflineAccess = *offline
 	}
 	skip, err := b.boolean("skip_consent_for_verifiable_first_party_clients")
 	if err != nil {
 		return err
 	}
 	if skip != nil {
-		rs.SkipConsent = skip
+		rs.SkipConsent = *skip
 	}
 	return applyExtras(b, resourceServerSchema, &rs.Extra)
 }

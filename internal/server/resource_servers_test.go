@@ -3,11 +3,19 @@ package server_test
 // Tests of /api/v2/resource-servers (resource_servers.go).
 
 import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"testing"
+
+	jose "github.com/go-jose/go-jose/v4"
 )
 
 func TestResourceServerCreateDefaults(t *testing.T) {
@@ -32,13 +40,17 @@ func TestResourceServerCreateDefaults(t *testing.T) {
 	if numField(t, rs, "token_lifetime_for_web") != 7200 {
 		t.Errorf("token_lifetime_for_web = %v, want default 7200", rs["token_lifetime_for_web"])
 	}
-	if s := strField(t, rs, "signing_secret"); len(s) < 32 {
-		t.Errorf("generated signing_secret %q shorter than 32 chars", s)
+	// An RS256 API does not answer the signing secret it does not use.
+	if v, ok := rs["signing_secret"]; ok {
+		t.Errorf("signing_secret = %v answered for an RS256 API", v)
 	}
-	for _, never := range []string{"allow_offline_access", "skip_consent_for_verifiable_first_party_clients"} {
-		if v, ok := rs[never]; ok {
-			t.Errorf("%s = %v present though never set", never, v)
+	for _, k := range []string{"allow_offline_access", "skip_consent_for_verifiable_first_party_clients"} {
+		if v, ok := rs[k]; !ok || v != false {
+			t.Errorf("%s = %v, want the default false", k, v)
 		}
+	}
+	if got := jsonString(t, rs["subject_type_authorization"]); got != `{"client":{"policy":"require_client_grant"},"user":{"policy":"allow_all"}}` {
+		t.Errorf("subject_type_authorization = %s", got)
 	}
 	if v, ok := rs["is_system"]; ok && v != false {
 		t.Errorf("is_system = %v on a user API", v)
@@ -253,13 +265,11 @@ func TestSystemManagementAPI(t *testing.T) {
 	}
 	aud := h.mgmtAudience(h.base)
 	id := strField(t, sys, "id")
-	if !reResourceServerID.MatchString(id) || sys["name"] != "Management API" || sys["identifier"] != aud ||
+	if !reResourceServerID.MatchString(id) || sys["name"] != "Auth0 Management API" || sys["identifier"] != aud ||
 		sys["signing_alg"] != "RS256" || sys["token_lifetime"] != 86400.0 {
 		t.Errorf("system API = %v", sys)
 	}
-	if got := scopeValues(t, sys); !sameSet(got, managementScopes(true)) {
-		t.Errorf("system API scopes = %v, want %v", got, managementScopes(true))
-	}
+	checkSystemAPIScopes(t, scopeValues(t, sys), true)
 	for _, seg := range []string{id, url.PathEscape(aud), url.PathEscape(url.PathEscape(aud))} {
 		got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+seg)
 		if got["id"] != id || got["is_system"] != true {
@@ -272,7 +282,7 @@ func TestSystemManagementAPI(t *testing.T) {
 		r = h.call(h.base, h.tok, http.MethodDelete, "/api/v2/resource-servers/"+seg, nil)
 		expectAPIError(t, r, http.StatusForbidden, "operation_not_supported")
 	}
-	if got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+id); got["name"] != "Management API" {
+	if got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+id); got["name"] != "Auth0 Management API" {
 		t.Errorf("system API changed: %v", got)
 	}
 	// The admin client's bootstrap grant.
@@ -284,5 +294,55 @@ func TestSystemManagementAPI(t *testing.T) {
 	if admin["name"] != "Root Admin" || admin["app_type"] != "non_interactive" ||
 		jsonString(t, admin["grant_types"]) != `["client_credentials"]` || admin["token_endpoint_auth_method"] != "client_secret_post" {
 		t.Errorf("admin client = %v", admin)
+	}
+}
+
+// Fidelity of what the real service answers for an API: signing secrets only where used, a
+// scope's empty description, token encryption keys by thumbprint, identifiers escaped twice.
+func TestResourceServerAnswers(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	hs := h.newAPI(h.base, h.tok, map[string]any{"signing_alg": "HS256", "scopes": []map[string]any{{"value": "read:a"}, {"value": "write:a", "description": "Write"}}})
+	if s, _ := hs["signing_secret"].(string); len(s) < 32 {
+		t.Errorf("HS256 API signing_secret = %v", hs["signing_secret"])
+	}
+	if got := jsonString(t, hs["scopes"]); got != `[{"description":"","value":"read:a"},{"description":"Write","value":"write:a"}]` {
+		t.Errorf("scopes = %s", got)
+	}
+	// Switching to RS256 hides the secret; back to HS256 shows the same one again.
+	id := strField(t, hs, "id")
+	r := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+id, map[string]any{"signing_alg": "RS256"})
+	expectStatus(t, r, http.StatusOK)
+	if _, ok := r.object(t)["signing_secret"]; ok {
+		t.Errorf("RS256 answer carries signing_secret: %s", r)
+	}
+	r = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+id, map[string]any{"signing_alg": "HS256"})
+	if r.object(t)["signing_secret"] != hs["signing_secret"] {
+		t.Errorf("secret after switching back: %s", r)
+	}
+
+	// A token encryption key is answered by its thumbprint, never its PEM.
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKIXPublicKey(&priv.PublicKey)
+	pemText := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	enc := h.newAPI(h.base, h.tok, map[string]any{"token_encryption": map[string]any{
+		"format": "compact-nested-jwe", "encryption_key": map[string]any{"name": "k", "alg": "RSA-OAEP-256", "pem": pemText}}})
+	for _, m := range []map[string]any{enc, h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+strField(t, enc, "id"))} {
+		key, _ := m["token_encryption"].(map[string]any)["encryption_key"].(map[string]any)
+		tp, _ := (&jose.JSONWebKey{Key: &priv.PublicKey}).Thumbprint(crypto.SHA256)
+		if _, ok := key["pem"]; ok || key["thumbprint_sha256"] != base64.RawURLEncoding.EncodeToString(tp) || key["name"] != "k" {
+			t.Errorf("encryption_key = %v", key)
+		}
+	}
+
+	// An identifier escaped twice in the path, as some SDKs send it.
+	ident := "https://twice.example.com/api"
+	api := h.newAPI(h.base, h.tok, map[string]any{"identifier": ident})
+	got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+url.PathEscape(url.PathEscape(ident)))
+	if got["id"] != api["id"] {
+		t.Errorf("double-escaped identifier: %v", got)
 	}
 }

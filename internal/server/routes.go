@@ -74,6 +74,14 @@ var routeTable = []route{
 	{"GET /api/v2/client-grants/{id}", "read:client_grants", getClientGrant, 0},
 	{"PATCH /api/v2/client-grants/{id}", "update:client_grants", updateClientGrant, 0},
 
+	{"GET /api/v2/connections", "read:connections", listConnections, 0},
+	{"POST /api/v2/connections", "create:connections", createConnection, 0},
+	{"DELETE /api/v2/connections/{id}", "delete:connections", deleteConnection, 0},
+	{"GET /api/v2/connections/{id}", "read:connections", getConnection, 0},
+	{"PATCH /api/v2/connections/{id}", "update:connections", updateConnection, 0},
+	{"GET /api/v2/connections/{id}/clients", "read:connections", getConnectionClients, 0},
+	{"PATCH /api/v2/connections/{id}/clients", "update:connections", patchConnectionClients, 0},
+
 	{"GET /api/v2/tenants", "read:tenants", listTenants, rootOnly},
 	{"POST /api/v2/tenants", "create:tenants", createTenant, rootOnly},
 	{"DELETE /api/v2/tenants/{id}", "delete:tenants", deleteTenant, rootOnly},

@@ -41,10 +41,7 @@ func TestRouteTablePublicRoutes(t *testing.T) {
 func TestRouteTableAuthorization(t *testing.T) {
 	f := newFixture(t, Options{})
 	base := f.ts.URL
-	var all []string
-	for _, sc := range managementScopes(true) {
-		all = append(all, sc.Value)
-	}
+	all := servedScopes(true)
 	for _, r := range routeTable {
 		if r.scope == public {
 			continue
@@ -86,6 +83,9 @@ func TestRouteTableMethodNotAllowed(t *testing.T) {
 		"/api/v2/clients/{id}/rotate-secret": "POST",
 		"/api/v2/client-grants":              "GET, POST",
 		"/api/v2/client-grants/{id}":         "DELETE, GET, PATCH",
+		"/api/v2/connections":                "GET, POST",
+		"/api/v2/connections/{id}":           "DELETE, GET, PATCH",
+		"/api/v2/connections/{id}/clients":   "GET, PATCH",
 		"/api/v2/tenants":                    "GET, POST",
 		"/api/v2/tenants/{id}":               "DELETE, GET, PATCH",
 		"/api/v2/tenants/settings":           "GET, PATCH",

@@ -18,6 +18,8 @@ const (
 	KindClients Kind = "clients"
 	// KindClientGrants holds client grants, keyed by id.
 	KindClientGrants Kind = "client_grants"
+	// KindConnections holds connections, keyed by id.
+	KindConnections Kind = "connections"
 	// KindTenants holds the hosted tenants (only in the root tenant), keyed
 	// by name.
 	KindTenants Kind = "tenants"

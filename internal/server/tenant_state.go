@@ -4,12 +4,18 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1" //nolint:gosec // x5t is defined as SHA-1 (RFC 7517 §4.8)
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
+	"sort"
 	"sync"
+	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 )
@@ -42,6 +48,9 @@ type signingKey struct {
 	priv *rsa.PrivateKey
 	kid  string
 	jwks []byte // the rendered JWKS document
+	// certPEM is the key's self-signed certificate, as a client's
+	// signing_keys show it.
+	certPEM string
 }
 
 type storedKey struct {
@@ -60,19 +69,50 @@ func generateKey() (*signingKey, error) {
 }
 
 func newSigningKey(priv *rsa.PrivateKey) (*signingKey, error) {
-	pub := jose.JSONWebKey{Key: &priv.PublicKey, Use: "sig"}
+	pub := jose.JSONWebKey{Key: &priv.PublicKey, Use: "sig", Algorithm: string(jose.RS256)}
 	tp, err := pub.Thumbprint(crypto.SHA256)
 	if err != nil {
 		return nil, fmt.Errorf("server: key thumbprint: %w", err)
 	}
 	// The RFC 7638 thumbprint is stable for the key and needs no state.
 	pub.KeyID = base64.RawURLEncoding.EncodeToString(tp)
-	// No "alg" member: the same key verifies RS256 and PS256 tokens.
+	cert, err := selfSignedCert(priv, pub.KeyID)
+	if err != nil {
+		return nil, fmt.Errorf("server: the key's certificate: %w", err)
+	}
+	// Published as the real service publishes its keys: alg (RS256, which
+	// JOSE libraries that pin the algorithm to the key's need), x5c with
+	// the key's certificate and x5t, the base64url SHA-1 thumbprint of its
+	// DER; no x5t#S256.
+	pub.Certificates = []*x509.Certificate{cert}
+	sum := sha1.Sum(cert.Raw) //nolint:gosec // x5t is defined as SHA-1 (RFC 7517 §4.8)
+	pub.CertificateThumbprintSHA1 = sum[:]
 	jwks, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{pub}})
 	if err != nil {
 		return nil, fmt.Errorf("server: rendering the JWKS: %w", err)
 	}
-	return &signingKey{priv: priv, kid: pub.KeyID, jwks: jwks}, nil
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
+	return &signingKey{priv: priv, kid: pub.KeyID, jwks: jwks, certPEM: string(certPEM)}, nil
+}
+
+// selfSignedCert is the tenant key's certificate. Everything in it derives
+// from the key (RSA PKCS #1 v1.5 signatures are deterministic), so a key
+// reloaded from a durable store publishes the same certificate.
+func selfSignedCert(priv *rsa.PrivateKey, kid string) (*x509.Certificate, error) {
+	serial := new(big.Int).SetBytes([]byte(kid)[:16])
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "idp-server " + kid},
+		NotBefore:             time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC),
+		NotAfter:              time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC),
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(nil, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
 }
 
 // loadOrCreateKey returns the tenant's stored key, creating and storing one
@@ -121,7 +161,8 @@ func (s *Server) bootstrap() error {
 		return err
 	}
 	root := &tenant{name: RootTenant, key: key}
-	if err := s.seedManagementAPI(RootTenant); err != nil {
+	fresh, err := s.seedManagementAPI(RootTenant)
+	if err != nil {
 		return err
 	}
 	admin := clientRecord{
@@ -140,6 +181,11 @@ func (s *Server) bootstrap() error {
 	if err := s.seedManagementGrant(RootTenant, admin.ClientID); err != nil {
 		return err
 	}
+	if fresh {
+		if err := s.seedDefaultConnection(RootTenant, admin.ClientID); err != nil {
+			return err
+		}
+	}
 	s.tenants[RootTenant] = root
 
 	raws, err := s.store.List(RootTenant, KindTenants)
@@ -155,7 +201,7 @@ func (s *Server) bootstrap() error {
 		if err != nil {
 			return err
 		}
-		if err := s.seedManagementAPI(rec.Name); err != nil {
+		if _, err := s.seedManagementAPI(rec.Name); err != nil {
 			return err
 		}
 		s.tenants[rec.Name] = &tenant{name: rec.Name, key: key}
@@ -163,47 +209,26 @@ func (s *Server) bootstrap() error {
 	return nil
 }
 
-// managementScopes are the scopes of a tenant's Management API.
-func managementScopes(root bool) []scopeRecord {
-	kinds := []struct{ id, label string }{
-		{"resource_servers", "Resource Servers"},
-		{"clients", "Clients"},
-		{"client_grants", "Client Grants"},
-	}
-	if root {
-		kinds = append(kinds, struct{ id, label string }{"tenants", "Tenants"})
-	}
-	var out []scopeRecord
-	for _, k := range kinds {
-		for _, verb := range []struct{ id, label string }{{"create", "Create"}, {"read", "Read"}, {"update", "Update"}, {"delete", "Delete"}} {
-			out = append(out, scopeRecord{Value: verb.id + ":" + k.id, Description: verb.label + " " + k.label})
-		}
-	}
-	return append(out,
-		scopeRecord{Value: "read:tenant_settings", Description: "Read Tenant Settings"},
-		scopeRecord{Value: "update:tenant_settings", Description: "Update Tenant Settings"},
-		scopeRecord{Value: "read:client_keys", Description: "Read Client Keys"})
-}
-
 // seedManagementAPI stores a tenant's Management API, or brings the scopes
 // of a stored one up to date (a durable store may hold one from a version
 // of the server with fewer scopes).
-func (s *Server) seedManagementAPI(name string) error {
+func (s *Server) seedManagementAPI(name string) (created bool, err error) {
 	scopes := managementScopes(name == RootTenant)
 	var id string
 	if err := getJSON(s.store, name, KindIndex, indexResourceServer(managementAPIKey), &id); err == nil {
 		var rs resourceServerRecord
 		if err := getJSON(s.store, name, KindResourceServers, id, &rs); err != nil {
-			return err
+			return false, err
 		}
 		rs.Scopes = &scopes
-		return putJSON(s.store, name, KindResourceServers, rs.ID, rs)
+		rs.Name = ptr(managementAPIName)
+		return false, putJSON(s.store, name, KindResourceServers, rs.ID, rs)
 	} else if !errors.Is(err, ErrNotFound) {
-		return err
+		return false, err
 	}
 	rs := resourceServerRecord{
 		ID:                  newResourceServerID(),
-		Name:                ptr("Management API"),
+		Name:                ptr(managementAPIName),
 		Identifier:          managementAPIKey,
 		Scopes:              &scopes,
 		SigningAlg:          "RS256",
@@ -212,18 +237,41 @@ func (s *Server) seedManagementAPI(name string) error {
 		IsSystem:            true,
 	}
 	if err := putJSON(s.store, name, KindResourceServers, rs.ID, rs); err != nil {
-		return err
+		return false, err
 	}
-	return putJSON(s.store, name, KindIndex, indexResourceServer(managementAPIKey), rs.ID)
+	return true, putJSON(s.store, name, KindIndex, indexResourceServer(managementAPIKey), rs.ID)
+}
+
+// managementAPIName is the system API's name, as the real service names it.
+const managementAPIName = "Auth0 Management API"
+
+// seedDefaultConnection stores the database connection a new tenant has,
+// with the options the real service gives it, enabled for the tenant's
+// seeded clients (as it would enable any client created after it).
+func (s *Server) seedDefaultConnection(name string, clientIDs ...string) error {
+	enabled := append([]string(nil), clientIDs...)
+	sort.Strings(enabled)
+	cn := connectionRecord{
+		ID:       newConnectionID(),
+		Name:     defaultConnectionName,
+		Strategy: strategyDatabase,
+		Options: extras{
+			"mfa":                         json.RawMessage(`{"active":true,"return_enroll_settings":true}`),
+			"passwordPolicy":              json.RawMessage(`"good"`),
+			"password_complexity_options": json.RawMessage(`{"min_length":8}`),
+			"brute_force_protection":      json.RawMessage(`true`),
+			"strategy_version":            json.RawMessage(`2`),
+		},
+		Realms:         []string{defaultConnectionName},
+		EnabledClients: enabled,
+	}
+	return repo{store: s.store, t: &tenant{name: name}}.createConnection(cn)
 }
 
 // seedManagementGrant grants clientID every scope of the tenant's
 // Management API, updating an existing grant.
 func (s *Server) seedManagementGrant(name, clientID string) error {
-	var scopes []string
-	for _, sc := range managementScopes(name == RootTenant) {
-		scopes = append(scopes, sc.Value)
-	}
+	scopes := servedScopes(name == RootTenant)
 	g := clientGrantRecord{ID: newClientGrantID(), ClientID: clientID, Audience: managementAPIKey, Scope: scopes}
 	var existing string
 	if err := getJSON(s.store, name, KindIndex, indexClientGrant(clientID, managementAPIKey), &existing); err == nil {

@@ -163,7 +163,7 @@ func (s *Server) seedTenant(name string, key *signingKey) (*managementClient, er
 	if err := s.storeKey(name, key); err != nil {
 		return nil, err
 	}
-	if err := s.seedManagementAPI(name); err != nil {
+	if _, err := s.seedManagementAPI(name); err != nil {
 		return nil, err
 	}
 	cl := clientRecord{
@@ -180,6 +180,9 @@ func (s *Server) seedTenant(name string, key *signingKey) (*managementClient, er
 		return nil, err
 	}
 	if err := s.seedManagementGrant(name, cl.ClientID); err != nil {
+		return nil, err
+	}
+	if err := s.seedDefaultConnection(name, cl.ClientID); err != nil {
 		return nil, err
 	}
 	return &managementClient{ClientID: cl.ClientID, ClientSecret: cl.ClientSecret}, nil

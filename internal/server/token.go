@@ -112,26 +112,27 @@ func (c *call) tokenParams() (map[string]string, error) {
 }
 
 // clientCredentials combines HTTP Basic and body credentials, refusing a
-// request in which they disagree.
-func (c *call) clientCredentials(params map[string]string) (id, secret string, err error) {
+// request in which they disagree. basic says the secret came in the
+// Authorization header.
+func (c *call) clientCredentials(params map[string]string) (id, secret string, basic bool, err error) {
 	id, secret = params["client_id"], params["client_secret"]
 	user, pass, ok := c.r.BasicAuth()
 	if !ok {
 		if c.r.Header.Get("Authorization") != "" && strings.HasPrefix(strings.ToLower(c.r.Header.Get("Authorization")), "basic") {
-			return "", "", errInvalidRequest("Malformed Basic authorization header")
+			return "", "", false, errInvalidRequest("Malformed Basic authorization header")
 		}
-		return id, secret, nil
+		return id, secret, false, nil
 	}
 	// RFC 6749 §2.3.1: Basic credentials are form-encoded first.
 	u, err1 := url.QueryUnescape(user)
 	p, err2 := url.QueryUnescape(pass)
 	if err1 != nil || err2 != nil {
-		return "", "", errInvalidRequest("Malformed Basic authorization header")
+		return "", "", false, errInvalidRequest("Malformed Basic authorization header")
 	}
 	if (id != "" && id != u) || (secret != "" && secret != p) {
-		return "", "", errInvalidRequest("Client credentials in the Authorization header and the body disagree")
+		return "", "", false, errInvalidRequest("Client credentials in the Authorization header and the body disagree")
 	}
-	return u, p, nil
+	return u, p, true, nil
 }
 
 // handleToken is the client-credentials token endpoint.
@@ -147,7 +148,7 @@ func handleToken(c *call) error {
 	if grantType != "client_credentials" {
 		return errOAuth(http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type: "+grantType)
 	}
-	clientID, secret, err := c.clientCredentials(params)
+	clientID, secret, basic, err := c.clientCredentials(params)
 	if err != nil {
 		return err
 	}
@@ -163,7 +164,7 @@ func handleToken(c *call) error {
 	if err != nil {
 		return err
 	}
-	issue, err := c.authorizeToken(clientID, secret, audience, params["scope"])
+	issue, err := c.authorizeToken(clientID, secret, basic, audience, params["scope"])
 	unlock()
 	if err != nil {
 		return err
@@ -191,8 +192,11 @@ type issuance struct {
 }
 
 // authorizeToken checks the client, its grant and the requested scopes.
-// The caller holds the tenant's read lock.
-func (c *call) authorizeToken(clientID, secret, audience, scope string) (*issuance, error) {
+// The caller holds the tenant's read lock. A client_secret_basic client must
+// send its secret in the Authorization header: one sent in the body fails
+// like a wrong secret. A public client (none) has no secret to send and no
+// client_credentials grant.
+func (c *call) authorizeToken(clientID, secret string, basic bool, audience, scope string) (*issuance, error) {
 	var client clientRecord
 	if err := c.repo.get(KindClients, clientID, &client); err != nil {
 		if errors.Is(err, ErrNotFound) {
@@ -200,8 +204,12 @@ func (c *call) authorizeToken(clientID, secret, audience, scope string) (*issuan
 		}
 		return nil, err
 	}
-	if subtle.ConstantTimeCompare([]byte(secret), []byte(client.ClientSecret)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(secret), []byte(client.ClientSecret)) != 1 ||
+		(client.TokenEndpointAuthMethod == authSecretBasic && !basic) {
 		return nil, errOAuth(http.StatusUnauthorized, "access_denied", "Unauthorized")
+	}
+	if client.TokenEndpointAuthMethod == authNone {
+		return nil, errOAuth(http.StatusForbidden, "unauthorized_client", "Grant type 'client_credentials' not allowed for the client.")
 	}
 	if !contains(client.GrantTypes, "client_credentials") {
 		return nil, errOAuth(http.StatusForbidden, "unauthorized_client", "Grant type 'client_credentials' not allowed for the client.")

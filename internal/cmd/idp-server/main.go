@@ -85,7 +85,7 @@ var flagHelp = []struct{ name, arg, text string }{
 	{"tls-ca-file", "path", "With -tls, write the CA certificate (PEM) to path and keep it. Default: a temporary file removed at shutdown."},
 	{"rate-limit", "N", "Allow N requests per second per tenant (burst N). Every response then carries X-RateLimit-Limit, -Remaining and -Reset, and a refusal is a 429 with Retry-After. 0 is unlimited."},
 	{"max-tenants", "N", "Refuse to create more than N hosted tenants (the root tenant aside): a create past it is answered 403 too_many_entities, as the real service answers one past its entity limits."},
-	{"max-objects", "N", "Refuse to create more than N resource servers, N clients or N client grants in one tenant, counting the seeded Management API, its client and grant; 403 too_many_entities too."},
+	{"max-objects", "N", "Refuse to create more than N resource servers, N clients, N client grants or N connections in one tenant, counting the seeded Management API, its client and grant and the default connection; 403 too_many_entities too."},
 	{"fault-429", "F", "Answer a fraction F (0 to 1) of requests with 429 and Retry-After: 1."},
 	{"fault-5xx", "F", "Answer a fraction F (0 to 1) of requests with 503."},
 	{"fault-latency", "D", "Add latency D (e.g. 50ms) to every request."},

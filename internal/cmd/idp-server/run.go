@@ -46,7 +46,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.tlsCAFile, "tls-ca-file", "", "with -tls, write the CA certificate (PEM) to `path` (default: a temporary file removed at shutdown)")
 	fs.IntVar(&cfg.rateLimit, "rate-limit", 0, "requests per second allowed per tenant (`N`, burst N); 0 = unlimited")
 	fs.IntVar(&cfg.maxTenants, "max-tenants", server.DefaultMaxTenants, "most hosted tenants (`N`)")
-	fs.IntVar(&cfg.maxObjects, "max-objects", server.DefaultMaxObjects, "most resource servers, clients and client grants per tenant, each (`N`)")
+	fs.IntVar(&cfg.maxObjects, "max-objects", server.DefaultMaxObjects, "most resource servers, clients, client grants and connections per tenant, each (`N`)")
 	fs.Float64Var(&cfg.faults.Rate429, "fault-429", 0, "fraction `F` of requests answered 429")
 	fs.Float64Var(&cfg.faults.Rate5xx, "fault-5xx", 0, "fraction `F` of requests answered 503")
 	fs.DurationVar(&cfg.faults.Latency, "fault-latency", 0, "latency `D` added to every request")
