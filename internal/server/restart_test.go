@@ -125,4 +125,3 @@ func TestBoltRestartNewAdmin(t *testing.T) {
 		t.Errorf("admin id = %q", srv2.AdminClientID())
 	}
 }
-
