@@ -107,4 +107,3 @@ func countObjects(t *testing.T, srv *idptest.Server, path string) int {
 	}
 	return len(items)
 }
-
