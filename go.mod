@@ -14,6 +14,7 @@ require (
 	github.com/hashicorp/terraform-plugin-log v0.11.0
 	github.com/hashicorp/terraform-plugin-testing v1.16.0
 	github.com/lestrrat-go/jwx/v2 v2.1.6
+	go.etcd.io/bbolt v1.4.3
 	golang.org/x/oauth2 v0.37.0
 	golang.org/x/time v0.16.0
 )

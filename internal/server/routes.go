@@ -94,6 +94,11 @@ var routeTable = []route{
 
 	{"GET /_idp/requests", public, getRequestCounts, serverWide},
 	{"DELETE /_idp/requests", public, resetRequestCounts, serverWide},
+	// Test ergonomics (reset.go). A reset checks the admin's Basic
+	// credentials itself: server-wide routes have no tenant to issue a token.
+	{"POST /_idp/reset", public, handleReset, serverWide},
+	{"POST /_idp/reset/{tenant}", public, handleResetTenant, serverWide},
+	{"GET /_idp/health", public, handleHealth, serverWide},
 }
 
 // Paths the server renders besides matching them, and the counters' name

@@ -15,7 +15,8 @@ func concretePath(pattern string) string {
 }
 
 // TestRouteTablePublicRoutes pins the routes that need no token: the token
-// endpoint, the discovery documents and the server's own counters.
+// endpoint, the discovery documents and the server's own endpoints (a
+// reset checks the admin's Basic credentials itself).
 func TestRouteTablePublicRoutes(t *testing.T) {
 	var got []string
 	for _, r := range routeTable {
@@ -29,6 +30,9 @@ func TestRouteTablePublicRoutes(t *testing.T) {
 		"GET /.well-known/openid-configuration",
 		"GET /_idp/requests",
 		"DELETE /_idp/requests",
+		"POST /_idp/reset",
+		"POST /_idp/reset/{tenant}",
+		"GET /_idp/health",
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("public routes:\n got %q\nwant %q", got, want)
@@ -90,6 +94,9 @@ func TestRouteTableMethodNotAllowed(t *testing.T) {
 		"/api/v2/tenants/{id}":               "DELETE, GET, PATCH",
 		"/api/v2/tenants/settings":           "GET, PATCH",
 		"/_idp/requests":                     "GET, DELETE",
+		"/_idp/reset":                        "POST",
+		"/_idp/reset/{tenant}":               "POST",
+		"/_idp/health":                       "GET",
 	}
 	seen := map[string]bool{}
 	for _, r := range routeTable {

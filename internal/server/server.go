@@ -36,11 +36,13 @@ import (
 // Options configures a Server. The zero value is a usable, in-memory server
 // with generated admin credentials and no rate limit or faults.
 type Options struct {
-	// AdminClientID is the root admin client's id; generated (32
-	// alphanumerics) when empty.
+	// AdminClientID is the root admin client's id; when empty, the one a
+	// durable Store holds from a previous start, else generated (32
+	// alphanumerics).
 	AdminClientID string
-	// AdminClientSecret is the root admin client's secret; generated (64
-	// characters of [A-Za-z0-9_-]) when empty.
+	// AdminClientSecret is the root admin client's secret; when empty, the
+	// one a durable Store holds for the same admin client id, else
+	// generated (64 characters of [A-Za-z0-9_-]).
 	AdminClientSecret string
 	// PublicURL pins the root base URL (e.g. "https://idp.example:8443");
 	// when empty the base URL is derived from each request's scheme and Host.
@@ -52,7 +54,9 @@ type Options struct {
 	Faults Faults
 	// Now is the clock for token iat/exp and verification; nil = time.Now.
 	Now func() time.Time
-	// Store holds the objects; nil = a fresh in-memory store.
+	// Store holds the objects; nil = a fresh in-memory store. A durable
+	// one (BoltStore) keeps tenants, objects, secrets and signing keys
+	// across restarts; the caller closes it after the server's last request.
 	Store Store
 	// Logger receives request and panic logs; nil discards them.
 	Logger *slog.Logger
@@ -152,12 +156,6 @@ func New(opts Options) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.adminID == "" {
-		s.adminID = newClientID()
-	}
-	if s.adminSecret == "" {
-		s.adminSecret = newClientSecret()
-	}
 	if opts.RateLimit < 0 {
 		return nil, errors.New("server: RateLimit must not be negative")
 	}
@@ -185,7 +183,15 @@ func New(opts Options) (*Server, error) {
 	s.rateLimit.Store(int64(opts.RateLimit))
 	s.faults.set(opts.Faults)
 
+	// Admin credentials not configured come from a durable store's seed,
+	// else are generated (reset.go).
+	if err := s.resolveAdmin(); err != nil {
+		return nil, err
+	}
 	if err := s.bootstrap(); err != nil {
+		return nil, err
+	}
+	if err := s.recordRootSeed(); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -341,7 +347,8 @@ func (s *Server) serve(c *call, path string) {
 
 // serveServerWide serves the server's own endpoints, under /_idp/.
 func (s *Server) serveServerWide(c *call, path string) {
-	p, _ := serverRouter.match(path, true)
+	p, param := serverRouter.match(path, true)
+	c.param = param
 	switch rt := p.lookup(c.r.Method); {
 	case p == nil:
 		s.finish(c, errNotFoundRoute(), shapeEnvelope)

@@ -185,6 +185,10 @@ func (s *Server) seedTenant(name string, key *signingKey) (*managementClient, er
 	if err := s.seedDefaultConnection(name, cl.ClientID); err != nil {
 		return nil, err
 	}
+	// What a reset of the tenant brings back (reset.go).
+	if err := putJSON(s.store, name, KindSeed, seedClientID, cl); err != nil {
+		return nil, err
+	}
 	return &managementClient{ClientID: cl.ClientID, ClientSecret: cl.ClientSecret}, nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 )
@@ -40,6 +41,22 @@ func main() {
 	}
 }
 
+// version is the release, set by GoReleaser with -ldflags "-X
+// main.version=..."; see currentVersion.
+var version = "dev"
+
+// currentVersion is version, or for a binary built by `go install
+// module@version` the module's version.
+func currentVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return version
+}
+
 // errUsage marks a bad command line, which the flag package has already
 // reported.
 var errUsage = errors.New("usage error")
@@ -49,7 +66,8 @@ const usageIntro = `Usage: idp-server [flags]
 
 A local, multi-tenant emulator of an Auth0-style Management API v2 and its
 OAuth 2.0 token endpoint, for trying terraform-provider-idp and testing
-Terraform modules offline. Everything is kept in memory.
+Terraform modules offline. Everything is kept in memory unless -data-dir
+names a directory to keep it in.
 
 The root tenant is served at the root URL, tenant t at <root>/tenants/t, each
 with its own /oauth/token, /.well-known/jwks.json and /api/v2/. On start the
@@ -66,9 +84,17 @@ Flags:
 
 // usageOutro is the end of `idp-server -h`.
 const usageOutro = `
-Request counters: GET <root>/_idp/requests returns how many requests were
-answered, by tenant, method, route and status; DELETE resets them. They need
-no token.
+Server endpoints, under <root>/_idp/, never counted, limited or faulted:
+  GET    /_idp/requests         request counts by tenant, method, route and
+                                status; DELETE zeroes them. No token needed.
+  POST   /_idp/reset            the whole server back to its start state:
+                                hosted tenants gone, the root's objects and
+                                admin client as at start, counters zero.
+  POST   /_idp/reset/<tenant>   one hosted tenant back to what its create
+                                left, its management client included.
+  GET    /_idp/health           200 {"status":"ok"}.
+A reset needs the admin's id and secret as HTTP Basic credentials
+(curl -u "$IDP_CLIENT_ID:$IDP_CLIENT_SECRET").
 
 Guide: docs/guides/idp-server.md in the terraform-provider-idp repository.
 `
@@ -77,7 +103,8 @@ Guide: docs/guides/idp-server.md in the terraform-provider-idp repository.
 // read from the flag set, except the admin credentials', which may come from
 // the environment and must not be printed.
 var flagHelp = []struct{ name, arg, text string }{
-	{"listen", "host:port", "Address to listen on. Port 0 picks a free port; the printed IDP_DOMAIN says which."},
+	{"listen", "host:port", "Address to listen on. Port 0 picks a free port; the printed IDP_DOMAIN says which. Default: $IDP_SERVER_LISTEN, else 127.0.0.1:8080."},
+	{"data-dir", "dir", "Keep tenants, objects, secrets and signing keys in dir (a single file, idp-server.db) across restarts; admin credentials not given are then those of the first start. Every acknowledged write is on disk. One server per directory. Default: $IDP_SERVER_DATA_DIR, else everything in memory."},
 	{"public-url", "URL", "Pin the root base URL (e.g. https://idp.example:8443) instead of deriving it from each request's scheme and Host; for a server behind a proxy or port forward."},
 	{"client-id", "id", "Client ID of the root tenant's admin application, which has every management scope. Default: $IDP_SERVER_CLIENT_ID, else generated."},
 	{"client-secret", "secret", "Its client secret. Default: $IDP_SERVER_CLIENT_SECRET, else generated."},
@@ -91,6 +118,8 @@ var flagHelp = []struct{ name, arg, text string }{
 	{"fault-latency", "D", "Add latency D (e.g. 50ms) to every request."},
 	{"fault-drop", "F", "Commit a fraction F (0 to 1) of writes (POST, PATCH, DELETE), then close the connection without an answer."},
 	{"fault-seed", "N", "Seed of the fault generator, so that a faulty run can be repeated."},
+	{"healthcheck", "", "Do not serve: GET the health endpoint of the server at -listen (over HTTPS with -tls, certificate unchecked) and exit 0 if it answers 200, else 1. For container health checks."},
+	{"version", "", "Print the version and exit."},
 }
 
 // usage writes `idp-server -h` for fs.
@@ -105,7 +134,7 @@ func usage(fs *flag.FlagSet) {
 		}
 		described[h.name] = true
 		text := h.text
-		if def := f.DefValue; h.name != "client-id" && h.name != "client-secret" && def != "" && def != "0" && def != "0s" && def != "false" {
+		if def := f.DefValue; !envDefault[h.name] && def != "" && def != "0" && def != "0s" && def != "false" {
 			text += " Default: " + def + "."
 		}
 		fmt.Fprintf(w, "  -%s\n", strings.TrimSpace(h.name+" "+h.arg))
@@ -119,6 +148,11 @@ func usage(fs *flag.FlagSet) {
 	})
 	fmt.Fprint(w, usageOutro)
 }
+
+// envDefault are the flags whose default may come from the environment;
+// their text says so, and -h never prints a value from there (it may be a
+// secret).
+var envDefault = map[string]bool{"client-id": true, "client-secret": true, "listen": true, "data-dir": true}
 
 // undescribed marks a flag that flagHelp does not describe yet.
 const undescribed = "(not described in -h yet)"

@@ -31,6 +31,9 @@ type config struct {
 	maxTenants   int
 	maxObjects   int
 	faults       server.Faults
+	dataDir      string
+	version      bool
+	healthcheck  bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -38,7 +41,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("idp-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { usage(fs) }
-	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8080", "address to listen on (`host:port`; port 0 picks a free port)")
+	fs.StringVar(&cfg.listen, "listen", envOr("IDP_SERVER_LISTEN", "127.0.0.1:8080"), "address to listen on (`host:port`; port 0 picks a free port)")
+	fs.StringVar(&cfg.dataDir, "data-dir", os.Getenv("IDP_SERVER_DATA_DIR"), "keep tenants, objects and keys in `dir` across restarts (default: in memory)")
+	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	fs.BoolVar(&cfg.healthcheck, "healthcheck", false, "check the health endpoint of the server at -listen and exit 0 or 1")
 	fs.StringVar(&cfg.clientID, "client-id", os.Getenv("IDP_SERVER_CLIENT_ID"), "root admin client id (default $IDP_SERVER_CLIENT_ID, else generated)")
 	fs.StringVar(&cfg.clientSecret, "client-secret", os.Getenv("IDP_SERVER_CLIENT_SECRET"), "root admin client secret (default $IDP_SERVER_CLIENT_SECRET, else generated)")
 	fs.StringVar(&cfg.publicURL, "public-url", "", "pin the root base `URL` instead of deriving it from each request's Host")
@@ -85,8 +91,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.version {
+		_, err := fmt.Fprintf(stdout, "idp-server %s\n", currentVersion())
+		return err
+	}
+	if cfg.healthcheck {
+		return healthcheck(ctx, cfg)
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	var store server.Store
+	if cfg.dataDir != "" {
+		st, err := server.OpenBoltStore(cfg.dataDir)
+		if err != nil {
+			return err
+		}
+		// Closed last, after the HTTP server has answered its last request.
+		defer st.Close()
+		store = st
+		fmt.Fprintf(stderr, "idp-server: keeping data in %s\n", st.Path())
+	}
 	srv, err := server.New(server.Options{
+		Store:             store,
 		AdminClientID:     cfg.clientID,
 		AdminClientSecret: cfg.clientSecret,
 		PublicURL:         cfg.publicURL,
@@ -225,4 +250,51 @@ func flush(w io.Writer) {
 	case interface{ Flush() }:
 		f.Flush()
 	}
+}
+
+// envOr is the environment variable name, or def when it is unset or empty.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// healthcheck GETs the health endpoint of the server listening at
+// cfg.listen, for a container's HEALTHCHECK (distroless images have no
+// curl). An unspecified host (0.0.0.0, [::]) is reached through the
+// loopback. With -tls the certificate is not verified: the CA is made at
+// the server's start and unknown here, and the check sends nothing secret.
+func healthcheck(ctx context.Context, cfg *config) error {
+	host, port, err := net.SplitHostPort(cfg.listen)
+	if err != nil {
+		return fmt.Errorf("healthcheck: -listen %q: %w", cfg.listen, err)
+	}
+	if port == "0" {
+		return errors.New("healthcheck: -listen must name the server's port, not 0")
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = displayHost(ip)
+	}
+	scheme := "http"
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	if cfg.tls {
+		scheme = "https"
+		transport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // a liveness probe of our own address; see above
+	}
+	client := &http.Client{Timeout: 5 * time.Second, Transport: transport}
+	url := scheme + "://" + net.JoinHostPort(host, port) + "/_idp/health"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: %s answered %s", url, resp.Status)
+	}
+	return nil
 }

@@ -1,0 +1,292 @@
+package server_test
+
+import (
+	"bufio"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
+)
+
+func openStore(t testing.TB, dir string) *server.BoltStore {
+	t.Helper()
+	st, err := server.OpenBoltStore(dir)
+	if err != nil {
+		t.Fatalf("OpenBoltStore: %v", err)
+	}
+	return st
+}
+
+// The durable store passes the same contract as the in-memory one.
+func TestBoltStoreContract(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	if _, err := st.Get("", server.KindClients, "x"); !errors.Is(err, server.ErrNotFound) {
+		t.Fatalf("Get of nothing = %v, want ErrNotFound", err)
+	}
+	for _, id := range []string{"b", "", "a\x00z", "c"} {
+		if err := st.Put("", server.KindClients, id, []byte(`"`+strings.ReplaceAll(id, "\x00", "0")+`"`)); err != nil {
+			t.Fatalf("Put %q: %v", id, err)
+		}
+	}
+	// A replaced object keeps its place; a deleted one leaves the order.
+	if err := st.Put("", server.KindClients, "b", []byte(`"b2"`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Delete("", server.KindClients, "c"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Delete("", server.KindClients, "never"); err != nil {
+		t.Fatalf("Delete of an absent object: %v", err)
+	}
+	raws, err := st.List("", server.KindClients)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range raws {
+		got = append(got, string(r))
+	}
+	if want := `"b2" "" "a0z"`; strings.Join(got, " ") != want {
+		t.Errorf("List = %s, want %s", strings.Join(got, " "), want)
+	}
+	if n, err := st.Count("", server.KindClients); err != nil || n != 3 {
+		t.Errorf("Count = %d, %v; want 3", n, err)
+	}
+	if err := st.Put("t1", server.KindClients, "x", []byte(`1`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DropTenant("t1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DropTenant("never"); err != nil {
+		t.Fatalf("DropTenant of an absent tenant: %v", err)
+	}
+	if raws, _ := st.List("t1", server.KindClients); len(raws) != 0 {
+		t.Errorf("a dropped tenant still lists %d objects", len(raws))
+	}
+	if n, _ := st.Count("", server.KindClients); n != 3 {
+		t.Errorf("dropping another tenant changed the root's count to %d", n)
+	}
+}
+
+// Files that are not idp-server data files, or that this version cannot
+// read, or that another process holds, are refused with a clear error.
+func TestBoltBadFiles(t *testing.T) {
+	writeFile := func(t *testing.T, b []byte) string {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, server.DataFileName), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	expectErr := func(t *testing.T, dir, want string) {
+		t.Helper()
+		st, err := server.OpenBoltStore(dir)
+		if err == nil {
+			st.Close()
+			t.Fatalf("OpenBoltStore succeeded, want an error with %q", want)
+		}
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("OpenBoltStore: %v\nwant it to say %q", err, want)
+		}
+	}
+	t.Run("garbage", func(t *testing.T) {
+		b := make([]byte, 64<<10)
+		rand.Read(b)
+		expectErr(t, writeFile(t, b), "is not an idp-server data file")
+	})
+	t.Run("short", func(t *testing.T) {
+		expectErr(t, writeFile(t, []byte("hello\n")), "is not an idp-server data file")
+	})
+	t.Run("foreign bolt file", func(t *testing.T) {
+		dir := t.TempDir()
+		db, err := bolt.Open(filepath.Join(dir, server.DataFileName), 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("other")); return err }); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		expectErr(t, dir, "not an idp-server data file")
+	})
+	t.Run("newer format", func(t *testing.T) {
+		dir := t.TempDir()
+		openStore(t, dir).Close()
+		db, err := bolt.Open(filepath.Join(dir, server.DataFileName), 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("format"), []byte("2")) }); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		expectErr(t, dir, "written by a newer idp-server")
+	})
+	t.Run("damaged page", func(t *testing.T) {
+		dir := t.TempDir()
+		st := openStore(t, dir)
+		for i := range 40 {
+			if err := st.Put("", server.KindClients, fmt.Sprint(i), []byte(strings.Repeat("x", 2000))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st.Close()
+		path := filepath.Join(dir, server.DataFileName)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Overwrite every page but the two meta pages with garbage.
+		rand.Read(b[2*4096:])
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		expectErr(t, dir, "damaged")
+	})
+	t.Run("locked", func(t *testing.T) {
+		dir := t.TempDir()
+		st := openStore(t, dir)
+		defer st.Close()
+		expectErr(t, dir, "is in use by another idp-server")
+	})
+}
+
+// A child process serving on a durable store is killed (SIGKILL) during a
+// burst of writes: every write it acknowledged is in the store afterwards.
+func TestBoltKillDuringWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	dir := t.TempDir()
+	const id, secret = "kill-test-admin", "kill-test-admin-secret-0123456789"
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestBoltKillChild$")
+	cmd.Env = append(os.Environ(), "IDP_BOLT_CHILD_DIR="+dir, "IDP_BOLT_CHILD_ID="+id, "IDP_BOLT_CHILD_SECRET="+secret)
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	defer func() {
+		if !killed {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	}()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the child's address: %v", err)
+	}
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "URL=")
+	if !ok {
+		t.Fatalf("child said %q, want URL=...", line)
+	}
+	h := &harness{t: t, client: &http.Client{Timeout: 10 * time.Second}, base: base}
+	tok := h.mintToken(base, id, secret, base+"/api/v2/", "")
+
+	// Write until the child is gone; kill it once 40 writes are acknowledged,
+	// with more in flight.
+	acked := make(chan string, 1000)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 1000 {
+			name := fmt.Sprintf("burst-%d", i)
+			r, err := h.send(http.MethodPost, base+"/api/v2/clients", bearer(tok), map[string]any{"name": name})
+			if err != nil {
+				return // the child is gone
+			}
+			if r.Status != http.StatusCreated {
+				t.Errorf("POST %s: %s", name, r)
+				return
+			}
+			acked <- name
+		}
+	}()
+	var names []string
+	deadline := time.After(60 * time.Second)
+	for len(names) < 40 {
+		select {
+		case n := <-acked:
+			names = append(names, n)
+		case <-done:
+			t.Fatalf("the writer stopped after %d writes", len(names))
+		case <-deadline:
+			t.Fatalf("only %d writes acknowledged in 60 s", len(names))
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	killed = true
+	_ = cmd.Wait()
+	<-done
+	close(acked)
+	for n := range acked {
+		names = append(names, n)
+	}
+
+	st := openStore(t, dir)
+	defer st.Close()
+	raws, err := st.List(server.RootTenant, server.KindClients)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{}
+	for _, raw := range raws {
+		var c struct{ Name string }
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatalf("a stored client does not decode: %v", err)
+		}
+		stored[c.Name] = true
+	}
+	for _, n := range names {
+		if !stored[n] {
+			t.Errorf("acknowledged client %s is lost", n)
+		}
+	}
+	t.Logf("%d writes acknowledged before and during the kill, all stored", len(names))
+	// And the server starts on what the kill left.
+	if _, err := server.New(server.Options{Store: st, AdminClientID: id, AdminClientSecret: secret}); err != nil {
+		t.Fatalf("server.New after the kill: %v", err)
+	}
+}
+
+// TestBoltKillChild is the child of TestBoltKillDuringWrites; it does
+// nothing in a normal run.
+func TestBoltKillChild(t *testing.T) {
+	dir := os.Getenv("IDP_BOLT_CHILD_DIR")
+	if dir == "" {
+		t.Skip("runs only as the child of TestBoltKillDuringWrites")
+	}
+	st := openStore(t, dir)
+	srv, err := server.New(server.Options{Store: st, AdminClientID: os.Getenv("IDP_BOLT_CHILD_ID"), AdminClientSecret: os.Getenv("IDP_BOLT_CHILD_SECRET")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("URL=http://%s\n", ln.Addr())
+	// Serve until killed; the parent's test context bounds how long.
+	_ = (&http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}).Serve(ln)
+}
