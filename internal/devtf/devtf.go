@@ -1,7 +1,7 @@
-// Package devtf runs the Terraform CLI against a locally built provider:
-// the CLI configuration that points Terraform at it, the environment it
-// runs with, and the process handling. The demo and the benchmark harness
-// share it.
+// Package devtf runs the Terraform or OpenTofu CLI against a locally built
+// provider: the CLI configuration that points the CLI at it, the
+// environment it runs with, and the process handling. The demo and the
+// benchmark harness share it.
 package devtf
 
 import (
@@ -10,27 +10,36 @@ import (
 )
 
 const (
-	// ProviderAddress is the provider's source address, which
-	// configurations require and the CLI configuration's dev_overrides
-	// redirects.
+	// ProviderAddress is the provider's source address under Terraform,
+	// where a configuration's source = "idp-terraform/idp" means
+	// registry.terraform.io.
 	ProviderAddress = "registry.terraform.io/idp-terraform/idp"
+	// OpenTofuProviderAddress is the address the same source names under
+	// OpenTofu, whose default registry host is registry.opentofu.org.
+	OpenTofuProviderAddress = "registry.opentofu.org/idp-terraform/idp"
 	// ProviderBinary is the name Terraform looks for in a dev_overrides
 	// directory.
 	ProviderBinary = "terraform-provider-idp"
 )
 
-// CLIConfig is a Terraform CLI configuration that takes the idp provider
-// from providerDir instead of the registry. With dev_overrides Terraform
-// needs no `terraform init` for the provider, and terraform_data is built
-// in, so nothing is ever downloaded.
+// ProviderAddresses are the addresses "idp-terraform/idp" means under the
+// two CLIs this project supports, Terraform's first.
+var ProviderAddresses = []string{ProviderAddress, OpenTofuProviderAddress}
+
+// CLIConfig is a CLI configuration, for Terraform or OpenTofu, that takes
+// the idp provider from providerDir instead of the registry. It overrides
+// the provider under both registry hosts (ProviderAddresses), so the same
+// file serves either CLI: each ignores the override it never resolves to.
+// With dev_overrides the CLI needs no init for the provider, and
+// terraform_data is built in, so nothing is ever downloaded.
 func CLIConfig(providerDir string) string {
-	return fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    %q = %q
-  }
-  direct {}
-}
-`, ProviderAddress, providerDir)
+	var b strings.Builder
+	b.WriteString("provider_installation {\n  dev_overrides {\n")
+	for _, addr := range ProviderAddresses {
+		fmt.Fprintf(&b, "    %q = %q\n", addr, providerDir)
+	}
+	b.WriteString("  }\n  direct {}\n}\n")
+	return b.String()
 }
 
 // ScrubEnv removes from an environment what would change how Terraform or

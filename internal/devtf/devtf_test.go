@@ -13,6 +13,7 @@ func TestCLIConfig(t *testing.T) {
 		"provider_installation {",
 		"dev_overrides {",
 		`"registry.terraform.io/idp-terraform/idp" = "/tmp/idp bench/wrapper"`,
+		`"registry.opentofu.org/idp-terraform/idp" = "/tmp/idp bench/wrapper"`,
 		"direct {}",
 	} {
 		if !strings.Contains(got, want) {

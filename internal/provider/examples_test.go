@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,25 +108,41 @@ func typeName(t *testing.T, r resource.Resource) string {
 	return resp.TypeName
 }
 
-// terraformCLI runs the Terraform CLI on PATH in dir and returns its
-// combined output.
-func terraformCLI(t *testing.T, dir string, args ...string) (string, error) {
+// envTerraformPath names the CLI binary terraform-plugin-testing runs
+// (the package documents it but exports no constant for it).
+const envTerraformPath = "TF_ACC_TERRAFORM_PATH"
+
+// cliPath is the CLI the acceptance tests run, as terraform-plugin-testing
+// finds it: the one TF_ACC_TERRAFORM_PATH names (the Makefile sets it from
+// TERRAFORM, Terraform or OpenTofu), else terraform on PATH.
+func cliPath(t *testing.T) string {
 	t.Helper()
+	if path := os.Getenv(envTerraformPath); path != "" {
+		return path
+	}
 	bin, err := exec.LookPath("terraform")
 	if err != nil {
-		t.Fatalf("no terraform CLI on PATH: %v", err)
+		t.Fatalf("no %s set and no terraform CLI on PATH: %v", envTerraformPath, err)
 	}
-	cmd := exec.CommandContext(t.Context(), bin, args...)
+	return bin
+}
+
+// terraformCLI runs the tests' CLI (cliPath) in dir and returns its combined
+// output.
+func terraformCLI(t *testing.T, dir string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), cliPath(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err = cmd.Run()
+	err := cmd.Run()
 	return out.String(), err
 }
 
-// Every example is formatted the way terraform fmt formats it, so what users
-// copy from the documentation is canonical.
+// Every example is formatted the way the CLI's fmt formats it (terraform fmt
+// or tofu fmt, whichever the tests run), so what users copy from the
+// documentation is canonical.
 func TestAccExamples_fmt(t *testing.T) {
 	if os.Getenv(tfresource.EnvTfAcc) == "" {
 		t.Skipf("acceptance tests are skipped unless %s is set", tfresource.EnvTfAcc)
@@ -132,7 +150,7 @@ func TestAccExamples_fmt(t *testing.T) {
 	t.Parallel()
 	out, err := terraformCLI(t, examplesDir, "fmt", "-check", "-recursive", "-diff", ".")
 	if err != nil {
-		t.Fatalf("terraform fmt -check found unformatted examples (run 'make fmt'): %v\n%s", err, out)
+		t.Fatalf("%s fmt -check found unformatted examples (run 'make fmt'): %v\n%s", filepath.Base(cliPath(t)), err, out)
 	}
 }
 
@@ -455,28 +473,231 @@ func TestAccExamples_quickstart(t *testing.T) {
 	})
 }
 
+// registryHosts are the hosts a source address without one ("idp-terraform/
+// idp") means: Terraform's, then OpenTofu's.
+var registryHosts = []string{"registry.terraform.io", "registry.opentofu.org"}
+
+// requireOpenTofu fails the test unless the tests' CLI is OpenTofu. The
+// Makefile runs TestAccOpenTofu* only under OpenTofu and leaves them out by
+// name under Terraform, so this fires only when someone runs them by hand
+// with the wrong CLI.
+func requireOpenTofu(t *testing.T) {
+	t.Helper()
+	out, err := terraformCLI(t, t.TempDir(), "version")
+	if err != nil {
+		t.Fatalf("%s version: %v\n%s", cliPath(t), err, out)
+	}
+	if !strings.HasPrefix(out, "OpenTofu ") {
+		first, _, _ := strings.Cut(out, "\n")
+		t.Fatalf("this test needs OpenTofu (1.9 or later), and %s is %q: run it with 'make testacc TERRAFORM=tofu'; "+
+			"under Terraform, 'make test' and 'make testacc' leave TestAccOpenTofu* out", cliPath(t), first)
+	}
+}
+
+// tenantPerCustomerRun drives the tenant-per-customer example with the
+// tests' CLI in a working directory of its own, as a user would: init once,
+// then apply, plan and read outputs for each set of customers. It runs the
+// CLI directly rather than through terraform-plugin-testing, whose state
+// shim refuses for_each instances ("for_each is not supported") and so could
+// neither check nor destroy what this example makes.
+type tenantPerCustomerRun struct {
+	t       *testing.T
+	env     *testEnv
+	dir     string
+	environ []string
+}
+
+// cli runs the CLI with args and returns its output and exit code; a code
+// not in ok fails the test.
+func (r *tenantPerCustomerRun) cli(ok []int, args ...string) (string, int) {
+	r.t.Helper()
+	cmd := exec.CommandContext(r.t.Context(), cliPath(r.t), args...)
+	cmd.Dir = r.dir
+	cmd.Env = r.environ
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	code := cmd.ProcessState.ExitCode()
+	if !slices.Contains(ok, code) { // -1 when it did not run
+		r.t.Fatalf("%s %s: exit %d (%v)\n%s", filepath.Base(cliPath(r.t)), strings.Join(args, " "), code, err, out.String())
+	}
+	return out.String(), code
+}
+
+// apply sets the customers (name → active) and applies them; the plan that
+// follows must be empty.
+func (r *tenantPerCustomerRun) apply(customers map[string]bool) {
+	r.t.Helper()
+	vars := map[string]any{
+		"domain":        r.env.url,
+		"client_id":     r.env.srv.AdminClientID(),
+		"client_secret": r.env.srv.AdminClientSecret(),
+	}
+	if customers != nil {
+		m := map[string]any{}
+		for name, active := range customers {
+			m[name] = map[string]any{"display_name": "Customer " + name, "active": active}
+		}
+		vars["customers"] = m
+	}
+	b, err := json.Marshal(vars)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(r.dir, "terraform.tfvars.json"), b, 0o600); err != nil {
+		r.t.Fatal(err)
+	}
+	r.cli([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+	if out, code := r.cli([]int{0, 2}, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		r.t.Fatalf("the plan after apply is not empty:\n%s", out)
+	}
+}
+
+// outputs checks the example's outputs: the tenants of all customers in the
+// map, and an API in the tenant of each active one.
+func (r *tenantPerCustomerRun) outputs(tenants, apis []string) {
+	r.t.Helper()
+	out, _ := r.cli([]int{0}, "output", "-json")
+	var got map[string]struct {
+		Value map[string]string `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		r.t.Fatalf("output -json: %v\n%s", err, out)
+	}
+	want := map[string]string{}
+	for _, name := range tenants {
+		want[name] = r.env.url + "/tenants/" + name
+	}
+	if !maps.Equal(got["tenant_domains"].Value, want) {
+		r.t.Errorf("tenant_domains = %v, want %v", got["tenant_domains"].Value, want)
+	}
+	want = map[string]string{}
+	for _, name := range apis {
+		want[name] = "https://orders." + name + ".example/"
+	}
+	if !maps.Equal(got["api_identifiers"].Value, want) {
+		r.t.Errorf("api_identifiers = %v, want %v", got["api_identifiers"].Value, want)
+	}
+	if ids := got["service_client_ids"].Value; len(ids) != len(apis) {
+		r.t.Errorf("service_client_ids = %v, want one per active customer %v", ids, apis)
+	}
+	r.server(len(tenants))
+}
+
+// server checks the server itself: n tenants, and no Orders API in the root
+// tenant (each was made by its own tenant's provider instance).
+func (r *tenantPerCustomerRun) server(n int) {
+	r.t.Helper()
+	tenants, err := r.env.client.ListTenants(r.t.Context())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if len(tenants) != n {
+		r.t.Errorf("the server has %d tenants, want %d", len(tenants), n)
+	}
+	apis, err := r.env.client.ListResourceServers(r.t.Context())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for _, api := range apis {
+		if api.Identifier != nil && strings.HasPrefix(*api.Identifier, "https://orders.") {
+			r.t.Errorf("the root tenant holds %s, which belongs in a customer's tenant", *api.Identifier)
+		}
+	}
+}
+
+// The tenant-per-customer example — one map of customers, a tenant each, a
+// provider instance per tenant through provider for_each (OpenTofu 1.9 and
+// later, hence OpenTofu only), and an API, a client and a grant in every
+// tenant — applies in one run and leaves an empty plan behind; a customer is
+// added with one apply and retired with the two the example describes; the
+// destroy leaves no tenant. Like the quickstart, the provider runs out of
+// process from a filesystem mirror, so every provider instance keeps its own
+// configuration.
+func TestAccOpenTofuExamples_tenantPerCustomer(t *testing.T) {
+	if os.Getenv(tfresource.EnvTfAcc) == "" {
+		t.Skipf("acceptance tests are skipped unless %s is set", tfresource.EnvTfAcc)
+	}
+	t.Parallel()
+	requireOpenTofu(t)
+	r := &tenantPerCustomerRun{t: t, env: newTestEnv(t), dir: t.TempDir()}
+	r.environ = append(os.Environ(), "TF_CLI_CONFIG_FILE="+providerMirrorConfig(t),
+		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+	example := filepath.Join(examplesDir, "tenant-per-customer-tofu")
+	files, err := filepath.Glob(filepath.Join(example, "*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no configuration in %s (%v)", example, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(r.dir, filepath.Base(f)), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.cli([]int{0}, "init", "-input=false", "-no-color")
+
+	// The example's own customers, acme and globex: two tenants, an API,
+	// a client and a grant in each, in one apply.
+	r.apply(nil)
+	r.outputs([]string{"acme", "globex"}, []string{"acme", "globex"})
+
+	// Another customer is one more entry in the map and one apply.
+	r.apply(map[string]bool{"acme": true, "globex": true, "initech": true})
+	r.outputs([]string{"acme", "globex", "initech"}, []string{"acme", "globex", "initech"})
+
+	// Retiring globex, first apply: what its tenant holds goes, while its
+	// provider instance still exists; then it leaves the map, and its
+	// tenant goes.
+	r.apply(map[string]bool{"acme": true, "globex": false, "initech": true})
+	r.outputs([]string{"acme", "globex", "initech"}, []string{"acme", "initech"})
+	r.apply(map[string]bool{"acme": true, "initech": true})
+	r.outputs([]string{"acme", "initech"}, []string{"acme", "initech"})
+
+	r.cli([]int{0}, "destroy", "-auto-approve", "-input=false", "-no-color")
+	r.server(0)
+}
+
 // providerMirrorConfig builds the provider's binary into a filesystem
-// mirror and writes a Terraform CLI configuration that installs the provider
-// from there, and nothing from the network. It returns the configuration's
-// path.
+// mirror and writes a CLI configuration, for Terraform or OpenTofu, that
+// installs the provider from there, and nothing from the network. The
+// mirror serves the provider under both registry hosts. It returns the
+// configuration's path.
 func providerMirrorConfig(t *testing.T) string {
 	t.Helper()
 	const version = "0.0.1"
 	mirror := t.TempDir()
-	binary := filepath.Join(mirror, "registry.terraform.io", providerNamespace, "idp", version,
+	binary := filepath.Join(mirror, registryHosts[0], providerNamespace, "idp", version,
 		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-idp_v"+version)
 	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", binary, "github.com/idp-terraform/terraform-provider-idp")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build the provider: %v\n%s", err, out)
 	}
+	var include []string
+	for _, host := range registryHosts {
+		include = append(include, fmt.Sprintf("%q", host+"/"+providerNamespace+"/idp"))
+		if host == registryHosts[0] {
+			continue
+		}
+		// The same binary under the other host: a link, not a second build.
+		other := filepath.Join(mirror, host, providerNamespace, "idp", version, runtime.GOOS+"_"+runtime.GOARCH)
+		if err := os.MkdirAll(other, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Link(binary, filepath.Join(other, filepath.Base(binary))); err != nil {
+			t.Fatal(err)
+		}
+	}
 	path := filepath.Join(t.TempDir(), "terraform.rc")
 	cfg := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/%s/idp"]
+    include = [%s]
   }
 }
-`, mirror, providerNamespace)
+`, mirror, strings.Join(include, ", "))
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}

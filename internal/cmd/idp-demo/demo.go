@@ -54,7 +54,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.providerDir, "provider-dir", "./bin", "`directory` holding the built "+devtf.ProviderBinary+" binary")
 	fs.StringVar(&o.server, "server", "./bin/idp-server", "`path` of the built idp-server binary")
 	fs.StringVar(&o.example, "example", "./examples/quickstart", "`directory` of the Terraform configuration to apply")
-	fs.StringVar(&o.terraform, "terraform", "terraform", "Terraform CLI `binary` (looked up on PATH)")
+	fs.StringVar(&o.terraform, "terraform", "terraform", "the CLI to run, Terraform or OpenTofu: a `path`, or a name looked up on PATH (make demo passes TERRAFORM's)")
 	fs.BoolVar(&o.verbose, "v", false, "show every message Terraform prints, not only the progress")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -178,7 +178,7 @@ func (d *demo) execute() int {
 func (d *demo) check() error {
 	path, err := exec.LookPath(d.opts.terraform)
 	if err != nil {
-		return fmt.Errorf("no Terraform CLI (%q) found on PATH; install Terraform >= 1.10: %w", d.opts.terraform, err)
+		return fmt.Errorf("no Terraform CLI (%q) found; install Terraform or OpenTofu, or name one with -terraform: %w", d.opts.terraform, err)
 	}
 	d.terraformPath = path
 	d.providerDir, err = filepath.Abs(d.opts.providerDir)

@@ -1,0 +1,13 @@
+# OpenTofu only: the provider block in main.tf iterates with for_each, which
+# OpenTofu 1.9 and later support and Terraform does not. The idp_tenant
+# documentation shows the Terraform equivalent, one module instance per
+# customer.
+terraform {
+  required_version = ">= 1.9.0"
+
+  required_providers {
+    idp = {
+      source = "idp-terraform/idp"
+    }
+  }
+}
