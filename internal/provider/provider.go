@@ -355,6 +355,7 @@ func (p *idpProvider) Resources(context.Context) []func() resource.Resource {
 		NewClientResource,
 		NewClientGrantResource,
 		NewTenantResource,
+		NewConnectionResource,
 	}
 }
 
