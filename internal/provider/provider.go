@@ -356,6 +356,7 @@ func (p *idpProvider) Resources(context.Context) []func() resource.Resource {
 		NewClientGrantResource,
 		NewTenantResource,
 		NewConnectionResource,
+		NewConnectionClientsResource,
 	}
 }
 
