@@ -367,6 +367,7 @@ func (p *idpProvider) DataSources(context.Context) []func() datasource.DataSourc
 		NewClientDataSource,
 		NewTenantDataSource,
 		NewEndpointsDataSource,
+		NewConnectionDataSource,
 	}
 }
 
