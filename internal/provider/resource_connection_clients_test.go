@@ -205,7 +205,7 @@ resource "idp_connection_clients" "db" {
 `),
 			PreConfig: env.srv.ResetCounts,
 			Check: func(s *terraform.State) error {
-				ids, err := env.client.ListConnectionClients(context.Background(), env.connectionID(context.Background(), "Many"))
+				ids, err := env.client.ListConnectionClients(t.Context(), env.connectionID(t.Context(), "Many"))
 				if err != nil {
 					return err
 				}
@@ -238,7 +238,7 @@ resource "idp_connection_clients" "db" {
 `),
 			PreConfig: env.srv.ResetCounts,
 			Check: func(s *terraform.State) error {
-				ids, err := env.client.ListConnectionClients(context.Background(), env.connectionID(context.Background(), "Many"))
+				ids, err := env.client.ListConnectionClients(t.Context(), env.connectionID(t.Context(), "Many"))
 				if err != nil || len(ids) != 0 {
 					return fmt.Errorf("clients still enabled: %v %v", err, ids)
 				}
