@@ -1,6 +1,7 @@
 # The whole tenant-provisioning flow in one apply:
 #
-#   root admin ──creates──▶ "Tenant Provisioning" client + grant on the root Management API
+#   root admin ──creates──▶ "Tenant Provisioning" client, enabled on no connection,
+#                           + grant on the root Management API
 #   provisioning client ──creates──▶ tenant customer-1
 #   tenant's management client ──creates──▶ an API, a client and a grant in customer-1
 #   that client ──requests──▶ an access token for the API
@@ -16,10 +17,13 @@ provider "idp" {
 # (host:port, a URL): among them the Management API's audience.
 data "idp_endpoints" "root" {}
 
-# An application whose only job is to create tenants.
+# An application whose only job is to create tenants. It logs no users in, so
+# it is enabled on no connection: the tenant enables a new application on
+# every existing connection, and the create disables it on each again.
 resource "idp_client" "provisioning" {
-  name        = "Tenant Provisioning"
-  description = "Creates a tenant per customer."
+  name                = "Tenant Provisioning"
+  description         = "Creates a tenant per customer."
+  enabled_connections = []
 }
 
 resource "idp_client_grant" "provisioning" {

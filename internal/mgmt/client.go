@@ -106,6 +106,9 @@ type Client struct {
 
 	// pageSize is per_page for lists; a field so that tests can page small.
 	pageSize int
+	// clientsTake is take for a connection's enabled clients, which pages
+	// by checkpoint (see ListConnectionClients); small in tests.
+	clientsTake int
 }
 
 // ParseDomain validates a domain and returns the base URL it denotes, with
@@ -220,6 +223,7 @@ func New(cfg Config) (*Client, error) {
 		log:          cfg.Logger,
 		pacer:        newPacer(cfg.RequestsPerSecond),
 		pageSize:     100,
+		clientsTake:  maxClientsTake,
 	}
 	if c.retryWaitMax < c.retryWaitMin {
 		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.retryWaitMax, c.retryWaitMin)

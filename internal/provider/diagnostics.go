@@ -53,6 +53,12 @@ func apiErrorDetail(err error, ec errorContext) string {
 	if detail := createOutcomeDetail(err); detail != "" {
 		return detail
 	}
+	if detail := partialCreateDetail(err, ec); detail != "" {
+		return detail
+	}
+	if detail := unknownConnectionDetail(err, ec); detail != "" {
+		return detail
+	}
 	said := describeAPIError(err)
 	var retry *mgmt.RetryError
 	if errors.As(err, &retry) {
@@ -222,6 +228,10 @@ func createdDespite(err error) any {
 	var lost *mgmt.TenantCredentialsLostError
 	if errors.As(err, &lost) && lost.Tenant != nil {
 		return lost.Tenant
+	}
+	var partial *partialCreateError
+	if errors.As(err, &partial) {
+		return partial.createdObject()
 	}
 	return nil
 }

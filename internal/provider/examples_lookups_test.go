@@ -24,6 +24,7 @@ var dataSourceExampleTests = map[string]string{
 	"idp_client":          "TestAccExamples_dataSourceClient",
 	"idp_tenant":          "TestAccExamples_dataSourceTenant",
 	"idp_endpoints":       "TestAccExamples_dataSourceEndpoints",
+	"idp_connection":      "TestAccExamples_dataSourceConnection",
 }
 
 // Every data-source example is applied by a test, so that none of them

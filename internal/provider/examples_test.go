@@ -195,6 +195,7 @@ var serverIDForms = []*regexp.Regexp{
 	regexp.MustCompile(`^ten_[A-Za-z0-9]{16}$`), // tenant
 	regexp.MustCompile(`^[0-9a-f]{24}$`),        // resource server
 	regexp.MustCompile(`^cgr_[A-Za-z0-9]{16}$`), // client grant
+	regexp.MustCompile(`^con_[A-Za-z0-9]{16}$`), // connection
 	regexp.MustCompile(`^[A-Za-z0-9]{32}$`),     // client
 }
 

@@ -355,6 +355,8 @@ func (p *idpProvider) Resources(context.Context) []func() resource.Resource {
 		NewClientResource,
 		NewClientGrantResource,
 		NewTenantResource,
+		NewConnectionResource,
+		NewConnectionClientsResource,
 	}
 }
 
@@ -365,6 +367,7 @@ func (p *idpProvider) DataSources(context.Context) []func() datasource.DataSourc
 		NewClientDataSource,
 		NewTenantDataSource,
 		NewEndpointsDataSource,
+		NewConnectionDataSource,
 	}
 }
 

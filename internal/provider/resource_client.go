@@ -58,6 +58,7 @@ type clientModel struct {
 	GrantTypes              types.Set              `tfsdk:"grant_types"`
 	TokenEndpointAuthMethod types.String           `tfsdk:"token_endpoint_auth_method"`
 	SecretRotationVersion   validators.WholeNumber `tfsdk:"client_secret_rotation_version"`
+	EnabledConnections      types.Set              `tfsdk:"enabled_connections"`
 }
 
 // Metadata names the resource type.
@@ -140,6 +141,7 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Default:    stringdefault.StaticString(defaultAuthMethod),
 				Validators: []validator.String{stringvalidator.OneOf(defaultAuthMethod, "client_secret_basic")},
 			},
+			"enabled_connections": enabledConnectionsAttribute(),
 		},
 	}
 }
@@ -208,12 +210,51 @@ func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan 
 		return nil, diags, nil
 	}
 	created, err := c.CreateApplication(ctx, body)
+	if err != nil || plan.EnabledConnections.IsNull() {
+		return created, diags, err
+	}
+	// The tenant enabled the new client on every connection: set its
+	// status on each, so that the next plan is empty.
+	err = r.setConnections(ctx, c, valueOr(created.ClientID, ""), plan, &diags)
+	if err != nil {
+		err = &partialCreateError{kind: "Client", id: valueOr(created.ClientID, ""),
+			step: "setting its enabled_connections", obj: created, err: err}
+	}
 	return created, diags, err
 }
 
+// setConnections makes the client's enabled connections the plan's.
+func (r *clientResource) setConnections(ctx context.Context, c *mgmt.Client, clientID string, plan *clientModel, diags *diag.Diagnostics) error {
+	var want []string
+	diags.Append(plan.EnabledConnections.ElementsAs(ctx, &want, false)...)
+	if diags.HasError() {
+		return nil
+	}
+	return setEnabledConnections(ctx, c, clientID, want)
+}
+
 // readObject gets the application by its client ID.
+// With enabled_connections set, it also reads which connections the
+// client is enabled on; left null, the read is this one GET.
 func (r *clientResource) readObject(ctx context.Context, c *mgmt.Client, state *clientModel) (*mgmt.Application, error) {
-	return c.GetApplication(ctx, state.ID.ValueString())
+	a, err := c.GetApplication(ctx, state.ID.ValueString())
+	if err != nil || state.EnabledConnections.IsNull() {
+		return a, err
+	}
+	var prior []string
+	if d := state.EnabledConnections.ElementsAs(ctx, &prior, false); d.HasError() {
+		return nil, fmt.Errorf("reading enabled_connections from the state: %v", d)
+	}
+	enabled, err := readEnabledConnections(ctx, c, state.ID.ValueString(), prior)
+	if err != nil {
+		return nil, err
+	}
+	set, d := setValue(ctx, enabled)
+	if d.HasError() {
+		return nil, fmt.Errorf("enabled_connections: %v", d)
+	}
+	state.EnabledConnections = set
+	return a, nil
 }
 
 // updateObject changes the application in place, then rotates its secret
@@ -225,6 +266,9 @@ func (r *clientResource) updateObject(ctx context.Context, c *mgmt.Client, plan,
 		return nil, diags, nil
 	}
 	updated, err := c.UpdateApplication(ctx, state.ID.ValueString(), body)
+	if err == nil && !plan.EnabledConnections.IsNull() && !plan.EnabledConnections.Equal(state.EnabledConnections) {
+		err = r.setConnections(ctx, c, state.ID.ValueString(), plan, &diags)
+	}
 	if err != nil || !plan.rotatesSecret(state) {
 		return updated, diags, err
 	}

@@ -1,0 +1,298 @@
+package mgmt
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Connections: the sources of users (a database, a social or enterprise
+// identity provider), and which clients may use each.
+
+const connectionsPath = "api/v2/connections"
+
+const (
+	// maxClientsTake is the largest take of GET /connections/{id}/clients.
+	maxClientsTake = 1000
+	// MaxClientsPerPatch is the most items one PATCH
+	// /connections/{id}/clients accepts; UpdateConnectionClients sends
+	// batches of this size.
+	MaxClientsPerPatch = 50
+)
+
+// StrategyDatabase is the strategy of a database connection, whose options
+// ConnectionOptions types.
+const StrategyDatabase = "auth0"
+
+// Connection is a connection. EnabledClients is the legacy property: it is
+// read as the server sends it, but the clients of a connection are best
+// read and changed with ListConnectionClients and UpdateConnectionClients,
+// which scale past one answer and change one client at a time.
+type Connection struct {
+	ID                 *string            `json:"id,omitempty"`
+	Name               *string            `json:"name,omitempty"`
+	DisplayName        *string            `json:"display_name,omitempty"`
+	Strategy           *string            `json:"strategy,omitempty"`
+	Options            *ConnectionOptions `json:"options,omitempty"`
+	EnabledClients     *[]string          `json:"enabled_clients,omitempty"`
+	Realms             *[]string          `json:"realms,omitempty"`
+	IsDomainConnection *bool              `json:"is_domain_connection,omitempty"`
+	Metadata           *map[string]string `json:"metadata,omitempty"`
+}
+
+// ConnectionOptions are a connection's options: the ones of a database
+// connection that callers of this package manage, typed, and every other
+// option as it came (Extra), so that a read-modify-write keeps what the
+// caller does not know about. The server replaces options as a whole on a
+// PATCH.
+type ConnectionOptions struct {
+	// PasswordPolicy is passwordPolicy: none, low, fair, good or excellent.
+	PasswordPolicy       *string
+	BruteForceProtection *bool
+	RequiresUsername     *bool
+	DisableSignup        *bool
+	// Extra holds every other option, by its JSON name.
+	Extra map[string]json.RawMessage
+}
+
+// The wire names of the typed options.
+const (
+	optPasswordPolicy       = "passwordPolicy"
+	optBruteForceProtection = "brute_force_protection"
+	optRequiresUsername     = "requires_username"
+	optDisableSignup        = "disable_signup"
+)
+
+// MarshalJSON writes Extra with the typed options over it.
+func (o ConnectionOptions) MarshalJSON() ([]byte, error) {
+	out := make(map[string]any, len(o.Extra)+4)
+	for k, v := range o.Extra {
+		out[k] = v
+	}
+	put := func(name string, v any, set bool) {
+		if set {
+			out[name] = v
+		}
+	}
+	put(optPasswordPolicy, o.PasswordPolicy, o.PasswordPolicy != nil)
+	put(optBruteForceProtection, o.BruteForceProtection, o.BruteForceProtection != nil)
+	put(optRequiresUsername, o.RequiresUsername, o.RequiresUsername != nil)
+	put(optDisableSignup, o.DisableSignup, o.DisableSignup != nil)
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON takes the typed options out of the object and keeps the
+// rest in Extra. A typed option of another type (another strategy's option
+// of the same name) stays in Extra.
+func (o *ConnectionOptions) UnmarshalJSON(b []byte) error {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return err
+	}
+	*o = ConnectionOptions{}
+	o.PasswordPolicy = takeOption[string](all, optPasswordPolicy)
+	o.BruteForceProtection = takeOption[bool](all, optBruteForceProtection)
+	o.RequiresUsername = takeOption[bool](all, optRequiresUsername)
+	o.DisableSignup = takeOption[bool](all, optDisableSignup)
+	if len(all) > 0 {
+		o.Extra = all
+	}
+	return nil
+}
+
+// takeOption removes the option name from all and returns its value when
+// it is a T; null is nil (and removed), another type is left in all.
+func takeOption[T any](all map[string]json.RawMessage, name string) *T {
+	raw, ok := all[name]
+	if !ok {
+		return nil
+	}
+	if string(raw) == "null" {
+		delete(all, name)
+		return nil
+	}
+	v := new(T)
+	if json.Unmarshal(raw, v) != nil {
+		return nil
+	}
+	delete(all, name)
+	return v
+}
+
+// ConnectionFilter narrows ListConnections; empty fields do not filter.
+type ConnectionFilter struct {
+	// Strategy keeps connections with one of these strategies.
+	Strategy []string
+	// Name keeps the connection with this name.
+	Name string
+}
+
+// CreateConnection creates a connection. Names are unique per tenant, so
+// the create converges like CreateResourceServer's, keyed by name: retried
+// after 5xx and lost answers, a 409 after an attempt that may have been
+// executed adopts the connection found by name when it is what was sent
+// (else *CreateMismatchError), and a 409 on the first attempt is a
+// *ConflictError carrying the existing connection's id.
+func (c *Client) CreateConnection(ctx context.Context, cn *Connection) (*Connection, error) {
+	in := *cn
+	in.ID = nil
+	name := str(in.Name)
+	return createKeyed(ctx, c, c.endpoint(connectionsPath), &in, keyed[Connection]{
+		kind: "connection",
+		key:  fmt.Sprintf("name %q", name),
+		lookup: func(ctx context.Context) (*Connection, error) {
+			return c.GetConnectionByName(ctx, name)
+		},
+		id:   func(cn *Connection) string { return str(cn.ID) },
+		diff: diffConnection,
+	})
+}
+
+// GetConnection reads a connection by id.
+func (c *Client) GetConnection(ctx context.Context, id string) (*Connection, error) {
+	return call[Connection](ctx, c, http.MethodGet, c.endpoint(connectionsPath, id), nil)
+}
+
+// GetConnectionByName finds a connection by its name with one filtered
+// list; (nil, nil) when there is none.
+func (c *Client) GetConnectionByName(ctx context.Context, name string) (*Connection, error) {
+	all, err := c.ListConnections(ctx, ConnectionFilter{Name: name})
+	if err != nil {
+		return nil, err
+	}
+	for _, cn := range all {
+		if str(cn.Name) == name {
+			return cn, nil
+		}
+	}
+	return nil, nil
+}
+
+// UpdateConnection changes the fields set in cn (PATCH). The name and the
+// strategy are immutable and are not sent. Options, when set, replace the
+// connection's options as a whole: read them first to keep the others.
+func (c *Client) UpdateConnection(ctx context.Context, id string, cn *Connection) (*Connection, error) {
+	in := *cn
+	in.ID, in.Name, in.Strategy = nil, nil, nil
+	return call[Connection](ctx, c, http.MethodPatch, c.endpoint(connectionsPath, id), &in)
+}
+
+// DeleteConnection deletes a connection. The server answers 204 for one
+// that does not exist.
+func (c *Client) DeleteConnection(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, c.endpoint(connectionsPath, id), nil, nil)
+}
+
+// ListConnections returns every connection matching f, following pages.
+func (c *Client) ListConnections(ctx context.Context, f ConnectionFilter) ([]*Connection, error) {
+	q := url.Values{}
+	for _, s := range f.Strategy {
+		q.Add("strategy", s)
+	}
+	if f.Name != "" {
+		q.Set("name", f.Name)
+	}
+	return listAll[Connection](ctx, c, c.endpoint(connectionsPath), "connections", q)
+}
+
+// ListConnectionClients returns the client ids a connection is enabled
+// for, following the checkpoint pages (take and from, until no next).
+func (c *Client) ListConnectionClients(ctx context.Context, connectionID string) ([]string, error) {
+	ctx, _ = c.withBudget(ctx) // one budget for every page
+	u := c.endpoint(connectionsPath, connectionID, "clients")
+	ids := []string{}
+	from := ""
+	for {
+		q := url.Values{"take": {strconv.Itoa(c.clientsTake)}}
+		if from != "" {
+			q.Set("from", from)
+		}
+		pu := *u
+		pu.RawQuery = q.Encode()
+		var page struct {
+			Clients []struct {
+				ClientID string `json:"client_id"`
+			} `json:"clients"`
+			Next string `json:"next"`
+		}
+		if err := c.do(ctx, http.MethodGet, &pu, nil, &page); err != nil {
+			return nil, err
+		}
+		for _, cl := range page.Clients {
+			ids = append(ids, cl.ClientID)
+		}
+		if page.Next == "" || page.Next == from || len(page.Clients) == 0 {
+			return ids, nil
+		}
+		from = page.Next
+	}
+}
+
+// ConnectionClientStatus enables (Status true) or disables a connection for
+// one client.
+type ConnectionClientStatus struct {
+	ClientID string `json:"client_id"`
+	Status   bool   `json:"status"`
+}
+
+// UpdateConnectionClients enables or disables a connection for clients,
+// in PATCHes of at most MaxClientsPerPatch items, in order. Each PATCH sets
+// a status, so it is retried like any PATCH. Nothing is sent for an empty
+// list. On an error, the batches before it were applied.
+func (c *Client) UpdateConnectionClients(ctx context.Context, connectionID string, changes []ConnectionClientStatus) error {
+	ctx, _ = c.withBudget(ctx)
+	u := c.endpoint(connectionsPath, connectionID, "clients")
+	for start := 0; start < len(changes); start += MaxClientsPerPatch {
+		batch := changes[start:min(start+MaxClientsPerPatch, len(changes))]
+		if err := c.do(ctx, http.MethodPatch, u, batch, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// diffConnection names the sent fields of a connection that the one found
+// differs in.
+func diffConnection(sent, found *Connection) []string {
+	var d differ
+	ptr(&d, "name", sent.Name, found.Name)
+	ptr(&d, "strategy", sent.Strategy, found.Strategy)
+	ptr(&d, "display_name", sent.DisplayName, found.DisplayName)
+	ptr(&d, "is_domain_connection", sent.IsDomainConnection, found.IsDomainConnection)
+	set(&d, "realms", sent.Realms, found.Realms)
+	set(&d, "enabled_clients", sent.EnabledClients, found.EnabledClients)
+	if sent.Metadata != nil && (found.Metadata == nil || !maps.Equal(*sent.Metadata, *found.Metadata)) {
+		d = append(d, "metadata")
+	}
+	if sent.Options != nil {
+		got := found.Options
+		if got == nil {
+			got = &ConnectionOptions{}
+		}
+		if !sameJSON(sent.Options, got) {
+			d = append(d, "options")
+		}
+	}
+	return d
+}
+
+// sameJSON compares two values by their JSON form, object keys in any
+// order.
+func sameJSON(a, b any) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	var va, vb any
+	if json.Unmarshal(ja, &va) != nil || json.Unmarshal(jb, &vb) != nil {
+		return false
+	}
+	ca, _ := json.Marshal(va)
+	cb, _ := json.Marshal(vb)
+	return string(ca) == string(cb)
+}

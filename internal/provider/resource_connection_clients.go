@@ -1,0 +1,207 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &connectionClientsResource{}
+	_ resource.ResourceWithImportState = &connectionClientsResource{}
+
+	_ objectAPI[*connectionClientsModel, *connectionClients] = &connectionClientsResource{}
+)
+
+// connectionClientsResource manages the full set of clients one connection
+// is enabled for (see enabled_clients.go).
+type connectionClientsResource struct {
+	clientHolder
+}
+
+// NewConnectionClientsResource returns the idp_connection_clients resource.
+func NewConnectionClientsResource() resource.Resource {
+	return &connectionClientsResource{}
+}
+
+// connectionClients is what the server says about a connection's clients.
+type connectionClients struct {
+	connectionID string
+	clientIDs    []string
+}
+
+// connectionClientsModel is the Terraform model of idp_connection_clients.
+type connectionClientsModel struct {
+	ID             types.String `tfsdk:"id"`
+	ConnectionID   types.String `tfsdk:"connection_id"`
+	EnabledClients types.Set    `tfsdk:"enabled_clients"`
+}
+
+// Metadata names the resource type.
+func (r *connectionClientsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connection_clients"
+}
+
+// Schema describes idp_connection_clients.
+func (r *connectionClientsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "The complete set of applications (clients) one connection is enabled for. The set is " +
+			"authoritative: a client enabled on the connection outside Terraform, including one the tenant enabled " +
+			"by default when it was created, shows in the next plan and is disabled by the apply. Any number of " +
+			"clients; the changes go out 50 at a time. To say which connections one application may use " +
+			"(for example none), use `enabled_connections` of `idp_client` instead. Use one or the other for a " +
+			"given connection and client: two declarations that disagree undo each other on every apply.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Description:   "Same as `connection_id`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"connection_id": schema.StringAttribute{
+				Description:   "The connection's ID (`con_…`), e.g. `idp_connection.customers.id`.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(connectionIDRegexp, `must be a connection ID, "con_" followed by letters and digits`),
+				},
+			},
+			"enabled_clients": schema.SetAttribute{
+				Description: "The client IDs of every application that may use the connection; `[]` for none.",
+				ElementType: types.StringType,
+				Required:    true,
+				Validators: []validator.Set{
+					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(clientIDRegexp,
+						"must be a client ID, 32 letters and digits")),
+				},
+			},
+		},
+	}
+}
+
+// Configure takes the provider's shared client.
+func (r *connectionClientsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// Create, Read, Update and Delete are the shared ones (crud.go) around the
+// API calls below.
+
+func (r *connectionClientsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	createResource(ctx, r, req, resp)
+}
+
+func (r *connectionClientsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	readResource(ctx, r, req, resp)
+}
+
+func (r *connectionClientsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	updateResource(ctx, r, req, resp)
+}
+
+func (r *connectionClientsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	deleteResource(ctx, r, req, resp)
+}
+
+// ImportState takes the connection's ID or its name.
+func (r *connectionClientsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var what string
+	switch {
+	case connectionIDRegexp.MatchString(req.ID):
+		what = fmt.Sprintf("ID %q", req.ID)
+	case len(req.ID) <= maxConnectionName && connectionNameRegexp.MatchString(req.ID):
+		what = fmt.Sprintf("name %q", req.ID)
+	default:
+		addInvalidImportID(resp, req.ID, connectionImportForms)
+		return
+	}
+	importExisting(ctx, &r.clientHolder, resp, "Connection", what, func(ctx context.Context, c *mgmt.Client) (importedObject, error) {
+		cn, err := connectionLookup(req.ID, what).get(ctx, c)
+		if err != nil {
+			return importedObject{}, err
+		}
+		return importedObject{id: valueOr(cn.ID, req.ID)}, nil
+	})
+}
+
+// kind names the object in diagnostics.
+func (r *connectionClientsResource) kind() string { return "Connection Clients" }
+
+// createObject reads the connection's clients and changes what differs
+// from the plan.
+func (r *connectionClientsResource) createObject(ctx context.Context, c *mgmt.Client, plan *connectionClientsModel) (*connectionClients, diag.Diagnostics, error) {
+	return r.apply(ctx, c, plan.ConnectionID.ValueString(), plan)
+}
+
+// readObject reads the connection's clients: one GET up to 1000 clients.
+func (r *connectionClientsResource) readObject(ctx context.Context, c *mgmt.Client, state *connectionClientsModel) (*connectionClients, error) {
+	ids, err := c.ListConnectionClients(ctx, state.ID.ValueString())
+	if err != nil {
+		return nil, err
+	}
+	return &connectionClients{connectionID: state.ID.ValueString(), clientIDs: ids}, nil
+}
+
+// updateObject reads the connection's clients and changes what differs
+// from the plan: the read makes the set authoritative even when the state
+// is stale.
+func (r *connectionClientsResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *connectionClientsModel) (*connectionClients, diag.Diagnostics, error) {
+	return r.apply(ctx, c, state.ID.ValueString(), plan)
+}
+
+// deleteObject disables the connection for the clients the resource
+// listed that are still enabled; others are left as they are.
+func (r *connectionClientsResource) deleteObject(ctx context.Context, c *mgmt.Client, state *connectionClientsModel) error {
+	var listed []string
+	if d := state.EnabledClients.ElementsAs(ctx, &listed, false); d.HasError() {
+		return fmt.Errorf("reading enabled_clients from the state: %v", d)
+	}
+	current, err := c.ListConnectionClients(ctx, state.ID.ValueString())
+	if err != nil {
+		return err
+	}
+	var changes []mgmt.ConnectionClientStatus
+	for _, id := range sortedCopy(listed) {
+		if slices.Contains(current, id) {
+			changes = append(changes, mgmt.ConnectionClientStatus{ClientID: id, Status: false})
+		}
+	}
+	return c.UpdateConnectionClients(ctx, state.ID.ValueString(), changes)
+}
+
+// apply makes the connection's clients the plan's.
+func (r *connectionClientsResource) apply(ctx context.Context, c *mgmt.Client, connectionID string, plan *connectionClientsModel) (*connectionClients, diag.Diagnostics, error) {
+	var want []string
+	diags := plan.EnabledClients.ElementsAs(ctx, &want, false)
+	if diags.HasError() {
+		return nil, diags, nil
+	}
+	current, err := c.ListConnectionClients(ctx, connectionID)
+	if err != nil {
+		return nil, diags, err
+	}
+	if err := c.UpdateConnectionClients(ctx, connectionID, clientStatusChanges(current, want)); err != nil {
+		return nil, diags, err
+	}
+	return &connectionClients{connectionID: connectionID, clientIDs: sortedCopy(want)}, diags, nil
+}
+
+// fromAPI sets the model from the connection's clients.
+func (m *connectionClientsModel) fromAPI(ctx context.Context, cc *connectionClients) diag.Diagnostics {
+	m.ID = types.StringValue(cc.connectionID)
+	m.ConnectionID = types.StringValue(cc.connectionID)
+	set, diags := setValue(ctx, cc.clientIDs)
+	m.EnabledClients = set
+	return diags
+}
