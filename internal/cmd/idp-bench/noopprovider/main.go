@@ -27,6 +27,9 @@ import (
 )
 
 func main() {
+	// The same logging policy as terraform-provider-idp's main, so that the
+	// floor is what a provider on the framework needs at the least.
+	idp.SilenceUnreadLogs()
 	err := providerserver.Serve(context.Background(), func() provider.Provider {
 		return &noopProvider{real: idp.New("noop")()}
 	}, providerserver.ServeOpts{Address: "registry.terraform.io/idp-terraform/idp"})
