@@ -77,7 +77,9 @@ func (f levelFilter) Log(ctx context.Context, level Level, msg string, fields ma
 	}
 }
 
-func (f levelFilter) Enabled(ctx context.Context, level Level) bool { return f.enabled.Enabled(ctx, level) }
+func (f levelFilter) Enabled(ctx context.Context, level Level) bool {
+	return f.enabled.Enabled(ctx, level)
+}
 
 // logs reports whether the client's logger wants lines of level.
 func (c *Client) logs(ctx context.Context, level Level) bool {
