@@ -406,9 +406,15 @@ func (r *report) render() string {
 			return fmt.Sprint(s.RefreshRequests.Token)
 		}, func(s scaleResult) bool { return s.RefreshRequests.Token == 1 })
 		row("apply: API requests per resource", "", func(s scaleResult) string { return formatPer(s.ApplyReqsPerResource) }, nil)
-		row("apply: token requests per provider config", "1", func(s scaleResult) string {
+		// terraform apply starts one provider process to plan and one to
+		// apply, and each gets its token in Configure (DESIGN.md, "Tokens").
+		row("apply: token requests (plan + apply process)", "2", func(s scaleResult) string {
 			return fmt.Sprint(s.ApplyRequests.Token)
-		}, func(s scaleResult) bool { return s.ApplyRequests.Token == 1 })
+		}, func(s scaleResult) bool { return s.ApplyRequests.Token == 2 })
+		// terraform destroy refreshes (a GET each) and then deletes.
+		row("destroy: API requests per resource", "", func(s scaleResult) string {
+			return formatPer(perResource(s.DestroyRequests.Total-s.DestroyRequests.Token, s.N))
+		}, nil)
 		row("429s + 5xx (apply and refresh)", "0", func(s scaleResult) string {
 			return fmt.Sprint(s.ApplyRequests.TooMany + s.ApplyRequests.ServerErrors + s.RefreshRequests.TooMany + s.RefreshRequests.ServerErrors)
 		}, func(s scaleResult) bool {

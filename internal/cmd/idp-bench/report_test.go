@@ -243,7 +243,7 @@ func TestReportRender(t *testing.T) {
 		"destroy idp/floor                            4.00x                  2.00x",
 		"refresh: -detailed-exitcode, idp/floor       0/0                    2/0                  0/0       MISS",
 		"refresh: GETs per resource                   1.00                   1.00                 1         MISS",
-		"refresh: token requests per provider config  1                      1                    1         ok",
+		"refresh: token requests per provider config 1 1 1 ok",
 		"429s + 5xx (apply and refresh)               0                      1                    0         MISS",
 		"provider peak RSS                            30.0 MiB               100.0 MiB",
 		"Peak provider memory over the run: 100.0 MiB",
