@@ -23,21 +23,21 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	if real := os.Getenv(envWrapReal); real != "" && filepath.Base(os.Args[0]) == devtf.ProviderBinary {
-		os.Exit(wrap(real, os.Getenv(envWrapStderr)))
+	if realPath := os.Getenv(envWrapReal); realPath != "" && filepath.Base(os.Args[0]) == devtf.ProviderBinary {
+		os.Exit(wrap(realPath, os.Getenv(envWrapStderr)))
 	}
 	os.Exit(m.Run())
 }
 
-// wrap runs the real provider with this process's standard input and
+// wrap runs the realPath provider with this process's standard input and
 // output (go-plugin's handshake) and its standard error in a file.
-func wrap(real, stderrPath string) int {
+func wrap(realPath, stderrPath string) int {
 	f, err := os.OpenFile(stderrPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return 1
 	}
 	defer f.Close()
-	cmd := exec.Command(real, os.Args[1:]...)
+	cmd := exec.Command(realPath, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, f
 	if err := cmd.Run(); err != nil {
 		if ee, ok := err.(*exec.ExitError); ok { //nolint:errorlint // exec returns it unwrapped
@@ -62,8 +62,8 @@ func TestAccBinary_logsOnlyWhenAsked(t *testing.T) {
 		t.Skip("no terraform CLI on PATH")
 	}
 	dir := t.TempDir()
-	real := filepath.Join(dir, "real", devtf.ProviderBinary)
-	if out, err := exec.Command("go", "build", "-o", real, ".").CombinedOutput(); err != nil {
+	realPath := filepath.Join(dir, "realPath", devtf.ProviderBinary)
+	if out, err := exec.Command("go", "build", "-o", realPath, ".").CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
 	wrapDir := filepath.Join(dir, "wrapper")
@@ -124,7 +124,7 @@ resource "idp_client" "c" {
 		cmd.Dir = work
 		cmd.Env = append(devtf.ScrubEnv(os.Environ(), "TF_LOG", "TF_ACC"),
 			"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-			envWrapReal+"="+real, envWrapStderr+"="+stderrPath)
+			envWrapReal+"="+realPath, envWrapStderr+"="+stderrPath)
 		cmd.Env = append(cmd.Env, extraEnv...)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out

@@ -58,17 +58,6 @@ type runSet struct {
 	terraformRSS int64 // Terraform's, largest of the three
 }
 
-// each is the three phases, named.
-func (s *runSet) each() []struct {
-	name string
-	p    *phaseResult
-} {
-	return []struct {
-		name string
-		p    *phaseResult
-	}{{"apply", &s.Apply}, {"refresh", &s.Refresh}, {"destroy", &s.Destroy}}
-}
-
 // phaseRatios compares one phase across the three configurations.
 type phaseRatios struct {
 	// Wall times: idp over the terraform_data floor, idp over the no-op
