@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// wrap runs the realPath provider with this process's standard input and
+// wrap runs the real provider with this process's standard input and
 // output (go-plugin's handshake) and its standard error in a file.
 func wrap(realPath, stderrPath string) int {
 	f, err := os.OpenFile(stderrPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
