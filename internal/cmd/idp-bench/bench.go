@@ -82,7 +82,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.parallelism, "parallelism", 10, "Terraform's -parallelism")
 	fs.StringVar(&o.out, "out", "", "also write the results as JSON to `file`")
 	fs.StringVar(&o.terraform, "terraform", "terraform", "Terraform CLI `binary` (looked up on PATH)")
-	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "give up (and clean up) after this `duration`")
+	fs.DurationVar(&o.timeout, "timeout", 40*time.Minute, "give up (and clean up) after this `duration`")
 	fs.BoolVar(&o.noop, "noop", true, "also run each N against the no-op provider (the framework's floor), built from ./"+noopPackageDir)
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "have a provider built with -tags idpprofile write CPU profiles (cpu-PID.pprof) into `directory`")
 	fs.BoolVar(&o.chaos, "chaos", false, "run the chaos benchmark instead: apply, inspect, plan and destroy under injected faults, once per seed")
