@@ -21,10 +21,18 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
+	if !debug {
+		// Nobody reads the SDK's TRACE lines unless a TF_LOG* variable
+		// asks for them (see SilenceUnreadLogs). A provider started with
+		// -debug runs on its own, logging to the terminal it runs in.
+		provider.SilenceUnreadLogs()
+	}
+	stopProfile := startProfile()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/idp-terraform/idp",
 		Debug:   debug,
 	})
+	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -233,6 +233,8 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.log == nil {
 		c.log = discardLogger{}
+	} else if le, ok := c.log.(LevelEnabler); ok {
+		c.log = levelFilter{Logger: c.log, enabled: le}
 	}
 	c.audience = cfg.Audience
 	if c.audience == "" {

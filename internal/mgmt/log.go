@@ -48,9 +48,46 @@ type Logger interface {
 	Log(ctx context.Context, level Level, msg string, fields map[string]any)
 }
 
+// LevelEnabler is implemented by a Logger that can tell cheaply whether it
+// would drop every line of a level. The client then neither builds the
+// fields of such lines nor renders (and redacts) the bodies of TRACE ones:
+// on a busy refresh that work is a measurable part of the provider's CPU
+// time even when no one reads the log. A Logger without it gets every line.
+type LevelEnabler interface {
+	Enabled(ctx context.Context, level Level) bool
+}
+
 type discardLogger struct{}
 
 func (discardLogger) Log(context.Context, Level, string, map[string]any) {}
+
+func (discardLogger) Enabled(context.Context, Level) bool { return false }
+
+// levelFilter passes on only the lines of the levels its Logger wants, so
+// that the occasional line the client builds without asking first (a token
+// obtained, a retry) is not handed over only to be dropped.
+type levelFilter struct {
+	Logger
+	enabled LevelEnabler
+}
+
+func (f levelFilter) Log(ctx context.Context, level Level, msg string, fields map[string]any) {
+	if f.enabled.Enabled(ctx, level) {
+		f.Logger.Log(ctx, level, msg, fields)
+	}
+}
+
+func (f levelFilter) Enabled(ctx context.Context, level Level) bool {
+	return f.enabled.Enabled(ctx, level)
+}
+
+// logs reports whether the client's logger wants lines of level.
+func (c *Client) logs(ctx context.Context, level Level) bool {
+	if le, ok := c.log.(LevelEnabler); ok {
+		return le.Enabled(ctx, level)
+	}
+	return true
+}
 
 // redacted replaces the value of every sensitive field in a logged body.
 const redacted = "***REDACTED***"

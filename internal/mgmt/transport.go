@@ -187,7 +187,7 @@ func (c *Client) sendWith(req *http.Request, opts sendOpts) (*http.Response, []b
 		return nil, nil, info(), fmt.Errorf("%s %s: %w", st.method, st.path, err)
 	}
 	rreq.SetResponseHandler(st.readBody)
-	if len(reqBody) > 0 {
+	if len(reqBody) > 0 && c.logs(ctx, LevelTrace) {
 		c.log.Log(ctx, LevelTrace, "HTTP request body", map[string]any{
 			"method": st.method, "path": st.path,
 			"body": redactBody(req.Header.Get("Content-Type"), reqBody),
@@ -329,7 +329,7 @@ func transportCause(ctx context.Context, err error) error {
 
 // finishResponse logs the final response's body and returns it.
 func (c *Client) finishResponse(ctx context.Context, st *callState, resp *http.Response, body []byte, info sendInfo) (*http.Response, []byte, sendInfo, error) {
-	if len(body) > 0 {
+	if len(body) > 0 && c.logs(ctx, LevelTrace) {
 		c.log.Log(ctx, LevelTrace, "HTTP response body", map[string]any{
 			"method": st.method, "path": st.path, "status": resp.StatusCode,
 			"body": redactBody(resp.Header.Get("Content-Type"), body),
@@ -374,33 +374,47 @@ type attemptTransport struct {
 // RoundTrip implements http.RoundTripper.
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	fields := map[string]any{"method": req.Method, "path": req.URL.EscapedPath()}
+	// The fields are only built when the logger wants DEBUG lines; the
+	// attempt count and the pacer are kept up to date either way.
+	var fields map[string]any
+	if t.c.logs(ctx, LevelDebug) {
+		fields = map[string]any{"method": req.Method, "path": req.URL.EscapedPath()}
+	}
 	if st, ok := ctx.Value(callKey{}).(*callState); ok {
-		fields["attempt"] = int(st.attempt.Add(1))
+		attempt := int(st.attempt.Add(1))
+		if fields != nil {
+			fields["attempt"] = attempt
+		}
 	}
 	waitStart := time.Now()
 	if err := t.c.pacer.wait(ctx); err != nil {
 		return nil, fmt.Errorf("waiting for the request pacer: %w", err)
 	}
-	if paced := time.Since(waitStart); paced >= time.Millisecond {
+	if paced := time.Since(waitStart); paced >= time.Millisecond && fields != nil {
 		fields["paced_ms"] = paced.Milliseconds()
 	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
-	fields["duration_ms"] = time.Since(start).Milliseconds()
+	if fields != nil {
+		fields["duration_ms"] = time.Since(start).Milliseconds()
+	}
 	if err != nil {
-		fields["error"] = err.Error()
-		t.c.log.Log(ctx, LevelDebug, "HTTP request failed", fields)
+		if fields != nil {
+			fields["error"] = err.Error()
+			t.c.log.Log(ctx, LevelDebug, "HTTP request failed", fields)
+		}
 		return nil, err
 	}
-	fields["status"] = resp.StatusCode
 	if t.c.ownsURL(req.URL) {
-		if lim, rem, ok := t.c.pacer.observe(resp.StatusCode, resp.Header); ok {
+		if lim, rem, ok := t.c.pacer.observe(resp.StatusCode, resp.Header); ok && fields != nil {
 			fields["ratelimit_limit"] = lim
 			fields["ratelimit_remaining"] = rem
 		}
 	}
-	t.c.log.Log(ctx, LevelDebug, "HTTP response", fields)
+	if fields != nil {
+		fields["status"] = resp.StatusCode
+		t.c.log.Log(ctx, LevelDebug, "HTTP response", fields)
+	}
 	return resp, nil
 }
 

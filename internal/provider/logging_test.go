@@ -71,6 +71,22 @@ data "idp_token" "t" {
 	if !strings.Contains(log, "POST") || !strings.Contains(log, "/api/v2/clients") {
 		t.Fatalf("the TRACE log (%d bytes) does not show the provider's requests; the test would prove nothing", len(log))
 	}
+	// TF_LOG=TRACE still shows everything: the protocol's and the
+	// framework's TRACE lines, and the provider's own DEBUG and TRACE lines
+	// (the client builds them because tflogLogger says the levels are on).
+	// main's SilenceUnreadLogs only acts when no TF_LOG* is set; the binary
+	// itself is tested in the root package (TestAccBinary_logsOnlyWhenAsked).
+	for _, want := range []string{
+		"[TRACE] sdk.proto: Received request",
+		"[TRACE] sdk.framework: Calling provider defined",
+		"[DEBUG] idp: HTTP response:",
+		"[TRACE] idp: HTTP response body:",
+		"[TRACE] idp: HTTP request body:",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the TRACE log lacks %q lines", want)
+		}
+	}
 	for i, secret := range secrets {
 		if len(secret) < 16 {
 			t.Fatalf("secret %d is %q: not captured", i, secret)

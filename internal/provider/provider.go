@@ -187,7 +187,7 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		Audience:     stringOrEnv(config.Audience, "IDP_AUDIENCE"),
 		UserAgent: fmt.Sprintf("terraform-provider-idp/%s (+https://registry.terraform.io/providers/idp-terraform/idp) Terraform/%s",
 			p.version, req.TerraformVersion),
-		Logger: tflogLogger{},
+		Logger: newTFLogLogger(),
 	}
 
 	if !config.MaxRetries.IsNull() {

@@ -67,8 +67,23 @@ func (h *clientHolder) client(diags *diag.Diagnostics) *mgmt.Client {
 
 // tflogLogger sends the Management API client's log lines to tflog, so they
 // follow TF_LOG / TF_LOG_PROVIDER. The client redacts secrets before they
-// reach it.
-type tflogLogger struct{}
+// reach it. It tells the client which levels tflog would drop anyway (see
+// providerLogLevel), so that the client does not build those lines.
+type tflogLogger struct {
+	least mgmt.Level
+	off   bool
+}
+
+// newTFLogLogger reads the provider's log level once.
+func newTFLogLogger() tflogLogger {
+	least, ok := providerLogLevel()
+	return tflogLogger{least: least, off: !ok}
+}
+
+// Enabled implements mgmt.LevelEnabler.
+func (l tflogLogger) Enabled(_ context.Context, level mgmt.Level) bool {
+	return !l.off && level >= l.least
+}
 
 func (tflogLogger) Log(ctx context.Context, level mgmt.Level, msg string, fields map[string]any) {
 	switch level {

@@ -51,6 +51,8 @@ type options struct {
 	out         string
 	terraform   string
 	timeout     time.Duration
+	noop        bool
+	cpuProfile  string
 
 	// The chaos mode's (-chaos) settings.
 	chaos          bool
@@ -80,7 +82,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.parallelism, "parallelism", 10, "Terraform's -parallelism")
 	fs.StringVar(&o.out, "out", "", "also write the results as JSON to `file`")
 	fs.StringVar(&o.terraform, "terraform", "terraform", "Terraform CLI `binary` (looked up on PATH)")
-	fs.DurationVar(&o.timeout, "timeout", 20*time.Minute, "give up (and clean up) after this `duration`")
+	fs.DurationVar(&o.timeout, "timeout", 40*time.Minute, "give up (and clean up) after this `duration`")
+	fs.BoolVar(&o.noop, "noop", true, "also run each N against the no-op provider (the framework's floor), built from ./"+noopPackageDir)
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "have a provider built with -tags idpprofile write CPU profiles (cpu-PID.pprof) into `directory`")
 	fs.BoolVar(&o.chaos, "chaos", false, "run the chaos benchmark instead: apply, inspect, plan and destroy under injected faults, once per seed")
 	fs.StringVar(&seeds, "chaos-seeds", "1,2,3,4,5", "comma-separated fault `seeds` of the chaos runs")
 	fs.IntVar(&o.chaosN, "chaos-n", 200, "resource `count` of each chaos run")
@@ -227,17 +231,29 @@ func writeJSON(path string, rep interface{ marshal() ([]byte, error) }) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
+// plugin is a provider Terraform can run through a wrapper.
+type plugin struct {
+	realProvider string // the built provider the wrapper runs
+	wrapperDir   string // the dev_overrides directory, holding the wrapper
+	cliConfig    string // the CLI configuration pointing there
+}
+
+// noopPackageDir is where the no-op provider's source lives, relative to
+// the module's root (where `make bench` runs).
+const noopPackageDir = "internal/cmd/idp-bench/noopprovider"
+
 // bench is one run of the harness.
 type bench struct {
 	opts     options
 	progress io.Writer
 
 	terraformPath string
-	realProvider  string // the built provider the wrapper runs
 	tmp           string // removed at the end; holds everything below
-	wrapperDir    string // the dev_overrides directory, holding the wrapper
-	cliConfig     string
-	step          int
+	// idp is the provider under test; noop the no-op provider; using the
+	// one Terraform commands run with.
+	idp, noop plugin
+	using     *plugin
+	step      int
 
 	srv    *server.Server
 	rec    *recorder
@@ -248,6 +264,11 @@ type bench struct {
 // what was measured (possibly partial) with the first error.
 func (b *bench) execute(ctx context.Context) (rep *report, err error) {
 	err = b.harness(ctx, func(version string) (err error) {
+		if b.opts.noop {
+			if err := b.buildNoop(ctx); err != nil {
+				return err
+			}
+		}
 		stop, err := b.startServer(server.Options{})
 		if err != nil {
 			return err
@@ -319,38 +340,78 @@ func (b *bench) check() error {
 	if err != nil {
 		return err
 	}
-	b.realProvider = filepath.Join(dir, devtf.ProviderBinary)
-	if runtime.GOOS == "windows" {
-		b.realProvider += ".exe"
-	}
-	if fi, err := os.Stat(b.realProvider); err != nil || !fi.Mode().IsRegular() {
+	b.idp.realProvider = filepath.Join(dir, binaryName())
+	b.using = &b.idp
+	if fi, err := os.Stat(b.idp.realProvider); err != nil || !fi.Mode().IsRegular() {
 		return fmt.Errorf("no %s binary in %s; build it first (go build -o %s .)",
 			devtf.ProviderBinary, dir, filepath.Join(b.opts.providerDir, devtf.ProviderBinary))
 	}
 	return nil
 }
 
+// binaryName is the file name Terraform looks for in a dev_overrides
+// directory.
+func binaryName() string {
+	if runtime.GOOS == "windows" {
+		return devtf.ProviderBinary + ".exe"
+	}
+	return devtf.ProviderBinary
+}
+
 // prepare puts a copy of this program under the provider's name into the
 // dev_overrides directory, where it acts as the wrapper that measures the
-// real provider's memory, and writes the CLI configuration.
+// real provider's memory and CPU time, and writes the CLI configuration;
+// the same for the no-op provider, which is served under the same name.
 func (b *bench) prepare() error {
+	for _, p := range []struct {
+		plugin *plugin
+		name   string
+	}{{&b.idp, "wrapper"}, {&b.noop, "noop-wrapper"}} {
+		if err := b.installWrapper(p.plugin, p.name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// installWrapper creates the dev_overrides directory name for p with the
+// wrapper in it, and p's CLI configuration.
+func (b *bench) installWrapper(p *plugin, name string) error {
 	self, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("finding this program's executable for the provider wrapper: %w", err)
 	}
-	b.wrapperDir = filepath.Join(b.tmp, "wrapper")
-	if err := os.Mkdir(b.wrapperDir, 0o700); err != nil {
+	p.wrapperDir = filepath.Join(b.tmp, name)
+	if err := os.Mkdir(p.wrapperDir, 0o700); err != nil {
 		return err
 	}
-	name := devtf.ProviderBinary
-	if runtime.GOOS == "windows" {
-		name += ".exe"
-	}
-	if err := copyFile(self, filepath.Join(b.wrapperDir, name), 0o700); err != nil {
+	if err := copyFile(self, filepath.Join(p.wrapperDir, binaryName()), 0o700); err != nil {
 		return fmt.Errorf("installing the provider wrapper: %w", err)
 	}
-	b.cliConfig = filepath.Join(b.tmp, "terraform.rc")
-	return os.WriteFile(b.cliConfig, []byte(devtf.CLIConfig(b.wrapperDir)), 0o600)
+	p.cliConfig = filepath.Join(b.tmp, name+".tfrc")
+	return os.WriteFile(p.cliConfig, []byte(devtf.CLIConfig(p.wrapperDir)), 0o600)
+}
+
+// buildNoop builds the no-op provider from its source in the module, with
+// the go command that runs the harness (`make bench` runs it from the
+// module's root).
+func (b *bench) buildNoop(ctx context.Context) error {
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return fmt.Errorf("building the no-op provider needs the go command (or run with -noop=false): %w", err)
+	}
+	dir := filepath.Join(b.tmp, "noop")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return err
+	}
+	b.noop.realProvider = filepath.Join(dir, binaryName())
+	cmd := exec.CommandContext(ctx, goCmd, "build", "-o", b.noop.realProvider, "./"+noopPackageDir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the no-op provider (go build ./%s, from the module's root; or run with -noop=false): %w\n%s",
+			noopPackageDir, err, out)
+	}
+	b.note("built the no-op provider")
+	return nil
 }
 
 // copyFile copies src to dst with the given permissions.
@@ -410,47 +471,80 @@ func (b *bench) providerSettings() providerSettings {
 	return providerSettings{Domain: b.domain, ClientID: b.srv.AdminClientID(), ClientSecret: b.srv.AdminClientSecret()}
 }
 
-// scale measures section 1 for n resources.
+// scale measures section 1 for n resources: apply, refresh and destroy of
+// the idp configuration, of the same configuration against the no-op
+// provider, and of the terraform_data floor.
 func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
 	res := scaleResult{N: n, Mix: splitMix(n)}
+	config := idpConfig(n, fmt.Sprintf("scale%d", n), b.providerSettings())
 
-	idpDir, err := b.workDir(fmt.Sprintf("scale-%d-idp", n), idpConfig(n, fmt.Sprintf("scale%d", n), b.providerSettings()))
+	idpDir, err := b.workDir(fmt.Sprintf("scale-%d-idp", n), config)
 	if err != nil {
 		return res, err
 	}
-	b.srv.ResetCounts()
-	apply, err := b.apply(ctx, idpDir, n, fmt.Sprintf("N=%d idp", n))
+	var counts [3]requestSummary
+	res.IDP, err = b.phases(ctx, idpDir, n, fmt.Sprintf("N=%d idp", n), &b.idp, &counts)
+	res.ApplyRequests, res.RefreshRequests, res.DestroyRequests = counts[0], counts[1], counts[2]
 	if err != nil {
 		return res, err
 	}
-	res.ApplyRequests = summarize(b.srv.Counts())
-	b.srv.ResetCounts()
-	refresh, err := b.refresh(ctx, idpDir, fmt.Sprintf("N=%d idp", n))
-	if err != nil {
-		return res, err
+	res.ProviderPeakRSSBytes = res.IDP.peakRSS
+	res.ProviderProcesses = res.IDP.processes
+
+	if b.opts.noop {
+		noopDir, err := b.workDir(fmt.Sprintf("scale-%d-noop", n), config)
+		if err != nil {
+			return res, err
+		}
+		set, err := b.phases(ctx, noopDir, n, fmt.Sprintf("N=%d no-op", n), &b.noop, nil)
+		if err != nil {
+			return res, err
+		}
+		res.Noop = &set
 	}
-	res.RefreshRequests = summarize(b.srv.Counts())
-	res.IDPApplySeconds, res.IDPRefreshSeconds = apply.wall.Seconds(), refresh.wall.Seconds()
-	res.IDPRefreshExitCode = refresh.exitCode
-	res.ProviderPeakRSSBytes = max(apply.provider.PeakBytes, refresh.provider.PeakBytes)
-	res.ProviderProcesses = apply.provider.Processes + refresh.provider.Processes
 
 	floorDir, err := b.workDir(fmt.Sprintf("scale-%d-floor", n), floorConfig(n))
 	if err != nil {
 		return res, err
 	}
-	apply, err = b.apply(ctx, floorDir, n, fmt.Sprintf("N=%d floor", n))
+	res.Floor, err = b.phases(ctx, floorDir, n, fmt.Sprintf("N=%d floor", n), &b.idp, nil)
 	if err != nil {
 		return res, err
 	}
-	refresh, err = b.refresh(ctx, floorDir, fmt.Sprintf("N=%d floor", n))
-	if err != nil {
-		return res, err
-	}
-	res.FloorApplySeconds, res.FloorRefreshSeconds = apply.wall.Seconds(), refresh.wall.Seconds()
-	res.FloorRefreshExitCode = refresh.exitCode
-	res.FloorTerraformPeakRSSBytes = max(apply.terraformRSS, refresh.terraformRSS)
+	res.FloorTerraformPeakRSSBytes = res.Floor.terraformRSS
 	return res, nil
+}
+
+// phases applies, refreshes and destroys the configuration in dir with
+// plugin p. With counts, it records the server's requests of each phase
+// there.
+func (b *bench) phases(ctx context.Context, dir string, n int, label string, p *plugin, counts *[3]requestSummary) (runSet, error) {
+	b.using = p
+	defer func() { b.using = &b.idp }()
+	var set runSet
+	steps := []struct {
+		run func() (tfResult, error)
+		out *phaseResult
+	}{
+		{func() (tfResult, error) { return b.apply(ctx, dir, n, label) }, &set.Apply},
+		{func() (tfResult, error) { return b.refresh(ctx, dir, label) }, &set.Refresh},
+		{func() (tfResult, error) { return b.destroy(ctx, dir, n, label) }, &set.Destroy},
+	}
+	for i, step := range steps {
+		b.srv.ResetCounts()
+		r, err := step.run()
+		if counts != nil {
+			counts[i] = summarize(b.srv.Counts())
+		}
+		if err != nil {
+			return set, err
+		}
+		*step.out = r.phase()
+		set.peakRSS = max(set.peakRSS, r.provider.PeakBytes)
+		set.processes += r.provider.Processes
+		set.terraformRSS = max(set.terraformRSS, r.terraformRSS)
+	}
+	return set, nil
 }
 
 // rateLimited measures section 2: repeated runs against the server with
@@ -529,6 +623,25 @@ type tfResult struct {
 	provider rssRecord
 	// exitCode is Terraform's exit code.
 	exitCode int
+	// terraformCPU is Terraform's CPU time as wait4 reports it, which
+	// includes the provider processes' and their wrappers'.
+	terraformCPU time.Duration
+	// serverCPU is the harness's own CPU time during the command: the
+	// in-process server's.
+	serverCPU time.Duration
+}
+
+// phase is what the report keeps of a command: wall time, and CPU time
+// split into Terraform's own, the provider's and the server's.
+func (r tfResult) phase() phaseResult {
+	own := r.terraformCPU - r.provider.CPU - r.provider.WrapperCPU
+	return phaseResult{
+		Seconds:             r.wall.Seconds(),
+		TerraformCPUSeconds: max(own, 0).Seconds(),
+		ProviderCPUSeconds:  r.provider.CPU.Seconds(),
+		ServerCPUSeconds:    r.serverCPU.Seconds(),
+		ExitCode:            r.exitCode,
+	}
 }
 
 // appliedRE finds how many resources an apply created.
@@ -547,6 +660,27 @@ func (b *bench) apply(ctx context.Context, dir string, n int, label string) (tfR
 	}
 	if got, _ := strconv.Atoi(string(m[1])); got != n {
 		return res, fmt.Errorf("terraform apply (%s) added %d resources, want %d", label, got, n)
+	}
+	return res, nil
+}
+
+// destroyedRE finds how many resources a destroy destroyed.
+var destroyedRE = regexp.MustCompile(`Destroy complete! Resources: (\d+) destroyed`)
+
+// destroy runs terraform destroy in dir and checks that it destroyed n
+// resources.
+func (b *bench) destroy(ctx context.Context, dir string, n int, label string) (tfResult, error) {
+	res, out, err := b.terraform(ctx, dir, "destroy", label,
+		"destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.opts.parallelism))
+	if err != nil {
+		return res, err
+	}
+	m := destroyedRE.FindSubmatch(out)
+	if m == nil {
+		return res, fmt.Errorf("terraform destroy (%s) succeeded without saying how many resources it destroyed", label)
+	}
+	if got, _ := strconv.Atoi(string(m[1])); got != n {
+		return res, fmt.Errorf("terraform destroy (%s) destroyed %d resources, want %d", label, got, n)
 	}
 	return res, nil
 }
@@ -611,8 +745,17 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 	cmd := devtf.Command(ctx, b.terraformPath, args...)
 	cmd.Dir = dir
 	cmd.Env = b.terraformEnv(rssPath)
+	if b.opts.cpuProfile != "" {
+		// One directory per command, named after the step, the work
+		// directory and the phase.
+		pdir := filepath.Join(b.opts.cpuProfile, fmt.Sprintf("%02d-%s-%s", b.step, filepath.Base(dir), what))
+		if err := os.MkdirAll(pdir, 0o700); err != nil {
+			return res, nil, err
+		}
+		cmd.Env = append(cmd.Env, envProfileDir+"="+pdir)
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	start := time.Now()
+	start, startCPU := time.Now(), selfCPUTime()
 	if err := cmd.Start(); err != nil {
 		if ctx.Err() != nil {
 			return res, nil, context.Cause(ctx)
@@ -621,8 +764,10 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 	}
 	exitCode, waitErr := cmd.Wait()
 	res.wall = time.Since(start)
+	res.serverCPU = selfCPUTime() - startCPU
 	if cmd.ProcessState != nil {
 		res.terraformRSS = maxRSSBytes(cmd.ProcessState)
+		res.terraformCPU = cpuTime(cmd.ProcessState)
 	}
 	var rerr error
 	res.provider, rerr = readRSS(rssPath)
@@ -646,18 +791,22 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 }
 
 // terraformEnv is the environment Terraform runs with: the caller's,
-// scrubbed, plus the harness's CLI configuration and the wrapper's settings,
-// which go-plugin passes on to the provider process.
+// scrubbed, plus the CLI configuration of the plugin in use and the
+// wrapper's settings, which go-plugin passes on to the provider process.
 func (b *bench) terraformEnv(rssPath string) []string {
 	return append(devtf.ScrubEnv(os.Environ(), "TF_LOG", "TF_ACC"),
-		"TF_CLI_CONFIG_FILE="+b.cliConfig,
+		"TF_CLI_CONFIG_FILE="+b.using.cliConfig,
 		"TF_IN_AUTOMATION=1",
 		"TF_INPUT=0",
 		"CHECKPOINT_DISABLE=1",
-		envRealProvider+"="+b.realProvider,
+		envRealProvider+"="+b.using.realProvider,
 		envRSSFile+"="+rssPath,
 	)
 }
+
+// envProfileDir is the setting a provider built with -tags idpprofile
+// writes its CPU profile by (main's profile_on.go).
+const envProfileDir = "IDP_BENCH_CPUPROFILE_DIR"
 
 // terraformVersion asks Terraform for its version, which also proves that
 // it runs with the harness's CLI configuration.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -136,15 +137,37 @@ func sampleReport() *report {
 		Scale: []scaleResult{
 			{
 				N: 100, Mix: splitMix(100),
-				IDPApplySeconds: 2, FloorApplySeconds: 0.5, IDPRefreshSeconds: 0.6, FloorRefreshSeconds: 0.2,
-				IDPRefreshExitCode: 0, ApplyRequests: ok, RefreshRequests: ok,
+				IDP: runSet{
+					Apply:   phaseResult{Seconds: 2, TerraformCPUSeconds: 0.5, ProviderCPUSeconds: 0.3, ServerCPUSeconds: 0.1},
+					Refresh: phaseResult{Seconds: 0.6, TerraformCPUSeconds: 0.2, ProviderCPUSeconds: 0.12, ServerCPUSeconds: 0.02},
+					Destroy: phaseResult{Seconds: 1},
+				},
+				Noop: &runSet{
+					Apply:   phaseResult{Seconds: 1, ProviderCPUSeconds: 0.2},
+					Refresh: phaseResult{Seconds: 0.3, ProviderCPUSeconds: 0.1},
+					Destroy: phaseResult{Seconds: 0.5},
+				},
+				Floor: runSet{
+					Apply:   phaseResult{Seconds: 0.5},
+					Refresh: phaseResult{Seconds: 0.2},
+					Destroy: phaseResult{Seconds: 0.25},
+				},
+				ApplyRequests: ok, RefreshRequests: ok,
 				ProviderPeakRSSBytes: 30 << 20, ProviderProcesses: 7, FloorTerraformPeakRSSBytes: 70 << 20,
 			},
 			{
 				N: 1000, Mix: splitMix(1000),
-				IDPApplySeconds: 30, FloorApplySeconds: 15, IDPRefreshSeconds: 3, FloorRefreshSeconds: 1,
-				IDPRefreshExitCode: 2,
-				ApplyRequests:      requestSummary{Total: 1001, Token: 1},
+				IDP: runSet{
+					Apply:   phaseResult{Seconds: 30},
+					Refresh: phaseResult{Seconds: 3, ExitCode: 2},
+					Destroy: phaseResult{Seconds: 20},
+				},
+				Floor: runSet{
+					Apply:   phaseResult{Seconds: 15},
+					Refresh: phaseResult{Seconds: 1},
+					Destroy: phaseResult{Seconds: 10},
+				},
+				ApplyRequests: requestSummary{Total: 1001, Token: 1},
 				// Two GETs too many, one of them a retried 429.
 				RefreshRequests:      requestSummary{Total: 1003, Token: 1, ItemGETs: 1002, TooMany: 1},
 				ProviderPeakRSSBytes: 100 << 20, ProviderProcesses: 7,
@@ -166,8 +189,16 @@ func TestReportFinish(t *testing.T) {
 	r := sampleReport()
 	r.finish()
 	s := r.Scale[0]
-	if s.ApplyRatio != 4 || !near(s.RefreshRatio, 3) || s.RefreshGETsPerResource != 1 || s.RefreshReqsPerResource != 1 || s.ApplyReqsPerResource != 1 {
+	if s.Apply.IDPOverFloor != 4 || !near(s.Refresh.IDPOverFloor, 3) || s.Destroy.IDPOverFloor != 4 ||
+		s.RefreshGETsPerResource != 1 || s.RefreshReqsPerResource != 1 || s.ApplyReqsPerResource != 1 {
 		t.Errorf("N=100 ratios: %+v", s)
+	}
+	if s.Apply.IDPOverNoop != 2 || s.Apply.NoopOverFloor != 2 || !near(s.Refresh.ProviderCPUIDPOverNoop, 1.2) ||
+		!near(s.Apply.ProviderCPUIDPOverNoop, 1.5) {
+		t.Errorf("N=100 against the no-op provider: %+v %+v", s.Apply, s.Refresh)
+	}
+	if s := r.Scale[1]; s.Apply.IDPOverNoop != 0 || s.Refresh.ProviderCPUIDPOverNoop != 0 {
+		t.Errorf("N=1000 has no no-op run, but ratios against it: %+v", s.Refresh)
 	}
 	if r.ProviderPeakRSSBytes != 100<<20 {
 		t.Errorf("peak RSS over the run = %d", r.ProviderPeakRSSBytes)
@@ -202,13 +233,19 @@ func TestReportRender(t *testing.T) {
 		"refresh = terraform plan -refresh-only -detailed-exitcode",
 		"N=100", "N=1000",
 		"34/33/33", "334/333/333",
-		"apply idp/floor                              4.00x     2.00x",
-		"refresh idp/floor                            3.00x     3.00x",
-		"refresh: -detailed-exitcode, idp/floor       0/0       2/0          0/0     MISS",
-		"refresh: GETs per resource                   1.00      1.00         1       MISS",
-		"refresh: token requests per provider config  1         1            1       ok",
-		"429s + 5xx (apply and refresh)               0         1            0       MISS",
-		"provider peak RSS                            30.0 MiB  100.0 MiB",
+		"apply, idp / no-op / floor                   2.00s / 1.00s / 0.50s  30.0s / - / 15.0s",
+		"apply idp/floor                              4.00x                  2.00x                <= 1.60x  MISS",
+		"apply idp/no-op, no-op/floor                 2.00x, 2.00x           n/a, n/a",
+		"apply: CPU ms/resource, idp (tf+prov+srv)    5.00+3.00+1.00=9.00",
+		"refresh idp/floor                            3.00x                  3.00x                <= 2.00x  MISS",
+		"refresh: CPU ms/resource, idp (tf+prov+srv)  2.00+1.20+0.20=3.40",
+		"refresh: provider CPU, idp/no-op             1.20x                  n/a                  <= 1.20x  MISS",
+		"destroy idp/floor                            4.00x                  2.00x",
+		"refresh: -detailed-exitcode, idp/floor       0/0                    2/0                  0/0       MISS",
+		"refresh: GETs per resource                   1.00                   1.00                 1         MISS",
+		"refresh: token requests per provider config 1 1 1 ok",
+		"429s + 5xx (apply and refresh)               0                      1                    0         MISS",
+		"provider peak RSS                            30.0 MiB               100.0 MiB",
 		"Peak provider memory over the run: 100.0 MiB",
 		"2. Rate limit: 50 requests/s per tenant (burst 50), N=100, 3 runs; N / limit = 2.00s",
 		"  2    FAILED",
@@ -219,7 +256,8 @@ func TestReportRender(t *testing.T) {
 		"the same refresh, no limit  0.60s",
 		"go test -run '^$' -bench . ./internal/server",
 	} {
-		if !strings.Contains(out, want) {
+		// Column widths follow the longest label; compare words and order.
+		if !strings.Contains(squeeze(out), squeeze(want)) {
 			t.Errorf("the report lacks %q:\n%s", want, out)
 		}
 	}
@@ -236,6 +274,12 @@ func TestReportRender(t *testing.T) {
 	}
 }
 
+// squeeze collapses runs of spaces, so that a comparison does not depend on
+// the table's column widths.
+func squeeze(s string) string {
+	return regexp.MustCompile(` +`).ReplaceAllString(s, " ")
+}
+
 // near compares floats that went through a division.
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
@@ -249,8 +293,15 @@ func TestReportJSON(t *testing.T) {
 	}
 	var back struct {
 		Scale []struct {
-			N          int     `json:"n"`
-			ApplyRatio float64 `json:"apply_idp_over_floor"`
+			N     int `json:"n"`
+			Apply struct {
+				IDPOverFloor float64 `json:"idp_over_floor"`
+			} `json:"apply_ratios"`
+			IDP struct {
+				Refresh struct {
+					ProviderCPU float64 `json:"provider_cpu_seconds"`
+				} `json:"refresh"`
+			} `json:"idp"`
 		} `json:"scale"`
 		Rate struct {
 			Failed int `json:"failed_runs"`
@@ -263,7 +314,7 @@ func TestReportJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if len(back.Scale) != 2 || back.Scale[1].N != 1000 || back.Scale[1].ApplyRatio != 2 ||
+	if len(back.Scale) != 2 || back.Scale[1].N != 1000 || back.Scale[1].Apply.IDPOverFloor != 2 || back.Scale[0].IDP.Refresh.ProviderCPU != 0.12 ||
 		back.Rate.Failed != 1 || back.Rate.Runs[1].Error == "" || back.Peak != 100<<20 {
 		t.Errorf("the JSON lost something:\n%s", b)
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
@@ -25,7 +26,7 @@ const (
 	// what puts this program in wrapper mode.
 	envRealProvider = "IDP_BENCH_REAL_PROVIDER"
 	// envRSSFile names the file the wrapper appends the provider's peak
-	// resident set size to, one line per provider process.
+	// resident set size and CPU time to, one line per provider process.
 	envRSSFile = "IDP_BENCH_RSS_FILE"
 )
 
@@ -44,8 +45,9 @@ type stdio struct {
 // wrapProvider runs the real provider as a child that inherits the given
 // standard streams as they are (go-plugin's handshake line goes to standard
 // output, and Terraform then talks to the child directly over the socket it
-// names), waits for it, appends its peak RSS to rssFile and returns the
-// exit code to leave with, the child's.
+// names), waits for it, appends its peak RSS and CPU time (and the
+// wrapper's own) to rssFile and returns the exit code to leave with, the
+// child's.
 func wrapProvider(realPath, rssFile string, args []string, std stdio) int {
 	stderr := std.err
 	cmd := exec.Command(realPath, args...)
@@ -81,7 +83,9 @@ func wrapProvider(realPath, rssFile string, args []string, std stdio) int {
 	close(done)
 
 	if rssFile != "" && cmd.ProcessState != nil {
-		if werr := appendRSS(rssFile, cmd.ProcessState.Pid(), maxRSSBytes(cmd.ProcessState)); werr != nil {
+		ps := cmd.ProcessState
+		rec := processRecord{pid: ps.Pid(), rss: maxRSSBytes(ps), cpu: cpuTime(ps), wrapperCPU: selfCPUTime()}
+		if werr := appendRSS(rssFile, rec); werr != nil {
 			fmt.Fprintf(stderr, "idp-bench provider wrapper: recording peak RSS: %v\n", werr)
 		}
 	}
@@ -108,14 +112,26 @@ func withoutWrapperEnv(environ []string) []string {
 	return out
 }
 
-// appendRSS appends "pid bytes" to path. Each line is one small O_APPEND
-// write, so provider processes that end at the same time do not interleave.
-func appendRSS(path string, pid int, bytes int64) error {
+// processRecord is what a wrapper records about one provider process.
+type processRecord struct {
+	pid int
+	// rss is the provider's peak resident set size in bytes.
+	rss int64
+	// cpu is the provider's CPU time (user + system); wrapperCPU the
+	// wrapper's own, so that the harness can take both out of Terraform's,
+	// which includes them.
+	cpu, wrapperCPU time.Duration
+}
+
+// appendRSS appends "pid bytes cpu_ns wrapper_cpu_ns" to path. Each line is
+// one small O_APPEND write, so provider processes that end at the same time
+// do not interleave.
+func appendRSS(path string, rec processRecord) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(f, "%d %d\n", pid, bytes)
+	_, err = fmt.Fprintf(f, "%d %d %d %d\n", rec.pid, rec.rss, rec.cpu.Nanoseconds(), rec.wrapperCPU.Nanoseconds())
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -128,6 +144,9 @@ type rssRecord struct {
 	Processes int
 	// PeakBytes is the largest peak RSS among them.
 	PeakBytes int64
+	// CPU is the provider processes' CPU time (user + system) together;
+	// WrapperCPU the wrappers'.
+	CPU, WrapperCPU time.Duration
 }
 
 // readRSS reads a file written by appendRSS; a missing file means no
@@ -144,7 +163,7 @@ func readRSS(path string) (rssRecord, error) {
 	return parseRSS(f)
 }
 
-// parseRSS parses "pid bytes" lines.
+// parseRSS parses "pid bytes cpu_ns wrapper_cpu_ns" lines.
 func parseRSS(r io.Reader) (rssRecord, error) {
 	var rec rssRecord
 	sc := bufio.NewScanner(r)
@@ -154,15 +173,21 @@ func parseRSS(r io.Reader) (rssRecord, error) {
 			continue
 		}
 		fields := strings.Fields(text)
-		if len(fields) != 2 {
-			return rssRecord{}, fmt.Errorf("line %d: %q is not \"pid bytes\"", line, text)
+		if len(fields) != 4 {
+			return rssRecord{}, fmt.Errorf("line %d: %q is not \"pid bytes cpu_ns wrapper_cpu_ns\"", line, text)
 		}
-		n, err := strconv.ParseInt(fields[1], 10, 64)
-		if err != nil || n < 0 {
-			return rssRecord{}, fmt.Errorf("line %d: %q is not a byte count", line, fields[1])
+		var n [3]int64
+		for i, f := range fields[1:] {
+			v, err := strconv.ParseInt(f, 10, 64)
+			if err != nil || v < 0 {
+				return rssRecord{}, fmt.Errorf("line %d: %q is not a non-negative count", line, f)
+			}
+			n[i] = v
 		}
 		rec.Processes++
-		rec.PeakBytes = max(rec.PeakBytes, n)
+		rec.PeakBytes = max(rec.PeakBytes, n[0])
+		rec.CPU += time.Duration(n[1])
+		rec.WrapperCPU += time.Duration(n[2])
 	}
 	return rec, sc.Err()
 }

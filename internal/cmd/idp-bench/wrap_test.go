@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // envFakeProvider makes the test binary act as a provider for
@@ -82,6 +83,9 @@ func TestWrapProvider(t *testing.T) {
 	if rec.PeakBytes < 8<<20 {
 		t.Errorf("peak RSS %d bytes, want at least the 8 MiB the provider touched", rec.PeakBytes)
 	}
+	if rec.CPU <= 0 || rec.WrapperCPU <= 0 {
+		t.Errorf("CPU time: provider %v, wrappers %v; want both above zero", rec.CPU, rec.WrapperCPU)
+	}
 }
 
 func TestWrapProvider_missingBinary(t *testing.T) {
@@ -123,11 +127,11 @@ func TestWrapperMode(t *testing.T) {
 
 func TestParseRSS(t *testing.T) {
 	t.Parallel()
-	rec, err := parseRSS(strings.NewReader("101 1048576\n\n102 52428800\n103 2097152\n"))
-	if err != nil || rec != (rssRecord{Processes: 3, PeakBytes: 52428800}) {
+	rec, err := parseRSS(strings.NewReader("101 1048576 5 1\n\n102 52428800 7 2\n103 2097152 11 3\n"))
+	if err != nil || rec != (rssRecord{Processes: 3, PeakBytes: 52428800, CPU: 23, WrapperCPU: 6}) {
 		t.Errorf("parseRSS = %+v, %v", rec, err)
 	}
-	for _, bad := range []string{"101\n", "101 x\n", "101 -5\n", "1 2 3\n"} {
+	for _, bad := range []string{"101\n", "101 x 1 1\n", "101 -5 1 1\n", "1 2 3\n", "1 2 3 -4\n", "1 2 3 4 5\n"} {
 		if _, err := parseRSS(strings.NewReader(bad)); err == nil {
 			t.Errorf("parseRSS(%q) accepted it", bad)
 		}
@@ -144,12 +148,12 @@ func TestReadRSS(t *testing.T) {
 	}
 	path := filepath.Join(dir, "rss")
 	for i, b := range []int64{5 << 20, 9 << 20, 7 << 20} {
-		if err := appendRSS(path, 100+i, b); err != nil {
+		if err := appendRSS(path, processRecord{pid: 100 + i, rss: b, cpu: time.Second, wrapperCPU: time.Millisecond}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	rec, err = readRSS(path)
-	if err != nil || rec != (rssRecord{Processes: 3, PeakBytes: 9 << 20}) {
+	if err != nil || rec != (rssRecord{Processes: 3, PeakBytes: 9 << 20, CPU: 3 * time.Second, WrapperCPU: 3 * time.Millisecond}) {
 		t.Errorf("readRSS = %+v, %v", rec, err)
 	}
 }

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
+)
+
+// The settings of the test binary's wrapper mode: started by Terraform
+// under the provider's name, it runs the real provider (envWrapReal) with
+// its standard error appended to envWrapStderr, which is what Terraform
+// would otherwise read and, without TF_LOG, throw away.
+const (
+	envWrapReal   = "IDP_TEST_WRAP_REAL_PROVIDER"
+	envWrapStderr = "IDP_TEST_WRAP_STDERR"
+)
+
+func TestMain(m *testing.M) {
+	if realPath := os.Getenv(envWrapReal); realPath != "" && filepath.Base(os.Args[0]) == devtf.ProviderBinary {
+		os.Exit(wrap(realPath, os.Getenv(envWrapStderr)))
+	}
+	os.Exit(m.Run())
+}
+
+// wrap runs the real provider with this process's standard input and
+// output (go-plugin's handshake) and its standard error in a file.
+func wrap(realPath, stderrPath string) int {
+	f, err := os.OpenFile(stderrPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return 1
+	}
+	defer f.Close()
+	cmd := exec.Command(realPath, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, f
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); ok { //nolint:errorlint // exec returns it unwrapped
+			return ee.ExitCode()
+		}
+		return 1
+	}
+	return 0
+}
+
+// The released binary, run by Terraform as usual: with no TF_LOG* variable
+// set it writes no log line at all (the SDK's, the framework's and the
+// provider's levels are off, so nothing is formatted for Terraform to
+// drop); with TF_LOG=TRACE it writes the protocol's, the framework's and
+// the provider's TRACE and DEBUG lines as before.
+func TestAccBinary_logsOnlyWhenAsked(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (needs the terraform CLI)")
+	}
+	tfPath, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("no terraform CLI on PATH")
+	}
+	dir := t.TempDir()
+	realPath := filepath.Join(dir, "realPath", devtf.ProviderBinary)
+	if out, err := exec.Command("go", "build", "-o", realPath, ".").CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	wrapDir := filepath.Join(dir, "wrapper")
+	if err := os.Mkdir(wrapDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(wrapDir, devtf.ProviderBinary), b, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(dir, "dev.tfrc")
+	if err := os.WriteFile(cliConfig, []byte(devtf.CLIConfig(wrapDir)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	srv, err := server.New(server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	work := filepath.Join(dir, "work")
+	if err := os.Mkdir(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	config := `
+terraform {
+  required_providers {
+    idp = { source = "idp-terraform/idp" }
+  }
+}
+provider "idp" {
+  domain        = "` + ts.URL + `"
+  client_id     = "` + srv.AdminClientID() + `"
+  client_secret = "` + srv.AdminClientSecret() + `"
+}
+resource "idp_client" "c" {
+  name = "logging"
+}
+`
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// plan runs terraform plan (the provider validates, configures, asks
+	// for a token and plans a create) and returns what the provider
+	// processes wrote to their standard error.
+	plan := func(name string, extraEnv ...string) string {
+		stderrPath := filepath.Join(dir, name+".stderr")
+		cmd := exec.CommandContext(t.Context(), tfPath, "plan", "-input=false", "-no-color")
+		cmd.Dir = work
+		cmd.Env = append(devtf.ScrubEnv(os.Environ(), "TF_LOG", "TF_ACC"),
+			"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+			envWrapReal+"="+realPath, envWrapStderr+"="+stderrPath)
+		cmd.Env = append(cmd.Env, extraEnv...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("terraform plan (%s): %v\n%s", name, err, out.String())
+		}
+		if !strings.Contains(out.String(), "1 to add") {
+			t.Fatalf("terraform plan (%s) did not plan the create:\n%s", name, out.String())
+		}
+		got, err := os.ReadFile(stderrPath)
+		if err != nil {
+			t.Fatalf("the wrapper recorded no standard error (%s): %v", name, err)
+		}
+		return string(got)
+	}
+
+	// go-plugin's own two start-up lines per process ("configuring server
+	// automatic mTLS", "plugin address") have no @module and are not the
+	// SDK's to turn off; every line of the SDK, the framework and the
+	// provider carries one.
+	quiet := plan("quiet")
+	if n := strings.Count(quiet, `"@module"`); n != 0 {
+		t.Errorf("with no TF_LOG* set the provider wrote %d SDK or provider log lines, want none:\n%.2000s", n, quiet)
+	}
+	if n := strings.Count(quiet, `"@level"`); n > 8 {
+		t.Errorf("with no TF_LOG* set the provider processes wrote %d log lines in all:\n%.2000s", n, quiet)
+	}
+
+	trace := plan("trace", "TF_LOG=TRACE")
+	for _, want := range []string{
+		`"@module":"sdk.proto"`,     // terraform-plugin-go's protocol lines
+		`"@module":"sdk.framework"`, // the framework's
+		`"@message":"Received request"`,
+		`"@message":"HTTP response"`,      // the provider's own (mgmt through tflog), DEBUG
+		`"@message":"HTTP response body"`, // and TRACE
+		`"@level":"trace"`,
+	} {
+		if !strings.Contains(trace, want) {
+			t.Errorf("with TF_LOG=TRACE the provider's log lacks %s (%d bytes):\n%.2000s", want, len(trace), trace)
+		}
+	}
+}
