@@ -2,17 +2,20 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -100,6 +103,9 @@ func (r *connectionClientsResource) Configure(_ context.Context, req resource.Co
 
 func (r *connectionClientsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createResource(ctx, r, req, resp)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(rememberDeclared(ctx, req.Plan, resp.Private)...)
+	}
 }
 
 func (r *connectionClientsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -108,10 +114,73 @@ func (r *connectionClientsResource) Read(ctx context.Context, req resource.ReadR
 
 func (r *connectionClientsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	updateResource(ctx, r, req, resp)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(rememberDeclared(ctx, req.Plan, resp.Private)...)
+	}
 }
 
 func (r *connectionClientsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteResource(ctx, r, req, resp)
+	var state connectionClientsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	listed, diags := declaredClients(ctx, req.Private, &state)
+	resp.Diagnostics.Append(diags...)
+	state.EnabledClients, diags = setValue(ctx, listed)
+	resp.Diagnostics.Append(diags...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.deleteObject(ctx, client, &state); err != nil && !mgmt.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Unable to Delete "+r.kind(), err, errorContext{client: client})
+	}
+}
+
+// declaredClientsKey is the private-state key under which Create and
+// Update keep the client IDs the configuration listed. The state's own
+// enabled_clients may be refreshed with clients enabled behind
+// Terraform's back just before a destroy (OpenTofu does, for a resource
+// removed from the configuration); those were never this resource's to
+// disable.
+const declaredClientsKey = "declared_enabled_clients"
+
+// privateData is the private state of a response (resp.Private) or request
+// (req.Private).
+type privateData interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// rememberDeclared keeps the planned client IDs in the private state.
+func rememberDeclared(ctx context.Context, plan tfsdk.Plan, private privateData) diag.Diagnostics {
+	var listed []string
+	diags := plan.GetAttribute(ctx, path.Root("enabled_clients"), &listed)
+	if diags.HasError() {
+		return diags
+	}
+	raw, err := json.Marshal(sortedCopy(listed))
+	if err != nil {
+		diags.AddError("Unable to Record Enabled Clients", err.Error()+" Please report this issue to the provider developers.")
+		return diags
+	}
+	return append(diags, private.SetKey(ctx, declaredClientsKey, raw)...)
+}
+
+// declaredClients is what the configuration last listed: the private
+// state's record, or, for a state written before it existed, the state's
+// enabled_clients.
+func declaredClients(ctx context.Context, private privateData, state *connectionClientsModel) ([]string, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, declaredClientsKey)
+	if diags.HasError() {
+		return nil, diags
+	}
+	var listed []string
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &listed); err == nil {
+			return listed, diags
+		}
+	}
+	diags.Append(state.EnabledClients.ElementsAs(ctx, &listed, false)...)
+	return listed, diags
 }
 
 // ImportState takes the connection's ID or its name.
