@@ -99,12 +99,14 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 			if a, ok := created.(A); ok {
 				resp.Diagnostics.Append(plan.fromAPI(ctx, a)...)
 				resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+				setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 			}
 		}
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 }
 
 // readResource refreshes the state with one GET; an object gone from the
@@ -127,6 +129,9 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	// Also on a state written before the resource had an identity: the
+	// refresh gives it one.
+	setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
 }
 
 // updateResource changes the object in place (a PATCH) and stores the
@@ -154,6 +159,7 @@ func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 }
 
 // deleteResource removes the object; one that is already gone is fine.
