@@ -81,6 +81,9 @@ func streamResults[M apiModel[A], A any](ctx context.Context, req list.ListReque
 		return
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
+		if len(diags) > 0 && !push(list.ListResult{Diagnostics: diags}) {
+			return // warnings, e.g. objects left out
+		}
 		var n int64
 		for _, f := range objs {
 			if f.system && !includeSystem {

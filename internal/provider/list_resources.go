@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -130,7 +131,12 @@ func (l *clientList) List(ctx context.Context, req list.ListRequest, stream *lis
 			diags.Append(listError("Client", err, c)...)
 		}
 		system := systemClients(c)
+		var unmanageable []string
 		for _, a := range all {
+			if m := valueOr(a.TokenEndpointAuthMethod, defaultAuthMethod); !manageableAuthMethods[m] {
+				unmanageable = append(unmanageable, fmt.Sprintf("%q (%s)", valueOr(a.Name, ""), m))
+				continue
+			}
 			if !cfg.AppType.IsNull() && valueOr(a.AppType, defaultAppType) != cfg.AppType.ValueString() {
 				continue
 			}
@@ -140,6 +146,13 @@ func (l *clientList) List(ctx context.Context, req list.ListRequest, stream *lis
 			objs = append(objs, found[*mgmt.Application]{obj: a, display: valueOr(a.Name, ""),
 				system: system[valueOr(a.ClientID, "")]})
 		}
+		// A client that idp_client cannot represent would give a generated
+		// configuration that fails validation: it is left out, and said so.
+		if len(unmanageable) > 0 {
+			diags.AddWarning("Clients Left Out",
+				"idp_client manages only clients whose token_endpoint_auth_method is client_secret_post or "+
+					"client_secret_basic, so these (name and method) are not listed: "+strings.Join(unmanageable, ", ")+".")
+		}
 	}
 	r := &clientResource{}
 	streamResults(ctx, req, stream, listKind[*clientModel, *mgmt.Application]{
@@ -148,6 +161,10 @@ func (l *clientList) List(ctx context.Context, req list.ListRequest, stream *lis
 		scrub:    func(m *clientModel) { m.ClientSecret = types.StringNull() },
 	}, objs, cfg.IncludeSystem.ValueBool(), diags)
 }
+
+// manageableAuthMethods are the token endpoint auth methods idp_client
+// accepts.
+var manageableAuthMethods = map[string]bool{defaultAuthMethod: true, "client_secret_basic": true}
 
 // --- idp_client_grant ---
 

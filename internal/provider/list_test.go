@@ -30,7 +30,8 @@ import (
 
 // adoptable is what an existing tenant holds in the tests below, made
 // through the API: an API signing with HS256 (so that it has a secret), a
-// machine-to-machine client and a single-page app, a grant, a database
+// machine-to-machine client, a single-page app and a public native app, a
+// grant, a database
 // connection besides the seeded one, and a hosted tenant.
 type adoptable struct {
 	api          *mgmt.ResourceServer
@@ -68,6 +69,10 @@ func seedAdoptable(ctx context.Context, t *testing.T, c *mgmt.Client, systemSecr
 		AppType: mgmt.String("non_interactive"), GrantTypes: &[]string{"client_credentials"}})
 	must(err)
 	a.spa, err = c.CreateApplication(ctx, &mgmt.Application{Name: mgmt.String("shop"), AppType: mgmt.String("spa"),
+		GrantTypes: &[]string{"authorization_code"}, TokenEndpointAuthMethod: mgmt.String("client_secret_post")})
+	must(err)
+	// A public client, which idp_client cannot manage: not listed.
+	_, err = c.CreateApplication(ctx, &mgmt.Application{Name: mgmt.String("kiosk"), AppType: mgmt.String("native"),
 		GrantTypes: &[]string{"authorization_code"}, TokenEndpointAuthMethod: mgmt.String("none")})
 	must(err)
 	a.grant, err = c.CreateClientGrant(ctx, &mgmt.ClientGrant{ClientID: a.m2m.ClientID, Audience: mgmt.String(a.apiAudience),
