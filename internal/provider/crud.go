@@ -120,6 +120,9 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 	}
 	obj, err := r.readObject(ctx, client, state)
 	if mgmt.IsNotFound(err) {
+		// The framework wants an identity even for a removed object; the
+		// state's is the one (a CLI without identities sends none).
+		setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
 		resp.State.RemoveResource(ctx)
 		return
 	}
