@@ -99,12 +99,14 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 			if a, ok := created.(A); ok {
 				resp.Diagnostics.Append(plan.fromAPI(ctx, a)...)
 				resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+				setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 			}
 		}
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 }
 
 // readResource refreshes the state with one GET; an object gone from the
@@ -118,6 +120,9 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 	}
 	obj, err := r.readObject(ctx, client, state)
 	if mgmt.IsNotFound(err) {
+		// The framework wants an identity even for a removed object; the
+		// state's is the one (a CLI without identities sends none).
+		setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -127,6 +132,9 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	// Also on a state written before the resource had an identity: the
+	// refresh gives it one.
+	setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
 }
 
 // updateResource changes the object in place (a PATCH) and stores the
@@ -154,6 +162,7 @@ func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 }
 
 // deleteResource removes the object; one that is already gone is fine.

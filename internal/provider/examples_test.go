@@ -78,6 +78,14 @@ func TestExamples_everyTypeHasExamples(t *testing.T) {
 			want = append(want, filepath.Join("ephemeral-resources", resp.TypeName, "ephemeral-resource.tf"))
 		}
 	}
+	if pl, ok := p.(provider.ProviderWithListResources); ok {
+		for _, newList := range pl.ListResources(ctx) {
+			var resp resource.MetadataResponse
+			newList().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "idp"}, &resp)
+			want = append(want, filepath.Join("list-resources", resp.TypeName, "list-resource.tfquery.hcl"),
+				filepath.Join("resources", resp.TypeName, "import-by-identity.tf"))
+		}
+	}
 	want = append(want, filepath.Join("provider", "provider.tf"), filepath.Join("quickstart", "main.tf"))
 	for _, rel := range want {
 		if _, err := os.Stat(filepath.Join(examplesDir, rel)); err != nil {

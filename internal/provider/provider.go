@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -34,6 +35,7 @@ import (
 var (
 	_ provider.Provider                       = &idpProvider{}
 	_ provider.ProviderWithEphemeralResources = &idpProvider{}
+	_ provider.ProviderWithListResources      = &idpProvider{}
 )
 
 // maxMaxRetries bounds max_retries: beyond it the retry_timeout budget
@@ -175,7 +177,7 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	if len(unknown) > 0 {
 		data := &providerData{unknown: unknown}
-		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData, resp.ListResourceData = data, data, data, data
 		return
 	}
 
@@ -251,7 +253,7 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	data := &providerData{client: client, allowInsecureHTTP: allowInsecure}
-	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData, resp.ListResourceData = data, data, data, data
 }
 
 // verifyClient gets the provider's Management API token now, so that wrong
@@ -368,6 +370,17 @@ func (p *idpProvider) DataSources(context.Context) []func() datasource.DataSourc
 		NewTenantDataSource,
 		NewEndpointsDataSource,
 		NewConnectionDataSource,
+	}
+}
+
+// ListResources are the list resources of 'terraform query' (list.go).
+func (p *idpProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewResourceServerList,
+		NewClientList,
+		NewClientGrantList,
+		NewConnectionList,
+		NewTenantList,
 	}
 }
 

@@ -172,6 +172,9 @@ func (r *clientResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 // ImportState takes the client ID and looks the client up once.
 func (r *clientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !importIDFromIdentity[clientIdentity](ctx, &req, resp) {
+		return
+	}
 	if !clientIDRegexp.MatchString(req.ID) {
 		addInvalidImportID(resp, req.ID, clientImportForms)
 		return

@@ -126,6 +126,9 @@ func (r *clientGrantResource) Delete(ctx context.Context, req resource.DeleteReq
 // the grant up once: by id, or with a list filtered by the pair, so that
 // Read stays one GET by id.
 func (r *clientGrantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !importIDFromIdentity[clientGrantIdentity](ctx, &req, resp) {
+		return
+	}
 	clientID, audience, natural := strings.Cut(req.ID, naturalKeySeparator)
 	switch {
 	case natural && clientIDRegexp.MatchString(clientID) && isAbsoluteURI(audience):

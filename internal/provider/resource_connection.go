@@ -193,6 +193,9 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 // ImportState takes the connection's ID or its name, looks it up once,
 // and refuses a connection of another strategy.
 func (r *connectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !importIDFromIdentity[connectionIdentity](ctx, &req, resp) {
+		return
+	}
 	var what string
 	switch {
 	case connectionIDRegexp.MatchString(req.ID):

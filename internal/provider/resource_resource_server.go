@@ -242,6 +242,9 @@ func (r *resourceServerResource) Delete(ctx context.Context, req resource.Delete
 // up once (the server finds an API by either) and refuses the tenant's own
 // Management API, which Terraform cannot change or delete.
 func (r *resourceServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !importIDFromIdentity[resourceServerIdentity](ctx, &req, resp) {
+		return
+	}
 	what := fmt.Sprintf("ID %q", req.ID)
 	switch {
 	case resourceServerIDRegexp.MatchString(req.ID):

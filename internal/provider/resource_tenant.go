@@ -159,6 +159,9 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 // credentials cannot be imported: the server shows them only at creation.
 // It looks the tenant up once; the server finds a tenant by either.
 func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !importIDFromIdentity[tenantIdentity](ctx, &req, resp) {
+		return
+	}
 	what := fmt.Sprintf("ID %q", req.ID)
 	switch {
 	case tenantIDRegexp.MatchString(req.ID):

@@ -1,0 +1,5 @@
+# Every tenant the root tenant hosts.
+list "idp_tenant" "all" {
+  provider         = idp
+  include_resource = true
+}
