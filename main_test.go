@@ -2,15 +2,14 @@ package main
 
 import (
 	"bytes"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/idp-terraform/terraform-provider-idp/idptest"
 	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
-	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
 // The settings of the test binary's wrapper mode: started by Terraform
@@ -57,9 +56,12 @@ func TestAccBinary_logsOnlyWhenAsked(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (needs the terraform CLI)")
 	}
-	tfPath, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("no terraform CLI on PATH")
+	tfPath := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tfPath == "" {
+		var err error
+		if tfPath, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("TF_ACC is set but there is no terraform CLI on PATH (or TF_ACC_TERRAFORM_PATH)")
+		}
 	}
 	dir := t.TempDir()
 	realPath := filepath.Join(dir, "realPath", devtf.ProviderBinary)
@@ -86,12 +88,7 @@ func TestAccBinary_logsOnlyWhenAsked(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv, err := server.New(server.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	srv := idptest.NewServer(t)
 	work := filepath.Join(dir, "work")
 	if err := os.Mkdir(work, 0o700); err != nil {
 		t.Fatal(err)
@@ -103,9 +100,9 @@ terraform {
   }
 }
 provider "idp" {
-  domain        = "` + ts.URL + `"
-  client_id     = "` + srv.AdminClientID() + `"
-  client_secret = "` + srv.AdminClientSecret() + `"
+  domain        = "` + srv.URL + `"
+  client_id     = "` + srv.ClientID + `"
+  client_secret = "` + srv.ClientSecret + `"
 }
 resource "idp_client" "c" {
   name = "logging"
