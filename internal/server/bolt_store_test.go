@@ -169,12 +169,9 @@ func TestBoltBadFiles(t *testing.T) {
 // A child process serving on a durable store is killed (SIGKILL) during a
 // burst of writes: every write it acknowledged is in the store afterwards.
 func TestBoltKillDuringWrites(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a child process")
-	}
 	dir := t.TempDir()
 	const id, secret = "kill-test-admin", "kill-test-admin-secret-0123456789"
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestBoltKillChild$")
+	cmd := exec.CommandContext(t.Context(), os.Args[0])
 	cmd.Env = append(os.Environ(), "IDP_BOLT_CHILD_DIR="+dir, "IDP_BOLT_CHILD_ID="+id, "IDP_BOLT_CHILD_SECRET="+secret)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
@@ -270,23 +267,35 @@ func TestBoltKillDuringWrites(t *testing.T) {
 	}
 }
 
-// TestBoltKillChild is the child of TestBoltKillDuringWrites; it does
-// nothing in a normal run.
-func TestBoltKillChild(t *testing.T) {
-	dir := os.Getenv("IDP_BOLT_CHILD_DIR")
-	if dir == "" {
-		t.Skip("runs only as the child of TestBoltKillDuringWrites")
+// TestMain runs this test binary as the child of TestBoltKillDuringWrites
+// when that test starts it so; otherwise it runs the tests.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("IDP_BOLT_CHILD_DIR"); dir != "" {
+		os.Exit(boltKillChild(dir))
 	}
-	st := openStore(t, dir)
+	os.Exit(m.Run())
+}
+
+// boltKillChild serves a durable store on a loopback port, prints its
+// URL, and serves until the parent kills it.
+func boltKillChild(dir string) int {
+	st, err := server.OpenBoltStore(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	srv, err := server.New(server.Options{Store: st, AdminClientID: os.Getenv("IDP_BOLT_CHILD_ID"), AdminClientSecret: os.Getenv("IDP_BOLT_CHILD_SECRET")})
 	if err != nil {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
 	fmt.Printf("URL=http://%s\n", ln.Addr())
 	// Serve until killed; the parent's test context bounds how long.
 	_ = (&http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}).Serve(ln)
+	return 0
 }
