@@ -169,7 +169,7 @@ func (r *resourceServerResource) Schema(_ context.Context, _ resource.SchemaRequ
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"signing_secret_wo": schema.StringAttribute{
-				Description: "Write-only form of `signing_secret` (Terraform 1.11 and later): sent to the server, never " +
+				Description: "Write-only form of `signing_secret` (Terraform 1.11 and later, OpenTofu 1.11 and later): sent to the server, never " +
 					"stored in plan or state. 16 to 1024 characters. Terraform cannot see changes to it, so it is sent " +
 					"on create and whenever `signing_secret_wo_version` changes; while it is in use, `signing_secret` " +
 					"stays null in state.",
