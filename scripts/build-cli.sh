@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Builds a pinned Terraform or OpenTofu CLI from its Go module source.
+#
+#   scripts/build-cli.sh terraform|tofu vX.Y.Z OUT
+#
+# The source comes from the Go module proxy only ('go mod download'), the one
+# place this project's machines may fetch from. It is built inside a writable
+# copy of its own source tree (the module cache is read-only), so that the
+# CLI's own go.mod, with its replace directives, applies: 'go install
+# <module>/cmd/tofu@vX.Y.Z' (or a scratch module requiring it) ignores those
+# directives and fails.
+#
+# Terraform needs one patch that OpenTofu does not: its module zip lacks its
+# nested modules (the remote-state backends azurerm, consul, cos, gcs,
+# kubernetes, oci, oss, pg and s3, and internal/legacy, which only tests
+# import), which its go.mod names through 'replace ... => ./internal/...'. So,
+# in the copy only, those backends are dropped from internal/backend/init and
+# their require/replace lines from go.mod. What remains: the local, remote,
+# cloud, http and inmem backends, which is all this project uses (its tests
+# keep state locally); a configuration naming a dropped backend fails at init
+# with "Unsupported backend type".
+#
+# The result is a release build ('Terraform vX.Y.Z' / 'OpenTofu vX.Y.Z', not
+# '-dev'). Does nothing when OUT already is that version, so make can call it
+# freely.
+set -euo pipefail
+
+if [ $# -ne 3 ]; then
+  echo "usage: $0 terraform|tofu vX.Y.Z OUT" >&2
+  exit 2
+fi
+cli=$1
+version=$2
+out=$3
+case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
+
+case "$cli" in
+terraform) module=github.com/hashicorp/terraform pkg=. want="Terraform ${version}" ;;
+tofu) module=github.com/opentofu/opentofu pkg=./cmd/tofu want="OpenTofu ${version}" ;;
+*)
+  echo "build-cli: unknown CLI '$cli' (terraform or tofu)" >&2
+  exit 2
+  ;;
+esac
+
+cli_version() { CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | head -n1; }
+
+if [ -x "$out" ] && [ "$(cli_version "$out")" = "$want" ]; then
+  exit 0
+fi
+
+# The CLI's go.mod names the Go it needs; this machine's Go must be at least
+# that (OpenTofu v1.12.6 needs 1.26.6, Terraform v1.15.0 1.25.8). 'local'
+# makes a mismatch fail here, plainly, instead of fetching another toolchain.
+export GOTOOLCHAIN=local
+export GOFLAGS=-mod=mod
+export CGO_ENABLED=0
+
+tmp="$(mktemp -d)"
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# Outside any module, so that this project's go.mod is left alone.
+dir="$(cd "$tmp" && go mod download -json "${module}@${version}" |
+  sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+if [ -z "$dir" ] || [ ! -f "$dir/go.mod" ]; then
+  echo "build-cli: 'go mod download' gave no source directory for ${module}@${version}" >&2
+  exit 1
+fi
+
+cp -R "$dir" "$tmp/src"
+chmod -R u+w "$tmp/src"
+
+if [ "$cli" = terraform ]; then
+  # Each nested module the zip lacks is dropped from go.mod; each backend
+  # among them from init.go, where its import and its map entry are the only
+  # lines that name it (backendAzure, backendConsul, ...).
+  init="$tmp/src/internal/backend/init/init.go"
+  edits=()
+  for b in azure consul cos gcs kubernetes oci oss pg s3; do
+    m="${module}/internal/backend/remote-state/$b"
+    edits+=("-droprequire=$m" "-dropreplace=$m")
+  done
+  edits+=("-droprequire=${module}/internal/legacy" "-dropreplace=${module}/internal/legacy")
+  (cd "$tmp/src" && go mod edit "${edits[@]}")
+  sed -i -E '/\bbackend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)\b/d' "$init"
+  # The patch must have done exactly that: no line of either file names a
+  # dropped backend any more (a new release that names them differently
+  # fails here, not halfway through the build).
+  if grep -nE 'remote-state/(azure|consul|cos|gcs|kubernetes|oci|oss|pg|s3)|internal/legacy' "$tmp/src/go.mod" "$init" >&2; then
+    echo "build-cli: the patch left the lines above; the recipe needs updating for Terraform ${version}" >&2
+    exit 1
+  fi
+fi
+
+echo "build-cli: building ${want} from the module proxy's source into ${out}" >&2
+mkdir -p "$(dirname "$out")"
+# dev=no: a release build, as upstream's release process sets it.
+(cd "$tmp/src" && go build -trimpath \
+  -ldflags "-s -w -X ${module}/version.dev=no" \
+  -o "$out.tmp" "$pkg")
+mv -f "$out.tmp" "$out"
+
+got="$(cli_version "$out")"
+if [ "$got" != "$want" ]; then
+  echo "build-cli: built binary reports '$got', want '$want'" >&2
+  exit 1
+fi
+echo "build-cli: $got" >&2
