@@ -11,7 +11,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -176,12 +175,6 @@ func clientStatusChanges(current, want []string) []mgmt.ConnectionClientStatus {
 	return changes
 }
 
-func sortedCopy(in []string) []string {
-	out := slices.Clone(in)
-	sort.Strings(out)
-	return slices.Compact(out)
-}
-
 // partialCreateError is a create's error when the object was created but a
 // later step of the create failed: the object is saved with the error, so
 // that Terraform taints it and the next apply replaces it rather than
@@ -223,9 +216,4 @@ func unknownConnectionDetail(err error, ec errorContext) string {
 	return fmt.Sprintf("enabled_connections names %s, but %s has no connection with that ID or name. Check the "+
 		"names (they are matched exactly, case included), or refer to an idp_connection's id.",
 		strings.Join(u.refs, ", "), where)
-}
-
-// setValue turns a list of strings into a set value.
-func setValue(ctx context.Context, v []string) (types.Set, diag.Diagnostics) {
-	return types.SetValueFrom(ctx, types.StringType, v)
 }

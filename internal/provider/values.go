@@ -1,6 +1,12 @@
 package provider
 
-import "github.com/hashicorp/terraform-plugin-framework/types"
+import (
+	"context"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
 
 // valueOr returns *p, or def when the server omitted the field.
 func valueOr[T any](p *T, def T) T {
@@ -17,4 +23,17 @@ func nonEmptyString(p *string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(*p)
+}
+
+// sortedCopy returns the strings sorted and without duplicates, leaving in
+// as it is.
+func sortedCopy(in []string) []string {
+	out := slices.Clone(in)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// setValue turns a list of strings into a set value.
+func setValue(ctx context.Context, v []string) (types.Set, diag.Diagnostics) {
+	return types.SetValueFrom(ctx, types.StringType, v)
 }
