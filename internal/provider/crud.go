@@ -110,10 +110,13 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 }
 
 // readResource refreshes the state with one GET; an object gone from the
-// server leaves the state, so that the next plan creates it again.
+// server leaves the state, so that the next plan creates it again. It reads
+// and writes the state with the state codec (statecodec.go), not the
+// framework's reflection, which compiles a regular expression per field on
+// every call and was most of the provider's own CPU on a no-op refresh.
 func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -131,7 +134,7 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, obj)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 	// Also on a state written before the resource had an identity: the
 	// refresh gives it one.
 	setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
