@@ -105,10 +105,10 @@ func streamResults[M apiModel[A], A any](ctx context.Context, req list.ListReque
 			}
 			k.scrub(m)
 			if !result.Diagnostics.HasError() {
-				result.Diagnostics.Append(result.Identity.Set(ctx, k.identity(m))...)
+				result.Diagnostics.Append(setIdentityValue(ctx, result.Identity, k.identity(m))...)
 			}
 			if req.IncludeResource && !result.Diagnostics.HasError() {
-				result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
+				result.Diagnostics.Append(setResource(ctx, result.Resource, m)...)
 			}
 			if !push(result) {
 				return
@@ -131,7 +131,11 @@ func nullModel(ctx context.Context, req list.ListRequest, m any) diag.Diagnostic
 	for name, t := range typ.AttributeTypes {
 		vals[name] = tftypes.NewValue(t, nil)
 	}
-	r := tfsdk.Resource{Schema: req.ResourceSchema, Raw: tftypes.NewValue(typ, vals)}
+	raw := tftypes.NewValue(typ, vals)
+	if fastGet(ctx, req.ResourceSchema, raw, m) {
+		return nil
+	}
+	r := tfsdk.Resource{Schema: req.ResourceSchema, Raw: raw}
 	return r.Get(ctx, m)
 }
 

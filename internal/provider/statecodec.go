@@ -14,103 +14,106 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// The state codec reads and writes a resource's whole state as one of our
-// flat models (a struct whose fields are all attr.Values tagged tfsdk) with
-// the same result as tfsdk.State.Get and State.Set, but without the
-// framework's generic reflection: that parses every field's tag, compiling
-// a regular expression per field, on every call, which was the largest
-// part of the provider's own CPU left on a no-op refresh (issue 11).
+// The state codec reads and writes a whole plan, state or identity as one
+// of our flat models (a struct whose fields are all attr.Values tagged
+// tfsdk) with the same result as the framework's Get and Set, but without
+// its generic reflection: that parses every field's tag, compiling a
+// regular expression per field, and rebuilds the schema's object type, on
+// every call. On a no-op refresh that was most of the provider's own CPU
+// (DESIGN.md, "Performance method").
 //
-// The codec only takes its fast path when it is sure to produce exactly
-// what the framework would: a known object state, a model whose tagged
-// fields are exactly the schema's attributes, values of the field's own Go
-// type and of the schema's Terraform type, and no diagnostics from a value
-// that validates itself (validators.WholeNumber). Anything else falls back
-// to the framework, which then reports the problem in its own words;
-// nothing is ever silently dropped.
+// What the codec learns of a model type (its fields, and the schema's
+// attribute types for them) it learns once, from the first schema it is
+// used with, and keeps: a model struct is the model of one schema. It
+// takes its fast path only when it is sure to produce exactly what the
+// framework would: a known object whose type is the schema's, a model
+// whose tagged fields are exactly the schema's attributes, values of the
+// field's own Go type and of the schema's Terraform type, and no
+// diagnostic from a value that validates itself (validators.WholeNumber).
+// Anything else goes to the framework, which then reports the problem in
+// its own words; nothing is ever silently dropped.
 
-// codecField is one tagged field of a model: its index and attribute name.
+// codecField is one tagged field of a model and the schema's attribute of
+// the same name.
 type codecField struct {
-	index int
-	name  string
-	typ   reflect.Type
+	index    int
+	name     string
+	goType   reflect.Type
+	attrType attr.Type
+	tfType   tftypes.Type
 }
 
 // codecModel is what the codec knows of one model struct type; ok is false
 // for a type it does not handle (unexported or untagged fields, embedded
-// structs, fields that are not attr.Values), which always goes to the
-// framework.
+// structs, fields that are not attr.Values, fields that are not the
+// schema's attributes), which always goes to the framework.
 type codecModel struct {
-	fields []codecField
-	ok     bool
+	ok      bool
+	fields  []codecField
+	objType tftypes.Object
 }
 
-// codecModels caches a codecModel per struct reflect.Type.
+// codecModels caches a *codecModel per model struct reflect.Type.
 var codecModels sync.Map
 
-var attrValueType = reflect.TypeOf((*attr.Value)(nil)).Elem()
+var attrValueType = reflect.TypeFor[attr.Value]()
 
-// modelFields returns the cached fields of the struct type t.
-func modelFields(t reflect.Type) *codecModel {
-	if m, ok := codecModels.Load(t); ok {
-		return m.(*codecModel)
-	}
-	m := &codecModel{ok: true}
-	seen := map[string]bool{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		tag, tagged := f.Tag.Lookup("tfsdk")
-		// The framework skips "-" fields but rejects untagged exported
-		// ones, embeds structs, and validates the tag; anything but a
-		// plain tagged attr.Value field is left to it.
-		if !tagged || tag == "-" || tag == "" || f.Anonymous || !f.IsExported() ||
-			strings.ContainsAny(tag, ", ") || seen[tag] || !f.Type.Implements(attrValueType) || f.Type.Kind() == reflect.Interface {
-			m.ok = false
-			break
-		}
-		seen[tag] = true
-		m.fields = append(m.fields, codecField{index: i, name: tag, typ: f.Type})
-	}
-	actual, _ := codecModels.LoadOrStore(t, m)
-	return actual.(*codecModel)
-}
-
-// objectSchema is the part of a tfsdk.State's schema the codec uses.
+// objectSchema is the part of a framework schema (the Schema of a
+// tfsdk.State, Plan, Config or ResourceIdentity) the codec uses.
 type objectSchema interface {
 	Type() attr.Type
 }
 
-// schemaAttrTypes returns the attribute types of the schema's object type
-// and its Terraform type, or false.
-func schemaAttrTypes(ctx context.Context, s any) (map[string]attr.Type, tftypes.Type, bool) {
-	sch, ok := s.(objectSchema)
-	if !ok || sch == nil {
-		return nil, nil, false
+// modelCodec returns the cached codecModel of the struct type t, learning
+// it from schema on first use.
+func modelCodec(ctx context.Context, t reflect.Type, schema any) *codecModel {
+	if m, ok := codecModels.Load(t); ok {
+		return m.(*codecModel)
 	}
-	typ := sch.Type()
-	withAttrs, ok := typ.(attr.TypeWithAttributeTypes)
-	if !ok {
-		return nil, nil, false
+	if sch, ok := schema.(objectSchema); !ok || sch == nil {
+		// Nothing to learn from: not cached, so that a later call with a
+		// schema still can.
+		return &codecModel{}
 	}
-	return withAttrs.AttributeTypes(), typ.TerraformType(ctx), true
+	m := learnModel(ctx, t, schema.(objectSchema))
+	actual, _ := codecModels.LoadOrStore(t, m)
+	return actual.(*codecModel)
 }
 
-// structTarget returns the settable struct a Get fills, given a pointer to
-// a struct or to a pointer to a struct, and whether the outer pointer must
-// be pointed at a new struct.
-func structTarget(target any) (reflect.Value, reflect.Type, bool) {
-	v := reflect.ValueOf(target)
-	if v.Kind() != reflect.Pointer || v.IsNil() {
-		return reflect.Value{}, nil, false
+// learnModel pairs the tagged fields of t with the schema's attributes.
+func learnModel(ctx context.Context, t reflect.Type, schema objectSchema) *codecModel {
+	no := &codecModel{}
+	typ := schema.Type()
+	withAttrs, ok := typ.(attr.TypeWithAttributeTypes)
+	if !ok {
+		return no
 	}
-	e := v.Elem()
-	switch {
-	case e.Kind() == reflect.Struct:
-		return e, e.Type(), true
-	case e.Kind() == reflect.Pointer && e.Type().Elem().Kind() == reflect.Struct:
-		return e, e.Type().Elem(), true
+	objType, ok := typ.TerraformType(ctx).(tftypes.Object)
+	if !ok || len(objType.OptionalAttributes) > 0 {
+		return no
 	}
-	return reflect.Value{}, nil, false
+	attrTypes := withAttrs.AttributeTypes()
+	m := &codecModel{ok: true, objType: objType}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, tagged := f.Tag.Lookup("tfsdk")
+		at := attrTypes[tag]
+		// The framework skips "-" fields but rejects untagged exported
+		// ones, embeds structs, and validates the tag; anything but a
+		// plain tagged attr.Value field of a schema attribute is left to
+		// it, and so are dynamic attributes.
+		if !tagged || tag == "-" || tag == "" || f.Anonymous || !f.IsExported() ||
+			strings.ContainsAny(tag, ", ") || !f.Type.Implements(attrValueType) || f.Type.Kind() == reflect.Interface ||
+			at == nil || objType.AttributeTypes[tag].Is(tftypes.DynamicPseudoType) {
+			return no
+		}
+		m.fields = append(m.fields, codecField{index: i, name: tag, goType: f.Type, attrType: at, tfType: objType.AttributeTypes[tag]})
+	}
+	// Every attribute has its field (and no tag is used twice).
+	if len(m.fields) != len(attrTypes) || len(attrTypes) != len(objType.AttributeTypes) {
+		return no
+	}
+	return m
 }
 
 // validates reports whether the framework's Get or Set would find any
@@ -132,71 +135,63 @@ func validates(ctx context.Context, at attr.Type, v attr.Value, tv tftypes.Value
 	return false
 }
 
-// getState is req.State.Get(ctx, target): target points at a model struct
-// or at a pointer to one.
-func getState(ctx context.Context, s tfsdk.State, target any) diag.Diagnostics {
-	if fastGet(ctx, s.Schema, s.Raw, target) {
-		return nil
+// structTarget returns the settable struct a Get fills, given a pointer to
+// a struct or to a pointer to a struct, and the struct's type.
+func structTarget(target any) (reflect.Value, reflect.Type, bool) {
+	v := reflect.ValueOf(target)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return reflect.Value{}, nil, false
 	}
-	return s.Get(ctx, target)
+	e := v.Elem()
+	switch {
+	case e.Kind() == reflect.Struct:
+		return e, e.Type(), true
+	case e.Kind() == reflect.Pointer && e.Type().Elem().Kind() == reflect.Struct:
+		return e, e.Type().Elem(), true
+	}
+	return reflect.Value{}, nil, false
 }
 
 // fastGet fills target from raw as the framework's Get would, or reports
 // false having changed nothing.
 func fastGet(ctx context.Context, schema any, raw tftypes.Value, target any) bool {
 	dst, structType, ok := structTarget(target)
-	if !ok || !raw.IsKnown() || raw.IsNull() || !raw.Type().Is(tftypes.Object{}) {
+	if !ok || !raw.IsKnown() || raw.IsNull() {
 		return false
 	}
-	m := modelFields(structType)
-	if !m.ok {
-		return false
-	}
-	attrTypes, _, ok := schemaAttrTypes(ctx, schema)
-	if !ok {
+	m := modelCodec(ctx, structType, schema)
+	if !m.ok || !raw.Type().Equal(m.objType) {
 		return false
 	}
 	var vals map[string]tftypes.Value
-	if err := raw.As(&vals); err != nil || len(vals) != len(m.fields) || len(attrTypes) != len(m.fields) {
+	if err := raw.As(&vals); err != nil || len(vals) != len(m.fields) {
 		return false
 	}
-	result := reflect.New(structType).Elem()
+	result := reflect.New(structType)
+	fields := result.Elem()
 	for _, f := range m.fields {
 		tv, ok := vals[f.name]
-		at := attrTypes[f.name]
-		if !ok || at == nil {
+		if !ok {
 			return false
 		}
-		v, err := at.ValueFromTerraform(ctx, tv)
-		if err != nil || v == nil || reflect.TypeOf(v) != f.typ || validates(ctx, at, v, tv, path.Root(f.name)) {
+		v, err := f.attrType.ValueFromTerraform(ctx, tv)
+		if err != nil || v == nil || reflect.TypeOf(v) != f.goType || validates(ctx, f.attrType, v, tv, path.Root(f.name)) {
 			// Not assignable (or the framework would report something):
-			// State.Get does this model and says what is wrong.
+			// the framework's Get does this model and says what is wrong.
 			return false
 		}
-		result.Field(f.index).Set(reflect.ValueOf(v))
+		fields.Field(f.index).Set(reflect.ValueOf(v))
 	}
 	if dst.Kind() == reflect.Pointer {
-		p := reflect.New(structType)
-		p.Elem().Set(result)
-		dst.Set(p)
-	} else {
 		dst.Set(result)
+	} else {
+		dst.Set(fields)
 	}
 	return true
 }
 
-// setState is resp.State.Set(ctx, val): val is a model struct or a
-// non-nil pointer to one.
-func setState(ctx context.Context, s *tfsdk.State, val any) diag.Diagnostics {
-	if raw, ok := fastSet(ctx, s.Schema, val); ok {
-		s.Raw = raw
-		return nil
-	}
-	return s.Set(ctx, val)
-}
-
-// fastSet returns the state value the framework's Set would make of val,
-// or false.
+// fastSet returns the value the framework's Set would make of val (a model
+// struct or a non-nil pointer to one), or false.
 func fastSet(ctx context.Context, schema any, val any) (tftypes.Value, bool) {
 	v := reflect.ValueOf(val)
 	if v.Kind() == reflect.Pointer {
@@ -208,35 +203,68 @@ func fastSet(ctx context.Context, schema any, val any) (tftypes.Value, bool) {
 	if v.Kind() != reflect.Struct {
 		return tftypes.Value{}, false
 	}
-	m := modelFields(v.Type())
+	m := modelCodec(ctx, v.Type(), schema)
 	if !m.ok {
-		return tftypes.Value{}, false
-	}
-	attrTypes, objType, ok := schemaAttrTypes(ctx, schema)
-	if !ok || len(attrTypes) != len(m.fields) {
 		return tftypes.Value{}, false
 	}
 	vals := make(map[string]tftypes.Value, len(m.fields))
 	for _, f := range m.fields {
-		at := attrTypes[f.name]
-		if at == nil {
-			return tftypes.Value{}, false
-		}
 		av, ok := v.Field(f.index).Interface().(attr.Value)
 		if !ok || av == nil {
 			return tftypes.Value{}, false
 		}
 		tv, err := av.ToTerraformValue(ctx)
-		tt := at.TerraformType(ctx)
-		// The framework requires the value's type to be the schema's
-		// (and a dynamic attribute is left to it).
-		if err != nil || tt.Is(tftypes.DynamicPseudoType) || !tv.Type().Equal(tt) || validates(ctx, at, av, tv, path.Root(f.name)) {
+		// The framework requires the value's type to be the schema's.
+		if err != nil || !tv.Type().Equal(f.tfType) || validates(ctx, f.attrType, av, tv, path.Root(f.name)) {
 			return tftypes.Value{}, false
 		}
 		vals[f.name] = tv
 	}
-	if err := tftypes.ValidateValue(objType, vals); err != nil {
-		return tftypes.Value{}, false
+	return tftypes.NewValue(m.objType, vals), true
+}
+
+// getState is s.Get(ctx, target) through the codec: target points at a
+// model struct or at a pointer to one.
+func getState(ctx context.Context, s tfsdk.State, target any) diag.Diagnostics {
+	if fastGet(ctx, s.Schema, s.Raw, target) {
+		return nil
 	}
-	return tftypes.NewValue(objType, vals), true
+	return s.Get(ctx, target)
+}
+
+// getPlan is p.Get(ctx, target) through the codec.
+func getPlan(ctx context.Context, p tfsdk.Plan, target any) diag.Diagnostics {
+	if fastGet(ctx, p.Schema, p.Raw, target) {
+		return nil
+	}
+	return p.Get(ctx, target)
+}
+
+// setState is s.Set(ctx, val) through the codec: val is a model struct or
+// a non-nil pointer to one.
+func setState(ctx context.Context, s *tfsdk.State, val any) diag.Diagnostics {
+	if raw, ok := fastSet(ctx, s.Schema, val); ok {
+		s.Raw = raw
+		return nil
+	}
+	return s.Set(ctx, val)
+}
+
+// setResource is r.Set(ctx, val) through the codec (a list result's
+// resource).
+func setResource(ctx context.Context, r *tfsdk.Resource, val any) diag.Diagnostics {
+	if raw, ok := fastSet(ctx, r.Schema, val); ok {
+		r.Raw = raw
+		return nil
+	}
+	return r.Set(ctx, val)
+}
+
+// setIdentityValue is id.Set(ctx, val) through the codec.
+func setIdentityValue(ctx context.Context, id *tfsdk.ResourceIdentity, val any) diag.Diagnostics {
+	if raw, ok := fastSet(ctx, id.Schema, val); ok {
+		id.Raw = raw
+		return nil
+	}
+	return id.Set(ctx, val)
 }

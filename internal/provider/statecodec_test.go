@@ -304,3 +304,98 @@ func sameSummaries(a, b diag.Diagnostics) bool {
 	}
 	return true
 }
+
+// TestStateCodecIdentities checks that every resource's identity is written
+// through the codec exactly as the framework's ResourceIdentity.Set writes
+// it, and read back as its Get reads it.
+func TestStateCodecIdentities(t *testing.T) {
+	ctx := t.Context()
+	cases := []struct {
+		res      resource.ResourceWithIdentity
+		identity any
+		newPtr   func() any
+	}{
+		{NewResourceServerResource().(resource.ResourceWithIdentity), resourceServerIdentity{Identifier: types.StringValue("https://api")}, func() any { return new(resourceServerIdentity) }},
+		{NewClientResource().(resource.ResourceWithIdentity), clientIdentity{ClientID: types.StringValue("abc")}, func() any { return new(clientIdentity) }},
+		{NewClientGrantResource().(resource.ResourceWithIdentity), clientGrantIdentity{ClientID: types.StringValue("abc"), Audience: types.StringNull()}, func() any { return new(clientGrantIdentity) }},
+		{NewConnectionResource().(resource.ResourceWithIdentity), connectionIdentity{Name: types.StringUnknown()}, func() any { return new(connectionIdentity) }},
+		{NewTenantResource().(resource.ResourceWithIdentity), tenantIdentity{Name: types.StringValue("acme")}, func() any { return new(tenantIdentity) }},
+	}
+	for _, tc := range cases {
+		t.Run(reflect.TypeOf(tc.identity).Name(), func(t *testing.T) {
+			var sresp resource.IdentitySchemaResponse
+			tc.res.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &sresp)
+			empty := tfsdk.ResourceIdentity{Schema: sresp.IdentitySchema, Raw: tftypes.NewValue(sresp.IdentitySchema.Type().TerraformType(ctx), nil)}
+			fw, viaCodec := empty, empty
+			if diags := fw.Set(ctx, tc.identity); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if diags := setIdentityValue(ctx, &viaCodec, tc.identity); len(diags) != 0 || !viaCodec.Raw.Equal(fw.Raw) {
+				t.Fatalf("setIdentityValue: %v\nframework %s\ncodec     %s", diags, fw.Raw, viaCodec.Raw)
+			}
+			if _, ok := fastSet(ctx, sresp.IdentitySchema, tc.identity); !ok {
+				t.Fatal("the codec left the identity to the framework")
+			}
+			want, got := tc.newPtr(), tc.newPtr()
+			if diags := fw.Get(ctx, want); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if !fastGet(ctx, sresp.IdentitySchema, fw.Raw, got) || !reflect.DeepEqual(want, got) {
+				t.Fatalf("Get differs: framework %+v, codec %+v", want, got)
+			}
+		})
+	}
+}
+
+// TestStateCodecPlanAndListResult checks the other wrappers: a plan is read,
+// and a list result's resource written, as the framework does.
+func TestStateCodecPlanAndListResult(t *testing.T) {
+	ctx := t.Context()
+	for _, tc := range codecCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			s := resourceSchemaState(t, tc.res)
+			for _, model := range tc.models {
+				raw := checkSet(t, s, model)
+				plan := tfsdk.Plan{Schema: s.Schema, Raw: raw}
+				want, got := tc.newPtr(), tc.newPtr()
+				if diags := plan.Get(ctx, want); diags.HasError() {
+					t.Fatal(diags)
+				}
+				if diags := getPlan(ctx, plan, got); len(diags) != 0 || !reflect.DeepEqual(want, got) {
+					t.Fatalf("getPlan: %v\nframework %+v\ncodec     %+v", diags, want, got)
+				}
+				fw := tfsdk.Resource{Schema: s.Schema, Raw: s.Raw}
+				viaCodec := fw
+				if diags := fw.Set(ctx, model); diags.HasError() {
+					t.Fatal(diags)
+				}
+				if diags := setResource(ctx, &viaCodec, model); len(diags) != 0 || !viaCodec.Raw.Equal(fw.Raw) {
+					t.Fatalf("setResource: %v\nframework %s\ncodec     %s", diags, fw.Raw, viaCodec.Raw)
+				}
+			}
+		})
+	}
+}
+
+// TestStateCodecLearnsOnlyFromASchema checks that a call without a schema
+// (a state the framework has not filled in) is left to the framework
+// without spoiling the model's cache for the calls that have one.
+func TestStateCodecLearnsOnlyFromASchema(t *testing.T) {
+	ctx := t.Context()
+	type onlyHere struct {
+		ID       types.String `tfsdk:"id"`
+		ClientID types.String `tfsdk:"client_id"`
+		Audience types.String `tfsdk:"audience"`
+		Scope    types.Set    `tfsdk:"scope"`
+	}
+	m := onlyHere{ID: types.StringValue("g"), ClientID: types.StringValue("c"), Audience: types.StringValue("a"), Scope: strs("x")}
+	if _, ok := fastSet(ctx, nil, m); ok {
+		t.Fatal("the codec wrote a model without a schema")
+	}
+	s := resourceSchemaState(t, NewClientGrantResource())
+	raw := checkSet(t, s, m)
+	var back onlyHere
+	if !fastGet(ctx, s.Schema, raw, &back) || !reflect.DeepEqual(back, m) {
+		t.Fatalf("read back %+v", back)
+	}
+}
