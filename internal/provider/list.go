@@ -121,17 +121,12 @@ func streamResults[M apiModel[A], A any](ctx context.Context, req list.ListReque
 // typed as the schema says (a zero model has sets without element types),
 // for fromAPI to fill in.
 func nullModel(ctx context.Context, req list.ListRequest, m any) diag.Diagnostics {
-	typ, ok := req.ResourceSchema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
+	raw := nullObject(ctx, req.ResourceSchema)
+	if !raw.Type().Is(tftypes.Object{}) {
 		var diags diag.Diagnostics
 		diags.AddError("Unexpected Resource Schema", "The resource schema is not an object. Please report this issue to the provider developers.")
 		return diags
 	}
-	vals := make(map[string]tftypes.Value, len(typ.AttributeTypes))
-	for name, t := range typ.AttributeTypes {
-		vals[name] = tftypes.NewValue(t, nil)
-	}
-	raw := tftypes.NewValue(typ, vals)
 	if fastGet(ctx, req.ResourceSchema, raw, m) {
 		return nil
 	}

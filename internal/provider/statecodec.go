@@ -41,6 +41,7 @@ type codecField struct {
 	goType   reflect.Type
 	attrType attr.Type
 	tfType   tftypes.Type
+	path     path.Path // path.Root(name), for validation diagnostics
 }
 
 // codecModel is what the codec knows of one model struct type; ok is false
@@ -107,7 +108,7 @@ func learnModel(ctx context.Context, t reflect.Type, schema objectSchema) *codec
 			at == nil || objType.AttributeTypes[tag].Is(tftypes.DynamicPseudoType) {
 			return no
 		}
-		m.fields = append(m.fields, codecField{index: i, name: tag, goType: f.Type, attrType: at, tfType: objType.AttributeTypes[tag]})
+		m.fields = append(m.fields, codecField{index: i, name: tag, goType: f.Type, attrType: at, tfType: objType.AttributeTypes[tag], path: path.Root(tag)})
 	}
 	// Every attribute has its field (and no tag is used twice).
 	if len(m.fields) != len(attrTypes) || len(attrTypes) != len(objType.AttributeTypes) {
@@ -133,6 +134,22 @@ func validates(ctx context.Context, at attr.Type, v attr.Value, tv tftypes.Value
 		return len(tw.Validate(ctx, tv, p)) > 0
 	}
 	return false
+}
+
+// nullObject is the schema's object with every attribute null (and typed
+// as the schema says, where a zero model has sets without element types);
+// for a schema whose type is not an object, a null of that type.
+func nullObject(ctx context.Context, schema objectSchema) tftypes.Value {
+	typ := schema.Type().TerraformType(ctx)
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		return tftypes.NewValue(typ, nil)
+	}
+	vals := make(map[string]tftypes.Value, len(obj.AttributeTypes))
+	for name, t := range obj.AttributeTypes {
+		vals[name] = tftypes.NewValue(t, nil)
+	}
+	return tftypes.NewValue(obj, vals)
 }
 
 // structTarget returns the settable struct a Get fills, given a pointer to
@@ -175,7 +192,7 @@ func fastGet(ctx context.Context, schema any, raw tftypes.Value, target any) boo
 			return false
 		}
 		v, err := f.attrType.ValueFromTerraform(ctx, tv)
-		if err != nil || v == nil || reflect.TypeOf(v) != f.goType || validates(ctx, f.attrType, v, tv, path.Root(f.name)) {
+		if err != nil || v == nil || reflect.TypeOf(v) != f.goType || validates(ctx, f.attrType, v, tv, f.path) {
 			// Not assignable (or the framework would report something):
 			// the framework's Get does this model and says what is wrong.
 			return false
@@ -215,7 +232,7 @@ func fastSet(ctx context.Context, schema any, val any) (tftypes.Value, bool) {
 		}
 		tv, err := av.ToTerraformValue(ctx)
 		// The framework requires the value's type to be the schema's.
-		if err != nil || !tv.Type().Equal(f.tfType) || validates(ctx, f.attrType, av, tv, path.Root(f.name)) {
+		if err != nil || !tv.Type().Equal(f.tfType) || validates(ctx, f.attrType, av, tv, f.path) {
 			return tftypes.Value{}, false
 		}
 		vals[f.name] = tv
