@@ -364,7 +364,7 @@ func TestStateCodecPlanAndListResult(t *testing.T) {
 				if diags := getPlan(ctx, plan, got); len(diags) != 0 || !reflect.DeepEqual(want, got) {
 					t.Fatalf("getPlan: %v\nframework %+v\ncodec     %+v", diags, want, got)
 				}
-				fw := tfsdk.Resource{Schema: s.Schema, Raw: s.Raw}
+				fw := tfsdk.Resource(s)
 				viaCodec := fw
 				if diags := fw.Set(ctx, model); diags.HasError() {
 					t.Fatal(diags)
