@@ -27,6 +27,7 @@ func main() {
 		// -debug runs on its own, logging to the terminal it runs in.
 		provider.SilenceUnreadLogs()
 	}
+	provider.TuneGC()
 	stopProfile := startProfile()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/idp-terraform/idp",

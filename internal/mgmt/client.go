@@ -244,6 +244,13 @@ func New(cfg Config) (*Client, error) {
 	baseHTTP := cfg.HTTPClient
 	if baseHTTP == nil {
 		baseHTTP = cleanhttp.DefaultPooledClient()
+		// cleanhttp keeps GOMAXPROCS+1 idle connections per host: fewer
+		// than Terraform's ten parallel operations, so most of a refresh's
+		// requests would close a connection and open another (over HTTPS,
+		// with a new TLS handshake on both ends).
+		if t, ok := baseHTTP.Transport.(*http.Transport); ok {
+			t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+		}
 	}
 	baseTransport := baseHTTP.Transport
 	if baseTransport == nil {
@@ -261,6 +268,11 @@ func New(cfg Config) (*Client, error) {
 	}
 	return c, nil
 }
+
+// maxIdleConnsPerHost is how many idle connections the default transport
+// keeps to the server: room for Terraform's default -parallelism of 10 and
+// then some.
+const maxIdleConnsPerHost = 32
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d == 0 {

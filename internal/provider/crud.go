@@ -16,7 +16,8 @@ import (
 // read, done on delete), turn errors into diagnostics and write the state.
 // Each resource's own Create, Read, Update and Delete call them with the
 // resource itself, which supplies its API calls as ordinary methods
-// (objectAPI).
+// (objectAPI). Plans and states are read and written through the state
+// codec (statecodec.go), not the framework's reflection.
 
 // apiModel is a pointer to a resource's Terraform model, e.g. *clientModel:
 // it is set from the API object A in one place, fromAPI. The functions
@@ -67,7 +68,7 @@ func readConfig[M any](ctx context.Context, r any, config tfsdk.Config, plan M) 
 // createResource creates the object and stores what the server returned.
 func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -98,14 +99,14 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 			// unknown to Terraform.
 			if a, ok := created.(A); ok {
 				resp.Diagnostics.Append(plan.fromAPI(ctx, a)...)
-				resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+				resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 				setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 			}
 		}
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 	setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 }
 
@@ -113,7 +114,7 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 // server leaves the state, so that the next plan creates it again.
 func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -131,7 +132,7 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, obj)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 	// Also on a state written before the resource had an identity: the
 	// refresh gives it one.
 	setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
@@ -141,8 +142,8 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 // result.
 func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -161,14 +162,14 @@ func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 	setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 }
 
 // deleteResource removes the object; one that is already gone is fine.
 func deleteResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

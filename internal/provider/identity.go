@@ -43,7 +43,7 @@ func setIdentity[M any](ctx context.Context, r any, m M, id *tfsdk.ResourceIdent
 	if !ok || id == nil || diags.HasError() {
 		return
 	}
-	diags.Append(id.Set(ctx, ir.identity(m))...)
+	diags.Append(setIdentityValue(ctx, id, ir.identity(m))...)
 }
 
 // importIDFromIdentity turns an import by identity into the import ID

@@ -105,10 +105,10 @@ func streamResults[M apiModel[A], A any](ctx context.Context, req list.ListReque
 			}
 			k.scrub(m)
 			if !result.Diagnostics.HasError() {
-				result.Diagnostics.Append(result.Identity.Set(ctx, k.identity(m))...)
+				result.Diagnostics.Append(setIdentityValue(ctx, result.Identity, k.identity(m))...)
 			}
 			if req.IncludeResource && !result.Diagnostics.HasError() {
-				result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
+				result.Diagnostics.Append(setResource(ctx, result.Resource, m)...)
 			}
 			if !push(result) {
 				return
@@ -121,17 +121,16 @@ func streamResults[M apiModel[A], A any](ctx context.Context, req list.ListReque
 // typed as the schema says (a zero model has sets without element types),
 // for fromAPI to fill in.
 func nullModel(ctx context.Context, req list.ListRequest, m any) diag.Diagnostics {
-	typ, ok := req.ResourceSchema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
+	raw := nullObject(ctx, req.ResourceSchema)
+	if !raw.Type().Is(tftypes.Object{}) {
 		var diags diag.Diagnostics
 		diags.AddError("Unexpected Resource Schema", "The resource schema is not an object. Please report this issue to the provider developers.")
 		return diags
 	}
-	vals := make(map[string]tftypes.Value, len(typ.AttributeTypes))
-	for name, t := range typ.AttributeTypes {
-		vals[name] = tftypes.NewValue(t, nil)
+	if fastGet(ctx, req.ResourceSchema, raw, m) {
+		return nil
 	}
-	r := tfsdk.Resource{Schema: req.ResourceSchema, Raw: tftypes.NewValue(typ, vals)}
+	r := tfsdk.Resource{Schema: req.ResourceSchema, Raw: raw}
 	return r.Get(ctx, m)
 }
 

@@ -28,7 +28,7 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 // client of our own for setting things up and changing them behind
 // Terraform's back.
 type testEnv struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *server.Server
 	url    string
 	client *mgmt.Client
@@ -42,7 +42,7 @@ func newTestEnv(t *testing.T) *testEnv {
 
 // newTestEnvWith is newTestEnv with the server's handler wrapped, e.g. to
 // lose one answer (dropAnswerOnce); a nil wrap serves the server as is.
-func newTestEnvWith(t *testing.T, wrap func(http.Handler) http.Handler) *testEnv {
+func newTestEnvWith(t testing.TB, wrap func(http.Handler) http.Handler) *testEnv {
 	t.Helper()
 	srv, err := server.New(server.Options{})
 	if err != nil {

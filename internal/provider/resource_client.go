@@ -195,8 +195,8 @@ func (r *clientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return // destroy or create
 	}
 	var plan, state clientModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() || !plan.rotatesSecret(&state) {
 		return
 	}

@@ -121,7 +121,7 @@ func (r *connectionClientsResource) Update(ctx context.Context, req resource.Upd
 
 func (r *connectionClientsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state connectionClientsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	listed, diags := declaredClients(ctx, req.Private, &state)
 	resp.Diagnostics.Append(diags...)
 	state.EnabledClients, diags = setValue(ctx, listed)

@@ -209,3 +209,37 @@ func TestDeleteCascadesToGrants(t *testing.T) {
 	}
 	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": c2, "audience": aud, "scope": []string{}})
 }
+
+// TestTokenFollowsAPIChanges: a token reflects the API as it is when the
+// token is issued: its scopes and token_lifetime after each change (the
+// server keeps what it decoded of an API only while the API is unchanged),
+// and those of a new API that reuses a deleted one's identifier.
+func TestTokenFollowsAPIChanges(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	api := h.newAPI(h.base, h.tok, map[string]any{"token_lifetime": 600, "scopes": []map[string]any{{"value": "read:a"}, {"value": "write:a"}}})
+	aud, id := strField(t, api, "identifier"), strField(t, api, "id")
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "follower"})
+	cid, secret := strField(t, c, "client_id"), strField(t, c, "client_secret")
+	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": cid, "audience": aud, "scope": []string{"read:a", "write:a"}})
+
+	check := func(step, wantScope string, wantLifetime int64) {
+		t.Helper()
+		for range 2 { // the second from what the server kept
+			tr := h.mintTokenResponse(h.base, cid, secret, aud, "")
+			if tr.Scope != wantScope || tr.ExpiresIn != wantLifetime {
+				t.Fatalf("%s: token scope %q, expires_in %d; want %q, %d", step, tr.Scope, tr.ExpiresIn, wantScope, wantLifetime)
+			}
+		}
+	}
+	check("first", "read:a write:a", 600)
+
+	r := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+id, map[string]any{"token_lifetime": 1200, "scopes": []map[string]any{{"value": "write:a"}}})
+	expectStatus(t, r, http.StatusOK)
+	check("after PATCH", "write:a", 1200)
+
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/resource-servers/"+id, nil), http.StatusNoContent)
+	h.mustCreate(h.base, h.tok, "/api/v2/resource-servers", map[string]any{"name": "again", "identifier": aud, "token_lifetime": 900, "scopes": []map[string]any{{"value": "read:a"}}})
+	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": cid, "audience": aud, "scope": []string{"read:a"}})
+	check("recreated", "read:a", 900)
+}

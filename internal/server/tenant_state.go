@@ -39,8 +39,9 @@ type tenant struct {
 	// that found it just before cannot write into a dropped tenant.
 	deleted bool
 
-	limiter  limiter
-	verified verifiedTokens
+	limiter   limiter
+	verified  verifiedTokens
+	tokenAPIs tokenAPIs
 }
 
 // signingKey is a tenant's RSA key for RS256/PS256 access tokens.

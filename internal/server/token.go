@@ -7,10 +7,12 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -178,7 +180,7 @@ func handleToken(c *call) error {
 	return c.json(http.StatusOK, tokenResponse{
 		AccessToken: token,
 		TokenType:   "Bearer",
-		ExpiresIn:   issue.api.TokenLifetime,
+		ExpiresIn:   issue.api.tokenLifetime,
 		Scope:       strings.Join(issue.scopes, " "),
 	})
 }
@@ -187,8 +189,71 @@ func handleToken(c *call) error {
 type issuance struct {
 	clientID string
 	audience string // as the client spelled it
-	api      resourceServerRecord
+	api      *tokenAPI
 	scopes   []string
+}
+
+// tokenAPI is what issuing a token needs of the API it is for.
+type tokenAPI struct {
+	signingAlg    string
+	signingSecret string
+	tokenLifetime int64
+	scopes        []string // the values of its scopes, in its order
+}
+
+// tokenAPIs caches each API's tokenAPI with the stored bytes it was decoded
+// from. Decoding the stored API was the largest cost of a token after the
+// signature itself, because the Management API defines some hundred and
+// fifty scopes with descriptions; a cached entry is used only while the
+// API's stored bytes are the same, so no write needs to invalidate it.
+type tokenAPIs struct {
+	mu sync.Mutex
+	m  map[string]cachedTokenAPI // by API id
+}
+
+type cachedTokenAPI struct {
+	raw []byte
+	api *tokenAPI
+}
+
+// maxTokenAPIs bounds the cache as maxVerifiedTokens does.
+const maxTokenAPIs = 1024
+
+// tokenAPIFor returns the tokenAPI of the API with the stored identifier.
+// The caller holds the tenant's read lock.
+func (p repo) tokenAPIFor(identifier string) (*tokenAPI, error) {
+	var id string
+	if err := p.get(KindIndex, indexResourceServer(identifier), &id); err != nil {
+		return nil, err
+	}
+	raw, err := p.store.Get(p.t.name, KindResourceServers, id)
+	if err != nil {
+		return nil, err
+	}
+	c := &p.t.tokenAPIs
+	c.mu.Lock()
+	cached, ok := c.m[id]
+	c.mu.Unlock()
+	if ok && bytes.Equal(cached.raw, raw) {
+		return cached.api, nil
+	}
+	var rs resourceServerRecord
+	if err := json.Unmarshal(raw, &rs); err != nil {
+		return nil, fmt.Errorf("server: decoding stored %s %q: %w", KindResourceServers, id, err)
+	}
+	api := &tokenAPI{signingAlg: rs.SigningAlg, signingSecret: rs.SigningSecret, tokenLifetime: rs.TokenLifetime}
+	if rs.Scopes != nil {
+		for _, sc := range *rs.Scopes {
+			api.scopes = append(api.scopes, sc.Value)
+		}
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxTokenAPIs {
+		c.m = make(map[string]cachedTokenAPI)
+	}
+	c.m[id] = cachedTokenAPI{raw: raw, api: api}
+	c.mu.Unlock()
+	return api, nil
 }
 
 // authorizeToken checks the client, its grant and the requested scopes.
@@ -215,7 +280,7 @@ func (c *call) authorizeToken(clientID, secret string, basic bool, audience, sco
 		return nil, errOAuth(http.StatusForbidden, "unauthorized_client", "Grant type 'client_credentials' not allowed for the client.")
 	}
 	stored := c.storedAudience(audience)
-	api, err := c.repo.resourceServerByIdentifier(stored)
+	api, err := c.repo.tokenAPIFor(stored)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return nil, errOAuth(http.StatusForbidden, "access_denied", "Service not found: "+audience)
@@ -234,11 +299,9 @@ func (c *call) authorizeToken(clientID, secret string, basic bool, audience, sco
 	// not granted any more. Granted scopes come out in the API's order. A
 	// grant with allow_all_scopes covers whatever the API defines.
 	var granted []string
-	if api.Scopes != nil {
-		for _, sc := range *api.Scopes {
-			if grant.grantsAllScopes() || contains(grant.Scope, sc.Value) {
-				granted = append(granted, sc.Value)
-			}
+	for _, sc := range api.scopes {
+		if grant.grantsAllScopes() || contains(grant.Scope, sc) {
+			granted = append(granted, sc)
 		}
 	}
 	scopes := granted
@@ -270,18 +333,18 @@ func (c *call) sign(iss *issuance) (string, error) {
 		Subject:         iss.clientID + "@clients",
 		Audience:        iss.audience,
 		IssuedAt:        now,
-		Expiry:          now + iss.api.TokenLifetime,
+		Expiry:          now + iss.api.tokenLifetime,
 		Scope:           strings.Join(iss.scopes, " "),
 		GrantType:       "client-credentials",
 		AuthorizedParty: iss.clientID,
 		ID:              newTokenID(),
 	}
 	var key jose.SigningKey
-	switch alg := jose.SignatureAlgorithm(iss.api.SigningAlg); alg {
+	switch alg := jose.SignatureAlgorithm(iss.api.signingAlg); alg {
 	case jose.RS256, jose.PS256:
 		key = jose.SigningKey{Algorithm: alg, Key: jose.JSONWebKey{Key: c.t.key.priv, KeyID: c.t.key.kid}}
 	case jose.HS256:
-		secret := []byte(iss.api.SigningSecret)
+		secret := []byte(iss.api.signingSecret)
 		if len(secret) >= sha256.Size {
 			key = jose.SigningKey{Algorithm: alg, Key: secret}
 		} else {
@@ -291,7 +354,7 @@ func (c *call) sign(iss *issuance) (string, error) {
 			key = jose.SigningKey{Algorithm: alg, Key: hmacSigner(secret)}
 		}
 	default:
-		return "", errors.New("server: unsupported signing_alg " + iss.api.SigningAlg)
+		return "", errors.New("server: unsupported signing_alg " + iss.api.signingAlg)
 	}
 	signer, err := jose.NewSigner(key, (&jose.SignerOptions{}).WithType("JWT"))
 	if err != nil {

@@ -47,6 +47,7 @@ type options struct {
 	rateLimit   int
 	rateN       int
 	rateRuns    int
+	refreshRuns int
 	parallelism int
 	out         string
 	terraform   string
@@ -66,7 +67,7 @@ type options struct {
 
 // scaleFlags are the flags of the scale and rate-limited runs, which the
 // chaos mode does not run.
-var scaleFlags = []string{"n", "rate-limit", "rate-n", "rate-runs"}
+var scaleFlags = []string{"n", "rate-limit", "rate-n", "rate-runs", "refresh-runs"}
 
 // parseFlags parses the harness's command line.
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -79,6 +80,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.rateLimit, "rate-limit", 50, "the rate-limited server's requests per `second` per tenant; 0 skips the rate-limited runs")
 	fs.IntVar(&o.rateN, "rate-n", 100, "resource `count` of each rate-limited run")
 	fs.IntVar(&o.rateRuns, "rate-runs", 3, "`number` of rate-limited runs")
+	fs.IntVar(&o.refreshRuns, "refresh-runs", 5, "`number` of refreshes of each scale run; each figure of the refresh is their median")
 	fs.IntVar(&o.parallelism, "parallelism", 10, "Terraform's -parallelism")
 	fs.StringVar(&o.out, "out", "", "also write the results as JSON to `file`")
 	fs.StringVar(&o.terraform, "terraform", "terraform", "Terraform CLI `binary` (looked up on PATH)")
@@ -115,7 +117,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		name  string
 		value int
 		min   int
-	}{{"-rate-limit", o.rateLimit, 0}, {"-rate-n", o.rateN, 3}, {"-rate-runs", o.rateRuns, 1}, {"-parallelism", o.parallelism, 1}} {
+	}{{"-rate-limit", o.rateLimit, 0}, {"-rate-n", o.rateN, 3}, {"-rate-runs", o.rateRuns, 1}, {"-refresh-runs", o.refreshRuns, 1}, {"-parallelism", o.parallelism, 1}} {
 		if v.value < v.min {
 			err := fmt.Errorf("%s must be at least %d", v.name, v.min)
 			fmt.Fprintf(stderr, "idp-bench: %v\n", err)
@@ -282,6 +284,7 @@ func (b *bench) execute(ctx context.Context) (rep *report, err error) {
 			CPUs:           runtime.NumCPU(),
 			Parallelism:    b.opts.parallelism,
 			RefreshCommand: refreshCommand,
+			RefreshRuns:    b.opts.refreshRuns,
 		}
 		for _, n := range b.opts.sizes {
 			res, err := b.scale(ctx, n)
@@ -515,36 +518,72 @@ func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
 	return res, nil
 }
 
-// phases applies, refreshes and destroys the configuration in dir with
-// plugin p. With counts, it records the server's requests of each phase
-// there.
+// phases applies, refreshes (-refresh-runs times) and destroys the
+// configuration in dir with plugin p. With counts, it records the server's
+// requests of each phase there (of the first refresh).
 func (b *bench) phases(ctx context.Context, dir string, n int, label string, p *plugin, counts *[3]requestSummary) (runSet, error) {
 	b.using = p
 	defer func() { b.using = &b.idp }()
 	var set runSet
 	steps := []struct {
-		run func() (tfResult, error)
-		out *phaseResult
+		run  func() (tfResult, error)
+		out  *phaseResult
+		runs int
 	}{
-		{func() (tfResult, error) { return b.apply(ctx, dir, n, label) }, &set.Apply},
-		{func() (tfResult, error) { return b.refresh(ctx, dir, label) }, &set.Refresh},
-		{func() (tfResult, error) { return b.destroy(ctx, dir, n, label) }, &set.Destroy},
+		{func() (tfResult, error) { return b.apply(ctx, dir, n, label) }, &set.Apply, 1},
+		{func() (tfResult, error) { return b.refresh(ctx, dir, label) }, &set.Refresh, b.opts.refreshRuns},
+		{func() (tfResult, error) { return b.destroy(ctx, dir, n, label) }, &set.Destroy, 1},
 	}
 	for i, step := range steps {
-		b.srv.ResetCounts()
-		r, err := step.run()
-		if counts != nil {
-			counts[i] = summarize(b.srv.Counts())
+		var results []phaseResult
+		for k := range step.runs {
+			b.srv.ResetCounts()
+			r, err := step.run()
+			if counts != nil && k == 0 {
+				counts[i] = summarize(b.srv.Counts())
+			}
+			if err != nil {
+				return set, err
+			}
+			results = append(results, r.phase())
+			set.peakRSS = max(set.peakRSS, r.provider.PeakBytes)
+			if k == 0 {
+				set.processes += r.provider.Processes
+			}
+			set.terraformRSS = max(set.terraformRSS, r.terraformRSS)
 		}
-		if err != nil {
-			return set, err
-		}
-		*step.out = r.phase()
-		set.peakRSS = max(set.peakRSS, r.provider.PeakBytes)
-		set.processes += r.provider.Processes
-		set.terraformRSS = max(set.terraformRSS, r.terraformRSS)
+		*step.out = medianPhase(results)
 	}
 	return set, nil
+}
+
+// medianPhase is the median of each figure of one or more runs of a phase
+// (of an even number, the mean of the middle two), and the highest exit
+// code: a short command's times move a lot from one run to the next, and
+// the median is what one run typically costs.
+func medianPhase(runs []phaseResult) phaseResult {
+	median := func(get func(phaseResult) float64) float64 {
+		v := make([]float64, len(runs))
+		for i, r := range runs {
+			v[i] = get(r)
+		}
+		slices.Sort(v)
+		m := len(v) / 2
+		if len(v)%2 == 0 {
+			return (v[m-1] + v[m]) / 2
+		}
+		return v[m]
+	}
+	out := phaseResult{
+		Seconds:             median(func(r phaseResult) float64 { return r.Seconds }),
+		TerraformCPUSeconds: median(func(r phaseResult) float64 { return r.TerraformCPUSeconds }),
+		ProviderCPUSeconds:  median(func(r phaseResult) float64 { return r.ProviderCPUSeconds }),
+		ServerCPUSeconds:    median(func(r phaseResult) float64 { return r.ServerCPUSeconds }),
+	}
+	for _, r := range runs {
+		out.ExitCode = max(out.ExitCode, r.ExitCode)
+	}
+	return out
 }
 
 // rateLimited measures section 2: repeated runs against the server with

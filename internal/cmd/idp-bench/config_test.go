@@ -137,7 +137,7 @@ func TestParseFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	if o.providerDir != "./bin" || !slices.Equal(o.sizes, []int{100, 1000}) || o.rateLimit != 50 ||
-		o.rateN != 100 || o.rateRuns != 3 || o.parallelism != 10 || o.out != "" {
+		o.rateN != 100 || o.rateRuns != 3 || o.refreshRuns != 5 || o.parallelism != 10 || o.out != "" {
 		t.Errorf("defaults: %+v", o)
 	}
 	o, err = parseFlags([]string{"-provider-dir", "/p", "-n", "30", "-rate-limit", "0", "-out", "r.json"}, &stderr)
@@ -145,7 +145,7 @@ func TestParseFlags(t *testing.T) {
 		t.Errorf("got %+v, %v", o, err)
 	}
 	for _, args := range [][]string{
-		{"-n", "1"}, {"-rate-limit", "-1"}, {"-rate-runs", "0"}, {"-parallelism", "0"}, {"-timeout", "0s"}, {"extra"},
+		{"-n", "1"}, {"-rate-limit", "-1"}, {"-rate-runs", "0"}, {"-refresh-runs", "0"}, {"-parallelism", "0"}, {"-timeout", "0s"}, {"extra"},
 	} {
 		stderr.Reset()
 		if _, err := parseFlags(args, &stderr); err == nil {

@@ -7,7 +7,9 @@
 //     idp_client_grant linking client i to API i) is applied and then
 //     refreshed against the in-process Management API emulator, and so is
 //     Terraform's own floor, the same number of built-in terraform_data
-//     resources with the same dependency graph. It reports the idp/floor
+//     resources with the same dependency graph. The refresh, a command of
+//     a few seconds whose times move a lot between runs, runs
+//     -refresh-runs times and its figures are the medians. It reports the idp/floor
 //     ratio of wall times, the server's request counts per resource on the
 //     refresh (target: exactly one GET each) and per provider configuration
 //     (target: one token request), and the provider's peak memory.

@@ -23,6 +23,9 @@ type report struct {
 	CPUs           int    `json:"cpus"`
 	Parallelism    int    `json:"parallelism"`
 	RefreshCommand string `json:"refresh_command"`
+	// RefreshRuns is how many times each scale run's refresh ran; its
+	// figures are the medians.
+	RefreshRuns int `json:"refresh_runs"`
 
 	Scale []scaleResult `json:"scale"`
 	Rate  *rateSection  `json:"rate_limited,omitempty"`
@@ -300,6 +303,9 @@ func (r *report) render() string {
 	fmt.Fprintf(&b, "idp-bench: Terraform %s, %s, %d CPUs, -parallelism=%d\n", r.Terraform, r.Platform, r.CPUs, r.Parallelism)
 	b.WriteString("  floor   = the same number of built-in terraform_data resources, same dependency graph, no plugin\n")
 	fmt.Fprintf(&b, "  refresh = %s right after the apply: it must show no drift;\n", r.RefreshCommand)
+	if r.RefreshRuns > 1 {
+		fmt.Fprintf(&b, "            run %d times; each refresh figure is the median of the runs\n", r.RefreshRuns)
+	}
 	b.WriteString("            its exit code (0 = Terraform sees the refreshed state as unchanged) is reported\n")
 	b.WriteString("  no-op   = the same configuration served by a provider on the same framework with the same\n")
 	b.WriteString("            schemas that does no I/O (internal/cmd/idp-bench/noopprovider)\n")

@@ -133,7 +133,7 @@ func TestMedian(t *testing.T) {
 func sampleReport() *report {
 	ok := requestSummary{Total: 101, Token: 1, ItemGETs: 100}
 	return &report{
-		Terraform: "1.11.4", Platform: "linux/amd64", CPUs: 2, Parallelism: 10, RefreshCommand: refreshCommand,
+		Terraform: "1.11.4", Platform: "linux/amd64", CPUs: 2, Parallelism: 10, RefreshCommand: refreshCommand, RefreshRuns: 5,
 		Scale: []scaleResult{
 			{
 				N: 100, Mix: splitMix(100),
@@ -231,6 +231,7 @@ func TestReportRender(t *testing.T) {
 	for _, want := range []string{
 		"idp-bench: Terraform 1.11.4, linux/amd64, 2 CPUs, -parallelism=10",
 		"refresh = terraform plan -refresh-only -detailed-exitcode",
+		"run 5 times; each refresh figure is the median of the runs",
 		"N=100", "N=1000",
 		"34/33/33", "334/333/333",
 		"apply, idp / no-op / floor                   2.00s / 1.00s / 0.50s  30.0s / - / 15.0s",
@@ -317,5 +318,25 @@ func TestReportJSON(t *testing.T) {
 	if len(back.Scale) != 2 || back.Scale[1].N != 1000 || back.Scale[1].Apply.IDPOverFloor != 2 || back.Scale[0].IDP.Refresh.ProviderCPU != 0.12 ||
 		back.Rate.Failed != 1 || back.Rate.Runs[1].Error == "" || back.Peak != 100<<20 {
 		t.Errorf("the JSON lost something:\n%s", b)
+	}
+}
+
+func TestMedianPhase(t *testing.T) {
+	t.Parallel()
+	runs := []phaseResult{
+		{Seconds: 3, TerraformCPUSeconds: 1, ProviderCPUSeconds: 9, ServerCPUSeconds: 0.2, ExitCode: 0},
+		{Seconds: 1, TerraformCPUSeconds: 2, ProviderCPUSeconds: 1, ServerCPUSeconds: 0.1, ExitCode: 2},
+		{Seconds: 2, TerraformCPUSeconds: 3, ProviderCPUSeconds: 2, ServerCPUSeconds: 0.3, ExitCode: 0},
+	}
+	want := phaseResult{Seconds: 2, TerraformCPUSeconds: 2, ProviderCPUSeconds: 2, ServerCPUSeconds: 0.2, ExitCode: 2}
+	if got := medianPhase(runs); got != want {
+		t.Errorf("odd: got %+v, want %+v", got, want)
+	}
+	// Of an even number, the mean of the middle two; one run is itself.
+	if got := medianPhase(runs[:2]); got.Seconds != 2 || got.ProviderCPUSeconds != 5 || got.ExitCode != 2 {
+		t.Errorf("even: got %+v", got)
+	}
+	if got := medianPhase(runs[:1]); got != runs[0] {
+		t.Errorf("one: got %+v, want %+v", got, runs[0])
 	}
 }

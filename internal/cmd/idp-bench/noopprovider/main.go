@@ -27,9 +27,11 @@ import (
 )
 
 func main() {
-	// The same logging policy as terraform-provider-idp's main, so that the
-	// floor is what a provider on the framework needs at the least.
+	// The same logging policy and collector target as
+	// terraform-provider-idp's main, so that the floor is what a provider
+	// on the framework needs at the least.
 	idp.SilenceUnreadLogs()
+	idp.TuneGC()
 	err := providerserver.Serve(context.Background(), func() provider.Provider {
 		return &noopProvider{real: idp.New("noop")()}
 	}, providerserver.ServeOpts{Address: "registry.terraform.io/idp-terraform/idp"})

@@ -1,0 +1,287 @@
+package provider
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// The state codec reads and writes a whole plan, state or identity as one
+// of our flat models (a struct whose fields are all attr.Values tagged
+// tfsdk) with the same result as the framework's Get and Set, but without
+// its generic reflection: that parses every field's tag, compiling a
+// regular expression per field, and rebuilds the schema's object type, on
+// every call. On a no-op refresh that was most of the provider's own CPU
+// (DESIGN.md, "Performance method").
+//
+// What the codec learns of a model type (its fields, and the schema's
+// attribute types for them) it learns once, from the first schema it is
+// used with, and keeps: a model struct is the model of one schema. It
+// takes its fast path only when it is sure to produce exactly what the
+// framework would: a known object whose type is the schema's, a model
+// whose tagged fields are exactly the schema's attributes, values of the
+// field's own Go type and of the schema's Terraform type, and no
+// diagnostic from a value that validates itself (validators.WholeNumber).
+// Anything else goes to the framework, which then reports the problem in
+// its own words; nothing is ever silently dropped.
+
+// codecField is one tagged field of a model and the schema's attribute of
+// the same name.
+type codecField struct {
+	index    int
+	name     string
+	goType   reflect.Type
+	attrType attr.Type
+	tfType   tftypes.Type
+	path     path.Path // path.Root(name), for validation diagnostics
+}
+
+// codecModel is what the codec knows of one model struct type; ok is false
+// for a type it does not handle (unexported or untagged fields, embedded
+// structs, fields that are not attr.Values, fields that are not the
+// schema's attributes), which always goes to the framework.
+type codecModel struct {
+	ok      bool
+	fields  []codecField
+	objType tftypes.Object
+}
+
+// codecModels caches a *codecModel per model struct reflect.Type.
+var codecModels sync.Map
+
+var attrValueType = reflect.TypeFor[attr.Value]()
+
+// objectSchema is the part of a framework schema (the Schema of a
+// tfsdk.State, Plan, Config or ResourceIdentity) the codec uses.
+type objectSchema interface {
+	Type() attr.Type
+}
+
+// modelCodec returns the cached codecModel of the struct type t, learning
+// it from schema on first use.
+func modelCodec(ctx context.Context, t reflect.Type, schema any) *codecModel {
+	if m, ok := codecModels.Load(t); ok {
+		return m.(*codecModel)
+	}
+	if sch, ok := schema.(objectSchema); !ok || sch == nil {
+		// Nothing to learn from: not cached, so that a later call with a
+		// schema still can.
+		return &codecModel{}
+	}
+	m := learnModel(ctx, t, schema.(objectSchema))
+	actual, _ := codecModels.LoadOrStore(t, m)
+	return actual.(*codecModel)
+}
+
+// learnModel pairs the tagged fields of t with the schema's attributes.
+func learnModel(ctx context.Context, t reflect.Type, schema objectSchema) *codecModel {
+	no := &codecModel{}
+	typ := schema.Type()
+	withAttrs, ok := typ.(attr.TypeWithAttributeTypes)
+	if !ok {
+		return no
+	}
+	objType, ok := typ.TerraformType(ctx).(tftypes.Object)
+	if !ok || len(objType.OptionalAttributes) > 0 {
+		return no
+	}
+	attrTypes := withAttrs.AttributeTypes()
+	m := &codecModel{ok: true, objType: objType}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, tagged := f.Tag.Lookup("tfsdk")
+		at := attrTypes[tag]
+		// The framework skips "-" fields but rejects untagged exported
+		// ones, embeds structs, and validates the tag; anything but a
+		// plain tagged attr.Value field of a schema attribute is left to
+		// it, and so are dynamic attributes.
+		if !tagged || tag == "-" || tag == "" || f.Anonymous || !f.IsExported() ||
+			strings.ContainsAny(tag, ", ") || !f.Type.Implements(attrValueType) || f.Type.Kind() == reflect.Interface ||
+			at == nil || objType.AttributeTypes[tag].Is(tftypes.DynamicPseudoType) {
+			return no
+		}
+		m.fields = append(m.fields, codecField{index: i, name: tag, goType: f.Type, attrType: at, tfType: objType.AttributeTypes[tag], path: path.Root(tag)})
+	}
+	// Every attribute has its field (and no tag is used twice).
+	if len(m.fields) != len(attrTypes) || len(attrTypes) != len(objType.AttributeTypes) {
+		return no
+	}
+	return m
+}
+
+// validates reports whether the framework's Get or Set would find any
+// diagnostic validating v (tv in Terraform's terms) of type at at path p:
+// a value that validates itself (validators.WholeNumber) or else a type
+// with the deprecated Validate (basetypes.SetType has one). The codec then
+// leaves the whole model to the framework, so that the diagnostics are
+// exactly the framework's.
+func validates(ctx context.Context, at attr.Type, v attr.Value, tv tftypes.Value, p path.Path) bool {
+	if va, ok := v.(xattr.ValidateableAttribute); ok {
+		resp := xattr.ValidateAttributeResponse{}
+		va.ValidateAttribute(ctx, xattr.ValidateAttributeRequest{Path: p}, &resp)
+		return len(resp.Diagnostics) > 0
+	}
+	//nolint:staticcheck // the framework still runs the deprecated TypeWithValidate, so the codec does too.
+	if tw, ok := at.(xattr.TypeWithValidate); ok {
+		return len(tw.Validate(ctx, tv, p)) > 0
+	}
+	return false
+}
+
+// nullObject is the schema's object with every attribute null (and typed
+// as the schema says, where a zero model has sets without element types);
+// for a schema whose type is not an object, a null of that type.
+func nullObject(ctx context.Context, schema objectSchema) tftypes.Value {
+	typ := schema.Type().TerraformType(ctx)
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		return tftypes.NewValue(typ, nil)
+	}
+	vals := make(map[string]tftypes.Value, len(obj.AttributeTypes))
+	for name, t := range obj.AttributeTypes {
+		vals[name] = tftypes.NewValue(t, nil)
+	}
+	return tftypes.NewValue(obj, vals)
+}
+
+// structTarget returns the settable struct a Get fills, given a pointer to
+// a struct or to a pointer to a struct, and the struct's type.
+func structTarget(target any) (reflect.Value, reflect.Type, bool) {
+	v := reflect.ValueOf(target)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return reflect.Value{}, nil, false
+	}
+	e := v.Elem()
+	switch {
+	case e.Kind() == reflect.Struct:
+		return e, e.Type(), true
+	case e.Kind() == reflect.Pointer && e.Type().Elem().Kind() == reflect.Struct:
+		return e, e.Type().Elem(), true
+	}
+	return reflect.Value{}, nil, false
+}
+
+// fastGet fills target from raw as the framework's Get would, or reports
+// false having changed nothing.
+func fastGet(ctx context.Context, schema any, raw tftypes.Value, target any) bool {
+	dst, structType, ok := structTarget(target)
+	if !ok || !raw.IsKnown() || raw.IsNull() {
+		return false
+	}
+	m := modelCodec(ctx, structType, schema)
+	if !m.ok || !raw.Type().Equal(m.objType) {
+		return false
+	}
+	var vals map[string]tftypes.Value
+	if err := raw.As(&vals); err != nil || len(vals) != len(m.fields) {
+		return false
+	}
+	result := reflect.New(structType)
+	fields := result.Elem()
+	for _, f := range m.fields {
+		tv, ok := vals[f.name]
+		if !ok {
+			return false
+		}
+		v, err := f.attrType.ValueFromTerraform(ctx, tv)
+		if err != nil || v == nil || reflect.TypeOf(v) != f.goType || validates(ctx, f.attrType, v, tv, f.path) {
+			// Not assignable (or the framework would report something):
+			// the framework's Get does this model and says what is wrong.
+			return false
+		}
+		fields.Field(f.index).Set(reflect.ValueOf(v))
+	}
+	if dst.Kind() == reflect.Pointer {
+		dst.Set(result)
+	} else {
+		dst.Set(fields)
+	}
+	return true
+}
+
+// fastSet returns the value the framework's Set would make of val (a model
+// struct or a non-nil pointer to one), or false.
+func fastSet(ctx context.Context, schema any, val any) (tftypes.Value, bool) {
+	v := reflect.ValueOf(val)
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return tftypes.Value{}, false
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return tftypes.Value{}, false
+	}
+	m := modelCodec(ctx, v.Type(), schema)
+	if !m.ok {
+		return tftypes.Value{}, false
+	}
+	vals := make(map[string]tftypes.Value, len(m.fields))
+	for _, f := range m.fields {
+		av, ok := v.Field(f.index).Interface().(attr.Value)
+		if !ok || av == nil {
+			return tftypes.Value{}, false
+		}
+		tv, err := av.ToTerraformValue(ctx)
+		// The framework requires the value's type to be the schema's.
+		if err != nil || !tv.Type().Equal(f.tfType) || validates(ctx, f.attrType, av, tv, f.path) {
+			return tftypes.Value{}, false
+		}
+		vals[f.name] = tv
+	}
+	return tftypes.NewValue(m.objType, vals), true
+}
+
+// getState is s.Get(ctx, target) through the codec: target points at a
+// model struct or at a pointer to one.
+func getState(ctx context.Context, s tfsdk.State, target any) diag.Diagnostics {
+	if fastGet(ctx, s.Schema, s.Raw, target) {
+		return nil
+	}
+	return s.Get(ctx, target)
+}
+
+// getPlan is p.Get(ctx, target) through the codec.
+func getPlan(ctx context.Context, p tfsdk.Plan, target any) diag.Diagnostics {
+	if fastGet(ctx, p.Schema, p.Raw, target) {
+		return nil
+	}
+	return p.Get(ctx, target)
+}
+
+// setState is s.Set(ctx, val) through the codec: val is a model struct or
+// a non-nil pointer to one.
+func setState(ctx context.Context, s *tfsdk.State, val any) diag.Diagnostics {
+	if raw, ok := fastSet(ctx, s.Schema, val); ok {
+		s.Raw = raw
+		return nil
+	}
+	return s.Set(ctx, val)
+}
+
+// setResource is r.Set(ctx, val) through the codec (a list result's
+// resource).
+func setResource(ctx context.Context, r *tfsdk.Resource, val any) diag.Diagnostics {
+	if raw, ok := fastSet(ctx, r.Schema, val); ok {
+		r.Raw = raw
+		return nil
+	}
+	return r.Set(ctx, val)
+}
+
+// setIdentityValue is id.Set(ctx, val) through the codec.
+func setIdentityValue(ctx context.Context, id *tfsdk.ResourceIdentity, val any) diag.Diagnostics {
+	if raw, ok := fastSet(ctx, id.Schema, val); ok {
+		id.Raw = raw
+		return nil
+	}
+	return id.Set(ctx, val)
+}
