@@ -71,12 +71,13 @@ func modelCodec(ctx context.Context, t reflect.Type, schema any) *codecModel {
 	if m, ok := codecModels.Load(t); ok {
 		return m.(*codecModel)
 	}
-	if sch, ok := schema.(objectSchema); !ok || sch == nil {
+	sch, ok := schema.(objectSchema)
+	if !ok {
 		// Nothing to learn from: not cached, so that a later call with a
 		// schema still can.
 		return &codecModel{}
 	}
-	m := learnModel(ctx, t, schema.(objectSchema))
+	m := learnModel(ctx, t, sch)
 	actual, _ := codecModels.LoadOrStore(t, m)
 	return actual.(*codecModel)
 }
@@ -95,6 +96,7 @@ func learnModel(ctx context.Context, t reflect.Type, schema objectSchema) *codec
 	}
 	attrTypes := withAttrs.AttributeTypes()
 	m := &codecModel{ok: true, objType: objType}
+	seen := make(map[string]bool, len(attrTypes))
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		tag, tagged := f.Tag.Lookup("tfsdk")
@@ -105,12 +107,13 @@ func learnModel(ctx context.Context, t reflect.Type, schema objectSchema) *codec
 		// it, and so are dynamic attributes.
 		if !tagged || tag == "-" || tag == "" || f.Anonymous || !f.IsExported() ||
 			strings.ContainsAny(tag, ", ") || !f.Type.Implements(attrValueType) || f.Type.Kind() == reflect.Interface ||
-			at == nil || objType.AttributeTypes[tag].Is(tftypes.DynamicPseudoType) {
+			at == nil || seen[tag] || objType.AttributeTypes[tag].Is(tftypes.DynamicPseudoType) {
 			return no
 		}
+		seen[tag] = true
 		m.fields = append(m.fields, codecField{index: i, name: tag, goType: f.Type, attrType: at, tfType: objType.AttributeTypes[tag], path: path.Root(tag)})
 	}
-	// Every attribute has its field (and no tag is used twice).
+	// Every attribute has its field.
 	if len(m.fields) != len(attrTypes) || len(attrTypes) != len(objType.AttributeTypes) {
 		return no
 	}

@@ -256,6 +256,13 @@ func TestStateCodecFallsBack(t *testing.T) {
 		ID types.Int64 `tfsdk:"id"`
 	}
 	cs := resourceSchemaState(t, NewClientGrantResource())
+	// Two fields for one attribute, and none for another.
+	type grantTwice struct {
+		ID       types.String `tfsdk:"id"`
+		ClientID types.String `tfsdk:"client_id"`
+		Audience types.String `tfsdk:"client_id"`
+		Scope    types.Set    `tfsdk:"scope"`
+	}
 	type grantWrongType struct {
 		ID       types.String `tfsdk:"id"`
 		ClientID types.String `tfsdk:"client_id"`
@@ -266,6 +273,7 @@ func TestStateCodecFallsBack(t *testing.T) {
 		&partial{ID: types.StringValue("x")},
 		&wrongType{ID: types.Int64Value(1)},
 		&grantWrongType{ID: types.StringValue("g"), Scope: types.SetNull(types.BoolType)},
+		&grantTwice{ID: types.StringValue("g"), ClientID: types.StringValue("c"), Audience: types.StringValue("a"), Scope: strs("x")},
 	} {
 		if _, ok := fastSet(ctx, cs.Schema, model); ok {
 			t.Fatalf("the codec wrote %T", model)
