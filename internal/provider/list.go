@@ -127,11 +127,8 @@ func nullModel(ctx context.Context, req list.ListRequest, m any) diag.Diagnostic
 		diags.AddError("Unexpected Resource Schema", "The resource schema is not an object. Please report this issue to the provider developers.")
 		return diags
 	}
-	if fastGet(ctx, req.ResourceSchema, raw, m) {
-		return nil
-	}
 	r := tfsdk.Resource{Schema: req.ResourceSchema, Raw: raw}
-	return r.Get(ctx, m)
+	return getThrough(ctx, r.Schema, r.Raw, r.Get, m)
 }
 
 // listError is the diagnostics of a list call that failed.

@@ -243,48 +243,49 @@ func fastSet(ctx context.Context, schema any, val any) (tftypes.Value, bool) {
 	return tftypes.NewValue(m.objType, vals), true
 }
 
+// getThrough fills target from raw through the codec, or else with the
+// framework's get (a State's, Plan's... Get, which then says what is wrong).
+func getThrough(ctx context.Context, schema any, raw tftypes.Value, get func(context.Context, any) diag.Diagnostics, target any) diag.Diagnostics {
+	if fastGet(ctx, schema, raw, target) {
+		return nil
+	}
+	return get(ctx, target)
+}
+
+// setThrough writes val into *raw through the codec, or else with the
+// framework's set.
+func setThrough(ctx context.Context, schema any, raw *tftypes.Value, set func(context.Context, any) diag.Diagnostics, val any) diag.Diagnostics {
+	if v, ok := fastSet(ctx, schema, val); ok {
+		*raw = v
+		return nil
+	}
+	return set(ctx, val)
+}
+
 // getState is s.Get(ctx, target) through the codec: target points at a
 // model struct or at a pointer to one.
 func getState(ctx context.Context, s tfsdk.State, target any) diag.Diagnostics {
-	if fastGet(ctx, s.Schema, s.Raw, target) {
-		return nil
-	}
-	return s.Get(ctx, target)
+	return getThrough(ctx, s.Schema, s.Raw, s.Get, target)
 }
 
 // getPlan is p.Get(ctx, target) through the codec.
 func getPlan(ctx context.Context, p tfsdk.Plan, target any) diag.Diagnostics {
-	if fastGet(ctx, p.Schema, p.Raw, target) {
-		return nil
-	}
-	return p.Get(ctx, target)
+	return getThrough(ctx, p.Schema, p.Raw, p.Get, target)
 }
 
 // setState is s.Set(ctx, val) through the codec: val is a model struct or
 // a non-nil pointer to one.
 func setState(ctx context.Context, s *tfsdk.State, val any) diag.Diagnostics {
-	if raw, ok := fastSet(ctx, s.Schema, val); ok {
-		s.Raw = raw
-		return nil
-	}
-	return s.Set(ctx, val)
+	return setThrough(ctx, s.Schema, &s.Raw, s.Set, val)
 }
 
 // setResource is r.Set(ctx, val) through the codec (a list result's
 // resource).
 func setResource(ctx context.Context, r *tfsdk.Resource, val any) diag.Diagnostics {
-	if raw, ok := fastSet(ctx, r.Schema, val); ok {
-		r.Raw = raw
-		return nil
-	}
-	return r.Set(ctx, val)
+	return setThrough(ctx, r.Schema, &r.Raw, r.Set, val)
 }
 
 // setIdentityValue is id.Set(ctx, val) through the codec.
 func setIdentityValue(ctx context.Context, id *tfsdk.ResourceIdentity, val any) diag.Diagnostics {
-	if raw, ok := fastSet(ctx, id.Schema, val); ok {
-		id.Raw = raw
-		return nil
-	}
-	return id.Set(ctx, val)
+	return setThrough(ctx, id.Schema, &id.Raw, id.Set, val)
 }
