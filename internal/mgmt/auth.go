@@ -48,18 +48,26 @@ type tokenCache struct {
 	fetch chan struct{}
 
 	mu        sync.Mutex
-	tok       *oauth2.Token
+	tok       *bearer
 	refreshAt time.Time // zero: valid until invalidated
-	// authHeader is "Bearer " + tok's access token, built once per token
-	// rather than once per request (a token is some 900 bytes).
-	authHeader string
+}
+
+// bearer is a token with its Authorization header value, built once per
+// token rather than once per request (a token is some 900 bytes).
+type bearer struct {
+	*oauth2.Token
+	header string
+}
+
+func newBearer(t *oauth2.Token) *bearer {
+	return &bearer{Token: t, header: "Bearer " + t.AccessToken}
 }
 
 func newTokenCache(c *Client, cfg *clientcredentials.Config) *tokenCache {
 	return &tokenCache{c: c, cfg: cfg, fetch: make(chan struct{}, 1)}
 }
 
-func (tc *tokenCache) cached(now time.Time) *oauth2.Token {
+func (tc *tokenCache) cached(now time.Time) *bearer {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	if tc.tok == nil || (!tc.refreshAt.IsZero() && !now.Before(tc.refreshAt)) {
@@ -68,19 +76,8 @@ func (tc *tokenCache) cached(now time.Time) *oauth2.Token {
 	return tc.tok
 }
 
-// header is the Authorization header's value for t: the cached one while t
-// is the cached token.
-func (tc *tokenCache) header(t *oauth2.Token) string {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	if t == tc.tok {
-		return tc.authHeader
-	}
-	return "Bearer " + t.AccessToken
-}
-
 // token returns a valid token, requesting one if needed.
-func (tc *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
+func (tc *tokenCache) token(ctx context.Context) (*bearer, error) {
 	if t := tc.cached(time.Now()); t != nil {
 		return t, nil
 	}
@@ -98,6 +95,7 @@ func (tc *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
+	b := newBearer(t)
 	var refreshAt time.Time
 	if !t.Expiry.IsZero() {
 		lifetime := time.Until(t.Expiry)
@@ -105,17 +103,17 @@ func (tc *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
 		refreshAt = t.Expiry.Add(-margin)
 	}
 	tc.mu.Lock()
-	tc.tok, tc.refreshAt, tc.authHeader = t, refreshAt, "Bearer "+t.AccessToken
+	tc.tok, tc.refreshAt = b, refreshAt
 	tc.mu.Unlock()
 	tc.c.log.Log(ctx, LevelDebug, "obtained a Management API access token", map[string]any{
 		"audience": tc.c.audience, "expires_at": t.Expiry.UTC().Format(time.RFC3339),
 	})
-	return t, nil
+	return b, nil
 }
 
 // invalidate drops used if it is still the cached token (so that many
 // callers refused with the same token cause one new token request).
-func (tc *tokenCache) invalidate(used *oauth2.Token) {
+func (tc *tokenCache) invalidate(used *bearer) {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	if tc.tok == used {
@@ -125,16 +123,16 @@ func (tc *tokenCache) invalidate(used *oauth2.Token) {
 
 // authorize sets the Authorization header. It returns the cached token
 // used, if any, so that a 401 can invalidate exactly that token.
-func (c *Client) authorize(ctx context.Context, req *http.Request) (*oauth2.Token, error) {
+func (c *Client) authorize(ctx context.Context, req *http.Request) (*bearer, error) {
 	if c.tokens == nil {
-		req.Header.Set("Authorization", "Bearer "+c.apiToken)
+		req.Header.Set("Authorization", c.apiToken.header)
 		return nil, nil
 	}
 	t, err := c.tokens.token(ctx)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", c.tokens.header(t))
+	req.Header.Set("Authorization", t.header)
 	return t, nil
 }
 

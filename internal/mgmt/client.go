@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/go-cleanhttp"
+	"golang.org/x/oauth2"
 )
 
 // Defaults applied by New to the zero values of Config.
@@ -84,7 +85,7 @@ type Client struct {
 	base     *url.URL
 	baseStr  string
 	audience string
-	apiToken string
+	apiToken *bearer     // a static APIToken; nil with client credentials
 	tokens   *tokenCache // nil with a static API token
 
 	clientID     string
@@ -212,7 +213,6 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		base:         base,
 		baseStr:      base.String(),
-		apiToken:     cfg.APIToken,
 		clientID:     cfg.ClientID,
 		clientSecret: cfg.ClientSecret,
 		maxRetries:   cfg.MaxRetries,
@@ -263,7 +263,9 @@ func New(cfg Config) (*Client, error) {
 		Timeout:       baseHTTP.Timeout,
 	}
 	c.tokenHTTP = &http.Client{Transport: sendTransport{c: c}}
-	if c.apiToken == "" {
+	if cfg.APIToken != "" {
+		c.apiToken = newBearer(&oauth2.Token{AccessToken: cfg.APIToken})
+	} else {
 		c.tokens = newTokenCache(c, tokenConfig(c.baseStr, cfg.ClientID, cfg.ClientSecret, c.audience, nil))
 	}
 	return c, nil
