@@ -26,34 +26,31 @@ func (a *accessClaims) hasScope(scope string) bool {
 // accepting it would let anyone who knows an API's signing secret forge one.
 var managementAlgorithms = []jose.SignatureAlgorithm{jose.RS256, jose.PS256}
 
-// verifiedTokens remembers tokens whose signature a tenant has verified.
-// Signature verification is most of the cost of a Management API read, and
-// a client reuses one token for many requests. Only the signature check is
-// cached: expiry, issuer and audience are checked on every request, against
-// the request's clock and base URL. Entries are immutable once stored.
-type verifiedTokens struct {
+// boundedCache is a tenant's small cache of immutable entries, safe for
+// concurrent use. It holds at most maxCacheEntries; when full it is simply
+// emptied, which is cheap and keeps memory bounded under a flood of
+// distinct keys.
+type boundedCache[V any] struct {
 	mu sync.Mutex
-	m  map[string]*accessClaims
+	m  map[string]V
 }
 
-// maxVerifiedTokens bounds the cache; when full it is simply emptied, which
-// is cheap and keeps memory bounded under a flood of distinct tokens.
-const maxVerifiedTokens = 1024
+const maxCacheEntries = 1024
 
-func (v *verifiedTokens) get(token string) (*accessClaims, bool) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	claims, ok := v.m[token]
-	return claims, ok
+func (c *boundedCache[V]) get(key string) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[key]
+	return v, ok
 }
 
-func (v *verifiedTokens) put(token string, claims *accessClaims) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.m == nil || len(v.m) >= maxVerifiedTokens {
-		v.m = make(map[string]*accessClaims)
+func (c *boundedCache[V]) put(key string, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCacheEntries {
+		c.m = make(map[string]V)
 	}
-	v.m[token] = claims
+	c.m[key] = v
 }
 
 func errUnauthorized(code, message string) *apiError {

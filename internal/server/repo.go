@@ -70,6 +70,11 @@ func getJSON(store Store, tenant string, kind Kind, id string, v any) error {
 	if err != nil {
 		return err
 	}
+	return decodeJSON(kind, id, raw, v)
+}
+
+// decodeJSON decodes the stored object id of kind.
+func decodeJSON(kind Kind, id string, raw []byte, v any) error {
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("server: decoding stored %s %q: %w", kind, id, err)
 	}
@@ -88,13 +93,22 @@ func putJSON(store Store, tenant string, kind Kind, id string, v any) error {
 
 // resourceServerByIdentifier looks an API up by its stored identifier.
 func (p repo) resourceServerByIdentifier(identifier string) (resourceServerRecord, error) {
-	var id string
-	if err := p.get(KindIndex, indexResourceServer(identifier), &id); err != nil {
-		return resourceServerRecord{}, err
-	}
 	var rs resourceServerRecord
-	err := p.get(KindResourceServers, id, &rs)
+	id, raw, err := p.rawResourceServerByIdentifier(identifier)
+	if err == nil {
+		err = decodeJSON(KindResourceServers, id, raw, &rs)
+	}
 	return rs, err
+}
+
+// rawResourceServerByIdentifier is the id and the stored bytes of the API
+// with the stored identifier.
+func (p repo) rawResourceServerByIdentifier(identifier string) (id string, raw []byte, err error) {
+	if err := p.get(KindIndex, indexResourceServer(identifier), &id); err != nil {
+		return "", nil, err
+	}
+	raw, err = p.store.Get(p.t.name, KindResourceServers, id)
+	return id, raw, err
 }
 
 // findResourceServer resolves a route's escaped {id}: an id or an

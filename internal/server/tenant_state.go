@@ -39,9 +39,16 @@ type tenant struct {
 	// that found it just before cannot write into a dropped tenant.
 	deleted bool
 
-	limiter   limiter
-	verified  verifiedTokens
-	tokenAPIs tokenAPIs
+	limiter limiter
+	// verified remembers the tokens whose signature the tenant has
+	// verified. Signature verification is most of the cost of a Management
+	// API read, and a client reuses one token for many requests. Only the
+	// signature check is cached: expiry, issuer and audience are checked on
+	// every request, against the request's clock and base URL.
+	verified boundedCache[*accessClaims]
+	// tokenAPIs keeps, by API id, what issuing a token needs of each API
+	// with the stored bytes it was decoded from (see tokenAPIFor).
+	tokenAPIs boundedCache[cachedTokenAPI]
 }
 
 // signingKey is a tenant's RSA key for RS256/PS256 access tokens.

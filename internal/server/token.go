@@ -7,12 +7,10 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -201,45 +199,29 @@ type tokenAPI struct {
 	scopes        []string // the values of its scopes, in its order
 }
 
-// tokenAPIs caches each API's tokenAPI with the stored bytes it was decoded
-// from. Decoding the stored API was the largest cost of a token after the
-// signature itself, because the Management API defines some hundred and
-// fifty scopes with descriptions; a cached entry is used only while the
-// API's stored bytes are the same, so no write needs to invalidate it.
-type tokenAPIs struct {
-	mu sync.Mutex
-	m  map[string]cachedTokenAPI // by API id
-}
-
+// cachedTokenAPI is a tenant's tokenAPIs entry. Decoding the stored API
+// was the largest cost of a token after the signature itself, because the
+// Management API defines some hundred and fifty scopes with descriptions;
+// an entry is used only while the API's stored bytes are the same, so no
+// write needs to invalidate it.
 type cachedTokenAPI struct {
 	raw []byte
 	api *tokenAPI
 }
 
-// maxTokenAPIs bounds the cache as maxVerifiedTokens does.
-const maxTokenAPIs = 1024
-
 // tokenAPIFor returns the tokenAPI of the API with the stored identifier.
 // The caller holds the tenant's read lock.
 func (p repo) tokenAPIFor(identifier string) (*tokenAPI, error) {
-	var id string
-	if err := p.get(KindIndex, indexResourceServer(identifier), &id); err != nil {
-		return nil, err
-	}
-	raw, err := p.store.Get(p.t.name, KindResourceServers, id)
+	id, raw, err := p.rawResourceServerByIdentifier(identifier)
 	if err != nil {
 		return nil, err
 	}
-	c := &p.t.tokenAPIs
-	c.mu.Lock()
-	cached, ok := c.m[id]
-	c.mu.Unlock()
-	if ok && bytes.Equal(cached.raw, raw) {
+	if cached, ok := p.t.tokenAPIs.get(id); ok && bytes.Equal(cached.raw, raw) {
 		return cached.api, nil
 	}
 	var rs resourceServerRecord
-	if err := json.Unmarshal(raw, &rs); err != nil {
-		return nil, fmt.Errorf("server: decoding stored %s %q: %w", KindResourceServers, id, err)
+	if err := decodeJSON(KindResourceServers, id, raw, &rs); err != nil {
+		return nil, err
 	}
 	api := &tokenAPI{signingAlg: rs.SigningAlg, signingSecret: rs.SigningSecret, tokenLifetime: rs.TokenLifetime}
 	if rs.Scopes != nil {
@@ -247,12 +229,7 @@ func (p repo) tokenAPIFor(identifier string) (*tokenAPI, error) {
 			api.scopes = append(api.scopes, sc.Value)
 		}
 	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxTokenAPIs {
-		c.m = make(map[string]cachedTokenAPI)
-	}
-	c.m[id] = cachedTokenAPI{raw: raw, api: api}
-	c.mu.Unlock()
+	p.t.tokenAPIs.put(id, cachedTokenAPI{raw: raw, api: api})
 	return api, nil
 }
 
