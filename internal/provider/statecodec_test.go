@@ -126,17 +126,13 @@ func resourceSchemaState(t *testing.T, r resource.Resource) tfsdk.State {
 	return tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(t.Context()), nil)}
 }
 
-// uniformRaw is a state whose every attribute is null (known false) or
-// unknown (known true).
-func uniformRaw(ctx context.Context, s tfsdk.State, unknown bool) tftypes.Value {
+// unknownObject is a state whose every attribute is unknown (nullObject's
+// counterpart).
+func unknownObject(ctx context.Context, s tfsdk.State) tftypes.Value {
 	ot := s.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	vals := map[string]tftypes.Value{}
 	for name, at := range ot.AttributeTypes {
-		if unknown {
-			vals[name] = tftypes.NewValue(at, tftypes.UnknownValue)
-		} else {
-			vals[name] = tftypes.NewValue(at, nil)
-		}
+		vals[name] = tftypes.NewValue(at, tftypes.UnknownValue)
 	}
 	return tftypes.NewValue(ot, vals)
 }
@@ -198,8 +194,7 @@ func TestStateCodecMatchesFramework(t *testing.T) {
 	for _, tc := range codecCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			s := resourceSchemaState(t, tc.res)
-			for _, unknown := range []bool{false, true} {
-				raw := uniformRaw(ctx, s, unknown)
+			for _, raw := range []tftypes.Value{nullObject(ctx, s.Schema), unknownObject(ctx, s)} {
 				checkGet(t, tc, s, raw)
 				// And write back what was read.
 				m := tc.newPtr()
@@ -229,7 +224,7 @@ func TestStateCodecFallsBack(t *testing.T) {
 
 	// A fractional token_lifetime reads as a WholeNumber that reports an
 	// error: the framework's Get reports it.
-	raw := uniformRaw(ctx, s, false)
+	raw := nullObject(ctx, s.Schema)
 	var vals map[string]tftypes.Value
 	if err := raw.As(&vals); err != nil {
 		t.Fatal(err)
