@@ -233,11 +233,11 @@ func writeJSON(path string, rep interface{ marshal() ([]byte, error) }) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
-// plugin is a provider Terraform can run through a wrapper.
+// plugin is a provider Terraform runs through a wrapper, a copy of this
+// program (devtf.Wrapper), which records its peak RSS and CPU time.
 type plugin struct {
-	realProvider string // the built provider the wrapper runs
-	wrapperDir   string // the dev_overrides directory, holding the wrapper
-	cliConfig    string // the CLI configuration pointing there
+	realProvider string
+	cliConfig    string
 }
 
 // noopPackageDir is where the no-op provider's source lives, relative to
@@ -343,7 +343,7 @@ func (b *bench) check() error {
 	if err != nil {
 		return err
 	}
-	b.idp.realProvider = filepath.Join(dir, binaryName())
+	b.idp.realProvider = filepath.Join(dir, devtf.ProviderFile())
 	b.using = &b.idp
 	if fi, err := os.Stat(b.idp.realProvider); err != nil || !fi.Mode().IsRegular() {
 		return fmt.Errorf("no %s binary in %s; build it first (go build -o %s .)",
@@ -352,47 +352,14 @@ func (b *bench) check() error {
 	return nil
 }
 
-// binaryName is the file name Terraform looks for in a dev_overrides
-// directory.
-func binaryName() string {
-	if runtime.GOOS == "windows" {
-		return devtf.ProviderBinary + ".exe"
-	}
-	return devtf.ProviderBinary
-}
-
-// prepare puts a copy of this program under the provider's name into the
-// dev_overrides directory, where it acts as the wrapper that measures the
-// real provider's memory and CPU time, and writes the CLI configuration;
-// the same for the no-op provider, which is served under the same name.
-func (b *bench) prepare() error {
-	for _, p := range []struct {
-		plugin *plugin
-		name   string
-	}{{&b.idp, "wrapper"}, {&b.noop, "noop-wrapper"}} {
-		if err := b.installWrapper(p.plugin, p.name); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// installWrapper creates the dev_overrides directory name for p with the
-// wrapper in it, and p's CLI configuration.
-func (b *bench) installWrapper(p *plugin, name string) error {
-	self, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("finding this program's executable for the provider wrapper: %w", err)
-	}
-	p.wrapperDir = filepath.Join(b.tmp, name)
-	if err := os.Mkdir(p.wrapperDir, 0o700); err != nil {
+// prepare installs the wrappers for the idp and the no-op provider, which
+// are served under the same name.
+func (b *bench) prepare() (err error) {
+	if b.idp.cliConfig, err = devtf.InstallWrapper(filepath.Join(b.tmp, "wrapper")); err != nil {
 		return err
 	}
-	if err := copyFile(self, filepath.Join(p.wrapperDir, binaryName()), 0o700); err != nil {
-		return fmt.Errorf("installing the provider wrapper: %w", err)
-	}
-	p.cliConfig = filepath.Join(b.tmp, name+".tfrc")
-	return os.WriteFile(p.cliConfig, []byte(devtf.CLIConfig(p.wrapperDir)), 0o600)
+	b.noop.cliConfig, err = devtf.InstallWrapper(filepath.Join(b.tmp, "noop-wrapper"))
+	return err
 }
 
 // buildNoop builds the no-op provider from its source in the module, with
@@ -407,7 +374,7 @@ func (b *bench) buildNoop(ctx context.Context) error {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return err
 	}
-	b.noop.realProvider = filepath.Join(dir, binaryName())
+	b.noop.realProvider = filepath.Join(dir, devtf.ProviderFile())
 	cmd := exec.CommandContext(ctx, goCmd, "build", "-o", b.noop.realProvider, "./"+noopPackageDir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the no-op provider (go build ./%s, from the module's root; or run with -noop=false): %w\n%s",
@@ -415,24 +382,6 @@ func (b *bench) buildNoop(ctx context.Context) error {
 	}
 	b.note("built the no-op provider")
 	return nil
-}
-
-// copyFile copies src to dst with the given permissions.
-func copyFile(src, dst string, perm os.FileMode) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		_ = out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // startServer serves the in-process Management API emulator on a free
@@ -546,7 +495,7 @@ func (b *bench) phases(ctx context.Context, dir string, n int, label string, p *
 				return set, err
 			}
 			results = append(results, r.phase())
-			set.peakRSS = max(set.peakRSS, r.provider.PeakBytes)
+			set.peakRSS = max(set.peakRSS, r.provider.PeakRSS)
 			if k == 0 {
 				set.processes += r.provider.Processes
 			}
@@ -659,7 +608,7 @@ type tfResult struct {
 	// the children it waited for).
 	terraformRSS int64
 	// provider is what the provider wrappers recorded.
-	provider rssRecord
+	provider devtf.Usage
 	// exitCode is Terraform's exit code.
 	exitCode int
 	// terraformCPU is Terraform's CPU time as wait4 reports it, which
@@ -774,7 +723,7 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 	}
 	b.step++
 	logPath := filepath.Join(dir, fmt.Sprintf("%02d-%s.log", b.step, what))
-	rssPath := filepath.Join(dir, fmt.Sprintf("%02d-%s.rss", b.step, what))
+	usagePath := filepath.Join(dir, fmt.Sprintf("%02d-%s.usage", b.step, what))
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return res, nil, err
@@ -783,7 +732,7 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 
 	cmd := devtf.Command(ctx, b.terraformPath, args...)
 	cmd.Dir = dir
-	cmd.Env = b.terraformEnv(rssPath)
+	cmd.Env = b.terraformEnv(usagePath)
 	if b.opts.cpuProfile != "" {
 		// One directory per command, named after the step, the work
 		// directory and the phase.
@@ -794,7 +743,7 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 		cmd.Env = append(cmd.Env, envProfileDir+"="+pdir)
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	start, startCPU := time.Now(), selfCPUTime()
+	start, startCPU := time.Now(), devtf.SelfCPUTime()
 	if err := cmd.Start(); err != nil {
 		if ctx.Err() != nil {
 			return res, nil, context.Cause(ctx)
@@ -803,13 +752,13 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 	}
 	exitCode, waitErr := cmd.Wait()
 	res.wall = time.Since(start)
-	res.serverCPU = selfCPUTime() - startCPU
+	res.serverCPU = devtf.SelfCPUTime() - startCPU
 	if cmd.ProcessState != nil {
-		res.terraformRSS = maxRSSBytes(cmd.ProcessState)
-		res.terraformCPU = cpuTime(cmd.ProcessState)
+		res.terraformRSS = devtf.PeakRSS(cmd.ProcessState)
+		res.terraformCPU = devtf.CPUTime(cmd.ProcessState)
 	}
 	var rerr error
-	res.provider, rerr = readRSS(rssPath)
+	res.provider, rerr = devtf.ReadUsage(usagePath)
 	out, oerr := os.ReadFile(logPath)
 
 	if ctx.Err() != nil {
@@ -832,15 +781,10 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 // terraformEnv is the environment Terraform runs with: the caller's,
 // scrubbed, plus the CLI configuration of the plugin in use and the
 // wrapper's settings, which go-plugin passes on to the provider process.
-func (b *bench) terraformEnv(rssPath string) []string {
-	return append(devtf.ScrubEnv(os.Environ(), "TF_LOG", "TF_ACC"),
-		"TF_CLI_CONFIG_FILE="+b.using.cliConfig,
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"CHECKPOINT_DISABLE=1",
-		envRealProvider+"="+b.using.realProvider,
-		envRSSFile+"="+rssPath,
-	)
+func (b *bench) terraformEnv(usagePath string) []string {
+	env := append(devtf.ScrubEnv(os.Environ(), "TF_LOG", "TF_ACC"),
+		"TF_CLI_CONFIG_FILE="+b.using.cliConfig, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
+	return append(env, devtf.Wrapper{Provider: b.using.realProvider, UsageFile: usagePath}.Env()...)
 }
 
 // envProfileDir is the setting a provider built with -tags idpprofile
@@ -851,7 +795,7 @@ const envProfileDir = "IDP_BENCH_CPUPROFILE_DIR"
 // it runs with the harness's CLI configuration.
 func (b *bench) terraformVersion(ctx context.Context) (string, error) {
 	cmd := exec.CommandContext(ctx, b.terraformPath, "version", "-json")
-	cmd.Env = b.terraformEnv(filepath.Join(b.tmp, "version.rss"))
+	cmd.Env = b.terraformEnv(filepath.Join(b.tmp, "version.usage"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

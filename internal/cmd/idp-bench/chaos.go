@@ -214,7 +214,7 @@ func (b *bench) showState(ctx context.Context, dir string) ([]byte, error) {
 	b.step++
 	cmd := devtf.Command(cctx, b.terraformPath, "show", "-json", "-no-color")
 	cmd.Dir = dir
-	cmd.Env = b.terraformEnv(filepath.Join(dir, fmt.Sprintf("%02d-show.rss", b.step)))
+	cmd.Env = b.terraformEnv(filepath.Join(dir, fmt.Sprintf("%02d-show.usage", b.step)))
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if _, err := cmd.Run(); err != nil {
 		if cctx.Err() != nil {

@@ -49,12 +49,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
 
 func main() {
-	if wrapperMode(os.Args[0], os.Getenv) {
-		os.Exit(wrapProvider(os.Getenv(envRealProvider), os.Getenv(envRSSFile), os.Args[1:],
-			stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
+	if code, ok := devtf.RunAsWrapper(); ok {
+		os.Exit(code)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
