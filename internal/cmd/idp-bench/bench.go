@@ -20,9 +20,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/idp-terraform/terraform-provider-idp/internal/server"
-
 	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
+	"github.com/idp-terraform/terraform-provider-idp/internal/profiling"
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
 // Exit codes.
@@ -740,7 +740,7 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 		if err := os.MkdirAll(pdir, 0o700); err != nil {
 			return res, nil, err
 		}
-		cmd.Env = append(cmd.Env, envProfileDir+"="+pdir)
+		cmd.Env = append(cmd.Env, profiling.EnvDir+"="+pdir)
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	start, startCPU := time.Now(), devtf.SelfCPUTime()
@@ -786,10 +786,6 @@ func (b *bench) terraformEnv(usagePath string) []string {
 		"TF_CLI_CONFIG_FILE="+b.using.cliConfig, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
 	return append(env, devtf.Wrapper{Provider: b.using.realProvider, UsageFile: usagePath}.Env()...)
 }
-
-// envProfileDir is the setting a provider built with -tags idpprofile
-// writes its CPU profile by (main's profile_on.go).
-const envProfileDir = "IDP_BENCH_CPUPROFILE_DIR"
 
 // terraformVersion asks Terraform for its version, which also proves that
 // it runs with the harness's CLI configuration.
