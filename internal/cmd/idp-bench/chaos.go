@@ -15,25 +15,10 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
-// The chaos mode (-chaos, `make chaos`): for each fault seed, a fresh
-// in-process server and work dir, and
-//
-//  1. terraform apply of -chaos-n mixed resources with the server injecting
-//     429s, 503s and writes that are committed and then dropped, the fault
-//     RNG seeded with the seed;
-//  2. with the faults off, so that the inspection itself is exact, the
-//     server's objects (read through the Management API as the admin, like
-//     a user would) against the state's (terraform show -json): orphans are
-//     on the server but not in the state, lost objects the other way round;
-//  3. the same faults again, reseeded with seed + planSeedOffset so that the
-//     plan does not replay the apply's sequence, and terraform plan
-//     -detailed-exitcode, which must be empty;
-//  4. with the faults off, terraform destroy, whose failure is only noted.
-//
-// The target is every seed's first apply exiting 0 with no orphans, nothing
-// lost and an empty plan. Missing it is a finding, not a failure of the
-// harness: the exit code is 1 only when the harness itself could not
-// measure.
+// The chaos mode (-chaos, `make chaos`) is described in DESIGN.md
+// ("Performance method"): per seed, apply under faults, compare server and
+// state with faults off, plan under reseeded faults, destroy. Missing its
+// target is a finding; only a harness failure is an error.
 
 // planSeedOffset is added to a seed to reseed the faults for the plan.
 const planSeedOffset = 1000
@@ -114,11 +99,13 @@ func (b *bench) chaosSeed(ctx context.Context, seed int64) (run chaosRun, err er
 		return run, fmt.Errorf("listing the fresh server's objects: %w", err)
 	}
 
-	// 1. The first apply, under faults.
+	stopped := func(what string) {
+		run.Notes = append(run.Notes, fmt.Sprintf("the %s was stopped after -command-timeout %s", what, b.opts.commandTimeout))
+	}
+
 	b.srv.ResetCounts()
 	b.srv.SetFaults(b.faults(seed))
-	apply, out, timedOut, err := b.chaosCommand(ctx, dir, "apply", label,
-		"apply", "-auto-approve", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.opts.parallelism))
+	apply, ui, timedOut, err := b.chaosCommand(ctx, dir, label, "apply", "-auto-approve")
 	b.srv.SetFaults(server.Faults{})
 	run.ApplyRequests = summarize(b.srv.Counts())
 	run.ApplySeconds = apply.wall.Seconds()
@@ -127,14 +114,12 @@ func (b *bench) chaosSeed(ctx context.Context, seed int64) (run chaosRun, err er
 		return run, err
 	}
 	run.ApplyExitCode = apply.exitCode
-	diags := parseDiagnostics(out)
-	run.ApplyErrors = len(diags)
-	run.ApplyErrorKinds = countKinds(diags)
+	run.ApplyErrors, run.ApplyErrorKinds = len(ui.errors), countKinds(ui.errors)
 	if timedOut {
-		run.Notes = append(run.Notes, fmt.Sprintf("the apply was stopped after -command-timeout %s", b.opts.commandTimeout))
+		stopped("apply")
 	}
 
-	// 2. Server against state, faults off.
+	// Faults off, so that the inspection itself is exact.
 	showJSON, err := b.showState(ctx, dir)
 	if err != nil {
 		return run, err
@@ -151,62 +136,56 @@ func (b *bench) chaosSeed(ctx context.Context, seed int64) (run chaosRun, err er
 	run.Orphans, run.Lost = diffObjects(inState, onServer, baseline)
 	run.Inspected = true
 
-	// 3. The plan, under faults reseeded.
+	// Reseeded, so that the plan does not replay the apply's faults.
 	b.srv.SetFaults(b.faults(seed + planSeedOffset))
-	plan, out, timedOut, err := b.chaosCommand(ctx, dir, "plan", label,
-		"plan", "-detailed-exitcode", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.opts.parallelism))
+	plan, ui, timedOut, err := b.chaosCommand(ctx, dir, label, "plan", "-detailed-exitcode")
 	b.srv.SetFaults(server.Faults{})
 	if err != nil {
 		return run, err
 	}
 	run.PlanRan = !timedOut
 	run.PlanExitCode = plan.exitCode
-	planDiags := parseDiagnostics(out)
-	run.PlanErrors = len(planDiags)
-	run.PlanErrorKinds = countKinds(planDiags)
-	if changes, ok := parsePlan(out); ok {
-		run.PlanChanges = &changes
-	}
+	run.PlanErrors, run.PlanErrorKinds = len(ui.errors), countKinds(ui.errors)
+	run.PlanChanges = ui.plan
 	if timedOut {
-		run.Notes = append(run.Notes, fmt.Sprintf("the plan was stopped after -command-timeout %s", b.opts.commandTimeout))
+		stopped("plan")
 	}
 
-	// 4. Cleanup, faults off. A failure is a note: the server goes anyway.
-	destroy, out, timedOut, err := b.chaosCommand(ctx, dir, "destroy", label,
-		"destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.opts.parallelism))
+	// Cleanup, faults off: a failure is a note, the server goes anyway.
+	destroy, ui, timedOut, err := b.chaosCommand(ctx, dir, label, "destroy", "-auto-approve")
 	switch {
 	case err != nil:
 		return run, err
 	case timedOut:
-		run.Notes = append(run.Notes, fmt.Sprintf("the destroy was stopped after -command-timeout %s", b.opts.commandTimeout))
+		stopped("destroy")
 	case destroy.exitCode != 0:
 		note := fmt.Sprintf("the destroy (faults off) exited %d", destroy.exitCode)
-		if d := parseDiagnostics(out); len(d) > 0 {
-			note += fmt.Sprintf(" with %d errors, first: %s", len(d), d[0].kind())
+		if len(ui.errors) > 0 {
+			note += fmt.Sprintf(" with %d errors, first: %s", len(ui.errors), ui.errors[0].kind())
 		}
 		run.Notes = append(run.Notes, note)
 	}
 	return run, nil
 }
 
-// chaosCommand runs a Terraform command for the chaos mode: its exit code
-// is a measurement, and running longer than -command-timeout stops it
-// (gracefully, so that it still writes its state) and is reported as
-// timedOut rather than as an error.
-func (b *bench) chaosCommand(ctx context.Context, dir, what, label string, args ...string) (res tfResult, out []byte, timedOut bool, err error) {
+// chaosCommand runs a Terraform command with -json. Its exit code and
+// diagnostics are measurements; running longer than -command-timeout stops
+// it gracefully, so that it still writes its state, and is timedOut rather
+// than an error.
+func (b *bench) chaosCommand(ctx context.Context, dir, label string, args ...string) (res tfResult, ui uiOutput, timedOut bool, err error) {
 	cctx, cancel := context.WithTimeoutCause(ctx, b.opts.commandTimeout, errCommandTimeout)
 	defer cancel()
-	res, out, err = b.runTerraform(cctx, dir, what, label, args...)
+	args = append(args, "-json", "-input=false", "-parallelism="+strconv.Itoa(b.opts.parallelism))
+	res, out, err := b.runTerraform(cctx, dir, args[0], label, args...)
 	if err != nil && ctx.Err() == nil && errors.Is(err, errCommandTimeout) {
-		b.note("%-32s %-8s stopped after -command-timeout %s", label, what, b.opts.commandTimeout)
+		b.note("%-32s %-8s stopped after -command-timeout %s", label, args[0], b.opts.commandTimeout)
 		res.exitCode = -1
-		return res, out, true, nil
+		return res, readUI(out), true, nil
 	}
-	return res, out, false, err
+	return res, readUI(out), false, err
 }
 
-// showState is `terraform show -json` in dir: the state as JSON, read
-// from standard output alone.
+// showState is `terraform show -json` in dir, from standard output alone.
 func (b *bench) showState(ctx context.Context, dir string) ([]byte, error) {
 	cctx, cancel := context.WithTimeoutCause(ctx, b.opts.commandTimeout, errCommandTimeout)
 	defer cancel()
@@ -225,8 +204,8 @@ func (b *bench) showState(ctx context.Context, dir string) ([]byte, error) {
 	return stdout.Bytes(), nil
 }
 
-// listServerObjects lists the APIs, clients and grants of the server's root
-// tenant, leaving out system APIs.
+// listServerObjects lists the root tenant's APIs, but for system APIs, its
+// clients and its grants.
 func listServerObjects(ctx context.Context, c *mgmt.Client) ([]objectRef, error) {
 	var out []objectRef
 	apis, err := c.ListResourceServers(ctx)
@@ -256,7 +235,6 @@ func listServerObjects(ctx context.Context, c *mgmt.Client) ([]objectRef, error)
 	return out, nil
 }
 
-// deref is *p, "" for nil.
 func deref(p *string) string {
 	if p == nil {
 		return ""

@@ -1,97 +1,84 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// The pure pieces of the chaos mode: reading Terraform's output and state,
-// and comparing the state with what the server holds.
-
-// diagnostic is one error diagnostic in Terraform's human-readable output.
+// diagnostic is an error diagnostic from Terraform's -json output.
 type diagnostic struct {
-	// Summary is the text after "Error: ".
-	Summary string
-	// Cause is what the provider says the server answered or how the
-	// request failed, with addresses and ids taken out so that equal
-	// causes compare equal; "" when the detail names none.
-	Cause string
+	Summary string `json:"summary"`
+	Detail  string `json:"detail"`
 }
 
-// kind is the diagnostic as one line for counting: summary and cause.
+// kind is what the report counts diagnostics by: the summary and the first
+// HTTP status ("503 Service Unavailable", as net/http names it) that the
+// detail quotes, if any, which says what to fix first.
 func (d diagnostic) kind() string {
-	if d.Cause == "" {
+	status, at := "", len(d.Detail)
+	for code := 100; code < 600; code++ {
+		if text := http.StatusText(code); text != "" {
+			s := strconv.Itoa(code) + " " + text
+			if i := strings.Index(d.Detail, s); i >= 0 && i < at {
+				status, at = s, i
+			}
+		}
+	}
+	if status == "" {
 		return d.Summary
 	}
-	return d.Summary + ": " + d.Cause
+	return d.Summary + " (" + status + ")"
 }
 
-// Terraform prints a diagnostic inside a box drawn with "╷", "│" and "╵"
-// (also with -no-color), or without it in some modes; either way its first
-// line is "Error: summary" or "Warning: summary".
-var (
-	diagStartRE = regexp.MustCompile(`^(Error|Warning): (.*)$`)
-	// causeRE finds the provider's account of the failure in a
-	// diagnostic's detail (see provider.describeAPIError).
-	causeRE = regexp.MustCompile(`The server answered (\d{3} [^.(:]*?(?: \([a-z_]+\))?)[.:]|The request failed: (.*?)\. Check that`)
-	// quotedRE is a quoted string in a cause, such as a URL.
-	quotedRE = regexp.MustCompile(`"[^"]*"`)
-)
+// planChanges is a change_summary of Terraform's -json output.
+type planChanges struct {
+	Add    int `json:"add"`
+	Change int `json:"change"`
+	Remove int `json:"remove"`
+}
 
-// parseDiagnostics finds the error diagnostics in Terraform's output.
-func parseDiagnostics(out []byte) []diagnostic {
-	var diags []diagnostic
-	var cur *diagnostic
-	var detail []string
-	flush := func() {
-		if cur == nil {
-			return
+// uiOutput is what the chaos mode reads from one command's -json output.
+type uiOutput struct {
+	errors []diagnostic
+	// plan is the plan's change summary; nil when the plan failed first.
+	plan *planChanges
+}
+
+// readUI reads Terraform's machine-readable UI, one JSON object a line.
+// Lines that are not JSON (a crash on standard error) are skipped: the exit
+// code tells that story.
+func readUI(out []byte) uiOutput {
+	var ui uiOutput
+	for line := range bytes.Lines(out) {
+		var msg struct {
+			Type       string `json:"type"`
+			Diagnostic *struct {
+				diagnostic
+				Severity string `json:"severity"`
+			} `json:"diagnostic"`
+			Changes *struct {
+				planChanges
+				Operation string `json:"operation"`
+			} `json:"changes"`
 		}
-		// Terraform wraps the detail at its column width: join it again.
-		text := strings.Join(strings.Fields(strings.Join(detail, " ")), " ")
-		if m := causeRE.FindStringSubmatch(text); m != nil {
-			if m[1] != "" {
-				cur.Cause = "the server answered " + m[1]
-			} else {
-				cur.Cause = "the request failed: " + quotedRE.ReplaceAllString(m[2], "…")
-			}
-		}
-		diags = append(diags, *cur)
-		cur, detail = nil, nil
-	}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), " \t\r")
-		boxed := strings.HasPrefix(line, "│")
-		if boxed {
-			line = strings.TrimPrefix(strings.TrimPrefix(line, "│"), " ")
-		}
-		if m := diagStartRE.FindStringSubmatch(line); m != nil {
-			flush()
-			if m[1] == "Error" {
-				cur = &diagnostic{Summary: strings.TrimSpace(m[2])}
-			}
+		if json.Unmarshal(line, &msg) != nil {
 			continue
 		}
-		if strings.HasPrefix(line, "╵") || strings.HasPrefix(line, "╷") {
-			flush()
-			continue
-		}
-		if cur != nil {
-			detail = append(detail, line)
+		switch {
+		case msg.Type == "diagnostic" && msg.Diagnostic != nil && msg.Diagnostic.Severity == "error":
+			ui.errors = append(ui.errors, msg.Diagnostic.diagnostic)
+		case msg.Type == "change_summary" && msg.Changes != nil && msg.Changes.Operation == "plan":
+			ui.plan = &msg.Changes.planChanges
 		}
 	}
-	flush()
-	return diags
+	return ui
 }
 
 // kindCount is how often one kind of diagnostic occurred.
@@ -100,23 +87,16 @@ type kindCount struct {
 	Count int    `json:"count"`
 }
 
-// countKinds counts diagnostics by kind, most frequent first, then by
-// kind.
+// countKinds counts diagnostics by kind, most frequent first.
 func countKinds(diags []diagnostic) []kindCount {
-	m := map[string]int{}
+	var kinds []kindCount
 	for _, d := range diags {
-		m[d.kind()]++
+		kinds = append(kinds, kindCount{d.kind(), 1})
 	}
-	out := make([]kindCount, 0, len(m))
-	for k, n := range m {
-		out = append(out, kindCount{Kind: k, Count: n})
-	}
-	sortKinds(out)
-	return out
+	return mergeKinds(kinds)
 }
 
-// mergeKinds adds up kind counts from several runs, ordered as countKinds
-// orders them.
+// mergeKinds adds up kind counts, most frequent first, then by kind.
 func mergeKinds(lists ...[]kindCount) []kindCount {
 	m := map[string]int{}
 	for _, l := range lists {
@@ -128,38 +108,10 @@ func mergeKinds(lists ...[]kindCount) []kindCount {
 	for k, n := range m {
 		out = append(out, kindCount{Kind: k, Count: n})
 	}
-	sortKinds(out)
-	return out
-}
-
-// sortKinds orders kind counts most frequent first, then by kind.
-func sortKinds(kinds []kindCount) {
-	slices.SortFunc(kinds, func(a, b kindCount) int {
+	slices.SortFunc(out, func(a, b kindCount) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Kind, b.Kind))
 	})
-}
-
-// planRE is the summary line of a plan that has changes.
-var planRE = regexp.MustCompile(`Plan: (\d+) to add, (\d+) to change, (\d+) to destroy`)
-
-// planChanges is what a plan's summary line says it would do.
-type planChanges struct {
-	Add     int `json:"add"`
-	Change  int `json:"change"`
-	Destroy int `json:"destroy"`
-}
-
-// parsePlan reads the plan's summary line; ok is false when there is none
-// (no changes, or the plan failed before it).
-func parsePlan(out []byte) (p planChanges, ok bool) {
-	m := planRE.FindSubmatch(out)
-	if m == nil {
-		return p, false
-	}
-	p.Add, _ = strconv.Atoi(string(m[1]))
-	p.Change, _ = strconv.Atoi(string(m[2]))
-	p.Destroy, _ = strconv.Atoi(string(m[3]))
-	return p, true
+	return out
 }
 
 // Kinds of objects on the server, as the report names them.

@@ -88,7 +88,7 @@ func (r chaosRun) planEmpty() string {
 		return "yes"
 	case r.PlanExitCode == 2:
 		if c := r.PlanChanges; c != nil {
-			return fmt.Sprintf("no (+%d ~%d -%d)", c.Add, c.Change, c.Destroy)
+			return fmt.Sprintf("no (+%d ~%d -%d)", c.Add, c.Change, c.Remove)
 		}
 		return "no"
 	}
@@ -150,12 +150,12 @@ func (r *chaosReport) render() string {
 		r.N, r.Mix.APIs, r.Mix.Clients, r.Mix.Grants)
 	b.WriteString("default provider settings. Faults: " + percent(r.Faults.Rate429) + " of requests 429, " +
 		percent(r.Faults.Rate503) + " 503, " + percent(r.Faults.DropAfterCommit) + " of writes committed and then dropped.\n\n")
-	b.WriteString("1. `terraform apply` under faults, fault RNG seeded with the seed\n")
+	b.WriteString("1. `terraform apply -json` under faults, fault RNG seeded with the seed\n")
 	b.WriteString("2. faults off: the server's objects (Management API, as the admin) against the state's (`terraform show -json`)\n")
-	fmt.Fprintf(&b, "3. faults on, RNG reseeded with seed+%d: `terraform plan -detailed-exitcode`\n", r.PlanSeedOffset)
+	fmt.Fprintf(&b, "3. faults on, RNG reseeded with seed+%d: `terraform plan -json -detailed-exitcode`\n", r.PlanSeedOffset)
 	b.WriteString("4. faults off: `terraform destroy` (cleanup)\n\n")
 
-	b.WriteString("| seed | apply exit | `Error:` diagnostics | orphans | lost | plan empty | apply wall | 429s / 5xx sent during apply |\n")
+	b.WriteString("| seed | apply exit | error diagnostics | orphans | lost | plan empty | apply wall | 429s / 5xx sent during apply |\n")
 	b.WriteString("|---:|---:|---:|---|---|---|---:|---:|\n")
 	for _, run := range r.Runs {
 		exit := fmt.Sprint(run.ApplyExitCode)
@@ -177,7 +177,7 @@ func (r *chaosReport) render() string {
 		r.ApplyOK, n, r.NoOrphans, n, r.NothingLost, n, r.EmptyPlans, n)
 
 	if len(r.ApplyErrorKinds) > 0 {
-		b.WriteString("\nError diagnostics of the first applies by cause, all seeds:\n\n")
+		b.WriteString("\nError diagnostics of the first applies by summary and cause, all seeds:\n\n")
 		b.WriteString("| count | diagnostic |\n|---:|---|\n")
 		for i, k := range r.ApplyErrorKinds {
 			if i == maxErrorKinds {
