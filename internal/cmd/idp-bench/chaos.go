@@ -16,19 +16,15 @@ import (
 )
 
 // The chaos mode (-chaos, `make chaos`) is described in DESIGN.md
-// ("Performance method"): per seed, apply under faults, compare server and
-// state with faults off, plan under reseeded faults, destroy. Missing its
-// target is a finding; only a harness failure is an error.
+// ("Performance method"). Missing its target is a finding; only a harness
+// failure is an error.
 
-// planSeedOffset is added to a seed to reseed the faults for the plan.
+// planSeedOffset reseeds the faults for the plan, so that it does not replay
+// the apply's.
 const planSeedOffset = 1000
 
-// errCommandTimeout is the cause of a chaos command's context when it ran
-// longer than -command-timeout.
 var errCommandTimeout = errors.New("the Terraform command took longer than -command-timeout")
 
-// chaos runs the chaos mode and returns its report (possibly partial) with
-// the first harness error.
 func (b *bench) chaos(ctx context.Context) (rep *chaosReport, err error) {
 	err = b.harness(ctx, func(version string) error {
 		o := b.opts
@@ -62,22 +58,18 @@ func (b *bench) chaos(ctx context.Context) (rep *chaosReport, err error) {
 	return rep, err
 }
 
-// faults is the chaos mode's faults with the given seed.
 func (b *bench) faults(seed int64) server.Faults {
 	return server.Faults{Rate429: b.opts.chaos429, Rate5xx: b.opts.chaos503, DropAfterCommit: b.opts.chaosDrop, Seed: seed}
 }
 
-// chaosSeed is the four steps for one seed against a fresh server. The
-// error is the harness's; what Terraform does is measured in the run.
+// chaosSeed measures one seed against a fresh server. The error is the
+// harness's; what Terraform did is in the run.
 func (b *bench) chaosSeed(ctx context.Context, seed int64) (run chaosRun, err error) {
 	run = chaosRun{Seed: seed, ApplyExitCode: -1, PlanExitCode: -1}
-	stop, err := b.startServer(server.Options{})
-	if err != nil {
+	if err := b.startServer(); err != nil {
 		return run, err
 	}
-	defer func() {
-		err = errors.Join(err, stop())
-	}()
+	defer b.stopServer()
 	label := "chaos seed " + strconv.FormatInt(seed, 10)
 	dir, err := b.workDir(fmt.Sprintf("chaos-%d", seed), idpConfig(b.opts.chaosN, fmt.Sprintf("chaos%d", seed), b.providerSettings()))
 	if err != nil {
@@ -92,8 +84,7 @@ func (b *bench) chaosSeed(ctx context.Context, seed int64) (run chaosRun, err er
 	if err != nil {
 		return run, fmt.Errorf("building the inspecting client: %w", err)
 	}
-	// What a fresh server holds (the Management API, the admin client and
-	// its grant) is never an orphan.
+	// What a fresh server holds is never an orphan.
 	baseline, err := listServerObjects(ctx, inspector)
 	if err != nil {
 		return run, fmt.Errorf("listing the fresh server's objects: %w", err)
@@ -136,7 +127,6 @@ func (b *bench) chaosSeed(ctx context.Context, seed int64) (run chaosRun, err er
 	run.Orphans, run.Lost = diffObjects(inState, onServer, baseline)
 	run.Inspected = true
 
-	// Reseeded, so that the plan does not replay the apply's faults.
 	b.srv.SetFaults(b.faults(seed + planSeedOffset))
 	plan, ui, timedOut, err := b.chaosCommand(ctx, dir, label, "plan", "-detailed-exitcode")
 	b.srv.SetFaults(server.Faults{})
@@ -175,8 +165,7 @@ func (b *bench) chaosSeed(ctx context.Context, seed int64) (run chaosRun, err er
 func (b *bench) chaosCommand(ctx context.Context, dir, label string, args ...string) (res tfResult, ui uiOutput, timedOut bool, err error) {
 	cctx, cancel := context.WithTimeoutCause(ctx, b.opts.commandTimeout, errCommandTimeout)
 	defer cancel()
-	args = append(args, "-json", "-input=false", "-parallelism="+strconv.Itoa(b.opts.parallelism))
-	res, out, err := b.runTerraform(cctx, dir, args[0], label, args...)
+	res, out, err := b.runTerraform(cctx, dir, args[0], label, append(args, "-json")...)
 	if err != nil && ctx.Err() == nil && errors.Is(err, errCommandTimeout) {
 		b.note("%-32s %-8s stopped after -command-timeout %s", label, args[0], b.opts.commandTimeout)
 		res.exitCode = -1

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -301,38 +300,5 @@ func TestChaosReportRender(t *testing.T) {
 		if got := tc.run.planEmpty(); got != tc.want {
 			t.Errorf("planEmpty(%+v) = %q, want %q", tc.run, got, tc.want)
 		}
-	}
-}
-
-func TestChaosReportJSON(t *testing.T) {
-	t.Parallel()
-	r := sampleChaosReport()
-	r.finish()
-	b, err := r.marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var back struct {
-		N      int `json:"n"`
-		Faults struct {
-			Drop float64 `json:"drop_after_commit"`
-		} `json:"faults"`
-		Met  bool `json:"target_met"`
-		Runs []struct {
-			Seed    int64       `json:"seed"`
-			Orphans []objectRef `json:"orphans"`
-			Error   string      `json:"harness_error"`
-			Met     bool        `json:"target_met"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(b, &back); err != nil {
-		t.Fatal(err)
-	}
-	if back.N != 200 || back.Faults.Drop != 0.05 || back.Met || len(back.Runs) != 3 || !back.Runs[0].Met ||
-		len(back.Runs[1].Orphans) != 2 || back.Runs[2].Error == "" {
-		t.Errorf("the JSON lost something:\n%s", b)
-	}
-	if !bytes.Contains(b, []byte(`"orphans": []`)) {
-		t.Errorf("a clean seed's orphans should be [], not null:\n%s", b)
 	}
 }

@@ -81,13 +81,11 @@ func readUI(out []byte) uiOutput {
 	return ui
 }
 
-// kindCount is how often one kind of diagnostic occurred.
 type kindCount struct {
 	Kind  string `json:"kind"`
 	Count int    `json:"count"`
 }
 
-// countKinds counts diagnostics by kind, most frequent first.
 func countKinds(diags []diagnostic) []kindCount {
 	var kinds []kindCount
 	for _, d := range diags {
@@ -96,7 +94,7 @@ func countKinds(diags []diagnostic) []kindCount {
 	return mergeKinds(kinds)
 }
 
-// mergeKinds adds up kind counts, most frequent first, then by kind.
+// mergeKinds adds up kind counts, the most frequent first.
 func mergeKinds(lists ...[]kindCount) []kindCount {
 	m := map[string]int{}
 	for _, l := range lists {
@@ -114,31 +112,25 @@ func mergeKinds(lists ...[]kindCount) []kindCount {
 	return out
 }
 
-// Kinds of objects on the server, as the report names them.
 const (
 	kindResourceServer = "resource_server"
 	kindClient         = "client"
 	kindClientGrant    = "client_grant"
 )
 
-// objectRef names one object on the server.
 type objectRef struct {
 	Kind string `json:"kind"`
 	ID   string `json:"id"`
 }
 
-// String is "kind/id".
-func (o objectRef) String() string { return o.Kind + "/" + o.ID }
-
-// stateKinds maps the idp resource types to the kind of server object they
-// manage and the state attribute holding its id on the server.
+// stateKinds maps a resource type to the object it manages and the state
+// attribute holding that object's id.
 var stateKinds = map[string]struct{ kind, attr string }{
 	"idp_resource_server": {kindResourceServer, "id"},
 	"idp_client":          {kindClient, "client_id"},
 	"idp_client_grant":    {kindClientGrant, "id"},
 }
 
-// showModule is the part of `terraform show -json` that holds resources.
 type showModule struct {
 	Resources []struct {
 		Address string         `json:"address"`
@@ -149,8 +141,8 @@ type showModule struct {
 	ChildModules []showModule `json:"child_modules"`
 }
 
-// parseStateObjects reads the server objects a state manages from the
-// output of `terraform show -json`. An empty state has no "values".
+// parseStateObjects reads the objects a state manages from `terraform show
+// -json`, where an empty state has no "values".
 func parseStateObjects(showJSON []byte) ([]objectRef, error) {
 	var doc struct {
 		Values *struct {
@@ -187,11 +179,9 @@ func parseStateObjects(showJSON []byte) ([]objectRef, error) {
 	return out, errors.Join(errs...)
 }
 
-// diffObjects compares the state with the server. Orphans are on the
-// server but neither in the state nor in baseline, what a fresh server
-// already holds (the Management API, the admin client and its grant);
-// lost objects are in the state but not on the server. Both come back
-// sorted.
+// diffObjects: orphans are on the server but neither in the state nor in
+// baseline (what a fresh server holds); lost objects are in the state but
+// not on the server.
 func diffObjects(inState, onServer, baseline []objectRef) (orphans, lost []objectRef) {
 	set := func(refs []objectRef) map[objectRef]bool {
 		m := make(map[objectRef]bool, len(refs))
@@ -201,7 +191,7 @@ func diffObjects(inState, onServer, baseline []objectRef) (orphans, lost []objec
 		return m
 	}
 	state, server, base := set(inState), set(onServer), set(baseline)
-	// Empty rather than nil, so that the JSON report says [] and not null.
+	// Empty rather than nil, so that the JSON says [] and not null.
 	orphans, lost = []objectRef{}, []objectRef{}
 	for r := range server {
 		if !state[r] && !base[r] {
@@ -219,8 +209,7 @@ func diffObjects(inState, onServer, baseline []objectRef) (orphans, lost []objec
 	return orphans, lost
 }
 
-// countByKind is "3 client, 1 client_grant" for a list of objects, "0" for
-// none.
+// countByKind is "4 (3 client, 1 client_grant)", or "0".
 func countByKind(refs []objectRef) string {
 	if len(refs) == 0 {
 		return "0"
@@ -238,8 +227,6 @@ func countByKind(refs []objectRef) string {
 	return fmt.Sprintf("%d (%s)", len(refs), strings.Join(parts, ", "))
 }
 
-// parseSeeds parses the -chaos-seeds list: comma-separated integers, in
-// the order given, without duplicates.
 func parseSeeds(s string) ([]int64, error) {
 	var out []int64
 	for _, part := range strings.Split(s, ",") {
