@@ -77,12 +77,12 @@ func TestReadUsage(t *testing.T) {
 	if u, err := ReadUsage(filepath.Join(t.TempDir(), "none")); err != nil || u != (Usage{}) {
 		t.Errorf("a missing file: %+v, %v", u, err)
 	}
-	u, err := parseUsage(strings.NewReader("101 1048576 5 1\n\n102 52428800 7 2\n103 2097152 11 3\n"))
+	u, err := parseUsage("101 1048576 5 1\n\n102 52428800 7 2\n103 2097152 11 3\n")
 	if err != nil || u != (Usage{Processes: 3, PeakRSS: 52428800, CPU: 23, WrapperCPU: 6 * time.Nanosecond}) {
 		t.Errorf("parseUsage = %+v, %v", u, err)
 	}
 	for _, bad := range []string{"101\n", "101 x 1 1\n", "101 -5 1 1\n", "1 2 3\n", "1 2 3 4 5\n"} {
-		if _, err := parseUsage(strings.NewReader(bad)); err == nil {
+		if _, err := parseUsage(bad); err == nil {
 			t.Errorf("parseUsage(%q) accepted it", bad)
 		}
 	}
