@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/idp-terraform/terraform-provider-idp/internal/profiling"
 	"github.com/idp-terraform/terraform-provider-idp/internal/provider"
 )
 
@@ -28,7 +29,7 @@ func main() {
 		provider.SilenceUnreadLogs()
 	}
 	provider.TuneGC()
-	stopProfile := startProfile()
+	stopProfile := profiling.Start()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/idp-terraform/idp",
 		Debug:   debug,

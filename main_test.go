@@ -12,39 +12,11 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
 
-// The settings of the test binary's wrapper mode: started by Terraform
-// under the provider's name, it runs the real provider (envWrapReal) with
-// its standard error appended to envWrapStderr, which is what Terraform
-// would otherwise read and, without TF_LOG, throw away.
-const (
-	envWrapReal   = "IDP_TEST_WRAP_REAL_PROVIDER"
-	envWrapStderr = "IDP_TEST_WRAP_STDERR"
-)
-
 func TestMain(m *testing.M) {
-	if realPath := os.Getenv(envWrapReal); realPath != "" && filepath.Base(os.Args[0]) == devtf.ProviderBinary {
-		os.Exit(wrap(realPath, os.Getenv(envWrapStderr)))
+	if code, ok := devtf.RunAsWrapper(); ok {
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
-}
-
-// wrap runs the real provider with this process's standard input and
-// output (go-plugin's handshake) and its standard error in a file.
-func wrap(realPath, stderrPath string) int {
-	f, err := os.OpenFile(stderrPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return 1
-	}
-	defer f.Close()
-	cmd := exec.Command(realPath, os.Args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, f
-	if err := cmd.Run(); err != nil {
-		if ee, ok := err.(*exec.ExitError); ok { //nolint:errorlint // exec returns it unwrapped
-			return ee.ExitCode()
-		}
-		return 1
-	}
-	return 0
 }
 
 // The released binary, run by Terraform as usual: with no TF_LOG* variable
@@ -68,23 +40,10 @@ func TestAccBinary_logsOnlyWhenAsked(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", realPath, ".").CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	wrapDir := filepath.Join(dir, "wrapper")
-	if err := os.Mkdir(wrapDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	self, err := os.Executable()
+	// Terraform runs this test binary as the provider, which runs the real
+	// one with its standard error in a file.
+	cliConfig, err := devtf.InstallWrapper(filepath.Join(dir, "wrapper"))
 	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(wrapDir, devtf.ProviderBinary), b, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	cliConfig := filepath.Join(dir, "dev.tfrc")
-	if err := os.WriteFile(cliConfig, []byte(devtf.CLIConfig(wrapDir)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -120,9 +79,8 @@ resource "idp_client" "c" {
 		cmd := exec.CommandContext(t.Context(), tfPath, "plan", "-input=false", "-no-color")
 		cmd.Dir = work
 		cmd.Env = append(devtf.ScrubEnv(os.Environ(), "TF_LOG", "TF_ACC"),
-			"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-			envWrapReal+"="+realPath, envWrapStderr+"="+stderrPath)
-		cmd.Env = append(cmd.Env, extraEnv...)
+			"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+		cmd.Env = append(append(cmd.Env, devtf.Wrapper{Provider: realPath, StderrFile: stderrPath}.Env()...), extraEnv...)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Run(); err != nil {

@@ -21,6 +21,9 @@ import (
 const envChild = "DEVTF_TEST_CHILD"
 
 func TestMain(m *testing.M) {
+	if code, ok := RunAsWrapper(); ok {
+		os.Exit(code)
+	}
 	if mode := os.Getenv(envChild); mode != "" {
 		os.Exit(child(mode))
 	}
@@ -30,6 +33,9 @@ func TestMain(m *testing.M) {
 // child is the child process. Modes:
 //
 //   - "exit N": exits with code N.
+//   - "provider N": prints a go-plugin handshake line, its arguments and
+//     any wrapper setting it was given, writes a line to standard error,
+//     touches 8 MiB and exits with code N.
 //   - "interruptible": says "ready" once it catches SIGINT, then exits 3 at
 //     the first one.
 //   - "stubborn": says "ready" once it ignores SIGINT, then runs until killed.
@@ -43,6 +49,20 @@ func child(mode string) int {
 		if err != nil {
 			return 100
 		}
+		return code
+	case strings.HasPrefix(mode, "provider "):
+		fmt.Printf("1|6|unix|/tmp/plugin.sock|grpc|\nargs=%s\n", strings.Join(os.Args[1:], ","))
+		for _, kv := range os.Environ() {
+			if strings.HasPrefix(kv, envWrapPrefix) {
+				fmt.Println("leaked " + kv)
+			}
+		}
+		fmt.Fprintln(os.Stderr, "provider log line")
+		buf := make([]byte, 8<<20)
+		for i := range buf {
+			buf[i] = byte(i)
+		}
+		code, _ := strconv.Atoi(strings.TrimPrefix(mode, "provider "))
 		return code
 	case mode == "interruptible":
 		interrupts := make(chan os.Signal, 1)

@@ -3,6 +3,7 @@
 package devtf
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"os"
@@ -126,4 +127,28 @@ func gone(pid int) bool {
 		return stat[i+2] == 'Z' || stat[i+2] == 'X'
 	}
 	return false
+}
+
+// The wrapper passes an interrupt on to the provider, which decides what it
+// means, and leaves with the provider's exit code.
+func TestWrapper_forwardsSignals(t *testing.T) {
+	t.Parallel()
+	cmd := installedWrapper(t, Wrapper{Provider: os.Args[0]}, "interruptible")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "ready\n" {
+		t.Fatalf("the provider said %q (%v), want ready", line, err)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if code := ExitCode(cmd); code != 3 {
+		t.Errorf("exit code %d, want 3: the provider's own after SIGINT", code)
+	}
 }

@@ -1,7 +1,8 @@
 // Package devtf runs the Terraform or OpenTofu CLI against a locally built
 // provider: the CLI configuration that points the CLI at it, the
-// environment it runs with, and the process handling. The demo and the
-// benchmark harness share it.
+// environment it runs with, the process handling, and a wrapper that the
+// CLI starts as the provider to observe it. The demo, the benchmark harness
+// and the tests share it.
 package devtf
 
 import (

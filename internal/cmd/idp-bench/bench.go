@@ -8,24 +8,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/idp-terraform/terraform-provider-idp/internal/server"
-
 	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
+	"github.com/idp-terraform/terraform-provider-idp/internal/profiling"
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
-// Exit codes.
 const (
 	exitOK          = 0
 	exitFailed      = 1
@@ -33,14 +30,9 @@ const (
 	exitInterrupted = 130
 )
 
-const (
-	// shutdownTimeout bounds the in-process server's graceful shutdown.
-	shutdownTimeout = 10 * time.Second
-	// logTailLines is how much of a failed command's output is shown.
-	logTailLines = 30
-)
+// logTailLines is how much of a failed command's output an error shows.
+const logTailLines = 30
 
-// options is the parsed command line.
 type options struct {
 	providerDir string
 	sizes       []int
@@ -55,7 +47,6 @@ type options struct {
 	noop        bool
 	cpuProfile  string
 
-	// The chaos mode's (-chaos) settings.
 	chaos          bool
 	chaosSeeds     []int64
 	chaosN         int
@@ -65,11 +56,9 @@ type options struct {
 	commandTimeout time.Duration
 }
 
-// scaleFlags are the flags of the scale and rate-limited runs, which the
-// chaos mode does not run.
+// scaleFlags are the flags of the runs the chaos mode does not make.
 var scaleFlags = []string{"n", "rate-limit", "rate-n", "rate-runs", "refresh-runs"}
 
-// parseFlags parses the harness's command line.
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	var sizes, seeds string
@@ -98,7 +87,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		fmt.Fprintf(fs.Output(), "Usage: idp-bench -provider-dir DIR [-n 100,1000] [-rate-limit 50] [-out FILE]\n"+
 			"       idp-bench -provider-dir DIR -chaos [-chaos-seeds 1,2,3,4,5] [-chaos-n 200] [-out FILE]\n\n"+
 			"Measures the provider against Terraform's own floor and a rate-limited server, or (-chaos)\n"+
-			"what injected faults leave behind; see the package doc.\n\n")
+			"what injected faults leave behind; see DESIGN.md, \"Performance method\".\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -135,8 +124,6 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
-// checkChaosFlags parses -chaos-seeds into o and checks the chaos
-// settings. The scale and rate-limit flags do not go with -chaos.
 func checkChaosFlags(fs *flag.FlagSet, o *options, seeds string) error {
 	if !o.chaos {
 		return nil
@@ -168,8 +155,7 @@ func checkChaosFlags(fs *flag.FlagSet, o *options, seeds string) error {
 	return nil
 }
 
-// run is the whole command minus process concerns: ctx is cancelled on an
-// interrupt. It returns the exit code.
+// run is the command but for the process: ctx ends on an interrupt.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opts, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -184,10 +170,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 
 	b := &bench{opts: *opts, progress: stderr}
-	var rep interface {
-		render() string
-		marshal() ([]byte, error)
-	}
+	var rep interface{ render() string }
 	var runErr error
 	if opts.chaos {
 		r, err := b.chaos(ctx)
@@ -224,46 +207,42 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// writeJSON writes a report to path.
-func writeJSON(path string, rep interface{ marshal() ([]byte, error) }) error {
-	b, err := rep.marshal()
+func writeJSON(path string, rep any) error {
+	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, b, 0o644)
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
 
-// plugin is a provider Terraform can run through a wrapper.
+// plugin is a provider Terraform runs through a wrapper, a copy of this
+// program (devtf.Wrapper), which records its peak RSS and CPU time.
 type plugin struct {
-	realProvider string // the built provider the wrapper runs
-	wrapperDir   string // the dev_overrides directory, holding the wrapper
-	cliConfig    string // the CLI configuration pointing there
+	realProvider string
+	cliConfig    string
 }
 
-// noopPackageDir is where the no-op provider's source lives, relative to
-// the module's root (where `make bench` runs).
+// noopPackageDir is relative to the module's root, where `make bench` runs.
 const noopPackageDir = "internal/cmd/idp-bench/noopprovider"
 
-// bench is one run of the harness.
 type bench struct {
 	opts     options
 	progress io.Writer
 
 	terraformPath string
 	tmp           string // removed at the end; holds everything below
-	// idp is the provider under test; noop the no-op provider; using the
-	// one Terraform commands run with.
-	idp, noop plugin
-	using     *plugin
-	step      int
+	idp, noop     plugin
+	using         *plugin // the one Terraform commands run with
+	step          int
 
 	srv    *server.Server
 	rec    *recorder
+	hs     *httptest.Server
 	domain string
 }
 
-// execute runs every measurement, cleans up whatever happens, and returns
-// what was measured (possibly partial) with the first error.
+// execute returns what was measured, possibly partial, with the first
+// error.
 func (b *bench) execute(ctx context.Context) (rep *report, err error) {
 	err = b.harness(ctx, func(version string) (err error) {
 		if b.opts.noop {
@@ -271,13 +250,10 @@ func (b *bench) execute(ctx context.Context) (rep *report, err error) {
 				return err
 			}
 		}
-		stop, err := b.startServer(server.Options{})
-		if err != nil {
+		if err := b.startServer(); err != nil {
 			return err
 		}
-		defer func() {
-			err = errors.Join(err, stop())
-		}()
+		defer b.stopServer()
 		rep = &report{
 			Terraform:      version,
 			Platform:       runtime.GOOS + "/" + runtime.GOARCH,
@@ -305,10 +281,8 @@ func (b *bench) execute(ctx context.Context) (rep *report, err error) {
 	return rep, err
 }
 
-// harness does what every mode of the harness shares: it checks the
-// inputs, creates the temporary directory with the provider wrapper and the
-// CLI configuration, asks Terraform for its version, runs body with it, and
-// removes the temporary directory whatever happens.
+// harness is what both modes share: the checks, the temporary directory
+// with the wrappers, removed whatever happens, and Terraform's version.
 func (b *bench) harness(ctx context.Context, body func(version string) error) (err error) {
 	if err := b.check(); err != nil {
 		return err
@@ -332,7 +306,6 @@ func (b *bench) harness(ctx context.Context, body func(version string) error) (e
 	return body(version)
 }
 
-// check verifies the inputs before anything is started.
 func (b *bench) check() error {
 	path, err := exec.LookPath(b.opts.terraform)
 	if err != nil {
@@ -343,7 +316,7 @@ func (b *bench) check() error {
 	if err != nil {
 		return err
 	}
-	b.idp.realProvider = filepath.Join(dir, binaryName())
+	b.idp.realProvider = filepath.Join(dir, devtf.ProviderFile())
 	b.using = &b.idp
 	if fi, err := os.Stat(b.idp.realProvider); err != nil || !fi.Mode().IsRegular() {
 		return fmt.Errorf("no %s binary in %s; build it first (go build -o %s .)",
@@ -352,52 +325,16 @@ func (b *bench) check() error {
 	return nil
 }
 
-// binaryName is the file name Terraform looks for in a dev_overrides
-// directory.
-func binaryName() string {
-	if runtime.GOOS == "windows" {
-		return devtf.ProviderBinary + ".exe"
-	}
-	return devtf.ProviderBinary
-}
-
-// prepare puts a copy of this program under the provider's name into the
-// dev_overrides directory, where it acts as the wrapper that measures the
-// real provider's memory and CPU time, and writes the CLI configuration;
-// the same for the no-op provider, which is served under the same name.
-func (b *bench) prepare() error {
-	for _, p := range []struct {
-		plugin *plugin
-		name   string
-	}{{&b.idp, "wrapper"}, {&b.noop, "noop-wrapper"}} {
-		if err := b.installWrapper(p.plugin, p.name); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// installWrapper creates the dev_overrides directory name for p with the
-// wrapper in it, and p's CLI configuration.
-func (b *bench) installWrapper(p *plugin, name string) error {
-	self, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("finding this program's executable for the provider wrapper: %w", err)
-	}
-	p.wrapperDir = filepath.Join(b.tmp, name)
-	if err := os.Mkdir(p.wrapperDir, 0o700); err != nil {
+// prepare installs the wrappers for the idp and the no-op provider, which
+// are served under the same name.
+func (b *bench) prepare() (err error) {
+	if b.idp.cliConfig, err = devtf.InstallWrapper(filepath.Join(b.tmp, "wrapper")); err != nil {
 		return err
 	}
-	if err := copyFile(self, filepath.Join(p.wrapperDir, binaryName()), 0o700); err != nil {
-		return fmt.Errorf("installing the provider wrapper: %w", err)
-	}
-	p.cliConfig = filepath.Join(b.tmp, name+".tfrc")
-	return os.WriteFile(p.cliConfig, []byte(devtf.CLIConfig(p.wrapperDir)), 0o600)
+	b.noop.cliConfig, err = devtf.InstallWrapper(filepath.Join(b.tmp, "noop-wrapper"))
+	return err
 }
 
-// buildNoop builds the no-op provider from its source in the module, with
-// the go command that runs the harness (`make bench` runs it from the
-// module's root).
 func (b *bench) buildNoop(ctx context.Context) error {
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
@@ -407,7 +344,7 @@ func (b *bench) buildNoop(ctx context.Context) error {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return err
 	}
-	b.noop.realProvider = filepath.Join(dir, binaryName())
+	b.noop.realProvider = filepath.Join(dir, devtf.ProviderFile())
 	cmd := exec.CommandContext(ctx, goCmd, "build", "-o", b.noop.realProvider, "./"+noopPackageDir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the no-op provider (go build ./%s, from the module's root; or run with -noop=false): %w\n%s",
@@ -417,66 +354,25 @@ func (b *bench) buildNoop(ctx context.Context) error {
 	return nil
 }
 
-// copyFile copies src to dst with the given permissions.
-func copyFile(src, dst string, perm os.FileMode) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		_ = out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-// startServer serves the in-process Management API emulator on a free
-// loopback port. The returned function shuts it down.
-func (b *bench) startServer(opts server.Options) (stop func() error, err error) {
-	b.srv, err = server.New(opts)
-	if err != nil {
-		return nil, fmt.Errorf("building the server: %w", err)
+func (b *bench) startServer() (err error) {
+	if b.srv, err = server.New(server.Options{}); err != nil {
+		return fmt.Errorf("building the server: %w", err)
 	}
 	b.rec = newRecorder(b.srv)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("listening on a loopback port: %w", err)
-	}
-	b.domain = "http://" + ln.Addr().String()
-	hs := &http.Server{Handler: b.rec, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	b.hs = httptest.NewServer(b.rec)
+	b.domain = b.hs.URL
 	b.note("server listening at %s", b.domain)
-	return func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-		defer cancel()
-		err := hs.Shutdown(ctx)
-		if err != nil {
-			_ = hs.Close()
-		}
-		if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
-			err = errors.Join(err, serr)
-		}
-		if err != nil {
-			return fmt.Errorf("stopping the server: %w", err)
-		}
-		return nil
-	}, nil
+	return nil
 }
 
-// providerSettings is the idp provider block for this server's root tenant.
+func (b *bench) stopServer() { b.hs.Close() }
+
 func (b *bench) providerSettings() providerSettings {
 	return providerSettings{Domain: b.domain, ClientID: b.srv.AdminClientID(), ClientSecret: b.srv.AdminClientSecret()}
 }
 
-// scale measures section 1 for n resources: apply, refresh and destroy of
-// the idp configuration, of the same configuration against the no-op
-// provider, and of the terraform_data floor.
+// scale is section 1 for n resources: the idp configuration, the same on
+// the no-op provider, and the terraform_data floor.
 func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
 	res := scaleResult{N: n, Mix: splitMix(n)}
 	config := idpConfig(n, fmt.Sprintf("scale%d", n), b.providerSettings())
@@ -486,7 +382,7 @@ func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
 		return res, err
 	}
 	var counts [3]requestSummary
-	res.IDP, err = b.phases(ctx, idpDir, n, fmt.Sprintf("N=%d idp", n), &b.idp, &counts)
+	res.IDP, err = b.phases(ctx, idpDir, fmt.Sprintf("N=%d idp", n), &b.idp, &counts)
 	res.ApplyRequests, res.RefreshRequests, res.DestroyRequests = counts[0], counts[1], counts[2]
 	if err != nil {
 		return res, err
@@ -499,7 +395,7 @@ func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
 		if err != nil {
 			return res, err
 		}
-		set, err := b.phases(ctx, noopDir, n, fmt.Sprintf("N=%d no-op", n), &b.noop, nil)
+		set, err := b.phases(ctx, noopDir, fmt.Sprintf("N=%d no-op", n), &b.noop, nil)
 		if err != nil {
 			return res, err
 		}
@@ -510,7 +406,7 @@ func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
 	if err != nil {
 		return res, err
 	}
-	res.Floor, err = b.phases(ctx, floorDir, n, fmt.Sprintf("N=%d floor", n), &b.idp, nil)
+	res.Floor, err = b.phases(ctx, floorDir, fmt.Sprintf("N=%d floor", n), &b.idp, nil)
 	if err != nil {
 		return res, err
 	}
@@ -518,10 +414,10 @@ func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
 	return res, nil
 }
 
-// phases applies, refreshes (-refresh-runs times) and destroys the
-// configuration in dir with plugin p. With counts, it records the server's
-// requests of each phase there (of the first refresh).
-func (b *bench) phases(ctx context.Context, dir string, n int, label string, p *plugin, counts *[3]requestSummary) (runSet, error) {
+// phases applies, refreshes -refresh-runs times and destroys dir's
+// configuration with p, and records the server's requests of each phase
+// (the first refresh's) in counts when given.
+func (b *bench) phases(ctx context.Context, dir, label string, p *plugin, counts *[3]requestSummary) (runSet, error) {
 	b.using = p
 	defer func() { b.using = &b.idp }()
 	var set runSet
@@ -530,9 +426,9 @@ func (b *bench) phases(ctx context.Context, dir string, n int, label string, p *
 		out  *phaseResult
 		runs int
 	}{
-		{func() (tfResult, error) { return b.apply(ctx, dir, n, label) }, &set.Apply, 1},
+		{func() (tfResult, error) { return b.apply(ctx, dir, label) }, &set.Apply, 1},
 		{func() (tfResult, error) { return b.refresh(ctx, dir, label) }, &set.Refresh, b.opts.refreshRuns},
-		{func() (tfResult, error) { return b.destroy(ctx, dir, n, label) }, &set.Destroy, 1},
+		{func() (tfResult, error) { return b.destroy(ctx, dir, label) }, &set.Destroy, 1},
 	}
 	for i, step := range steps {
 		var results []phaseResult
@@ -546,7 +442,7 @@ func (b *bench) phases(ctx context.Context, dir string, n int, label string, p *
 				return set, err
 			}
 			results = append(results, r.phase())
-			set.peakRSS = max(set.peakRSS, r.provider.PeakBytes)
+			set.peakRSS = max(set.peakRSS, r.provider.PeakRSS)
 			if k == 0 {
 				set.processes += r.provider.Processes
 			}
@@ -557,28 +453,22 @@ func (b *bench) phases(ctx context.Context, dir string, n int, label string, p *
 	return set, nil
 }
 
-// medianPhase is the median of each figure of one or more runs of a phase
-// (of an even number, the mean of the middle two), and the highest exit
-// code: a short command's times move a lot from one run to the next, and
-// the median is what one run typically costs.
+// medianPhase is the median of each figure of the runs of a phase, and
+// the highest exit code: a short command's times move a lot from one run to
+// the next, and the median is what one run typically costs.
 func medianPhase(runs []phaseResult) phaseResult {
-	median := func(get func(phaseResult) float64) float64 {
+	of := func(get func(phaseResult) float64) float64 {
 		v := make([]float64, len(runs))
 		for i, r := range runs {
 			v[i] = get(r)
 		}
-		slices.Sort(v)
-		m := len(v) / 2
-		if len(v)%2 == 0 {
-			return (v[m-1] + v[m]) / 2
-		}
-		return v[m]
+		return median(v)
 	}
 	out := phaseResult{
-		Seconds:             median(func(r phaseResult) float64 { return r.Seconds }),
-		TerraformCPUSeconds: median(func(r phaseResult) float64 { return r.TerraformCPUSeconds }),
-		ProviderCPUSeconds:  median(func(r phaseResult) float64 { return r.ProviderCPUSeconds }),
-		ServerCPUSeconds:    median(func(r phaseResult) float64 { return r.ServerCPUSeconds }),
+		Seconds:             of(func(r phaseResult) float64 { return r.Seconds }),
+		TerraformCPUSeconds: of(func(r phaseResult) float64 { return r.TerraformCPUSeconds }),
+		ProviderCPUSeconds:  of(func(r phaseResult) float64 { return r.ProviderCPUSeconds }),
+		ServerCPUSeconds:    of(func(r phaseResult) float64 { return r.ServerCPUSeconds }),
 	}
 	for _, r := range runs {
 		out.ExitCode = max(out.ExitCode, r.ExitCode)
@@ -586,9 +476,8 @@ func medianPhase(runs []phaseResult) phaseResult {
 	return out
 }
 
-// rateLimited measures section 2: repeated runs against the server with
-// its rate limit on. A failed run is recorded and the next one still runs;
-// only an interrupt or timeout stops the section early.
+// rateLimited is section 2. A failed run is recorded and the next one
+// still runs; only an interrupt or timeout stops the section early.
 func (b *bench) rateLimited(ctx context.Context) (*rateSection, error) {
 	o := b.opts
 	b.srv.SetRateLimit(o.rateLimit)
@@ -608,7 +497,6 @@ func (b *bench) rateLimited(ctx context.Context) (*rateSection, error) {
 	return rs, errors.Join(errs...)
 }
 
-// rateRun is one apply and refresh of the rate-limited section.
 func (b *bench) rateRun(ctx context.Context, i int) (rateRun, error) {
 	n := b.opts.rateN
 	r := rateRun{Run: i}
@@ -622,7 +510,7 @@ func (b *bench) rateRun(ctx context.Context, i int) (rateRun, error) {
 	}
 	label := fmt.Sprintf("rate-limited run %d, N=%d", i, n)
 	b.srv.ResetCounts()
-	apply, err := b.apply(ctx, dir, n, label)
+	apply, err := b.apply(ctx, dir, label)
 	r.ApplySeconds = apply.wall.Seconds()
 	r.ApplyRequests = summarize(b.srv.Counts())
 	if err != nil {
@@ -643,7 +531,6 @@ func (b *bench) rateRun(ctx context.Context, i int) (rateRun, error) {
 	return r, nil
 }
 
-// workDir creates a Terraform working directory holding main.tf.
 func (b *bench) workDir(name, config string) (string, error) {
 	dir := filepath.Join(b.tmp, name)
 	if err := os.Mkdir(dir, 0o700); err != nil {
@@ -654,24 +541,15 @@ func (b *bench) workDir(name, config string) (string, error) {
 
 // tfResult is what one Terraform command cost.
 type tfResult struct {
-	wall time.Duration
-	// terraformRSS is Terraform's peak RSS (on Linux the largest of it and
-	// the children it waited for).
-	terraformRSS int64
-	// provider is what the provider wrappers recorded.
-	provider rssRecord
-	// exitCode is Terraform's exit code.
-	exitCode int
-	// terraformCPU is Terraform's CPU time as wait4 reports it, which
-	// includes the provider processes' and their wrappers'.
-	terraformCPU time.Duration
-	// serverCPU is the harness's own CPU time during the command: the
-	// in-process server's.
-	serverCPU time.Duration
+	wall         time.Duration
+	terraformRSS int64 // on Linux the largest of it and the children it waited for
+	provider     devtf.Usage
+	exitCode     int
+	// terraformCPU includes the provider processes' and their wrappers'
+	// (wait4); serverCPU is the harness's own, which only serves meanwhile.
+	terraformCPU, serverCPU time.Duration
 }
 
-// phase is what the report keeps of a command: wall time, and CPU time
-// split into Terraform's own, the provider's and the server's.
 func (r tfResult) phase() phaseResult {
 	own := r.terraformCPU - r.provider.CPU - r.provider.WrapperCPU
 	return phaseResult{
@@ -683,59 +561,27 @@ func (r tfResult) phase() phaseResult {
 	}
 }
 
-// appliedRE finds how many resources an apply created.
-var appliedRE = regexp.MustCompile(`Apply complete! Resources: (\d+) added`)
-
-// apply runs terraform apply in dir and checks that it created n resources.
-func (b *bench) apply(ctx context.Context, dir string, n int, label string) (tfResult, error) {
-	res, out, err := b.terraform(ctx, dir, "apply", label,
-		"apply", "-auto-approve", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.opts.parallelism))
-	if err != nil {
-		return res, err
-	}
-	m := appliedRE.FindSubmatch(out)
-	if m == nil {
-		return res, fmt.Errorf("terraform apply (%s) succeeded without saying how many resources it added", label)
-	}
-	if got, _ := strconv.Atoi(string(m[1])); got != n {
-		return res, fmt.Errorf("terraform apply (%s) added %d resources, want %d", label, got, n)
-	}
-	return res, nil
+// apply and destroy run in a fresh work dir whose configuration has n
+// resources (config_test.go), so an exit code of 0 says that all n were
+// created or destroyed.
+func (b *bench) apply(ctx context.Context, dir, label string) (tfResult, error) {
+	res, _, err := b.terraform(ctx, dir, "apply", label, "apply", "-auto-approve")
+	return res, err
 }
 
-// destroyedRE finds how many resources a destroy destroyed.
-var destroyedRE = regexp.MustCompile(`Destroy complete! Resources: (\d+) destroyed`)
-
-// destroy runs terraform destroy in dir and checks that it destroyed n
-// resources.
-func (b *bench) destroy(ctx context.Context, dir string, n int, label string) (tfResult, error) {
-	res, out, err := b.terraform(ctx, dir, "destroy", label,
-		"destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.opts.parallelism))
-	if err != nil {
-		return res, err
-	}
-	m := destroyedRE.FindSubmatch(out)
-	if m == nil {
-		return res, fmt.Errorf("terraform destroy (%s) succeeded without saying how many resources it destroyed", label)
-	}
-	if got, _ := strconv.Atoi(string(m[1])); got != n {
-		return res, fmt.Errorf("terraform destroy (%s) destroyed %d resources, want %d", label, got, n)
-	}
-	return res, nil
+func (b *bench) destroy(ctx context.Context, dir, label string) (tfResult, error) {
+	res, _, err := b.terraform(ctx, dir, "destroy", label, "destroy", "-auto-approve")
+	return res, err
 }
 
-// noChanges is what a refresh-only plan prints when the refresh found no
-// drift.
 const noChanges = "No changes. Your infrastructure still matches the configuration."
 
-// refresh runs the refresh-only plan in dir. Drift it shows is an error,
-// since nothing changed since the apply. Exit code 2 without any shown
-// change is not: Terraform also exits 2 when the refreshed state differs
-// from the stored one in ways it does not display, which is worth
-// reporting but does not make the timing or the counts wrong.
+// refresh fails on drift shown, since nothing changed since the apply, but
+// not on exit code 2 alone: Terraform also exits 2 when the refreshed state
+// differs in ways it does not show (BENCHMARKS.md, "Known issue"), which is
+// reported and leaves the timing and counts right.
 func (b *bench) refresh(ctx context.Context, dir, label string) (tfResult, error) {
-	res, out, err := b.terraform(ctx, dir, "refresh", label,
-		"plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color", "-parallelism="+strconv.Itoa(b.opts.parallelism))
+	res, out, err := b.terraform(ctx, dir, "refresh", label, "plan", "-refresh-only", "-detailed-exitcode")
 	if err != nil {
 		return res, err
 	}
@@ -746,11 +592,10 @@ func (b *bench) refresh(ctx context.Context, dir, label string) (tfResult, error
 	return res, nil
 }
 
-// terraform runs one Terraform command in dir with its output in a log
-// file there, and measures it; see runTerraform. A non-zero exit code is an
-// error, except 2 with -detailed-exitcode, which means success with changes.
+// terraform is runTerraform with a non-zero exit code as an error, but for
+// 2 with -detailed-exitcode (changes).
 func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...string) (tfResult, []byte, error) {
-	res, out, err := b.runTerraform(ctx, dir, what, label, args...)
+	res, out, err := b.runTerraform(ctx, dir, what, label, append(args, "-no-color")...)
 	if err != nil {
 		return res, out, err
 	}
@@ -762,11 +607,9 @@ func (b *bench) terraform(ctx context.Context, dir, what, label string, args ...
 }
 
 // runTerraform runs one Terraform command in dir with its output in a log
-// file there, and measures it. Terraform's exit code is in the result; the
-// error is only for what keeps the command from giving one (it could not
-// start, it was killed, or ctx ended). On an interrupt or timeout
-// Terraform's process group gets an interrupt and, if it does not stop
-// within devtf.Grace, is killed.
+// file there, and measures it. The error is only for what keeps the command
+// from giving an exit code: it could not start, was killed, or ctx ended
+// (and devtf.Command stopped its process group).
 func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args ...string) (tfResult, []byte, error) {
 	var res tfResult
 	if err := context.Cause(ctx); err != nil {
@@ -774,27 +617,26 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 	}
 	b.step++
 	logPath := filepath.Join(dir, fmt.Sprintf("%02d-%s.log", b.step, what))
-	rssPath := filepath.Join(dir, fmt.Sprintf("%02d-%s.rss", b.step, what))
+	usagePath := filepath.Join(dir, fmt.Sprintf("%02d-%s.usage", b.step, what))
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return res, nil, err
 	}
 	defer logFile.Close()
 
+	args = append(args, "-input=false", "-parallelism="+strconv.Itoa(b.opts.parallelism))
 	cmd := devtf.Command(ctx, b.terraformPath, args...)
 	cmd.Dir = dir
-	cmd.Env = b.terraformEnv(rssPath)
+	cmd.Env = b.terraformEnv(usagePath)
 	if b.opts.cpuProfile != "" {
-		// One directory per command, named after the step, the work
-		// directory and the phase.
 		pdir := filepath.Join(b.opts.cpuProfile, fmt.Sprintf("%02d-%s-%s", b.step, filepath.Base(dir), what))
 		if err := os.MkdirAll(pdir, 0o700); err != nil {
 			return res, nil, err
 		}
-		cmd.Env = append(cmd.Env, envProfileDir+"="+pdir)
+		cmd.Env = append(cmd.Env, profiling.EnvDir+"="+pdir)
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	start, startCPU := time.Now(), selfCPUTime()
+	start, startCPU := time.Now(), devtf.SelfCPUTime()
 	if err := cmd.Start(); err != nil {
 		if ctx.Err() != nil {
 			return res, nil, context.Cause(ctx)
@@ -803,18 +645,16 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 	}
 	exitCode, waitErr := cmd.Wait()
 	res.wall = time.Since(start)
-	res.serverCPU = selfCPUTime() - startCPU
+	res.serverCPU = devtf.SelfCPUTime() - startCPU
 	if cmd.ProcessState != nil {
-		res.terraformRSS = maxRSSBytes(cmd.ProcessState)
-		res.terraformCPU = cpuTime(cmd.ProcessState)
+		res.terraformRSS = devtf.PeakRSS(cmd.ProcessState)
+		res.terraformCPU = devtf.CPUTime(cmd.ProcessState)
 	}
 	var rerr error
-	res.provider, rerr = readRSS(rssPath)
+	res.provider, rerr = devtf.ReadUsage(usagePath)
 	out, oerr := os.ReadFile(logPath)
 
 	if ctx.Err() != nil {
-		// Terraform was stopped part-way (and devtf swept up any plugin it
-		// left behind in its process group).
 		return res, out, context.Cause(ctx)
 	}
 	res.exitCode = exitCode
@@ -829,29 +669,17 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 	return res, out, nil
 }
 
-// terraformEnv is the environment Terraform runs with: the caller's,
-// scrubbed, plus the CLI configuration of the plugin in use and the
-// wrapper's settings, which go-plugin passes on to the provider process.
-func (b *bench) terraformEnv(rssPath string) []string {
-	return append(devtf.ScrubEnv(os.Environ(), "TF_LOG", "TF_ACC"),
-		"TF_CLI_CONFIG_FILE="+b.using.cliConfig,
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"CHECKPOINT_DISABLE=1",
-		envRealProvider+"="+b.using.realProvider,
-		envRSSFile+"="+rssPath,
-	)
+func (b *bench) terraformEnv(usagePath string) []string {
+	env := append(devtf.ScrubEnv(os.Environ(), "TF_LOG", "TF_ACC"),
+		"TF_CLI_CONFIG_FILE="+b.using.cliConfig, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
+	return append(env, devtf.Wrapper{Provider: b.using.realProvider, UsageFile: usagePath}.Env()...)
 }
 
-// envProfileDir is the setting a provider built with -tags idpprofile
-// writes its CPU profile by (main's profile_on.go).
-const envProfileDir = "IDP_BENCH_CPUPROFILE_DIR"
-
-// terraformVersion asks Terraform for its version, which also proves that
-// it runs with the harness's CLI configuration.
+// terraformVersion also proves that Terraform runs with the harness's CLI
+// configuration.
 func (b *bench) terraformVersion(ctx context.Context) (string, error) {
 	cmd := exec.CommandContext(ctx, b.terraformPath, "version", "-json")
-	cmd.Env = b.terraformEnv(filepath.Join(b.tmp, "version.rss"))
+	cmd.Env = b.terraformEnv(filepath.Join(b.tmp, "version.usage"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -867,12 +695,10 @@ func (b *bench) terraformVersion(ctx context.Context) (string, error) {
 	return v.Version, nil
 }
 
-// note prints a progress line on standard error.
 func (b *bench) note(format string, args ...any) {
 	fmt.Fprintf(b.progress, "idp-bench: "+format+"\n", args...)
 }
 
-// tail is the last n lines of out, indented.
 func tail(out []byte, n int) string {
 	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
 	if len(lines) > n {

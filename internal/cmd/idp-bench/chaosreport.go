@@ -1,53 +1,44 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 )
 
-// chaosReport is what the chaos mode measured. It is rendered as Markdown
-// for people and marshalled as JSON for -out.
+// chaosReport is rendered as Markdown and, with -out, written as JSON.
 type chaosReport struct {
 	Terraform   string `json:"terraform_version"`
 	Platform    string `json:"platform"`
 	CPUs        int    `json:"cpus"`
 	Parallelism int    `json:"parallelism"`
 
-	N      int         `json:"n"`
-	Mix    mix         `json:"mix"`
-	Faults chaosFaults `json:"faults"`
-	// PlanSeedOffset is added to each seed to reseed the faults for the
-	// plan.
-	PlanSeedOffset int64 `json:"plan_seed_offset"`
+	N              int         `json:"n"`
+	Mix            mix         `json:"mix"`
+	Faults         chaosFaults `json:"faults"`
+	PlanSeedOffset int64       `json:"plan_seed_offset"`
 
 	Runs []chaosRun `json:"runs"`
 
 	// Derived by finish.
-	SeedsMet     int `json:"seeds_meeting_target"`
-	ApplyOK      int `json:"seeds_apply_exit_0"`
-	NoOrphans    int `json:"seeds_without_orphans"`
-	NothingLost  int `json:"seeds_without_lost"`
-	EmptyPlans   int `json:"seeds_with_empty_plan"`
-	HarnessFails int `json:"seeds_harness_failed"`
-	// TargetMet is every seed meeting the target.
-	TargetMet bool `json:"target_met"`
-	// ApplyErrorKinds is every seed's first-apply diagnostics by kind.
+	SeedsMet        int         `json:"seeds_meeting_target"`
+	ApplyOK         int         `json:"seeds_apply_exit_0"`
+	NoOrphans       int         `json:"seeds_without_orphans"`
+	NothingLost     int         `json:"seeds_without_lost"`
+	EmptyPlans      int         `json:"seeds_with_empty_plan"`
+	HarnessFails    int         `json:"seeds_harness_failed"`
+	TargetMet       bool        `json:"target_met"`
 	ApplyErrorKinds []kindCount `json:"apply_error_kinds"`
 }
 
-// chaosFaults is the fault rates of the apply and the plan.
 type chaosFaults struct {
 	Rate429         float64 `json:"rate_429"`
 	Rate503         float64 `json:"rate_503"`
 	DropAfterCommit float64 `json:"drop_after_commit"`
 }
 
-// chaosRun is one seed.
 type chaosRun struct {
 	Seed int64 `json:"seed"`
-	// Error is a failure of the harness for this seed: what follows it was
-	// not measured.
+	// Error is the harness's failure, past which nothing was measured.
 	Error string `json:"harness_error,omitempty"`
 
 	// ApplyExitCode is the first apply's; -1 when it did not give one.
@@ -58,28 +49,22 @@ type chaosRun struct {
 	ApplyErrorKinds []kindCount    `json:"apply_error_kinds,omitempty"`
 	ApplyRequests   requestSummary `json:"apply_requests"`
 
-	// Inspected tells whether the state was compared with the server.
 	Inspected bool        `json:"inspected"`
 	InState   int         `json:"objects_in_state"`
 	Orphans   []objectRef `json:"orphans"`
 	Lost      []objectRef `json:"lost"`
 
-	// PlanRan tells whether the plan gave an exit code.
-	PlanRan      bool `json:"plan_ran"`
-	PlanExitCode int  `json:"plan_exit_code"`
-	PlanErrors   int  `json:"plan_error_diagnostics"`
-	// PlanErrorKinds is the plan's diagnostics by kind.
+	PlanRan        bool         `json:"plan_ran"` // it gave an exit code
+	PlanExitCode   int          `json:"plan_exit_code"`
+	PlanErrors     int          `json:"plan_error_diagnostics"`
 	PlanErrorKinds []kindCount  `json:"plan_error_kinds,omitempty"`
 	PlanChanges    *planChanges `json:"plan_changes,omitempty"`
 
 	Notes []string `json:"notes,omitempty"`
 
-	// Met is whether this seed met the target; derived by finish.
 	Met bool `json:"target_met"`
 }
 
-// planEmpty says whether the plan was empty: "yes", "no (+a ~c -d)" or
-// "failed (exit n, e errors)"; "-" when it did not run.
 func (r chaosRun) planEmpty() string {
 	switch {
 	case !r.PlanRan:
@@ -88,14 +73,13 @@ func (r chaosRun) planEmpty() string {
 		return "yes"
 	case r.PlanExitCode == 2:
 		if c := r.PlanChanges; c != nil {
-			return fmt.Sprintf("no (+%d ~%d -%d)", c.Add, c.Change, c.Destroy)
+			return fmt.Sprintf("no (+%d ~%d -%d)", c.Add, c.Change, c.Remove)
 		}
 		return "no"
 	}
 	return fmt.Sprintf("failed (exit %d, %s)", r.PlanExitCode, plural(r.PlanErrors, "error"))
 }
 
-// finish derives the verdicts and totals.
 func (r *chaosReport) finish() {
 	r.SeedsMet, r.ApplyOK, r.NoOrphans, r.NothingLost, r.EmptyPlans, r.HarnessFails = 0, 0, 0, 0, 0, 0
 	var kinds [][]kindCount
@@ -120,7 +104,6 @@ func (r *chaosReport) finish() {
 	r.TargetMet = len(r.Runs) > 0 && r.SeedsMet == len(r.Runs)
 }
 
-// plural is "1 error", "2 errors".
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
@@ -128,21 +111,17 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// percent renders a fault rate.
 func percent(v float64) string {
 	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", v*100), "0"), ".") + " %"
 }
 
-// mdCell makes text safe inside a Markdown table cell.
 func mdCell(s string) string {
 	return strings.ReplaceAll(s, "|", `\|`)
 }
 
-// maxErrorKinds is how many kinds of apply diagnostics the report lists.
 const maxErrorKinds = 12
 
-// render is the human-readable report, Markdown that can be pasted into
-// BENCHMARKS.md as it is.
+// render is Markdown that can be pasted into BENCHMARKS.md as it is.
 func (r *chaosReport) render() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "idp-bench -chaos: Terraform %s, %s, %d CPUs, -parallelism=%d\n\n", r.Terraform, r.Platform, r.CPUs, r.Parallelism)
@@ -150,12 +129,12 @@ func (r *chaosReport) render() string {
 		r.N, r.Mix.APIs, r.Mix.Clients, r.Mix.Grants)
 	b.WriteString("default provider settings. Faults: " + percent(r.Faults.Rate429) + " of requests 429, " +
 		percent(r.Faults.Rate503) + " 503, " + percent(r.Faults.DropAfterCommit) + " of writes committed and then dropped.\n\n")
-	b.WriteString("1. `terraform apply` under faults, fault RNG seeded with the seed\n")
+	b.WriteString("1. `terraform apply -json` under faults, fault RNG seeded with the seed\n")
 	b.WriteString("2. faults off: the server's objects (Management API, as the admin) against the state's (`terraform show -json`)\n")
-	fmt.Fprintf(&b, "3. faults on, RNG reseeded with seed+%d: `terraform plan -detailed-exitcode`\n", r.PlanSeedOffset)
+	fmt.Fprintf(&b, "3. faults on, RNG reseeded with seed+%d: `terraform plan -json -detailed-exitcode`\n", r.PlanSeedOffset)
 	b.WriteString("4. faults off: `terraform destroy` (cleanup)\n\n")
 
-	b.WriteString("| seed | apply exit | `Error:` diagnostics | orphans | lost | plan empty | apply wall | 429s / 5xx sent during apply |\n")
+	b.WriteString("| seed | apply exit | error diagnostics | orphans | lost | plan empty | apply wall | 429s / 5xx sent during apply |\n")
 	b.WriteString("|---:|---:|---:|---|---|---|---:|---:|\n")
 	for _, run := range r.Runs {
 		exit := fmt.Sprint(run.ApplyExitCode)
@@ -177,7 +156,7 @@ func (r *chaosReport) render() string {
 		r.ApplyOK, n, r.NoOrphans, n, r.NothingLost, n, r.EmptyPlans, n)
 
 	if len(r.ApplyErrorKinds) > 0 {
-		b.WriteString("\nError diagnostics of the first applies by cause, all seeds:\n\n")
+		b.WriteString("\nError diagnostics of the first applies by summary and cause, all seeds:\n\n")
 		b.WriteString("| count | diagnostic |\n|---:|---|\n")
 		for i, k := range r.ApplyErrorKinds {
 			if i == maxErrorKinds {
@@ -212,13 +191,4 @@ func (r *chaosReport) render() string {
 		}
 	}
 	return trimTrailingSpace(b.String())
-}
-
-// marshal is the report as indented JSON.
-func (r *chaosReport) marshal() ([]byte, error) {
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
 }

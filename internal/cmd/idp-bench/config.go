@@ -19,30 +19,23 @@ type mix struct {
 	Grants  int `json:"grants"`
 }
 
-// splitMix divides n resources into APIs, clients and grants that add up to
-// n.
 func splitMix(n int) mix {
 	grants := n / 3
 	clients := (n + 1) / 3
 	return mix{APIs: n - clients - grants, Clients: clients, Grants: grants}
 }
 
-// total is the number of resources in the mix.
-func (m mix) total() int { return m.APIs + m.Clients + m.Grants }
-
-// providerSettings is the idp provider block of a generated configuration.
 type providerSettings struct {
 	Domain       string
 	ClientID     string
 	ClientSecret string
 }
 
-// idpConfig is a configuration of n mixed idp resources: APIs with one scope
-// each, clients, and grants that give client i that scope on API i.
-// Identifiers carry prefix so that several configurations can live on one
-// server. The credentials are written into the file, which stays in the
-// harness's private temporary directory, so that nothing depends on the
-// environment Terraform passes to the provider.
+// idpConfig is n mixed resources: APIs with one scope each, clients, and
+// grants of client i to API i. Identifiers carry prefix so that several
+// configurations can share a server. The credentials are in the file (in the
+// harness's private temporary directory), so that nothing depends on the
+// environment Terraform passes on.
 func idpConfig(n int, prefix string, p providerSettings) string {
 	m := splitMix(n)
 	var b strings.Builder
@@ -90,10 +83,9 @@ resource "idp_client_grant" "grant_%[1]d" {
 	return b.String()
 }
 
-// floorConfig is Terraform's own floor for idpConfig(n): the same number of
-// built-in terraform_data resources with the same dependency graph (grant i
-// waits for client i and API i), so that the ratio between the two isolates
-// what the provider and the API add.
+// floorConfig is idpConfig(n) as built-in terraform_data resources with the
+// same dependency graph: the ratio between the two isolates what the
+// provider and the API add.
 func floorConfig(n int) string {
 	m := splitMix(n)
 	var b strings.Builder
@@ -117,8 +109,7 @@ resource "terraform_data" "grant_%[1]d" {
 	return b.String()
 }
 
-// parseSizes parses the -n list: comma-separated positive resource counts,
-// returned sorted and without duplicates.
+// parseSizes returns -n's counts sorted and without duplicates.
 func parseSizes(s string) ([]int, error) {
 	seen := map[int]bool{}
 	var out []int

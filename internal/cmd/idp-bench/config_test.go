@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,8 +26,8 @@ func TestSplitMix(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("splitMix(%d) = %+v, want %+v", tc.n, got, tc.want)
 		}
-		if got.total() != tc.n {
-			t.Errorf("splitMix(%d) adds up to %d", tc.n, got.total())
+		if total := got.APIs + got.Clients + got.Grants; total != tc.n {
+			t.Errorf("splitMix(%d) adds up to %d", tc.n, total)
 		}
 		// Every grant needs a client and an API of its index.
 		if got.Grants > got.Clients || got.Grants > got.APIs {
@@ -51,7 +51,7 @@ func TestIDPConfig(t *testing.T) {
 	config := idpConfig(100, "scale100", p)
 
 	want := map[string]int{"idp_resource_server": 34, "idp_client": 33, "idp_client_grant": 33}
-	if got := blocks(config); !mapsEqual(got, want) {
+	if got := blocks(config); !maps.Equal(got, want) {
 		t.Errorf("resource blocks = %v, want %v", got, want)
 	}
 	for _, s := range []string{
@@ -84,7 +84,7 @@ func TestIDPConfig(t *testing.T) {
 func TestFloorConfig(t *testing.T) {
 	t.Parallel()
 	config := floorConfig(1000)
-	if got, want := blocks(config), map[string]int{"terraform_data": 1000}; !mapsEqual(got, want) {
+	if got, want := blocks(config), map[string]int{"terraform_data": 1000}; !maps.Equal(got, want) {
 		t.Errorf("resource blocks = %v, want %v", got, want)
 	}
 	// Terraform's floor uses no plugin at all.
@@ -154,29 +154,4 @@ func TestParseFlags(t *testing.T) {
 			t.Errorf("parseFlags(%q) said nothing on stderr", args)
 		}
 	}
-}
-
-func TestTail(t *testing.T) {
-	t.Parallel()
-	var b strings.Builder
-	for i := range 50 {
-		fmt.Fprintf(&b, "line %d\n", i)
-	}
-	got := tail([]byte(b.String()), 3)
-	if want := "    line 47\n    line 48\n    line 49"; got != want {
-		t.Errorf("tail = %q, want %q", got, want)
-	}
-}
-
-// mapsEqual compares two count maps.
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }

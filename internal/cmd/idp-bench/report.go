@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -15,67 +14,49 @@ import (
 // Terraform considers the refreshed state unchanged.
 const refreshCommand = "terraform plan -refresh-only -detailed-exitcode"
 
-// report is everything one run of the harness measured. It is rendered as
-// text for people and marshalled as JSON for -out.
+// report is rendered as text and, with -out, written as JSON.
 type report struct {
 	Terraform      string `json:"terraform_version"`
 	Platform       string `json:"platform"`
 	CPUs           int    `json:"cpus"`
 	Parallelism    int    `json:"parallelism"`
 	RefreshCommand string `json:"refresh_command"`
-	// RefreshRuns is how many times each scale run's refresh ran; its
-	// figures are the medians.
-	RefreshRuns int `json:"refresh_runs"`
+	RefreshRuns    int    `json:"refresh_runs"`
 
 	Scale []scaleResult `json:"scale"`
 	Rate  *rateSection  `json:"rate_limited,omitempty"`
 
-	// ProviderPeakRSSBytes is the largest peak RSS of any provider process
-	// in the run.
 	ProviderPeakRSSBytes int64 `json:"provider_peak_rss_bytes"`
 }
 
-// phaseResult is one Terraform command of a scale run: its wall time and
-// the CPU time (user + system) of Terraform itself, of the provider
-// processes and of the in-process server.
+// phaseResult is one Terraform command of a scale run; CPU is user +
+// system.
 type phaseResult struct {
 	Seconds             float64 `json:"seconds"`
 	TerraformCPUSeconds float64 `json:"terraform_cpu_seconds"`
 	ProviderCPUSeconds  float64 `json:"provider_cpu_seconds"`
 	ServerCPUSeconds    float64 `json:"server_cpu_seconds"`
-	// ExitCode is Terraform's; for the refresh-only plan it is its
-	// -detailed-exitcode: 0 when Terraform considers the refreshed state
-	// unchanged, 2 when it does not (though it showed no drift, which the
-	// harness checks).
-	ExitCode int `json:"exit_code"`
+	ExitCode            int     `json:"exit_code"`
 }
 
-// runSet is the apply, refresh and destroy of one configuration.
 type runSet struct {
 	Apply   phaseResult `json:"apply"`
 	Refresh phaseResult `json:"refresh"`
 	Destroy phaseResult `json:"destroy"`
 
-	peakRSS      int64 // the provider's, largest of the three
-	processes    int   // provider processes of the three
-	terraformRSS int64 // Terraform's, largest of the three
+	peakRSS      int64 // the provider's
+	processes    int   // provider processes
+	terraformRSS int64
 }
 
-// phaseRatios compares one phase across the three configurations.
+// phaseRatios are of wall times, but for the provider's CPU time.
 type phaseRatios struct {
-	// Wall times: idp over the terraform_data floor, idp over the no-op
-	// provider, the no-op provider over the floor.
-	IDPOverFloor  float64 `json:"idp_over_floor"`
-	IDPOverNoop   float64 `json:"idp_over_noop,omitempty"`
-	NoopOverFloor float64 `json:"noop_over_floor,omitempty"`
-	// ProviderCPUIDPOverNoop is the idp provider's CPU time over the
-	// no-op provider's.
+	IDPOverFloor           float64 `json:"idp_over_floor"`
+	IDPOverNoop            float64 `json:"idp_over_noop,omitempty"`
+	NoopOverFloor          float64 `json:"noop_over_floor,omitempty"`
 	ProviderCPUIDPOverNoop float64 `json:"provider_cpu_idp_over_noop,omitempty"`
 }
 
-// scaleResult is section 1 for one N: the idp configuration against the
-// same configuration on the no-op provider and against its terraform_data
-// floor, on a server without a rate limit.
 type scaleResult struct {
 	N   int `json:"n"`
 	Mix mix `json:"mix"`
@@ -88,12 +69,8 @@ type scaleResult struct {
 	RefreshRequests requestSummary `json:"refresh_requests"`
 	DestroyRequests requestSummary `json:"destroy_requests"`
 
-	// ProviderPeakRSSBytes is the largest peak RSS of the provider
-	// processes of the apply and the refresh; ProviderProcesses counts them.
-	ProviderPeakRSSBytes int64 `json:"provider_peak_rss_bytes"`
-	ProviderProcesses    int   `json:"provider_processes"`
-	// FloorTerraformPeakRSSBytes is Terraform's own peak RSS during the
-	// floor's apply and refresh, for scale.
+	ProviderPeakRSSBytes       int64 `json:"provider_peak_rss_bytes"`
+	ProviderProcesses          int   `json:"provider_processes"`
 	FloorTerraformPeakRSSBytes int64 `json:"floor_terraform_peak_rss_bytes"`
 
 	// Ratios, derived by finish.
@@ -105,8 +82,6 @@ type scaleResult struct {
 	ApplyReqsPerResource   float64     `json:"apply_requests_per_resource"`
 }
 
-// rateSection is section 2: repeated apply and refresh against a
-// rate-limited server.
 type rateSection struct {
 	Limit int       `json:"limit_per_second"`
 	N     int       `json:"n"`
@@ -119,13 +94,11 @@ type rateSection struct {
 	MedianRefreshRatio float64 `json:"median_refresh_over_n_over_limit"`
 	WorstRefreshRatio  float64 `json:"worst_refresh_over_n_over_limit"`
 	MedianRateRatio    float64 `json:"median_achieved_rate_over_limit"`
-	// UnlimitedRefreshSeconds is section 1's refresh of the same N without
-	// a rate limit, when section 1 measured that N: the part of the wall
-	// time that is not pacing.
+	// UnlimitedRefreshSeconds is section 1's refresh of the same N, if
+	// any: the part of the wall time that is not pacing.
 	UnlimitedRefreshSeconds float64 `json:"unlimited_refresh_seconds,omitempty"`
 }
 
-// rateRun is one apply and refresh against the rate-limited server.
 type rateRun struct {
 	Run   int    `json:"run"`
 	Error string `json:"error,omitempty"`
@@ -134,21 +107,17 @@ type rateRun struct {
 	RefreshSeconds  float64        `json:"refresh_seconds"`
 	ApplyRequests   requestSummary `json:"apply_requests"`
 	RefreshRequests requestSummary `json:"refresh_requests"`
-	// RefreshExitCode is the refresh-only plan's -detailed-exitcode.
-	RefreshExitCode int `json:"refresh_exit_code"`
+	RefreshExitCode int            `json:"refresh_exit_code"`
 
-	// RequestSpanSeconds is from the first to the last request of the
-	// refresh as the server saw them arrive.
+	// The refresh's requests as the server saw them arrive, first to last.
 	RequestSpanSeconds float64 `json:"request_span_seconds"`
-	// AchievedRate is the refresh's requests per second over that span.
-	AchievedRate float64 `json:"achieved_requests_per_second"`
+	AchievedRate       float64 `json:"achieved_requests_per_second"`
 
 	// Derived by finish.
 	RefreshRatio float64 `json:"refresh_over_n_over_limit"`
 	RateRatio    float64 `json:"achieved_rate_over_limit"`
 }
 
-// finish derives the ratios and totals from the measurements.
 func (r *report) finish() {
 	r.ProviderPeakRSSBytes = 0
 	for i := range r.Scale {
@@ -196,8 +165,6 @@ func (r *report) finish() {
 	}
 }
 
-// ratiosOf compares a phase of the idp run with the floor's and, when
-// there was one, the no-op provider's.
 func ratiosOf(idp, floor phaseResult, noop *runSet, pick func(*runSet) phaseResult) phaseRatios {
 	r := phaseRatios{IDPOverFloor: ratio(idp.Seconds, floor.Seconds)}
 	if noop != nil {
@@ -209,7 +176,7 @@ func ratiosOf(idp, floor phaseResult, noop *runSet, pick func(*runSet) phaseResu
 	return r
 }
 
-// ratio is a/b, 0 when b is 0 (rendered "n/a").
+// ratio is a/b, 0 (rendered "n/a") when b is 0.
 func ratio(a, b float64) float64 {
 	if b == 0 {
 		return 0
@@ -217,8 +184,6 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-// median is the middle value (the mean of the middle two for an even
-// count), 0 for none.
 func median(values []float64) float64 {
 	if len(values) == 0 {
 		return 0
@@ -232,8 +197,6 @@ func median(values []float64) float64 {
 	return (v[mid-1] + v[mid]) / 2
 }
 
-// formatRatio renders a ratio as "2.05x", or "n/a" when it could not be
-// taken.
 func formatRatio(r float64) string {
 	if r == 0 || math.IsNaN(r) || math.IsInf(r, 0) {
 		return "n/a"
@@ -241,7 +204,6 @@ func formatRatio(r float64) string {
 	return fmt.Sprintf("%.2fx", r)
 }
 
-// formatSeconds renders a wall time with a precision that suits it.
 func formatSeconds(s float64) string {
 	if s < 10 {
 		return fmt.Sprintf("%.2fs", s)
@@ -249,7 +211,6 @@ func formatSeconds(s float64) string {
 	return fmt.Sprintf("%.1fs", s)
 }
 
-// formatMiB renders a byte count in MiB, "n/a" for 0 (not measured).
 func formatMiB(b int64) string {
 	if b <= 0 {
 		return "n/a"
@@ -257,7 +218,6 @@ func formatMiB(b int64) string {
 	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
 }
 
-// formatPer renders a per-resource count.
 func formatPer(v float64) string {
 	return fmt.Sprintf("%.2f", v)
 }
@@ -270,8 +230,7 @@ const (
 	providerCPUTarget = 1.2 // provider CPU of a refresh, idp over the no-op provider
 )
 
-// formatCPU renders a phase's CPU time per resource in milliseconds as
-// "Terraform+provider+server=total".
+// formatCPU is milliseconds per resource, "Terraform+provider+server=total".
 func formatCPU(p phaseResult, n int) string {
 	if n == 0 {
 		return "n/a"
@@ -281,7 +240,7 @@ func formatCPU(p phaseResult, n int) string {
 		ms(p.TerraformCPUSeconds+p.ProviderCPUSeconds+p.ServerCPUSeconds))
 }
 
-// optional is ok when cond holds, nil (no verdict) otherwise.
+// optional is ok when cond holds, otherwise nil: no verdict.
 func optional(cond bool, ok func(scaleResult) bool) func(scaleResult) bool {
 	if cond {
 		return ok
@@ -289,7 +248,6 @@ func optional(cond bool, ok func(scaleResult) bool) func(scaleResult) bool {
 	return nil
 }
 
-// check renders whether a measured value meets an exact target.
 func check(ok bool) string {
 	if ok {
 		return "ok"
@@ -297,7 +255,6 @@ func check(ok bool) string {
 	return "MISS"
 }
 
-// render is the human-readable report.
 func (r *report) render() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "idp-bench: Terraform %s, %s, %d CPUs, -parallelism=%d\n", r.Terraform, r.Platform, r.CPUs, r.Parallelism)
@@ -456,27 +413,15 @@ func (r *report) render() string {
 		b.WriteString("   the last arriving, so without Terraform's own start-up and shutdown; above 1.00x means the\n")
 		b.WriteString("   bucket's initial burst was used)\n")
 	}
-
-	b.WriteString("\n3. Server throughput (token issuance, management reads): not measured here; run\n")
-	b.WriteString("   go test -run '^$' -bench . ./internal/server\n")
 	return trimTrailingSpace(b.String())
 }
 
-// trimTrailingSpace removes the padding tabwriter leaves at the end of
-// lines, so that the report can be pasted and diffed cleanly.
+// trimTrailingSpace removes tabwriter's padding at the ends of lines, so
+// that the report pastes and diffs cleanly.
 func trimTrailingSpace(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
 	return strings.Join(lines, "\n")
-}
-
-// marshal is the report as indented JSON.
-func (r *report) marshal() ([]byte, error) {
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
 }
