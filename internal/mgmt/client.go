@@ -72,7 +72,9 @@ type Config struct {
 	// UserAgent is sent on every request.
 	UserAgent string
 	// HTTPClient is an optional base client whose transport (TLS, proxy),
-	// timeout, jar and redirect policy are used; nil = a cleanhttp pooled client.
+	// timeout and jar are used; nil = a cleanhttp pooled client. Its
+	// redirect policy is not: the client never follows a redirect (see
+	// RedirectError).
 	HTTPClient *http.Client
 	// Logger receives the client's log lines; nil = discard.
 	Logger Logger
@@ -257,8 +259,10 @@ func New(cfg Config) (*Client, error) {
 		baseTransport = http.DefaultTransport
 	}
 	c.attempts = &http.Client{
-		Transport:     &attemptTransport{c: c, base: baseTransport},
-		CheckRedirect: baseHTTP.CheckRedirect,
+		Transport: &attemptTransport{c: c, base: baseTransport},
+		// attemptTransport already refuses redirects; never use the base
+		// client's policy, which may follow them.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Jar:           baseHTTP.Jar,
 		Timeout:       baseHTTP.Timeout,
 	}
@@ -275,6 +279,14 @@ func New(cfg Config) (*Client, error) {
 // keeps to the server: room for Terraform's default -parallelism of 10 and
 // then some.
 const maxIdleConnsPerHost = 32
+
+// withoutUserInfo returns u as a string without its user info, for
+// messages and logs.
+func withoutUserInfo(u *url.URL) string {
+	c := *u
+	c.User = nil
+	return c.String()
+}
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d == 0 {

@@ -179,8 +179,7 @@ func (c *Client) sendWith(req *http.Request, opts sendOpts) (*http.Response, []b
 	}
 	rreq, err := retryablehttp.FromRequest(req)
 	if err == nil && reqBody != nil {
-		// Every attempt sends these bytes again (and GetBody, for
-		// redirects, returns them too).
+		// Every attempt sends these bytes again.
 		err = rreq.SetBody(reqBody)
 	}
 	if err != nil {
@@ -415,7 +414,26 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		fields["status"] = resp.StatusCode
 		t.c.log.Log(ctx, LevelDebug, "HTTP response", fields)
 	}
+	if err := redirectError(req, resp); err != nil {
+		resp.Body.Close()
+		return nil, err
+	}
 	return resp, nil
+}
+
+// redirectError turns a redirect into an error, here rather than in an
+// http.Client's CheckRedirect, so that no client policy (Config.HTTPClient's
+// included) can follow it with the request's credentials.
+func redirectError(req *http.Request, resp *http.Response) error {
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode < 300 || resp.StatusCode > 399 || loc == "" {
+		return nil
+	}
+	e := &RedirectError{StatusCode: resp.StatusCode}
+	if u, err := req.URL.Parse(loc); err == nil {
+		e.Location = withoutUserInfo(u)
+	}
+	return e
 }
 
 // ownsURL reports whether u is the client's own Management API or token

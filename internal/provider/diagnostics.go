@@ -92,6 +92,10 @@ func describeAPIError(err error) string {
 // about it. It returns "" when there is nothing better to say than what
 // the server said.
 func adviceFor(err error, ec errorContext) string {
+	var redirect *mgmt.RedirectError
+	if errors.As(err, &redirect) {
+		return redirectAdvice(ec)
+	}
 	var apiErr *mgmt.Error
 	if !errors.As(err, &apiErr) {
 		return unreachableAdvice(ec)
@@ -150,6 +154,18 @@ func unreachableAdvice(ec errorContext) string {
 			"and that the server is running and reachable from here.", ec.client.BaseURL(), ec.client.TokenURL())
 	}
 	return "Check that the domain is reachable."
+}
+
+// redirectAdvice is the advice for a redirect, which the provider does not
+// follow.
+func redirectAdvice(ec errorContext) string {
+	what := "domain (or IDP_DOMAIN)"
+	if ec.token != nil {
+		what = "idp_token's domain"
+	}
+	return fmt.Sprintf("The provider never follows a redirect, so that its credentials and tokens go nowhere but "+
+		"the domain you configured. If the tenant has moved, and you trust where the redirect points, set %s to "+
+		"that address.", what)
 }
 
 // managementTokenAdvice explains why the token endpoint refused the
