@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
@@ -193,12 +194,63 @@ func TestRedactBody(t *testing.T) {
 	if !strings.Contains(got, `"client_id":"abc"`) || !strings.Contains(got, redacted) || !strings.Contains(got, "1.5") {
 		t.Errorf("redacted body lost content: %s", got)
 	}
-	form := redactBody("application/x-www-form-urlencoded", []byte("grant_type=client_credentials&client_id=abc&client_secret=hunter2"))
-	if strings.Contains(form, "hunter2") || !strings.Contains(form, "client_id=abc") {
+	// Secrets in places no short list of keys names: a connection's
+	// options.configuration (a map of secrets, all of it), its
+	// customScripts, and secrets the client has no type for.
+	conn := `{"name":"db","options":{"passwordPolicy":"good","configuration":{"API_URL":"c1","PLAIN":"c2"},` +
+		`"customScripts":{"login":"function(){ return 'c3'; }"},"gateway_authentication":{"subject":"ok","secret":"c4"},` +
+		`"app_secret":"c5","privateKey":"c6","api_key":"c7","nested":[{"webhook_authorization":{"username":"c8"}}]}}`
+	got = redactBody("application/json", []byte(conn))
+	for _, s := range []string{"c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"} {
+		if strings.Contains(got, `"`+s+`"`) || strings.Contains(got, "'"+s+"'") {
+			t.Errorf("%s not redacted: %s", s, got)
+		}
+	}
+	if !strings.Contains(got, `"passwordPolicy":"good"`) || !strings.Contains(got, `"subject":"ok"`) {
+		t.Errorf("redacted body lost content: %s", got)
+	}
+	form := redactBody("application/x-www-form-urlencoded",
+		[]byte("grant_type=client_credentials&client_id=abc&client_secret=hunter2&client_assertion=hunter3"))
+	if strings.Contains(form, "hunter") || !strings.Contains(form, "client_id=abc") {
 		t.Errorf("form body not redacted: %s", form)
 	}
 	if got := redactBody("text/plain", []byte("client_secret: hunter2")); strings.Contains(got, "hunter2") {
 		t.Errorf("non-JSON body shown: %s", got)
+	}
+}
+
+// A typed field is redacted in logs exactly when it is declared secret:
+// redaction by name alone must not hide a field nobody declared (a new
+// secret field gets its tag), nor miss one that is declared.
+func TestSecretDeclarations(t *testing.T) {
+	t.Parallel()
+	var declared int
+	for _, v := range wireTypes {
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			tagged := f.Tag.Get("log") == "secret"
+			if tagged {
+				declared++
+			}
+			if got := isSecretKey(jsonName(f)); got != tagged {
+				t.Errorf("%s.%s (%q): redacted = %v, but tagged secret = %v", typ.Name(), f.Name, jsonName(f), got, tagged)
+			}
+		}
+	}
+	if declared < 4 {
+		t.Errorf("only %d fields are declared secret", declared)
+	}
+	for key, want := range map[string]bool{
+		"client_secret": true, "clientSecret": true, "signing_secret": true, "access_token": true, "id_token": true,
+		"refresh_token": true, "client_assertion": true, "password": true, "private_key": true, "configuration": true,
+		"customScripts": true, "aws_secret_access_key": true, "totp_secret": true,
+		"client_id": false, "token_type": false, "token_lifetime": false, "token_endpoint_auth_method": false,
+		"jwt_configuration": false, "passwordPolicy": false, "signing_alg": false, "expires_in": false, "name": false,
+	} {
+		if got := isSecretKey(key); got != want {
+			t.Errorf("isSecretKey(%q) = %v, want %v", key, got, want)
+		}
 	}
 }
 
