@@ -22,9 +22,11 @@ import (
 const (
 	// DefaultRetryTimeout is the default time budget of one call's retries.
 	DefaultRetryTimeout = 60 * time.Second
-	DefaultMinRetryWait = 250 * time.Millisecond
-	DefaultMaxRetryWait = 10 * time.Second
-	DefaultUserAgent    = "terraform-provider-idp-mgmt"
+	// DefaultAttemptTimeout is the default time one attempt may take.
+	DefaultAttemptTimeout = 30 * time.Second
+	DefaultMinRetryWait   = 250 * time.Millisecond
+	DefaultMaxRetryWait   = 10 * time.Second
+	DefaultUserAgent      = "terraform-provider-idp-mgmt"
 )
 
 // Config configures a Client. Domain and one kind of credentials are
@@ -54,6 +56,13 @@ type Config struct {
 	// ends the budget sooner; a cancelled context stops the call at once.
 	// 0 means DefaultRetryTimeout (60s).
 	RetryTimeout time.Duration
+	// AttemptTimeout bounds one attempt, from sending the request to the
+	// end of the answer's body, so that a server that stalls (before its
+	// headers or in the middle of a body) costs one attempt, not the whole
+	// budget. An attempt that runs out is retried like a lost connection,
+	// and is ambiguous for a request that is not idempotent. 0 means
+	// DefaultAttemptTimeout (30s).
+	AttemptTimeout time.Duration
 	// MaxRetries optionally caps the number of retries of one request
 	// (after its first attempt) on top of RetryTimeout. 0 means no count
 	// cap: the time budget alone decides. When the cap is reached the call
@@ -93,12 +102,13 @@ type Client struct {
 	clientID     string
 	clientSecret string
 
-	maxRetries   int
-	retryTimeout time.Duration
-	retryWaitMin time.Duration
-	retryWaitMax time.Duration
-	userAgent    string
-	log          Logger
+	maxRetries     int
+	retryTimeout   time.Duration
+	attemptTimeout time.Duration
+	retryWaitMin   time.Duration
+	retryWaitMax   time.Duration
+	userAgent      string
+	log            Logger
 
 	pacer *pacer
 	// attempts performs single HTTP attempts (pacing, logging, the base
@@ -201,7 +211,7 @@ func New(cfg Config) (*Client, error) {
 	switch {
 	case cfg.MaxRetries < 0:
 		return nil, fmt.Errorf("max retries must not be negative (got %d)", cfg.MaxRetries)
-	case cfg.RetryTimeout < 0, cfg.RetryWaitMin < 0, cfg.RetryWaitMax < 0:
+	case cfg.RetryTimeout < 0, cfg.AttemptTimeout < 0, cfg.RetryWaitMin < 0, cfg.RetryWaitMax < 0:
 		return nil, errors.New("wait durations must not be negative")
 	case cfg.RequestsPerSecond < 0:
 		return nil, fmt.Errorf("requests per second must not be negative (got %g)", cfg.RequestsPerSecond)
@@ -213,19 +223,20 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		base:         base,
-		baseStr:      base.String(),
-		clientID:     cfg.ClientID,
-		clientSecret: cfg.ClientSecret,
-		maxRetries:   cfg.MaxRetries,
-		retryTimeout: orDefault(cfg.RetryTimeout, DefaultRetryTimeout),
-		retryWaitMin: orDefault(cfg.RetryWaitMin, DefaultMinRetryWait),
-		retryWaitMax: orDefault(cfg.RetryWaitMax, DefaultMaxRetryWait),
-		userAgent:    cfg.UserAgent,
-		log:          cfg.Logger,
-		pacer:        newPacer(cfg.RequestsPerSecond),
-		pageSize:     100,
-		clientsTake:  maxClientsTake,
+		base:           base,
+		baseStr:        base.String(),
+		clientID:       cfg.ClientID,
+		clientSecret:   cfg.ClientSecret,
+		maxRetries:     cfg.MaxRetries,
+		retryTimeout:   orDefault(cfg.RetryTimeout, DefaultRetryTimeout),
+		attemptTimeout: orDefault(cfg.AttemptTimeout, DefaultAttemptTimeout),
+		retryWaitMin:   orDefault(cfg.RetryWaitMin, DefaultMinRetryWait),
+		retryWaitMax:   orDefault(cfg.RetryWaitMax, DefaultMaxRetryWait),
+		userAgent:      cfg.UserAgent,
+		log:            cfg.Logger,
+		pacer:          newPacer(cfg.RequestsPerSecond),
+		pageSize:       100,
+		clientsTake:    maxClientsTake,
 	}
 	if c.retryWaitMax < c.retryWaitMin {
 		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.retryWaitMax, c.retryWaitMin)

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -393,17 +394,21 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		fields["paced_ms"] = paced.Milliseconds()
 	}
 	start := time.Now()
-	resp, err := t.base.RoundTrip(req)
+	actx, cancel := context.WithTimeout(ctx, t.c.attemptTimeout)
+	resp, err := t.base.RoundTrip(req.WithContext(actx))
 	if fields != nil {
 		fields["duration_ms"] = time.Since(start).Milliseconds()
 	}
 	if err != nil {
+		err = t.c.attemptError(ctx, actx, err)
+		cancel()
 		if fields != nil {
 			fields["error"] = err.Error()
 			t.c.log.Log(ctx, LevelDebug, "HTTP request failed", fields)
 		}
 		return nil, err
 	}
+	resp.Body = &attemptBody{ReadCloser: resp.Body, c: t.c, ctx: ctx, actx: actx, cancel: cancel}
 	if t.c.ownsURL(req.URL) {
 		if lim, rem, ok := t.c.pacer.observe(resp.StatusCode, resp.Header); ok && fields != nil {
 			fields["ratelimit_limit"] = lim
@@ -419,6 +424,40 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return nil, err
 	}
 	return resp, nil
+}
+
+// attemptBody is the body of an attempt's answer, read under the attempt's
+// timeout, which it ends when closed.
+type attemptBody struct {
+	io.ReadCloser
+	c         *Client
+	ctx, actx context.Context
+	cancel    context.CancelFunc
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = b.c.attemptError(b.ctx, b.actx, err)
+	}
+	return n, err
+}
+
+func (b *attemptBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// attemptError replaces the error of an attempt that ran out of its time
+// (but not of the caller's) with a timeout that the policy treats like a
+// lost connection: os.ErrDeadlineExceeded is a net.Error, where the
+// context's DeadlineExceeded would read as the caller giving up.
+func (c *Client) attemptError(ctx, actx context.Context, err error) error {
+	if actx.Err() == nil || ctx.Err() != nil {
+		return err
+	}
+	return fmt.Errorf("no complete answer within the attempt timeout (%s): %w", c.attemptTimeout, os.ErrDeadlineExceeded)
 }
 
 // redirectError turns a redirect into an error, here rather than in an

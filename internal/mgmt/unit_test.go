@@ -94,6 +94,7 @@ func TestNewValidation(t *testing.T) {
 		{"bad domain", Config{Domain: "ftp://x", APIToken: "tok"}, "invalid domain"},
 		{"empty domain", Config{APIToken: "tok"}, "invalid domain"},
 		{"negative retries", Config{Domain: "x.example", APIToken: "tok", MaxRetries: -1}, "negative"},
+		{"negative attempt timeout", Config{Domain: "x.example", APIToken: "tok", AttemptTimeout: -1}, "negative"},
 		{"negative rps", Config{Domain: "x.example", APIToken: "tok", RequestsPerSecond: -1}, "negative"},
 		{"min above max", Config{Domain: "x.example", APIToken: "tok", RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond}, "below"},
 		{"relative audience", Config{Domain: "x.example", APIToken: "tok", Audience: "api/v2"}, "absolute"},
@@ -121,6 +122,9 @@ func TestNewValidation(t *testing.T) {
 	}
 	if got, want := c.Audience(), "http://127.0.0.1:8080/tenants/x/api/v2/"; got != want {
 		t.Errorf("Audience() = %q, want %q", got, want)
+	}
+	if c.attemptTimeout != DefaultAttemptTimeout {
+		t.Errorf("attempt timeout %s, want the default %s", c.attemptTimeout, DefaultAttemptTimeout)
 	}
 	c, err = New(Config{Domain: "idp.example.com", APIToken: "tok", Audience: "https://other/api/v2/"})
 	if err != nil {
