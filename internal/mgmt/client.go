@@ -122,6 +122,8 @@ type Client struct {
 	// clientsTake is take for a connection's enabled clients, which pages
 	// by checkpoint (see ListConnectionClients); small in tests.
 	clientsTake int
+	// maxPages and maxObjects bound one list call (listCapError).
+	maxPages, maxObjects int
 }
 
 // ParseDomain validates a domain and returns the base URL it denotes, with
@@ -237,6 +239,8 @@ func New(cfg Config) (*Client, error) {
 		pacer:          newPacer(cfg.RequestsPerSecond),
 		pageSize:       100,
 		clientsTake:    maxClientsTake,
+		maxPages:       maxListPages,
+		maxObjects:     maxListObjects,
 	}
 	if c.retryWaitMax < c.retryWaitMin {
 		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.retryWaitMax, c.retryWaitMin)
@@ -463,5 +467,28 @@ func listAll[T any](ctx context.Context, c *Client, u *url.URL, key string, quer
 		if len(items) == 0 || len(items) < c.pageSize || (total >= 0 && len(all) >= total) {
 			return all, nil
 		}
+		if err := c.listCapError(u, page+1, len(all)); err != nil {
+			return nil, err
+		}
 	}
+}
+
+// The most one list call reads: far more than a tenant holds (Auth0's offset
+// paging stops at 1,000 objects, the emulator's tenants at 10,000 of a
+// kind), so that a server that never ends a list (repeating pages, or a
+// next that never runs out) fails the call instead of filling the memory.
+const (
+	maxListPages   = 1000
+	maxListObjects = 100_000
+)
+
+// listCapError is the error of a list that goes on after pages pages
+// holding objects objects, when that is the most a call reads.
+func (c *Client) listCapError(u *url.URL, pages, objects int) error {
+	if pages < c.maxPages && objects < c.maxObjects {
+		return nil
+	}
+	return fmt.Errorf("GET %s: the list goes on after %d pages and %d objects, and a call reads at most %d pages "+
+		"or %d objects, far more than a tenant holds; the server may be repeating pages", u.EscapedPath(),
+		pages, objects, c.maxPages, c.maxObjects)
 }

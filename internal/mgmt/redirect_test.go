@@ -38,16 +38,16 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 		call func(t *testing.T, domain string, hc *http.Client) error
 	}{
 		"management API": {"/api/v2/clients/abc", func(t *testing.T, domain string, hc *http.Client) error {
-			c := redirectClient(t, Config{Domain: domain, APIToken: bearer, HTTPClient: hc})
+			c := quickClient(t, Config{Domain: domain, APIToken: bearer, HTTPClient: hc})
 			_, err := c.GetApplication(t.Context(), "abc")
 			return err
 		}},
 		"token endpoint": {"/oauth/token", func(t *testing.T, domain string, hc *http.Client) error {
-			c := redirectClient(t, Config{Domain: domain, ClientID: "id", ClientSecret: secret, HTTPClient: hc})
+			c := quickClient(t, Config{Domain: domain, ClientID: "id", ClientSecret: secret, HTTPClient: hc})
 			return c.Verify(t.Context())
 		}},
 		"token endpoint of another domain": {"/oauth/token", func(t *testing.T, domain string, hc *http.Client) error {
-			c := redirectClient(t, Config{Domain: "https://idp.example.com", APIToken: bearer, HTTPClient: hc})
+			c := quickClient(t, Config{Domain: "https://idp.example.com", APIToken: bearer, HTTPClient: hc})
 			_, err := c.RequestToken(t.Context(), TokenRequest{Domain: domain, ClientID: "id", ClientSecret: secret})
 			return err
 		}},
@@ -111,14 +111,4 @@ func TestRedirectErrorHidesUserInfo(t *testing.T) {
 	if err := redirectError(req, resp); err != nil {
 		t.Errorf("3xx without Location: %v", err)
 	}
-}
-
-func redirectClient(t *testing.T, cfg Config) *Client {
-	t.Helper()
-	cfg.RetryWaitMin, cfg.RetryWaitMax = 1, 1
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
