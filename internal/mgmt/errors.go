@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -139,4 +140,22 @@ func (e *RedirectError) Error() string {
 	}
 	return fmt.Sprintf("%d %s: redirected to %s, not followed: credentials are only ever sent to the configured domain",
 		e.StatusCode, http.StatusText(e.StatusCode), to)
+}
+
+// hostNotFoundError is the error of a request whose host does not exist
+// in the DNS. It says so once, where the resolver's own text names the host
+// again, and is not retried. It wraps the *net.DNSError.
+type hostNotFoundError struct{ dns *net.DNSError }
+
+func (e *hostNotFoundError) Error() string {
+	return fmt.Sprintf("the host %s does not resolve (%s)", e.dns.Name, e.dns.Err)
+}
+
+func (e *hostNotFoundError) Unwrap() error { return e.dns }
+
+// IsHostNotFound reports whether err is, or wraps, the failure of a request
+// whose host does not exist in the DNS (a temporary DNS failure is not).
+func IsHostNotFound(err error) bool {
+	var e *hostNotFoundError
+	return errors.As(err, &e)
 }

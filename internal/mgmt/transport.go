@@ -342,6 +342,10 @@ func (c *Client) finishResponse(ctx context.Context, st *callState, resp *http.R
 // why a failed write was not retried, so that the user knows to check
 // before trying again.
 func (st *callState) transportError(err error) error {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return fmt.Errorf("%s %s: %w", st.method, st.path, &hostNotFoundError{dns: dnsErr})
+	}
 	if !idempotent(st.method) && !st.retrySent && !errors.Is(err, context.Canceled) &&
 		!errors.Is(err, context.DeadlineExceeded) && !isDialError(err) && retryableError(err) {
 		return fmt.Errorf("%s %s: %w (the connection failed after the request was sent, so it was not retried: it may have taken effect)", st.method, st.path, err)
@@ -668,6 +672,11 @@ func retryableError(err error) bool {
 	switch {
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr),
 		errors.As(err, &invalidErr), errors.As(err, &recordErr):
+		return false
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		// The name does not exist; asking again will not change that.
 		return false
 	}
 	var netErr net.Error

@@ -285,6 +285,8 @@ func TestCheckRetryPolicy(t *testing.T) {
 
 	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 	dns := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "idp.invalid", IsNotFound: true}}
+	dnsTemporary := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: "idp.example.com", IsTemporary: true}}
+	dnsTimeout := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "i/o timeout", Name: "idp.example.com", IsTimeout: true}}
 	reset := &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
 	urlErr := func(method string, err error) error {
 		return &url.Error{Op: method, URL: "https://idp.example.com/x", Err: err}
@@ -335,7 +337,10 @@ func TestCheckRetryPolicy(t *testing.T) {
 		{"POST 201", "POST", response(201), nil, no},
 		// Connection errors.
 		{"POST connection refused", "POST", nil, urlErr("Post", refused), backoff},
-		{"POST DNS failure", "POST", nil, urlErr("Post", dns), backoff},
+		{"POST host not found", "POST", nil, urlErr("Post", dns), no},
+		{"GET host not found", "GET", nil, urlErr("Get", dns), no},
+		{"POST temporary DNS failure", "POST", nil, urlErr("Post", dnsTemporary), backoff},
+		{"GET DNS timeout", "GET", nil, urlErr("Get", dnsTimeout), backoff},
 		{"GET connection refused", "GET", nil, urlErr("Get", refused), backoff},
 		{"POST EOF after write", "POST", nil, urlErr("Post", io.EOF), no},
 		{"POST unexpected EOF", "POST", nil, urlErr("Post", io.ErrUnexpectedEOF), no},

@@ -61,7 +61,10 @@ func apiErrorDetail(err error, ec errorContext) string {
 	}
 	said := describeAPIError(err)
 	var retry *mgmt.RetryError
-	if errors.As(err, &retry) {
+	var apiErr *mgmt.Error
+	// Without an *Error, describeAPIError quoted the whole error, the
+	// RetryError's reason included.
+	if errors.As(err, &retry) && errors.As(err, &apiErr) {
 		said += fmt.Sprintf(" The provider gave up after %d attempts in %s: %s.", retry.Attempts,
 			retry.Elapsed.Round(time.Millisecond), retry.Reason)
 	}
@@ -95,6 +98,12 @@ func adviceFor(err error, ec errorContext) string {
 	var redirect *mgmt.RedirectError
 	if errors.As(err, &redirect) {
 		return redirectAdvice(ec)
+	}
+	if mgmt.IsHostNotFound(err) {
+		if ec.token != nil {
+			return "Check idp_token's domain."
+		}
+		return "Check domain (or IDP_DOMAIN)."
 	}
 	var apiErr *mgmt.Error
 	if !errors.As(err, &apiErr) {
