@@ -136,6 +136,10 @@ func ParseDomain(domain string) (*url.URL, error) {
 	if domain == "" {
 		return nil, errors.New("it is empty")
 	}
+	// First, so that no other check quotes a part of it.
+	if _, _, ok := userInfo(domain); ok {
+		return nil, errors.New("it must not contain user info (credentials are configured separately)")
+	}
 	if strings.IndexFunc(domain, unicode.IsSpace) >= 0 {
 		return nil, errors.New("it contains whitespace")
 	}
@@ -159,8 +163,6 @@ func ParseDomain(domain string) (*url.URL, error) {
 	switch {
 	case u.Opaque != "":
 		return nil, errors.New("it is not a valid URL")
-	case u.User != nil:
-		return nil, errors.New("it must not contain user info (credentials are configured separately)")
 	case u.RawQuery != "" || u.ForceQuery:
 		return nil, errors.New("it must not contain a query")
 	case u.Fragment != "" || strings.Contains(domain, "#"):
@@ -192,12 +194,42 @@ func ParseDomain(domain string) (*url.URL, error) {
 	return u, nil
 }
 
+// RedactDomain returns domain fit to be quoted in a message: user info in
+// it (what comes before an @ in front of the host) is replaced with
+// "REDACTED". It works on the raw text, so also on a domain that does not
+// parse.
+func RedactDomain(domain string) string {
+	start, end, ok := userInfo(domain)
+	if !ok {
+		return domain
+	}
+	return domain[:start] + "REDACTED" + domain[end:]
+}
+
+// userInfo locates the user info of a raw domain, [start, end): the text
+// between the scheme (if any) and the last @ before the path, query or
+// fragment, where url.Parse would find it.
+func userInfo(domain string) (start, end int, ok bool) {
+	if i := strings.Index(domain, "://"); i >= 0 {
+		start = i + len("://")
+	}
+	authority := domain[start:]
+	if j := strings.IndexAny(authority, "/?#"); j >= 0 {
+		authority = authority[:j]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return 0, 0, false
+	}
+	return start, start + at, true
+}
+
 // New validates cfg and returns a Client. It does no network I/O: the first
 // access token is requested by the first call that needs one.
 func New(cfg Config) (*Client, error) {
 	base, err := ParseDomain(cfg.Domain)
 	if err != nil {
-		return nil, fmt.Errorf("invalid domain %q: %w", cfg.Domain, err)
+		return nil, fmt.Errorf("invalid domain %q: %w", RedactDomain(cfg.Domain), err)
 	}
 	hasClient := cfg.ClientID != "" || cfg.ClientSecret != ""
 	switch {

@@ -478,3 +478,45 @@ func TestPacerAdapts(t *testing.T) {
 		t.Errorf("back to the cap: %v", capped.limit())
 	}
 }
+
+// User info in a domain is refused, and no message quotes it, whatever
+// else is wrong with the domain.
+func TestDomainUserInfoNeverQuoted(t *testing.T) {
+	t.Parallel()
+	for _, domain := range []string{
+		"https://id:s3cr3t@idp.example.com",
+		"id:s3cr3t@idp.example.com",
+		"https://id:s3 cr3t@idp.example.com",
+		"https://id:%zzs3cr3t@idp.example.com",
+		"ftp://id:s3cr3t@idp.example.com",
+		"https://id:s3cr3t@idp.example.com:99999/?q#f",
+		"https://s3cr3t@@idp.example.com/tenants/a",
+	} {
+		redactedDomain := RedactDomain(domain)
+		if strings.Contains(redactedDomain, "cr3t") || strings.Contains(redactedDomain, "id:") ||
+			!strings.Contains(redactedDomain, "REDACTED@idp.example.com") {
+			t.Errorf("RedactDomain(%q) = %q", domain, redactedDomain)
+		}
+		_, err := ParseDomain(domain)
+		if err == nil || !strings.Contains(err.Error(), "must not contain user info") {
+			t.Errorf("ParseDomain(%q) = %v, want a user info error", domain, err)
+		}
+		_, errNew := New(Config{Domain: domain, APIToken: "tok"})
+		_, errEndpoints := EndpointsFor(domain)
+		c := testPolicyClient(t)
+		_, errToken := c.RequestToken(t.Context(), TokenRequest{Domain: domain, ClientID: "id", ClientSecret: "x"})
+		for _, err := range []error{err, errNew, errEndpoints, errToken} {
+			if err == nil || strings.Contains(err.Error(), "cr3t") || strings.Contains(err.Error(), "id:") {
+				t.Errorf("%q: error %v quotes the user info", domain, err)
+			}
+		}
+		if errNew == nil || !strings.Contains(errNew.Error(), `invalid domain "`+redactedDomain+`"`) {
+			t.Errorf("New: %v", errNew)
+		}
+	}
+	for _, domain := range []string{"https://idp.example.com/a@b", "idp.example.com", "http://127.0.0.1:8080/x?y=@"} {
+		if got := RedactDomain(domain); got != domain {
+			t.Errorf("RedactDomain(%q) = %q, want it unchanged", domain, got)
+		}
+	}
+}
