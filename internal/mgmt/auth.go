@@ -189,7 +189,7 @@ func (c *Client) RequestToken(ctx context.Context, req TokenRequest) (*Token, er
 	if req.Domain != "" {
 		u, err := ParseDomain(req.Domain)
 		if err != nil {
-			return nil, fmt.Errorf("invalid token domain %q: %w", req.Domain, err)
+			return nil, fmt.Errorf("invalid token domain %q: %w", RedactDomain(req.Domain), err)
 		}
 		base = u.String()
 	}

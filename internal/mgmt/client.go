@@ -22,9 +22,11 @@ import (
 const (
 	// DefaultRetryTimeout is the default time budget of one call's retries.
 	DefaultRetryTimeout = 60 * time.Second
-	DefaultMinRetryWait = 250 * time.Millisecond
-	DefaultMaxRetryWait = 10 * time.Second
-	DefaultUserAgent    = "terraform-provider-idp-mgmt"
+	// DefaultAttemptTimeout is the default time one attempt may take.
+	DefaultAttemptTimeout = 30 * time.Second
+	DefaultMinRetryWait   = 250 * time.Millisecond
+	DefaultMaxRetryWait   = 10 * time.Second
+	DefaultUserAgent      = "terraform-provider-idp-mgmt"
 )
 
 // Config configures a Client. Domain and one kind of credentials are
@@ -54,6 +56,13 @@ type Config struct {
 	// ends the budget sooner; a cancelled context stops the call at once.
 	// 0 means DefaultRetryTimeout (60s).
 	RetryTimeout time.Duration
+	// AttemptTimeout bounds one attempt, from sending the request to the
+	// end of the answer's body, so that a server that stalls (before its
+	// headers or in the middle of a body) costs one attempt, not the whole
+	// budget. An attempt that runs out is retried like a lost connection,
+	// and is ambiguous for a request that is not idempotent. 0 means
+	// DefaultAttemptTimeout (30s).
+	AttemptTimeout time.Duration
 	// MaxRetries optionally caps the number of retries of one request
 	// (after its first attempt) on top of RetryTimeout. 0 means no count
 	// cap: the time budget alone decides. When the cap is reached the call
@@ -72,7 +81,9 @@ type Config struct {
 	// UserAgent is sent on every request.
 	UserAgent string
 	// HTTPClient is an optional base client whose transport (TLS, proxy),
-	// timeout, jar and redirect policy are used; nil = a cleanhttp pooled client.
+	// timeout and jar are used; nil = a cleanhttp pooled client. Its
+	// redirect policy is not: the client never follows a redirect (see
+	// RedirectError).
 	HTTPClient *http.Client
 	// Logger receives the client's log lines; nil = discard.
 	Logger Logger
@@ -91,12 +102,13 @@ type Client struct {
 	clientID     string
 	clientSecret string
 
-	maxRetries   int
-	retryTimeout time.Duration
-	retryWaitMin time.Duration
-	retryWaitMax time.Duration
-	userAgent    string
-	log          Logger
+	maxRetries     int
+	retryTimeout   time.Duration
+	attemptTimeout time.Duration
+	retryWaitMin   time.Duration
+	retryWaitMax   time.Duration
+	userAgent      string
+	log            Logger
 
 	pacer *pacer
 	// attempts performs single HTTP attempts (pacing, logging, the base
@@ -110,6 +122,8 @@ type Client struct {
 	// clientsTake is take for a connection's enabled clients, which pages
 	// by checkpoint (see ListConnectionClients); small in tests.
 	clientsTake int
+	// maxPages and maxObjects bound one list call (listCapError).
+	maxPages, maxObjects int
 }
 
 // ParseDomain validates a domain and returns the base URL it denotes, with
@@ -121,6 +135,10 @@ type Client struct {
 func ParseDomain(domain string) (*url.URL, error) {
 	if domain == "" {
 		return nil, errors.New("it is empty")
+	}
+	// First, so that no other check quotes a part of it.
+	if _, _, ok := userInfo(domain); ok {
+		return nil, errors.New("it must not contain user info (credentials are configured separately)")
 	}
 	if strings.IndexFunc(domain, unicode.IsSpace) >= 0 {
 		return nil, errors.New("it contains whitespace")
@@ -145,8 +163,6 @@ func ParseDomain(domain string) (*url.URL, error) {
 	switch {
 	case u.Opaque != "":
 		return nil, errors.New("it is not a valid URL")
-	case u.User != nil:
-		return nil, errors.New("it must not contain user info (credentials are configured separately)")
 	case u.RawQuery != "" || u.ForceQuery:
 		return nil, errors.New("it must not contain a query")
 	case u.Fragment != "" || strings.Contains(domain, "#"):
@@ -178,12 +194,42 @@ func ParseDomain(domain string) (*url.URL, error) {
 	return u, nil
 }
 
+// RedactDomain returns domain fit to be quoted in a message: user info in
+// it (what comes before an @ in front of the host) is replaced with
+// "REDACTED". It works on the raw text, so also on a domain that does not
+// parse.
+func RedactDomain(domain string) string {
+	start, end, ok := userInfo(domain)
+	if !ok {
+		return domain
+	}
+	return domain[:start] + "REDACTED" + domain[end:]
+}
+
+// userInfo locates the user info of a raw domain, [start, end): the text
+// between the scheme (if any) and the last @ before the path, query or
+// fragment, where url.Parse would find it.
+func userInfo(domain string) (start, end int, ok bool) {
+	if i := strings.Index(domain, "://"); i >= 0 {
+		start = i + len("://")
+	}
+	authority := domain[start:]
+	if j := strings.IndexAny(authority, "/?#"); j >= 0 {
+		authority = authority[:j]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return 0, 0, false
+	}
+	return start, start + at, true
+}
+
 // New validates cfg and returns a Client. It does no network I/O: the first
 // access token is requested by the first call that needs one.
 func New(cfg Config) (*Client, error) {
 	base, err := ParseDomain(cfg.Domain)
 	if err != nil {
-		return nil, fmt.Errorf("invalid domain %q: %w", cfg.Domain, err)
+		return nil, fmt.Errorf("invalid domain %q: %w", RedactDomain(cfg.Domain), err)
 	}
 	hasClient := cfg.ClientID != "" || cfg.ClientSecret != ""
 	switch {
@@ -199,7 +245,7 @@ func New(cfg Config) (*Client, error) {
 	switch {
 	case cfg.MaxRetries < 0:
 		return nil, fmt.Errorf("max retries must not be negative (got %d)", cfg.MaxRetries)
-	case cfg.RetryTimeout < 0, cfg.RetryWaitMin < 0, cfg.RetryWaitMax < 0:
+	case cfg.RetryTimeout < 0, cfg.AttemptTimeout < 0, cfg.RetryWaitMin < 0, cfg.RetryWaitMax < 0:
 		return nil, errors.New("wait durations must not be negative")
 	case cfg.RequestsPerSecond < 0:
 		return nil, fmt.Errorf("requests per second must not be negative (got %g)", cfg.RequestsPerSecond)
@@ -211,19 +257,22 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		base:         base,
-		baseStr:      base.String(),
-		clientID:     cfg.ClientID,
-		clientSecret: cfg.ClientSecret,
-		maxRetries:   cfg.MaxRetries,
-		retryTimeout: orDefault(cfg.RetryTimeout, DefaultRetryTimeout),
-		retryWaitMin: orDefault(cfg.RetryWaitMin, DefaultMinRetryWait),
-		retryWaitMax: orDefault(cfg.RetryWaitMax, DefaultMaxRetryWait),
-		userAgent:    cfg.UserAgent,
-		log:          cfg.Logger,
-		pacer:        newPacer(cfg.RequestsPerSecond),
-		pageSize:     100,
-		clientsTake:  maxClientsTake,
+		base:           base,
+		baseStr:        base.String(),
+		clientID:       cfg.ClientID,
+		clientSecret:   cfg.ClientSecret,
+		maxRetries:     cfg.MaxRetries,
+		retryTimeout:   orDefault(cfg.RetryTimeout, DefaultRetryTimeout),
+		attemptTimeout: orDefault(cfg.AttemptTimeout, DefaultAttemptTimeout),
+		retryWaitMin:   orDefault(cfg.RetryWaitMin, DefaultMinRetryWait),
+		retryWaitMax:   orDefault(cfg.RetryWaitMax, DefaultMaxRetryWait),
+		userAgent:      cfg.UserAgent,
+		log:            cfg.Logger,
+		pacer:          newPacer(cfg.RequestsPerSecond),
+		pageSize:       100,
+		clientsTake:    maxClientsTake,
+		maxPages:       maxListPages,
+		maxObjects:     maxListObjects,
 	}
 	if c.retryWaitMax < c.retryWaitMin {
 		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.retryWaitMax, c.retryWaitMin)
@@ -257,8 +306,10 @@ func New(cfg Config) (*Client, error) {
 		baseTransport = http.DefaultTransport
 	}
 	c.attempts = &http.Client{
-		Transport:     &attemptTransport{c: c, base: baseTransport},
-		CheckRedirect: baseHTTP.CheckRedirect,
+		Transport: &attemptTransport{c: c, base: baseTransport},
+		// attemptTransport already refuses redirects; never use the base
+		// client's policy, which may follow them.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Jar:           baseHTTP.Jar,
 		Timeout:       baseHTTP.Timeout,
 	}
@@ -275,6 +326,14 @@ func New(cfg Config) (*Client, error) {
 // keeps to the server: room for Terraform's default -parallelism of 10 and
 // then some.
 const maxIdleConnsPerHost = 32
+
+// withoutUserInfo returns u as a string without its user info, for
+// messages and logs.
+func withoutUserInfo(u *url.URL) string {
+	c := *u
+	c.User = nil
+	return c.String()
+}
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d == 0 {
@@ -440,5 +499,28 @@ func listAll[T any](ctx context.Context, c *Client, u *url.URL, key string, quer
 		if len(items) == 0 || len(items) < c.pageSize || (total >= 0 && len(all) >= total) {
 			return all, nil
 		}
+		if err := c.listCapError(u, page+1, len(all)); err != nil {
+			return nil, err
+		}
 	}
+}
+
+// The most one list call reads: far more than a tenant holds (Auth0's offset
+// paging stops at 1,000 objects, the emulator's tenants at 10,000 of a
+// kind), so that a server that never ends a list (repeating pages, or a
+// next that never runs out) fails the call instead of filling the memory.
+const (
+	maxListPages   = 1000
+	maxListObjects = 100_000
+)
+
+// listCapError is the error of a list that goes on after pages pages
+// holding objects objects, when that is the most a call reads.
+func (c *Client) listCapError(u *url.URL, pages, objects int) error {
+	if pages < c.maxPages && objects < c.maxObjects {
+		return nil
+	}
+	return fmt.Errorf("GET %s: the list goes on after %d pages and %d objects, and a call reads at most %d pages "+
+		"or %d objects, far more than a tenant holds; the server may be repeating pages", u.EscapedPath(),
+		pages, objects, c.maxPages, c.maxObjects)
 }

@@ -206,7 +206,7 @@ func (c *Client) ListConnectionClients(ctx context.Context, connectionID string)
 	u := c.endpoint(connectionsPath, connectionID, "clients")
 	ids := []string{}
 	from := ""
-	for {
+	for pages := 1; ; pages++ {
 		q := url.Values{"take": {strconv.Itoa(c.clientsTake)}}
 		if from != "" {
 			q.Set("from", from)
@@ -227,6 +227,9 @@ func (c *Client) ListConnectionClients(ctx context.Context, connectionID string)
 		}
 		if page.Next == "" || page.Next == from || len(page.Clients) == 0 {
 			return ids, nil
+		}
+		if err := c.listCapError(u, pages, len(ids)); err != nil {
+			return nil, err
 		}
 		from = page.Next
 	}

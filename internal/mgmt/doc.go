@@ -27,6 +27,9 @@
 // its request in client_metadata (CreateRequestMetadataKey) and looks for
 // the mark before sending the POST again. A call that gives up returns a
 // *RetryError; a cancelled context stops it at once, even mid-backoff.
+// Each attempt has its own timeout (Config.AttemptTimeout). No request
+// follows a redirect (*RedirectError): credentials go only to the
+// configured domain.
 //
 // Log lines carry method, path, status, duration and attempt at LevelDebug;
 // bodies only at LevelTrace, with secrets and tokens redacted. Headers are

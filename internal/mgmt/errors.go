@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -117,3 +118,44 @@ func (e *RetryError) Error() string {
 
 // Unwrap returns the last attempt's error.
 func (e *RetryError) Unwrap() error { return e.Err }
+
+// RedirectError is the error of a request that the server answered with a
+// redirect. The client never follows one: the request carries credentials
+// (a bearer token, or a token request's client secret), and they are only
+// ever sent to the configured domain. It is not retried.
+type RedirectError struct {
+	// StatusCode is the redirect's status, e.g. 302.
+	StatusCode int
+	// Location is where the server redirected to, resolved against the
+	// request's URL and without user info; empty when it does not parse.
+	Location string
+}
+
+// Error formats the error as `302 Found: redirected to <url>, not followed:
+// credentials are only ever sent to the configured domain`.
+func (e *RedirectError) Error() string {
+	to := "an unparsable location"
+	if e.Location != "" {
+		to = e.Location
+	}
+	return fmt.Sprintf("%d %s: redirected to %s, not followed: credentials are only ever sent to the configured domain",
+		e.StatusCode, http.StatusText(e.StatusCode), to)
+}
+
+// hostNotFoundError is the error of a request whose host does not exist
+// in the DNS. It says so once, where the resolver's own text names the host
+// again, and is not retried. It wraps the *net.DNSError.
+type hostNotFoundError struct{ dns *net.DNSError }
+
+func (e *hostNotFoundError) Error() string {
+	return fmt.Sprintf("the host %s does not resolve (%s)", e.dns.Name, e.dns.Err)
+}
+
+func (e *hostNotFoundError) Unwrap() error { return e.dns }
+
+// IsHostNotFound reports whether err is, or wraps, the failure of a request
+// whose host does not exist in the DNS (a temporary DNS failure is not).
+func IsHostNotFound(err error) bool {
+	var e *hostNotFoundError
+	return errors.As(err, &e)
+}

@@ -263,3 +263,14 @@ func (in *injector) bearerTokens() []string {
 	}
 	return out
 }
+
+// quickClient is New(cfg) with retry waits of a nanosecond.
+func quickClient(t *testing.T, cfg Config) *Client {
+	t.Helper()
+	cfg.RetryWaitMin, cfg.RetryWaitMax = 1, 1
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

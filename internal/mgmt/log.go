@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"mime"
 	"net/url"
-	"strings"
 )
 
 // Level is the severity of a log line.
@@ -89,26 +88,13 @@ func (c *Client) logs(ctx context.Context, level Level) bool {
 	return true
 }
 
-// redacted replaces the value of every sensitive field in a logged body.
+// redacted replaces the value of every secret key in a logged body.
 const redacted = "***REDACTED***"
 
-// sensitiveKeys are the body fields (JSON keys or form fields) whose values
-// are never logged. client_secret also covers a tenant's
-// management_client.client_secret, since redaction applies at every depth.
-var sensitiveKeys = map[string]bool{
-	"client_secret":         true,
-	"signing_secret":        true,
-	"access_token":          true,
-	"refresh_token":         true,
-	"id_token":              true,
-	"client_assertion":      true,
-	"password":              true,
-	"management_api_secret": true,
-}
-
 // redactBody renders a request or response body for a TRACE log line with
-// every sensitive value replaced. A body that can be neither parsed as JSON
-// nor as a form is not shown at all, because it cannot be redacted.
+// the value of every secret key (isSecretKey) replaced. A body that can be
+// neither parsed as JSON nor as a form is not shown at all, because it
+// cannot be redacted.
 func redactBody(contentType string, body []byte) string {
 	if len(body) == 0 {
 		return ""
@@ -120,7 +106,7 @@ func redactBody(contentType string, body []byte) string {
 			return fmt.Sprintf("<unparsable form body, %d bytes>", len(body))
 		}
 		for k := range vals {
-			if sensitiveKeys[strings.ToLower(k)] {
+			if isSecretKey(k) {
 				for i := range vals[k] {
 					vals[k][i] = redacted
 				}
@@ -145,7 +131,7 @@ func redactValue(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, x := range v {
-			if sensitiveKeys[strings.ToLower(k)] {
+			if isSecretKey(k) {
 				v[k] = redacted
 				continue
 			}

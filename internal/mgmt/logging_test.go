@@ -1,6 +1,7 @@
 package mgmt
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -75,6 +76,21 @@ func TestNoSecretsInLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	secrets["management client secret"] = tenant.ManagementClient.ClientSecret
+	// A connection's options.configuration and customScripts, sent and
+	// read back: secrets in an open-ended options object.
+	const configSecret, scriptSecret = "connection-configuration-value-0123", "custom-script-secret-0123"
+	secrets["connection configuration"], secrets["custom script"] = configSecret, scriptSecret
+	cn, err := c.CreateConnection(ctx, &Connection{Name: String("logged-db"), Strategy: String(StrategyDatabase),
+		Options: &ConnectionOptions{Extra: map[string]json.RawMessage{
+			"configuration": json.RawMessage(`{"API_URL":"` + configSecret + `"}`),
+			"customScripts": json.RawMessage(`{"login":"function (email, password, cb) { cb('` + scriptSecret + `'); }"}`),
+		}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetConnection(ctx, *cn.ID); err != nil {
+		t.Fatal(err)
+	}
 	// A retried 429 and a refused token are logged too.
 	inj.once("GET", "/api/v2/clients/"+*app.ClientID, http.StatusTooManyRequests, map[string]string{"Retry-After": "0"})
 	if _, err := c.GetApplication(ctx, *app.ClientID); err != nil {

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -179,8 +180,7 @@ func (c *Client) sendWith(req *http.Request, opts sendOpts) (*http.Response, []b
 	}
 	rreq, err := retryablehttp.FromRequest(req)
 	if err == nil && reqBody != nil {
-		// Every attempt sends these bytes again (and GetBody, for
-		// redirects, returns them too).
+		// Every attempt sends these bytes again.
 		err = rreq.SetBody(reqBody)
 	}
 	if err != nil {
@@ -342,6 +342,10 @@ func (c *Client) finishResponse(ctx context.Context, st *callState, resp *http.R
 // why a failed write was not retried, so that the user knows to check
 // before trying again.
 func (st *callState) transportError(err error) error {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return fmt.Errorf("%s %s: %w", st.method, st.path, &hostNotFoundError{dns: dnsErr})
+	}
 	if !idempotent(st.method) && !st.retrySent && !errors.Is(err, context.Canceled) &&
 		!errors.Is(err, context.DeadlineExceeded) && !isDialError(err) && retryableError(err) {
 		return fmt.Errorf("%s %s: %w (the connection failed after the request was sent, so it was not retried: it may have taken effect)", st.method, st.path, err)
@@ -394,17 +398,21 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		fields["paced_ms"] = paced.Milliseconds()
 	}
 	start := time.Now()
-	resp, err := t.base.RoundTrip(req)
+	actx, cancel := context.WithTimeout(ctx, t.c.attemptTimeout)
+	resp, err := t.base.RoundTrip(req.WithContext(actx))
 	if fields != nil {
 		fields["duration_ms"] = time.Since(start).Milliseconds()
 	}
 	if err != nil {
+		err = t.c.attemptError(ctx, actx, err)
+		cancel()
 		if fields != nil {
 			fields["error"] = err.Error()
 			t.c.log.Log(ctx, LevelDebug, "HTTP request failed", fields)
 		}
 		return nil, err
 	}
+	resp.Body = &attemptBody{ReadCloser: resp.Body, c: t.c, ctx: ctx, actx: actx, cancel: cancel}
 	if t.c.ownsURL(req.URL) {
 		if lim, rem, ok := t.c.pacer.observe(resp.StatusCode, resp.Header); ok && fields != nil {
 			fields["ratelimit_limit"] = lim
@@ -415,7 +423,60 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		fields["status"] = resp.StatusCode
 		t.c.log.Log(ctx, LevelDebug, "HTTP response", fields)
 	}
+	if err := redirectError(req, resp); err != nil {
+		resp.Body.Close()
+		return nil, err
+	}
 	return resp, nil
+}
+
+// attemptBody is the body of an attempt's answer, read under the attempt's
+// timeout, which it ends when closed.
+type attemptBody struct {
+	io.ReadCloser
+	c         *Client
+	ctx, actx context.Context
+	cancel    context.CancelFunc
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = b.c.attemptError(b.ctx, b.actx, err)
+	}
+	return n, err
+}
+
+func (b *attemptBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// attemptError replaces the error of an attempt that ran out of its time
+// (but not of the caller's) with a timeout that the policy treats like a
+// lost connection: os.ErrDeadlineExceeded is a net.Error, where the
+// context's DeadlineExceeded would read as the caller giving up.
+func (c *Client) attemptError(ctx, actx context.Context, err error) error {
+	if actx.Err() == nil || ctx.Err() != nil {
+		return err
+	}
+	return fmt.Errorf("no complete answer within the attempt timeout (%s): %w", c.attemptTimeout, os.ErrDeadlineExceeded)
+}
+
+// redirectError turns a redirect into an error, here rather than in an
+// http.Client's CheckRedirect, so that no client policy (Config.HTTPClient's
+// included) can follow it with the request's credentials.
+func redirectError(req *http.Request, resp *http.Response) error {
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode < 300 || resp.StatusCode > 399 || loc == "" {
+		return nil
+	}
+	e := &RedirectError{StatusCode: resp.StatusCode}
+	if u, err := req.URL.Parse(loc); err == nil {
+		e.Location = withoutUserInfo(u)
+	}
+	return e
 }
 
 // ownsURL reports whether u is the client's own Management API or token
@@ -611,6 +672,11 @@ func retryableError(err error) bool {
 	switch {
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr),
 		errors.As(err, &invalidErr), errors.As(err, &recordErr):
+		return false
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		// The name does not exist; asking again will not change that.
 		return false
 	}
 	var netErr net.Error

@@ -3,7 +3,8 @@ package mgmt
 // The API objects of the Management API v2. Every field is a pointer (or a
 // pointer to a slice/map) so that a zero value can be told from an unset
 // one: a PATCH sends exactly the fields that are set, and a field the server
-// omits stays nil.
+// omits stays nil. A field that holds a secret is tagged `log:"secret"`, so
+// that logs never show it (secrets.go).
 
 // ResourceServer is an API registered with the authorization server.
 type ResourceServer struct {
@@ -12,7 +13,7 @@ type ResourceServer struct {
 	Identifier                                *string                `json:"identifier,omitempty"`
 	Scopes                                    *[]ResourceServerScope `json:"scopes,omitempty"`
 	SigningAlg                                *string                `json:"signing_alg,omitempty"`
-	SigningSecret                             *string                `json:"signing_secret,omitempty"`
+	SigningSecret                             *string                `json:"signing_secret,omitempty" log:"secret"`
 	TokenLifetime                             *int64                 `json:"token_lifetime,omitempty"`
 	AllowOfflineAccess                        *bool                  `json:"allow_offline_access,omitempty"`
 	SkipConsentForVerifiableFirstPartyClients *bool                  `json:"skip_consent_for_verifiable_first_party_clients,omitempty"`
@@ -30,7 +31,7 @@ type ResourceServerScope struct {
 // here so that Client can name the API client itself.
 type Application struct {
 	ClientID                *string   `json:"client_id,omitempty"`
-	ClientSecret            *string   `json:"client_secret,omitempty"`
+	ClientSecret            *string   `json:"client_secret,omitempty" log:"secret"`
 	Name                    *string   `json:"name,omitempty"`
 	Description             *string   `json:"description,omitempty"`
 	AppType                 *string   `json:"app_type,omitempty"`
@@ -65,7 +66,7 @@ type Tenant struct {
 // ManagementClient is the credentials of a new tenant's Management API client.
 type ManagementClient struct {
 	ClientID     string `json:"client_id"`
-	ClientSecret string `json:"client_secret"`
+	ClientSecret string `json:"client_secret" log:"secret"`
 }
 
 // TokenRequest asks a token endpoint for a client-credentials token.
@@ -81,7 +82,7 @@ type TokenRequest struct {
 
 // Token is a token endpoint's answer.
 type Token struct {
-	AccessToken string `json:"access_token"`
+	AccessToken string `json:"access_token" log:"secret"`
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
 	Scope       string `json:"scope"`

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
@@ -93,6 +94,7 @@ func TestNewValidation(t *testing.T) {
 		{"bad domain", Config{Domain: "ftp://x", APIToken: "tok"}, "invalid domain"},
 		{"empty domain", Config{APIToken: "tok"}, "invalid domain"},
 		{"negative retries", Config{Domain: "x.example", APIToken: "tok", MaxRetries: -1}, "negative"},
+		{"negative attempt timeout", Config{Domain: "x.example", APIToken: "tok", AttemptTimeout: -1}, "negative"},
 		{"negative rps", Config{Domain: "x.example", APIToken: "tok", RequestsPerSecond: -1}, "negative"},
 		{"min above max", Config{Domain: "x.example", APIToken: "tok", RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond}, "below"},
 		{"relative audience", Config{Domain: "x.example", APIToken: "tok", Audience: "api/v2"}, "absolute"},
@@ -120,6 +122,9 @@ func TestNewValidation(t *testing.T) {
 	}
 	if got, want := c.Audience(), "http://127.0.0.1:8080/tenants/x/api/v2/"; got != want {
 		t.Errorf("Audience() = %q, want %q", got, want)
+	}
+	if c.attemptTimeout != DefaultAttemptTimeout {
+		t.Errorf("attempt timeout %s, want the default %s", c.attemptTimeout, DefaultAttemptTimeout)
 	}
 	c, err = New(Config{Domain: "idp.example.com", APIToken: "tok", Audience: "https://other/api/v2/"})
 	if err != nil {
@@ -193,12 +198,63 @@ func TestRedactBody(t *testing.T) {
 	if !strings.Contains(got, `"client_id":"abc"`) || !strings.Contains(got, redacted) || !strings.Contains(got, "1.5") {
 		t.Errorf("redacted body lost content: %s", got)
 	}
-	form := redactBody("application/x-www-form-urlencoded", []byte("grant_type=client_credentials&client_id=abc&client_secret=hunter2"))
-	if strings.Contains(form, "hunter2") || !strings.Contains(form, "client_id=abc") {
+	// Secrets in places no short list of keys names: a connection's
+	// options.configuration (a map of secrets, all of it), its
+	// customScripts, and secrets the client has no type for.
+	conn := `{"name":"db","options":{"passwordPolicy":"good","configuration":{"API_URL":"c1","PLAIN":"c2"},` +
+		`"customScripts":{"login":"function(){ return 'c3'; }"},"gateway_authentication":{"subject":"ok","secret":"c4"},` +
+		`"app_secret":"c5","privateKey":"c6","api_key":"c7","nested":[{"webhook_authorization":{"username":"c8"}}]}}`
+	got = redactBody("application/json", []byte(conn))
+	for _, s := range []string{"c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"} {
+		if strings.Contains(got, `"`+s+`"`) || strings.Contains(got, "'"+s+"'") {
+			t.Errorf("%s not redacted: %s", s, got)
+		}
+	}
+	if !strings.Contains(got, `"passwordPolicy":"good"`) || !strings.Contains(got, `"subject":"ok"`) {
+		t.Errorf("redacted body lost content: %s", got)
+	}
+	form := redactBody("application/x-www-form-urlencoded",
+		[]byte("grant_type=client_credentials&client_id=abc&client_secret=hunter2&client_assertion=hunter3"))
+	if strings.Contains(form, "hunter") || !strings.Contains(form, "client_id=abc") {
 		t.Errorf("form body not redacted: %s", form)
 	}
 	if got := redactBody("text/plain", []byte("client_secret: hunter2")); strings.Contains(got, "hunter2") {
 		t.Errorf("non-JSON body shown: %s", got)
+	}
+}
+
+// A typed field is redacted in logs exactly when it is declared secret:
+// redaction by name alone must not hide a field nobody declared (a new
+// secret field gets its tag), nor miss one that is declared.
+func TestSecretDeclarations(t *testing.T) {
+	t.Parallel()
+	var declared int
+	for _, v := range wireTypes {
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			tagged := f.Tag.Get("log") == "secret"
+			if tagged {
+				declared++
+			}
+			if got := isSecretKey(jsonName(f)); got != tagged {
+				t.Errorf("%s.%s (%q): redacted = %v, but tagged secret = %v", typ.Name(), f.Name, jsonName(f), got, tagged)
+			}
+		}
+	}
+	if declared < 4 {
+		t.Errorf("only %d fields are declared secret", declared)
+	}
+	for key, want := range map[string]bool{
+		"client_secret": true, "clientSecret": true, "signing_secret": true, "access_token": true, "id_token": true,
+		"refresh_token": true, "client_assertion": true, "password": true, "private_key": true, "configuration": true,
+		"customScripts": true, "aws_secret_access_key": true, "totp_secret": true,
+		"client_id": false, "token_type": false, "token_lifetime": false, "token_endpoint_auth_method": false,
+		"jwt_configuration": false, "passwordPolicy": false, "signing_alg": false, "expires_in": false, "name": false,
+	} {
+		if got := isSecretKey(key); got != want {
+			t.Errorf("isSecretKey(%q) = %v, want %v", key, got, want)
+		}
 	}
 }
 
@@ -229,6 +285,8 @@ func TestCheckRetryPolicy(t *testing.T) {
 
 	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 	dns := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "idp.invalid", IsNotFound: true}}
+	dnsTemporary := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: "idp.example.com", IsTemporary: true}}
+	dnsTimeout := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "i/o timeout", Name: "idp.example.com", IsTimeout: true}}
 	reset := &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
 	urlErr := func(method string, err error) error {
 		return &url.Error{Op: method, URL: "https://idp.example.com/x", Err: err}
@@ -279,7 +337,10 @@ func TestCheckRetryPolicy(t *testing.T) {
 		{"POST 201", "POST", response(201), nil, no},
 		// Connection errors.
 		{"POST connection refused", "POST", nil, urlErr("Post", refused), backoff},
-		{"POST DNS failure", "POST", nil, urlErr("Post", dns), backoff},
+		{"POST host not found", "POST", nil, urlErr("Post", dns), no},
+		{"GET host not found", "GET", nil, urlErr("Get", dns), no},
+		{"POST temporary DNS failure", "POST", nil, urlErr("Post", dnsTemporary), backoff},
+		{"GET DNS timeout", "GET", nil, urlErr("Get", dnsTimeout), backoff},
 		{"GET connection refused", "GET", nil, urlErr("Get", refused), backoff},
 		{"POST EOF after write", "POST", nil, urlErr("Post", io.EOF), no},
 		{"POST unexpected EOF", "POST", nil, urlErr("Post", io.ErrUnexpectedEOF), no},
@@ -415,5 +476,47 @@ func TestPacerAdapts(t *testing.T) {
 	capped.observe(200, http.Header{})
 	if capped.limit() != 10 {
 		t.Errorf("back to the cap: %v", capped.limit())
+	}
+}
+
+// User info in a domain is refused, and no message quotes it, whatever
+// else is wrong with the domain.
+func TestDomainUserInfoNeverQuoted(t *testing.T) {
+	t.Parallel()
+	for _, domain := range []string{
+		"https://id:s3cr3t@idp.example.com",
+		"id:s3cr3t@idp.example.com",
+		"https://id:s3 cr3t@idp.example.com",
+		"https://id:%zzs3cr3t@idp.example.com",
+		"ftp://id:s3cr3t@idp.example.com",
+		"https://id:s3cr3t@idp.example.com:99999/?q#f",
+		"https://s3cr3t@@idp.example.com/tenants/a",
+	} {
+		redactedDomain := RedactDomain(domain)
+		if strings.Contains(redactedDomain, "cr3t") || strings.Contains(redactedDomain, "id:") ||
+			!strings.Contains(redactedDomain, "REDACTED@idp.example.com") {
+			t.Errorf("RedactDomain(%q) = %q", domain, redactedDomain)
+		}
+		_, err := ParseDomain(domain)
+		if err == nil || !strings.Contains(err.Error(), "must not contain user info") {
+			t.Errorf("ParseDomain(%q) = %v, want a user info error", domain, err)
+		}
+		_, errNew := New(Config{Domain: domain, APIToken: "tok"})
+		_, errEndpoints := EndpointsFor(domain)
+		c := testPolicyClient(t)
+		_, errToken := c.RequestToken(t.Context(), TokenRequest{Domain: domain, ClientID: "id", ClientSecret: "x"})
+		for _, err := range []error{err, errNew, errEndpoints, errToken} {
+			if err == nil || strings.Contains(err.Error(), "cr3t") || strings.Contains(err.Error(), "id:") {
+				t.Errorf("%q: error %v quotes the user info", domain, err)
+			}
+		}
+		if errNew == nil || !strings.Contains(errNew.Error(), `invalid domain "`+redactedDomain+`"`) {
+			t.Errorf("New: %v", errNew)
+		}
+	}
+	for _, domain := range []string{"https://idp.example.com/a@b", "idp.example.com", "http://127.0.0.1:8080/x?y=@"} {
+		if got := RedactDomain(domain); got != domain {
+			t.Errorf("RedactDomain(%q) = %q, want it unchanged", domain, got)
+		}
 	}
 }

@@ -61,7 +61,10 @@ func apiErrorDetail(err error, ec errorContext) string {
 	}
 	said := describeAPIError(err)
 	var retry *mgmt.RetryError
-	if errors.As(err, &retry) {
+	var apiErr *mgmt.Error
+	// Without an *Error, describeAPIError quoted the whole error, the
+	// RetryError's reason included.
+	if errors.As(err, &retry) && errors.As(err, &apiErr) {
 		said += fmt.Sprintf(" The provider gave up after %d attempts in %s: %s.", retry.Attempts,
 			retry.Elapsed.Round(time.Millisecond), retry.Reason)
 	}
@@ -92,6 +95,16 @@ func describeAPIError(err error) string {
 // about it. It returns "" when there is nothing better to say than what
 // the server said.
 func adviceFor(err error, ec errorContext) string {
+	var redirect *mgmt.RedirectError
+	if errors.As(err, &redirect) {
+		return redirectAdvice(ec)
+	}
+	if mgmt.IsHostNotFound(err) {
+		if ec.token != nil {
+			return "Check idp_token's domain."
+		}
+		return "Check domain (or IDP_DOMAIN)."
+	}
 	var apiErr *mgmt.Error
 	if !errors.As(err, &apiErr) {
 		return unreachableAdvice(ec)
@@ -150,6 +163,18 @@ func unreachableAdvice(ec errorContext) string {
 			"and that the server is running and reachable from here.", ec.client.BaseURL(), ec.client.TokenURL())
 	}
 	return "Check that the domain is reachable."
+}
+
+// redirectAdvice is the advice for a redirect, which the provider does not
+// follow.
+func redirectAdvice(ec errorContext) string {
+	what := "domain (or IDP_DOMAIN)"
+	if ec.token != nil {
+		what = "idp_token's domain"
+	}
+	return fmt.Sprintf("The provider never follows a redirect, so that its credentials and tokens go nowhere but "+
+		"the domain you configured. If the tenant has moved, and you trust where the redirect points, set %s to "+
+		"that address.", what)
 }
 
 // managementTokenAdvice explains why the token endpoint refused the

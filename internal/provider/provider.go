@@ -299,7 +299,7 @@ func checkPlainHTTP(domain string, allow bool, what string, diags *diag.Diagnost
 		fmt.Sprintf("%s %q uses plain http:// to %s, which is not this machine: the client secret and the access "+
 			"tokens would cross the network unencrypted. Use https:// (or leave the scheme out: HTTPS is assumed), or, "+
 			"if the network path is trusted, set allow_insecure_http = true in the provider (or "+
-			"IDP_ALLOW_INSECURE_HTTP=true).", what, domain, u.Hostname()))
+			"IDP_ALLOW_INSECURE_HTTP=true).", what, mgmt.RedactDomain(domain), u.Hostname()))
 }
 
 // isLoopbackHost reports whether host is this machine: localhost, or an
@@ -321,7 +321,8 @@ func validateCredentials(cfg mgmt.Config, diags *diag.Diagnostics) {
 				"e.g. \"login.example.com\" or \"http://127.0.0.1:8080\".")
 	} else if _, err := mgmt.ParseDomain(cfg.Domain); err != nil {
 		diags.AddAttributeError(path.Root("domain"), "Invalid Domain",
-			fmt.Sprintf("The domain %q (from the domain argument or IDP_DOMAIN) is not usable: %s.", cfg.Domain, err))
+			fmt.Sprintf("The domain %q (from the domain argument or IDP_DOMAIN) is not usable: %s.",
+				mgmt.RedactDomain(cfg.Domain), err))
 	}
 	switch {
 	case cfg.APIToken != "" && (cfg.ClientID != "" || cfg.ClientSecret != ""):

@@ -44,7 +44,13 @@ func newTestEnv(t *testing.T) *testEnv {
 // lose one answer (dropAnswerOnce); a nil wrap serves the server as is.
 func newTestEnvWith(t testing.TB, wrap func(http.Handler) http.Handler) *testEnv {
 	t.Helper()
-	srv, err := server.New(server.Options{})
+	return newTestEnvOpts(t, server.Options{}, wrap)
+}
+
+// newTestEnvOpts is newTestEnvWith for a server with opts.
+func newTestEnvOpts(t testing.TB, opts server.Options, wrap func(http.Handler) http.Handler) *testEnv {
+	t.Helper()
+	srv, err := server.New(opts)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}

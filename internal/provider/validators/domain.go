@@ -38,6 +38,6 @@ func (domainValidator) ValidateString(_ context.Context, req validator.StringReq
 	if _, err := mgmt.ParseDomain(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Domain",
 			fmt.Sprintf("%q is not a usable domain: %s. Use host[:port] (HTTPS is assumed) or a URL such as "+
-				"\"http://127.0.0.1:8080\".", req.ConfigValue.ValueString(), err))
+				"\"http://127.0.0.1:8080\".", mgmt.RedactDomain(req.ConfigValue.ValueString()), err))
 	}
 }

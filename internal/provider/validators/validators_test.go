@@ -95,3 +95,14 @@ func TestUniqueAttribute(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// A domain with user info is refused with a message that does not quote it.
+func TestDomainUserInfoNotQuoted(t *testing.T) {
+	for _, domain := range []string{"https://id:s3cr3t@login.example.com", "https://id:s3 cr3t@login.example.com"} {
+		got := checkString(t, Domain(), types.StringValue(domain))
+		want := `"https://REDACTED@login.example.com" is not a usable domain: it must not contain user info`
+		if !strings.Contains(got, want) || strings.Contains(got, "cr3t") || strings.Contains(got, "id:") {
+			t.Errorf("for %q got %q, want %q and no user info", domain, got, want)
+		}
+	}
+}
