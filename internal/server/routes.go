@@ -66,7 +66,7 @@ var routeTable = []route{
 	{"DELETE /api/v2/clients/{id}", "delete:clients", deleteClient, 0},
 	{"GET /api/v2/clients/{id}", "read:clients", getClient, 0},
 	{"PATCH /api/v2/clients/{id}", "update:clients", updateClient, 0},
-	{"POST /api/v2/clients/{id}/rotate-secret", "update:clients", rotateClientSecret, 0},
+	{"POST /api/v2/clients/{id}/rotate-secret", scopeRotateSecret, rotateClientSecret, 0},
 
 	{"GET /api/v2/client-grants", "read:client_grants", listClientGrants, 0},
 	{"POST /api/v2/client-grants", "create:client_grants", createClientGrant, 0},
