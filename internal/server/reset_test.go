@@ -15,6 +15,12 @@ func basic(id, secret string) http.Header {
 	return http.Header{"Authorization": r.Header["Authorization"]}
 }
 
+// adminBasic is the header of a request with the root admin's current
+// credentials, as the server's /_idp/ endpoints want them.
+func (h *harness) adminBasic() http.Header {
+	return basic(h.srv.AdminClientID(), h.srv.AdminClientSecret())
+}
+
 // names lists the "name" (or, for grants, "client_id") of each object.
 func names(t testing.TB, objs []map[string]any, key string) []string {
 	var out []string

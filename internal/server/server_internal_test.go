@@ -84,6 +84,28 @@ func (f *fixture) do(method, rawURL, token string, body any) reply {
 	return reply{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
+// doWith sends a request without a body, set adding its credentials.
+func (f *fixture) doWith(method, rawURL string, set func(*http.Request)) reply {
+	f.t.Helper()
+	req, err := http.NewRequest(method, rawURL, nil)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	set(req)
+	resp, err := f.ts.Client().Do(req)
+	if err != nil {
+		f.t.Fatalf("%s %s: %v", method, rawURL, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return reply{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// asAdmin sets the root admin's Basic credentials, as /_idp/ wants them.
+func (f *fixture) asAdmin(q *http.Request) {
+	q.SetBasicAuth(f.srv.AdminClientID(), f.srv.AdminClientSecret())
+}
+
 func (f *fixture) expect(r reply, status int, code string) {
 	f.t.Helper()
 	if r.status != status {
@@ -268,7 +290,8 @@ func TestCountsAndObservability(t *testing.T) {
 	f.do(http.MethodGet, f.ts.URL+"/api/v2/clients/nope", f.token, nil)
 	f.do(http.MethodGet, f.ts.URL+"/nowhere", "", nil)
 	f.do(http.MethodGet, f.ts.URL+"/tenants/ghost/api/v2/clients", "", nil)
-	r := f.do(http.MethodGet, f.ts.URL+"/_idp/requests", "", nil)
+	f.expect(f.do(http.MethodGet, f.ts.URL+"/_idp/requests", "", nil), http.StatusUnauthorized, "invalid_credentials")
+	r := f.doWith(http.MethodGet, f.ts.URL+"/_idp/requests", f.asAdmin)
 	f.expect(r, http.StatusOK, "")
 	var got struct{ Requests []Count }
 	if err := json.Unmarshal(r.body, &got); err != nil {
@@ -288,7 +311,11 @@ func TestCountsAndObservability(t *testing.T) {
 			t.Fatalf("counts = %+v, want %+v", got.Requests, want)
 		}
 	}
-	f.expect(f.do(http.MethodDelete, f.ts.URL+"/_idp/requests", "", nil), http.StatusNoContent, "")
+	f.expect(f.do(http.MethodDelete, f.ts.URL+"/_idp/requests", "", nil), http.StatusUnauthorized, "invalid_credentials")
+	if n := len(f.srv.Counts()); n == 0 {
+		t.Fatal("a refused DELETE /_idp/requests zeroed the counters")
+	}
+	f.expect(f.doWith(http.MethodDelete, f.ts.URL+"/_idp/requests", f.asAdmin), http.StatusNoContent, "")
 	if n := len(f.srv.Counts()); n != 0 {
 		t.Fatalf("%d counters after reset", n)
 	}

@@ -86,15 +86,15 @@ Flags:
 const usageOutro = `
 Server endpoints, under <root>/_idp/, never counted, limited or faulted:
   GET    /_idp/requests         request counts by tenant, method, route and
-                                status; DELETE zeroes them. No token needed.
+                                status; DELETE zeroes them.
   POST   /_idp/reset            the whole server back to its start state:
                                 hosted tenants gone, the root's objects and
                                 admin client as at start, counters zero.
   POST   /_idp/reset/<tenant>   one hosted tenant back to what its create
                                 left, its management client included.
-  GET    /_idp/health           200 {"status":"ok"}.
-A reset needs the admin's id and secret as HTTP Basic credentials
-(curl -u "$IDP_CLIENT_ID:$IDP_CLIENT_SECRET").
+  GET    /_idp/health           200 {"status":"ok"}; needs no credentials.
+All but the health check need the admin's id and secret as HTTP Basic
+credentials (curl -u "$IDP_CLIENT_ID:$IDP_CLIENT_SECRET").
 
 Guide: docs/guides/idp-server.md in the terraform-provider-idp repository.
 `
