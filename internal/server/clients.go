@@ -422,6 +422,12 @@ func updateClient(c *call) error {
 // its route needs update:client_keys.
 func rotateClientSecret(c *call) error {
 	withSecret := clients
+	withSecret.save = func(c *call, cl clientRecord) error {
+		if err := clients.save(c, cl); err != nil {
+			return err
+		}
+		return c.s.followRotation(c.t.name, cl)
+	}
 	withSecret.render = func(c *call, cl clientRecord) any { return c.clientJSON(cl, true) }
 	return updateObject(c, withSecret, func(cl *clientRecord) error {
 		cl.ClientSecret = newClientSecret()

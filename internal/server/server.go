@@ -114,13 +114,17 @@ const maxBodyBytes = 1 << 20
 // root tenant at "/" and every other tenant at "/tenants/{name}". All its
 // methods are safe for concurrent use.
 type Server struct {
-	store       Store
-	now         func() time.Time
-	log         *slog.Logger
-	publicURL   string // without a trailing slash; "" = derive per request
-	publicPath  string // path of publicURL, stripped from incoming requests
-	adminID     string
-	adminSecret string
+	store      Store
+	now        func() time.Time
+	log        *slog.Logger
+	publicURL  string // without a trailing slash; "" = derive per request
+	publicPath string // path of publicURL, stripped from incoming requests
+	adminID    string
+	// adminSecret is the root admin client's current secret, which the
+	// server's endpoints check; a rotation of the admin changes it.
+	adminSecret atomic.Pointer[string]
+	// adminGenerated says New generated the admin secret.
+	adminGenerated bool
 
 	// mu guards tenants. Lock order: root tenant's mu, then mu, then a
 	// hosted tenant's mu.
@@ -140,12 +144,11 @@ type Server struct {
 // tenants, brings them back.
 func New(opts Options) (*Server, error) {
 	s := &Server{
-		store:       opts.Store,
-		now:         opts.Now,
-		log:         opts.Logger,
-		adminID:     opts.AdminClientID,
-		adminSecret: opts.AdminClientSecret,
-		tenants:     map[string]*tenant{},
+		store:   opts.Store,
+		now:     opts.Now,
+		log:     opts.Logger,
+		adminID: opts.AdminClientID,
+		tenants: map[string]*tenant{},
 	}
 	if s.store == nil {
 		s.store = NewMemoryStore()
@@ -185,7 +188,7 @@ func New(opts Options) (*Server, error) {
 
 	// Admin credentials not configured come from a durable store's seed,
 	// else are generated (reset.go).
-	if err := s.resolveAdmin(); err != nil {
+	if err := s.resolveAdmin(opts.AdminClientSecret); err != nil {
 		return nil, err
 	}
 	if err := s.bootstrap(); err != nil {
@@ -200,8 +203,13 @@ func New(opts Options) (*Server, error) {
 // AdminClientID returns the root admin client's id.
 func (s *Server) AdminClientID() string { return s.adminID }
 
-// AdminClientSecret returns the root admin client's secret.
-func (s *Server) AdminClientSecret() string { return s.adminSecret }
+// AdminClientSecret returns the root admin client's current secret: the
+// one it started with, or the one it was last rotated to.
+func (s *Server) AdminClientSecret() string { return *s.adminSecret.Load() }
+
+// AdminSecretGenerated reports whether New generated the admin secret:
+// none was given, and the store held none for this admin client.
+func (s *Server) AdminSecretGenerated() bool { return s.adminGenerated }
 
 // SetFaults replaces the injected faults and reseeds their RNG. Invalid
 // fractions are clamped to [0,1] because callers toggle faults mid-test and
