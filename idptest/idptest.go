@@ -10,6 +10,8 @@
 //	}
 //
 // The server listens on a free loopback port and stops when the test ends.
+// Unlike the idp-server command, it answers a failed login at once, so that
+// tests of wrong credentials stay fast.
 // Its wire contract (tenants at <URL>/tenants/<name>, the routes, errors,
 // rate limits and faults) is the one docs/guides/idp-server.md and DESIGN.md
 // describe for the idp-server command. Everything but this package stays

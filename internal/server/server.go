@@ -21,6 +21,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,6 +68,16 @@ type Options struct {
 	// and client grants, the seeded ones (the Management API, its clients
 	// and their grants) included. 0 = DefaultMaxObjects.
 	MaxObjects int
+	// FailedLoginDelay slows down the guessing of client secrets: a failed
+	// client authentication (on a token endpoint, or the admin credentials
+	// of /_idp/) is answered after a delay that grows with each further
+	// failure of that client id from that address up to FailedLoginDelay,
+	// and a success clears it (throttle.go). 0, as tests want it, is no
+	// delay; the idp-server command uses DefaultFailedLoginDelay.
+	FailedLoginDelay time.Duration
+	// Sleep waits out such a delay; nil = a timer that ends early when the
+	// request is cancelled. Tests inject one to see the delays.
+	Sleep func(ctx context.Context, d time.Duration)
 }
 
 // Default caps: far above what a test or `make bench` creates, low enough
@@ -137,6 +148,7 @@ type Server struct {
 	rateLimit atomic.Int64
 	faults    faultInjector
 	counts    counters
+	logins    *loginThrottle
 }
 
 // New builds a Server: it bootstraps the root tenant (signing key, Management
@@ -165,6 +177,10 @@ func New(opts Options) (*Server, error) {
 	if opts.MaxTenants < 0 || opts.MaxObjects < 0 {
 		return nil, errors.New("server: MaxTenants and MaxObjects must not be negative")
 	}
+	if opts.FailedLoginDelay < 0 {
+		return nil, errors.New("server: FailedLoginDelay must not be negative")
+	}
+	s.logins = newLoginThrottle(opts.FailedLoginDelay, opts.Sleep)
 	s.maxTenants, s.maxObjects = opts.MaxTenants, opts.MaxObjects
 	if s.maxTenants == 0 {
 		s.maxTenants = DefaultMaxTenants

@@ -410,6 +410,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{RateLimit: -1},
 		{Faults: Faults{Rate5xx: 1.5}},
 		{Faults: Faults{Latency: -time.Second}},
+		{FailedLoginDelay: -time.Second},
 	} {
 		if _, err := New(opts); err == nil {
 			t.Errorf("New(%+v) accepted", opts)

@@ -432,6 +432,17 @@ func TestReadTimeoutCutsSlowBody(t *testing.T) {
 	}
 }
 
+// The command slows down failed logins, as a server built in a test does not.
+func TestServerOptionsSlowFailedLogins(t *testing.T) {
+	cfg, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := serverOptions(cfg, nil, nil).FailedLoginDelay; got != server.DefaultFailedLoginDelay {
+		t.Errorf("FailedLoginDelay = %v, want %v", got, server.DefaultFailedLoginDelay)
+	}
+}
+
 func TestDefaultTimeouts(t *testing.T) {
 	for _, latency := range []time.Duration{0, 5 * time.Second} {
 		to := defaultTimeouts(latency)

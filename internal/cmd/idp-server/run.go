@@ -110,17 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		store = st
 		fmt.Fprintf(stderr, "idp-server: keeping data in %s\n", st.Path())
 	}
-	srv, err := server.New(server.Options{
-		Store:             store,
-		AdminClientID:     cfg.clientID,
-		AdminClientSecret: cfg.clientSecret,
-		PublicURL:         cfg.publicURL,
-		RateLimit:         cfg.rateLimit,
-		MaxTenants:        cfg.maxTenants,
-		MaxObjects:        cfg.maxObjects,
-		Faults:            cfg.faults,
-		Logger:            logger,
-	})
+	srv, err := server.New(serverOptions(cfg, store, logger))
 	if err != nil {
 		return err
 	}
@@ -192,6 +182,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// serverOptions are the server's options for cfg. Unlike a server built in
+// a test, the command slows down failed logins.
+func serverOptions(cfg *config, store server.Store, logger *slog.Logger) server.Options {
+	return server.Options{
+		Store:             store,
+		AdminClientID:     cfg.clientID,
+		AdminClientSecret: cfg.clientSecret,
+		PublicURL:         cfg.publicURL,
+		RateLimit:         cfg.rateLimit,
+		MaxTenants:        cfg.maxTenants,
+		MaxObjects:        cfg.maxObjects,
+		Faults:            cfg.faults,
+		Logger:            logger,
+		FailedLoginDelay:  server.DefaultFailedLoginDelay,
+	}
 }
 
 // timeouts bound how long a connection may hold the server up.
