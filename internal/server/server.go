@@ -32,6 +32,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Options configures a Server. The zero value is a usable, in-memory server
@@ -41,9 +42,10 @@ type Options struct {
 	// durable Store holds from a previous start, else generated (32
 	// alphanumerics).
 	AdminClientID string
-	// AdminClientSecret is the root admin client's secret; when empty, the
-	// one a durable Store holds for the same admin client id, else
-	// generated (64 characters of [A-Za-z0-9_-]).
+	// AdminClientSecret is the root admin client's secret, at least
+	// MinAdminSecretLength characters; when empty, the one a durable Store
+	// holds for the same admin client id, else generated (64 characters of
+	// [A-Za-z0-9_-]).
 	AdminClientSecret string
 	// PublicURL pins the root base URL (e.g. "https://idp.example:8443");
 	// when empty the base URL is derived from each request's scheme and Host.
@@ -79,6 +81,12 @@ type Options struct {
 	// request is cancelled. Tests inject one to see the delays.
 	Sleep func(ctx context.Context, d time.Duration)
 }
+
+// MinAdminSecretLength is the shortest admin secret New accepts. The admin
+// may create tenants and reset the server, and the server may listen
+// beyond the loopback; a generated secret has 64 characters, as the real
+// service's have.
+const MinAdminSecretLength = 32
 
 // Default caps: far above what a test or `make bench` creates, low enough
 // that a runaway client cannot exhaust the server's memory.
@@ -176,6 +184,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.MaxTenants < 0 || opts.MaxObjects < 0 {
 		return nil, errors.New("server: MaxTenants and MaxObjects must not be negative")
+	}
+	if n := utf8.RuneCountInString(opts.AdminClientSecret); n > 0 && n < MinAdminSecretLength {
+		return nil, fmt.Errorf("server: the admin client secret has %d characters; it needs at least %d (leave it empty to have one generated)", n, MinAdminSecretLength)
 	}
 	if opts.FailedLoginDelay < 0 {
 		return nil, errors.New("server: FailedLoginDelay must not be negative")

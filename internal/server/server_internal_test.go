@@ -370,12 +370,12 @@ func TestPanicAndStoreErrorsAre500(t *testing.T) {
 
 func TestDurableStoreReload(t *testing.T) {
 	store := NewMemoryStore()
-	f := newFixture(t, Options{Store: store, AdminClientID: "admin", AdminClientSecret: "secret"})
+	f := newFixture(t, Options{Store: store, AdminClientID: "admin", AdminClientSecret: "secret-0123456789-0123456789-0123"})
 	f.expect(f.do(http.MethodPost, f.ts.URL+"/api/v2/tenants", f.token, map[string]any{"name": "kept"}), http.StatusCreated, "")
 
 	// A second server over the same store accepts the first one's tokens
 	// (same keys) and knows its tenants.
-	srv2, err := New(Options{Store: store, AdminClientID: "admin", AdminClientSecret: "secret"})
+	srv2, err := New(Options{Store: store, AdminClientID: "admin", AdminClientSecret: "secret-0123456789-0123456789-0123"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,6 +415,24 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		if _, err := New(opts); err == nil {
 			t.Errorf("New(%+v) accepted", opts)
 		}
+	}
+}
+
+// A given admin secret shorter than MinAdminSecretLength is refused with a
+// message saying so; one of that length, and a generated one, are taken.
+func TestNewRefusesShortAdminSecret(t *testing.T) {
+	for _, secret := range []string{"x", strings.Repeat("é", MinAdminSecretLength-1)} {
+		_, err := New(Options{AdminClientSecret: secret})
+		if err == nil || !strings.Contains(err.Error(), "at least 32") {
+			t.Errorf("New with a %d-character admin secret: %v, want a refusal naming the minimum", len([]rune(secret)), err)
+		}
+	}
+	if _, err := New(Options{AdminClientSecret: strings.Repeat("x", MinAdminSecretLength)}); err != nil {
+		t.Errorf("New with a %d-character admin secret: %v", MinAdminSecretLength, err)
+	}
+	srv, err := New(Options{})
+	if err != nil || len(srv.AdminClientSecret()) < MinAdminSecretLength || !srv.AdminSecretGenerated() {
+		t.Errorf("generated admin secret: %v, %v", srv, err)
 	}
 }
 

@@ -107,7 +107,7 @@ var flagHelp = []struct{ name, arg, text string }{
 	{"data-dir", "dir", "Keep tenants, objects, secrets and signing keys in dir (a single file, idp-server.db) across restarts; admin credentials not given are then those of the first start. Every acknowledged write is on disk. One server per directory. Default: $IDP_SERVER_DATA_DIR, else everything in memory."},
 	{"public-url", "URL", "Pin the root base URL (e.g. https://idp.example:8443) instead of deriving it from each request's scheme and Host; for a server behind a proxy or port forward."},
 	{"client-id", "id", "Client ID of the root tenant's admin application, which has every management scope. Default: $IDP_SERVER_CLIENT_ID, else generated."},
-	{"client-secret", "secret", "Its client secret. Default: $IDP_SERVER_CLIENT_SECRET, else generated."},
+	{"client-secret", "secret", "Its client secret, at least 32 characters. Default: $IDP_SERVER_CLIENT_SECRET, else generated."},
 	{"tls", "", "Serve HTTPS with a CA and a server certificate generated at start; the environment block then also has SSL_CERT_FILE, the CA to trust."},
 	{"tls-ca-file", "path", "With -tls, write the CA certificate (PEM) to path and keep it. Default: a temporary file removed at shutdown."},
 	{"rate-limit", "N", "Allow N requests per second per tenant (burst N). Every response then carries X-RateLimit-Limit, -Remaining and -Reset, and a refusal is a 429 with Retry-After. 0 is unlimited."},

@@ -188,12 +188,12 @@ func getToken(t *testing.T, client *http.Client, env map[string]string) {
 }
 
 func TestRunPlain(t *testing.T) {
-	s := start(t, []string{"-listen", "127.0.0.1:0", "-client-id", "my-admin", "-client-secret", "s3cret/with+chars"},
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-client-id", "my-admin", "-client-secret", "s3cret/with+chars-0123456789-0123456789"},
 		"IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET")
 	if !strings.HasPrefix(s.env["IDP_DOMAIN"], "http://127.0.0.1:") || strings.HasSuffix(s.env["IDP_DOMAIN"], ":0") {
 		t.Errorf("IDP_DOMAIN = %q", s.env["IDP_DOMAIN"])
 	}
-	if s.env["IDP_CLIENT_ID"] != "my-admin" || s.env["IDP_CLIENT_SECRET"] != "s3cret/with+chars" {
+	if s.env["IDP_CLIENT_ID"] != "my-admin" || s.env["IDP_CLIENT_SECRET"] != "s3cret/with+chars-0123456789-0123456789" {
 		t.Errorf("credentials = %q / %q", s.env["IDP_CLIENT_ID"], s.env["IDP_CLIENT_SECRET"])
 	}
 	getToken(t, &http.Client{Timeout: 30 * time.Second}, s.env)
