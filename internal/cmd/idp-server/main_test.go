@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -278,6 +279,30 @@ func TestRunTLSCAFile(t *testing.T) {
 	s.stop(t)
 	if _, err := os.Stat(caFile); err != nil {
 		t.Errorf("requested CA file removed at shutdown: %v", err)
+	}
+}
+
+// Every start makes the data directory and file private, whatever modes
+// they had: the file holds every secret and signing key.
+func TestRunTightensDataDir(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix file modes")
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	file := filepath.Join(dir, server.DataFileName)
+	args := []string{"-listen", "127.0.0.1:0", "-data-dir", dir}
+	start(t, args, "IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET").stop(t)
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start(t, args, "IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET").stop(t)
+	for path, want := range map[string]os.FileMode{dir: 0o700, file: 0o600} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s after a start: %v, %v; want mode %o", path, fi.Mode(), err, want)
+		}
 	}
 }
 
