@@ -148,7 +148,8 @@ func TestRouteTableKeepsSecrets(t *testing.T) {
 		}
 		allowed := answersSecret[rt.pattern].fields
 		for what, v := range known {
-			if strings.Contains(string(r.body), v) && !(v == apiSecret && slices.Contains(allowed, "signing_secret")) {
+			mayHold := v == apiSecret && slices.Contains(allowed, "signing_secret")
+			if strings.Contains(string(r.body), v) && !mayHold {
 				t.Errorf("%s answers %s: %s", rt.pattern, what, r.body)
 			}
 		}

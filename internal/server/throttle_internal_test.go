@@ -116,7 +116,7 @@ func TestNoFailedLoginDelayByDefault(t *testing.T) {
 func TestLoginThrottleBounded(t *testing.T) {
 	rec := &sleepRecorder{}
 	l := newLoginThrottle(time.Second, rec.sleep)
-	ctx := context.Background()
+	ctx := t.Context()
 	l.failed(ctx, "kept")
 	for i := range maxThrottled - 1 {
 		l.failed(ctx, fmt.Sprint(i))
@@ -133,7 +133,7 @@ func TestLoginThrottleBounded(t *testing.T) {
 
 // The default sleep ends when the request is cancelled.
 func TestSleepContextEndsWithTheRequest(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	sleepContext(ctx, time.Hour)
 }
