@@ -15,7 +15,7 @@ import (
 // idptest.NewServer(t) does the same as Start and closes the server when
 // the test ends.
 func Example() {
-	srv, err := idptest.Start(idptest.WithAdminCredentials("admin", "admin-secret-0123456789"))
+	srv, err := idptest.Start(idptest.WithAdminCredentials("admin", "admin-secret-0123456789-0123456789"))
 	if err != nil {
 		panic(err)
 	}

@@ -10,6 +10,8 @@
 //	}
 //
 // The server listens on a free loopback port and stops when the test ends.
+// Unlike the idp-server command, it answers a failed login at once, so that
+// tests of wrong credentials stay fast.
 // Its wire contract (tenants at <URL>/tenants/<name>, the routes, errors,
 // rate limits and faults) is the one docs/guides/idp-server.md and DESIGN.md
 // describe for the idp-server command. Everything but this package stays
@@ -36,8 +38,10 @@ type Server struct {
 	// URL is the root tenant's base URL, without a trailing slash, e.g.
 	// http://127.0.0.1:41234. The provider's domain takes it as it is.
 	URL string
-	// ClientID and ClientSecret are the root admin client's credentials; it
-	// holds every management scope, tenants included.
+	// ClientID and ClientSecret are the root admin client's credentials at
+	// start; it holds every management scope, tenants included. A rotation
+	// of its secret over the API replaces ClientSecret on the server, for
+	// tokens, resets and restarts alike.
 	ClientID     string
 	ClientSecret string
 	// Certificate is the server's certificate with WithTLS, else nil.
@@ -207,13 +211,14 @@ func (s *Server) Env() map[string]string {
 }
 
 // Reset brings the server back to its start state, as POST /_idp/reset: all
-// hosted tenants gone, the root tenant's objects and admin client as they
-// were at start, request counters zero. With NewServer a failure fails the
+// hosted tenants gone, the root tenant's objects as they were at start and
+// its admin client with its current secret, request counters zero. With NewServer a failure fails the
 // test (call it from the test's goroutine); with Start it panics.
 func (s *Server) Reset() { s.check(s.srv.Reset(), "reset") }
 
 // ResetTenant brings hosted tenant name back to what its create left, its
-// management client's credentials included, as POST /_idp/reset/{name}.
+// management client included (with the secret it was last rotated to, if
+// any), as POST /_idp/reset/{name}.
 func (s *Server) ResetTenant(name string) {
 	s.check(s.srv.ResetTenant(name), fmt.Sprintf("reset of tenant %q", name))
 }

@@ -505,7 +505,7 @@ func TestAdoptedClientWithoutReadableSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := admin.CreateClientGrant(ctx, &ClientGrant{ClientID: app.ClientID, Audience: String(admin.Audience()),
-		Scope: &[]string{"create:clients", "read:clients", "update:clients"}}); err != nil {
+		Scope: &[]string{"create:clients", "read:clients", "update:client_keys"}}); err != nil {
 		t.Fatal(err)
 	}
 	c := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret = *app.ClientID, *app.ClientSecret })

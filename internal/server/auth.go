@@ -21,6 +21,31 @@ func (a *accessClaims) hasScope(scope string) bool {
 	return contains(a.scopes, scope)
 }
 
+// hasAnyScope reports whether the token carries one of scopes.
+func (a *accessClaims) hasAnyScope(scopes ...string) bool {
+	for _, s := range scopes {
+		if a.hasScope(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// errInsufficientScope is the real service's refusal of a token that
+// carries none of scopes.
+func errInsufficientScope(scopes ...string) *apiError {
+	return newError(http.StatusForbidden, "insufficient_scope", "Insufficient scope, expected any of: "+strings.Join(scopes, ","))
+}
+
+// requireScope refuses a token without scope, for a property whose change
+// needs more than its route's scope.
+func (c *call) requireScope(scope string) error {
+	if c.claims != nil && c.claims.hasScope(scope) {
+		return nil
+	}
+	return errInsufficientScope(scope)
+}
+
 // managementAlgorithms are the only algorithms accepted on a Management API
 // token. HS256 is refused because the Management API never issues it, and
 // accepting it would let anyone who knows an API's signing secret forge one.
@@ -74,7 +99,7 @@ func (c *call) authorize(scope string) error {
 	if claims.hasScope(scope) {
 		return nil
 	}
-	return newError(http.StatusForbidden, "insufficient_scope", "Insufficient scope, expected any of: "+scope)
+	return errInsufficientScope(scope)
 }
 
 // verify checks a token's signature (with the tenant's own key, which is

@@ -54,11 +54,25 @@ type BoltStore struct {
 // with a message a person can act on when another process holds the file,
 // when the file is not an idp-server data file, when it is damaged, or when a
 // newer idp-server wrote it; it never repairs or replaces a file.
+//
+// The file holds every secret and signing key, so at every open dir is made
+// 0700 and the file 0600, whatever an earlier start, a restore or a umask
+// left; when that fails, so does the open.
 func OpenBoltStore(dir string) (*BoltStore, error) {
+	return openBoltStore(dir, os.Chmod)
+}
+
+func openBoltStore(dir string, chmod func(string, os.FileMode) error) (*BoltStore, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir %s: %w", dir, err)
 	}
+	if err := chmod(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir %s: cannot make it private to its owner (mode 0700): %w; give idp-server a directory of its own", dir, err)
+	}
 	path := filepath.Join(dir, DataFileName)
+	if err := chmod(path, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("data file %s: cannot make it private to its owner (mode 0600): %w", path, err)
+	}
 	db, err := openBolt(path)
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):

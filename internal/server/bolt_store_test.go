@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -28,6 +29,51 @@ func openStore(t testing.TB, dir string) *server.BoltStore {
 		t.Fatalf("OpenBoltStore: %v", err)
 	}
 	return st
+}
+
+// A data directory and file that an earlier start, a restore or a umask
+// left open to others are made private at every open: the directory 0700,
+// the file 0600.
+func TestBoltStoreTightensModes(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix file modes")
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, server.DataFileName)
+	loosen := func() {
+		t.Helper()
+		if err := os.Chmod(dir, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(file, 0o644); err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	expectModes := func(when string) {
+		t.Helper()
+		for path, want := range map[string]os.FileMode{dir: 0o700, file: 0o600} {
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fi.Mode().Perm(); got != want {
+				t.Errorf("%s: %s has mode %o, want %o", when, path, got, want)
+			}
+		}
+	}
+	loosen() // a new file in an existing, open directory
+	st := openStore(t, dir)
+	expectModes("a new data file")
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	loosen()
+	st = openStore(t, dir)
+	defer st.Close()
+	expectModes("an existing 0644 file in a 0777 directory")
 }
 
 // The durable store passes the same contract as the in-memory one.

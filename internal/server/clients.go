@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"net/http"
 )
@@ -162,21 +163,24 @@ type signingKeyInfo struct {
 // clientResponse is a client as rendered.
 type clientResponse struct {
 	clientRecord
-	SigningKeys []signingKeyInfo `json:"signing_keys"`
+	SigningKeys []signingKeyInfo `json:"signing_keys,omitempty"`
 }
 
-// renderClient hides the secret unless the token may read client keys.
-func (c *call) renderClient(cl clientRecord) clientRecord {
-	if c.claims == nil || !c.claims.hasScope("read:client_keys") {
-		cl.ClientSecret = ""
-	}
-	return cl
+// clientKeyProperties are the stored properties that, with client_secret
+// and signing_keys, the real service shows only to a token that may read
+// client keys (readKeyScopes).
+var clientKeyProperties = []string{"encryption_key", "client_authentication_methods"}
+
+// mayReadKeys reports whether the request's token may see client keys.
+func (c *call) mayReadKeys() bool {
+	return c.claims != nil && c.claims.hasAnyScope(readKeyScopes...)
 }
 
-// clientJSON renders a client with its stored-only properties and the
-// tenant's signing key. token_endpoint_auth_method is left out when
-// client_authentication_methods replaces it, as the real service does.
-func (c *call) clientJSON(cl clientRecord) any {
+// clientJSON renders a client with its stored-only properties and, with
+// keys, its secret and key properties and the tenant's signing key.
+// token_endpoint_auth_method is left out when client_authentication_methods
+// replaces it, as the real service does.
+func (c *call) clientJSON(cl clientRecord, keys bool) any {
 	if cl.GrantTypes == nil {
 		cl.GrantTypes = []string{}
 	}
@@ -184,6 +188,14 @@ func (c *call) clientJSON(cl clientRecord) any {
 	cl.Extra = nil
 	if _, ok := extra["client_authentication_methods"]; ok {
 		cl.TokenEndpointAuthMethod = ""
+	}
+	if !keys {
+		cl.ClientSecret = ""
+		extra = maps.Clone(extra)
+		for _, k := range clientKeyProperties {
+			delete(extra, k)
+		}
+		return renderWithExtras(clientResponse{clientRecord: cl}, extra)
 	}
 	resp := clientResponse{clientRecord: cl, SigningKeys: []signingKeyInfo{{Cert: c.t.key.certPEM, Subject: "deprecated"}}}
 	return renderWithExtras(resp, extra)
@@ -322,6 +334,11 @@ func createClient(c *call) error {
 	if err != nil {
 		return err
 	}
+	if b.has("client_authentication_methods") {
+		if err := c.requireScope(scopeCreateCredentials); err != nil {
+			return err
+		}
+	}
 	if !b.has("name") {
 		return errPayload("Missing required property: name")
 	}
@@ -369,18 +386,16 @@ func createClient(c *call) error {
 	if err := c.repo.enableOnAllConnections(cl.ClientID); err != nil {
 		return err
 	}
-	// The creator always sees the new secret: it has no other way to
-	// learn it without read:client_keys.
-	return c.json(http.StatusCreated, c.clientJSON(cl))
+	// The creator always sees the new secret, as on the real service: it
+	// has no other way to learn it without read:client_keys.
+	return c.json(http.StatusCreated, c.clientJSON(cl, true))
 }
 
 // clients are the applications, found by a route's {id}.
 var clients = objects[clientRecord]{
-	find: func(c *call) (clientRecord, error) { return c.repo.client(c.id()) },
-	save: func(c *call, cl clientRecord) error { return c.repo.put(KindClients, cl.ClientID, cl) },
-	render: func(c *call, cl clientRecord) any {
-		return c.clientJSON(c.renderClient(cl))
-	},
+	find:   func(c *call) (clientRecord, error) { return c.repo.client(c.id()) },
+	save:   func(c *call, cl clientRecord) error { return c.repo.put(KindClients, cl.ClientID, cl) },
+	render: func(c *call, cl clientRecord) any { return c.clientJSON(cl, c.mayReadKeys()) },
 }
 
 func getClient(c *call) error { return getObject(c, clients) }
@@ -395,14 +410,25 @@ func updateClient(c *call) error {
 	if err != nil {
 		return err
 	}
+	if b.has("client_authentication_methods") {
+		if err := c.requireScope(scopeUpdateCredentials); err != nil {
+			return err
+		}
+	}
 	return updateObject(c, clients, func(cl *clientRecord) error { return applyClient(b, cl) })
 }
 
-// rotateClientSecret is an update whose answer always shows the new secret,
-// whatever the token's scopes.
+// rotateClientSecret is an update whose answer always shows the new secret:
+// its route needs update:client_keys.
 func rotateClientSecret(c *call) error {
 	withSecret := clients
-	withSecret.render = func(c *call, cl clientRecord) any { return c.clientJSON(cl) }
+	withSecret.save = func(c *call, cl clientRecord) error {
+		if err := clients.save(c, cl); err != nil {
+			return err
+		}
+		return c.s.followRotation(c.t.name, cl)
+	}
+	withSecret.render = func(c *call, cl clientRecord) any { return c.clientJSON(cl, true) }
 	return updateObject(c, withSecret, func(cl *clientRecord) error {
 		cl.ClientSecret = newClientSecret()
 		return nil

@@ -174,47 +174,100 @@ func TestClientUpdateDelete(t *testing.T) {
 	}
 }
 
+// A client's keys (its secret and, as the real service documents, encryption_key,
+// client_authentication_methods and signing_keys) are answered only to a token with
+// read:client_keys or read:client_credentials, on GET, list and PATCH alike; the create's
+// answer always has the new secret.
 func TestClientSecretVisibility(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "Secretive"})
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{
+		"name":                          "Secretive",
+		"encryption_key":                map[string]any{"pub": "-----BEGIN PUBLIC KEY-----"},
+		"client_authentication_methods": map[string]any{"private_key_jwt": map[string]any{"credentials": []any{}}},
+	})
 	id := strField(t, c, "client_id")
 	path := "/api/v2/clients/" + id
 	aud := h.mgmtAudience(h.base)
-	narrow := h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, "read:clients update:clients create:clients")
-
-	r := h.call(h.base, narrow, http.MethodGet, path, nil)
-	expectStatus(t, r, http.StatusOK)
-	if v, ok := r.object(t)["client_secret"]; ok {
-		t.Errorf("GET without read:client_keys shows client_secret %v", v)
+	keyed := []string{"client_secret", "encryption_key", "client_authentication_methods", "signing_keys"}
+	readerID, readerSecret := h.newGrantedClient(h.base, h.tok, aud,
+		[]string{"read:clients", "update:clients", "create:clients", "read:client_keys", "read:client_credentials"})
+	mint := func(scope string) string { return h.mintToken(h.base, readerID, readerSecret, aud, scope) }
+	answers := func(tok string) map[string]map[string]any {
+		out := map[string]map[string]any{}
+		r := h.call(h.base, tok, http.MethodGet, path, nil)
+		expectStatus(t, r, http.StatusOK)
+		out["GET"] = r.object(t)
+		r = h.call(h.base, tok, http.MethodGet, "/api/v2/clients", nil)
+		expectStatus(t, r, http.StatusOK)
+		out["list"] = findBy(r.array(t), "client_id", id)
+		r = h.call(h.base, tok, http.MethodPatch, path, map[string]any{"description": "d"})
+		expectStatus(t, r, http.StatusOK)
+		out["PATCH"] = r.object(t)
+		return out
 	}
-	r = h.call(h.base, narrow, http.MethodGet, "/api/v2/clients", nil)
-	expectStatus(t, r, http.StatusOK)
-	for _, m := range r.array(t) {
-		if v, ok := m["client_secret"]; ok {
-			t.Errorf("list without read:client_keys shows client_secret %v", v)
+
+	for what, m := range answers(mint("read:clients update:clients create:clients")) {
+		for _, k := range keyed {
+			if v, ok := m[k]; ok {
+				t.Errorf("%s without read:client_keys shows %s: %v", what, k, v)
+			}
 		}
 	}
-	r = h.call(h.base, narrow, http.MethodPatch, path, map[string]any{"description": "d"})
-	expectStatus(t, r, http.StatusOK)
-	if v, ok := r.object(t)["client_secret"]; ok {
-		t.Errorf("PATCH without read:client_keys shows client_secret %v", v)
+	for _, scope := range []string{"read:client_keys", "read:client_credentials"} {
+		for what, m := range answers(mint("read:clients update:clients " + scope)) {
+			for _, k := range keyed {
+				if m[k] == nil {
+					t.Errorf("%s with %s hides %s: %v", what, scope, k, m)
+				}
+			}
+			if m["client_secret"] != c["client_secret"] {
+				t.Errorf("%s with %s: wrong secret", what, scope)
+			}
+		}
 	}
 	// POST always returns the secret: it is the only chance to see it.
-	r = h.call(h.base, narrow, http.MethodPost, "/api/v2/clients", map[string]any{"name": "n"})
+	r := h.call(h.base, mint("create:clients"), http.MethodPost, "/api/v2/clients", map[string]any{"name": "n"})
 	expectStatus(t, r, http.StatusCreated)
 	if s, _ := r.object(t)["client_secret"].(string); !reClientSecret.MatchString(s) {
 		t.Errorf("POST without read:client_keys: client_secret = %q", s)
 	}
-	// With read:client_keys, list and GET show it.
 	for _, m := range h.mustList(h.base, h.tok, "/api/v2/clients") {
 		if s, _ := m["client_secret"].(string); s == "" {
 			t.Errorf("list with read:client_keys hides the secret of %v", m["client_id"])
 		}
 	}
-	if h.mustGet(h.base, h.tok, path)["client_secret"] != c["client_secret"] {
-		t.Errorf("GET with read:client_keys: wrong secret")
+}
+
+// Setting client_authentication_methods needs create:client_credentials on a create and
+// update:client_credentials on an update, as the real service documents.
+func TestClientAuthenticationMethodsNeedCredentialScopes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	aud := h.mgmtAudience(h.base)
+	mint := func(scope string) string {
+		return h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, scope)
 	}
+	methods := map[string]any{"private_key_jwt": map[string]any{"credentials": []any{}}}
+	body := map[string]any{"name": "pkjwt", "client_authentication_methods": methods}
+
+	e := expectAPIError(t, h.call(h.base, mint("create:clients"), http.MethodPost, "/api/v2/clients", body), http.StatusForbidden, "insufficient_scope")
+	if e.Message != "Insufficient scope, expected any of: create:client_credentials" {
+		t.Errorf("create: message %q", e.Message)
+	}
+	c := h.mustCreate(h.base, mint("create:clients create:client_credentials"), "/api/v2/clients", body)
+	path := "/api/v2/clients/" + strField(t, c, "client_id")
+
+	patch := map[string]any{"client_authentication_methods": nil}
+	e = expectAPIError(t, h.call(h.base, mint("update:clients"), http.MethodPatch, path, patch), http.StatusForbidden, "insufficient_scope")
+	if e.Message != "Insufficient scope, expected any of: update:client_credentials" {
+		t.Errorf("update: message %q", e.Message)
+	}
+	if got := h.mustGet(h.base, h.tok, path)["client_authentication_methods"]; got == nil {
+		t.Errorf("a refused update changed client_authentication_methods")
+	}
+	expectStatus(t, h.call(h.base, mint("update:clients update:client_credentials"), http.MethodPatch, path, patch), http.StatusOK)
+	expectStatus(t, h.call(h.base, mint("update:clients"), http.MethodPatch, path, map[string]any{"description": "d"}), http.StatusOK)
 }
 
 func TestClientRotateSecret(t *testing.T) {
@@ -234,15 +287,40 @@ func TestClientRotateSecret(t *testing.T) {
 	expectOAuthError(t, h.tokenJSON(h.base, credentials(id, old, aud, "")), http.StatusUnauthorized, "access_denied")
 	h.mintToken(h.base, id, newSecret, aud, "")
 
-	// rotate-secret needs update:clients; read:client_keys does not reveal it without that scope.
-	ro := h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, "read:clients read:client_keys")
-	expectAPIError(t, h.call(h.base, ro, http.MethodPost, "/api/v2/clients/"+id+"/rotate-secret", nil), http.StatusForbidden, "insufficient_scope")
-	upd := h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, "update:clients")
-	r = h.call(h.base, upd, http.MethodPost, "/api/v2/clients/"+id+"/rotate-secret", nil)
+	// rotate-secret needs update:client_keys, as on the real service; neither update:clients
+	// nor read:client_keys is enough.
+	for _, scope := range []string{"read:clients read:client_keys", "update:clients", "read:clients update:clients read:client_keys"} {
+		tok := h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, scope)
+		e := expectAPIError(t, h.call(h.base, tok, http.MethodPost, "/api/v2/clients/"+id+"/rotate-secret", nil), http.StatusForbidden, "insufficient_scope")
+		if e.Message != "Insufficient scope, expected any of: update:client_keys" {
+			t.Errorf("%s: message %q", scope, e.Message)
+		}
+	}
+	keys := h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, "update:client_keys")
+	r = h.call(h.base, keys, http.MethodPost, "/api/v2/clients/"+id+"/rotate-secret", nil)
 	expectStatus(t, r, http.StatusOK)
 	if s := strField(t, r.object(t), "client_secret"); s == newSecret {
 		t.Errorf("second rotation kept the secret")
 	}
+}
+
+// A client that holds update:clients (the scope rotate-secret used to need) cannot rotate the
+// root admin's secret and take over the server with it: the rotation is refused with the real
+// service's 403, and the admin keeps its secret.
+func TestRotateAdminSecretNeedsUpdateClientKeys(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	aud := h.mgmtAudience(h.base)
+	id, secret := h.newGrantedClient(h.base, h.tok, aud, []string{"read:clients", "update:clients"})
+	tok := h.mintToken(h.base, id, secret, aud, "")
+
+	r := h.call(h.base, tok, http.MethodPost, "/api/v2/clients/"+h.srv.AdminClientID()+"/rotate-secret", nil)
+	expectAPIError(t, r, http.StatusForbidden, "insufficient_scope")
+	const want = `{"statusCode":403,"error":"Forbidden","message":"Insufficient scope, expected any of: update:client_keys","errorCode":"insufficient_scope"}`
+	if got := strings.TrimSpace(string(r.Body)); got != want {
+		t.Errorf("body = %s, want %s", got, want)
+	}
+	h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, "create:tenants")
 }
 
 // The defaults the real service gives a new application, on the create's answer and on reads.

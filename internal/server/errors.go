@@ -111,7 +111,7 @@ func writeEnvelope(w http.ResponseWriter, e *apiError, oauthDescription bool) {
 	for k, v := range e.Header {
 		w.Header()[k] = v
 	}
-	if e.Status == http.StatusUnauthorized {
+	if e.Status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
 		w.Header().Set("WWW-Authenticate", "Bearer")
 	}
 	body := envelope{StatusCode: e.Status, Error: http.StatusText(e.Status), Message: e.Message, ErrorCode: e.Code}

@@ -49,7 +49,8 @@ func managementScopes(root bool) []string {
 			scopes = append(scopes, verb+":"+k)
 		}
 	}
-	scopes = append(scopes, "read:tenant_settings", "update:tenant_settings", "read:client_keys")
+	scopes = append(scopes, "read:tenant_settings", "update:tenant_settings",
+		"read:client_keys", "update:client_keys", "create:client_credentials", "update:client_credentials")
 	sort.Strings(scopes)
 	return scopes
 }

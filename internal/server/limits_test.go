@@ -125,7 +125,7 @@ func TestRateLimitOption(t *testing.T) {
 	// The observability endpoint is never limited nor decorated.
 	h.srv.SetRateLimit(1)
 	for i := 0; i < 5; i++ {
-		r := h.call(h.base, "", http.MethodGet, "/_idp/requests", nil)
+		r := h.call(h.base, "", http.MethodGet, "/_idp/requests", nil, h.adminBasic())
 		expectStatus(t, r, http.StatusOK)
 	}
 }
@@ -145,7 +145,7 @@ func TestFaults(t *testing.T) {
 	}
 	expectStatus(t, h.postToken(h.base, "application/json", tokenBody, nil), http.StatusTooManyRequests)
 	expectStatus(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", map[string]any{"name": "never"}), http.StatusTooManyRequests)
-	expectStatus(t, h.call(h.base, "", http.MethodGet, "/_idp/requests", nil), http.StatusOK)
+	expectStatus(t, h.call(h.base, "", http.MethodGet, "/_idp/requests", nil, h.adminBasic()), http.StatusOK)
 
 	h.srv.SetFaults(server.Faults{Rate5xx: 1})
 	for i := 0; i < 5; i++ {
@@ -153,7 +153,7 @@ func TestFaults(t *testing.T) {
 		expectAPIError(t, r, http.StatusServiceUnavailable, "temporarily_unavailable")
 	}
 	expectStatus(t, h.postToken(h.base, "application/json", tokenBody, nil), http.StatusServiceUnavailable)
-	expectStatus(t, h.call(h.base, "", http.MethodGet, "/_idp/requests", nil), http.StatusOK)
+	expectStatus(t, h.call(h.base, "", http.MethodGet, "/_idp/requests", nil, h.adminBasic()), http.StatusOK)
 
 	h.srv.SetFaults(server.Faults{})
 	list := h.mustList(h.base, h.tok, "/api/v2/clients")
@@ -327,7 +327,7 @@ func TestCounters(t *testing.T) {
 	expectStatus(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/clients/nope", nil), http.StatusNotFound)
 	expectStatus(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/nope", nil), http.StatusNotFound)
 	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/clients/"+c, nil), http.StatusNoContent)
-	expectStatus(t, h.call(h.base, "", http.MethodGet, "/_idp/requests", nil), http.StatusOK)
+	expectStatus(t, h.call(h.base, "", http.MethodGet, "/_idp/requests", nil, h.adminBasic()), http.StatusOK)
 	te := h.newTenant("counted")
 	h.mustList(te.base, te.tok, "/api/v2/clients")
 	h.srv.SetFaults(server.Faults{Rate429: 1})
@@ -370,7 +370,7 @@ func TestCounters(t *testing.T) {
 		t.Errorf("Counts not sorted by tenant, method, route, status: %v", cs)
 	}
 
-	r := h.call(h.base, "", http.MethodGet, "/_idp/requests", nil)
+	r := h.call(h.base, "", http.MethodGet, "/_idp/requests", nil, h.adminBasic())
 	expectStatus(t, r, http.StatusOK)
 	var overHTTP struct {
 		Requests []server.Count `json:"requests"`
@@ -383,12 +383,12 @@ func TestCounters(t *testing.T) {
 		t.Errorf("GET /_idp/requests body lacks count fields: %s", r.Body)
 	}
 
-	r = h.call(h.base, "", http.MethodDelete, "/_idp/requests", nil)
+	r = h.call(h.base, "", http.MethodDelete, "/_idp/requests", nil, h.adminBasic())
 	expectStatus(t, r, http.StatusNoContent)
 	if cs := h.srv.Counts(); len(cs) != 0 {
 		t.Errorf("Counts after DELETE /_idp/requests = %v", cs)
 	}
-	r = h.call(h.base, "", http.MethodGet, "/_idp/requests", nil)
+	r = h.call(h.base, "", http.MethodGet, "/_idp/requests", nil, h.adminBasic())
 	r.decode(t, &overHTTP)
 	if len(overHTTP.Requests) != 0 {
 		t.Errorf("GET /_idp/requests after reset = %s", r.Body)
@@ -420,7 +420,7 @@ func TestConcurrentControl(t *testing.T) {
 			if i%10 == 0 {
 				h.srv.ResetCounts()
 			}
-			if r, err := h.send(http.MethodGet, h.base+"/_idp/requests", nil, nil); err != nil || r.Status != http.StatusOK {
+			if r, err := h.send(http.MethodGet, h.base+"/_idp/requests", h.adminBasic(), nil); err != nil || r.Status != http.StatusOK {
 				t.Errorf("GET /_idp/requests: %v %v", r, err)
 				return
 			}

@@ -30,9 +30,10 @@ var kept = []struct {
 // resolveAdmin settles the root admin client's credentials before the root
 // tenant is bootstrapped. Configured ones win; what is not configured is
 // taken from the store's seed (a restart on a durable store keeps the
-// credentials it printed the first time) or generated. An admin client of a
-// previous start that is no longer the admin is deleted with its grants.
-func (s *Server) resolveAdmin() error {
+// credentials of the first start, or the secret they were rotated to) or
+// generated. An admin client of a previous start that is no longer the
+// admin is deleted with its grants.
+func (s *Server) resolveAdmin(secret string) error {
 	var seed clientRecord
 	err := getJSON(s.store, RootTenant, KindSeed, seedClientID, &seed)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -45,12 +46,14 @@ func (s *Server) resolveAdmin() error {
 			s.adminID = seed.ClientID
 		}
 	}
-	if s.adminSecret == "" {
-		s.adminSecret = newClientSecret()
+	if secret == "" {
 		if found && seed.ClientID == s.adminID {
-			s.adminSecret = seed.ClientSecret
+			secret = seed.ClientSecret
+		} else {
+			secret, s.adminGenerated = newClientSecret(), true
 		}
 	}
+	s.adminSecret.Store(&secret)
 	if found && seed.ClientID != s.adminID {
 		old := repo{store: s.store, t: &tenant{name: RootTenant}}
 		if err := old.deleteClient(seed.ClientID); err != nil {
@@ -70,10 +73,35 @@ func (s *Server) recordRootSeed() error {
 	return s.store.Put(RootTenant, KindSeed, seedClientID, raw)
 }
 
+// followRotation keeps a tenant's seed on the secret its seeded client was
+// just rotated to, and for the root admin the credentials the server's
+// endpoints check: a reset or a restart never brings back a secret that
+// was rotated away, and the old one stops opening /_idp/ at once. The
+// caller holds the tenant's write lock and has stored the client.
+func (s *Server) followRotation(tenant string, cl clientRecord) error {
+	var seed clientRecord
+	err := getJSON(s.store, tenant, KindSeed, seedClientID, &seed)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil || seed.ClientID != cl.ClientID {
+		return err
+	}
+	seed.ClientSecret = cl.ClientSecret
+	if err := putJSON(s.store, tenant, KindSeed, seedClientID, seed); err != nil {
+		return err
+	}
+	if tenant == RootTenant && cl.ClientID == s.adminID {
+		secret := cl.ClientSecret
+		s.adminSecret.Store(&secret)
+	}
+	return nil
+}
+
 // Reset brings the whole server back to its start state: every hosted tenant
 // is deleted, the root tenant holds only its Management API and the admin
-// client with the credentials it started with, and the request counters are
-// zero. The root signing key, the rate limit and the faults are kept.
+// client with its current credentials, and the request counters are zero.
+// The root signing key, the rate limit and the faults are kept.
 func (s *Server) Reset() error {
 	root := s.lookupTenant(RootTenant)
 	root.mu.Lock()
@@ -122,7 +150,8 @@ func (s *Server) Reset() error {
 
 // ResetTenant brings one hosted tenant back to the state its create left it
 // in: its Management API, and its Management API client with the
-// credentials the create returned and its grant; every other API, client,
+// credentials the create returned (or the secret it was last rotated to)
+// and its grant; every other API, client,
 // grant and setting is deleted. The tenant itself (its id, name, display
 // name, metadata) and its signing key are kept, and so are the counts of
 // the other tenants. An unknown name is inexistent_tenant.
@@ -198,26 +227,28 @@ func (c *counters) resetTenant(name string) {
 	}
 }
 
-// requireAdmin admits a request that carries the root admin client's start
-// credentials as HTTP Basic authentication. A reset is destructive, and the
-// server may listen on more than the loopback.
+// requireAdmin admits a request that carries the root admin client's id
+// and current secret as HTTP Basic authentication.
 func (c *call) requireAdmin() error {
 	id, secret, ok := c.r.BasicAuth()
+	// The admin's secret opens its tokens too: one count for both.
+	key := loginKey(RootTenant, id, c.r.RemoteAddr)
 	if ok &&
 		subtle.ConstantTimeCompare([]byte(id), []byte(c.s.adminID)) == 1 &&
-		subtle.ConstantTimeCompare([]byte(secret), []byte(c.s.adminSecret)) == 1 {
+		subtle.ConstantTimeCompare([]byte(secret), []byte(c.s.AdminClientSecret())) == 1 {
+		c.s.logins.succeeded(key)
 		return nil
 	}
+	if ok {
+		c.s.logins.failed(c.r.Context(), key)
+	}
 	return newError(http.StatusUnauthorized, "invalid_credentials",
-		"A reset needs the root admin client's id and secret as HTTP Basic credentials").
+		"The server's /_idp/ endpoints need the root admin client's id and secret as HTTP Basic credentials").
 		withHeader("WWW-Authenticate", `Basic realm="idp-server"`)
 }
 
 // handleReset is POST /_idp/reset.
 func handleReset(c *call) error {
-	if err := c.requireAdmin(); err != nil {
-		return err
-	}
 	if err := c.s.Reset(); err != nil {
 		return err
 	}
@@ -226,9 +257,6 @@ func handleReset(c *call) error {
 
 // handleResetTenant is POST /_idp/reset/{tenant}.
 func handleResetTenant(c *call) error {
-	if err := c.requireAdmin(); err != nil {
-		return err
-	}
 	if err := c.s.ResetTenant(c.id()); err != nil {
 		return err
 	}

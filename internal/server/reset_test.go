@@ -15,6 +15,12 @@ func basic(id, secret string) http.Header {
 	return http.Header{"Authorization": r.Header["Authorization"]}
 }
 
+// adminBasic is the header of a request with the root admin's current
+// credentials, as the server's /_idp/ endpoints want them.
+func (h *harness) adminBasic() http.Header {
+	return basic(h.srv.AdminClientID(), h.srv.AdminClientSecret())
+}
+
 // names lists the "name" (or, for grants, "client_id") of each object.
 func names(t testing.TB, objs []map[string]any, key string) []string {
 	var out []string
@@ -87,9 +93,6 @@ func TestResetServer(t *testing.T) {
 	h.mustCreate(h.base, h.tok, "/api/v2/resource-servers", map[string]any{"name": "Extra", "identifier": "https://extra.example/"})
 	cl := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "extra"})
 	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": cl["client_id"], "audience": "https://extra.example/", "scope": []any{}})
-	// The admin's own secret changes; a reset brings the configured one back.
-	expectStatus(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients/"+h.srv.AdminClientID()+"/rotate-secret", nil), http.StatusOK)
-
 	expectStatus(t, h.call(h.base, "", http.MethodPost, "/_idp/reset", nil, admin), http.StatusNoContent)
 	if c := h.srv.Counts(); len(c) != 0 {
 		t.Errorf("counters after a reset: %+v", c)
@@ -112,7 +115,7 @@ func TestResetServer(t *testing.T) {
 	if got := names(t, h.mustList(h.base, h.tok, "/api/v2/connections"), "name"); !slices.Equal(got, start.connections) {
 		t.Errorf("connections after a reset %v, want %v", got, start.connections)
 	}
-	// The configured credentials work again, and the old token still does.
+	// The admin's credentials still work, and so does the old token.
 	h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), h.base+"/api/v2/", "")
 	// A tenant of the same name can be made again.
 	h.mustCreate(h.base, h.tok, "/api/v2/tenants", map[string]any{"name": "gone"})
@@ -138,14 +141,19 @@ func TestResetTenant(t *testing.T) {
 	h.mustCreate(base, tok, "/api/v2/connections", map[string]any{"name": "extra-db", "strategy": "auth0"})
 	h.mustCreate(base, tok, "/api/v2/client-grants", map[string]any{"client_id": cl["client_id"], "audience": "https://orders.example/", "scope": []any{}})
 	expectStatus(t, h.call(base, tok, http.MethodPatch, "/api/v2/tenants/settings", map[string]any{"friendly_name": "Changed"}), http.StatusOK)
-	expectStatus(t, h.call(base, tok, http.MethodPost, "/api/v2/clients/"+mc["client_id"].(string)+"/rotate-secret", nil), http.StatusOK)
+	r := h.call(base, tok, http.MethodPost, "/api/v2/clients/"+mc["client_id"].(string)+"/rotate-secret", nil)
+	expectStatus(t, r, http.StatusOK)
+	rotated := strField(t, r.object(t), "client_secret")
 	expectStatus(t, h.call(base, tok, http.MethodDelete, "/api/v2/clients/"+mc["client_id"].(string), nil), http.StatusNoContent)
 
 	expectStatus(t, h.call(h.base, "", http.MethodPost, "/_idp/reset/reset-me", nil, admin), http.StatusNoContent)
 
-	// The management client is back with the credentials the create
-	// returned; its old token still verifies (same signing key).
-	h.mintToken(base, mc["client_id"].(string), mc["client_secret"].(string), aud, "")
+	// The management client is back with the secret it was rotated to, not
+	// the one the create returned; its old token still verifies (same
+	// signing key).
+	h.mintToken(base, mc["client_id"].(string), rotated, aud, "")
+	expectOAuthError(t, h.tokenJSON(base, credentials(mc["client_id"].(string), mc["client_secret"].(string), aud, "")),
+		http.StatusUnauthorized, "access_denied")
 	if got := names(t, h.mustList(base, tok, "/api/v2/clients"), "name"); !slices.Equal(got, []string{"Management API Client"}) {
 		t.Errorf("clients after a tenant reset: %v", got)
 	}
@@ -174,6 +182,50 @@ func TestResetTenant(t *testing.T) {
 
 	expectAPIError(t, h.call(h.base, "", http.MethodPost, "/_idp/reset/nope", nil, admin), http.StatusNotFound, "inexistent_tenant")
 	expectAPIError(t, h.call(h.base, "", http.MethodPost, "/_idp/reset/", nil, admin), http.StatusNotFound, "not_found")
+}
+
+// The server's endpoints check the root admin's current secret: after a
+// rotation the old one opens neither a reset nor a token, the new one opens
+// both, and a reset keeps it, as does a restart on the same store.
+func TestResetFollowsAdminRotation(t *testing.T) {
+	store := server.NewMemoryStore()
+	h := newHarness(t, func(o *server.Options) { o.Store = store })
+	id, old := h.srv.AdminClientID(), h.srv.AdminClientSecret()
+	aud := h.mgmtAudience(h.base)
+
+	r := h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients/"+id+"/rotate-secret", nil)
+	expectStatus(t, r, http.StatusOK)
+	rotated := strField(t, r.object(t), "client_secret")
+	if h.srv.AdminClientSecret() != rotated {
+		t.Errorf("AdminClientSecret() = %q after a rotation to %q", h.srv.AdminClientSecret(), rotated)
+	}
+	refused := func() {
+		t.Helper()
+		expectAPIError(t, h.call(h.base, "", http.MethodPost, "/_idp/reset", nil, basic(id, old)), http.StatusUnauthorized, "invalid_credentials")
+		expectAPIError(t, h.call(h.base, "", http.MethodGet, "/_idp/requests", nil, basic(id, old)), http.StatusUnauthorized, "invalid_credentials")
+		expectOAuthError(t, h.tokenJSON(h.base, credentials(id, old, aud, "")), http.StatusUnauthorized, "access_denied")
+	}
+	refused()
+	h.mintToken(h.base, id, rotated, aud, "")
+	expectStatus(t, h.call(h.base, "", http.MethodPost, "/_idp/reset", nil, basic(id, rotated)), http.StatusNoContent)
+
+	// After the reset: the rotated secret is still the admin's.
+	refused()
+	tok := h.mintToken(h.base, id, rotated, aud, "")
+	if got := h.mustGet(h.base, tok, "/api/v2/clients/"+id)["client_secret"]; got != rotated {
+		t.Errorf("the admin's secret after a reset = %v, want the rotated one", got)
+	}
+	expectStatus(t, h.call(h.base, "", http.MethodPost, "/_idp/reset", nil, basic(id, rotated)), http.StatusNoContent)
+
+	// A restart on the same store keeps it too.
+	srv2, err := server.New(server.Options{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srv2.AdminClientID() != id || srv2.AdminClientSecret() != rotated || srv2.AdminSecretGenerated() {
+		t.Errorf("restart: admin %s/%s (generated %v), want %s and the rotated secret",
+			srv2.AdminClientID(), srv2.AdminClientSecret(), srv2.AdminSecretGenerated(), id)
+	}
 }
 
 // A reset on a durable store is durable too.

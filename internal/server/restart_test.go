@@ -114,7 +114,7 @@ func TestBoltRestartNewAdmin(t *testing.T) {
 	}
 	st2 := openStore(t, dir)
 	defer st2.Close()
-	srv2, err := server.New(server.Options{Store: st2, AdminClientID: "new-admin", AdminClientSecret: "new-admin-secret-0123456789"})
+	srv2, err := server.New(server.Options{Store: st2, AdminClientID: "new-admin", AdminClientSecret: "new-admin-secret-0123456789-0123456789"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,15 @@ import (
 // the caller's token: the dispatcher does, from the route table.
 type handler func(c *call) error
 
-// public is the scope column of a route that needs no token. It is not a
-// scope a token can carry (those are "verb:resource").
-const public = "public"
+// public is the scope column of a route that needs no token, and
+// adminCredentials that of a server-wide route that needs the root admin
+// client's id and secret as HTTP Basic (requireAdmin): server-wide routes
+// have no tenant to issue a token. Neither is a scope a token can carry
+// (those are "verb:resource").
+const (
+	public           = "public"
+	adminCredentials = "admin"
+)
 
 // routeFlags say where a route exists and how its errors look.
 type routeFlags uint8
@@ -66,7 +72,7 @@ var routeTable = []route{
 	{"DELETE /api/v2/clients/{id}", "delete:clients", deleteClient, 0},
 	{"GET /api/v2/clients/{id}", "read:clients", getClient, 0},
 	{"PATCH /api/v2/clients/{id}", "update:clients", updateClient, 0},
-	{"POST /api/v2/clients/{id}/rotate-secret", "update:clients", rotateClientSecret, 0},
+	{"POST /api/v2/clients/{id}/rotate-secret", scopeRotateSecret, rotateClientSecret, 0},
 
 	{"GET /api/v2/client-grants", "read:client_grants", listClientGrants, 0},
 	{"POST /api/v2/client-grants", "create:client_grants", createClientGrant, 0},
@@ -92,12 +98,12 @@ var routeTable = []route{
 	{"GET /api/v2/tenants/settings", "read:tenant_settings", getTenantSettings, 0},
 	{"PATCH /api/v2/tenants/settings", "update:tenant_settings", updateTenantSettings, 0},
 
-	{"GET /_idp/requests", public, getRequestCounts, serverWide},
-	{"DELETE /_idp/requests", public, resetRequestCounts, serverWide},
-	// Test ergonomics (reset.go). A reset checks the admin's Basic
-	// credentials itself: server-wide routes have no tenant to issue a token.
-	{"POST /_idp/reset", public, handleReset, serverWide},
-	{"POST /_idp/reset/{tenant}", public, handleResetTenant, serverWide},
+	// The counters name the tenants and reset destroys data, and the
+	// server may listen beyond the loopback: both need the admin.
+	{"GET /_idp/requests", adminCredentials, getRequestCounts, serverWide},
+	{"DELETE /_idp/requests", adminCredentials, resetRequestCounts, serverWide},
+	{"POST /_idp/reset", adminCredentials, handleReset, serverWide},
+	{"POST /_idp/reset/{tenant}", adminCredentials, handleResetTenant, serverWide},
 	{"GET /_idp/health", public, handleHealth, serverWide},
 }
 
@@ -142,8 +148,11 @@ func newRouter(table []route, wide bool) router {
 		if !ok || !strings.HasPrefix(path, "/") || r.handle == nil || r.scope == "" {
 			panic(fmt.Sprintf("server: malformed route %q", r.pattern))
 		}
-		if r.flags&serverWide != 0 && r.scope != public {
+		if wide && r.scope != public && r.scope != adminCredentials {
 			panic(fmt.Sprintf("server: route %q is outside any tenant, so it has no token to check", r.pattern))
+		}
+		if !wide && r.scope == adminCredentials {
+			panic(fmt.Sprintf("server: route %q is a tenant's, which takes tokens, not admin credentials", r.pattern))
 		}
 		p := byPath[path]
 		if p == nil {
@@ -237,10 +246,16 @@ func (p *pathRoutes) lookup(method string) *route {
 
 // run authorizes the request with the route's scope and runs its handler.
 func (c *call) run(r *route) error {
-	if r.scope != public {
-		if err := c.authorize(r.scope); err != nil {
-			return err
-		}
+	var err error
+	switch r.scope {
+	case public:
+	case adminCredentials:
+		err = c.requireAdmin()
+	default:
+		err = c.authorize(r.scope)
+	}
+	if err != nil {
+		return err
 	}
 	return r.handle(c)
 }

@@ -15,27 +15,66 @@ func concretePath(pattern string) string {
 }
 
 // TestRouteTablePublicRoutes pins the routes that need no token: the token
-// endpoint, the discovery documents and the server's own endpoints (a
-// reset checks the admin's Basic credentials itself).
+// endpoint, the discovery documents and the health check; and those that
+// need the admin's Basic credentials instead: the server's other endpoints.
 func TestRouteTablePublicRoutes(t *testing.T) {
-	var got []string
+	var got, admin []string
 	for _, r := range routeTable {
-		if r.scope == public {
+		switch r.scope {
+		case public:
 			got = append(got, r.pattern)
+		case adminCredentials:
+			admin = append(admin, r.pattern)
 		}
 	}
 	want := []string{
 		"POST /oauth/token",
 		"GET /.well-known/jwks.json",
 		"GET /.well-known/openid-configuration",
-		"GET /_idp/requests",
-		"DELETE /_idp/requests",
-		"POST /_idp/reset",
-		"POST /_idp/reset/{tenant}",
 		"GET /_idp/health",
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("public routes:\n got %q\nwant %q", got, want)
+	}
+	want = []string{
+		"GET /_idp/requests",
+		"DELETE /_idp/requests",
+		"POST /_idp/reset",
+		"POST /_idp/reset/{tenant}",
+	}
+	if !slices.Equal(admin, want) {
+		t.Fatalf("admin routes:\n got %q\nwant %q", admin, want)
+	}
+}
+
+// TestRouteTableAdminRoutes walks the table: every route that takes the
+// admin's credentials refuses a request without them, with a wrong secret,
+// with another client's id, or with the admin's token, as 401
+// invalid_credentials asking for Basic; the admin's id and secret pass.
+func TestRouteTableAdminRoutes(t *testing.T) {
+	f := newFixture(t, Options{})
+	id, secret := f.srv.AdminClientID(), f.srv.AdminClientSecret()
+	for _, r := range routeTable {
+		if r.scope != adminCredentials {
+			continue
+		}
+		method, path, _ := strings.Cut(r.pattern, " ")
+		url := f.ts.URL + concretePath(path)
+		for name, set := range map[string]func(*http.Request){
+			"none":          func(*http.Request) {},
+			"wrong secret":  func(q *http.Request) { q.SetBasicAuth(id, secret+"x") },
+			"another id":    func(q *http.Request) { q.SetBasicAuth("x"+id[1:], secret) },
+			"admin's token": func(q *http.Request) { q.Header.Set("Authorization", "Bearer "+f.token) },
+		} {
+			got := f.doWith(method, url, set)
+			f.expect(got, http.StatusUnauthorized, "invalid_credentials")
+			if h := got.header.Get("WWW-Authenticate"); !strings.HasPrefix(h, "Basic ") {
+				t.Errorf("%s with %s: WWW-Authenticate %q", r.pattern, name, h)
+			}
+		}
+		if got := f.doWith(method, url, func(q *http.Request) { q.SetBasicAuth(id, secret) }); got.status == http.StatusUnauthorized {
+			t.Errorf("%s with the admin's credentials: %d %s", r.pattern, got.status, got.body)
+		}
 	}
 }
 
@@ -47,7 +86,7 @@ func TestRouteTableAuthorization(t *testing.T) {
 	base := f.ts.URL
 	all := servedScopes(true)
 	for _, r := range routeTable {
-		if r.scope == public {
+		if r.scope == public || r.scope == adminCredentials {
 			continue
 		}
 		method, path, _ := strings.Cut(r.pattern, " ")

@@ -39,7 +39,7 @@ func TestInsufficientScope(t *testing.T) {
 		{"GET", "/api/v2/clients/x", "read:clients"},
 		{"PATCH", "/api/v2/clients/x", "update:clients"},
 		{"DELETE", "/api/v2/clients/x", "delete:clients"},
-		{"POST", "/api/v2/clients/x/rotate-secret", "update:clients"},
+		{"POST", "/api/v2/clients/x/rotate-secret", "update:client_keys"},
 		{"POST", "/api/v2/client-grants", "create:client_grants"},
 		{"GET", "/api/v2/client-grants", "read:client_grants"},
 		{"GET", "/api/v2/client-grants/x", "read:client_grants"},

@@ -20,8 +20,21 @@ func servedScopes(root bool) []string {
 			out = append(out, verb+":"+k)
 		}
 	}
-	return append(out, "read:tenant_settings", "update:tenant_settings", "read:client_keys")
+	return append(out, "read:tenant_settings", "update:tenant_settings",
+		scopeReadKeys, scopeRotateSecret, scopeCreateCredentials, scopeUpdateCredentials)
 }
+
+// Key scopes: what a token needs, besides a route's own scope, to see or
+// change a client's keys, as the real service documents them. Reading
+// needs either of readKeyScopes; a route's scope does not reveal a secret.
+const (
+	scopeReadKeys          = "read:client_keys"
+	scopeRotateSecret      = "update:client_keys"
+	scopeCreateCredentials = "create:client_credentials"
+	scopeUpdateCredentials = "update:client_credentials"
+)
+
+var readKeyScopes = []string{scopeReadKeys, "read:client_credentials"}
 
 // auth0ManagementScopes are the scopes the real service's Management API
 // defines, whether or not the server serves their endpoints, so that a

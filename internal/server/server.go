@@ -21,6 +21,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,6 +32,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Options configures a Server. The zero value is a usable, in-memory server
@@ -40,9 +42,10 @@ type Options struct {
 	// durable Store holds from a previous start, else generated (32
 	// alphanumerics).
 	AdminClientID string
-	// AdminClientSecret is the root admin client's secret; when empty, the
-	// one a durable Store holds for the same admin client id, else
-	// generated (64 characters of [A-Za-z0-9_-]).
+	// AdminClientSecret is the root admin client's secret, at least
+	// MinAdminSecretLength characters; when empty, the one a durable Store
+	// holds for the same admin client id, else generated (64 characters of
+	// [A-Za-z0-9_-]).
 	AdminClientSecret string
 	// PublicURL pins the root base URL (e.g. "https://idp.example:8443");
 	// when empty the base URL is derived from each request's scheme and Host.
@@ -67,7 +70,23 @@ type Options struct {
 	// and client grants, the seeded ones (the Management API, its clients
 	// and their grants) included. 0 = DefaultMaxObjects.
 	MaxObjects int
+	// FailedLoginDelay slows down the guessing of client secrets: a failed
+	// client authentication (on a token endpoint, or the admin credentials
+	// of /_idp/) is answered after a delay that grows with each further
+	// failure of that client id from that address up to FailedLoginDelay,
+	// and a success clears it (throttle.go). 0, as tests want it, is no
+	// delay; the idp-server command uses DefaultFailedLoginDelay.
+	FailedLoginDelay time.Duration
+	// Sleep waits out such a delay; nil = a timer that ends early when the
+	// request is cancelled. Tests inject one to see the delays.
+	Sleep func(ctx context.Context, d time.Duration)
 }
+
+// MinAdminSecretLength is the shortest admin secret New accepts. The admin
+// may create tenants and reset the server, and the server may listen
+// beyond the loopback; a generated secret has 64 characters, as the real
+// service's have.
+const MinAdminSecretLength = 32
 
 // Default caps: far above what a test or `make bench` creates, low enough
 // that a runaway client cannot exhaust the server's memory.
@@ -114,13 +133,17 @@ const maxBodyBytes = 1 << 20
 // root tenant at "/" and every other tenant at "/tenants/{name}". All its
 // methods are safe for concurrent use.
 type Server struct {
-	store       Store
-	now         func() time.Time
-	log         *slog.Logger
-	publicURL   string // without a trailing slash; "" = derive per request
-	publicPath  string // path of publicURL, stripped from incoming requests
-	adminID     string
-	adminSecret string
+	store      Store
+	now        func() time.Time
+	log        *slog.Logger
+	publicURL  string // without a trailing slash; "" = derive per request
+	publicPath string // path of publicURL, stripped from incoming requests
+	adminID    string
+	// adminSecret is the root admin client's current secret, which the
+	// server's endpoints check; a rotation of the admin changes it.
+	adminSecret atomic.Pointer[string]
+	// adminGenerated says New generated the admin secret.
+	adminGenerated bool
 
 	// mu guards tenants. Lock order: root tenant's mu, then mu, then a
 	// hosted tenant's mu.
@@ -133,6 +156,7 @@ type Server struct {
 	rateLimit atomic.Int64
 	faults    faultInjector
 	counts    counters
+	logins    *loginThrottle
 }
 
 // New builds a Server: it bootstraps the root tenant (signing key, Management
@@ -140,12 +164,11 @@ type Server struct {
 // tenants, brings them back.
 func New(opts Options) (*Server, error) {
 	s := &Server{
-		store:       opts.Store,
-		now:         opts.Now,
-		log:         opts.Logger,
-		adminID:     opts.AdminClientID,
-		adminSecret: opts.AdminClientSecret,
-		tenants:     map[string]*tenant{},
+		store:   opts.Store,
+		now:     opts.Now,
+		log:     opts.Logger,
+		adminID: opts.AdminClientID,
+		tenants: map[string]*tenant{},
 	}
 	if s.store == nil {
 		s.store = NewMemoryStore()
@@ -162,6 +185,13 @@ func New(opts Options) (*Server, error) {
 	if opts.MaxTenants < 0 || opts.MaxObjects < 0 {
 		return nil, errors.New("server: MaxTenants and MaxObjects must not be negative")
 	}
+	if n := utf8.RuneCountInString(opts.AdminClientSecret); n > 0 && n < MinAdminSecretLength {
+		return nil, fmt.Errorf("server: the admin client secret has %d characters; it needs at least %d (leave it empty to have one generated)", n, MinAdminSecretLength)
+	}
+	if opts.FailedLoginDelay < 0 {
+		return nil, errors.New("server: FailedLoginDelay must not be negative")
+	}
+	s.logins = newLoginThrottle(opts.FailedLoginDelay, opts.Sleep)
 	s.maxTenants, s.maxObjects = opts.MaxTenants, opts.MaxObjects
 	if s.maxTenants == 0 {
 		s.maxTenants = DefaultMaxTenants
@@ -185,7 +215,7 @@ func New(opts Options) (*Server, error) {
 
 	// Admin credentials not configured come from a durable store's seed,
 	// else are generated (reset.go).
-	if err := s.resolveAdmin(); err != nil {
+	if err := s.resolveAdmin(opts.AdminClientSecret); err != nil {
 		return nil, err
 	}
 	if err := s.bootstrap(); err != nil {
@@ -200,8 +230,13 @@ func New(opts Options) (*Server, error) {
 // AdminClientID returns the root admin client's id.
 func (s *Server) AdminClientID() string { return s.adminID }
 
-// AdminClientSecret returns the root admin client's secret.
-func (s *Server) AdminClientSecret() string { return s.adminSecret }
+// AdminClientSecret returns the root admin client's current secret: the
+// one it started with, or the one it was last rotated to.
+func (s *Server) AdminClientSecret() string { return *s.adminSecret.Load() }
+
+// AdminSecretGenerated reports whether New generated the admin secret:
+// none was given, and the store held none for this admin client.
+func (s *Server) AdminSecretGenerated() bool { return s.adminGenerated }
 
 // SetFaults replaces the injected faults and reseeds their RNG. Invalid
 // fractions are clamped to [0,1] because callers toggle faults mid-test and

@@ -84,6 +84,28 @@ func (f *fixture) do(method, rawURL, token string, body any) reply {
 	return reply{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
+// doWith sends a request without a body, set adding its credentials.
+func (f *fixture) doWith(method, rawURL string, set func(*http.Request)) reply {
+	f.t.Helper()
+	req, err := http.NewRequest(method, rawURL, nil)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	set(req)
+	resp, err := f.ts.Client().Do(req)
+	if err != nil {
+		f.t.Fatalf("%s %s: %v", method, rawURL, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return reply{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// asAdmin sets the root admin's Basic credentials, as /_idp/ wants them.
+func (f *fixture) asAdmin(q *http.Request) {
+	q.SetBasicAuth(f.srv.AdminClientID(), f.srv.AdminClientSecret())
+}
+
 func (f *fixture) expect(r reply, status int, code string) {
 	f.t.Helper()
 	if r.status != status {
@@ -268,7 +290,8 @@ func TestCountsAndObservability(t *testing.T) {
 	f.do(http.MethodGet, f.ts.URL+"/api/v2/clients/nope", f.token, nil)
 	f.do(http.MethodGet, f.ts.URL+"/nowhere", "", nil)
 	f.do(http.MethodGet, f.ts.URL+"/tenants/ghost/api/v2/clients", "", nil)
-	r := f.do(http.MethodGet, f.ts.URL+"/_idp/requests", "", nil)
+	f.expect(f.do(http.MethodGet, f.ts.URL+"/_idp/requests", "", nil), http.StatusUnauthorized, "invalid_credentials")
+	r := f.doWith(http.MethodGet, f.ts.URL+"/_idp/requests", f.asAdmin)
 	f.expect(r, http.StatusOK, "")
 	var got struct{ Requests []Count }
 	if err := json.Unmarshal(r.body, &got); err != nil {
@@ -288,7 +311,11 @@ func TestCountsAndObservability(t *testing.T) {
 			t.Fatalf("counts = %+v, want %+v", got.Requests, want)
 		}
 	}
-	f.expect(f.do(http.MethodDelete, f.ts.URL+"/_idp/requests", "", nil), http.StatusNoContent, "")
+	f.expect(f.do(http.MethodDelete, f.ts.URL+"/_idp/requests", "", nil), http.StatusUnauthorized, "invalid_credentials")
+	if n := len(f.srv.Counts()); n == 0 {
+		t.Fatal("a refused DELETE /_idp/requests zeroed the counters")
+	}
+	f.expect(f.doWith(http.MethodDelete, f.ts.URL+"/_idp/requests", f.asAdmin), http.StatusNoContent, "")
 	if n := len(f.srv.Counts()); n != 0 {
 		t.Fatalf("%d counters after reset", n)
 	}
@@ -343,12 +370,12 @@ func TestPanicAndStoreErrorsAre500(t *testing.T) {
 
 func TestDurableStoreReload(t *testing.T) {
 	store := NewMemoryStore()
-	f := newFixture(t, Options{Store: store, AdminClientID: "admin", AdminClientSecret: "secret"})
+	f := newFixture(t, Options{Store: store, AdminClientID: "admin", AdminClientSecret: "secret-0123456789-0123456789-0123"})
 	f.expect(f.do(http.MethodPost, f.ts.URL+"/api/v2/tenants", f.token, map[string]any{"name": "kept"}), http.StatusCreated, "")
 
 	// A second server over the same store accepts the first one's tokens
 	// (same keys) and knows its tenants.
-	srv2, err := New(Options{Store: store, AdminClientID: "admin", AdminClientSecret: "secret"})
+	srv2, err := New(Options{Store: store, AdminClientID: "admin", AdminClientSecret: "secret-0123456789-0123456789-0123"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,10 +410,29 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{RateLimit: -1},
 		{Faults: Faults{Rate5xx: 1.5}},
 		{Faults: Faults{Latency: -time.Second}},
+		{FailedLoginDelay: -time.Second},
 	} {
 		if _, err := New(opts); err == nil {
 			t.Errorf("New(%+v) accepted", opts)
 		}
+	}
+}
+
+// A given admin secret shorter than MinAdminSecretLength is refused with a
+// message saying so; one of that length, and a generated one, are taken.
+func TestNewRefusesShortAdminSecret(t *testing.T) {
+	for _, secret := range []string{"x", strings.Repeat("é", MinAdminSecretLength-1)} {
+		_, err := New(Options{AdminClientSecret: secret})
+		if err == nil || !strings.Contains(err.Error(), "at least 32") {
+			t.Errorf("New with a %d-character admin secret: %v, want a refusal naming the minimum", len([]rune(secret)), err)
+		}
+	}
+	if _, err := New(Options{AdminClientSecret: strings.Repeat("x", MinAdminSecretLength)}); err != nil {
+		t.Errorf("New with a %d-character admin secret: %v", MinAdminSecretLength, err)
+	}
+	srv, err := New(Options{})
+	if err != nil || len(srv.AdminClientSecret()) < MinAdminSecretLength || !srv.AdminSecretGenerated() {
+		t.Errorf("generated admin secret: %v, %v", srv, err)
 	}
 }
 

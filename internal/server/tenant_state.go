@@ -175,7 +175,7 @@ func (s *Server) bootstrap() error {
 	}
 	admin := clientRecord{
 		ClientID:                s.adminID,
-		ClientSecret:            s.adminSecret,
+		ClientSecret:            s.AdminClientSecret(),
 		Tenant:                  tenantLabel(RootTenant),
 		Name:                    "Root Admin",
 		AppType:                 ptr("non_interactive"),

@@ -166,6 +166,12 @@ func handleToken(c *call) error {
 	}
 	issue, err := c.authorizeToken(clientID, secret, basic, audience, params["scope"])
 	unlock()
+	key := loginKey(c.t.name, clientID, c.r.RemoteAddr)
+	if isClientAuthFailure(err) {
+		c.s.logins.failed(c.r.Context(), key)
+		return err
+	}
+	c.s.logins.succeeded(key)
 	if err != nil {
 		return err
 	}
@@ -233,6 +239,17 @@ func (p repo) tokenAPIFor(identifier string) (*tokenAPI, error) {
 	return api, nil
 }
 
+// errClientAuth is the answer to a wrong client id or secret, the only 401
+// of the token endpoint.
+func errClientAuth() *apiError {
+	return errOAuth(http.StatusUnauthorized, "access_denied", "Unauthorized")
+}
+
+func isClientAuthFailure(err error) bool {
+	var e *apiError
+	return errors.As(err, &e) && e.Status == http.StatusUnauthorized
+}
+
 // authorizeToken checks the client, its grant and the requested scopes.
 // The caller holds the tenant's read lock. A client_secret_basic client must
 // send its secret in the Authorization header: one sent in the body fails
@@ -242,13 +259,13 @@ func (c *call) authorizeToken(clientID, secret string, basic bool, audience, sco
 	var client clientRecord
 	if err := c.repo.get(KindClients, clientID, &client); err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return nil, errOAuth(http.StatusUnauthorized, "access_denied", "Unauthorized")
+			return nil, errClientAuth()
 		}
 		return nil, err
 	}
 	if subtle.ConstantTimeCompare([]byte(secret), []byte(client.ClientSecret)) != 1 ||
 		(client.TokenEndpointAuthMethod == authSecretBasic && !basic) {
-		return nil, errOAuth(http.StatusUnauthorized, "access_denied", "Unauthorized")
+		return nil, errClientAuth()
 	}
 	if client.TokenEndpointAuthMethod == authNone {
 		return nil, errOAuth(http.StatusForbidden, "unauthorized_client", "Grant type 'client_credentials' not allowed for the client.")

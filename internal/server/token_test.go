@@ -120,7 +120,7 @@ func TestTokenSuccess(t *testing.T) {
 func TestTokenClientAuthEncoding(t *testing.T) {
 	t.Parallel()
 	const id = "RootAdminClient00000000000000001"
-	const secret = "a+b%/:c d&e=f?g#h;i@j"
+	const secret = "a+b%/:c d&e=f?g#h;i@j-0123456789-0123456789"
 	h := newHarness(t, func(o *server.Options) {
 		o.AdminClientID = id
 		o.AdminClientSecret = secret

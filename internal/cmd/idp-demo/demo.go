@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -208,11 +210,34 @@ func hasProviderBinary(dir string) bool {
 	return false
 }
 
+// serverSecretEnv is the variable that gives idp-server its admin secret;
+// as a prefix, it also drops $IDP_SERVER_CLIENT_SECRET_FILE.
+const serverSecretEnv = "IDP_SERVER_CLIENT_SECRET"
+
+// newSecret is a 64-character admin secret, as idp-server generates them.
+func newSecret() (string, error) {
+	b := make([]byte, 48)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
 // startServer starts idp-server on a free loopback port and reads the
 // environment block it prints.
 func (d *demo) startServer() error {
 	d.out.step("Starting idp-server on a free loopback port")
 	d.serverLog = filepath.Join(d.tmp, "idp-server.log")
+	// The admin secret is the demo's own, handed over in the environment
+	// (not on the command line, which every user can read): the caller's
+	// $IDP_SERVER_CLIENT_SECRET, else a generated one.
+	secret := os.Getenv(serverSecretEnv)
+	if secret == "" {
+		var err error
+		if secret, err = newSecret(); err != nil {
+			return err
+		}
+	}
 	logFile, err := os.Create(d.serverLog)
 	if err != nil {
 		return err
@@ -226,7 +251,7 @@ func (d *demo) startServer() error {
 	}
 	cmd := exec.Command(d.opts.server, "-listen", "127.0.0.1:0")
 	cmd.Stdout, cmd.Stderr = w, logFile
-	cmd.Env = devtf.ScrubEnv(os.Environ())
+	cmd.Env = append(devtf.ScrubEnv(os.Environ(), serverSecretEnv), serverSecretEnv+"="+secret)
 	devtf.OwnProcessGroup(cmd)
 	err = cmd.Start()
 	w.Close()
@@ -261,6 +286,7 @@ func (d *demo) startServer() error {
 			return fmt.Errorf("reading idp-server's environment block: %w", res.err)
 		}
 		d.serverEnv = res.env
+		d.serverEnv.ClientSecret = secret
 	case <-d.serverExit:
 		return fmt.Errorf("idp-server exited before it printed its environment block (%w)", d.serverErr)
 	case <-timeout.C:

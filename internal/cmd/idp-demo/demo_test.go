@@ -21,23 +21,23 @@ import (
 
 func TestParseEnvBlock(t *testing.T) {
 	t.Parallel()
-	env, err := parseEnvBlock(strings.NewReader("IDP_DOMAIN=http://127.0.0.1:41234\nIDP_CLIENT_ID=abc\nIDP_CLIENT_SECRET=s3cr=t\n"))
+	env, err := parseEnvBlock(strings.NewReader("IDP_DOMAIN=http://127.0.0.1:41234\nIDP_CLIENT_ID=a=bc\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := serverEnv{Domain: "http://127.0.0.1:41234", ClientID: "abc", ClientSecret: "s3cr=t"}
+	want := serverEnv{Domain: "http://127.0.0.1:41234", ClientID: "a=bc"}
 	if env != want {
 		t.Errorf("got %+v, want %+v", env, want)
 	}
 
 	// With TLS the certificate comes first here; other lines are ignored.
-	env, err = parseEnvBlock(strings.NewReader("noise\nSSL_CERT_FILE=/tmp/ca.pem\nIDP_DOMAIN=https://h\nIDP_CLIENT_ID=a\nIDP_CLIENT_SECRET=b\n"))
+	env, err = parseEnvBlock(strings.NewReader("noise\nSSL_CERT_FILE=/tmp/ca.pem\nIDP_DOMAIN=https://h\nIDP_CLIENT_ID=a\n"))
 	if err != nil || env.SSLCertFile != "/tmp/ca.pem" || env.Domain != "https://h" {
 		t.Errorf("got %+v, %v", env, err)
 	}
 
 	_, err = parseEnvBlock(strings.NewReader("IDP_DOMAIN=http://x\n"))
-	if err == nil || !strings.Contains(err.Error(), "IDP_CLIENT_ID, IDP_CLIENT_SECRET") {
+	if err == nil || !strings.HasSuffix(err.Error(), "without IDP_CLIENT_ID") {
 		t.Errorf("a truncated block: got %v, want an error naming what is missing", err)
 	}
 }
@@ -49,10 +49,10 @@ func TestParseEnvBlock_doesNotWaitForEOF(t *testing.T) {
 	r, w := io.Pipe()
 	defer w.Close()
 	go func() {
-		_, _ = io.WriteString(w, "IDP_DOMAIN=http://h\nIDP_CLIENT_ID=a\nIDP_CLIENT_SECRET=b\n")
+		_, _ = io.WriteString(w, "IDP_DOMAIN=http://h\nIDP_CLIENT_ID=a\n")
 	}()
 	env, err := parseEnvBlock(r)
-	if err != nil || env.ClientSecret != "b" {
+	if err != nil || env.ClientID != "a" {
 		t.Fatalf("got %+v, %v", env, err)
 	}
 }

@@ -21,17 +21,19 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
 
-// serverEnv is the environment block idp-server prints on start.
+// serverEnv is what the demo's Terraform needs of idp-server: the block it
+// prints on start, and the admin secret the demo gave it (idp-server never
+// prints a secret it was given).
 type serverEnv struct {
 	Domain       string // IDP_DOMAIN
 	ClientID     string // IDP_CLIENT_ID
-	ClientSecret string // IDP_CLIENT_SECRET
+	ClientSecret string // the demo's, IDP_CLIENT_SECRET to Terraform
 	SSLCertFile  string // SSL_CERT_FILE, only under -tls
 }
 
-// parseEnvBlock reads KEY=VALUE lines until IDP_DOMAIN, IDP_CLIENT_ID and
-// IDP_CLIENT_SECRET have all been seen; it does not wait for the end of the
-// stream, which stays open while the server runs. Other lines are ignored.
+// parseEnvBlock reads KEY=VALUE lines until IDP_DOMAIN and IDP_CLIENT_ID
+// have been seen; it does not wait for the end of the stream, which stays
+// open while the server runs. Other lines are ignored.
 func parseEnvBlock(r io.Reader) (serverEnv, error) {
 	var env serverEnv
 	sc := bufio.NewScanner(r)
@@ -45,12 +47,10 @@ func parseEnvBlock(r io.Reader) (serverEnv, error) {
 			env.Domain = value
 		case "IDP_CLIENT_ID":
 			env.ClientID = value
-		case "IDP_CLIENT_SECRET":
-			env.ClientSecret = value
 		case "SSL_CERT_FILE":
 			env.SSLCertFile = value
 		}
-		if env.Domain != "" && env.ClientID != "" && env.ClientSecret != "" {
+		if env.Domain != "" && env.ClientID != "" {
 			return env, nil
 		}
 	}
@@ -59,7 +59,7 @@ func parseEnvBlock(r io.Reader) (serverEnv, error) {
 	}
 	var missing []string
 	for _, v := range []struct{ name, value string }{
-		{"IDP_DOMAIN", env.Domain}, {"IDP_CLIENT_ID", env.ClientID}, {"IDP_CLIENT_SECRET", env.ClientSecret},
+		{"IDP_DOMAIN", env.Domain}, {"IDP_CLIENT_ID", env.ClientID},
 	} {
 		if v.value == "" {
 			missing = append(missing, v.name)

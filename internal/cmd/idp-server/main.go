@@ -3,8 +3,8 @@
 // provider and testing Terraform modules offline.
 //
 // On start it prints to standard output the environment a client needs
-// (IDP_DOMAIN, IDP_CLIENT_ID, IDP_CLIENT_SECRET and, with -tls,
-// SSL_CERT_FILE), so that
+// (IDP_DOMAIN, IDP_CLIENT_ID, IDP_CLIENT_SECRET when it generated the
+// secret at this start, and, with -tls, SSL_CERT_FILE), so that
 //
 //	eval "$(idp-server -tls &)"
 //
@@ -76,8 +76,13 @@ error, and it serves until SIGINT or SIGTERM, then shuts down gracefully:
 
   IDP_DOMAIN=http://127.0.0.1:8080
   IDP_CLIENT_ID=<the root admin client's id>
-  IDP_CLIENT_SECRET=<its secret>
+  IDP_CLIENT_SECRET=<its secret, only when this start generated it>
   SSL_CERT_FILE=<the CA certificate, with -tls only>
+
+A secret you give is never printed. A generated one is printed by the start
+that generates it: every start when everything is in memory, only the first
+one with -data-dir (later starts keep it; give one with -client-secret-file
+to replace it).
 
 Flags:
 `
@@ -86,15 +91,19 @@ Flags:
 const usageOutro = `
 Server endpoints, under <root>/_idp/, never counted, limited or faulted:
   GET    /_idp/requests         request counts by tenant, method, route and
-                                status; DELETE zeroes them. No token needed.
+                                status; DELETE zeroes them.
   POST   /_idp/reset            the whole server back to its start state:
                                 hosted tenants gone, the root's objects and
                                 admin client as at start, counters zero.
   POST   /_idp/reset/<tenant>   one hosted tenant back to what its create
                                 left, its management client included.
-  GET    /_idp/health           200 {"status":"ok"}.
-A reset needs the admin's id and secret as HTTP Basic credentials
-(curl -u "$IDP_CLIENT_ID:$IDP_CLIENT_SECRET").
+  GET    /_idp/health           200 {"status":"ok"}; needs no credentials.
+All but the health check need the admin's id and secret as HTTP Basic
+credentials (curl -u "$IDP_CLIENT_ID:$IDP_CLIENT_SECRET").
+
+A failed login (a wrong client secret on a token endpoint, or wrong admin
+credentials on /_idp/) is answered late: 125 ms, doubling with each further
+failure of that client id from that address up to 1 s; a success clears it.
 
 Guide: docs/guides/idp-server.md in the terraform-provider-idp repository.
 `
@@ -104,10 +113,11 @@ Guide: docs/guides/idp-server.md in the terraform-provider-idp repository.
 // the environment and must not be printed.
 var flagHelp = []struct{ name, arg, text string }{
 	{"listen", "host:port", "Address to listen on. Port 0 picks a free port; the printed IDP_DOMAIN says which. Default: $IDP_SERVER_LISTEN, else 127.0.0.1:8080."},
-	{"data-dir", "dir", "Keep tenants, objects, secrets and signing keys in dir (a single file, idp-server.db) across restarts; admin credentials not given are then those of the first start. Every acknowledged write is on disk. One server per directory. Default: $IDP_SERVER_DATA_DIR, else everything in memory."},
+	{"data-dir", "dir", "Keep tenants, objects, secrets and signing keys in dir (a single file, idp-server.db) across restarts; admin credentials not given are then those of the first start (or the secret it was last rotated to). At every start dir is made 0700 and the file 0600. Every acknowledged write is on disk. One server per directory. Default: $IDP_SERVER_DATA_DIR, else everything in memory."},
 	{"public-url", "URL", "Pin the root base URL (e.g. https://idp.example:8443) instead of deriving it from each request's scheme and Host; for a server behind a proxy or port forward."},
 	{"client-id", "id", "Client ID of the root tenant's admin application, which has every management scope. Default: $IDP_SERVER_CLIENT_ID, else generated."},
-	{"client-secret", "secret", "Its client secret. Default: $IDP_SERVER_CLIENT_SECRET, else generated."},
+	{"client-secret", "secret", "Its client secret, at least 32 characters. Every user of the machine can read a command line (ps): prefer -client-secret-file or $IDP_SERVER_CLIENT_SECRET; this flag is kept for compatibility and warns. Default: $IDP_SERVER_CLIENT_SECRET, else generated."},
+	{"client-secret-file", "path", "Read the client secret from the file at path (a trailing line end is dropped). Default: $IDP_SERVER_CLIENT_SECRET_FILE. A flag wins over the environment; give at most one of -client-secret and -client-secret-file, and set at most one of the two variables."},
 	{"tls", "", "Serve HTTPS with a CA and a server certificate generated at start; the environment block then also has SSL_CERT_FILE, the CA to trust."},
 	{"tls-ca-file", "path", "With -tls, write the CA certificate (PEM) to path and keep it. Default: a temporary file removed at shutdown."},
 	{"rate-limit", "N", "Allow N requests per second per tenant (burst N). Every response then carries X-RateLimit-Limit, -Remaining and -Reset, and a refusal is a 429 with Retry-After. 0 is unlimited."},
@@ -152,7 +162,7 @@ func usage(fs *flag.FlagSet) {
 // envDefault are the flags whose default may come from the environment;
 // their text says so, and -h never prints a value from there (it may be a
 // secret).
-var envDefault = map[string]bool{"client-id": true, "client-secret": true, "listen": true, "data-dir": true}
+var envDefault = map[string]bool{"client-id": true, "client-secret": true, "client-secret-file": true, "listen": true, "data-dir": true}
 
 // undescribed marks a flag that flagHelp does not describe yet.
 const undescribed = "(not described in -h yet)"

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +33,11 @@ func TestMain(m *testing.M) {
 		os.Args = append([]string{"idp-server"}, strings.Fields(os.Getenv("IDP_SERVER_ARGS"))...)
 		main()
 		os.Exit(0)
+	}
+	// Tests say which settings they want; a developer's own do not leak in
+	// (a given secret, for one, is not printed).
+	for _, v := range []string{"IDP_SERVER_LISTEN", "IDP_SERVER_DATA_DIR", "IDP_SERVER_CLIENT_ID", envSecret, envSecretFile} {
+		_ = os.Unsetenv(v)
 	}
 	os.Exit(m.Run())
 }
@@ -188,19 +194,154 @@ func getToken(t *testing.T, client *http.Client, env map[string]string) {
 }
 
 func TestRunPlain(t *testing.T) {
-	s := start(t, []string{"-listen", "127.0.0.1:0", "-client-id", "my-admin", "-client-secret", "s3cret/with+chars"},
-		"IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET")
+	t.Setenv(envSecret, "")
+	t.Setenv(envSecretFile, "")
+	const secret = "s3cret/with+chars-0123456789-0123456789"
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-client-id", "my-admin", "-client-secret", secret},
+		"IDP_DOMAIN", "IDP_CLIENT_ID")
 	if !strings.HasPrefix(s.env["IDP_DOMAIN"], "http://127.0.0.1:") || strings.HasSuffix(s.env["IDP_DOMAIN"], ":0") {
 		t.Errorf("IDP_DOMAIN = %q", s.env["IDP_DOMAIN"])
 	}
-	if s.env["IDP_CLIENT_ID"] != "my-admin" || s.env["IDP_CLIENT_SECRET"] != "s3cret/with+chars" {
-		t.Errorf("credentials = %q / %q", s.env["IDP_CLIENT_ID"], s.env["IDP_CLIENT_SECRET"])
+	if s.env["IDP_CLIENT_ID"] != "my-admin" {
+		t.Errorf("IDP_CLIENT_ID = %q", s.env["IDP_CLIENT_ID"])
 	}
+	s.env["IDP_CLIENT_SECRET"] = secret
 	getToken(t, &http.Client{Timeout: 30 * time.Second}, s.env)
-	s.stop(t)
-	if !strings.Contains(s.stderr.String(), "listening on") {
-		t.Errorf("stderr lacks the listening line:\n%s", s.stderr.String())
+	s.stop(t) // also: no IDP_CLIENT_SECRET line
+	stderr := s.stderr.String()
+	if !strings.Contains(stderr, "listening on") {
+		t.Errorf("stderr lacks the listening line:\n%s", stderr)
 	}
+	if !strings.Contains(stderr, "warning: -client-secret is visible to every user of this machine") {
+		t.Errorf("stderr lacks the warning about -client-secret:\n%s", stderr)
+	}
+	if strings.Contains(stderr, secret) {
+		t.Errorf("stderr shows the secret:\n%s", stderr)
+	}
+}
+
+// A secret given in a file or the environment is taken as the admin's,
+// without a warning, and is never printed; a flag wins over the
+// environment. The file's line end is dropped.
+func TestRunGivenSecretNotPrinted(t *testing.T) {
+	const secret, other = "given-secret-0123456789-0123456789", "other-secret-0123456789-0123456789"
+	file := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(file, []byte(secret+"\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	otherFile := filepath.Join(t.TempDir(), "other")
+	if err := os.WriteFile(otherFile, []byte(other), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		args         []string
+		env, envFile string
+	}{
+		"-client-secret-file":                         {args: []string{"-client-secret-file", file}},
+		"$IDP_SERVER_CLIENT_SECRET_FILE":              {envFile: file},
+		"$IDP_SERVER_CLIENT_SECRET":                   {env: secret},
+		"-client-secret-file over $..._FILE and $...": {args: []string{"-client-secret-file", file}, env: other, envFile: otherFile},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(envSecret, c.env)
+			t.Setenv(envSecretFile, c.envFile)
+			s := start(t, append([]string{"-listen", "127.0.0.1:0"}, c.args...), "IDP_DOMAIN", "IDP_CLIENT_ID")
+			s.env["IDP_CLIENT_SECRET"] = secret
+			getToken(t, &http.Client{Timeout: 30 * time.Second}, s.env)
+			s.stop(t) // also: no IDP_CLIENT_SECRET line
+			stderr := s.stderr.String()
+			if strings.Contains(stderr, secret) || strings.Contains(stderr, "warning") {
+				t.Errorf("stderr shows the secret or a warning:\n%s", stderr)
+			}
+			if !strings.Contains(stderr, "it is not printed") {
+				t.Errorf("stderr does not say where the secret is:\n%s", stderr)
+			}
+		})
+	}
+}
+
+// Ambiguous, unreadable, empty or short secrets are refused before the
+// server starts, with a message naming where the secret came from.
+func TestRunRefusesBadSecrets(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	long := strings.Repeat("x", 32)
+	short, empty := write("short", "0123456789\n"), write("empty", "\n")
+	for name, c := range map[string]struct {
+		args          []string
+		env, envFile  string
+		usage         bool
+		message, from string
+	}{
+		"both flags":     {args: []string{"-client-secret", long, "-client-secret-file", short}, usage: true},
+		"both variables": {env: long, envFile: short, usage: true},
+		"short flag":     {args: []string{"-client-secret", "x"}, message: "has 1 characters; it needs at least 32", from: "-client-secret"},
+		"short file":     {args: []string{"-client-secret-file", short}, message: "has 10 characters", from: short},
+		"short variable": {env: "0123456789", message: "has 10 characters", from: "$IDP_SERVER_CLIENT_SECRET"},
+		"empty file":     {envFile: empty, message: "is empty", from: empty},
+		"missing file":   {args: []string{"-client-secret-file", filepath.Join(dir, "nope")}, message: "no such file", from: "nope"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(envSecret, c.env)
+			t.Setenv(envSecretFile, c.envFile)
+			var stdout, stderr syncBuffer
+			err := run(t.Context(), append([]string{"-listen", "127.0.0.1:0"}, c.args...), &stdout, &stderr)
+			switch {
+			case c.usage && !errors.Is(err, errUsage):
+				t.Errorf("run = %v, want a usage error", err)
+			case !c.usage && (err == nil || !strings.Contains(err.Error(), c.message) || !strings.Contains(err.Error(), c.from)):
+				t.Errorf("run = %v, want an error saying %q about %s", err, c.message, c.from)
+			}
+			if stdout.String() != "" {
+				t.Errorf("stdout: %q", stdout.String())
+			}
+		})
+	}
+}
+
+// A generated secret is printed by the start that generated it: with a data
+// dir, the first only; later starts keep it without printing it, and a
+// secret given later replaces it.
+func TestRunGeneratedSecretPrintedOnce(t *testing.T) {
+	t.Setenv(envSecret, "")
+	t.Setenv(envSecretFile, "")
+	dir := t.TempDir()
+	args := []string{"-listen", "127.0.0.1:0", "-data-dir", dir}
+	client := &http.Client{Timeout: 30 * time.Second}
+
+	first := start(t, args, "IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET")
+	secret := first.env["IDP_CLIENT_SECRET"]
+	first.stop(t)
+	if !strings.Contains(first.stderr.String(), "printed on this start only") {
+		t.Errorf("the first start does not say the secret is printed once:\n%s", first.stderr.String())
+	}
+
+	second := start(t, args, "IDP_DOMAIN", "IDP_CLIENT_ID")
+	second.env["IDP_CLIENT_SECRET"] = secret
+	getToken(t, client, second.env)
+	second.stop(t) // also: no IDP_CLIENT_SECRET line
+	if msg := second.stderr.String(); strings.Contains(msg, secret) || !strings.Contains(msg, "it is not printed again") {
+		t.Errorf("the second start's stderr:\n%s", msg)
+	}
+
+	file := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(file, []byte("replaced-secret-0123456789-0123456789"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	third := start(t, append(args, "-client-secret-file", file), "IDP_DOMAIN", "IDP_CLIENT_ID")
+	third.env["IDP_CLIENT_SECRET"] = "replaced-secret-0123456789-0123456789"
+	if third.env["IDP_CLIENT_ID"] != first.env["IDP_CLIENT_ID"] {
+		t.Errorf("the admin id changed: %s, then %s", first.env["IDP_CLIENT_ID"], third.env["IDP_CLIENT_ID"])
+	}
+	getToken(t, client, third.env)
+	client.CloseIdleConnections()
+	third.stop(t)
 }
 
 func TestRunGeneratedCredentialsFromEnv(t *testing.T) {
@@ -278,6 +419,33 @@ func TestRunTLSCAFile(t *testing.T) {
 	s.stop(t)
 	if _, err := os.Stat(caFile); err != nil {
 		t.Errorf("requested CA file removed at shutdown: %v", err)
+	}
+}
+
+// Every start makes the data directory and file private, whatever modes
+// they had: the file holds every secret and signing key.
+func TestRunTightensDataDir(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix file modes")
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	file := filepath.Join(dir, server.DataFileName)
+	args := []string{"-listen", "127.0.0.1:0", "-data-dir", dir, "-client-secret-file", filepath.Join(t.TempDir(), "secret")}
+	if err := os.WriteFile(args[len(args)-1], []byte(strings.Repeat("s", 40)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start(t, args, "IDP_DOMAIN", "IDP_CLIENT_ID").stop(t)
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start(t, args, "IDP_DOMAIN", "IDP_CLIENT_ID").stop(t)
+	for path, want := range map[string]os.FileMode{dir: 0o700, file: 0o600} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s after a start: %v, %v; want mode %o", path, fi.Mode(), err, want)
+		}
 	}
 }
 
@@ -429,6 +597,17 @@ func TestReadTimeoutCutsSlowBody(t *testing.T) {
 	}
 	if strings.Contains(string(answer), " 200 ") {
 		t.Errorf("the cut-off request was answered as a success: %q", answer)
+	}
+}
+
+// The command slows down failed logins, as a server built in a test does not.
+func TestServerOptionsSlowFailedLogins(t *testing.T) {
+	cfg, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := serverOptions(cfg, nil, nil).FailedLoginDelay; got != server.DefaultFailedLoginDelay {
+		t.Errorf("FailedLoginDelay = %v, want %v", got, server.DefaultFailedLoginDelay)
 	}
 }
 

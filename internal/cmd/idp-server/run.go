@@ -15,25 +15,28 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
 // config is the parsed command line.
 type config struct {
-	listen       string
-	clientID     string
-	clientSecret string
-	publicURL    string
-	tls          bool
-	tlsCAFile    string
-	rateLimit    int
-	maxTenants   int
-	maxObjects   int
-	faults       server.Faults
-	dataDir      string
-	version      bool
-	healthcheck  bool
+	listen           string
+	clientID         string
+	clientSecret     string
+	clientSecretFile string
+	secretFrom       string // where a given secret comes from, for messages
+	publicURL        string
+	tls              bool
+	tlsCAFile        string
+	rateLimit        int
+	maxTenants       int
+	maxObjects       int
+	faults           server.Faults
+	dataDir          string
+	version          bool
+	healthcheck      bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -46,7 +49,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	fs.BoolVar(&cfg.healthcheck, "healthcheck", false, "check the health endpoint of the server at -listen and exit 0 or 1")
 	fs.StringVar(&cfg.clientID, "client-id", os.Getenv("IDP_SERVER_CLIENT_ID"), "root admin client id (default $IDP_SERVER_CLIENT_ID, else generated)")
-	fs.StringVar(&cfg.clientSecret, "client-secret", os.Getenv("IDP_SERVER_CLIENT_SECRET"), "root admin client secret (default $IDP_SERVER_CLIENT_SECRET, else generated)")
+	fs.StringVar(&cfg.clientSecret, "client-secret", "", "root admin client secret (visible to other users: prefer -client-secret-file)")
+	fs.StringVar(&cfg.clientSecretFile, "client-secret-file", "", "read the root admin client secret from `path` (default $IDP_SERVER_CLIENT_SECRET_FILE)")
 	fs.StringVar(&cfg.publicURL, "public-url", "", "pin the root base `URL` instead of deriving it from each request's Host")
 	fs.BoolVar(&cfg.tls, "tls", false, "serve HTTPS with a CA and server certificate generated at start")
 	fs.StringVar(&cfg.tlsCAFile, "tls-ca-file", "", "with -tls, write the CA certificate (PEM) to `path` (default: a temporary file removed at shutdown)")
@@ -69,6 +73,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		fs.Usage()
 		return nil, errUsage
 	}
+	if err := cfg.secretSource(fs, stderr); err != nil {
+		return nil, err
+	}
 	if cfg.tlsCAFile != "" && !cfg.tls {
 		fmt.Fprintln(stderr, "idp-server: -tls-ca-file needs -tls")
 		return nil, errUsage
@@ -82,6 +89,68 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, errUsage
 	}
 	return cfg, nil
+}
+
+// Where a given admin secret may come from, besides -client-secret.
+const (
+	envSecret     = "IDP_SERVER_CLIENT_SECRET"
+	envSecretFile = "IDP_SERVER_CLIENT_SECRET_FILE"
+)
+
+// secretSource settles where the admin secret comes from: one of
+// -client-secret and -client-secret-file, else one of
+// $IDP_SERVER_CLIENT_SECRET_FILE and $IDP_SERVER_CLIENT_SECRET, else
+// nowhere (generated). A flag wins over the environment; two of one kind
+// are a usage error. -client-secret is kept for compatibility, with a
+// warning: every user of the machine can read a command line.
+func (cfg *config) secretSource(fs *flag.FlagSet, stderr io.Writer) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case set["client-secret"] && set["client-secret-file"]:
+		fmt.Fprintln(stderr, "idp-server: give -client-secret or -client-secret-file, not both")
+		return errUsage
+	case set["client-secret"]:
+		cfg.clientSecretFile, cfg.secretFrom = "", "-client-secret"
+		if cfg.clientSecret != "" {
+			fmt.Fprintln(stderr, "idp-server: warning: -client-secret is visible to every user of this machine "+
+				"(ps, /proc); use -client-secret-file or $"+envSecret+" instead")
+		}
+	case set["client-secret-file"]:
+		cfg.secretFrom = "-client-secret-file " + cfg.clientSecretFile
+	default:
+		file, secret := os.Getenv(envSecretFile), os.Getenv(envSecret)
+		switch {
+		case file != "" && secret != "":
+			fmt.Fprintf(stderr, "idp-server: set $%s or $%s, not both\n", envSecret, envSecretFile)
+			return errUsage
+		case file != "":
+			cfg.clientSecretFile, cfg.secretFrom = file, "$"+envSecretFile+" ("+file+")"
+		case secret != "":
+			cfg.clientSecret, cfg.secretFrom = secret, "$"+envSecret
+		}
+	}
+	return nil
+}
+
+// loadSecret reads a secret file, dropping the line end an editor leaves,
+// and checks a given secret's length.
+func (cfg *config) loadSecret() error {
+	if cfg.clientSecretFile != "" {
+		b, err := os.ReadFile(cfg.clientSecretFile)
+		if err != nil {
+			return fmt.Errorf("reading the admin secret (%s): %w", cfg.secretFrom, err)
+		}
+		cfg.clientSecret = strings.TrimRight(string(b), "\r\n")
+		if cfg.clientSecret == "" {
+			return fmt.Errorf("the admin secret file is empty (%s)", cfg.secretFrom)
+		}
+	}
+	if n := utf8.RuneCountInString(cfg.clientSecret); n > 0 && n < server.MinAdminSecretLength {
+		return fmt.Errorf("the admin secret (%s) has %d characters; it needs at least %d, or give none to have one generated",
+			cfg.secretFrom, n, server.MinAdminSecretLength)
+	}
+	return nil
 }
 
 // run is the whole command, minus process concerns, so that tests can drive
@@ -98,6 +167,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.healthcheck {
 		return healthcheck(ctx, cfg)
 	}
+	if err := cfg.loadSecret(); err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	var store server.Store
 	if cfg.dataDir != "" {
@@ -110,17 +182,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		store = st
 		fmt.Fprintf(stderr, "idp-server: keeping data in %s\n", st.Path())
 	}
-	srv, err := server.New(server.Options{
-		Store:             store,
-		AdminClientID:     cfg.clientID,
-		AdminClientSecret: cfg.clientSecret,
-		PublicURL:         cfg.publicURL,
-		RateLimit:         cfg.rateLimit,
-		MaxTenants:        cfg.maxTenants,
-		MaxObjects:        cfg.maxObjects,
-		Faults:            cfg.faults,
-		Logger:            logger,
-	})
+	srv, err := server.New(serverOptions(cfg, store, logger))
 	if err != nil {
 		return err
 	}
@@ -158,7 +220,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		domain = scheme + "://" + net.JoinHostPort(displayHost(addr.IP), strconv.Itoa(addr.Port))
 	}
 	domain = strings.TrimSuffix(domain, "/")
-	env := fmt.Sprintf("IDP_DOMAIN=%s\nIDP_CLIENT_ID=%s\nIDP_CLIENT_SECRET=%s\n", domain, srv.AdminClientID(), srv.AdminClientSecret())
+	env := fmt.Sprintf("IDP_DOMAIN=%s\nIDP_CLIENT_ID=%s\n", domain, srv.AdminClientID())
+	if srv.AdminSecretGenerated() {
+		env += "IDP_CLIENT_SECRET=" + srv.AdminClientSecret() + "\n"
+	}
 	if caFile != "" {
 		env += "SSL_CERT_FILE=" + caFile + "\n"
 	}
@@ -166,6 +231,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("writing the environment block: %w", err)
 	}
 	flush(stdout)
+	fmt.Fprintln(stderr, "idp-server: "+secretNote(cfg, srv.AdminSecretGenerated()))
 	fmt.Fprintf(stderr, "idp-server: listening on %s://%s\n", scheme, addr)
 
 	serveErr := make(chan error, 1)
@@ -192,6 +258,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// serverOptions are the server's options for cfg. Unlike a server built in
+// a test, the command slows down failed logins.
+func serverOptions(cfg *config, store server.Store, logger *slog.Logger) server.Options {
+	return server.Options{
+		Store:             store,
+		AdminClientID:     cfg.clientID,
+		AdminClientSecret: cfg.clientSecret,
+		PublicURL:         cfg.publicURL,
+		RateLimit:         cfg.rateLimit,
+		MaxTenants:        cfg.maxTenants,
+		MaxObjects:        cfg.maxObjects,
+		Faults:            cfg.faults,
+		Logger:            logger,
+		FailedLoginDelay:  server.DefaultFailedLoginDelay,
+	}
+}
+
+// secretNote says on standard error where the admin secret is, since the
+// environment block may not show it. A secret is printed only by the start
+// that generated it, so that logs kept of later starts, or of a start given
+// a secret, never hold a live one: in memory that is every start (the
+// secret dies with the process), with a data dir only the first.
+func secretNote(cfg *config, generated bool) string {
+	switch {
+	case generated && cfg.dataDir != "":
+		return "the admin secret was generated and is kept in " + cfg.dataDir +
+			"; it is printed on this start only: keep it, or give one with -client-secret-file"
+	case generated:
+		return "the admin secret was generated for this process and dies with it"
+	case cfg.clientSecret != "":
+		return "IDP_CLIENT_SECRET is the admin secret given by " + cfg.secretFrom + "; it is not printed"
+	default:
+		return "IDP_CLIENT_SECRET is the admin secret kept in " + cfg.dataDir +
+			" (printed by the start that generated it, or the one last rotated to); it is not printed again. " +
+			"Give one with -client-secret-file to replace it"
+	}
 }
 
 // timeouts bound how long a connection may hold the server up.
