@@ -56,6 +56,24 @@ type naturalKeyed[M any] interface {
 	naturalImportID(plan M) string
 }
 
+// identified is implemented by a resource with an identity: identity
+// returns the identity of the object in the model, a struct whose tfsdk
+// fields are the identity schema's attributes.
+type identified[M any] interface {
+	identity(m M) any
+}
+
+// setIdentity sets the response's identity from the model when the
+// resource has one (and Terraform supports identities: id is nil
+// otherwise).
+func setIdentity[M any](ctx context.Context, r any, m M, id *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	ir, ok := r.(identified[M])
+	if !ok || id == nil || diags.HasError() {
+		return
+	}
+	diags.Append(setIdentityValue(ctx, id, ir.identity(m))...)
+}
+
 // readConfig lets a configReader copy what it needs from the configuration
 // into the plan; for other resources it does nothing.
 func readConfig[M any](ctx context.Context, r any, config tfsdk.Config, plan M) diag.Diagnostics {

@@ -5,37 +5,43 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
-// The shapes of the server's IDs (internal/server/ids.go, the same as the
-// real service's), which ImportState checks before it asks the server, so
-// that a mistyped ID is named as such instead of as an object that does
-// not exist.
-var (
-	clientIDRegexp         = regexp.MustCompile(`^[A-Za-z0-9]{32}$`)
-	clientGrantIDRegexp    = regexp.MustCompile(`^cgr_[A-Za-z0-9]+$`)
-	resourceServerIDRegexp = regexp.MustCompile(`^[0-9a-f]{24}$`)
-	tenantIDRegexp         = regexp.MustCompile(`^ten_[A-Za-z0-9]+$`)
-)
+// identityImporter is an identity struct that can be turned into the
+// import ID the resource's ImportState already accepts.
+type identityImporter interface {
+	importID() string
+}
 
-// The import ID forms each resource type accepts, with examples, for the
-// Invalid Import ID error.
-const (
-	clientImportForms = `the client ID, 32 letters and digits (e.g. "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6")`
-	grantImportForms  = `the grant's ID, "cgr_" followed by letters and digits (e.g. "cgr_a1B2c3D4e5F6g7H8"), or ` +
-		`client_id::audience (e.g. "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6::https://api.example.com/")`
-	resourceServerImportForms = `the resource server's ID, 24 hexadecimal digits (e.g. "5f8d0d55b54764421b7156c9"), ` +
-		`or its identifier, an absolute URI (e.g. "https://api.example.com/")`
-	tenantImportForms = `the tenant's ID, "ten_" followed by letters and digits (e.g. "ten_a1B2c3D4e5F6g7H8"), or ` +
-		`its name, 3 to 63 lowercase letters, digits and hyphens (e.g. "customer-1")`
-)
+// importIDFromIdentity turns an import by identity into the import ID
+// that ImportState already accepts, so that one code path checks and looks
+// up both. It leaves an import by ID as it is, and reports false when the
+// identity could not be read.
+func importIDFromIdentity[I identityImporter](ctx context.Context, req *resource.ImportStateRequest, resp *resource.ImportStateResponse) bool {
+	if req.ID != "" || req.Identity == nil || req.Identity.Raw.IsNull() {
+		return true
+	}
+	var id I
+	resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+	if resp.Diagnostics.HasError() {
+		return false
+	}
+	req.ID = id.importID()
+	return true
+}
+
+// requiredString is an identity attribute that an import block's identity
+// must give.
+func requiredString(description string) identityschema.StringAttribute {
+	return identityschema.StringAttribute{Description: description, RequiredForImport: true}
+}
 
 // isAbsoluteURI reports whether v is an absolute URI, the form of a
 // resource server identifier (the server's own rule).

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
@@ -26,15 +28,21 @@ var (
 	_ resource.ResourceWithConfigure   = &clientResource{}
 	_ resource.ResourceWithImportState = &clientResource{}
 	_ resource.ResourceWithModifyPlan  = &clientResource{}
+	_ resource.ResourceWithIdentity    = &clientResource{}
 
 	_ objectAPI[*clientModel, *mgmt.Application] = &clientResource{}
+	_ identified[*clientModel]                   = &clientResource{}
 )
 
 const (
 	defaultAppType    = "non_interactive"
 	defaultAuthMethod = "client_secret_post"
 	grantTypeClientCC = "client_credentials"
+
+	clientImportForms = `the client ID, 32 letters and digits (e.g. "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6")`
 )
+
+var clientIDRegexp = regexp.MustCompile(`^[A-Za-z0-9]{32}$`)
 
 // clientResource manages an application (client), typically a
 // machine-to-machine one that uses the client-credentials grant.
@@ -187,6 +195,23 @@ func (r *clientResource) ImportState(ctx context.Context, req resource.ImportSta
 			}
 			return importedObject{id: valueOr(a.ClientID, req.ID)}, nil
 		})
+}
+
+// clientIdentity is idp_client's identity.
+type clientIdentity struct {
+	ClientID types.String `tfsdk:"client_id"`
+}
+
+func (i clientIdentity) importID() string { return i.ClientID.ValueString() }
+
+func (r *clientResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"client_id": requiredString("The client ID."),
+	}}
+}
+
+func (r *clientResource) identity(m *clientModel) any {
+	return clientIdentity{ClientID: m.ClientID}
 }
 
 // ModifyPlan shows a rotation coming: the secret is unknown until applied.

@@ -3,12 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -22,13 +24,22 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &clientGrantResource{}
 	_ resource.ResourceWithImportState = &clientGrantResource{}
+	_ resource.ResourceWithIdentity    = &clientGrantResource{}
 
 	_ objectAPI[*clientGrantModel, *mgmt.ClientGrant] = &clientGrantResource{}
 	_ naturalKeyed[*clientGrantModel]                 = &clientGrantResource{}
+	_ identified[*clientGrantModel]                   = &clientGrantResource{}
 )
 
-// naturalKeySeparator joins client_id and audience in a grant's import ID.
-const naturalKeySeparator = "::"
+const (
+	// naturalKeySeparator joins client_id and audience in a grant's import ID.
+	naturalKeySeparator = "::"
+
+	grantImportForms = `the grant's ID, "cgr_" followed by letters and digits (e.g. "cgr_a1B2c3D4e5F6g7H8"), or ` +
+		`client_id::audience (e.g. "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6::https://api.example.com/")`
+)
+
+var clientGrantIDRegexp = regexp.MustCompile(`^cgr_[A-Za-z0-9]+$`)
 
 // clientGrantResource manages a client grant: the permission for one client
 // to get tokens for one API, with a set of that API's scopes.
@@ -155,6 +166,28 @@ func (r *clientGrantResource) ImportState(ctx context.Context, req resource.Impo
 	default:
 		addInvalidImportID(resp, req.ID, grantImportForms)
 	}
+}
+
+// clientGrantIdentity is idp_client_grant's identity: a client has at most
+// one grant per audience.
+type clientGrantIdentity struct {
+	ClientID types.String `tfsdk:"client_id"`
+	Audience types.String `tfsdk:"audience"`
+}
+
+func (i clientGrantIdentity) importID() string {
+	return i.ClientID.ValueString() + naturalKeySeparator + i.Audience.ValueString()
+}
+
+func (r *clientGrantResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"client_id": requiredString("The client ID of the granted client."),
+		"audience":  requiredString("The identifier of the API the grant is on."),
+	}}
+}
+
+func (r *clientGrantResource) identity(m *clientGrantModel) any {
+	return clientGrantIdentity{ClientID: m.ClientID, Audience: m.Audience}
 }
 
 // kind names the object in diagnostics.

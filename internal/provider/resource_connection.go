@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -24,9 +25,11 @@ var (
 	_ resource.ResourceWithConfigure   = &connectionResource{}
 	_ resource.ResourceWithImportState = &connectionResource{}
 	_ resource.ResourceWithModifyPlan  = &connectionResource{}
+	_ resource.ResourceWithIdentity    = &connectionResource{}
 
 	_ objectAPI[*connectionModel, *mgmt.Connection] = &connectionResource{}
 	_ naturalKeyed[*connectionModel]                = &connectionResource{}
+	_ identified[*connectionModel]                  = &connectionResource{}
 )
 
 // Connection names and IDs. A name is 1 to 128 letters and digits with
@@ -188,6 +191,23 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("strategy"), types.StringValue(mgmt.StrategyDatabase))...)
 	}
+}
+
+// connectionIdentity is idp_connection's identity.
+type connectionIdentity struct {
+	Name types.String `tfsdk:"name"`
+}
+
+func (i connectionIdentity) importID() string { return i.Name.ValueString() }
+
+func (r *connectionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"name": requiredString("The connection's name, unique in the tenant."),
+	}}
+}
+
+func (r *connectionResource) identity(m *connectionModel) any {
+	return connectionIdentity{Name: m.Name}
 }
 
 // ImportState takes the connection's ID or its name, looks it up once,

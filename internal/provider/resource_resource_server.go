@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
@@ -29,8 +31,10 @@ var (
 	_ resource.ResourceWithConfigure   = &resourceServerResource{}
 	_ resource.ResourceWithImportState = &resourceServerResource{}
 	_ resource.ResourceWithModifyPlan  = &resourceServerResource{}
+	_ resource.ResourceWithIdentity    = &resourceServerResource{}
 
 	_ objectAPI[*resourceServerModel, *mgmt.ResourceServer] = &resourceServerResource{}
+	_ identified[*resourceServerModel]                      = &resourceServerResource{}
 	_ configReader[*resourceServerModel]                    = &resourceServerResource{}
 	_ naturalKeyed[*resourceServerModel]                    = &resourceServerResource{}
 )
@@ -39,7 +43,12 @@ const (
 	defaultSigningAlg    = "RS256"
 	defaultTokenLifetime = 86400
 	maxTokenLifetime     = 2592000
+
+	resourceServerImportForms = `the resource server's ID, 24 hexadecimal digits (e.g. "5f8d0d55b54764421b7156c9"), ` +
+		`or its identifier, an absolute URI (e.g. "https://api.example.com/")`
 )
+
+var resourceServerIDRegexp = regexp.MustCompile(`^[0-9a-f]{24}$`)
 
 // resourceServerResource manages an API (resource server): the audience
 // tokens are issued for and the scopes clients can be granted on it.
@@ -261,6 +270,23 @@ func (r *resourceServerResource) ImportState(ctx context.Context, req resource.I
 		}
 		return importedObject{id: valueOr(rs.ID, req.ID), system: valueOr(rs.IsSystem, false)}, nil
 	})
+}
+
+// resourceServerIdentity is idp_resource_server's identity.
+type resourceServerIdentity struct {
+	Identifier types.String `tfsdk:"identifier"`
+}
+
+func (i resourceServerIdentity) importID() string { return i.Identifier.ValueString() }
+
+func (r *resourceServerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"identifier": requiredString("The API's identifier (its audience), e.g. `https://api.example.com/`."),
+	}}
+}
+
+func (r *resourceServerResource) identity(m *resourceServerModel) any {
+	return resourceServerIdentity{Identifier: m.Identifier}
 }
 
 // ModifyPlan keeps signing_secret null in the plan while the secret is

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -25,13 +26,21 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &tenantResource{}
 	_ resource.ResourceWithImportState = &tenantResource{}
+	_ resource.ResourceWithIdentity    = &tenantResource{}
 
 	_ objectAPI[*tenantModel, *mgmt.Tenant] = &tenantResource{}
 	_ naturalKeyed[*tenantModel]            = &tenantResource{}
+	_ identified[*tenantModel]              = &tenantResource{}
 )
 
-// tenantNameRegexp is the slug a tenant name must be.
-var tenantNameRegexp = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+var (
+	tenantIDRegexp = regexp.MustCompile(`^ten_[A-Za-z0-9]+$`)
+	// tenantNameRegexp is the slug a tenant name must be.
+	tenantNameRegexp = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+)
+
+const tenantImportForms = `the tenant's ID, "ten_" followed by letters and digits (e.g. "ten_a1B2c3D4e5F6g7H8"), or ` +
+	`its name, 3 to 63 lowercase letters, digits and hyphens (e.g. "customer-1")`
 
 // tenantResource manages a tenant hosted by the root tenant: an isolated
 // authorization server with its own domain, keys, APIs and clients.
@@ -178,6 +187,23 @@ func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportSta
 		}
 		return importedObject{id: valueOr(t.ID, req.ID)}, nil
 	})
+}
+
+// tenantIdentity is idp_tenant's identity.
+type tenantIdentity struct {
+	Name types.String `tfsdk:"name"`
+}
+
+func (i tenantIdentity) importID() string { return i.Name.ValueString() }
+
+func (r *tenantResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"name": requiredString("The tenant's name."),
+	}}
+}
+
+func (r *tenantResource) identity(m *tenantModel) any {
+	return tenantIdentity{Name: m.Name}
 }
 
 // kind names the object in diagnostics.
