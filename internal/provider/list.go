@@ -73,7 +73,8 @@ type listKind[M apiModel[A], A any] struct {
 // streamResults turns the objects found into list results: system ones
 // dropped unless wanted, at most req.Limit of them, each with its identity,
 // display name and, when asked for, the whole object with its secrets
-// cleared. An error listing becomes the stream's one result.
+// cleared. A List reads every page before it calls it, so that an error
+// listing becomes the stream's one result instead of cutting it short.
 func streamResults[M apiModel[A], A any](ctx context.Context, req list.ListRequest, stream *list.ListResultsStream,
 	k listKind[M, A], objs []found[A], includeSystem bool, diags diag.Diagnostics) {
 	if diags.HasError() {
