@@ -29,7 +29,7 @@ var (
 )
 
 // connectionClientsResource manages the full set of clients one connection
-// is enabled for (see enabled_clients.go).
+// is enabled for (see connection_membership.go).
 type connectionClientsResource struct {
 	clientHolder
 }

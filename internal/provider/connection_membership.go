@@ -175,34 +175,6 @@ func clientStatusChanges(current, want []string) []mgmt.ConnectionClientStatus {
 	return changes
 }
 
-// partialCreateError is a create's error when the object was created but a
-// later step of the create failed: the object is saved with the error, so
-// that Terraform taints it and the next apply replaces it rather than
-// leaving it on the server unknown to Terraform.
-type partialCreateError struct {
-	kind, id, step string
-	obj            any
-	err            error
-}
-
-func (e *partialCreateError) Error() string {
-	return fmt.Sprintf("%s %s was created, but %s failed: %v", e.kind, e.id, e.step, e.err)
-}
-
-func (e *partialCreateError) Unwrap() error      { return e.err }
-func (e *partialCreateError) createdObject() any { return e.obj }
-
-// partialCreateDetail explains a partialCreateError, or returns "".
-func partialCreateDetail(err error, ec errorContext) string {
-	var p *partialCreateError
-	if !errors.As(err, &p) {
-		return ""
-	}
-	inner := apiErrorDetail(p.err, ec)
-	return fmt.Sprintf("The %s was created (ID %s), but %s failed. %s Terraform saves the %s as tainted: the next "+
-		"apply replaces it.", strings.ToLower(p.kind), p.id, p.step, inner, strings.ToLower(p.kind))
-}
-
 // unknownConnectionDetail explains an errUnknownConnection, or returns "".
 func unknownConnectionDetail(err error, ec errorContext) string {
 	var u *errUnknownConnection
