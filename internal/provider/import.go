@@ -14,16 +14,14 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
-// identityImporter is an identity struct that can be turned into the
-// import ID the resource's ImportState already accepts.
+// identityImporter is an identity that converts to the import ID
+// ImportState accepts.
 type identityImporter interface {
 	importID() string
 }
 
-// importIDFromIdentity turns an import by identity into the import ID
-// that ImportState already accepts, so that one code path checks and looks
-// up both. It leaves an import by ID as it is, and reports false when the
-// identity could not be read.
+// importIDFromIdentity turns an import by identity into an import by ID,
+// so that one code path checks and looks up both.
 func importIDFromIdentity[I identityImporter](ctx context.Context, req *resource.ImportStateRequest, resp *resource.ImportStateResponse) bool {
 	if req.ID != "" || req.Identity == nil || req.Identity.Raw.IsNull() {
 		return true
@@ -37,42 +35,35 @@ func importIDFromIdentity[I identityImporter](ctx context.Context, req *resource
 	return true
 }
 
-// requiredString is an identity attribute that an import block's identity
-// must give.
 func requiredString(description string) identityschema.StringAttribute {
 	return identityschema.StringAttribute{Description: description, RequiredForImport: true}
 }
 
-// isAbsoluteURI reports whether v is an absolute URI, the form of a
-// resource server identifier (the server's own rule).
+// isAbsoluteURI is the server's rule for a resource server identifier.
 func isAbsoluteURI(v string) bool {
 	u, err := url.Parse(v)
 	return err == nil && u.IsAbs() && (u.Host != "" || u.Opaque != "") && !strings.ContainsAny(v, " \t\n{}")
 }
 
-// addInvalidImportID refuses an import ID that has none of the accepted
-// forms.
+// addInvalidImportID refuses an import ID that has none of the forms the
+// server's IDs and keys have, before any request, so that a mistyped ID is
+// named as such rather than as an object that does not exist.
 func addInvalidImportID(resp *resource.ImportStateResponse, id, forms string) {
 	resp.Diagnostics.AddError("Invalid Import ID",
 		fmt.Sprintf("%q is not an import ID this resource accepts. Use %s.", id, forms))
 }
 
-// errNoSuchObject is what an import's lookup returns when a search (rather
-// than a GET, which answers 404) found nothing.
+// errNoSuchObject is a search, rather than a GET, that found nothing.
 var errNoSuchObject = errors.New("no such object")
 
-// importedObject is what an import's lookup found.
 type importedObject struct {
-	// id is the object's ID, which goes into the state.
 	id string
-	// system marks an object the tenant owns itself (the Management API).
+	// system marks the tenant's Management API.
 	system bool
 }
 
-// importExisting looks the object up with one request and puts its ID into
-// the state; the Read that Terraform calls next fills in the rest. An
-// object that does not exist, or one that Terraform cannot manage, fails
-// the import with an error that says what was looked up.
+// importExisting looks the object up with one request and puts its ID
+// into the state; the Read that Terraform calls next fills in the rest.
 func importExisting(ctx context.Context, h *clientHolder, resp *resource.ImportStateResponse, kind, what string,
 	get func(context.Context, *mgmt.Client) (importedObject, error)) {
 	client := h.client(&resp.Diagnostics)

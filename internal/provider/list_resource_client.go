@@ -56,8 +56,7 @@ func (l *clientList) List(ctx context.Context, req list.ListRequest, stream *lis
 	var objs []found[*mgmt.Application]
 	if !diags.HasError() {
 		// The clients endpoint has no app_type or name filter (the real
-		// service's has app_type; this server's does not): both are
-		// applied here, to every page.
+		// service's has app_type; this server's does not).
 		all, err := c.ListApplications(ctx)
 		if err != nil {
 			diags.Append(listError("Client", err, c)...)
@@ -78,8 +77,8 @@ func (l *clientList) List(ctx context.Context, req list.ListRequest, stream *lis
 			objs = append(objs, found[*mgmt.Application]{obj: a, display: valueOr(a.Name, ""),
 				system: system[valueOr(a.ClientID, "")]})
 		}
-		// A client that idp_client cannot represent would give a generated
-		// configuration that fails validation: it is left out, and said so.
+		// A client idp_client cannot represent would give a generated
+		// configuration that fails validation.
 		if len(unmanageable) > 0 {
 			diags.AddWarning("Clients Left Out",
 				"idp_client manages only clients whose token_endpoint_auth_method is client_secret_post or "+
@@ -94,6 +93,4 @@ func (l *clientList) List(ctx context.Context, req list.ListRequest, stream *lis
 	}, objs, cfg.IncludeSystem.ValueBool(), diags)
 }
 
-// manageableAuthMethods are the token endpoint auth methods idp_client
-// accepts.
 var manageableAuthMethods = map[string]bool{defaultAuthMethod: true, "client_secret_basic": true}

@@ -52,7 +52,6 @@ func NewClientGrantResource() resource.Resource {
 	return &clientGrantResource{}
 }
 
-// clientGrantModel is the Terraform model of idp_client_grant.
 type clientGrantModel struct {
 	ID       types.String `tfsdk:"id"`
 	ClientID types.String `tfsdk:"client_id"`
@@ -60,12 +59,10 @@ type clientGrantModel struct {
 	Scope    types.Set    `tfsdk:"scope"`
 }
 
-// Metadata names the resource type.
 func (r *clientGrantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_client_grant"
 }
 
-// Schema describes idp_client_grant.
 func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Authorizes a client to request access tokens for an API (its `audience`), with a subset of the " +
@@ -109,13 +106,9 @@ func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
-// Configure takes the provider's shared client.
 func (r *clientGrantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
-
-// Create, Read, Update and Delete are the shared ones (crud.go) around the
-// API calls below.
 
 func (r *clientGrantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createResource(ctx, r, req, resp)
@@ -133,9 +126,8 @@ func (r *clientGrantResource) Delete(ctx context.Context, req resource.DeleteReq
 	deleteResource(ctx, r, req, resp)
 }
 
-// ImportState accepts the grant's id or `client_id::audience`, and looks
-// the grant up once: by id, or with a list filtered by the pair, so that
-// Read stays one GET by id.
+// ImportState looks a client_id::audience up with a filtered list, so that
+// the state holds the ID and Read stays one GET.
 func (r *clientGrantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !importIDFromIdentity[clientGrantIdentity](ctx, &req, resp) {
 		return
@@ -168,8 +160,6 @@ func (r *clientGrantResource) ImportState(ctx context.Context, req resource.Impo
 	}
 }
 
-// clientGrantIdentity is idp_client_grant's identity: a client has at most
-// one grant per audience.
 type clientGrantIdentity struct {
 	ClientID types.String `tfsdk:"client_id"`
 	Audience types.String `tfsdk:"audience"`
@@ -190,10 +180,8 @@ func (r *clientGrantResource) identity(m *clientGrantModel) any {
 	return clientGrantIdentity{ClientID: m.ClientID, Audience: m.Audience}
 }
 
-// kind names the object in diagnostics.
 func (r *clientGrantResource) kind() string { return "Client Grant" }
 
-// createObject creates the grant.
 func (r *clientGrantResource) createObject(ctx context.Context, c *mgmt.Client, plan *clientGrantModel) (*mgmt.ClientGrant, diag.Diagnostics, error) {
 	scope, diags := plan.scopes(ctx)
 	if diags.HasError() {
@@ -207,13 +195,10 @@ func (r *clientGrantResource) createObject(ctx context.Context, c *mgmt.Client, 
 	return created, diags, err
 }
 
-// readObject gets the grant by its ID.
 func (r *clientGrantResource) readObject(ctx context.Context, c *mgmt.Client, state *clientGrantModel) (*mgmt.ClientGrant, error) {
 	return c.GetClientGrant(ctx, state.ID.ValueString())
 }
 
-// updateObject changes the grant's scopes, the one thing that changes in
-// place.
 func (r *clientGrantResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *clientGrantModel) (*mgmt.ClientGrant, diag.Diagnostics, error) {
 	scope, diags := plan.scopes(ctx)
 	if diags.HasError() {
@@ -223,24 +208,20 @@ func (r *clientGrantResource) updateObject(ctx context.Context, c *mgmt.Client, 
 	return updated, diags, err
 }
 
-// deleteObject deletes the grant.
 func (r *clientGrantResource) deleteObject(ctx context.Context, c *mgmt.Client, state *clientGrantModel) error {
 	return c.DeleteClientGrant(ctx, state.ID.ValueString())
 }
 
-// naturalImportID is the grant's client_id::audience.
 func (r *clientGrantResource) naturalImportID(plan *clientGrantModel) string {
 	return plan.ClientID.ValueString() + naturalKeySeparator + plan.Audience.ValueString()
 }
 
-// scopes returns the planned scopes as the API wants them.
 func (m *clientGrantModel) scopes(ctx context.Context) ([]string, diag.Diagnostics) {
 	scope := []string{}
 	diags := m.Scope.ElementsAs(ctx, &scope, false)
 	return scope, diags
 }
 
-// fromAPI sets the model from what the server returned.
 func (m *clientGrantModel) fromAPI(ctx context.Context, g *mgmt.ClientGrant) diag.Diagnostics {
 	m.ID = types.StringPointerValue(g.ID)
 	m.ClientID = types.StringPointerValue(g.ClientID)
