@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
@@ -27,94 +26,6 @@ import (
 // 'make testacc' leave them out by name (the installed Terraform 1.11 and
 // OpenTofu have neither), 'make testquery' runs them, and only them, on the
 // pinned Terraform 1.15 that 'make terraform115' builds.
-
-// adoptable is what an existing tenant holds in the tests below, made
-// through the API: an API signing with HS256 (so that it has a secret), a
-// machine-to-machine client, a single-page app and a public native app, a
-// grant, a database
-// connection besides the seeded one, and a hosted tenant.
-type adoptable struct {
-	api          *mgmt.ResourceServer
-	m2m, spa     *mgmt.Application
-	grant        *mgmt.ClientGrant
-	connection   *mgmt.Connection
-	tenant       *mgmt.Tenant
-	apiAudience  string
-	systemSecret string
-}
-
-// secrets are every secret the server knows of these objects, none of
-// which may appear in list results or generated configuration.
-func (a adoptable) secrets() []string {
-	return []string{valueOr(a.api.SigningSecret, ""), valueOr(a.m2m.ClientSecret, ""), valueOr(a.spa.ClientSecret, ""),
-		a.tenant.ManagementClient.ClientSecret, a.systemSecret}
-}
-
-// seedAdoptable makes the objects of adoptable with c.
-func seedAdoptable(ctx context.Context, t *testing.T, c *mgmt.Client, systemSecret string) adoptable {
-	t.Helper()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	a := adoptable{apiAudience: "https://orders.example.com/", systemSecret: systemSecret}
-	var err error
-	a.api, err = c.CreateResourceServer(ctx, &mgmt.ResourceServer{Name: mgmt.String("Orders"),
-		Identifier: mgmt.String(a.apiAudience), SigningAlg: mgmt.String("HS256"),
-		Scopes: &[]mgmt.ResourceServerScope{{Value: "read:orders", Description: "Read orders"}}})
-	must(err)
-	a.m2m, err = c.CreateApplication(ctx, &mgmt.Application{Name: mgmt.String("order-sync"),
-		AppType: mgmt.String("non_interactive"), GrantTypes: &[]string{"client_credentials"}})
-	must(err)
-	a.spa, err = c.CreateApplication(ctx, &mgmt.Application{Name: mgmt.String("shop"), AppType: mgmt.String("spa"),
-		GrantTypes: &[]string{"authorization_code"}, TokenEndpointAuthMethod: mgmt.String("client_secret_post")})
-	must(err)
-	// A public client, which idp_client cannot manage: not listed.
-	_, err = c.CreateApplication(ctx, &mgmt.Application{Name: mgmt.String("kiosk"), AppType: mgmt.String("native"),
-		GrantTypes: &[]string{"authorization_code"}, TokenEndpointAuthMethod: mgmt.String("none")})
-	must(err)
-	a.grant, err = c.CreateClientGrant(ctx, &mgmt.ClientGrant{ClientID: a.m2m.ClientID, Audience: mgmt.String(a.apiAudience),
-		Scope: &[]string{"read:orders"}})
-	must(err)
-	a.connection, err = c.CreateConnection(ctx, &mgmt.Connection{Name: mgmt.String("customers"),
-		Strategy: mgmt.String(mgmt.StrategyDatabase)})
-	must(err)
-	a.tenant, err = c.CreateTenant(ctx, &mgmt.Tenant{Name: mgmt.String("acme"), DisplayName: mgmt.String("Acme")})
-	must(err)
-	if valueOr(a.api.SigningSecret, "") == "" || valueOr(a.m2m.ClientSecret, "") == "" || a.tenant.ManagementClient == nil {
-		t.Fatalf("the server returned no secrets to look for: %+v %+v %+v", a.api, a.m2m, a.tenant)
-	}
-	return a
-}
-
-// noSecretIn fails the test if s contains any of the secrets.
-func noSecretIn(t *testing.T, what, s string, secrets []string) {
-	t.Helper()
-	for _, secret := range secrets {
-		if secret != "" && regexp.MustCompile(regexp.QuoteMeta(secret)).MatchString(s) {
-			t.Errorf("%s contains a secret (%.4s...)", what, secret)
-		}
-	}
-}
-
-// byIdentity is a query filter on one identity attribute.
-func byIdentity(name, value string) queryfilter.QueryFilter {
-	return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{name: knownvalue.StringExact(value)})
-}
-
-// nullAt checks that a result's attribute is null.
-func nullAt(attr string) querycheck.KnownValueCheck {
-	return querycheck.KnownValueCheck{Path: tfjsonpath.New(attr), KnownValue: knownvalue.Null()}
-}
-
-// valueAt checks a result's string attribute.
-func valueAt(attr, want string) querycheck.KnownValueCheck {
-	return querycheck.KnownValueCheck{Path: tfjsonpath.New(attr), KnownValue: knownvalue.StringExact(want)}
-}
-
-var queryVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
 
 // Each list resource lists what exists, with and without its filters,
 // leaves system objects out unless include_system is set, gives the whole

@@ -13,21 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-// clearIDPEnv makes sure no IDP_* variable of the developer's shell leaks
-// into a test that is about configuration. It makes the test serial.
-func clearIDPEnv(t *testing.T) {
-	for _, name := range []string{"IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET", "IDP_API_TOKEN", "IDP_AUDIENCE",
-		"IDP_MAX_RETRIES", "IDP_REQUESTS_PER_SECOND", "IDP_ALLOW_INSECURE_HTTP"} {
-		t.Setenv(name, "")
-	}
-}
-
-const anyResource = `
-resource "idp_client" "test" {
-  name = "x"
-}
-`
-
 func TestAccProvider_configurationErrors(t *testing.T) {
 	clearIDPEnv(t)
 	cases := map[string]struct {

@@ -40,11 +40,6 @@ resource "idp_connection_clients" "db" {
 `
 }
 
-// clientIDOf reads a client's ID from the state.
-func clientIDOf(s *terraform.State, addr string) string {
-	return s.RootModule().Resources[addr].Primary.ID
-}
-
 // expectEnabled checks the server's clients of the connection named name
 // against the state's clients at addrs.
 func (e *testEnv) expectEnabled(name string, addrs ...string) resource.TestCheckFunc {

@@ -305,3 +305,6 @@ resource "idp_resource_server" "test" {
 		},
 	})
 }
+
+// hex24 matches a resource server ID.
+var hex24 = regexp.MustCompile(`^[0-9a-f]{24}$`)
