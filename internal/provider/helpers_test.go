@@ -421,3 +421,17 @@ func nullAt(attr string) querycheck.KnownValueCheck {
 func valueAt(attr, want string) querycheck.KnownValueCheck {
 	return querycheck.KnownValueCheck{Path: tfjsonpath.New(attr), KnownValue: knownvalue.StringExact(want)}
 }
+
+// queryAdoptable runs one query of the list blocks step returns against a
+// tenant holding adoptable, with the checks step returns.
+func queryAdoptable(t *testing.T, step func(e *testEnv, a adoptable) (lists string, checks []querycheck.QueryResultCheck)) {
+	t.Helper()
+	e := newTestEnv(t)
+	a := seedAdoptable(t.Context(), t, e.client, e.srv.AdminClientSecret())
+	lists, checks := step(e, a)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   queryVersionChecks,
+		Steps:                    []resource.TestStep{{Query: true, Config: e.providerConfig() + lists, QueryResultChecks: checks}},
+	})
+}
