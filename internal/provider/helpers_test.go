@@ -252,6 +252,15 @@ func clientIDOf(s *terraform.State, addr string) string {
 	return s.RootModule().Resources[addr].Primary.ID
 }
 
+// refusedAtPlan checks that config fails the plan with message.
+func refusedAtPlan(t *testing.T, config, message string) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: expectMessage(message)}},
+	})
+}
+
 // expectError is regexp.MustCompile with white space made flexible, because
 // Terraform wraps long diagnostics over several lines, and with `.` matching
 // newlines too.

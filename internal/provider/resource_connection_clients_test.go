@@ -259,14 +259,7 @@ func TestAccConnectionClients_errors(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      env.config("resource \"idp_connection_clients\" \"test\" {\n" + tc.body + "\n}\n"),
-					PlanOnly:    true,
-					ExpectError: expectMessage(tc.message),
-				}},
-			})
+			refusedAtPlan(t, env.config("resource \"idp_connection_clients\" \"test\" {\n"+tc.body+"\n}\n"), tc.message)
 		})
 	}
 	t.Run("unknown client", func(t *testing.T) {

@@ -222,14 +222,7 @@ func TestAccResourceServer_validation(t *testing.T) {
 			if !strings.Contains(body, "name =") {
 				body += "\n" + `name = "n"`
 			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      env.config("resource \"idp_resource_server\" \"test\" {\n" + body + "\n}\n"),
-					PlanOnly:    true,
-					ExpectError: expectMessage(tc.message),
-				}},
-			})
+			refusedAtPlan(t, env.config("resource \"idp_resource_server\" \"test\" {\n"+body+"\n}\n"), tc.message)
 		})
 	}
 }
