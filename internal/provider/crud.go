@@ -10,28 +10,16 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
-// The functions in this file are the one implementation of Create, Read,
-// Update and Delete behind every resource: they read the plan or state, get
-// the shared client, call the resource's API method, map 404s (gone on
-// read, done on delete), turn errors into diagnostics and write the state.
-// Each resource's own Create, Read, Update and Delete call them with the
-// resource itself, which supplies its API calls as ordinary methods
-// (objectAPI). Plans and states are read and written through the state
-// codec (statecodec.go), not the framework's reflection.
-
-// apiModel is a pointer to a resource's Terraform model, e.g. *clientModel:
-// it is set from the API object A in one place, fromAPI. The functions
-// below declare a nil M and let Get allocate the model it points to, which
-// spares them a type parameter for the model struct itself.
+// apiModel is a pointer to a resource's model, set from the API object A
+// in one place. The functions below declare a nil M and let Get allocate
+// it, which spares them a type parameter for the model struct.
 type apiModel[A any] interface {
 	fromAPI(ctx context.Context, obj A) diag.Diagnostics
 }
 
-// objectAPI is what a resource implements to share the CRUD below: the name
-// of its object in diagnostics, and one method per API call, each taking the
-// model M and returning the server's object A. Diagnostics returned by
-// createObject and updateObject are for a body that could not be built; the
-// error is the API's.
+// objectAPI is what a resource implements to share the CRUD below: one
+// method per API call. The diagnostics of createObject and updateObject
+// are for a body that could not be built; the error is the API's.
 type objectAPI[M apiModel[A], A any] interface {
 	client(diags *diag.Diagnostics) *mgmt.Client
 	kind() string
@@ -41,23 +29,35 @@ type objectAPI[M apiModel[A], A any] interface {
 	deleteObject(ctx context.Context, c *mgmt.Client, state M) error
 }
 
-// configReader is implemented by a resource whose API calls need what only
-// the configuration holds: write-only attributes are null in plan and
-// state, so readConfig copies them into the plan before the call.
+// configReader is implemented by a resource with write-only attributes,
+// which are null in plan and state: readConfig copies them into the plan.
 type configReader[M any] interface {
 	readConfig(ctx context.Context, config tfsdk.Config, plan M) diag.Diagnostics
 }
 
 // naturalKeyed is implemented by a resource whose objects have a unique
-// key besides their ID. naturalImportID is the plan's key in the form
-// ImportState accepts; a conflict on create names it when the client
-// could not find the existing object's ID (mgmt.ConflictError).
+// key besides their ID: a conflict on create names it as the import ID
+// when the client could not find the existing object's ID.
 type naturalKeyed[M any] interface {
 	naturalImportID(plan M) string
 }
 
-// readConfig lets a configReader copy what it needs from the configuration
-// into the plan; for other resources it does nothing.
+// identified is implemented by a resource with an identity, whose
+// attributes are all immutable, so an identity never changes once set.
+type identified[M any] interface {
+	identity(m M) any
+}
+
+// setIdentity sets the identity when the resource has one and Terraform
+// supports identities (id is nil otherwise).
+func setIdentity[M any](ctx context.Context, r any, m M, id *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	ir, ok := r.(identified[M])
+	if !ok || id == nil || diags.HasError() {
+		return
+	}
+	diags.Append(setIdentityValue(ctx, id, ir.identity(m))...)
+}
+
 func readConfig[M any](ctx context.Context, r any, config tfsdk.Config, plan M) diag.Diagnostics {
 	if cr, ok := r.(configReader[M]); ok {
 		return cr.readConfig(ctx, config, plan)
@@ -65,7 +65,6 @@ func readConfig[M any](ctx context.Context, r any, config tfsdk.Config, plan M) 
 	return nil
 }
 
-// createResource creates the object and stores what the server returned.
 func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan M
 	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
@@ -92,11 +91,8 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		}
 		addAPIError(&resp.Diagnostics, "Unable to Create "+r.kind(), err, ec)
 		if created := createdDespite(err); created != nil {
-			// The object exists but the create could not be finished (a
-			// tenant whose credentials were lost): saving it with the
-			// error makes Terraform mark it tainted, so that the next
-			// apply replaces it instead of leaving it on the server
-			// unknown to Terraform.
+			// Saved with the error, it is tainted and replaced by the next
+			// apply rather than left on the server unknown to Terraform.
 			if a, ok := created.(A); ok {
 				resp.Diagnostics.Append(plan.fromAPI(ctx, a)...)
 				resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
@@ -110,8 +106,6 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 }
 
-// readResource refreshes the state with one GET; an object gone from the
-// server leaves the state, so that the next plan creates it again.
 func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
 	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
@@ -121,8 +115,7 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 	}
 	obj, err := r.readObject(ctx, client, state)
 	if mgmt.IsNotFound(err) {
-		// The framework wants an identity even for a removed object; the
-		// state's is the one (a CLI without identities sends none).
+		// The framework wants an identity even for a removed object.
 		setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
 		resp.State.RemoveResource(ctx)
 		return
@@ -133,13 +126,10 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
-	// Also on a state written before the resource had an identity: the
-	// refresh gives it one.
+	// A state written before identities existed gets one here.
 	setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
 }
 
-// updateResource changes the object in place (a PATCH) and stores the
-// result.
 func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state M
 	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
@@ -166,7 +156,6 @@ func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 }
 
-// deleteResource removes the object; one that is already gone is fine.
 func deleteResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
 	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)

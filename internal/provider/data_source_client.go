@@ -27,9 +27,8 @@ func NewClientDataSource() datasource.DataSource {
 	return &clientDataSource{}
 }
 
-// clientDataModel is the model of the idp_client data source: the
-// resource's attributes without client_secret_rotation_version, which only
-// drives the resource's updates.
+// clientDataModel has no client_secret_rotation_version, which only drives
+// the resource's updates.
 type clientDataModel struct {
 	ID                      types.String `tfsdk:"id"`
 	ClientID                types.String `tfsdk:"client_id"`
@@ -41,12 +40,10 @@ type clientDataModel struct {
 	TokenEndpointAuthMethod types.String `tfsdk:"token_endpoint_auth_method"`
 }
 
-// Metadata names the data source.
 func (d *clientDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_client"
 }
 
-// Schema describes the idp_client data source.
 func (d *clientDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Looks up an existing application (client) by its `client_id`, or by its `name` when exactly " +
@@ -102,14 +99,10 @@ func (d *clientDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-// Configure takes the provider's shared client.
 func (d *clientDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// Read looks the application up: by client ID with one GET, by name with a
-// list of every application (the Management API cannot filter clients by
-// name), which must match exactly one.
 func (d *clientDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config clientDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -151,9 +144,8 @@ func (d *clientDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	})...)
 }
 
-// findApplicationByName lists the applications and returns the one named
-// name: none is errNoSuchObject, several an *ambiguousError naming their
-// client IDs.
+// findApplicationByName lists every application: the Management API cannot
+// filter clients by name.
 func findApplicationByName(ctx context.Context, c *mgmt.Client, name string) (*mgmt.Application, error) {
 	all, err := c.ListApplications(ctx)
 	if err != nil {

@@ -27,7 +27,6 @@ func NewConnectionDataSource() datasource.DataSource {
 	return &connectionDataSource{}
 }
 
-// connectionDataModel is the model of the idp_connection data source.
 type connectionDataModel struct {
 	ID                   types.String `tfsdk:"id"`
 	Name                 types.String `tfsdk:"name"`
@@ -42,12 +41,10 @@ type connectionDataModel struct {
 	PasswordPolicy       types.String `tfsdk:"password_policy"`
 }
 
-// Metadata names the data source.
 func (d *connectionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_connection"
 }
 
-// Schema describes the idp_connection data source.
 func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	option := func(what string) string {
 		return what + " Null for a connection that is not a database connection or does not set the option."
@@ -113,13 +110,10 @@ func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	}
 }
 
-// Configure takes the provider's shared client.
 func (d *connectionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// Read looks the connection up (a GET by ID, or one list filtered by
-// name) and reads its clients (one more GET up to 1000 clients).
 func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config connectionDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)

@@ -28,7 +28,6 @@ func NewEndpointsDataSource() datasource.DataSource {
 	return &endpointsDataSource{}
 }
 
-// endpointsModel is the model of the idp_endpoints data source.
 type endpointsModel struct {
 	Domain                 types.String `tfsdk:"domain"`
 	BaseURL                types.String `tfsdk:"base_url"`
@@ -39,12 +38,10 @@ type endpointsModel struct {
 	OpenIDConfigurationURL types.String `tfsdk:"openid_configuration_url"`
 }
 
-// Metadata names the data source.
 func (d *endpointsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_endpoints"
 }
 
-// Schema describes the idp_endpoints data source.
 func (d *endpointsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "The URLs of a tenant: its base URL, its Management API's audience, its token endpoint, the " +
@@ -92,15 +89,12 @@ func (d *endpointsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	}
 }
 
-// Configure takes the provider's shared client.
 func (d *endpointsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// Read computes the endpoints. With domain set it needs neither the
-// provider's client nor its configuration, so it works for a tenant whose
-// provider is configured from values not known yet; without, it takes the
-// client's own, which knows the configured audience.
+// Read needs no client when domain is set, so that it works for a tenant
+// whose provider is configured from values not known yet.
 func (d *endpointsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m endpointsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)

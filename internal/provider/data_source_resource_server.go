@@ -28,9 +28,6 @@ func NewResourceServerDataSource() datasource.DataSource {
 	return &resourceServerDataSource{}
 }
 
-// resourceServerDataModel is the model of the idp_resource_server data
-// source: the resource's attributes without the write-only ones, and
-// is_system.
 type resourceServerDataModel struct {
 	ID                 types.String `tfsdk:"id"`
 	Name               types.String `tfsdk:"name"`
@@ -44,12 +41,10 @@ type resourceServerDataModel struct {
 	IsSystem           types.Bool   `tfsdk:"is_system"`
 }
 
-// Metadata names the data source.
 func (d *resourceServerDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_resource_server"
 }
 
-// Schema describes the idp_resource_server data source.
 func (d *resourceServerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Looks up an existing API (resource server) by its `id` or its `identifier`, e.g. one " +
@@ -122,13 +117,10 @@ func (d *resourceServerDataSource) Schema(_ context.Context, _ datasource.Schema
 	}
 }
 
-// Configure takes the provider's shared client.
 func (d *resourceServerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// Read looks the API up with one GET: the server finds an API by its ID or
-// by its identifier.
 func (d *resourceServerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config resourceServerDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)

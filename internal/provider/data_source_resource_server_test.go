@@ -105,29 +105,6 @@ data "idp_resource_server" "management" {
 	})
 }
 
-// expectOnly checks that the server answered exactly these requests
-// ("METHOD route": count), each with a 2xx, and nothing else.
-func (e *testEnv) expectOnly(want map[string]int64) error {
-	got := map[string]int64{}
-	for _, c := range e.srv.Counts() {
-		if c.Status < 200 || c.Status > 299 {
-			return fmt.Errorf("unexpected %d on %s %s", c.Status, c.Method, c.Route)
-		}
-		got[c.Method+" "+c.Route] += c.N
-	}
-	for key, n := range want {
-		if got[key] != n {
-			return fmt.Errorf("%s: %d requests, want %d (all: %v)", key, got[key], n, got)
-		}
-	}
-	for key, n := range got {
-		if _, ok := want[key]; !ok {
-			return fmt.Errorf("unexpected %d requests %s (all: %v)", n, key, got)
-		}
-	}
-	return nil
-}
-
 func TestAccDataSourceResourceServer_errors(t *testing.T) {
 	env := newTestEnv(t)
 	readOnlyClients := env.m2mClient([]string{"client_credentials"}, []string{"read:clients"})

@@ -27,9 +27,6 @@ func NewTenantDataSource() datasource.DataSource {
 	return &tenantDataSource{}
 }
 
-// tenantDataModel is the model of the idp_tenant data source: what the
-// server returns for a tenant. The management client's credentials are
-// not among it: the server shows them only in the answer to the create.
 type tenantDataModel struct {
 	ID          types.String `tfsdk:"id"`
 	Name        types.String `tfsdk:"name"`
@@ -39,12 +36,10 @@ type tenantDataModel struct {
 	Domain      types.String `tfsdk:"domain"`
 }
 
-// Metadata names the data source.
 func (d *tenantDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_tenant"
 }
 
-// Schema describes the idp_tenant data source.
 func (d *tenantDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Looks up an existing tenant by its `name`, through the root tenant's Management API (the " +
@@ -87,13 +82,10 @@ func (d *tenantDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-// Configure takes the provider's shared client.
 func (d *tenantDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// Read looks the tenant up with one GET: the server finds a tenant by its
-// ID or by its name.
 func (d *tenantDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config tenantDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -128,10 +120,8 @@ func (d *tenantDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	})...)
 }
 
-// notRootTenant explains a 404 that is not about the tenant: only the root
-// tenant serves the tenants API, and any other answers its paths with a
-// plain 404 (not_found) rather than inexistent_tenant. It returns "" for
-// any other 404.
+// notRootTenant explains a plain 404 (not_found, not inexistent_tenant):
+// only the root tenant serves the tenants API.
 func notRootTenant(c *mgmt.Client, err error) string {
 	var apiErr *mgmt.Error
 	if !errors.As(err, &apiErr) || apiErr.Code != "not_found" {

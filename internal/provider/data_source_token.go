@@ -25,14 +25,12 @@ func NewTokenDataSource() datasource.DataSource {
 	return &tokenDataSource{}
 }
 
-// Metadata names the data source.
 func (d *tokenDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_token"
 }
 
-// Schema describes the idp_token data source. The ephemeral resource
-// (ephemeral_token.go) has the same attributes; only the description of the
-// whole differs.
+// Schema has the ephemeral resource's attributes; only the description of
+// the whole differs.
 func (d *tokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Requests an OAuth 2.0 client-credentials access token for an API, optionally narrowed " +
@@ -91,12 +89,10 @@ func (d *tokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
-// Configure takes the provider's shared client.
 func (d *tokenDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// Read requests a token on every refresh and stores it in the state.
 func (d *tokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	if model := requestToken(ctx, &d.clientHolder, req.Config, &resp.Diagnostics); model != nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, model)...)

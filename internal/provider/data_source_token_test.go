@@ -11,14 +11,7 @@ func TestAccTokenDataSource_validation(t *testing.T) {
 	env := newTestEnv(t)
 	for name, tc := range tokenValidationCases {
 		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      env.config("data \"idp_token\" \"t\" {\n" + tc.body + "\n}\n"),
-					PlanOnly:    true,
-					ExpectError: expectMessage(tc.message),
-				}},
-			})
+			refusedAtPlan(t, env.config("data \"idp_token\" \"t\" {\n"+tc.body+"\n}\n"), tc.message)
 		})
 	}
 }

@@ -12,43 +12,33 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
-// errorContext is what the advice for a failed request needs to know
-// besides the error: which client sent it and, for idp_token, what was
-// asked for. Advice branches on the error's status, code and request (see
-// mgmt.Error), never on the server's message, which is only quoted.
+// errorContext is what the advice needs besides the error. Advice branches
+// on the error's status, code and request, never on the server's message,
+// which is only quoted.
 type errorContext struct {
-	// client is the provider's client, for its domain and audience; nil
-	// when there is none.
+	// client is nil when there is none.
 	client *mgmt.Client
-	// token is set when the request was idp_token's own token request.
+	// token is set for idp_token's own token request.
 	token *tokenContext
-	// conflictID is, for a create that conflicted, the import ID of the
-	// object that already exists.
+	// conflictID is the import ID of the object a create conflicted with.
 	conflictID string
 }
 
-// tokenContext describes idp_token's token request.
 type tokenContext struct {
 	audience string
-	// who names the client, e.g. `client "abc"` or "the provider's client".
+	// who is e.g. `client "abc"` or "the provider's client".
 	who string
-	// url is the token endpoint asked.
 	url string
 }
 
-// systemObjectAdvice is the advice for an object the tenant owns itself,
-// such as the Management API: the server refuses to change or delete it.
 const systemObjectAdvice = "It is a system object of the tenant, which Terraform cannot manage: remove it from " +
 	"the configuration (and from the state, with a removed block or terraform state rm) and do not import it."
 
-// addAPIError turns an error from the Management API client into a
-// diagnostic whose detail quotes the server and says what the user can do.
 func addAPIError(diags *diag.Diagnostics, summary string, err error, ec errorContext) {
 	diags.AddError(summary, apiErrorDetail(err, ec))
 }
 
-// apiErrorDetail is the detail text of addAPIError: what the server said,
-// then what to do about it.
+// apiErrorDetail is what the server said, then what to do about it.
 func apiErrorDetail(err error, ec errorContext) string {
 	if detail := createOutcomeDetail(err); detail != "" {
 		return detail
@@ -62,8 +52,7 @@ func apiErrorDetail(err error, ec errorContext) string {
 	said := describeAPIError(err)
 	var retry *mgmt.RetryError
 	var apiErr *mgmt.Error
-	// Without an *Error, describeAPIError quoted the whole error, the
-	// RetryError's reason included.
+	// Without an *Error, describeAPIError quoted the reason already.
 	if errors.As(err, &retry) && errors.As(err, &apiErr) {
 		said += fmt.Sprintf(" The provider gave up after %d attempts in %s: %s.", retry.Attempts,
 			retry.Elapsed.Round(time.Millisecond), retry.Reason)
@@ -74,8 +63,6 @@ func apiErrorDetail(err error, ec errorContext) string {
 	return said
 }
 
-// describeAPIError says in one sentence what the server answered, quoting
-// its message, or how the request failed.
 func describeAPIError(err error) string {
 	var apiErr *mgmt.Error
 	if !errors.As(err, &apiErr) {
@@ -92,8 +79,7 @@ func describeAPIError(err error) string {
 }
 
 // adviceFor is the one mapping from a failure to what the user should do
-// about it. It returns "" when there is nothing better to say than what
-// the server said.
+// about it, or "" when there is nothing better to say than the server did.
 func adviceFor(err error, ec errorContext) string {
 	var redirect *mgmt.RedirectError
 	if errors.As(err, &redirect) {
@@ -152,7 +138,6 @@ func adviceFor(err error, ec errorContext) string {
 	return ""
 }
 
-// unreachableAdvice names the URL that could not be reached.
 func unreachableAdvice(ec errorContext) string {
 	switch {
 	case ec.token != nil:
@@ -165,8 +150,6 @@ func unreachableAdvice(ec errorContext) string {
 	return "Check that the domain is reachable."
 }
 
-// redirectAdvice is the advice for a redirect, which the provider does not
-// follow.
 func redirectAdvice(ec errorContext) string {
 	what := "domain (or IDP_DOMAIN)"
 	if ec.token != nil {
@@ -177,8 +160,6 @@ func redirectAdvice(ec errorContext) string {
 		"that address.", what)
 }
 
-// managementTokenAdvice explains why the token endpoint refused the
-// provider's own Management API token, or returns "".
 func managementTokenAdvice(e *mgmt.Error, c *mgmt.Client) string {
 	tokenURL, audience, management := "the token endpoint", "", ""
 	if c != nil {
@@ -203,8 +184,6 @@ func managementTokenAdvice(e *mgmt.Error, c *mgmt.Client) string {
 	return ""
 }
 
-// tokenRequestAdvice explains why the token endpoint refused idp_token's
-// request, or returns "".
 func tokenRequestAdvice(e *mgmt.Error, t *tokenContext) string {
 	switch {
 	case e.StatusCode == http.StatusUnauthorized:
@@ -221,10 +200,8 @@ func tokenRequestAdvice(e *mgmt.Error, t *tokenContext) string {
 	return ""
 }
 
-// conflictImportAdvice is the advice for a create that conflicted with an
-// existing object: an import block for it. The provider does not know the
-// resource's address, but Terraform shows it above the detail ("with
-// idp_resource_server.api[3],").
+// conflictImportAdvice proposes an import block. The provider does not
+// know the resource's address, but Terraform shows it above the detail.
 func conflictImportAdvice(importID string) string {
 	return fmt.Sprintf("An object with the same unique key already exists. To manage it with Terraform instead, "+
 		"import it: add this block to the configuration, with the address of this resource (shown above, after "+
@@ -232,8 +209,6 @@ func conflictImportAdvice(importID string) string {
 		"import {\n  to = <this resource's address, shown above>\n  id = %q\n}", importID)
 }
 
-// existingID is the id of the object a create conflicted with, when the
-// client found it.
 func existingID(err error) string {
 	var conflict *mgmt.ConflictError
 	if errors.As(err, &conflict) {
@@ -246,9 +221,8 @@ func existingID(err error) string {
 	return ""
 }
 
-// createdDespite returns the object a failed create nevertheless made and
-// that Terraform must know about (saved with the error, it is tainted and
-// replaced by the next apply), or nil.
+// createdDespite returns the object a failed create nevertheless made, or
+// nil.
 func createdDespite(err error) any {
 	var lost *mgmt.TenantCredentialsLostError
 	if errors.As(err, &lost) && lost.Tenant != nil {
@@ -261,8 +235,6 @@ func createdDespite(err error) any {
 	return nil
 }
 
-// createOutcomeDetail explains a create whose outcome the client resolved
-// to something other than success or a plain conflict, or returns "".
 func createOutcomeDetail(err error) string {
 	var mismatch *mgmt.CreateMismatchError
 	var lost *mgmt.TenantCredentialsLostError
@@ -290,4 +262,29 @@ func createOutcomeDetail(err error) string {
 			"this resource if it is there, or apply again if it is not.", uncertain.Kind, uncertain.Find)
 	}
 	return ""
+}
+
+// partialCreateError is a create whose object was made but whose later
+// step failed: the object is saved with the error, so it is tainted.
+type partialCreateError struct {
+	kind, id, step string
+	obj            any
+	err            error
+}
+
+func (e *partialCreateError) Error() string {
+	return fmt.Sprintf("%s %s was created, but %s failed: %v", e.kind, e.id, e.step, e.err)
+}
+
+func (e *partialCreateError) Unwrap() error      { return e.err }
+func (e *partialCreateError) createdObject() any { return e.obj }
+
+func partialCreateDetail(err error, ec errorContext) string {
+	var p *partialCreateError
+	if !errors.As(err, &p) {
+		return ""
+	}
+	inner := apiErrorDetail(p.err, ec)
+	return fmt.Sprintf("The %s was created (ID %s), but %s failed. %s Terraform saves the %s as tainted: the next "+
+		"apply replaces it.", strings.ToLower(p.kind), p.id, p.step, inner, strings.ToLower(p.kind))
 }

@@ -24,14 +24,12 @@ func NewTokenEphemeralResource() ephemeral.EphemeralResource {
 	return &tokenEphemeralResource{}
 }
 
-// Metadata names the ephemeral resource.
 func (e *tokenEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_token"
 }
 
-// Schema describes the idp_token ephemeral resource. The data source
-// (data_source_token.go) has the same attributes; only the description of
-// the whole differs.
+// Schema has the data source's attributes; only the description of the
+// whole differs.
 func (e *tokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Requests an OAuth 2.0 client-credentials access token for an API, optionally narrowed " +
@@ -90,13 +88,10 @@ func (e *tokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 	}
 }
 
-// Configure takes the provider's shared client.
 func (e *tokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
 	e.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// Open requests a token for this run and hands it to Terraform, which keeps
-// it in memory only.
 func (e *tokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	if model := requestToken(ctx, &e.clientHolder, req.Config, &resp.Diagnostics); model != nil {
 		resp.Diagnostics.Append(resp.Result.Set(ctx, model)...)

@@ -90,3 +90,15 @@ func TestAccExamples_dataSourceEndpoints(t *testing.T) {
 		statecheck.ExpectKnownOutputValue("customer_issuer", knownvalue.StringExact("https://login.customer-1.example.com/")),
 	)
 }
+
+// The idp_connection data-source example looks up the tenant's default
+// connection, which every tenant has.
+func TestAccExamples_dataSourceConnection(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.connectionID(t.Context(), "Username-Password-Authentication")
+	applyExample(t, env, "idp_connection",
+		statecheck.ExpectKnownOutputValue("default_password_policy", knownvalue.StringExact("good")),
+		statecheck.ExpectKnownValue("idp_client.back_office", tfjsonpath.New("enabled_connections"),
+			knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(id)})),
+	)
+}

@@ -37,24 +37,11 @@ import (
 // demo applies, so every one of them is applied here against an in-process
 // server, and every import ID form that an import.sh shows is imported.
 
-// examplesDir is the repository's examples directory, seen from this package.
-const examplesDir = "../../examples"
-
 // providerNamespace is the namespace of the provider's source address,
 // registry.terraform.io/idp-terraform/idp. Examples that declare
 // required_providers name it, and the test harness serves the provider under
 // it only when TF_ACC_PROVIDER_NAMESPACE says so.
 const providerNamespace = "idp-terraform"
-
-// readExample returns the content of a file under examples/.
-func readExample(t *testing.T, rel string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(examplesDir, rel))
-	if err != nil {
-		t.Fatalf("read example: %v", err)
-	}
-	return string(b)
-}
 
 // Every resource, data source and ephemeral resource the provider serves has
 // its examples, so that no documentation page goes without one.
@@ -114,25 +101,6 @@ func typeName(t *testing.T, r resource.Resource) string {
 	var resp resource.MetadataResponse
 	r.Metadata(t.Context(), resource.MetadataRequest{ProviderTypeName: "idp"}, &resp)
 	return resp.TypeName
-}
-
-// envTerraformPath names the CLI binary terraform-plugin-testing runs
-// (the package documents it but exports no constant for it).
-const envTerraformPath = "TF_ACC_TERRAFORM_PATH"
-
-// cliPath is the CLI the acceptance tests run, as terraform-plugin-testing
-// finds it: the one TF_ACC_TERRAFORM_PATH names (the Makefile sets it from
-// TERRAFORM, Terraform or OpenTofu), else terraform on PATH.
-func cliPath(t *testing.T) string {
-	t.Helper()
-	if path := os.Getenv(envTerraformPath); path != "" {
-		return path
-	}
-	bin, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Fatalf("no %s set and no terraform CLI on PATH: %v", envTerraformPath, err)
-	}
-	return bin
 }
 
 // terraformCLI runs the tests' CLI (cliPath) in dir and returns its combined

@@ -1,19 +1,12 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -22,66 +15,6 @@ import (
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
-
-// accessClaims are the claims the flows check in issued tokens.
-type accessClaims struct {
-	jwt.Claims
-	Scope string `json:"scope"`
-	Azp   string `json:"azp"`
-	Gty   string `json:"gty"`
-}
-
-// verifyToken checks a token's signature against the JWKS served at
-// <domain>/.well-known/jwks.json and returns its claims.
-func verifyToken(domain, token string) (*accessClaims, error) {
-	parsed, err := jwt.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256, jose.PS256})
-	if err != nil {
-		return nil, fmt.Errorf("parse token: %w", err)
-	}
-	resp, err := http.Get(domain + "/.well-known/jwks.json")
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	var jwks jose.JSONWebKeySet
-	if err := json.NewDecoder(resp.Body).Decode(&jwks); err != nil {
-		return nil, fmt.Errorf("decode JWKS: %w", err)
-	}
-	if len(parsed.Headers) != 1 {
-		return nil, fmt.Errorf("token has %d signatures", len(parsed.Headers))
-	}
-	keys := jwks.Key(parsed.Headers[0].KeyID)
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("kid %q not in the tenant's JWKS", parsed.Headers[0].KeyID)
-	}
-	var claims accessClaims
-	if err := parsed.Claims(keys[0].Key, &claims); err != nil {
-		return nil, fmt.Errorf("verify signature: %w", err)
-	}
-	return &claims, nil
-}
-
-// flowProviders serves the provider under the local names "idp" and
-// "idp<name>" for each name, plus the echo provider, which carries ephemeral
-// values into state for checking.
-//
-// Flows need several configurations of the provider at once. Terraform runs
-// a plugin process per provider configuration, but an in-process provider
-// is reattached: every alias of one provider address talks to the same
-// server, and the last ConfigureProvider wins. So each extra configuration
-// gets its own local name and server, the way google-beta serves google_*
-// resources; `provider = idpcustomer` then means what `provider =
-// idp.customer` means with the real plugin (which the demo runs).
-func flowProviders(names ...string) map[string]func() (tfprotov6.ProviderServer, error) {
-	factories := map[string]func() (tfprotov6.ProviderServer, error){
-		"idp":  testAccProtoV6ProviderFactories["idp"],
-		"echo": echoprovider.NewProviderServer(),
-	}
-	for _, name := range names {
-		factories["idp"+name] = providerserver.NewProtocol6WithError(New("test")())
-	}
-	return factories
-}
 
 // Tenant provisioning (DESIGN.md, "Architecture"), in a single apply: the
 // root admin creates a provisioning client and its grant; as that client, a

@@ -1,11 +1,18 @@
 package provider
 
 import (
+	"context"
 	"fmt"
-	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -46,9 +53,9 @@ func TestAccImport_idErrors(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
+			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
+				Steps: []tfresource.TestStep{{
 					Config:        env.config(tc.body),
 					ResourceName:  tc.address,
 					ImportState:   true,
@@ -84,14 +91,14 @@ resource "idp_tenant" "test" {
   name = "customer-9"
 }
 `)
-	steps := []resource.TestStep{}
+	steps := []tfresource.TestStep{}
 	for _, imp := range []struct{ address, id, want string }{
 		{"idp_resource_server.test", "https://reports.example.com/", *rs.ID},
 		{"idp_resource_server.test", *rs.ID, *rs.ID},
 		{"idp_tenant.test", "customer-9", *tenant.ID},
 		{"idp_tenant.test", *tenant.ID, *tenant.ID},
 	} {
-		steps = append(steps, resource.TestStep{
+		steps = append(steps, tfresource.TestStep{
 			Config:        config,
 			ResourceName:  imp.address,
 			ImportState:   true,
@@ -104,39 +111,126 @@ resource "idp_tenant" "test" {
 			},
 		})
 	}
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	tfresource.ParallelTest(t, tfresource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }
 
-// A grant that already exists: the conflict shows an import block with the
-// existing grant's ID.
-func TestAccClientGrant_conflictHint(t *testing.T) {
-	env := newTestEnv(t)
-	ctx := t.Context()
-	if _, err := env.client.CreateResourceServer(ctx, &mgmt.ResourceServer{
-		Name: mgmt.String("Reports"), Identifier: mgmt.String("https://reports.example.com/"),
-		Scopes: &[]mgmt.ResourceServerScope{{Value: "read:reports"}},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	app := env.m2mClient([]string{"client_credentials"}, nil)
-	grant, err := env.client.CreateClientGrant(ctx, &mgmt.ClientGrant{
-		ClientID: app.ClientID, Audience: mgmt.String("https://reports.example.com/"), Scope: &[]string{"read:reports"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: env.config(fmt.Sprintf(`
-resource "idp_client_grant" "dup" {
-  client_id = %q
-  audience  = "https://reports.example.com/"
-  scope     = ["read:reports"]
+// identityConfig is one object of each identified resource type.
+func identityConfig(e *testEnv) string {
+	return e.providerConfig() + `
+resource "idp_resource_server" "api" {
+  name       = "Orders"
+  identifier = "https://orders.example.com/"
 }
-`, *app.ClientID)),
-			ExpectError: expectError(`Unable to Create Client Grant.*with idp_client_grant.dup,.*409 Conflict.*import it: add this block .*` +
-				regexp.QuoteMeta(fmt.Sprintf("import {\n  to = <this resource's address, shown above>\n  id = %q\n}", *grant.ID))),
-		}},
+resource "idp_client" "app" {
+  name = "order-sync"
+}
+resource "idp_client_grant" "app" {
+  client_id = idp_client.app.client_id
+  audience  = idp_resource_server.api.identifier
+  scope     = []
+}
+resource "idp_connection" "db" {
+  name = "customers"
+}
+resource "idp_tenant" "acme" {
+  name = "acme"
+}
+`
+}
+
+// Every identified resource has its identity after create, state written
+// by a provider without identities gets one on refresh with an empty plan,
+// and each imports by its identity (an import block's identity argument).
+func TestAccQuery_identity(t *testing.T) {
+	e := newTestEnv(t)
+	config := identityConfig(e)
+	identities := map[string]map[string]knownvalue.Check{
+		"idp_resource_server.api": {"identifier": knownvalue.StringExact("https://orders.example.com/")},
+		"idp_client.app":          {"client_id": knownvalue.StringRegexp(clientIDRegexp)},
+		"idp_client_grant.app": {"client_id": knownvalue.StringRegexp(clientIDRegexp),
+			"audience": knownvalue.StringExact("https://orders.example.com/")},
+		"idp_connection.db": {"name": knownvalue.StringExact("customers")},
+		"idp_tenant.acme":   {"name": knownvalue.StringExact("acme")},
+	}
+	var identityChecks []statecheck.StateCheck
+	for addr, id := range identities {
+		identityChecks = append(identityChecks, statecheck.ExpectIdentity(addr, id))
+	}
+	steps := []tfresource.TestStep{
+		// A provider without identities, as before this change.
+		{ProtoV6ProviderFactories: noIdentityProviderFactories, Config: config},
+		// This one: nothing to change. (Terraform keeps the identities
+		// this step's refresh returned only with the next state it saves:
+		// the apply of an empty plan leaves the state as it was.)
+		{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Config:                   config,
+			ConfigPlanChecks:         tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		},
+		// Still nothing to change, and the state has every identity.
+		{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Config:                   config,
+			ConfigPlanChecks:         tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks:        identityChecks,
+		},
+	}
+	for addr := range identities {
+		steps = append(steps, tfresource.TestStep{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Config:                   config,
+			ResourceName:             addr,
+			ImportState:              true,
+			ImportStateKind:          tfresource.ImportBlockWithResourceIdentity,
+		})
+	}
+	// Last, a step with the configuration again, which the destroy at the
+	// end of the test uses (after an import step it would have none).
+	steps = append(steps, tfresource.TestStep{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Config:                   config,
+		ConfigPlanChecks:         tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 	})
+	tfresource.Test(t, tfresource.TestCase{
+		TerraformVersionChecks: queryVersionChecks,
+		Steps:                  steps,
+	})
+}
+
+// noIdentityProviderFactories serve the provider with its resources'
+// identities hidden, as the provider was before it had them.
+var noIdentityProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"idp": providerserver.NewProtocol6WithError(noIdentityProvider{New("test")().(*idpProvider)}),
+}
+
+type noIdentityProvider struct{ *idpProvider }
+
+var _ provider.Provider = noIdentityProvider{}
+
+func (p noIdentityProvider) Resources(ctx context.Context) []func() resource.Resource {
+	var out []func() resource.Resource
+	for _, newResource := range p.idpProvider.Resources(ctx) {
+		out = append(out, func() resource.Resource { return noIdentityResource{newResource()} })
+	}
+	return out
+}
+
+// noIdentityResource is a resource with every optional interface the
+// provider's resources implement except ResourceWithIdentity.
+type noIdentityResource struct{ resource.Resource }
+
+func (r noIdentityResource) Configure(ctx context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if c, ok := r.Resource.(resource.ResourceWithConfigure); ok {
+		c.Configure(ctx, req, resp)
+	}
+}
+
+func (r noIdentityResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	r.Resource.(resource.ResourceWithImportState).ImportState(ctx, req, resp)
+}
+
+func (r noIdentityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if m, ok := r.Resource.(resource.ResourceWithModifyPlan); ok {
+		m.ModifyPlan(ctx, req, resp)
+	}
 }

@@ -27,15 +27,6 @@ func nonLoopbackEnv(t *testing.T) *testEnv {
 	return env
 }
 
-// totalRequests is every request the server answered.
-func (e *testEnv) totalRequests() int64 {
-	var n int64
-	for _, c := range e.srv.Counts() {
-		n += c.N
-	}
-	return n
-}
-
 func TestIsLoopbackHost(t *testing.T) {
 	for host, want := range map[string]bool{
 		"localhost": true, "LocalHost": true, "localhost.": true, "127.0.0.1": true, "127.8.9.10": true, "::1": true,

@@ -71,14 +71,6 @@ func identifierOf(n int) string {
 	return prefix + strings.Repeat("a", n-len(prefix))
 }
 
-// expectNoRequests fails the test if the server answered any request.
-func (e *testEnv) expectNoRequests() {
-	e.t.Helper()
-	if cs := e.srv.Counts(); len(cs) != 0 {
-		e.t.Errorf("the server received requests, want none: %+v", cs)
-	}
-}
-
 func TestAccLimits_refusedAtPlan(t *testing.T) {
 	cases := map[string]struct {
 		config    string // resources; the provider block is added unless provider is set

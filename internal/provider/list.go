@@ -14,29 +14,9 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
-// List resources (Terraform 1.14 and later): a 'list' block in a
-// .tfquery.hcl file finds the objects of one resource type on the server,
-// and 'terraform query -generate-config-out=FILE' writes a resource and an
-// import block for each. Each list resource here pages through its
-// Management API list endpoint with the filters the endpoint has (or, where
-// it has none, filters what it returned), and gives for every object its
-// identity (identity.go), a display name and, with include_resource, the
-// whole object through the resource's own fromAPI, the one mapping per
-// kind. Two rules keep a generated configuration safe to apply:
-//
-//   - No secret is listed: client_secret, signing_secret and a tenant's
-//     management client credentials are null in every result, so none is
-//     written into generated configuration (where it would sit in plain
-//     text) nor shown by 'terraform query'. An imported object's secret
-//     comes into state with the Read after the import, as before.
-//   - System objects are left out unless include_system = true: the
-//     tenant's Management API (is_system), the client the provider itself
-//     authenticates with, and that client's grants. Terraform cannot manage
-//     the first; managing the others would let a plan change or destroy the
-//     credentials it runs on. Listed with include_system, their display
-//     name ends in " (system)".
+// What the list resources of 'terraform query' share (DESIGN.md, "Listing
+// and identity").
 
-// includeSystemAttribute is every list resource's include_system argument.
 var includeSystemAttribute = schema.BoolAttribute{
 	Description: "Whether to list system objects too: the tenant's Management API, the client the provider " +
 		"authenticates with and that client's grants. Defaults to `false`, so that configuration generated from " +
@@ -45,35 +25,31 @@ var includeSystemAttribute = schema.BoolAttribute{
 	Optional: true,
 }
 
-// listHolder is what every list resource embeds: the provider's client.
+// listHolder is what every list resource embeds.
 type listHolder struct {
 	clientHolder
 }
 
-// Configure takes the provider's shared client.
 func (h *listHolder) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	h.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// found is one object a list resource found, before it becomes a result.
 type found[A any] struct {
 	obj     A
 	display string
 	system  bool
 }
 
-// listKind is what a list resource supplies to streamResults: how to make
-// an empty model, and which of the model's attributes to clear (secrets).
+// listKind is what a list resource supplies to streamResults; scrub clears
+// the secrets, which generated configuration would hold in plain text.
 type listKind[M apiModel[A], A any] struct {
 	newModel func() M
 	identity func(M) any
 	scrub    func(M)
 }
 
-// streamResults turns the objects found into list results: system ones
-// dropped unless wanted, at most req.Limit of them, each with its identity,
-// display name and, when asked for, the whole object with its secrets
-// cleared. An error listing becomes the stream's one result.
+// streamResults is called after every page is read, so that an error
+// listing is the stream's one result instead of cutting it short.
 func streamResults[M apiModel[A], A any](ctx context.Context, req list.ListRequest, stream *list.ListResultsStream,
 	k listKind[M, A], objs []found[A], includeSystem bool, diags diag.Diagnostics) {
 	if diags.HasError() {
@@ -117,9 +93,6 @@ func streamResults[M apiModel[A], A any](ctx context.Context, req list.ListReque
 	}
 }
 
-// nullModel sets m to the resource's model with every attribute null, and
-// typed as the schema says (a zero model has sets without element types),
-// for fromAPI to fill in.
 func nullModel(ctx context.Context, req list.ListRequest, m any) diag.Diagnostics {
 	raw := nullObject(ctx, req.ResourceSchema)
 	if !raw.Type().Is(tftypes.Object{}) {
@@ -131,15 +104,14 @@ func nullModel(ctx context.Context, req list.ListRequest, m any) diag.Diagnostic
 	return getThrough(ctx, r.Schema, r.Raw, r.Get, m)
 }
 
-// listError is the diagnostics of a list call that failed.
 func listError(kind string, err error, c *mgmt.Client) diag.Diagnostics {
 	var diags diag.Diagnostics
 	addAPIError(&diags, fmt.Sprintf("Unable to List %ss", kind), err, errorContext{client: c})
 	return diags
 }
 
-// systemClients are the client IDs a list treats as system objects: the
-// client the provider authenticates with (none with an api_token).
+// systemClients is the client the provider authenticates with: a plan
+// managing it, or its grants, could destroy the credentials it runs on.
 func systemClients(c *mgmt.Client) map[string]bool {
 	ids := map[string]bool{}
 	if id := c.ClientID(); id != "" {

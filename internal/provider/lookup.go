@@ -12,31 +12,20 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
-// What the lookup data sources (idp_resource_server, idp_client,
-// idp_tenant) share. Each looks one object up, maps it with the resource
-// model's fromAPI (the one mapping per kind) and copies the attributes it
-// has into its own model.
-
-// lookup is one way of finding an object: what is looked up, for the
-// diagnostics, and the request that finds it.
+// lookup is one way of finding an object, for the data sources and
+// imports that look one up.
 type lookup[A any] struct {
-	// kind names the object in summaries, e.g. "Resource Server".
+	// kind is e.g. "Resource Server".
 	kind string
-	// what names the key, e.g. `identifier "https://api.example.com/"`.
+	// what is e.g. `identifier "https://api.example.com/"`.
 	what string
-	// check ends the Not Found detail: what to check besides the domain.
+	// check is what the Not Found detail asks to check besides the domain.
 	check string
-	// get finds the object; a 404 or errNoSuchObject means there is none.
-	get func(ctx context.Context, c *mgmt.Client) (A, error)
-	// notFound, if set, explains a 404 instead of the usual detail, or
-	// returns "" to keep it (idp_tenant on a tenant that has no tenants
-	// API).
+	get   func(ctx context.Context, c *mgmt.Client) (A, error)
+	// notFound, if set, may explain a 404 instead of the usual detail.
 	notFound func(c *mgmt.Client, err error) string
 }
 
-// run performs the lookup with the provider's client. It returns false
-// after adding an error: "<Kind> Not Found" naming what was looked up, or
-// the API's error through addAPIError.
 func (l lookup[A]) run(ctx context.Context, h *clientHolder, diags *diag.Diagnostics) (A, bool) {
 	var zero A
 	client := h.client(diags)
@@ -68,16 +57,12 @@ func (l lookup[A]) run(ctx context.Context, h *clientHolder, diags *diag.Diagnos
 	return zero, false
 }
 
-// ambiguousError is what a lookup by a key that is not unique (a client's
-// name) returns when several objects have it.
+// ambiguousError is a key that is not unique (a client's name) matching
+// several objects.
 type ambiguousError struct {
-	// attribute is the attribute holding the key, label its name in the
-	// summary ("Name").
 	attribute, label string
-	// ids are the IDs of the objects that have the key.
-	ids []string
-	// advice says how to pick one.
-	advice string
+	ids              []string
+	advice           string
 }
 
 func (e *ambiguousError) Error() string {

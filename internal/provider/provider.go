@@ -38,16 +38,13 @@ var (
 	_ provider.ProviderWithListResources      = &idpProvider{}
 )
 
-// maxMaxRetries bounds max_retries: beyond it the retry_timeout budget
-// decides alone anyway.
+// maxMaxRetries bounds max_retries: beyond it retry_timeout decides anyway.
 const maxMaxRetries = 100
 
-// idpProvider is the provider implementation.
 type idpProvider struct {
 	version string
 }
 
-// idpProviderModel is the provider's configuration.
 type idpProviderModel struct {
 	Domain            types.String           `tfsdk:"domain"`
 	ClientID          types.String           `tfsdk:"client_id"`
@@ -153,10 +150,9 @@ func (p *idpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	}
 }
 
-// Configure builds the one shared Management API client of this provider
-// configuration. When a value is unknown (a provider fed from another
-// resource's outputs during the first plan), it hands over a client that
-// fails with a clear message only if it is actually used.
+// Configure builds the one shared Management API client. When a value is
+// unknown (a provider fed from another resource's outputs), only a use of
+// the client fails, saying which.
 func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var config idpProviderModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -256,19 +252,10 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData, resp.ListResourceData = data, data, data, data
 }
 
-// verifyClient gets the provider's Management API token now, so that wrong
-// credentials, a wrong audience or an unreachable domain fail terraform
-// plan instead of the apply. The client caches the token, so the calls
-// that follow in this process do not ask again; with an api_token there is
-// nothing to ask. It reports whether the provider may go on.
-//
-// One refusal does not stop the provider: the token endpoint's 403 for
-// the Management API itself, which means that the client has no grant on
-// it yet. A provider fed from resources created in the same apply (a new
-// client and its grant) is configured as soon as the client exists, maybe
-// before the grant does, and must still work once the grant is there: the
-// first call asks again, and fails with the same advice if it is still
-// refused.
+// verifyClient gets the token now, so that wrong credentials fail the plan
+// rather than the apply. A 403 for the Management API itself does not stop
+// the provider: one configured from a client made in the same apply may
+// run before that client's grant exists, and the first call asks again.
 func verifyClient(ctx context.Context, client *mgmt.Client, diags *diag.Diagnostics) bool {
 	err := client.Verify(ctx)
 	if err == nil {
@@ -287,9 +274,8 @@ func verifyClient(ctx context.Context, client *mgmt.Client, diags *diag.Diagnost
 	return false
 }
 
-// checkPlainHTTP refuses a plain http:// domain on a host other than this
-// machine unless allowed: the client secret and the tokens would cross the
-// network unencrypted. what names the domain's origin in the message.
+// checkPlainHTTP refuses plain http:// off this machine unless allowed;
+// what names the domain's origin in the message.
 func checkPlainHTTP(domain string, allow bool, what string, diags *diag.Diagnostics) {
 	u, err := mgmt.ParseDomain(domain)
 	if err != nil || u.Scheme != "http" || allow || isLoopbackHost(u.Hostname()) {
@@ -302,8 +288,6 @@ func checkPlainHTTP(domain string, allow bool, what string, diags *diag.Diagnost
 			"IDP_ALLOW_INSECURE_HTTP=true).", what, mgmt.RedactDomain(domain), u.Hostname()))
 }
 
-// isLoopbackHost reports whether host is this machine: localhost, or an
-// address in 127.0.0.0/8 or ::1.
 func isLoopbackHost(host string) bool {
 	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
 		return true
@@ -312,8 +296,6 @@ func isLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// validateCredentials checks the merged configuration (arguments and
-// environment) and points at the argument to fix.
 func validateCredentials(cfg mgmt.Config, diags *diag.Diagnostics) {
 	if cfg.Domain == "" {
 		diags.AddAttributeError(path.Root("domain"), "Missing Domain",
@@ -343,8 +325,6 @@ func validateCredentials(cfg mgmt.Config, diags *diag.Diagnostics) {
 	}
 }
 
-// stringOrEnv returns the configured value, or the environment variable when
-// the argument is not set.
 func stringOrEnv(v types.String, env string) string {
 	if !v.IsNull() {
 		return v.ValueString()
@@ -374,7 +354,6 @@ func (p *idpProvider) DataSources(context.Context) []func() datasource.DataSourc
 	}
 }
 
-// ListResources are the list resources of 'terraform query' (list.go).
 func (p *idpProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewResourceServerList,

@@ -13,25 +13,21 @@ import (
 )
 
 // providerData is what Configure hands to every resource, data source and
-// ephemeral resource of one provider configuration: the one shared client,
-// or, while the configuration is still unknown, the names of the unknown
-// arguments so that a use of it can say what is missing.
+// ephemeral resource: the client, or the names of the unknown arguments.
 type providerData struct {
 	client  *mgmt.Client
 	unknown []string
-	// allowInsecureHTTP is allow_insecure_http (or IDP_ALLOW_INSECURE_HTTP),
-	// which idp_token's own domain follows too.
+	// allowInsecureHTTP applies to idp_token's own domain too.
 	allowInsecureHTTP bool
 }
 
-// clientHolder is embedded by every resource type: it takes the provider's
-// data in Configure and hands out the shared client.
+// clientHolder is embedded by every resource, data source, ephemeral and
+// list resource.
 type clientHolder struct {
 	data *providerData
 }
 
-// configure stores the provider's data; a nil value (Terraform validating
-// before the provider is configured) is fine.
+// configure accepts nil: Terraform validates before it configures.
 func (h *clientHolder) configure(raw any, diags *diag.Diagnostics) {
 	if raw == nil {
 		return
@@ -45,7 +41,6 @@ func (h *clientHolder) configure(raw any, diags *diag.Diagnostics) {
 	h.data = data
 }
 
-// client returns the shared client, or adds an error saying why there is none.
 func (h *clientHolder) client(diags *diag.Diagnostics) *mgmt.Client {
 	switch {
 	case h.data == nil:
@@ -65,22 +60,18 @@ func (h *clientHolder) client(diags *diag.Diagnostics) *mgmt.Client {
 	return h.data.client
 }
 
-// tflogLogger sends the Management API client's log lines to tflog, so they
-// follow TF_LOG / TF_LOG_PROVIDER. The client redacts secrets before they
-// reach it. It tells the client which levels tflog would drop anyway (see
-// providerLogLevel), so that the client does not build those lines.
+// tflogLogger tells the client which levels tflog would drop anyway, so
+// that the client does not build those lines.
 type tflogLogger struct {
 	least mgmt.Level
 	off   bool
 }
 
-// newTFLogLogger reads the provider's log level once.
 func newTFLogLogger() tflogLogger {
 	least, ok := providerLogLevel()
 	return tflogLogger{least: least, off: !ok}
 }
 
-// Enabled implements mgmt.LevelEnabler.
 func (l tflogLogger) Enabled(_ context.Context, level mgmt.Level) bool {
 	return !l.off && level >= l.least
 }

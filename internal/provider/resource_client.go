@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
@@ -26,15 +28,21 @@ var (
 	_ resource.ResourceWithConfigure   = &clientResource{}
 	_ resource.ResourceWithImportState = &clientResource{}
 	_ resource.ResourceWithModifyPlan  = &clientResource{}
+	_ resource.ResourceWithIdentity    = &clientResource{}
 
 	_ objectAPI[*clientModel, *mgmt.Application] = &clientResource{}
+	_ identified[*clientModel]                   = &clientResource{}
 )
 
 const (
 	defaultAppType    = "non_interactive"
 	defaultAuthMethod = "client_secret_post"
 	grantTypeClientCC = "client_credentials"
+
+	clientImportForms = `the client ID, 32 letters and digits (e.g. "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6")`
 )
+
+var clientIDRegexp = regexp.MustCompile(`^[A-Za-z0-9]{32}$`)
 
 // clientResource manages an application (client), typically a
 // machine-to-machine one that uses the client-credentials grant.
@@ -47,7 +55,6 @@ func NewClientResource() resource.Resource {
 	return &clientResource{}
 }
 
-// clientModel is the Terraform model of idp_client.
 type clientModel struct {
 	ID                      types.String           `tfsdk:"id"`
 	ClientID                types.String           `tfsdk:"client_id"`
@@ -61,12 +68,10 @@ type clientModel struct {
 	EnabledConnections      types.Set              `tfsdk:"enabled_connections"`
 }
 
-// Metadata names the resource type.
 func (r *clientResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_client"
 }
 
-// Schema describes idp_client.
 func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "An application (client). With the default settings it is a machine-to-machine application " +
@@ -146,13 +151,9 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	}
 }
 
-// Configure takes the provider's shared client.
 func (r *clientResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
-
-// Create, Read, Update and Delete are the shared ones (crud.go) around the
-// API calls below.
 
 func (r *clientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createResource(ctx, r, req, resp)
@@ -170,7 +171,6 @@ func (r *clientResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	deleteResource(ctx, r, req, resp)
 }
 
-// ImportState takes the client ID and looks the client up once.
 func (r *clientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !importIDFromIdentity[clientIdentity](ctx, &req, resp) {
 		return
@@ -189,6 +189,22 @@ func (r *clientResource) ImportState(ctx context.Context, req resource.ImportSta
 		})
 }
 
+type clientIdentity struct {
+	ClientID types.String `tfsdk:"client_id"`
+}
+
+func (i clientIdentity) importID() string { return i.ClientID.ValueString() }
+
+func (r *clientResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"client_id": requiredString("The client ID."),
+	}}
+}
+
+func (r *clientResource) identity(m *clientModel) any {
+	return clientIdentity{ClientID: m.ClientID}
+}
+
 // ModifyPlan shows a rotation coming: the secret is unknown until applied.
 func (r *clientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
@@ -203,10 +219,8 @@ func (r *clientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_secret"), types.StringUnknown())...)
 }
 
-// kind names the object in diagnostics.
 func (r *clientResource) kind() string { return "Client" }
 
-// createObject creates the application.
 func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan *clientModel) (*mgmt.Application, diag.Diagnostics, error) {
 	body, diags := plan.toAPI(ctx)
 	if diags.HasError() {
@@ -216,8 +230,7 @@ func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan 
 	if err != nil || plan.EnabledConnections.IsNull() {
 		return created, diags, err
 	}
-	// The tenant enabled the new client on every connection: set its
-	// status on each, so that the next plan is empty.
+	// The tenant enabled the new client on every connection.
 	err = r.setConnections(ctx, c, valueOr(created.ClientID, ""), plan, &diags)
 	if err != nil {
 		err = &partialCreateError{kind: "Client", id: valueOr(created.ClientID, ""),
@@ -226,7 +239,6 @@ func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan 
 	return created, diags, err
 }
 
-// setConnections makes the client's enabled connections the plan's.
 func (r *clientResource) setConnections(ctx context.Context, c *mgmt.Client, clientID string, plan *clientModel, diags *diag.Diagnostics) error {
 	var want []string
 	diags.Append(plan.EnabledConnections.ElementsAs(ctx, &want, false)...)
@@ -236,9 +248,8 @@ func (r *clientResource) setConnections(ctx context.Context, c *mgmt.Client, cli
 	return setEnabledConnections(ctx, c, clientID, want)
 }
 
-// readObject gets the application by its client ID.
-// With enabled_connections set, it also reads which connections the
-// client is enabled on; left null, the read is this one GET.
+// readObject reads enabled_connections only when it is set: left null,
+// the read is one GET.
 func (r *clientResource) readObject(ctx context.Context, c *mgmt.Client, state *clientModel) (*mgmt.Application, error) {
 	a, err := c.GetApplication(ctx, state.ID.ValueString())
 	if err != nil || state.EnabledConnections.IsNull() {
@@ -260,9 +271,8 @@ func (r *clientResource) readObject(ctx context.Context, c *mgmt.Client, state *
 	return a, nil
 }
 
-// updateObject changes the application in place, then rotates its secret
-// if the plan asks for it: the rotation is a request of its own, whose
-// answer carries the new secret.
+// updateObject rotates the secret last: the rotation's answer carries the
+// new secret.
 func (r *clientResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *clientModel) (*mgmt.Application, diag.Diagnostics, error) {
 	body, diags := plan.toAPI(ctx)
 	if diags.HasError() {
@@ -279,23 +289,20 @@ func (r *clientResource) updateObject(ctx context.Context, c *mgmt.Client, plan,
 	return rotated, diags, err
 }
 
-// deleteObject deletes the application.
 func (r *clientResource) deleteObject(ctx context.Context, c *mgmt.Client, state *clientModel) error {
 	return c.DeleteApplication(ctx, state.ID.ValueString())
 }
 
-// rotatesSecret reports whether going from state to this plan rotates the
-// client secret: client_secret_rotation_version changed from one number to
-// another. Setting it for the first time does not rotate, so that adding
-// it to a configuration, or importing a client whose configuration has it,
-// never cuts off the services using the current secret.
+// rotatesSecret is client_secret_rotation_version changing from one number
+// to another. Setting it for the first time does not rotate, so that adding
+// it, or importing a client whose configuration has it, never cuts off the
+// services using the current secret.
 func (m *clientModel) rotatesSecret(state *clientModel) bool {
 	return !m.SecretRotationVersion.IsNull() && !state.SecretRotationVersion.IsNull() &&
 		!m.SecretRotationVersion.Equal(state.SecretRotationVersion)
 }
 
-// toAPI builds the body of a create or update from the plan. A removed
-// description is sent as "" so that the update clears it.
+// toAPI sends a removed description as "", so that the update clears it.
 func (m *clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagnostics) {
 	var grantTypes []string
 	diags := m.GrantTypes.ElementsAs(ctx, &grantTypes, false)
@@ -308,8 +315,8 @@ func (m *clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagno
 	}, diags
 }
 
-// fromAPI sets the model from what the server returned. A secret the server
-// did not send (the token lacks read:client_keys) keeps its known value.
+// fromAPI keeps the known secret when the server sent none (the token
+// lacks read:client_keys).
 func (m *clientModel) fromAPI(ctx context.Context, a *mgmt.Application) diag.Diagnostics {
 	m.ID = types.StringPointerValue(a.ClientID)
 	m.ClientID = types.StringPointerValue(a.ClientID)

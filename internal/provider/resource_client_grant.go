@@ -3,12 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -22,13 +24,22 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &clientGrantResource{}
 	_ resource.ResourceWithImportState = &clientGrantResource{}
+	_ resource.ResourceWithIdentity    = &clientGrantResource{}
 
 	_ objectAPI[*clientGrantModel, *mgmt.ClientGrant] = &clientGrantResource{}
 	_ naturalKeyed[*clientGrantModel]                 = &clientGrantResource{}
+	_ identified[*clientGrantModel]                   = &clientGrantResource{}
 )
 
-// naturalKeySeparator joins client_id and audience in a grant's import ID.
-const naturalKeySeparator = "::"
+const (
+	// naturalKeySeparator joins client_id and audience in a grant's import ID.
+	naturalKeySeparator = "::"
+
+	grantImportForms = `the grant's ID, "cgr_" followed by letters and digits (e.g. "cgr_a1B2c3D4e5F6g7H8"), or ` +
+		`client_id::audience (e.g. "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6::https://api.example.com/")`
+)
+
+var clientGrantIDRegexp = regexp.MustCompile(`^cgr_[A-Za-z0-9]+$`)
 
 // clientGrantResource manages a client grant: the permission for one client
 // to get tokens for one API, with a set of that API's scopes.
@@ -41,7 +52,6 @@ func NewClientGrantResource() resource.Resource {
 	return &clientGrantResource{}
 }
 
-// clientGrantModel is the Terraform model of idp_client_grant.
 type clientGrantModel struct {
 	ID       types.String `tfsdk:"id"`
 	ClientID types.String `tfsdk:"client_id"`
@@ -49,12 +59,10 @@ type clientGrantModel struct {
 	Scope    types.Set    `tfsdk:"scope"`
 }
 
-// Metadata names the resource type.
 func (r *clientGrantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_client_grant"
 }
 
-// Schema describes idp_client_grant.
 func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Authorizes a client to request access tokens for an API (its `audience`), with a subset of the " +
@@ -98,13 +106,9 @@ func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
-// Configure takes the provider's shared client.
 func (r *clientGrantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
-
-// Create, Read, Update and Delete are the shared ones (crud.go) around the
-// API calls below.
 
 func (r *clientGrantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createResource(ctx, r, req, resp)
@@ -122,9 +126,8 @@ func (r *clientGrantResource) Delete(ctx context.Context, req resource.DeleteReq
 	deleteResource(ctx, r, req, resp)
 }
 
-// ImportState accepts the grant's id or `client_id::audience`, and looks
-// the grant up once: by id, or with a list filtered by the pair, so that
-// Read stays one GET by id.
+// ImportState looks a client_id::audience up with a filtered list, so that
+// the state holds the ID and Read stays one GET.
 func (r *clientGrantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !importIDFromIdentity[clientGrantIdentity](ctx, &req, resp) {
 		return
@@ -157,10 +160,28 @@ func (r *clientGrantResource) ImportState(ctx context.Context, req resource.Impo
 	}
 }
 
-// kind names the object in diagnostics.
+type clientGrantIdentity struct {
+	ClientID types.String `tfsdk:"client_id"`
+	Audience types.String `tfsdk:"audience"`
+}
+
+func (i clientGrantIdentity) importID() string {
+	return i.ClientID.ValueString() + naturalKeySeparator + i.Audience.ValueString()
+}
+
+func (r *clientGrantResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"client_id": requiredString("The client ID of the granted client."),
+		"audience":  requiredString("The identifier of the API the grant is on."),
+	}}
+}
+
+func (r *clientGrantResource) identity(m *clientGrantModel) any {
+	return clientGrantIdentity{ClientID: m.ClientID, Audience: m.Audience}
+}
+
 func (r *clientGrantResource) kind() string { return "Client Grant" }
 
-// createObject creates the grant.
 func (r *clientGrantResource) createObject(ctx context.Context, c *mgmt.Client, plan *clientGrantModel) (*mgmt.ClientGrant, diag.Diagnostics, error) {
 	scope, diags := plan.scopes(ctx)
 	if diags.HasError() {
@@ -174,13 +195,10 @@ func (r *clientGrantResource) createObject(ctx context.Context, c *mgmt.Client, 
 	return created, diags, err
 }
 
-// readObject gets the grant by its ID.
 func (r *clientGrantResource) readObject(ctx context.Context, c *mgmt.Client, state *clientGrantModel) (*mgmt.ClientGrant, error) {
 	return c.GetClientGrant(ctx, state.ID.ValueString())
 }
 
-// updateObject changes the grant's scopes, the one thing that changes in
-// place.
 func (r *clientGrantResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *clientGrantModel) (*mgmt.ClientGrant, diag.Diagnostics, error) {
 	scope, diags := plan.scopes(ctx)
 	if diags.HasError() {
@@ -190,24 +208,20 @@ func (r *clientGrantResource) updateObject(ctx context.Context, c *mgmt.Client, 
 	return updated, diags, err
 }
 
-// deleteObject deletes the grant.
 func (r *clientGrantResource) deleteObject(ctx context.Context, c *mgmt.Client, state *clientGrantModel) error {
 	return c.DeleteClientGrant(ctx, state.ID.ValueString())
 }
 
-// naturalImportID is the grant's client_id::audience.
 func (r *clientGrantResource) naturalImportID(plan *clientGrantModel) string {
 	return plan.ClientID.ValueString() + naturalKeySeparator + plan.Audience.ValueString()
 }
 
-// scopes returns the planned scopes as the API wants them.
 func (m *clientGrantModel) scopes(ctx context.Context) ([]string, diag.Diagnostics) {
 	scope := []string{}
 	diags := m.Scope.ElementsAs(ctx, &scope, false)
 	return scope, diags
 }
 
-// fromAPI sets the model from what the server returned.
 func (m *clientGrantModel) fromAPI(ctx context.Context, g *mgmt.ClientGrant) diag.Diagnostics {
 	m.ID = types.StringPointerValue(g.ID)
 	m.ClientID = types.StringPointerValue(g.ClientID)

@@ -187,14 +187,41 @@ func TestAccClientGrant_validation(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      env.config("resource \"idp_client_grant\" \"test\" {\n" + tc.body + "\n}\n"),
-					PlanOnly:    true,
-					ExpectError: expectMessage(tc.message),
-				}},
-			})
+			refusedAtPlan(t, env.config("resource \"idp_client_grant\" \"test\" {\n"+tc.body+"\n}\n"), tc.message)
 		})
 	}
+}
+
+// A grant that already exists: the conflict shows an import block with the
+// existing grant's ID.
+func TestAccClientGrant_conflictHint(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := t.Context()
+	if _, err := env.client.CreateResourceServer(ctx, &mgmt.ResourceServer{
+		Name: mgmt.String("Reports"), Identifier: mgmt.String("https://reports.example.com/"),
+		Scopes: &[]mgmt.ResourceServerScope{{Value: "read:reports"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	app := env.m2mClient([]string{"client_credentials"}, nil)
+	grant, err := env.client.CreateClientGrant(ctx, &mgmt.ClientGrant{
+		ClientID: app.ClientID, Audience: mgmt.String("https://reports.example.com/"), Scope: &[]string{"read:reports"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.config(fmt.Sprintf(`
+resource "idp_client_grant" "dup" {
+  client_id = %q
+  audience  = "https://reports.example.com/"
+  scope     = ["read:reports"]
+}
+`, *app.ClientID)),
+			ExpectError: expectError(`Unable to Create Client Grant.*with idp_client_grant.dup,.*409 Conflict.*import it: add this block .*` +
+				regexp.QuoteMeta(fmt.Sprintf("import {\n  to = <this resource's address, shown above>\n  id = %q\n}", *grant.ID))),
+		}},
+	})
 }

@@ -238,14 +238,7 @@ func TestAccClient_validation(t *testing.T) {
 			if name != "missing name" && name != "empty name" {
 				body += "\n" + `name = "n"`
 			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      env.config("resource \"idp_client\" \"test\" {\n" + body + "\n}\n"),
-					PlanOnly:    true,
-					ExpectError: expectMessage(tc.message),
-				}},
-			})
+			refusedAtPlan(t, env.config("resource \"idp_client\" \"test\" {\n"+body+"\n}\n"), tc.message)
 		})
 	}
 }

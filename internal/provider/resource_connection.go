@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -24,14 +25,15 @@ var (
 	_ resource.ResourceWithConfigure   = &connectionResource{}
 	_ resource.ResourceWithImportState = &connectionResource{}
 	_ resource.ResourceWithModifyPlan  = &connectionResource{}
+	_ resource.ResourceWithIdentity    = &connectionResource{}
 
 	_ objectAPI[*connectionModel, *mgmt.Connection] = &connectionResource{}
 	_ naturalKeyed[*connectionModel]                = &connectionResource{}
+	_ identified[*connectionModel]                  = &connectionResource{}
 )
 
-// Connection names and IDs. A name is 1 to 128 letters and digits with
-// single dashes between them (the real service's rule), so it never has
-// the underscore of an ID: a string that is one is never the other.
+// A connection name (the real service's rule) never has the underscore of
+// an ID: a string that is one is never the other.
 var (
 	connectionIDRegexp   = regexp.MustCompile(`^con_[A-Za-z0-9]+$`)
 	connectionNameRegexp = regexp.MustCompile(`^[a-zA-Z0-9](-[a-zA-Z0-9]|[a-zA-Z0-9])*$`)
@@ -44,12 +46,10 @@ const (
 	connectionImportForms = `the connection's ID, "con_" followed by letters and digits (e.g. "con_a1B2c3D4e5F6g7H8"), ` +
 		`or its name (e.g. "Username-Password-Authentication")`
 
-	// The defaults of a new database connection's options: what the real
-	// service's dashboard sets.
+	// What the real service's dashboard sets for a new database connection.
 	defaultPasswordPolicy = "good"
 )
 
-// connectionNameValidators check a connection name at plan time.
 func connectionNameValidators() []validator.String {
 	return []validator.String{
 		stringvalidator.LengthBetween(1, maxConnectionName),
@@ -67,7 +67,6 @@ func NewConnectionResource() resource.Resource {
 	return &connectionResource{}
 }
 
-// connectionModel is the Terraform model of idp_connection.
 type connectionModel struct {
 	ID                   types.String `tfsdk:"id"`
 	Name                 types.String `tfsdk:"name"`
@@ -79,12 +78,10 @@ type connectionModel struct {
 	PasswordPolicy       types.String `tfsdk:"password_policy"`
 }
 
-// Metadata names the resource type.
 func (r *connectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_connection"
 }
 
-// Schema describes idp_connection.
 func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "A database connection (strategy `auth0`): a store of users who sign in with a username or " +
@@ -145,13 +142,9 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
-// Configure takes the provider's shared client.
 func (r *connectionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
-
-// Create, Read, Update and Delete are the shared ones (crud.go) around the
-// API calls below.
 
 func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createResource(ctx, r, req, resp)
@@ -169,8 +162,7 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 	deleteResource(ctx, r, req, resp)
 }
 
-// ModifyPlan makes display_name default to the name, and plans the
-// strategy of a new connection.
+// ModifyPlan makes display_name default to the name.
 func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -190,8 +182,22 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 }
 
-// ImportState takes the connection's ID or its name, looks it up once,
-// and refuses a connection of another strategy.
+type connectionIdentity struct {
+	Name types.String `tfsdk:"name"`
+}
+
+func (i connectionIdentity) importID() string { return i.Name.ValueString() }
+
+func (r *connectionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"name": requiredString("The connection's name, unique in the tenant."),
+	}}
+}
+
+func (r *connectionResource) identity(m *connectionModel) any {
+	return connectionIdentity{Name: m.Name}
+}
+
 func (r *connectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !importIDFromIdentity[connectionIdentity](ctx, &req, resp) {
 		return
@@ -219,8 +225,6 @@ func (r *connectionResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), valueOr(cn.ID, ""))...)
 }
 
-// connectionLookup finds a connection by its ID (one GET) or its name (one
-// filtered list).
 func connectionLookup(key, what string) lookup[*mgmt.Connection] {
 	return lookup[*mgmt.Connection]{
 		kind:  "Connection",
@@ -239,10 +243,8 @@ func connectionLookup(key, what string) lookup[*mgmt.Connection] {
 	}
 }
 
-// kind names the object in diagnostics.
 func (r *connectionResource) kind() string { return "Connection" }
 
-// createObject creates the connection.
 func (r *connectionResource) createObject(ctx context.Context, c *mgmt.Client, plan *connectionModel) (*mgmt.Connection, diag.Diagnostics, error) {
 	body := &mgmt.Connection{
 		Name:        mgmt.String(plan.Name.ValueString()),
@@ -254,14 +256,12 @@ func (r *connectionResource) createObject(ctx context.Context, c *mgmt.Client, p
 	return created, nil, err
 }
 
-// readObject gets the connection by its ID.
 func (r *connectionResource) readObject(ctx context.Context, c *mgmt.Client, state *connectionModel) (*mgmt.Connection, error) {
 	return c.GetConnection(ctx, state.ID.ValueString())
 }
 
-// updateObject reads the connection's options and sends them back with
-// the managed ones changed: a PATCH of options replaces them as a whole,
-// and options set elsewhere (custom scripts, MFA, ...) must stay.
+// updateObject reads the options first: a PATCH of options replaces them
+// whole, and those set elsewhere (custom scripts, MFA, ...) must stay.
 func (r *connectionResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *connectionModel) (*mgmt.Connection, diag.Diagnostics, error) {
 	current, err := c.GetConnection(ctx, state.ID.ValueString())
 	if err != nil {
@@ -274,18 +274,14 @@ func (r *connectionResource) updateObject(ctx context.Context, c *mgmt.Client, p
 	return updated, nil, err
 }
 
-// deleteObject deletes the connection, and its users with it.
 func (r *connectionResource) deleteObject(ctx context.Context, c *mgmt.Client, state *connectionModel) error {
 	return c.DeleteConnection(ctx, state.ID.ValueString())
 }
 
-// naturalImportID is the connection's name.
 func (r *connectionResource) naturalImportID(plan *connectionModel) string {
 	return plan.Name.ValueString()
 }
 
-// options are the connection's options with the managed ones from the
-// plan over the current ones (nil for a new connection).
 func (m *connectionModel) options(current *mgmt.ConnectionOptions) *mgmt.ConnectionOptions {
 	o := &mgmt.ConnectionOptions{}
 	if current != nil {
@@ -298,9 +294,9 @@ func (m *connectionModel) options(current *mgmt.ConnectionOptions) *mgmt.Connect
 	return o
 }
 
-// fromAPI sets the model from what the server returned. An option the
-// connection does not have reads as null, so that the next plan writes it;
-// a missing display name is the name, as the login page shows it.
+// fromAPI reads an option the connection does not have as null, so that
+// the next plan writes it, and a missing display name as the name, as the
+// login page shows it.
 func (m *connectionModel) fromAPI(_ context.Context, cn *mgmt.Connection) diag.Diagnostics {
 	m.ID = types.StringPointerValue(cn.ID)
 	m.Name = types.StringPointerValue(cn.Name)

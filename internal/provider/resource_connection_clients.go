@@ -29,7 +29,7 @@ var (
 )
 
 // connectionClientsResource manages the full set of clients one connection
-// is enabled for (see enabled_clients.go).
+// is enabled for (see connection_membership.go).
 type connectionClientsResource struct {
 	clientHolder
 }
@@ -39,25 +39,21 @@ func NewConnectionClientsResource() resource.Resource {
 	return &connectionClientsResource{}
 }
 
-// connectionClients is what the server says about a connection's clients.
 type connectionClients struct {
 	connectionID string
 	clientIDs    []string
 }
 
-// connectionClientsModel is the Terraform model of idp_connection_clients.
 type connectionClientsModel struct {
 	ID             types.String `tfsdk:"id"`
 	ConnectionID   types.String `tfsdk:"connection_id"`
 	EnabledClients types.Set    `tfsdk:"enabled_clients"`
 }
 
-// Metadata names the resource type.
 func (r *connectionClientsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_connection_clients"
 }
 
-// Schema describes idp_connection_clients.
 func (r *connectionClientsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "The complete set of applications (clients) one connection is enabled for. The set is " +
@@ -93,13 +89,9 @@ func (r *connectionClientsResource) Schema(_ context.Context, _ resource.SchemaR
 	}
 }
 
-// Configure takes the provider's shared client.
 func (r *connectionClientsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
-
-// Create, Read, Update and Delete are the shared ones (crud.go) around the
-// API calls below.
 
 func (r *connectionClientsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createResource(ctx, r, req, resp)
@@ -135,22 +127,17 @@ func (r *connectionClientsResource) Delete(ctx context.Context, req resource.Del
 	}
 }
 
-// declaredClientsKey is the private-state key under which Create and
-// Update keep the client IDs the configuration listed. The state's own
-// enabled_clients may be refreshed with clients enabled behind
-// Terraform's back just before a destroy (OpenTofu does, for a resource
-// removed from the configuration); those were never this resource's to
-// disable.
+// declaredClientsKey keeps, in private state, the client IDs the
+// configuration listed: OpenTofu refreshes a resource removed from the
+// configuration just before destroying it, and clients enabled behind
+// Terraform's back were never this resource's to disable.
 const declaredClientsKey = "declared_enabled_clients"
 
-// privateData is the private state of a response (resp.Private) or request
-// (req.Private).
 type privateData interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
-// rememberDeclared keeps the planned client IDs in the private state.
 func rememberDeclared(ctx context.Context, plan tfsdk.Plan, private privateData) diag.Diagnostics {
 	var listed []string
 	diags := plan.GetAttribute(ctx, path.Root("enabled_clients"), &listed)
@@ -165,9 +152,8 @@ func rememberDeclared(ctx context.Context, plan tfsdk.Plan, private privateData)
 	return append(diags, private.SetKey(ctx, declaredClientsKey, raw)...)
 }
 
-// declaredClients is what the configuration last listed: the private
-// state's record, or, for a state written before it existed, the state's
-// enabled_clients.
+// declaredClients falls back on the state's enabled_clients for a state
+// written before the record existed.
 func declaredClients(ctx context.Context, private privateData, state *connectionClientsModel) ([]string, diag.Diagnostics) {
 	raw, diags := private.GetKey(ctx, declaredClientsKey)
 	if diags.HasError() {
@@ -183,7 +169,6 @@ func declaredClients(ctx context.Context, private privateData, state *connection
 	return listed, diags
 }
 
-// ImportState takes the connection's ID or its name.
 func (r *connectionClientsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	var what string
 	switch {
@@ -204,16 +189,12 @@ func (r *connectionClientsResource) ImportState(ctx context.Context, req resourc
 	})
 }
 
-// kind names the object in diagnostics.
 func (r *connectionClientsResource) kind() string { return "Connection Clients" }
 
-// createObject reads the connection's clients and changes what differs
-// from the plan.
 func (r *connectionClientsResource) createObject(ctx context.Context, c *mgmt.Client, plan *connectionClientsModel) (*connectionClients, diag.Diagnostics, error) {
 	return r.apply(ctx, c, plan.ConnectionID.ValueString(), plan)
 }
 
-// readObject reads the connection's clients: one GET up to 1000 clients.
 func (r *connectionClientsResource) readObject(ctx context.Context, c *mgmt.Client, state *connectionClientsModel) (*connectionClients, error) {
 	ids, err := c.ListConnectionClients(ctx, state.ID.ValueString())
 	if err != nil {
@@ -222,15 +203,11 @@ func (r *connectionClientsResource) readObject(ctx context.Context, c *mgmt.Clie
 	return &connectionClients{connectionID: state.ID.ValueString(), clientIDs: ids}, nil
 }
 
-// updateObject reads the connection's clients and changes what differs
-// from the plan: the read makes the set authoritative even when the state
-// is stale.
 func (r *connectionClientsResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *connectionClientsModel) (*connectionClients, diag.Diagnostics, error) {
 	return r.apply(ctx, c, state.ID.ValueString(), plan)
 }
 
-// deleteObject disables the connection for the clients the resource
-// listed that are still enabled; others are left as they are.
+// deleteObject disables only the clients the resource listed.
 func (r *connectionClientsResource) deleteObject(ctx context.Context, c *mgmt.Client, state *connectionClientsModel) error {
 	var listed []string
 	if d := state.EnabledClients.ElementsAs(ctx, &listed, false); d.HasError() {
@@ -249,7 +226,8 @@ func (r *connectionClientsResource) deleteObject(ctx context.Context, c *mgmt.Cl
 	return c.UpdateConnectionClients(ctx, state.ID.ValueString(), changes)
 }
 
-// apply makes the connection's clients the plan's.
+// apply reads the connection's clients first, so that the set is
+// authoritative even when the state is stale.
 func (r *connectionClientsResource) apply(ctx context.Context, c *mgmt.Client, connectionID string, plan *connectionClientsModel) (*connectionClients, diag.Diagnostics, error) {
 	var want []string
 	diags := plan.EnabledClients.ElementsAs(ctx, &want, false)
@@ -266,7 +244,6 @@ func (r *connectionClientsResource) apply(ctx context.Context, c *mgmt.Client, c
 	return &connectionClients{connectionID: connectionID, clientIDs: sortedCopy(want)}, diags, nil
 }
 
-// fromAPI sets the model from the connection's clients.
 func (m *connectionClientsModel) fromAPI(ctx context.Context, cc *connectionClients) diag.Diagnostics {
 	m.ID = types.StringValue(cc.connectionID)
 	m.ConnectionID = types.StringValue(cc.connectionID)

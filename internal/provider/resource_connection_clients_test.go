@@ -40,11 +40,6 @@ resource "idp_connection_clients" "db" {
 `
 }
 
-// clientIDOf reads a client's ID from the state.
-func clientIDOf(s *terraform.State, addr string) string {
-	return s.RootModule().Resources[addr].Primary.ID
-}
-
 // expectEnabled checks the server's clients of the connection named name
 // against the state's clients at addrs.
 func (e *testEnv) expectEnabled(name string, addrs ...string) resource.TestCheckFunc {
@@ -264,14 +259,7 @@ func TestAccConnectionClients_errors(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      env.config("resource \"idp_connection_clients\" \"test\" {\n" + tc.body + "\n}\n"),
-					PlanOnly:    true,
-					ExpectError: expectMessage(tc.message),
-				}},
-			})
+			refusedAtPlan(t, env.config("resource \"idp_connection_clients\" \"test\" {\n"+tc.body+"\n}\n"), tc.message)
 		})
 	}
 	t.Run("unknown client", func(t *testing.T) {

@@ -299,14 +299,7 @@ func TestAccConnection_validation(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      env.config("resource \"idp_connection\" \"test\" {\n" + tc.body + "\n}\n"),
-					PlanOnly:    true,
-					ExpectError: expectMessage(tc.message),
-				}},
-			})
+			refusedAtPlan(t, env.config("resource \"idp_connection\" \"test\" {\n"+tc.body+"\n}\n"), tc.message)
 		})
 	}
 }

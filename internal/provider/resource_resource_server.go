@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
@@ -29,8 +31,10 @@ var (
 	_ resource.ResourceWithConfigure   = &resourceServerResource{}
 	_ resource.ResourceWithImportState = &resourceServerResource{}
 	_ resource.ResourceWithModifyPlan  = &resourceServerResource{}
+	_ resource.ResourceWithIdentity    = &resourceServerResource{}
 
 	_ objectAPI[*resourceServerModel, *mgmt.ResourceServer] = &resourceServerResource{}
+	_ identified[*resourceServerModel]                      = &resourceServerResource{}
 	_ configReader[*resourceServerModel]                    = &resourceServerResource{}
 	_ naturalKeyed[*resourceServerModel]                    = &resourceServerResource{}
 )
@@ -39,7 +43,12 @@ const (
 	defaultSigningAlg    = "RS256"
 	defaultTokenLifetime = 86400
 	maxTokenLifetime     = 2592000
+
+	resourceServerImportForms = `the resource server's ID, 24 hexadecimal digits (e.g. "5f8d0d55b54764421b7156c9"), ` +
+		`or its identifier, an absolute URI (e.g. "https://api.example.com/")`
 )
+
+var resourceServerIDRegexp = regexp.MustCompile(`^[0-9a-f]{24}$`)
 
 // resourceServerResource manages an API (resource server): the audience
 // tokens are issued for and the scopes clients can be granted on it.
@@ -52,7 +61,6 @@ func NewResourceServerResource() resource.Resource {
 	return &resourceServerResource{}
 }
 
-// resourceServerModel is the Terraform model of idp_resource_server.
 type resourceServerModel struct {
 	ID                 types.String           `tfsdk:"id"`
 	Name               types.String           `tfsdk:"name"`
@@ -63,31 +71,25 @@ type resourceServerModel struct {
 	TokenLifetime      validators.WholeNumber `tfsdk:"token_lifetime"`
 	AllowOfflineAccess types.Bool             `tfsdk:"allow_offline_access"`
 	SkipConsent        types.Bool             `tfsdk:"skip_consent_for_verifiable_first_party_clients"`
-	// SigningSecretWO is write-only: always null in plan and state, known
-	// only in the configuration, from which readConfig copies it for the
-	// API call.
+	// SigningSecretWO is write-only: known only in the configuration.
 	SigningSecretWO        types.String           `tfsdk:"signing_secret_wo"`
 	SigningSecretWOVersion validators.WholeNumber `tfsdk:"signing_secret_wo_version"`
 }
 
-// scopeModel is one element of idp_resource_server.scopes.
 type scopeModel struct {
 	Value       types.String `tfsdk:"value"`
 	Description types.String `tfsdk:"description"`
 }
 
-// scopeAttrTypes are the attribute types of a scopeModel.
 var scopeAttrTypes = map[string]attr.Type{
 	"value":       types.StringType,
 	"description": types.StringType,
 }
 
-// Metadata names the resource type.
 func (r *resourceServerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_resource_server"
 }
 
-// Schema describes idp_resource_server.
 func (r *resourceServerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "An API (resource server): the audience access tokens are issued for, and the scopes " +
@@ -214,13 +216,9 @@ func (r *resourceServerResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 }
 
-// Configure takes the provider's shared client.
 func (r *resourceServerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
-
-// Create, Read, Update and Delete are the shared ones (crud.go) around the
-// API calls below.
 
 func (r *resourceServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createResource(ctx, r, req, resp)
@@ -238,9 +236,8 @@ func (r *resourceServerResource) Delete(ctx context.Context, req resource.Delete
 	deleteResource(ctx, r, req, resp)
 }
 
-// ImportState accepts the resource server's id or its identifier, looks it
-// up once (the server finds an API by either) and refuses the tenant's own
-// Management API, which Terraform cannot change or delete.
+// ImportState refuses the tenant's own Management API, which Terraform
+// cannot change or delete.
 func (r *resourceServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !importIDFromIdentity[resourceServerIdentity](ctx, &req, resp) {
 		return
@@ -263,6 +260,22 @@ func (r *resourceServerResource) ImportState(ctx context.Context, req resource.I
 	})
 }
 
+type resourceServerIdentity struct {
+	Identifier types.String `tfsdk:"identifier"`
+}
+
+func (i resourceServerIdentity) importID() string { return i.Identifier.ValueString() }
+
+func (r *resourceServerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"identifier": requiredString("The API's identifier (its audience), e.g. `https://api.example.com/`."),
+	}}
+}
+
+func (r *resourceServerResource) identity(m *resourceServerModel) any {
+	return resourceServerIdentity{Identifier: m.Identifier}
+}
+
 // ModifyPlan keeps signing_secret null in the plan while the secret is
 // given write-only, so that a switch from signing_secret to
 // signing_secret_wo does not promise the old secret in state.
@@ -277,16 +290,12 @@ func (r *resourceServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 }
 
-// kind names the object in diagnostics.
 func (r *resourceServerResource) kind() string { return "Resource Server" }
 
-// readConfig copies signing_secret_wo from the configuration into the plan:
-// a write-only value is null everywhere else.
 func (r *resourceServerResource) readConfig(ctx context.Context, config tfsdk.Config, plan *resourceServerModel) diag.Diagnostics {
 	return config.GetAttribute(ctx, path.Root("signing_secret_wo"), &plan.SigningSecretWO)
 }
 
-// createObject creates the API, with the write-only secret if there is one.
 func (r *resourceServerResource) createObject(ctx context.Context, c *mgmt.Client, plan *resourceServerModel) (*mgmt.ResourceServer, diag.Diagnostics, error) {
 	body, diags := plan.toAPI(ctx)
 	if diags.HasError() {
@@ -298,15 +307,12 @@ func (r *resourceServerResource) createObject(ctx context.Context, c *mgmt.Clien
 	return created, diags, err
 }
 
-// readObject gets the API. The server looks an API up by id or by
-// identifier, so an import by identifier needs no extra request: the id
-// comes back here.
 func (r *resourceServerResource) readObject(ctx context.Context, c *mgmt.Client, state *resourceServerModel) (*mgmt.ResourceServer, error) {
 	return c.GetResourceServer(ctx, state.ID.ValueString())
 }
 
-// updateObject changes the API in place. Terraform cannot see a change of
-// the write-only secret, so it is sent only when its version changes.
+// updateObject sends the write-only secret only when its version changes:
+// Terraform cannot see a change of the secret itself.
 func (r *resourceServerResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *resourceServerModel) (*mgmt.ResourceServer, diag.Diagnostics, error) {
 	body, diags := plan.toAPI(ctx)
 	if diags.HasError() {
@@ -319,25 +325,21 @@ func (r *resourceServerResource) updateObject(ctx context.Context, c *mgmt.Clien
 	return updated, diags, err
 }
 
-// deleteObject deletes the API.
 func (r *resourceServerResource) deleteObject(ctx context.Context, c *mgmt.Client, state *resourceServerModel) error {
 	return c.DeleteResourceServer(ctx, state.ID.ValueString())
 }
 
-// naturalImportID is the API's identifier.
 func (r *resourceServerResource) naturalImportID(plan *resourceServerModel) string {
 	return plan.Identifier.ValueString()
 }
 
-// withWriteOnlySecret puts signing_secret_wo, if configured, into the body.
 func (m *resourceServerModel) withWriteOnlySecret(body *mgmt.ResourceServer) {
 	if !m.SigningSecretWO.IsNull() && !m.SigningSecretWO.IsUnknown() {
 		body.SigningSecret = mgmt.String(m.SigningSecretWO.ValueString())
 	}
 }
 
-// toAPI builds the body of a create or update from the plan. The identifier
-// is left out: it is immutable, and the server refuses it in an update.
+// toAPI leaves the identifier out: the server refuses it in an update.
 func (m *resourceServerModel) toAPI(ctx context.Context) (*mgmt.ResourceServer, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	rs := &mgmt.ResourceServer{
@@ -360,8 +362,6 @@ func (m *resourceServerModel) toAPI(ctx context.Context) (*mgmt.ResourceServer, 
 	return rs, diags
 }
 
-// fromAPI sets the model from what the server returned. It is the one place
-// that maps the API object to Terraform values for this resource.
 func (m *resourceServerModel) fromAPI(_ context.Context, rs *mgmt.ResourceServer) diag.Diagnostics {
 	m.ID = types.StringPointerValue(rs.ID)
 	m.Name = types.StringPointerValue(rs.Name)

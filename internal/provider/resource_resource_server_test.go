@@ -222,14 +222,7 @@ func TestAccResourceServer_validation(t *testing.T) {
 			if !strings.Contains(body, "name =") {
 				body += "\n" + `name = "n"`
 			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      env.config("resource \"idp_resource_server\" \"test\" {\n" + body + "\n}\n"),
-					PlanOnly:    true,
-					ExpectError: expectMessage(tc.message),
-				}},
-			})
+			refusedAtPlan(t, env.config("resource \"idp_resource_server\" \"test\" {\n"+body+"\n}\n"), tc.message)
 		})
 	}
 }
@@ -305,3 +298,6 @@ resource "idp_resource_server" "test" {
 		},
 	})
 }
+
+// hex24 matches a resource server ID.
+var hex24 = regexp.MustCompile(`^[0-9a-f]{24}$`)

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -25,13 +26,20 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &tenantResource{}
 	_ resource.ResourceWithImportState = &tenantResource{}
+	_ resource.ResourceWithIdentity    = &tenantResource{}
 
 	_ objectAPI[*tenantModel, *mgmt.Tenant] = &tenantResource{}
 	_ naturalKeyed[*tenantModel]            = &tenantResource{}
+	_ identified[*tenantModel]              = &tenantResource{}
 )
 
-// tenantNameRegexp is the slug a tenant name must be.
-var tenantNameRegexp = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+var (
+	tenantIDRegexp   = regexp.MustCompile(`^ten_[A-Za-z0-9]+$`)
+	tenantNameRegexp = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+)
+
+const tenantImportForms = `the tenant's ID, "ten_" followed by letters and digits (e.g. "ten_a1B2c3D4e5F6g7H8"), or ` +
+	`its name, 3 to 63 lowercase letters, digits and hyphens (e.g. "customer-1")`
 
 // tenantResource manages a tenant hosted by the root tenant: an isolated
 // authorization server with its own domain, keys, APIs and clients.
@@ -44,7 +52,6 @@ func NewTenantResource() resource.Resource {
 	return &tenantResource{}
 }
 
-// tenantModel is the Terraform model of idp_tenant.
 type tenantModel struct {
 	ID                     types.String `tfsdk:"id"`
 	Name                   types.String `tfsdk:"name"`
@@ -56,12 +63,10 @@ type tenantModel struct {
 	ManagementClientSecret types.String `tfsdk:"management_client_secret"`
 }
 
-// Metadata names the resource type.
 func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_tenant"
 }
 
-// Schema describes idp_tenant.
 func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "A tenant: an isolated authorization server with its own domain, signing keys, APIs and " +
@@ -131,13 +136,9 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	}
 }
 
-// Configure takes the provider's shared client.
 func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
-
-// Create, Read, Update and Delete are the shared ones (crud.go) around the
-// API calls below.
 
 func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	createResource(ctx, r, req, resp)
@@ -155,9 +156,8 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	deleteResource(ctx, r, req, resp)
 }
 
-// ImportState accepts the tenant's id or its name. The management client's
-// credentials cannot be imported: the server shows them only at creation.
-// It looks the tenant up once; the server finds a tenant by either.
+// ImportState cannot import the management client's credentials: the
+// server shows them only at creation.
 func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !importIDFromIdentity[tenantIdentity](ctx, &req, resp) {
 		return
@@ -180,11 +180,24 @@ func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportSta
 	})
 }
 
-// kind names the object in diagnostics.
+type tenantIdentity struct {
+	Name types.String `tfsdk:"name"`
+}
+
+func (i tenantIdentity) importID() string { return i.Name.ValueString() }
+
+func (r *tenantResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"name": requiredString("The tenant's name."),
+	}}
+}
+
+func (r *tenantResource) identity(m *tenantModel) any {
+	return tenantIdentity{Name: m.Name}
+}
+
 func (r *tenantResource) kind() string { return "Tenant" }
 
-// createObject creates the tenant and keeps its management client's
-// credentials, which come only with the create.
 func (r *tenantResource) createObject(ctx context.Context, c *mgmt.Client, plan *tenantModel) (*mgmt.Tenant, diag.Diagnostics, error) {
 	body, diags := plan.toAPI(ctx)
 	if diags.HasError() {
@@ -203,13 +216,10 @@ func (r *tenantResource) createObject(ctx context.Context, c *mgmt.Client, plan 
 	return created, diags, nil
 }
 
-// readObject gets the tenant. The server finds a tenant by id or by name,
-// so an import by name costs no extra request.
 func (r *tenantResource) readObject(ctx context.Context, c *mgmt.Client, state *tenantModel) (*mgmt.Tenant, error) {
 	return c.GetTenant(ctx, state.ID.ValueString())
 }
 
-// updateObject changes the tenant in place.
 func (r *tenantResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *tenantModel) (*mgmt.Tenant, diag.Diagnostics, error) {
 	body, diags := plan.toAPI(ctx)
 	if diags.HasError() {
@@ -219,18 +229,15 @@ func (r *tenantResource) updateObject(ctx context.Context, c *mgmt.Client, plan,
 	return updated, diags, err
 }
 
-// deleteObject deletes the tenant, and everything in it.
 func (r *tenantResource) deleteObject(ctx context.Context, c *mgmt.Client, state *tenantModel) error {
 	return c.DeleteTenant(ctx, state.ID.ValueString())
 }
 
-// naturalImportID is the tenant's name.
 func (r *tenantResource) naturalImportID(plan *tenantModel) string {
 	return plan.Name.ValueString()
 }
 
-// toAPI builds the body of a create or update from the plan. The name is
-// left out: it is immutable, and the server refuses it in an update.
+// toAPI leaves the name out: the server refuses it in an update.
 func (m *tenantModel) toAPI(ctx context.Context) (*mgmt.Tenant, diag.Diagnostics) {
 	owners := []string{}
 	diags := m.Owners.ElementsAs(ctx, &owners, false)
@@ -243,9 +250,8 @@ func (m *tenantModel) toAPI(ctx context.Context) (*mgmt.Tenant, diag.Diagnostics
 	}, diags
 }
 
-// fromAPI sets the model from what the server returned. The management
-// client's credentials are not part of the tenant object and are left as
-// they are.
+// fromAPI leaves the management client's credentials as they are: they
+// are not part of the tenant object.
 func (m *tenantModel) fromAPI(ctx context.Context, t *mgmt.Tenant) diag.Diagnostics {
 	m.ID = types.StringPointerValue(t.ID)
 	m.Name = types.StringPointerValue(t.Name)

@@ -14,67 +14,43 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// The state codec reads and writes a whole plan, state or identity as one
-// of our flat models (a struct whose fields are all attr.Values tagged
-// tfsdk) with the same result as the framework's Get and Set, but without
-// its generic reflection: that parses every field's tag, compiling a
-// regular expression per field, and rebuilds the schema's object type, on
-// every call. On a no-op refresh that was most of the provider's own CPU
-// (DESIGN.md, "Performance method").
-//
-// What the codec learns of a model type (its fields, and the schema's
-// attribute types for them) it learns once, from the first schema it is
-// used with, and keeps: a model struct is the model of one schema. It
-// takes its fast path only when it is sure to produce exactly what the
-// framework would: a known object whose type is the schema's, a model
-// whose tagged fields are exactly the schema's attributes, values of the
-// field's own Go type and of the schema's Terraform type, and no
-// diagnostic from a value that validates itself (validators.WholeNumber).
-// Anything else goes to the framework, which then reports the problem in
-// its own words; nothing is ever silently dropped.
+// The state codec (DESIGN.md, "The framework's reflection") learns a model
+// type once, from the first schema it is used with: a model struct is the
+// model of one schema. Anything it is not sure to do exactly as the
+// framework would goes to the framework, which reports it in its own words.
 
-// codecField is one tagged field of a model and the schema's attribute of
-// the same name.
 type codecField struct {
 	index    int
 	name     string
 	goType   reflect.Type
 	attrType attr.Type
 	tfType   tftypes.Type
-	path     path.Path // path.Root(name), for validation diagnostics
+	path     path.Path
 }
 
 // codecModel is what the codec knows of one model struct type; ok is false
-// for a type it does not handle (unexported or untagged fields, embedded
-// structs, fields that are not attr.Values, fields that are not the
-// schema's attributes), which always goes to the framework.
+// for a type it leaves to the framework.
 type codecModel struct {
 	ok      bool
 	fields  []codecField
 	objType tftypes.Object
 }
 
-// codecModels caches a *codecModel per model struct reflect.Type.
 var codecModels sync.Map
 
 var attrValueType = reflect.TypeFor[attr.Value]()
 
-// objectSchema is the part of a framework schema (the Schema of a
-// tfsdk.State, Plan, Config or ResourceIdentity) the codec uses.
 type objectSchema interface {
 	Type() attr.Type
 }
 
-// modelCodec returns the cached codecModel of the struct type t, learning
-// it from schema on first use.
 func modelCodec(ctx context.Context, t reflect.Type, schema any) *codecModel {
 	if m, ok := codecModels.Load(t); ok {
 		return m.(*codecModel)
 	}
 	sch, ok := schema.(objectSchema)
 	if !ok {
-		// Nothing to learn from: not cached, so that a later call with a
-		// schema still can.
+		// Not cached, so that a later call with a schema still learns.
 		return &codecModel{}
 	}
 	m := learnModel(ctx, t, sch)
@@ -82,7 +58,6 @@ func modelCodec(ctx context.Context, t reflect.Type, schema any) *codecModel {
 	return actual.(*codecModel)
 }
 
-// learnModel pairs the tagged fields of t with the schema's attributes.
 func learnModel(ctx context.Context, t reflect.Type, schema objectSchema) *codecModel {
 	no := &codecModel{}
 	typ := schema.Type()
@@ -101,10 +76,8 @@ func learnModel(ctx context.Context, t reflect.Type, schema objectSchema) *codec
 		f := t.Field(i)
 		tag, tagged := f.Tag.Lookup("tfsdk")
 		at := attrTypes[tag]
-		// The framework skips "-" fields but rejects untagged exported
-		// ones, embeds structs, and validates the tag; anything but a
-		// plain tagged attr.Value field of a schema attribute is left to
-		// it, and so are dynamic attributes.
+		// The framework skips "-" fields, rejects untagged exported ones,
+		// embeds structs and validates tags: all of that is left to it.
 		if !tagged || tag == "-" || tag == "" || f.Anonymous || !f.IsExported() ||
 			strings.ContainsAny(tag, ", ") || !f.Type.Implements(attrValueType) || f.Type.Kind() == reflect.Interface ||
 			at == nil || seen[tag] || objType.AttributeTypes[tag].Is(tftypes.DynamicPseudoType) {
@@ -113,19 +86,15 @@ func learnModel(ctx context.Context, t reflect.Type, schema objectSchema) *codec
 		seen[tag] = true
 		m.fields = append(m.fields, codecField{index: i, name: tag, goType: f.Type, attrType: at, tfType: objType.AttributeTypes[tag], path: path.Root(tag)})
 	}
-	// Every attribute has its field.
 	if len(m.fields) != len(attrTypes) || len(attrTypes) != len(objType.AttributeTypes) {
 		return no
 	}
 	return m
 }
 
-// validates reports whether the framework's Get or Set would find any
-// diagnostic validating v (tv in Terraform's terms) of type at at path p:
-// a value that validates itself (validators.WholeNumber) or else a type
-// with the deprecated Validate (basetypes.SetType has one). The codec then
-// leaves the whole model to the framework, so that the diagnostics are
-// exactly the framework's.
+// validates reports whether the framework's Get or Set would find a
+// diagnostic validating v: the codec then leaves the whole model to the
+// framework, so that the diagnostics are exactly the framework's.
 func validates(ctx context.Context, at attr.Type, v attr.Value, tv tftypes.Value, p path.Path) bool {
 	if va, ok := v.(xattr.ValidateableAttribute); ok {
 		resp := xattr.ValidateAttributeResponse{}
@@ -139,9 +108,8 @@ func validates(ctx context.Context, at attr.Type, v attr.Value, tv tftypes.Value
 	return false
 }
 
-// nullObject is the schema's object with every attribute null (and typed
-// as the schema says, where a zero model has sets without element types);
-// for a schema whose type is not an object, a null of that type.
+// nullObject is the schema's object with every attribute null and typed
+// as the schema says (a zero model has sets without element types).
 func nullObject(ctx context.Context, schema objectSchema) tftypes.Value {
 	typ := schema.Type().TerraformType(ctx)
 	obj, ok := typ.(tftypes.Object)
@@ -155,8 +123,6 @@ func nullObject(ctx context.Context, schema objectSchema) tftypes.Value {
 	return tftypes.NewValue(obj, vals)
 }
 
-// structTarget returns the settable struct a Get fills, given a pointer to
-// a struct or to a pointer to a struct, and the struct's type.
 func structTarget(target any) (reflect.Value, reflect.Type, bool) {
 	v := reflect.ValueOf(target)
 	if v.Kind() != reflect.Pointer || v.IsNil() {
@@ -172,8 +138,8 @@ func structTarget(target any) (reflect.Value, reflect.Type, bool) {
 	return reflect.Value{}, nil, false
 }
 
-// fastGet fills target from raw as the framework's Get would, or reports
-// false having changed nothing.
+// fastGet fills target as the framework's Get would, or reports false
+// having changed nothing.
 func fastGet(ctx context.Context, schema any, raw tftypes.Value, target any) bool {
 	dst, structType, ok := structTarget(target)
 	if !ok || !raw.IsKnown() || raw.IsNull() {
@@ -196,8 +162,6 @@ func fastGet(ctx context.Context, schema any, raw tftypes.Value, target any) boo
 		}
 		v, err := f.attrType.ValueFromTerraform(ctx, tv)
 		if err != nil || v == nil || reflect.TypeOf(v) != f.goType || validates(ctx, f.attrType, v, tv, f.path) {
-			// Not assignable (or the framework would report something):
-			// the framework's Get does this model and says what is wrong.
 			return false
 		}
 		fields.Field(f.index).Set(reflect.ValueOf(v))
@@ -210,8 +174,6 @@ func fastGet(ctx context.Context, schema any, raw tftypes.Value, target any) boo
 	return true
 }
 
-// fastSet returns the value the framework's Set would make of val (a model
-// struct or a non-nil pointer to one), or false.
 func fastSet(ctx context.Context, schema any, val any) (tftypes.Value, bool) {
 	v := reflect.ValueOf(val)
 	if v.Kind() == reflect.Pointer {
@@ -234,7 +196,6 @@ func fastSet(ctx context.Context, schema any, val any) (tftypes.Value, bool) {
 			return tftypes.Value{}, false
 		}
 		tv, err := av.ToTerraformValue(ctx)
-		// The framework requires the value's type to be the schema's.
 		if err != nil || !tv.Type().Equal(f.tfType) || validates(ctx, f.attrType, av, tv, f.path) {
 			return tftypes.Value{}, false
 		}
@@ -243,8 +204,6 @@ func fastSet(ctx context.Context, schema any, val any) (tftypes.Value, bool) {
 	return tftypes.NewValue(m.objType, vals), true
 }
 
-// getThrough fills target from raw through the codec, or else with the
-// framework's get (a State's, Plan's... Get, which then says what is wrong).
 func getThrough(ctx context.Context, schema any, raw tftypes.Value, get func(context.Context, any) diag.Diagnostics, target any) diag.Diagnostics {
 	if fastGet(ctx, schema, raw, target) {
 		return nil
@@ -252,8 +211,6 @@ func getThrough(ctx context.Context, schema any, raw tftypes.Value, get func(con
 	return get(ctx, target)
 }
 
-// setThrough writes val into *raw through the codec, or else with the
-// framework's set.
 func setThrough(ctx context.Context, schema any, raw *tftypes.Value, set func(context.Context, any) diag.Diagnostics, val any) diag.Diagnostics {
 	if v, ok := fastSet(ctx, schema, val); ok {
 		*raw = v
@@ -262,30 +219,22 @@ func setThrough(ctx context.Context, schema any, raw *tftypes.Value, set func(co
 	return set(ctx, val)
 }
 
-// getState is s.Get(ctx, target) through the codec: target points at a
-// model struct or at a pointer to one.
 func getState(ctx context.Context, s tfsdk.State, target any) diag.Diagnostics {
 	return getThrough(ctx, s.Schema, s.Raw, s.Get, target)
 }
 
-// getPlan is p.Get(ctx, target) through the codec.
 func getPlan(ctx context.Context, p tfsdk.Plan, target any) diag.Diagnostics {
 	return getThrough(ctx, p.Schema, p.Raw, p.Get, target)
 }
 
-// setState is s.Set(ctx, val) through the codec: val is a model struct or
-// a non-nil pointer to one.
 func setState(ctx context.Context, s *tfsdk.State, val any) diag.Diagnostics {
 	return setThrough(ctx, s.Schema, &s.Raw, s.Set, val)
 }
 
-// setResource is r.Set(ctx, val) through the codec (a list result's
-// resource).
 func setResource(ctx context.Context, r *tfsdk.Resource, val any) diag.Diagnostics {
 	return setThrough(ctx, r.Schema, &r.Raw, r.Set, val)
 }
 
-// setIdentityValue is id.Set(ctx, val) through the codec.
 func setIdentityValue(ctx context.Context, id *tfsdk.ResourceIdentity, val any) diag.Diagnostics {
 	return setThrough(ctx, id.Schema, &id.Raw, id.Set, val)
 }

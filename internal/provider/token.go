@@ -19,13 +19,9 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
 )
 
-// What the idp_token data source (data_source_token.go) and ephemeral
-// resource (ephemeral_token.go) share: each declares its schema itself, and
-// both validate, request and record the token with the functions here, so
-// that they behave the same.
+// What the idp_token data source and ephemeral resource share, so that
+// they behave the same.
 
-// tokenModel is the model of both idp_token schemas, which have the same
-// attributes.
 type tokenModel struct {
 	Audience     types.String `tfsdk:"audience"`
 	Scope        types.Set    `tfsdk:"scope"`
@@ -38,8 +34,6 @@ type tokenModel struct {
 	ExpiresAt    types.String `tfsdk:"expires_at"`
 }
 
-// tokenScopeValidators check idp_token's scope: if set, at least one
-// scope, each a non-empty word.
 func tokenScopeValidators() []validator.Set {
 	return []validator.Set{
 		setvalidator.SizeAtLeast(1),
@@ -47,10 +41,6 @@ func tokenScopeValidators() []validator.Set {
 	}
 }
 
-// tokenCredentialValidators check idp_token's client_id or client_secret:
-// set, it is not empty, and the other one is set too (pairedWith), because
-// a client ID without its secret, or the other way round, cannot
-// authenticate.
 func tokenCredentialValidators(pairedWith string) []validator.String {
 	return []validator.String{
 		stringvalidator.LengthAtLeast(1),
@@ -58,9 +48,7 @@ func tokenCredentialValidators(pairedWith string) []validator.String {
 	}
 }
 
-// requestToken asks the token endpoint for the token the configuration
-// describes and returns the model with the results, or nil after adding an
-// error.
+// requestToken returns nil after adding an error.
 func requestToken(ctx context.Context, h *clientHolder, config tfsdk.Config, diags *diag.Diagnostics) *tokenModel {
 	m := &tokenModel{}
 	diags.Append(config.Get(ctx, m)...)
@@ -95,8 +83,6 @@ func requestToken(ctx context.Context, h *clientHolder, config tfsdk.Config, dia
 	return m
 }
 
-// addTokenError explains a failed token request: it quotes the server and
-// says what to fix or create (adviceFor).
 func addTokenError(diags *diag.Diagnostics, client *mgmt.Client, m *tokenModel, err error) {
 	if errors.Is(err, mgmt.ErrNoClientCredentials) {
 		diags.AddAttributeError(path.Root("client_id"), "Missing Client Credentials",
@@ -117,8 +103,8 @@ func addTokenError(diags *diag.Diagnostics, client *mgmt.Client, m *tokenModel, 
 		tc.url, tc.audience, tc.who, apiErrorDetail(err, errorContext{client: client, token: tc})))
 }
 
-// fromToken records the token issued at the given time; scope becomes the
-// scopes the token carries (every granted one when none were asked for).
+// fromToken sets scope to the scopes the token carries: every granted one
+// when none were asked for.
 func (m *tokenModel) fromToken(ctx context.Context, token *mgmt.Token, issued time.Time) diag.Diagnostics {
 	set, diags := types.SetValueFrom(ctx, types.StringType, strings.Fields(token.Scope))
 	m.Scope = set

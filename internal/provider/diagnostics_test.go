@@ -17,31 +17,6 @@ import (
 // Every failure gets the advice that fits it (issue 9); each test below
 // provokes one on the in-process server and matches the real message.
 
-// m2mClient creates a client on the root tenant with the given grant types
-// and, if scopes is not nil, a grant on the Management API.
-func (e *testEnv) m2mClient(grantTypes []string, scopes []string) *mgmt.Application {
-	e.t.Helper()
-	app, err := e.client.CreateApplication(e.t.Context(), &mgmt.Application{
-		Name: mgmt.String("m2m"), AppType: mgmt.String("non_interactive"), GrantTypes: &grantTypes,
-	})
-	if err != nil {
-		e.t.Fatalf("create client: %v", err)
-	}
-	if scopes != nil {
-		if _, err := e.client.CreateClientGrant(e.t.Context(), &mgmt.ClientGrant{
-			ClientID: app.ClientID, Audience: mgmt.String(e.client.Audience()), Scope: &scopes,
-		}); err != nil {
-			e.t.Fatalf("create grant: %v", err)
-		}
-	}
-	return app
-}
-
-// providerFor is a provider block for a client of the root tenant.
-func (e *testEnv) providerFor(app *mgmt.Application, extra ...string) string {
-	return clientProviderBlock(e.url, *app.ClientID, *app.ClientSecret, extra...)
-}
-
 // A provider audience that is a URI but not the Management API: the token
 // endpoint does not know it, and the plan says what the audience must be.
 func TestAccAdvice_wrongProviderAudience(t *testing.T) {

@@ -18,28 +18,13 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
-// Which clients may use which connection (DESIGN.md, "Architecture").
-// There are two authoritative declarations, each for one side of the
-// relation:
-//
-//   - idp_connection_clients: the full set of clients one connection is
-//     enabled for. Reading it is one GET of the connection's clients.
-//   - enabled_connections of idp_client: the full set of connections one
-//     client is enabled on; [] is "none". Reading it is one list of the
-//     connections and one GET of each one's clients; left null, it costs
-//     nothing. A new client is enabled on every connection by the tenant's
-//     default, so a Create with enabled_connections ends by setting the
-//     client's status on every connection, and the next plan is empty.
-//
-// Both write through PATCH /connections/{id}/clients, which changes one
-// client at a time and never replaces the whole set, so two resources that
-// manage different pairs never undo each other.
+// Which clients may use which connection (DESIGN.md, "Architecture"): the
+// code behind idp_client's enabled_connections and idp_connection_clients.
 
-// connectionRefRegexp is what enabled_connections accepts: a connection's
-// ID or its name (a name never has the underscore of an ID).
+// connectionRefRegexp is a connection's ID or its name (a name never has
+// the underscore of an ID).
 var connectionRefRegexp = regexp.MustCompile(`^(con_[A-Za-z0-9]+|[a-zA-Z0-9](-[a-zA-Z0-9]|[a-zA-Z0-9])*)$`)
 
-// enabledConnectionsAttribute is idp_client's enabled_connections.
 func enabledConnectionsAttribute() schema.SetAttribute {
 	return schema.SetAttribute{
 		Description: "The connections this application may use to log users in, by ID (`con_…`) or name; the set " +
@@ -63,12 +48,10 @@ func enabledConnectionsAttribute() schema.SetAttribute {
 	}
 }
 
-// connectionRef is a connection as enabled_connections may name it.
 type connectionRef struct{ id, name string }
 
 func (r connectionRef) is(ref string) bool { return ref == r.id || ref == r.name }
 
-// listConnectionRefs lists the tenant's connections, IDs and names only.
 func listConnectionRefs(ctx context.Context, c *mgmt.Client) ([]connectionRef, error) {
 	all, err := c.ListConnections(ctx, mgmt.ConnectionFilter{})
 	if err != nil {
@@ -81,20 +64,16 @@ func listConnectionRefs(ctx context.Context, c *mgmt.Client) ([]connectionRef, e
 	return refs, nil
 }
 
-// errUnknownConnection is enabled_connections naming a connection the
-// tenant does not have.
 type errUnknownConnection struct{ refs []string }
 
 func (e *errUnknownConnection) Error() string {
 	return fmt.Sprintf("enabled_connections names %s, which the tenant does not have", strings.Join(e.refs, ", "))
 }
 
-// setEnabledConnections makes the set of connections clientID is enabled on
-// exactly want (IDs or names): one list of the connections, then one PATCH
-// per connection with the client's status on it. Setting every status,
-// rather than reading each connection's clients to find the differences,
-// costs the same number of requests at most and holds whatever the
-// tenant's enable_client_connections flag did to a new client.
+// setEnabledConnections sets the client's status on every connection:
+// reading each connection's clients to find the differences would cost as
+// many requests, and would miss what the tenant's enable_client_connections
+// flag did to a new client.
 func setEnabledConnections(ctx context.Context, c *mgmt.Client, clientID string, want []string) error {
 	refs, err := listConnectionRefs(ctx, c)
 	if err != nil {
@@ -122,9 +101,8 @@ func setEnabledConnections(ctx context.Context, c *mgmt.Client, clientID string,
 	return nil
 }
 
-// readEnabledConnections returns the connections clientID is enabled on,
-// in the forms prior names them (an ID or a name); a connection prior does
-// not name is given by its ID.
+// readEnabledConnections names each connection as prior does (ID or name),
+// else by its ID.
 func readEnabledConnections(ctx context.Context, c *mgmt.Client, clientID string, prior []string) ([]string, error) {
 	refs, err := listConnectionRefs(ctx, c)
 	if err != nil {
@@ -157,9 +135,6 @@ func readEnabledConnections(ctx context.Context, c *mgmt.Client, clientID string
 	return out, nil
 }
 
-// clientStatusChanges are the PATCH items that turn the set of clients a
-// connection is enabled for from current into want: enables first, then
-// disables, each sorted.
 func clientStatusChanges(current, want []string) []mgmt.ConnectionClientStatus {
 	var changes []mgmt.ConnectionClientStatus
 	for _, id := range sortedCopy(want) {
@@ -175,35 +150,6 @@ func clientStatusChanges(current, want []string) []mgmt.ConnectionClientStatus {
 	return changes
 }
 
-// partialCreateError is a create's error when the object was created but a
-// later step of the create failed: the object is saved with the error, so
-// that Terraform taints it and the next apply replaces it rather than
-// leaving it on the server unknown to Terraform.
-type partialCreateError struct {
-	kind, id, step string
-	obj            any
-	err            error
-}
-
-func (e *partialCreateError) Error() string {
-	return fmt.Sprintf("%s %s was created, but %s failed: %v", e.kind, e.id, e.step, e.err)
-}
-
-func (e *partialCreateError) Unwrap() error      { return e.err }
-func (e *partialCreateError) createdObject() any { return e.obj }
-
-// partialCreateDetail explains a partialCreateError, or returns "".
-func partialCreateDetail(err error, ec errorContext) string {
-	var p *partialCreateError
-	if !errors.As(err, &p) {
-		return ""
-	}
-	inner := apiErrorDetail(p.err, ec)
-	return fmt.Sprintf("The %s was created (ID %s), but %s failed. %s Terraform saves the %s as tainted: the next "+
-		"apply replaces it.", strings.ToLower(p.kind), p.id, p.step, inner, strings.ToLower(p.kind))
-}
-
-// unknownConnectionDetail explains an errUnknownConnection, or returns "".
 func unknownConnectionDetail(err error, ec errorContext) string {
 	var u *errUnknownConnection
 	if !errors.As(err, &u) {

@@ -248,14 +248,7 @@ func TestAccClientConnections_errors(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      env.config("resource \"idp_client\" \"test\" {\nname = \"x\"\nenabled_connections = " + tc.list + "\n}\n"),
-					PlanOnly:    true,
-					ExpectError: expectMessage(tc.message),
-				}},
-			})
+			refusedAtPlan(t, env.config("resource \"idp_client\" \"test\" {\nname = \"x\"\nenabled_connections = "+tc.list+"\n}\n"), tc.message)
 		})
 	}
 	t.Run("unknown connection", func(t *testing.T) {

@@ -1,0 +1,96 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+)
+
+var _ list.ListResourceWithConfigure = &clientList{}
+
+// clientList is the idp_client list resource of terraform query.
+type clientList struct{ listHolder }
+
+// NewClientList returns the idp_client list resource.
+func NewClientList() list.ListResource { return &clientList{} }
+
+type clientListConfig struct {
+	AppType       types.String `tfsdk:"app_type"`
+	Name          types.String `tfsdk:"name"`
+	IncludeSystem types.Bool   `tfsdk:"include_system"`
+}
+
+func (l *clientList) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_client"
+}
+
+func (l *clientList) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Finds the tenant's clients (applications). `client_secret` is null in every result; " +
+			"`enabled_connections` is left null (not managed), as after an import.",
+		Attributes: map[string]schema.Attribute{
+			"app_type": schema.StringAttribute{
+				Description: "Only clients of this application type, e.g. `non_interactive`.",
+				Optional:    true,
+			},
+			"name": schema.StringAttribute{
+				Description: "Only clients with exactly this name.",
+				Optional:    true,
+			},
+			"include_system": includeSystemAttribute,
+		},
+	}
+}
+
+func (l *clientList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var cfg clientListConfig
+	diags := req.Config.Get(ctx, &cfg)
+	c := l.client(&diags)
+	var objs []found[*mgmt.Application]
+	if !diags.HasError() {
+		// The clients endpoint has no app_type or name filter (the real
+		// service's has app_type; this server's does not).
+		all, err := c.ListApplications(ctx)
+		if err != nil {
+			diags.Append(listError("Client", err, c)...)
+		}
+		system := systemClients(c)
+		var unmanageable []string
+		for _, a := range all {
+			if m := valueOr(a.TokenEndpointAuthMethod, defaultAuthMethod); !manageableAuthMethods[m] {
+				unmanageable = append(unmanageable, fmt.Sprintf("%q (%s)", valueOr(a.Name, ""), m))
+				continue
+			}
+			if !cfg.AppType.IsNull() && valueOr(a.AppType, defaultAppType) != cfg.AppType.ValueString() {
+				continue
+			}
+			if !cfg.Name.IsNull() && valueOr(a.Name, "") != cfg.Name.ValueString() {
+				continue
+			}
+			objs = append(objs, found[*mgmt.Application]{obj: a, display: valueOr(a.Name, ""),
+				system: system[valueOr(a.ClientID, "")]})
+		}
+		// A client idp_client cannot represent would give a generated
+		// configuration that fails validation.
+		if len(unmanageable) > 0 {
+			diags.AddWarning("Clients Left Out",
+				"idp_client manages only clients whose token_endpoint_auth_method is client_secret_post or "+
+					"client_secret_basic, so these (name and method) are not listed: "+strings.Join(unmanageable, ", ")+".")
+		}
+	}
+	r := &clientResource{}
+	streamResults(ctx, req, stream, listKind[*clientModel, *mgmt.Application]{
+		newModel: func() *clientModel { return &clientModel{} },
+		identity: r.identity,
+		scrub:    func(m *clientModel) { m.ClientSecret = types.StringNull() },
+	}, objs, cfg.IncludeSystem.ValueBool(), diags)
+}
+
+var manageableAuthMethods = map[string]bool{defaultAuthMethod: true, "client_secret_basic": true}
