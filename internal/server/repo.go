@@ -276,6 +276,93 @@ func (p repo) deleteGrant(g clientGrantRecord) error {
 	return p.delete(KindClientGrants, g.ID)
 }
 
+// ---- connections ----
+
+// connection loads a connection; one that does not exist is
+// inexistent_connection.
+func (p repo) connection(id string) (connectionRecord, error) {
+	var cn connectionRecord
+	err := p.get(KindConnections, id, &cn)
+	if errors.Is(err, ErrNotFound) {
+		return cn, errInexistentConnection()
+	}
+	return cn, err
+}
+
+// createConnection stores a new connection under its unique name.
+func (p repo) createConnection(cn connectionRecord) error {
+	var existing string
+	if err := p.get(KindIndex, indexConnectionName(cn.Name), &existing); err == nil {
+		return errConflict("A connection with the same name already exists")
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err := p.put(KindConnections, cn.ID, cn); err != nil {
+		return err
+	}
+	return p.put(KindIndex, indexConnectionName(cn.Name), cn.ID)
+}
+
+// deleteConnection removes a connection and frees its name.
+func (p repo) deleteConnection(cn connectionRecord) error {
+	if err := p.delete(KindIndex, indexConnectionName(cn.Name)); err != nil {
+		return err
+	}
+	return p.delete(KindConnections, cn.ID)
+}
+
+// eachConnection rewrites every connection that change reports as changed.
+func (p repo) eachConnection(change func(cn *connectionRecord) bool) error {
+	raws, err := p.list(KindConnections)
+	if err != nil {
+		return err
+	}
+	for _, raw := range raws {
+		var cn connectionRecord
+		if err := json.Unmarshal(raw, &cn); err != nil {
+			return err
+		}
+		if change(&cn) {
+			if err := p.put(KindConnections, cn.ID, cn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// enableOnAllConnections enables a new client on every connection, which
+// the real service does for a new application unless the tenant's
+// enable_client_connections flag is false.
+func (p repo) enableOnAllConnections(clientID string) error {
+	set, err := p.settings()
+	if err != nil {
+		return err
+	}
+	var flags map[string]bool
+	if raw, ok := set["flags"]; ok {
+		if err := json.Unmarshal(raw, &flags); err != nil {
+			return err
+		}
+	}
+	if on, ok := flags["enable_client_connections"]; ok && !on {
+		return nil
+	}
+	return p.eachConnection(func(cn *connectionRecord) bool {
+		cn.EnabledClients = setEnabled(cn.EnabledClients, clientID, true)
+		return true
+	})
+}
+
+// disableOnAllConnections removes a deleted client from every connection.
+func (p repo) disableOnAllConnections(clientID string) error {
+	return p.eachConnection(func(cn *connectionRecord) bool {
+		before := len(cn.EnabledClients)
+		cn.EnabledClients = setEnabled(cn.EnabledClients, clientID, false)
+		return len(cn.EnabledClients) != before
+	})
+}
+
 // ---- settings ----
 
 // settings reads the tenant's settings; none stored is an empty object.
