@@ -82,6 +82,17 @@ func contains(list []string, v string) bool {
 	return false
 }
 
+// dedupe keeps the first of each value, in order.
+func dedupe(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, v := range in {
+		if !contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // jsonType names the JSON type of a valid value, in the vocabulary of the
 // real service's validation messages.
 func jsonType(raw json.RawMessage) string {

@@ -45,6 +45,19 @@ func checkMetadata(property string, md map[string]string) error {
 	return nil
 }
 
+// metadata decodes a metadata property and checks its bounds; nil when
+// absent.
+func (b *body) metadata(name string) (*map[string]string, error) {
+	md, err := b.stringMap(name)
+	if err != nil || md == nil {
+		return nil, err
+	}
+	if err := checkMetadata(name, *md); err != nil {
+		return nil, err
+	}
+	return md, nil
+}
+
 func validMetadataName(k string) bool {
 	for _, r := range k {
 		switch {

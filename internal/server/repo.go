@@ -311,6 +311,24 @@ func (p repo) deleteConnection(cn connectionRecord) error {
 	return p.delete(KindConnections, cn.ID)
 }
 
+// setConnectionClients enables or disables a connection for clients, in
+// order, so that the last status sent for a client wins.
+func (p repo) setConnectionClients(id string, statuses []clientStatus) error {
+	cn, err := p.connection(id)
+	if err != nil {
+		return err
+	}
+	for _, st := range statuses {
+		if _, err := p.client(st.clientID); err != nil {
+			return err
+		}
+	}
+	for _, st := range statuses {
+		cn.EnabledClients = setEnabled(cn.EnabledClients, st.clientID, st.enable)
+	}
+	return p.put(KindConnections, cn.ID, cn)
+}
+
 // eachConnection rewrites every connection that change reports as changed.
 func (p repo) eachConnection(change func(cn *connectionRecord) bool) error {
 	raws, err := p.list(KindConnections)

@@ -77,14 +77,11 @@ func applyTenant(b *body, rec *tenantRecord) error {
 		}
 		rec.Owners = &seen
 	}
-	md, err := b.stringMap("metadata")
+	md, err := b.metadata("metadata")
 	if err != nil {
 		return err
 	}
 	if md != nil {
-		if err := checkMetadata("metadata", *md); err != nil {
-			return err
-		}
 		rec.Metadata = md
 	}
 	return nil
