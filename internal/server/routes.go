@@ -229,33 +229,17 @@ func (p *pathRoutes) match(path string) (param string, literals int, ok bool) {
 	return param, literals, true
 }
 
-// lookup returns the route serving method on this path; HEAD is served as
-// GET. nil means 405 (or, when p is nil itself, 404).
-func (p *pathRoutes) lookup(method string) *route {
+// lookup returns the route serving method on this path, HEAD served as
+// GET; the error is a 404 when p is nil, else a 405.
+func (p *pathRoutes) lookup(method string) (*route, error) {
 	if p == nil {
-		return nil
+		return nil, errNotFoundRoute()
 	}
 	if r, ok := p.methods[method]; ok {
-		return r
+		return r, nil
 	}
-	if method == http.MethodHead {
-		return p.methods[http.MethodGet]
+	if r, ok := p.methods[http.MethodGet]; ok && method == http.MethodHead {
+		return r, nil
 	}
-	return nil
-}
-
-// run authorizes the request with the route's scope and runs its handler.
-func (c *call) run(r *route) error {
-	var err error
-	switch r.scope {
-	case public:
-	case adminCredentials:
-		err = c.requireAdmin()
-	default:
-		err = c.authorize(r.scope)
-	}
-	if err != nil {
-		return err
-	}
-	return r.handle(c)
+	return nil, errMethodNotAllowed(p.allow)
 }

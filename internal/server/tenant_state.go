@@ -293,6 +293,12 @@ func (s *Server) seedManagementGrant(name, clientID string) error {
 	return putJSON(s.store, name, KindIndex, indexClientGrant(clientID, managementAPIKey), g.ID)
 }
 
+func (s *Server) lookupTenant(name string) *tenant {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.tenants[name]
+}
+
 // tenantLabel is the "tenant" field of a client.
 func tenantLabel(name string) string {
 	if name == RootTenant {
