@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"strings"
 	"sync"
@@ -134,4 +135,24 @@ func (c *call) verify(token string) (*accessClaims, error) {
 		return nil, errUnauthorized("invalid_token", "Bad audience")
 	}
 	return claims, nil
+}
+
+// requireAdmin admits a request that carries the root admin client's id
+// and current secret as HTTP Basic authentication.
+func (c *call) requireAdmin() error {
+	id, secret, ok := c.r.BasicAuth()
+	// The admin's secret opens its tokens too: one count for both.
+	key := loginKey(RootTenant, id, c.r.RemoteAddr)
+	if ok &&
+		subtle.ConstantTimeCompare([]byte(id), []byte(c.s.adminID)) == 1 &&
+		subtle.ConstantTimeCompare([]byte(secret), []byte(c.s.AdminClientSecret())) == 1 {
+		c.s.logins.succeeded(key)
+		return nil
+	}
+	if ok {
+		c.s.logins.failed(c.r.Context(), key)
+	}
+	return newError(http.StatusUnauthorized, "invalid_credentials",
+		"The server's /_idp/ endpoints need the root admin client's id and secret as HTTP Basic credentials").
+		withHeader("WWW-Authenticate", `Basic realm="idp-server"`)
 }

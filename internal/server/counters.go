@@ -55,6 +55,16 @@ func (c *counters) reset() {
 	c.m = nil
 }
 
+func (c *counters) resetTenant(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.m {
+		if k.tenant == name {
+			delete(c.m, k)
+		}
+	}
+}
+
 // getRequestCounts is the observability endpoint that benchmarks and tests
 // read; resetRequestCounts zeroes what it reports.
 func getRequestCounts(c *call) error {

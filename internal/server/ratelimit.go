@@ -40,6 +40,12 @@ func (l *limiter) take(n int, now time.Time) (ok bool, remaining int, reset time
 	return ok, remaining, reset, retryAfter
 }
 
+func (l *limiter) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lim = nil
+}
+
 // applyRateLimit spends a token of the request's tenant and sets the
 // X-RateLimit-* headers that clients pace themselves by. It uses the wall
 // clock, not Options.Now, because buckets refill in real time.

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -117,25 +116,18 @@ func (s *Server) Reset() error {
 	}
 	s.mu.Unlock()
 	for _, t := range hosted {
-		// As deleteTenant: wait for its requests, fail later ones.
-		t.mu.Lock()
-		t.deleted = true
-		t.mu.Unlock()
+		t.markDeleted()
 		if err := s.store.DropTenant(t.name); err != nil {
 			return err
 		}
 	}
 	// Tenants the store knows but the server does not (a deletion that
 	// failed half-way) go too.
-	raws, err := s.store.List(RootTenant, KindTenants)
+	recs, err := s.storedTenants()
 	if err != nil {
 		return err
 	}
-	for _, raw := range raws {
-		var rec tenantRecord
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			return fmt.Errorf("server: decoding a stored tenant: %w", err)
-		}
+	for _, rec := range recs {
 		if err := s.store.DropTenant(rec.Name); err != nil {
 			return err
 		}
@@ -209,42 +201,6 @@ func (s *Server) restoreStart(name string) error {
 		return err
 	}
 	return s.seedDefaultConnection(name, seed.ClientID)
-}
-
-func (l *limiter) reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lim = nil
-}
-
-func (c *counters) resetTenant(name string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k := range c.m {
-		if k.tenant == name {
-			delete(c.m, k)
-		}
-	}
-}
-
-// requireAdmin admits a request that carries the root admin client's id
-// and current secret as HTTP Basic authentication.
-func (c *call) requireAdmin() error {
-	id, secret, ok := c.r.BasicAuth()
-	// The admin's secret opens its tokens too: one count for both.
-	key := loginKey(RootTenant, id, c.r.RemoteAddr)
-	if ok &&
-		subtle.ConstantTimeCompare([]byte(id), []byte(c.s.adminID)) == 1 &&
-		subtle.ConstantTimeCompare([]byte(secret), []byte(c.s.AdminClientSecret())) == 1 {
-		c.s.logins.succeeded(key)
-		return nil
-	}
-	if ok {
-		c.s.logins.failed(c.r.Context(), key)
-	}
-	return newError(http.StatusUnauthorized, "invalid_credentials",
-		"The server's /_idp/ endpoints need the root admin client's id and secret as HTTP Basic credentials").
-		withHeader("WWW-Authenticate", `Basic realm="idp-server"`)
 }
 
 // handleReset is POST /_idp/reset.

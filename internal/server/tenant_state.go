@@ -196,15 +196,11 @@ func (s *Server) bootstrap() error {
 	}
 	s.tenants[RootTenant] = root
 
-	raws, err := s.store.List(RootTenant, KindTenants)
+	recs, err := s.storedTenants()
 	if err != nil {
 		return err
 	}
-	for _, raw := range raws {
-		var rec tenantRecord
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			return fmt.Errorf("server: decoding a stored tenant: %w", err)
-		}
+	for _, rec := range recs {
 		key, err := s.loadOrCreateKey(rec.Name)
 		if err != nil {
 			return err
@@ -291,6 +287,30 @@ func (s *Server) seedManagementGrant(name, clientID string) error {
 		return err
 	}
 	return putJSON(s.store, name, KindIndex, indexClientGrant(clientID, managementAPIKey), g.ID)
+}
+
+// storedTenants are the hosted tenants the store holds, which may include
+// one whose deletion failed half-way.
+func (s *Server) storedTenants() ([]tenantRecord, error) {
+	raws, err := s.store.List(RootTenant, KindTenants)
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]tenantRecord, len(raws))
+	for i, raw := range raws {
+		if err := json.Unmarshal(raw, &recs[i]); err != nil {
+			return nil, fmt.Errorf("server: decoding a stored tenant: %w", err)
+		}
+	}
+	return recs, nil
+}
+
+// markDeleted waits for the tenant's requests in flight and makes any that
+// found it a moment ago fail instead of writing into it.
+func (t *tenant) markDeleted() {
+	t.mu.Lock()
+	t.deleted = true
+	t.mu.Unlock()
 }
 
 func (s *Server) lookupTenant(name string) *tenant {

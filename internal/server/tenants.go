@@ -226,11 +226,7 @@ func deleteTenant(c *call) error {
 		delete(c.s.tenants, rec.Name)
 		c.s.mu.Unlock()
 		if t != nil {
-			// Wait for the tenant's in-flight requests, and make any that
-			// found it a moment ago fail instead of writing into it.
-			t.mu.Lock()
-			t.deleted = true
-			t.mu.Unlock()
+			t.markDeleted()
 		}
 		if err := c.repo.store.DropTenant(rec.Name); err != nil {
 			return err
