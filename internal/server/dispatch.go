@@ -50,7 +50,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.finish(c, c.run(rt), shape)
 }
 
-// localPath is the request's escaped path below PublicURL's path.
 func (s *Server) localPath(r *http.Request) string {
 	path := r.URL.EscapedPath()
 	if s.publicPath != "" && strings.HasPrefix(path, s.publicPath+"/") {
@@ -108,8 +107,7 @@ func (s *Server) injectLatency(ctx context.Context) {
 	}
 }
 
-// resolveTenant finds the tenant a path addresses and returns the path
-// below the tenant's base.
+// resolveTenant returns the path below the tenant's base.
 func (c *call) resolveTenant(path string) (string, error) {
 	after, hosted := strings.CutPrefix(path, "/tenants/")
 	if !hosted {
@@ -133,8 +131,6 @@ func (c *call) useTenant(t *tenant) {
 	c.t, c.repo = t, repo{store: c.s.store, t: t}
 }
 
-// matchRoute finds the routes of a tenant-relative path and names the
-// request's route for the counters.
 func (c *call) matchRoute(path string) *pathRoutes {
 	p, param := tenantRouter.match(path, c.t.name == RootTenant)
 	c.route, c.param = routeUnknown, param
@@ -172,7 +168,6 @@ func isWrite(method string) bool {
 	return method == http.MethodPost || method == http.MethodPatch || method == http.MethodDelete
 }
 
-// run authorizes the request with the route's scope and runs its handler.
 func (c *call) run(r *route) error {
 	var err error
 	switch r.scope {
@@ -211,17 +206,14 @@ func (s *Server) runAndDrop(c *call, rt *route, shape errorShape) {
 	panic(http.ErrAbortHandler)
 }
 
-// errorShape selects how an error body looks.
 type errorShape int
 
 const (
-	// shapeEnvelope is the Management API envelope.
 	shapeEnvelope errorShape = iota
 	// shapeEnvelopeOAuth adds error_description to the envelope, for the
 	// token endpoint's refusals, which OAuth and Management API clients
 	// both read.
 	shapeEnvelopeOAuth
-	// shapeOAuth is the token endpoint's {error, error_description}.
 	shapeOAuth
 )
 
@@ -234,7 +226,6 @@ func (p *pathRoutes) errorShapes() (refusal, handler errorShape) {
 	return shapeEnvelope, shapeEnvelope
 }
 
-// finish writes err, if any, in the given shape.
 func (s *Server) finish(c *call, err error, shape errorShape) {
 	if err == nil {
 		return
@@ -253,7 +244,6 @@ func (s *Server) finish(c *call, err error, shape errorShape) {
 	writeEnvelope(c.w, e, shape == shapeEnvelopeOAuth)
 }
 
-// statusRecorder reports the status a handler writes, for the counters.
 type statusRecorder struct {
 	http.ResponseWriter
 	onStatus    func(status int)
