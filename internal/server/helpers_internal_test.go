@@ -69,13 +69,7 @@ func (f *fixture) do(method, rawURL, token string, body any) reply {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := f.ts.Client().Do(req)
-	if err != nil {
-		f.t.Fatalf("%s %s: %v", method, rawURL, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return reply{status: resp.StatusCode, header: resp.Header, body: b}
+	return f.send(req)
 }
 
 // doWith sends a request without a body, set adding its credentials.
@@ -86,9 +80,14 @@ func (f *fixture) doWith(method, rawURL string, set func(*http.Request)) reply {
 		f.t.Fatal(err)
 	}
 	set(req)
+	return f.send(req)
+}
+
+func (f *fixture) send(req *http.Request) reply {
+	f.t.Helper()
 	resp, err := f.ts.Client().Do(req)
 	if err != nil {
-		f.t.Fatalf("%s %s: %v", method, rawURL, err)
+		f.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
