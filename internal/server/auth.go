@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"strings"
 	"sync"
@@ -9,7 +10,6 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 )
 
-// accessClaims are the claims of a verified Management API token.
 type accessClaims struct {
 	jwt.Claims
 	Scope string `json:"scope"`
@@ -21,7 +21,6 @@ func (a *accessClaims) hasScope(scope string) bool {
 	return contains(a.scopes, scope)
 }
 
-// hasAnyScope reports whether the token carries one of scopes.
 func (a *accessClaims) hasAnyScope(scopes ...string) bool {
 	for _, s := range scopes {
 		if a.hasScope(s) {
@@ -31,8 +30,6 @@ func (a *accessClaims) hasAnyScope(scopes ...string) bool {
 	return false
 }
 
-// errInsufficientScope is the real service's refusal of a token that
-// carries none of scopes.
 func errInsufficientScope(scopes ...string) *apiError {
 	return newError(http.StatusForbidden, "insufficient_scope", "Insufficient scope, expected any of: "+strings.Join(scopes, ","))
 }
@@ -46,15 +43,13 @@ func (c *call) requireScope(scope string) error {
 	return errInsufficientScope(scope)
 }
 
-// managementAlgorithms are the only algorithms accepted on a Management API
-// token. HS256 is refused because the Management API never issues it, and
-// accepting it would let anyone who knows an API's signing secret forge one.
+// managementAlgorithms leave out HS256: the Management API never issues it,
+// and accepting it would let anyone who knows an API's signing secret forge
+// a token.
 var managementAlgorithms = []jose.SignatureAlgorithm{jose.RS256, jose.PS256}
 
-// boundedCache is a tenant's small cache of immutable entries, safe for
-// concurrent use. It holds at most maxCacheEntries; when full it is simply
-// emptied, which is cheap and keeps memory bounded under a flood of
-// distinct keys.
+// boundedCache holds immutable entries. When full it is emptied, which is
+// cheap and bounds memory under a flood of distinct keys.
 type boundedCache[V any] struct {
 	mu sync.Mutex
 	m  map[string]V
@@ -82,8 +77,7 @@ func errUnauthorized(code, message string) *apiError {
 	return newError(http.StatusUnauthorized, code, message)
 }
 
-// authorize verifies the bearer token against the current tenant and
-// requires scope. Only the dispatcher calls it, with the route's scope.
+// authorize verifies the bearer token and requires the route's scope.
 func (c *call) authorize(scope string) error {
 	h := c.r.Header.Get("Authorization")
 	scheme, token, _ := strings.Cut(strings.TrimSpace(h), " ")
@@ -102,8 +96,8 @@ func (c *call) authorize(scope string) error {
 	return errInsufficientScope(scope)
 }
 
-// verify checks a token's signature (with the tenant's own key, which is
-// what isolates tenants), expiry, issuer and audience.
+// verify checks a token's signature with the tenant's own key, which is
+// what isolates tenants, and its expiry, issuer and audience.
 func (c *call) verify(token string) (*accessClaims, error) {
 	if token == "" {
 		return nil, errUnauthorized("invalid_token", "Invalid token")
@@ -134,4 +128,24 @@ func (c *call) verify(token string) (*accessClaims, error) {
 		return nil, errUnauthorized("invalid_token", "Bad audience")
 	}
 	return claims, nil
+}
+
+// requireAdmin admits the root admin's id and current secret as HTTP
+// Basic credentials.
+func (c *call) requireAdmin() error {
+	id, secret, ok := c.r.BasicAuth()
+	// The admin's secret opens its tokens too: one count for both.
+	key := loginKey(RootTenant, id, c.r.RemoteAddr)
+	if ok &&
+		subtle.ConstantTimeCompare([]byte(id), []byte(c.s.adminID)) == 1 &&
+		subtle.ConstantTimeCompare([]byte(secret), []byte(c.s.AdminClientSecret())) == 1 {
+		c.s.logins.succeeded(key)
+		return nil
+	}
+	if ok {
+		c.s.logins.failed(c.r.Context(), key)
+	}
+	return newError(http.StatusUnauthorized, "invalid_credentials",
+		"The server's /_idp/ endpoints need the root admin client's id and secret as HTTP Basic credentials").
+		withHeader("WWW-Authenticate", `Basic realm="idp-server"`)
 }

@@ -11,14 +11,12 @@ import (
 	"unicode/utf8"
 )
 
-// body is a decoded JSON object request body. Fields are decoded one by one
-// so that every validation error can name its property, as the real
-// service's messages do.
+// body is a JSON object body, decoded field by field so that every
+// validation error names its property, as the real service's do.
 type body struct {
 	fields map[string]json.RawMessage
 }
 
-// readAll reads the request body, mapping an over-long one to 413.
 func (c *call) readAll() ([]byte, error) {
 	if c.r.Body == nil {
 		return nil, nil
@@ -34,7 +32,6 @@ func (c *call) readAll() ([]byte, error) {
 	return b, nil
 }
 
-// readBody reads a JSON object and refuses properties outside allowed.
 func (c *call) readBody(allowed ...string) (*body, error) {
 	raw, err := c.readAll()
 	if err != nil {
@@ -44,9 +41,8 @@ func (c *call) readBody(allowed ...string) (*body, error) {
 	if len(raw) == 0 {
 		return nil, errPayload("Expected type object but found type null")
 	}
-	// encoding/json would quietly turn invalid UTF-8 into U+FFFD and the
-	// server would store a string the client never sent; JSON text must be
-	// UTF-8 (RFC 8259 §8.1), so such a body is not JSON.
+	// encoding/json would turn invalid UTF-8 into U+FFFD, and the server
+	// would store a string the client never sent.
 	if !utf8.Valid(raw) {
 		return nil, errNotUTF8()
 	}
@@ -82,8 +78,18 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-// jsonType names the JSON type of a valid value, in the vocabulary of the
-// real service's validation messages.
+func dedupe(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, v := range in {
+		if !contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// jsonType names a valid value's type in the words of the real service's
+// validation messages.
 func jsonType(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
@@ -107,13 +113,10 @@ func jsonType(raw json.RawMessage) string {
 	return "integer"
 }
 
-// errNotUTF8 refuses a JSON body that is not valid UTF-8, with the code and
-// message prefix of any other malformed JSON body.
 func errNotUTF8() *apiError {
 	return errInvalidBody("Invalid request payload JSON format: the body is not valid UTF-8")
 }
 
-// errProperty is a validation error about one property.
 func errProperty(property, detail string) *apiError {
 	return errInvalidBody("Payload validation error: '" + detail + "' on property " + property + ".")
 }
@@ -127,7 +130,7 @@ func (b *body) has(name string) bool {
 	return ok
 }
 
-// str decodes a string property; nil when absent.
+// str and the other decoders below answer nil for an absent property.
 func (b *body) str(name string) (*string, error) {
 	raw, ok := b.fields[name]
 	if !ok {
@@ -140,7 +143,6 @@ func (b *body) str(name string) (*string, error) {
 	return &v, nil
 }
 
-// boolean decodes a boolean property; nil when absent.
 func (b *body) boolean(name string) (*bool, error) {
 	raw, ok := b.fields[name]
 	if !ok {
@@ -153,7 +155,6 @@ func (b *body) boolean(name string) (*bool, error) {
 	return &v, nil
 }
 
-// integer decodes an integer property within [lo, hi]; nil when absent.
 func (b *body) integer(name string, lo, hi int64) (*int64, error) {
 	raw, ok := b.fields[name]
 	if !ok {
@@ -169,7 +170,6 @@ func (b *body) integer(name string, lo, hi int64) (*int64, error) {
 	return &v, nil
 }
 
-// strings decodes an array of strings; nil when absent.
 func (b *body) strings(name string) (*[]string, error) {
 	raw, ok := b.fields[name]
 	if !ok {
@@ -193,7 +193,6 @@ func (b *body) strings(name string) (*[]string, error) {
 	return &out, nil
 }
 
-// stringMap decodes an object of string values; nil when absent.
 func (b *body) stringMap(name string) (*map[string]string, error) {
 	raw, ok := b.fields[name]
 	if !ok {
@@ -217,7 +216,6 @@ func (b *body) stringMap(name string) (*map[string]string, error) {
 	return &out, nil
 }
 
-// checkLength bounds a string's length in characters.
 func checkLength(property, v string, lo, hi int) error {
 	n := utf8.RuneCountInString(v)
 	if n < lo {
@@ -229,14 +227,12 @@ func checkLength(property, v string, lo, hi int) error {
 	return nil
 }
 
-// decodeArray splits a JSON array into its elements.
 func decodeArray(raw json.RawMessage) ([]json.RawMessage, error) {
 	var items []json.RawMessage
 	err := json.Unmarshal(raw, &items)
 	return items, err
 }
 
-// decodeObject decodes a nested JSON object for field-by-field validation.
 func decodeObject(raw json.RawMessage) (*body, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {

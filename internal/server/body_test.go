@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -71,5 +73,38 @@ func TestBodyInvalidUTF8(t *testing.T) {
 	ok := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "Café ☕ 𝄞", "description": "\u00e9t\u00e9"})
 	if ok["name"] != "Café ☕ 𝄞" || ok["description"] != "été" {
 		t.Errorf("valid UTF-8 came back as %v", ok)
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	const limit = 1 << 20
+	// padded builds a JSON object of exactly size bytes.
+	padded := func(prefix string, size int) string {
+		const suffix = `"}`
+		return prefix + strings.Repeat("a", size-len(prefix)-len(suffix)) + suffix
+	}
+	over := padded(`{"name":"big","description":"`, limit+1024)
+	c := strField(t, h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "small"}), "client_id")
+
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", over), http.StatusRequestEntityTooLarge, "payload_too_large")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+c, padded(`{"description":"`, limit+1024)), http.StatusRequestEntityTooLarge, "payload_too_large")
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/resource-servers", padded(`{"name":"`, limit+1)), http.StatusRequestEntityTooLarge, "payload_too_large")
+
+	// Without a Content-Length (chunked), too.
+	hdr := http.Header{"Authorization": {"Bearer " + h.tok}, "Content-Type": {"application/json"}}
+	r := h.call(h.base, "", http.MethodPost, "/api/v2/clients", io.MultiReader(strings.NewReader(over)), hdr)
+	expectAPIError(t, r, http.StatusRequestEntityTooLarge, "payload_too_large")
+
+	// The token endpoint answers in the OAuth shape.
+	form := url.Values{"grant_type": {"client_credentials"}, "audience": {h.mgmtAudience(h.base)}, "pad": {strings.Repeat("p", limit)}}.Encode()
+	expectOAuthError(t, h.postToken(h.base, "application/x-www-form-urlencoded", form, nil), http.StatusRequestEntityTooLarge, "payload_too_large")
+	expectOAuthError(t, h.postToken(h.base, "application/json", padded(`{"grant_type":"`, limit+10), nil), http.StatusRequestEntityTooLarge, "payload_too_large")
+
+	// Exactly 1 MB is allowed.
+	r = h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", padded(`{"name":"at the limit","description":"`, limit))
+	if r.Status == http.StatusRequestEntityTooLarge {
+		t.Errorf("a body of exactly 1 MB was refused: %s", r)
 	}
 }

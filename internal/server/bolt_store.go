@@ -16,13 +16,10 @@ import (
 // DataFileName is the file a BoltStore keeps in its data directory.
 const DataFileName = "idp-server.db"
 
-// boltFormat is the layout version of the data file that this code writes.
-// A file of a higher version was written by a newer idp-server and is
-// refused rather than misread; a lower one would be migrated here.
+// boltFormat is the layout version this code writes. A newer file is
+// refused rather than misread; an older one would be migrated here.
 const boltFormat = 1
 
-// boltLockTimeout is how long Open waits for another process to release the
-// data file before it reports the directory as in use.
 const boltLockTimeout = 500 * time.Millisecond
 
 // The data file's layout:
@@ -41,23 +38,17 @@ var (
 	keyFormat     = []byte("format")
 )
 
-// BoltStore is a durable Store: one bbolt file, every call its own
-// transaction, committed with an fsync before the call returns. A write the
-// server has acknowledged therefore survives a crash or kill -9. It also
-// implements Counter.
+// BoltStore is a durable Store and Counter: one bbolt file, every call a
+// transaction synced before it returns.
 type BoltStore struct {
 	db   *bolt.DB
 	path string
 }
 
-// OpenBoltStore opens (creating it if needed) the data file in dir. It fails
-// with a message a person can act on when another process holds the file,
-// when the file is not an idp-server data file, when it is damaged, or when a
-// newer idp-server wrote it; it never repairs or replaces a file.
-//
-// The file holds every secret and signing key, so at every open dir is made
-// 0700 and the file 0600, whatever an earlier start, a restore or a umask
-// left; when that fails, so does the open.
+// OpenBoltStore opens, or creates, the data file in dir, and makes dir
+// 0700 and the file 0600. It never repairs or replaces a file: another
+// process's, a damaged one or a newer format is an error a person can act
+// on.
 func OpenBoltStore(dir string) (*BoltStore, error) {
 	return openBoltStore(dir, os.Chmod)
 }
@@ -92,8 +83,7 @@ func openBoltStore(dir string, chmod func(string, os.FileMode) error) (*BoltStor
 	return s, nil
 }
 
-// openBolt opens a bbolt file, turning a panic on a damaged file into an
-// error.
+// openBolt turns bbolt's panic on a damaged file into an error.
 func openBolt(path string) (db *bolt.DB, err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -103,11 +93,10 @@ func openBolt(path string) (db *bolt.DB, err error) {
 	return bolt.Open(path, 0o600, &bolt.Options{Timeout: boltLockTimeout})
 }
 
-// walk reads every bucket, key and value of the file once. bbolt checks each
-// page as it reads it and panics on a damaged one; doing it here, under a
-// recover, turns damage into an error at start instead of a crash later.
-// (bbolt's own Tx.Check runs in a goroutine of its own, where such a panic
-// could not be recovered.)
+// walk reads every page once, under a recover: bbolt panics on a damaged
+// page, and this way damage is an error at start, not a crash later.
+// (bbolt's Tx.Check runs in a goroutine of its own, where such a panic
+// cannot be recovered.)
 func (s *BoltStore) walk() (err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -130,8 +119,6 @@ func (s *BoltStore) walk() (err error) {
 	})
 }
 
-// init checks the file's consistency and format version, and stamps a new
-// file with the current version.
 func (s *BoltStore) init() error {
 	if err := s.walk(); err != nil {
 		return err
@@ -170,14 +157,12 @@ func (s *BoltStore) init() error {
 // Path is the data file's path.
 func (s *BoltStore) Path() string { return s.path }
 
-// Close releases the data file; the store is unusable afterwards.
+// Close releases the data file.
 func (s *BoltStore) Close() error { return s.db.Close() }
 
 func tenantKey(tenant string) []byte { return []byte("t" + tenant) }
 func idKey(id string) []byte         { return []byte("k" + id) }
 
-// kindBucket returns a kind's bucket of tenant, or nil when it has none
-// (and create is false).
 func kindBucket(tx *bolt.Tx, tenant string, kind Kind, create bool) (*bolt.Bucket, error) {
 	tenants := tx.Bucket(bucketTenants)
 	if tenants == nil {

@@ -5,11 +5,9 @@ import (
 	"net/http"
 )
 
-// clientGrantRecord authorizes a client for an API. Audience is stored in
-// its host-independent form (see managementAPIKey). A grant's subject_type
-// says whether it authorizes the client itself (client credentials; "client",
-// the default) or users through the client ("user"); a client may hold one
-// of each for the same API, and only the former lets it get tokens here.
+// clientGrantRecord authorizes a client for an API: the client itself
+// (subject_type "client", the default), which lets it get tokens, or users
+// through it ("user"). A client may hold one of each per API.
 type clientGrantRecord struct {
 	ID             string   `json:"id"`
 	ClientID       string   `json:"client_id"`
@@ -17,13 +15,9 @@ type clientGrantRecord struct {
 	Scope          []string `json:"scope"`
 	SubjectType    string   `json:"subject_type,omitempty"`
 	AllowAllScopes *bool    `json:"allow_all_scopes,omitempty"`
-	// Extra holds the properties the server only stores (see
-	// clientGrantSchema).
-	Extra extras `json:"extra,omitempty"`
+	Extra          extras   `json:"extra,omitempty"`
 }
 
-// clientGrantSchema lists the other grant properties the real service
-// accepts on a create and an update.
 var clientGrantSchema = map[string]propSpec{
 	"organization_usage":          pEnum("deny", "allow", "require").orNull(),
 	"allow_any_organization":      pBool().orNull(),
@@ -46,8 +40,8 @@ func (c *call) renderClientGrant(g clientGrantRecord) any {
 	return renderWithExtras(g, extra)
 }
 
-// grantKey is the uniqueness key of a grant: a client has at most one grant
-// per audience and subject type. Client grants keep the key they always had.
+// grantKey is a grant's uniqueness key. Client grants keep the key they
+// had before user grants existed.
 func grantKey(clientID, audience, subjectType string) string {
 	if subjectType == subjectTypeUser {
 		return indexClientGrant(clientID, audience) + "\x00" + subjectTypeUser
@@ -55,13 +49,11 @@ func grantKey(clientID, audience, subjectType string) string {
 	return indexClientGrant(clientID, audience)
 }
 
-// grantsAllScopes reports whether the grant covers every scope of its API.
 func (g clientGrantRecord) grantsAllScopes() bool {
 	return g.AllowAllScopes != nil && *g.AllowAllScopes
 }
 
-// grantScopes decodes the scope property and checks every value against the
-// API. Duplicates are dropped: the grant is a set.
+// grantScopes checks every scope against the API, and drops duplicates.
 func grantScopes(b *body, api resourceServerRecord) ([]string, error) {
 	scopes, err := b.strings("scope")
 	if err != nil {
@@ -88,7 +80,7 @@ func grantScopes(b *body, api resourceServerRecord) ([]string, error) {
 	return out, nil
 }
 
-// applyGrant decodes the mutable properties of b other than scope into g.
+// applyGrant decodes the mutable properties but scope.
 func applyGrant(b *body, g *clientGrantRecord) error {
 	all, err := b.boolean("allow_all_scopes")
 	if err != nil {
@@ -169,7 +161,6 @@ func createClientGrant(c *call) error {
 	return c.json(http.StatusCreated, c.renderClientGrant(g))
 }
 
-// clientGrants are the grants, found by a route's {id}.
 var clientGrants = objects[clientGrantRecord]{
 	find:   func(c *call) (clientGrantRecord, error) { return c.repo.clientGrant(c.id()) },
 	save:   func(c *call, g clientGrantRecord) error { return c.repo.put(KindClientGrants, g.ID, g) },

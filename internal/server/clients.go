@@ -7,9 +7,8 @@ import (
 	"net/http"
 )
 
-// clientRecord is an application, as stored. The secret is stored and
-// rendered only to tokens allowed to see it. Extra holds the properties the
-// server only stores (callbacks, jwt_configuration, ...; see clientSchema).
+// clientRecord is an application, as stored. Extra holds the properties the
+// server only stores.
 type clientRecord struct {
 	ClientID                string             `json:"client_id"`
 	ClientSecret            string             `json:"client_secret,omitempty"`
@@ -24,8 +23,6 @@ type clientRecord struct {
 	Extra                   extras             `json:"extra,omitempty"`
 }
 
-// clientProperties are the properties the server acts on; clientSchema the
-// other ones the real service accepts on a create or an update.
 var clientProperties = append([]string{
 	"name", "description", "app_type", "grant_types", "token_endpoint_auth_method",
 	"is_first_party", "client_metadata",
@@ -97,7 +94,6 @@ var clientSchema = map[string]propSpec{
 	"redirection_policy":                                   pString(),
 }
 
-// appTypes are the application types the real service documents.
 var appTypes = []string{
 	"non_interactive", "spa", "native", "regular_web", "resource_server",
 	"rms", "box", "cloudbees", "concur", "dropbox", "mscrm", "echosign", "egnyte",
@@ -107,7 +103,6 @@ var appTypes = []string{
 
 var authMethods = []string{authSecretPost, authSecretBasic, authNone}
 
-// grantTypes are the grant types the real service knows.
 var grantTypes = []string{
 	"client_credentials", "authorization_code", "implicit", "refresh_token", "password",
 	"http://auth0.com/oauth/grant-type/password-realm",
@@ -123,19 +118,15 @@ func errInexistentClient() *apiError {
 	return newError(http.StatusNotFound, "inexistent_client", "The client does not exist")
 }
 
-// Client authentication methods.
 const (
 	authSecretPost  = "client_secret_post"
 	authSecretBasic = "client_secret_basic"
 	authNone        = "none" // a public client: no secret in use
 )
 
-// publicAppTypes are the application types the real service makes public
-// clients by default (token_endpoint_auth_method none).
+// publicAppTypes are public clients unless they say otherwise.
 var publicAppTypes = []string{"spa", "native"}
 
-// clientDefaults are the properties the real service gives a new
-// application that does not set them.
 var clientDefaults = extras{
 	"custom_login_page_on":                json.RawMessage(`true`),
 	"jwt_configuration":                   json.RawMessage(`{"lifetime_in_seconds":36000,"secret_encoded":false}`),
@@ -146,40 +137,29 @@ var clientDefaults = extras{
 	"is_token_endpoint_ip_header_trusted": json.RawMessage(`false`),
 }
 
-// defaultGrantTypes are a new application's grant types when it names none:
-// a confidential client's, and a public one's (no client_credentials).
 var (
 	defaultGrantTypes       = []string{"authorization_code", "implicit", "refresh_token", "client_credentials"}
 	defaultPublicGrantTypes = []string{"authorization_code", "implicit", "refresh_token"}
 )
 
-// signingKey is one entry of a client's signing_keys: the tenant's signing
-// certificate, as the real service lists it.
 type signingKeyInfo struct {
 	Cert    string `json:"cert"`
 	Subject string `json:"subject"`
 }
 
-// clientResponse is a client as rendered.
 type clientResponse struct {
 	clientRecord
 	SigningKeys []signingKeyInfo `json:"signing_keys,omitempty"`
 }
 
-// clientKeyProperties are the stored properties that, with client_secret
-// and signing_keys, the real service shows only to a token that may read
-// client keys (readKeyScopes).
+// clientKeyProperties are shown, with client_secret and signing_keys, only
+// to a token that may read client keys.
 var clientKeyProperties = []string{"encryption_key", "client_authentication_methods"}
 
-// mayReadKeys reports whether the request's token may see client keys.
 func (c *call) mayReadKeys() bool {
 	return c.claims != nil && c.claims.hasAnyScope(readKeyScopes...)
 }
 
-// clientJSON renders a client with its stored-only properties and, with
-// keys, its secret and key properties and the tenant's signing key.
-// token_endpoint_auth_method is left out when client_authentication_methods
-// replaces it, as the real service does.
 func (c *call) clientJSON(cl clientRecord, keys bool) any {
 	if cl.GrantTypes == nil {
 		cl.GrantTypes = []string{}
@@ -201,7 +181,6 @@ func (c *call) clientJSON(cl clientRecord, keys bool) any {
 	return renderWithExtras(resp, extra)
 }
 
-// applyClient decodes the mutable properties of b into cl.
 func applyClient(b *body, cl *clientRecord) error {
 	name, err := b.str("name")
 	if err != nil {
@@ -275,8 +254,6 @@ func applyClient(b *body, cl *clientRecord) error {
 	if err := applyExtras(b, clientSchema, &cl.Extra); err != nil {
 		return err
 	}
-	// An empty initiate_login_uri, or an empty oidc_logout, removes it, as
-	// the real service does.
 	if v, ok := cl.Extra["initiate_login_uri"]; ok && string(v) == `""` {
 		delete(cl.Extra, "initiate_login_uri")
 	}
@@ -289,9 +266,8 @@ func applyClient(b *body, cl *clientRecord) error {
 	return nil
 }
 
-// applyClientMetadata merges client_metadata into the client, as the real
-// service does: a key sent with a string sets it, a key sent as null removes
-// it, and keys not sent are kept.
+// applyClientMetadata merges client_metadata: null removes a key, and keys
+// not sent are kept.
 func applyClientMetadata(b *body, cl *clientRecord) error {
 	raw, ok := b.fields["client_metadata"]
 	if !ok {
@@ -349,8 +325,6 @@ func createClient(c *call) error {
 		TokenEndpointAuthMethod: authSecretPost,
 		IsFirstParty:            true,
 	}
-	// A spa or native application is a public client unless it says
-	// otherwise.
 	if appType, err := b.str("app_type"); err == nil && appType != nil && contains(publicAppTypes, *appType) {
 		cl.TokenEndpointAuthMethod = authNone
 	}
@@ -386,12 +360,11 @@ func createClient(c *call) error {
 	if err := c.repo.enableOnAllConnections(cl.ClientID); err != nil {
 		return err
 	}
-	// The creator always sees the new secret, as on the real service: it
-	// has no other way to learn it without read:client_keys.
+	// The creator always sees the new secret: without read:client_keys it
+	// has no other way to learn it.
 	return c.json(http.StatusCreated, c.clientJSON(cl, true))
 }
 
-// clients are the applications, found by a route's {id}.
 var clients = objects[clientRecord]{
 	find:   func(c *call) (clientRecord, error) { return c.repo.client(c.id()) },
 	save:   func(c *call, cl clientRecord) error { return c.repo.put(KindClients, cl.ClientID, cl) },
@@ -418,8 +391,8 @@ func updateClient(c *call) error {
 	return updateObject(c, clients, func(cl *clientRecord) error { return applyClient(b, cl) })
 }
 
-// rotateClientSecret is an update whose answer always shows the new secret:
-// its route needs update:client_keys.
+// rotateClientSecret always shows the new secret: its route needs
+// update:client_keys.
 func rotateClientSecret(c *call) error {
 	withSecret := clients
 	withSecret.save = func(c *call, cl clientRecord) error {
@@ -435,7 +408,6 @@ func rotateClientSecret(c *call) error {
 	})
 }
 
-// deleteClient takes the client's grants with it.
 func deleteClient(c *call) error {
 	return deleteObject(c, clients, func(cl clientRecord) error { return c.repo.deleteClient(cl.ClientID) })
 }

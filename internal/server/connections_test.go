@@ -1,56 +1,15 @@
 package server_test
 
-// Tests of /api/v2/connections and /api/v2/connections/{id}/clients (connections.go).
+// Tests of /api/v2/connections (connections.go, connection_options.go).
 
 import (
-	"fmt"
 	"net/http"
-	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
-
-var reConnectionID = regexp.MustCompile(`^con_[A-Za-z0-9]{16}$`)
-
-// enabledClients pages through GET /connections/{id}/clients with take and returns every
-// client_id in order, checking the envelope of each page.
-func (h *harness) enabledClients(base, tok, id string, take int) []string {
-	h.t.Helper()
-	var out []string
-	from := ""
-	for range 1000 {
-		q := url.Values{"take": {fmt.Sprint(take)}}
-		if from != "" {
-			q.Set("from", from)
-		}
-		r := h.call(base, tok, http.MethodGet, "/api/v2/connections/"+id+"/clients?"+q.Encode(), nil)
-		expectStatus(h.t, r, http.StatusOK)
-		var page struct {
-			Clients []map[string]any `json:"clients"`
-			Next    *string          `json:"next"`
-		}
-		r.decode(h.t, &page)
-		if page.Clients == nil || len(page.Clients) > take {
-			h.t.Fatalf("page %s", r)
-		}
-		for _, c := range page.Clients {
-			out = append(out, strField(h.t, c, "client_id"))
-		}
-		if page.Next == nil {
-			return out
-		}
-		if *page.Next == "" || len(page.Clients) != take {
-			h.t.Fatalf("next %q after a page of %d: %s", *page.Next, len(page.Clients), r)
-		}
-		from = *page.Next
-	}
-	h.t.Fatalf("paging never ends")
-	return nil
-}
 
 // A new tenant, and the root at start, has the default database connection, enabled for its
 // seeded Management API client.
@@ -255,129 +214,6 @@ func TestConnectionValidation(t *testing.T) {
 	// Unknown clients in enabled_clients.
 	expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/connections", map[string]any{"name": "e", "strategy": "auth0", "enabled_clients": []string{"nope"}}),
 		http.StatusNotFound, "inexistent_client")
-}
-
-func TestConnectionEnabledClients(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t)
-	cn := h.mustCreate(h.base, h.tok, "/api/v2/connections", map[string]any{"name": "Staff", "strategy": "auth0"})
-	id := strField(t, cn, "id")
-	def := findBy(h.mustList(h.base, h.tok, "/api/v2/connections?name=Username-Password-Authentication"), "strategy", "auth0")
-	defID := strField(t, def, "id")
-
-	// A new client is enabled on every existing connection.
-	var created []string
-	for range 5 {
-		c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": unique("app ")})
-		created = append(created, strField(t, c, "client_id"))
-	}
-	want := slices.Sorted(slices.Values(created))
-	for _, take := range []int{1, 2, 5, 50} {
-		if got := h.enabledClients(h.base, h.tok, id, take); !slices.Equal(got, want) {
-			t.Errorf("take %d: %v, want %v", take, got, want)
-		}
-	}
-	if got := h.mustGet(h.base, h.tok, "/api/v2/connections/"+id); !slices.Equal(stringList(got["enabled_clients"]), want) {
-		t.Errorf("enabled_clients = %v, want %v", got["enabled_clients"], want)
-	}
-	if got := h.enabledClients(h.base, h.tok, defID, 50); len(got) != 6 || !slices.Contains(got, h.srv.AdminClientID()) {
-		t.Errorf("default connection: %v", got)
-	}
-
-	// PATCH disables and enables; the last item about a client wins; the answer is 204.
-	r := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/connections/"+id+"/clients", []map[string]any{
-		{"client_id": created[0], "status": false},
-		{"client_id": created[1], "status": false},
-		{"client_id": created[1], "status": true},
-		{"client_id": h.srv.AdminClientID(), "status": true},
-	})
-	expectStatus(t, r, http.StatusNoContent)
-	want = slices.Sorted(slices.Values(append([]string{h.srv.AdminClientID()}, created[1:]...)))
-	if got := h.enabledClients(h.base, h.tok, id, 2); !slices.Equal(got, want) {
-		t.Errorf("after PATCH: %v, want %v", got, want)
-	}
-	// from is a client_id: the page starts there.
-	r = h.call(h.base, h.tok, http.MethodGet, "/api/v2/connections/"+id+"/clients?take=1&from="+url.QueryEscape(want[2]), nil)
-	expectStatus(t, r, http.StatusOK)
-	if o := r.object(t); jsonString(t, o["clients"]) != `[{"client_id":"`+want[2]+`"}]` || o["next"] != want[3] {
-		t.Errorf("from %s: %s", want[2], r)
-	}
-
-	// The legacy property replaces the whole set.
-	up := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/connections/"+id, map[string]any{"enabled_clients": []string{created[2], created[2]}})
-	expectStatus(t, up, http.StatusOK)
-	if got := stringList(up.object(t)["enabled_clients"]); !slices.Equal(got, []string{created[2]}) {
-		t.Errorf("legacy enabled_clients = %v", got)
-	}
-	up = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/connections/"+id, map[string]any{"enabled_clients": []string{}})
-	expectStatus(t, up, http.StatusOK)
-	if got := h.enabledClients(h.base, h.tok, id, 10); len(got) != 0 {
-		t.Errorf("after emptying: %v", got)
-	}
-
-	// Deleting a client removes it from every connection.
-	h.call(h.base, h.tok, http.MethodPatch, "/api/v2/connections/"+id+"/clients", []map[string]any{{"client_id": created[3], "status": true}})
-	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/clients/"+created[3], nil), http.StatusNoContent)
-	for _, c := range []string{id, defID} {
-		if got := h.enabledClients(h.base, h.tok, c, 50); slices.Contains(got, created[3]) {
-			t.Errorf("deleted client still enabled on %s: %v", c, got)
-		}
-	}
-
-	// Bodies and queries are checked.
-	many := make([]map[string]any, 51)
-	for i := range many {
-		many[i] = map[string]any{"client_id": created[0], "status": true}
-	}
-	for _, c := range []struct {
-		body any
-		want string
-	}{
-		{[]map[string]any{}, "too short"},
-		{many, "too long"},
-		{map[string]any{"client_id": created[0], "status": true}, "Expected type array but found type object"},
-		{[]any{"x"}, "Expected type object"},
-		{[]map[string]any{{"client_id": created[0]}}, "Missing required property: status"},
-		{[]map[string]any{{"status": true}}, "Missing required property: client_id"},
-		{[]map[string]any{{"client_id": created[0], "status": "true"}}, "Expected type boolean"},
-		{[]map[string]any{{"client_id": created[0], "status": true, "x": 1}}, "Additional properties not allowed: x"},
-		{"[", "Invalid request payload JSON format"},
-	} {
-		e := expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/connections/"+id+"/clients", c.body, bearer(h.tok)), http.StatusBadRequest, "invalid_body")
-		if !strings.Contains(e.Message, c.want) {
-			t.Errorf("%v: %q, want %q", c.body, e.Message, c.want)
-		}
-	}
-	expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/connections/"+id+"/clients", []map[string]any{{"client_id": "nope", "status": true}}),
-		http.StatusNotFound, "inexistent_client")
-	expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/connections/con_nope/clients", []map[string]any{{"client_id": created[0], "status": true}}),
-		http.StatusNotFound, "inexistent_connection")
-	for _, q := range []string{"take=0", "take=1001", "take=x", "page=1"} {
-		expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/connections/"+id+"/clients?"+q, nil), http.StatusBadRequest, "invalid_query_string")
-	}
-	if got := h.call(h.base, h.tok, http.MethodGet, "/api/v2/connections/"+id+"/clients?take=1000", nil); got.Status != http.StatusOK {
-		t.Errorf("take=1000: %s", got)
-	}
-}
-
-// With the tenant flag enable_client_connections off, a new client is enabled nowhere.
-func TestConnectionNewClientFlag(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t)
-	expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/tenants/settings", map[string]any{"flags": map[string]bool{"enable_client_connections": false}}), http.StatusOK)
-	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "isolated"})
-	for _, cn := range h.mustList(h.base, h.tok, "/api/v2/connections") {
-		if slices.Contains(stringList(cn["enabled_clients"]), c["client_id"].(string)) {
-			t.Errorf("new client enabled on %v", cn)
-		}
-	}
-	expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/tenants/settings", map[string]any{"flags": map[string]bool{"enable_client_connections": true}}), http.StatusOK)
-	c = h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "joined"})
-	for _, cn := range h.mustList(h.base, h.tok, "/api/v2/connections") {
-		if !slices.Contains(stringList(cn["enabled_clients"]), c["client_id"].(string)) {
-			t.Errorf("new client not enabled on %v", cn)
-		}
-	}
 }
 
 // Connections count against the per-tenant cap, the seeded default included.

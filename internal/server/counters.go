@@ -12,8 +12,6 @@ type countKey struct {
 	status                int
 }
 
-// counters counts requests by tenant, method, route template and status,
-// so that benchmarks and tests can check how many requests a client made.
 type counters struct {
 	mu sync.Mutex
 	m  map[countKey]int64
@@ -55,8 +53,16 @@ func (c *counters) reset() {
 	c.m = nil
 }
 
-// getRequestCounts is the observability endpoint that benchmarks and tests
-// read; resetRequestCounts zeroes what it reports.
+func (c *counters) resetTenant(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.m {
+		if k.tenant == name {
+			delete(c.m, k)
+		}
+	}
+}
+
 func getRequestCounts(c *call) error {
 	return c.json(http.StatusOK, struct {
 		Requests []Count `json:"requests"`

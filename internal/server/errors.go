@@ -8,21 +8,17 @@ import (
 	"strings"
 )
 
-// apiError is an error a handler answers with. Handlers return it instead of
-// writing the response themselves so that one place decides the body shape
-// (the management envelope or, on the token endpoint, the OAuth shape).
+// apiError is an answer a handler returns rather than writes, so that the
+// dispatcher decides its body's shape.
 type apiError struct {
 	Status  int
 	Code    string // errorCode in the envelope, error in the OAuth shape
 	Message string
-	// Header carries extra response headers (Retry-After, Allow, ...).
-	Header http.Header
+	Header  http.Header
 }
 
 func (e *apiError) Error() string { return e.Message }
 
-// isNotFound reports whether err is a 404 answer (an inexistent object), the
-// case in which a DELETE still answers 204.
 func isNotFound(err error) bool {
 	var e *apiError
 	return errors.As(err, &e) && e.Status == http.StatusNotFound
@@ -77,9 +73,8 @@ func errUnavailable() *apiError {
 	return newError(http.StatusServiceUnavailable, "temporarily_unavailable", "The service is temporarily unavailable. Please try again later.")
 }
 
-// errTooManyEntities is the real service's answer to a create past an
-// entity limit (403 too_many_entities, with its message); the second
-// sentence, ours, says which limit.
+// errTooManyEntities is the real service's answer; the second sentence,
+// ours, names the limit.
 func errTooManyEntities(kind Kind, limit int) *apiError {
 	return newError(http.StatusForbidden, "too_many_entities",
 		"You reached the limit of entities of this type for this tenant. At most "+strconv.Itoa(limit)+" "+strings.ReplaceAll(string(kind), "_", " ")+" are allowed.")
@@ -89,24 +84,20 @@ func errInexistentTenant() *apiError {
 	return newError(http.StatusNotFound, "inexistent_tenant", "The tenant does not exist")
 }
 
-// envelope is the Management API's error body.
 type envelope struct {
-	StatusCode int    `json:"statusCode"`
-	Error      string `json:"error"`
-	Message    string `json:"message"`
-	ErrorCode  string `json:"errorCode"`
-	// ErrorDescription is only set on the token endpoint, where OAuth
-	// clients look for it even in a rate-limit or fault response.
+	StatusCode       int    `json:"statusCode"`
+	Error            string `json:"error"`
+	Message          string `json:"message"`
+	ErrorCode        string `json:"errorCode"`
 	ErrorDescription string `json:"error_description,omitempty"`
 }
 
-// oauthError is the token endpoint's error body (RFC 6749 §5.2).
+// oauthError is RFC 6749 §5.2's error body.
 type oauthError struct {
 	Error            string `json:"error"`
 	ErrorDescription string `json:"error_description"`
 }
 
-// writeEnvelope answers with the Management API error envelope.
 func writeEnvelope(w http.ResponseWriter, e *apiError, oauthDescription bool) {
 	for k, v := range e.Header {
 		w.Header()[k] = v
@@ -121,7 +112,6 @@ func writeEnvelope(w http.ResponseWriter, e *apiError, oauthDescription bool) {
 	writeJSON(w, e.Status, body)
 }
 
-// writeOAuthError answers in the token endpoint's shape.
 func writeOAuthError(w http.ResponseWriter, e *apiError) {
 	for k, v := range e.Header {
 		w.Header()[k] = v
@@ -130,8 +120,7 @@ func writeOAuthError(w http.ResponseWriter, e *apiError) {
 	writeJSON(w, e.Status, oauthError{Error: e.Code, ErrorDescription: e.Message})
 }
 
-// writeJSON writes v as the response body. Encoding our own response types
-// cannot fail, so an error here is a broken connection and is ignored.
+// writeJSON ignores a write error: the connection is broken.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -8,8 +8,6 @@ import (
 	"time"
 )
 
-// faultInjector draws the configured faults from one seeded RNG, so that a
-// sequential test sees the same faults on every run.
 type faultInjector struct {
 	mu  sync.Mutex
 	f   Faults
@@ -51,8 +49,8 @@ func (fi *faultInjector) latency() time.Duration {
 	return fi.f.Latency
 }
 
-// draw reports whether a fault of the given rate hits. A zero rate draws
-// nothing, so enabling one fault does not shift another's sequence.
+// draw draws nothing for a zero rate, so that enabling one fault does not
+// shift another's sequence.
 func (fi *faultInjector) draw(rate func(Faults) float64) bool {
 	fi.mu.Lock()
 	defer fi.mu.Unlock()

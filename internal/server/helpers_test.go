@@ -7,6 +7,10 @@ package server_test
 
 import (
 	"bytes"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +26,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
@@ -583,4 +590,329 @@ func scopeValues(t testing.TB, rs map[string]any) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// fetchJWKS reads base/.well-known/jwks.json, checks its shape and parses it with go-jose.
+func (h *harness) fetchJWKS(base string) jose.JSONWebKeySet {
+	h.t.Helper()
+	r := h.call(base, "", http.MethodGet, "/.well-known/jwks.json", nil)
+	expectStatus(h.t, r, http.StatusOK)
+	var raw struct {
+		Keys []map[string]any `json:"keys"`
+	}
+	r.decode(h.t, &raw)
+	if len(raw.Keys) == 0 {
+		h.t.Fatalf("jwks without keys: %s", r.Body)
+	}
+	for _, k := range raw.Keys {
+		if k["kty"] != "RSA" || k["use"] != "sig" || k["kid"] == "" || k["kid"] == nil || k["n"] == nil || k["e"] == nil {
+			h.t.Errorf("jwks key %v: want kty RSA, use sig, kid, n, e", k)
+		}
+		// As the real service publishes them: alg, and the key's certificate (x5c) with its
+		// SHA-1 thumbprint (x5t), no x5t#S256.
+		if k["alg"] != "RS256" {
+			h.t.Errorf("jwks key %v: alg %v, want RS256", k, k["alg"])
+		}
+		if _, ok := k["x5t#S256"]; ok {
+			h.t.Errorf("jwks key %v carries x5t#S256", k)
+		}
+		checkX5C(h.t, k)
+		for _, private := range []string{"d", "p", "q", "dp", "dq", "qi"} {
+			if _, ok := k[private]; ok {
+				h.t.Errorf("jwks key exposes private member %q", private)
+			}
+		}
+	}
+	var set jose.JSONWebKeySet
+	r.decode(h.t, &set)
+	for _, k := range set.Keys {
+		if !k.IsPublic() || !k.Valid() {
+			h.t.Errorf("jwks key %s: not a valid public key", k.KeyID)
+		}
+		if _, ok := k.Key.(*rsa.PublicKey); !ok {
+			h.t.Errorf("jwks key %s: go-jose parsed %T, want *rsa.PublicKey", k.KeyID, k.Key)
+		}
+	}
+	return set
+}
+
+// checkX5C checks a JWK's x5c (one self-signed certificate of the key's own public key, in
+// standard base64 DER) and x5t (the base64url SHA-1 of that DER).
+func checkX5C(t testing.TB, k map[string]any) {
+	t.Helper()
+	chain, _ := k["x5c"].([]any)
+	if len(chain) != 1 {
+		t.Fatalf("jwks key x5c = %v, want one certificate", k["x5c"])
+	}
+	der, err := base64.StdEncoding.DecodeString(chain[0].(string))
+	if err != nil {
+		t.Fatalf("x5c is not standard base64: %v", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatalf("x5c: %v", err)
+	}
+	if err := cert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature); err != nil {
+		t.Errorf("x5c certificate is not self-signed: %v", err)
+	}
+	pub, ok := cert.PublicKey.(*rsa.PublicKey)
+	n, _ := base64.RawURLEncoding.DecodeString(k["n"].(string))
+	if !ok || !bytes.Equal(pub.N.Bytes(), n) {
+		t.Errorf("x5c certificate holds another key")
+	}
+	sum := sha1.Sum(der)
+	if k["x5t"] != base64.RawURLEncoding.EncodeToString(sum[:]) {
+		t.Errorf("x5t = %v, want the base64url SHA-1 of the certificate", k["x5t"])
+	}
+}
+
+// parsedToken is a verified access token.
+type parsedToken struct {
+	header jose.Header
+	claims map[string]any
+	std    jwt.Claims
+}
+
+// verifyWithJWKS verifies tok (alg must be exactly alg) against the key of base's JWKS named by kid.
+func (h *harness) verifyWithJWKS(base, tok string, alg jose.SignatureAlgorithm) parsedToken {
+	h.t.Helper()
+	parsed, err := jwt.ParseSigned(tok, []jose.SignatureAlgorithm{alg})
+	if err != nil {
+		h.t.Fatalf("parse %s token: %v", alg, err)
+	}
+	hdr := parsed.Headers[0]
+	if hdr.Algorithm != string(alg) {
+		h.t.Errorf("header alg = %q, want %q", hdr.Algorithm, alg)
+	}
+	if hdr.KeyID == "" {
+		h.t.Fatalf("header without kid")
+	}
+	set := h.fetchJWKS(base)
+	keys := set.Key(hdr.KeyID)
+	if len(keys) != 1 {
+		h.t.Fatalf("kid %q: %d keys in %s/.well-known/jwks.json, want 1", hdr.KeyID, len(keys), base)
+	}
+	var pt parsedToken
+	pt.header = hdr
+	if err := parsed.Claims(keys[0], &pt.claims, &pt.std); err != nil {
+		h.t.Fatalf("verify %s token with the served JWKS: %v", alg, err)
+	}
+	checkTyp(h.t, hdr)
+	return pt
+}
+
+// verifyHS256 verifies tok with an API's signing secret.
+func verifyHS256(t testing.TB, tok, secret string) parsedToken {
+	t.Helper()
+	parsed, err := jwt.ParseSigned(tok, []jose.SignatureAlgorithm{jose.HS256})
+	if err != nil {
+		t.Fatalf("parse HS256 token: %v", err)
+	}
+	var pt parsedToken
+	pt.header = parsed.Headers[0]
+	if err := parsed.Claims([]byte(secret), &pt.claims, &pt.std); err != nil {
+		t.Fatalf("verify HS256 token with the signing secret: %v", err)
+	}
+	checkTyp(t, pt.header)
+	return pt
+}
+
+func checkTyp(t testing.TB, hdr jose.Header) {
+	t.Helper()
+	if typ := hdr.ExtraHeaders[jose.HeaderType]; typ != "JWT" {
+		t.Errorf("header typ = %v, want JWT", typ)
+	}
+}
+
+// checkClaims checks the registered and Auth0-style claims of an access token.
+func checkClaims(t testing.TB, pt parsedToken, iss, clientID, aud string, scopes []string, lifetime int64, now time.Time) {
+	t.Helper()
+	c := pt.claims
+	if c["iss"] != iss {
+		t.Errorf("iss = %v, want %q", c["iss"], iss)
+	}
+	if c["sub"] != clientID+"@clients" {
+		t.Errorf("sub = %v, want %q", c["sub"], clientID+"@clients")
+	}
+	if a, ok := c["aud"].(string); !ok || a != aud {
+		t.Errorf("aud = %#v, want the string %q", c["aud"], aud)
+	}
+	if c["azp"] != clientID {
+		t.Errorf("azp = %v, want %q", c["azp"], clientID)
+	}
+	if c["gty"] != "client-credentials" {
+		t.Errorf("gty = %v, want client-credentials", c["gty"])
+	}
+	s, _ := c["scope"].(string)
+	if !sameSet(scopeSet(s), scopes) {
+		t.Errorf("scope = %v, want %v", c["scope"], scopes)
+	}
+	iat, ok1 := c["iat"].(float64)
+	exp, ok2 := c["exp"].(float64)
+	if !ok1 || !ok2 {
+		t.Fatalf("iat/exp not numbers: %v / %v", c["iat"], c["exp"])
+	}
+	if int64(exp)-int64(iat) != lifetime {
+		t.Errorf("exp - iat = %d, want %d", int64(exp)-int64(iat), lifetime)
+	}
+	if !now.IsZero() && int64(iat) != now.Unix() {
+		t.Errorf("iat = %d, want the server clock %d", int64(iat), now.Unix())
+	}
+	if !now.IsZero() {
+		err := pt.std.ValidateWithLeeway(jwt.Expected{Issuer: iss, Subject: clientID + "@clients", AnyAudience: jwt.Audience{aud}, Time: now}, 0)
+		if err != nil {
+			t.Errorf("go-jose claim validation: %v", err)
+		}
+	}
+}
+
+// tokenParts returns the header and raw payload of a compact JWS without verifying it.
+func tokenParts(t testing.TB, tok string) (header map[string]any, payload []byte) {
+	t.Helper()
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		t.Fatalf("token %q: want 3 parts", tok)
+	}
+	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(hb, &header); err != nil {
+		t.Fatal(err)
+	}
+	payload, err = base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return header, payload
+}
+
+// expectInvalidToken requires 401 invalid_token with WWW-Authenticate: Bearer.
+func expectInvalidToken(t testing.TB, r *response, message string) {
+	t.Helper()
+	e := expectAPIError(t, r, http.StatusUnauthorized, "invalid_token")
+	if message != "" && e.Message != message {
+		t.Errorf("message = %q, want %q", e.Message, message)
+	}
+	if wa := r.Header.Get("WWW-Authenticate"); !strings.HasPrefix(wa, "Bearer") {
+		t.Errorf("WWW-Authenticate = %q, want Bearer…", wa)
+	}
+}
+
+// expectTokenOK checks a successful token response and returns it.
+func expectTokenOK(t testing.TB, r *response, wantScopes []string, wantLifetime int64) tokenResponse {
+	t.Helper()
+	if r.Status != http.StatusOK {
+		t.Fatalf("want 200, got %s", r)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type = %q, want application/json", ct)
+	}
+	if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+		t.Errorf("Cache-Control = %q, want no-store", cc)
+	}
+	var tr tokenResponse
+	r.decode(t, &tr)
+	if tr.AccessToken == "" || strings.Count(tr.AccessToken, ".") != 2 {
+		t.Errorf("access_token %q is not a compact JWS", tr.AccessToken)
+	}
+	if tr.TokenType != "Bearer" {
+		t.Errorf("token_type = %q, want Bearer", tr.TokenType)
+	}
+	if tr.ExpiresIn != wantLifetime {
+		t.Errorf("expires_in = %d, want %d", tr.ExpiresIn, wantLifetime)
+	}
+	if got := scopeSet(tr.Scope); !sameSet(got, wantScopes) {
+		t.Errorf("scope = %q, want %v", tr.Scope, wantScopes)
+	}
+	return tr
+}
+
+// jsonOf encodes a token request body as JSON.
+func jsonOf(m map[string]string) string {
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// basic is the header of a request with HTTP Basic credentials.
+func basic(id, secret string) http.Header {
+	r, _ := http.NewRequest(http.MethodGet, "http://x", nil)
+	r.SetBasicAuth(id, secret)
+	return http.Header{"Authorization": r.Header["Authorization"]}
+}
+
+// adminBasic is the header of a request with the root admin's current
+// credentials, as the server's /_idp/ endpoints want them.
+func (h *harness) adminBasic() http.Header {
+	return basic(h.srv.AdminClientID(), h.srv.AdminClientSecret())
+}
+
+// names lists the "name" (or, for grants, "client_id") of each object.
+func names(t testing.TB, objs []map[string]any, key string) []string {
+	var out []string
+	for _, o := range objs {
+		out = append(out, strField(t, o, key))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func openStore(t testing.TB, dir string) *server.BoltStore {
+	t.Helper()
+	st, err := server.OpenBoltStore(dir)
+	if err != nil {
+		t.Fatalf("OpenBoltStore: %v", err)
+	}
+	return st
+}
+
+var reConnectionID = regexp.MustCompile(`^con_[A-Za-z0-9]{16}$`)
+
+// enabledClients pages through GET /connections/{id}/clients with take and returns every
+// client_id in order, checking the envelope of each page.
+func (h *harness) enabledClients(base, tok, id string, take int) []string {
+	h.t.Helper()
+	var out []string
+	from := ""
+	for range 1000 {
+		q := url.Values{"take": {fmt.Sprint(take)}}
+		if from != "" {
+			q.Set("from", from)
+		}
+		r := h.call(base, tok, http.MethodGet, "/api/v2/connections/"+id+"/clients?"+q.Encode(), nil)
+		expectStatus(h.t, r, http.StatusOK)
+		var page struct {
+			Clients []map[string]any `json:"clients"`
+			Next    *string          `json:"next"`
+		}
+		r.decode(h.t, &page)
+		if page.Clients == nil || len(page.Clients) > take {
+			h.t.Fatalf("page %s", r)
+		}
+		for _, c := range page.Clients {
+			out = append(out, strField(h.t, c, "client_id"))
+		}
+		if page.Next == nil {
+			return out
+		}
+		if *page.Next == "" || len(page.Clients) != take {
+			h.t.Fatalf("next %q after a page of %d: %s", *page.Next, len(page.Clients), r)
+		}
+		from = *page.Next
+	}
+	h.t.Fatalf("paging never ends")
+	return nil
+}
+
+// expectTooMany requires the real service's answer to a create past an entity limit.
+func expectTooMany(t testing.TB, r *response, what string, limit int) {
+	t.Helper()
+	e := expectAPIError(t, r, http.StatusForbidden, "too_many_entities")
+	want := fmt.Sprintf("You reached the limit of entities of this type for this tenant. At most %d %s are allowed.", limit, what)
+	if e.Message != want {
+		t.Errorf("message = %q, want %q", e.Message, want)
+	}
 }

@@ -12,9 +12,8 @@ const (
 	secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 )
 
-// randomAlphanumeric returns n characters of [A-Za-z0-9] from crypto/rand.
-// Bytes at or above 248 (the largest multiple of 62 below 256) are rejected
-// so that every character is equally likely.
+// randomAlphanumeric rejects bytes at or above 248, the largest multiple
+// of 62 below 256, so that every character is equally likely.
 func randomAlphanumeric(n int) string {
 	out := make([]byte, 0, n)
 	buf := make([]byte, n+n/4+8)
@@ -33,7 +32,6 @@ func randomAlphanumeric(n int) string {
 	return string(out)
 }
 
-// randomSecret returns n characters of [A-Za-z0-9_-] from crypto/rand.
 func randomSecret(n int) string {
 	buf := make([]byte, n)
 	rand.Read(buf)
@@ -43,31 +41,24 @@ func randomSecret(n int) string {
 	return string(buf)
 }
 
-// newResourceServerID looks like the real service's: 24 lowercase hex digits.
 func newResourceServerID() string {
 	var b [12]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
 
-// newClientID is 32 alphanumerics, like the real service's client ids.
 func newClientID() string { return randomAlphanumeric(32) }
 
-// newClientSecret is 64 URL-safe characters.
 func newClientSecret() string { return randomSecret(64) }
 
-// newClientGrantID is "cgr_" + 16 alphanumerics.
 func newClientGrantID() string { return "cgr_" + randomAlphanumeric(16) }
 
-// newConnectionID is "con_" + 16 alphanumerics, like the real service's.
 func newConnectionID() string { return "con_" + randomAlphanumeric(16) }
 
-// newTenantID is "ten_" + 16 alphanumerics.
 func newTenantID() string { return "ten_" + randomAlphanumeric(16) }
 
-// newSigningSecret is long enough (48 characters, 288 bits) for go-jose's
-// native HS256, which refuses keys shorter than the hash.
+// newSigningSecret is long enough for go-jose's HS256, which refuses keys
+// shorter than the hash.
 func newSigningSecret() string { return randomSecret(48) }
 
-// newTokenID is a JWT jti.
 func newTokenID() string { return randomAlphanumeric(24) }

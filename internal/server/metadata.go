@@ -7,21 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// Metadata bounds of the real service, documented for a client's
-// client_metadata: at most 10 properties, names and values of at most 255
-// characters, names alphanumeric plus the characters of
-// metadataNameSpecials. The real service documents no bounds of its own for
-// a tenant's metadata, so the same ones apply there.
+// The real service's bounds of client_metadata, applied to any metadata.
 const (
 	maxMetadataKeys   = 10
 	maxMetadataLength = 255
-	// metadataNameSpecials are the characters besides ASCII letters and
-	// digits a metadata property name may contain (tab and space included).
+	// metadataNameSpecials may appear in a name besides letters and digits.
 	metadataNameSpecials = ":,-+=_*?\"/\\()<>@\t "
 )
 
-// checkMetadata bounds a metadata object as it will be stored. property
-// names the object in the error ("client_metadata", "metadata").
+// checkMetadata bounds a metadata object as it will be stored.
 func checkMetadata(property string, md map[string]string) error {
 	if len(md) > maxMetadataKeys {
 		return errProperty(property, "Too many properties ("+strconv.Itoa(len(md))+"), maximum "+strconv.Itoa(maxMetadataKeys))
@@ -43,6 +37,17 @@ func checkMetadata(property string, md map[string]string) error {
 		}
 	}
 	return nil
+}
+
+func (b *body) metadata(name string) (*map[string]string, error) {
+	md, err := b.stringMap(name)
+	if err != nil || md == nil {
+		return nil, err
+	}
+	if err := checkMetadata(name, *md); err != nil {
+		return nil, err
+	}
+	return md, nil
 }
 
 func validMetadataName(k string) bool {

@@ -2,16 +2,14 @@ package server
 
 import "net/http"
 
-// objects is how the shared GET, PATCH and DELETE shapes below find, store
-// and render one kind of object.
+// objects is how the shared GET, PATCH and DELETE below find, store and
+// render one kind of object.
 type objects[T any] struct {
-	// find loads the route's object; the caller holds the tenant's lock.
 	find   func(c *call) (T, error)
 	save   func(c *call, v T) error
 	render func(c *call, v T) any
 }
 
-// getObject answers a GET of the route's object, trimmed by fields.
 func getObject[T any](c *call, o objects[T]) error {
 	unlock, err := c.repo.readLock()
 	if err != nil {
@@ -25,9 +23,6 @@ func getObject[T any](c *call, o objects[T]) error {
 	return c.jsonProjected(o.render(c, v))
 }
 
-// updateObject answers a PATCH whose body the handler has read and checked:
-// under the tenant's write lock it finds the route's object, lets apply
-// change it, stores it and writes it back.
 func updateObject[T any](c *call, o objects[T], apply func(v *T) error) error {
 	unlock, err := c.repo.writeLock()
 	if err != nil {
@@ -47,9 +42,8 @@ func updateObject[T any](c *call, o objects[T], apply func(v *T) error) error {
 	return c.json(http.StatusOK, o.render(c, v))
 }
 
-// deleteObject answers a DELETE: under the tenant's write lock it finds the
-// route's object and lets remove delete it. An object that does not exist
-// is answered 204 all the same, so that a retried DELETE succeeds.
+// deleteObject answers 204 for an object that does not exist too, so that a
+// retried DELETE succeeds.
 func deleteObject[T any](c *call, o objects[T], remove func(v T) error) error {
 	unlock, err := c.repo.writeLock()
 	if err != nil {

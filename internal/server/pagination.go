@@ -8,9 +8,8 @@ import (
 	"strconv"
 )
 
-// page is a list request's paging: page-based (page, per_page,
-// include_totals) or, when from or take is given, checkpoint-based (from, an
-// opaque position a previous page returned as next, and take).
+// page is a list request's paging: by page, or, when from or take is
+// given, by checkpoint.
 type page struct {
 	page, perPage int
 	totals        bool
@@ -18,7 +17,7 @@ type page struct {
 	checkpoint bool
 	from, take int
 
-	fields *projection // fields / include_fields, nil when absent
+	fields *projection
 }
 
 const (
@@ -26,9 +25,8 @@ const (
 	maxPerPage     = 100
 )
 
-// pagination parses page, per_page and include_totals, or from and take,
-// and the fields selection. Bad values are refused, not clamped, so that a
-// client bug shows up as an error.
+// pagination refuses bad values rather than clamp them, so that a client
+// bug shows.
 func (c *call) pagination() (page, error) {
 	q := c.r.URL.Query()
 	p := page{perPage: defaultPerPage}
@@ -83,9 +81,8 @@ func (c *call) pagination() (page, error) {
 	return p, nil
 }
 
-// listPage answers a list request: it reads the page parameters, lists
-// the tenant's objects of kind and writes the page under key, keeping the
-// records keep accepts (all when nil).
+// listPage answers a list of kind, keeping the records keep accepts (all
+// when nil); key names the items in an envelope.
 func listPage[T any](c *call, kind Kind, key string, keep func(T) bool, render func(T) any) error {
 	p, err := c.pagination()
 	if err != nil {
@@ -103,13 +100,9 @@ func listPage[T any](c *call, kind Kind, key string, keep func(T) bool, render f
 	return writePage(c, p, key, raws, keep, render)
 }
 
-// writePage decodes the stored objects that pass keep, cuts out the
-// requested page and writes it: as a bare array, with totals under key, or
-// as a checkpoint page. Only the objects on the page are rendered.
 func writePage[T any](c *call, p page, key string, raws [][]byte, keep func(T) bool, render func(T) any) error {
 	var items []T
 	if keep == nil {
-		// No filter: decode only the page.
 		total := len(raws)
 		start, end := bounds(p, total)
 		items = make([]T, 0, end-start)
@@ -160,8 +153,6 @@ func writeItems[T any](c *call, p page, key string, total int, items []T, render
 		out = append(out, v)
 	}
 	if p.checkpoint {
-		// The real service's checkpoint envelope: next is there only
-		// while more items follow.
 		body := map[string]any{key: out}
 		if end := p.from + len(items); end < total {
 			body["next"] = strconv.Itoa(end)

@@ -10,15 +10,8 @@ import (
 	"strings"
 )
 
-// The real service accepts many more properties than the server acts on:
-// an SDK or a configuration tool sends callbacks, jwt_configuration,
-// token_dialect and the like as a matter of course. Such a property is
-// described here by a propSpec, checked for its type (and, where the real
-// service has one, its enum or range), stored as the JSON it was sent as,
-// and returned as it was stored. A property no schema names is still refused
-// with "Additional properties not allowed", as the real service does.
-
-// propSpec describes one such property.
+// propSpec describes a property the server only checks, stores and
+// returns: SDKs send many more properties than the server acts on.
 type propSpec struct {
 	typ      string              // JSON type: string, boolean, integer, number, array, object
 	enum     []string            // allowed values of a string; nil = any
@@ -47,14 +40,11 @@ func pNumber(lo, hi float64) propSpec {
 	return propSpec{typ: "number", lo: lo, hi: hi, ranged: true}
 }
 
-// orNull makes a property removable by sending null.
 func (p propSpec) orNull() propSpec {
 	p.nullable = true
 	return p
 }
 
-// checkValue validates raw against spec; name is the property path for the
-// error message.
 func checkValue(name string, raw json.RawMessage, spec propSpec) error {
 	t := jsonType(raw)
 	if t == "null" {
@@ -131,18 +121,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// extras holds the stored-only properties of an object, as compact JSON.
+// extras holds an object's stored-only properties, as compact JSON.
 type extras map[string]json.RawMessage
 
-// schemaNames lists the properties of a schema, for readBody.
 func schemaNames(schema map[string]propSpec) []string {
 	return sortedKeys(schema)
 }
 
-// applyExtras validates the properties of b that schema names and records
-// them in *dst: a value replaces the stored one, and null (where the schema
-// allows it) removes it. Properties are checked in name order so that the
-// first error is reproducible.
+// applyExtras records the properties of b that schema names in *dst; null
+// removes one. Names are checked in order, so the first error is
+// reproducible.
 func applyExtras(b *body, schema map[string]propSpec, dst *extras) error {
 	for _, name := range sortedKeys(b.fields) {
 		spec, ok := schema[name]
@@ -172,16 +160,15 @@ func applyExtras(b *body, schema map[string]propSpec, dst *extras) error {
 	return nil
 }
 
-// withExtras renders a record with its stored-only properties spliced into
-// the JSON object of v, so that they appear as top-level properties, as
+// withExtras splices stored-only properties into v's JSON object, where
 // the real service returns them.
 type withExtras struct {
 	v     any
 	extra extras
 }
 
-// renderWithExtras is v itself when there is nothing to splice in, which
-// spares the common case a second encoding.
+// renderWithExtras spares the common case, nothing to splice in, a second
+// encoding.
 func renderWithExtras(v any, extra extras) any {
 	if len(extra) == 0 {
 		return v
@@ -213,15 +200,13 @@ func (w withExtras) MarshalJSON() ([]byte, error) {
 	return append(out, '}'), nil
 }
 
-// projection is a GET's fields / include_fields selection.
 type projection struct {
 	fields  []string
 	include bool
 }
 
-// projection parses fields (comma-separated property names) and
-// include_fields (true, the default, keeps only those; false drops them),
-// which the real service and its SDKs use to trim responses.
+// projection parses fields and include_fields (true, the default, keeps
+// only those fields; false drops them); nil when no fields are named.
 func (c *call) projection() (*projection, error) {
 	q := c.r.URL.Query()
 	p := &projection{include: true}
@@ -245,7 +230,6 @@ func (c *call) projection() (*projection, error) {
 	return p, nil
 }
 
-// apply trims a rendered object; nil (no selection) leaves it untouched.
 func (p *projection) apply(v any) (any, error) {
 	if p == nil {
 		return v, nil
@@ -266,7 +250,6 @@ func (p *projection) apply(v any) (any, error) {
 	return m, nil
 }
 
-// jsonProjected writes a GET's object trimmed by fields / include_fields.
 func (c *call) jsonProjected(v any) error {
 	p, err := c.projection()
 	if err != nil {

@@ -9,17 +9,13 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// limiter is a tenant's token bucket. It is rebuilt (full) whenever the
-// server's limit changes, so SetRateLimit takes effect on the next request.
+// limiter is a tenant's token bucket, rebuilt full when the limit changes.
 type limiter struct {
 	mu  sync.Mutex
 	n   int
 	lim *rate.Limiter
 }
 
-// take spends one token at now. It reports whether the request may proceed,
-// the whole tokens left, when the bucket is full again and, on refusal, how
-// long until a token is available.
 func (l *limiter) take(n int, now time.Time) (ok bool, remaining int, reset time.Time, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -40,9 +36,14 @@ func (l *limiter) take(n int, now time.Time) (ok bool, remaining int, reset time
 	return ok, remaining, reset, retryAfter
 }
 
-// applyRateLimit spends a token of the request's tenant and sets the
-// X-RateLimit-* headers that clients pace themselves by. It uses the wall
-// clock, not Options.Now, because buckets refill in real time.
+func (l *limiter) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lim = nil
+}
+
+// applyRateLimit uses the wall clock, not Options.Now: buckets refill in
+// real time.
 func (s *Server) applyRateLimit(c *call) error {
 	n := int(s.rateLimit.Load())
 	if n <= 0 {
@@ -64,8 +65,8 @@ func (s *Server) applyRateLimit(c *call) error {
 	return errTooManyRequests(secs)
 }
 
-// ceilUnix rounds a time up to whole Unix seconds, so that a client waiting
-// until the reset never comes back early.
+// ceilUnix rounds up, so that a client waiting until the reset never comes
+// back early.
 func ceilUnix(t time.Time) int64 {
 	sec := t.Unix()
 	if t.Nanosecond() > 0 {

@@ -7,10 +7,8 @@ import (
 	"net/url"
 )
 
-// repo is one tenant's objects. It owns the tenant's lock and every query
-// on the store, so that handlers deal with requests and responses only.
-// Unless a method says otherwise, the caller holds the lock (readLock for
-// reads, writeLock for changes).
+// repo is one tenant's objects: it owns the tenant's lock and every query
+// on the store. Its callers hold the lock (readLock or writeLock).
 type repo struct {
 	store Store
 	t     *tenant
@@ -27,7 +25,6 @@ func (p repo) readLock() (unlock func(), err error) {
 	return p.t.mu.RUnlock, nil
 }
 
-// writeLock is readLock for changes.
 func (p repo) writeLock() (unlock func(), err error) {
 	p.t.mu.Lock()
 	if p.t.deleted {
@@ -42,7 +39,6 @@ func (p repo) put(kind Kind, id string, v any) error { return putJSON(p.store, p
 func (p repo) delete(kind Kind, id string) error     { return p.store.Delete(p.t.name, kind, id) }
 func (p repo) list(kind Kind) ([][]byte, error)      { return p.store.List(p.t.name, kind) }
 
-// count is the number of objects of a kind.
 func (p repo) count(kind Kind) (int, error) {
 	if c, ok := p.store.(Counter); ok {
 		return c.Count(p.t.name, kind)
@@ -51,8 +47,7 @@ func (p repo) count(kind Kind) (int, error) {
 	return len(raws), err
 }
 
-// roomFor refuses a create of kind once the tenant holds limit objects of
-// it, as the real service refuses one past its entity limits.
+// roomFor refuses a create once the tenant holds limit objects of kind.
 func (p repo) roomFor(kind Kind, limit int) error {
 	n, err := p.count(kind)
 	if err != nil {
@@ -64,7 +59,6 @@ func (p repo) roomFor(kind Kind, limit int) error {
 	return nil
 }
 
-// getJSON and putJSON read and write one stored object of any tenant.
 func getJSON(store Store, tenant string, kind Kind, id string, v any) error {
 	raw, err := store.Get(tenant, kind, id)
 	if err != nil {
@@ -73,7 +67,6 @@ func getJSON(store Store, tenant string, kind Kind, id string, v any) error {
 	return decodeJSON(kind, id, raw, v)
 }
 
-// decodeJSON decodes the stored object id of kind.
 func decodeJSON(kind Kind, id string, raw []byte, v any) error {
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("server: decoding stored %s %q: %w", kind, id, err)
@@ -91,7 +84,6 @@ func putJSON(store Store, tenant string, kind Kind, id string, v any) error {
 
 // ---- resource servers ----
 
-// resourceServerByIdentifier looks an API up by its stored identifier.
 func (p repo) resourceServerByIdentifier(identifier string) (resourceServerRecord, error) {
 	var rs resourceServerRecord
 	id, raw, err := p.rawResourceServerByIdentifier(identifier)
@@ -101,8 +93,6 @@ func (p repo) resourceServerByIdentifier(identifier string) (resourceServerRecor
 	return rs, err
 }
 
-// rawResourceServerByIdentifier is the id and the stored bytes of the API
-// with the stored identifier.
 func (p repo) rawResourceServerByIdentifier(identifier string) (id string, raw []byte, err error) {
 	if err := p.get(KindIndex, indexResourceServer(identifier), &id); err != nil {
 		return "", nil, err
@@ -112,9 +102,8 @@ func (p repo) rawResourceServerByIdentifier(identifier string) (id string, raw [
 }
 
 // findResourceServer resolves a route's escaped {id}: an id or an
-// identifier (as stored maps it), percent-encoded once or twice. Every
-// decoding is tried, because an identifier may itself contain a percent
-// sign.
+// identifier, percent-encoded once or twice. Every decoding is tried,
+// because an identifier may itself contain a percent sign.
 func (p repo) findResourceServer(param string, stored func(string) string) (resourceServerRecord, error) {
 	candidate := param
 	for range 4 {
@@ -142,7 +131,6 @@ func (p repo) findResourceServer(param string, stored func(string) string) (reso
 	return resourceServerRecord{}, errInexistentResourceServer()
 }
 
-// createResourceServer stores a new API and indexes its identifier.
 func (p repo) createResourceServer(rs resourceServerRecord) error {
 	if _, err := p.resourceServerByIdentifier(rs.Identifier); err == nil {
 		return errConflict("A resource server with the same identifier already exists")
@@ -169,7 +157,6 @@ func (p repo) deleteResourceServer(rs resourceServerRecord) error {
 
 // ---- clients ----
 
-// client loads a client; one that does not exist is inexistent_client.
 func (p repo) client(id string) (clientRecord, error) {
 	var cl clientRecord
 	err := p.get(KindClients, id, &cl)
@@ -179,8 +166,6 @@ func (p repo) client(id string) (clientRecord, error) {
 	return cl, err
 }
 
-// deleteClient removes a client with its grants and from every
-// connection's enabled clients.
 func (p repo) deleteClient(id string) error {
 	if err := p.deleteGrants(func(g clientGrantRecord) bool { return g.ClientID == id }); err != nil {
 		return err
@@ -193,8 +178,6 @@ func (p repo) deleteClient(id string) error {
 
 // ---- client grants ----
 
-// clientGrant loads a grant; one that does not exist is
-// inexistent_client_grant.
 func (p repo) clientGrant(id string) (clientGrantRecord, error) {
 	var g clientGrantRecord
 	err := p.get(KindClientGrants, id, &g)
@@ -204,13 +187,12 @@ func (p repo) clientGrant(id string) (clientGrantRecord, error) {
 	return g, err
 }
 
-// grantFor finds the client-credentials grant of a client for a stored
-// audience.
+// grantFor finds the grant of a client itself (not of its users) for a
+// stored audience.
 func (p repo) grantFor(clientID, audience string) (clientGrantRecord, error) {
 	return p.grantBy(grantKey(clientID, audience, ""))
 }
 
-// grantBy finds a grant by its uniqueness key (see grantKey).
 func (p repo) grantBy(key string) (clientGrantRecord, error) {
 	var id string
 	var g clientGrantRecord
@@ -221,7 +203,6 @@ func (p repo) grantBy(key string) (clientGrantRecord, error) {
 	return g, err
 }
 
-// createClientGrant stores a new grant under its uniqueness key.
 func (p repo) createClientGrant(g clientGrantRecord) error {
 	key := grantKey(g.ClientID, g.Audience, g.SubjectType)
 	if _, err := p.grantBy(key); err == nil {
@@ -235,7 +216,6 @@ func (p repo) createClientGrant(g clientGrantRecord) error {
 	return p.put(KindIndex, key, g.ID)
 }
 
-// grants returns the grants that pass keep.
 func (p repo) grants(keep func(clientGrantRecord) bool) ([]clientGrantRecord, error) {
 	raws, err := p.list(KindClientGrants)
 	if err != nil {
@@ -254,7 +234,6 @@ func (p repo) grants(keep func(clientGrantRecord) bool) ([]clientGrantRecord, er
 	return out, nil
 }
 
-// deleteGrants removes the grants that pass keep.
 func (p repo) deleteGrants(keep func(clientGrantRecord) bool) error {
 	grants, err := p.grants(keep)
 	if err != nil {
@@ -268,7 +247,6 @@ func (p repo) deleteGrants(keep func(clientGrantRecord) bool) error {
 	return nil
 }
 
-// deleteGrant removes a grant and its index entry.
 func (p repo) deleteGrant(g clientGrantRecord) error {
 	if err := p.delete(KindIndex, grantKey(g.ClientID, g.Audience, g.SubjectType)); err != nil {
 		return err
@@ -276,9 +254,107 @@ func (p repo) deleteGrant(g clientGrantRecord) error {
 	return p.delete(KindClientGrants, g.ID)
 }
 
+// ---- connections ----
+
+func (p repo) connection(id string) (connectionRecord, error) {
+	var cn connectionRecord
+	err := p.get(KindConnections, id, &cn)
+	if errors.Is(err, ErrNotFound) {
+		return cn, errInexistentConnection()
+	}
+	return cn, err
+}
+
+func (p repo) createConnection(cn connectionRecord) error {
+	var existing string
+	if err := p.get(KindIndex, indexConnectionName(cn.Name), &existing); err == nil {
+		return errConflict("A connection with the same name already exists")
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err := p.put(KindConnections, cn.ID, cn); err != nil {
+		return err
+	}
+	return p.put(KindIndex, indexConnectionName(cn.Name), cn.ID)
+}
+
+func (p repo) deleteConnection(cn connectionRecord) error {
+	if err := p.delete(KindIndex, indexConnectionName(cn.Name)); err != nil {
+		return err
+	}
+	return p.delete(KindConnections, cn.ID)
+}
+
+// setConnectionClients enables or disables a connection for clients, in
+// order, so that the last status sent for a client wins.
+func (p repo) setConnectionClients(id string, statuses []clientStatus) error {
+	cn, err := p.connection(id)
+	if err != nil {
+		return err
+	}
+	for _, st := range statuses {
+		if _, err := p.client(st.clientID); err != nil {
+			return err
+		}
+	}
+	for _, st := range statuses {
+		cn.EnabledClients = setEnabled(cn.EnabledClients, st.clientID, st.enable)
+	}
+	return p.put(KindConnections, cn.ID, cn)
+}
+
+func (p repo) eachConnection(change func(cn *connectionRecord) bool) error {
+	raws, err := p.list(KindConnections)
+	if err != nil {
+		return err
+	}
+	for _, raw := range raws {
+		var cn connectionRecord
+		if err := json.Unmarshal(raw, &cn); err != nil {
+			return err
+		}
+		if change(&cn) {
+			if err := p.put(KindConnections, cn.ID, cn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// enableOnAllConnections enables a new client on every connection unless
+// the tenant's enable_client_connections flag is false, as the real service
+// does.
+func (p repo) enableOnAllConnections(clientID string) error {
+	set, err := p.settings()
+	if err != nil {
+		return err
+	}
+	var flags map[string]bool
+	if raw, ok := set["flags"]; ok {
+		if err := json.Unmarshal(raw, &flags); err != nil {
+			return err
+		}
+	}
+	if on, ok := flags["enable_client_connections"]; ok && !on {
+		return nil
+	}
+	return p.eachConnection(func(cn *connectionRecord) bool {
+		cn.EnabledClients = setEnabled(cn.EnabledClients, clientID, true)
+		return true
+	})
+}
+
+func (p repo) disableOnAllConnections(clientID string) error {
+	return p.eachConnection(func(cn *connectionRecord) bool {
+		before := len(cn.EnabledClients)
+		cn.EnabledClients = setEnabled(cn.EnabledClients, clientID, false)
+		return len(cn.EnabledClients) != before
+	})
+}
+
 // ---- settings ----
 
-// settings reads the tenant's settings; none stored is an empty object.
 func (p repo) settings() (extras, error) {
 	var set extras
 	err := p.get(KindSettings, settingsID, &set)
@@ -290,8 +366,7 @@ func (p repo) settings() (extras, error) {
 
 // ---- tenants (on the root tenant's repo) ----
 
-// tenant resolves a tenant id or name; one that does not exist is
-// inexistent_tenant.
+// tenant resolves a tenant id or name.
 func (p repo) tenant(idOrName string) (tenantRecord, error) {
 	var rec tenantRecord
 	name := idOrName

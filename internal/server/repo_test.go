@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
 func TestConcurrentCreateRead(t *testing.T) {
@@ -74,4 +76,65 @@ func TestConcurrentCreateRead(t *testing.T) {
 	if total := numField(t, r.object(t), "total"); int(total) != kept {
 		t.Errorf("total grants = %v, want %d", total, kept)
 	}
+}
+
+// The number of hosted tenants, and of each kind of object per tenant, is capped; the seeded
+// objects (Management API, admin or management client, its grant) count.
+func TestEntityCaps(t *testing.T) {
+	t.Parallel()
+	const maxObjects, maxTenants = 3, 2
+	h := newHarness(t, func(o *server.Options) { o.MaxObjects, o.MaxTenants = maxObjects, maxTenants })
+
+	fill := func(base, tok string) (apis []map[string]any, clients []map[string]any, grants []map[string]any) {
+		t.Helper()
+		// One of each is seeded, so two more fit.
+		for range maxObjects - 1 {
+			apis = append(apis, h.newAPI(base, tok, map[string]any{}))
+			clients = append(clients, h.mustCreate(base, tok, "/api/v2/clients", map[string]any{"name": unique("c")}))
+		}
+		for i := range maxObjects - 1 {
+			grants = append(grants, h.mustCreate(base, tok, "/api/v2/client-grants", map[string]any{
+				"client_id": clients[i]["client_id"], "audience": apis[i]["identifier"], "scope": []string{},
+			}))
+		}
+		expectTooMany(t, h.call(base, tok, http.MethodPost, "/api/v2/resource-servers", map[string]any{"identifier": "https://one-too-many.example/"}),
+			"resource servers", maxObjects)
+		expectTooMany(t, h.call(base, tok, http.MethodPost, "/api/v2/clients", map[string]any{"name": "one too many"}), "clients", maxObjects)
+		expectTooMany(t, h.call(base, tok, http.MethodPost, "/api/v2/client-grants", map[string]any{
+			"client_id": clients[0]["client_id"], "audience": apis[1]["identifier"], "scope": []string{},
+		}), "client grants", maxObjects)
+		// Nothing was stored by the refusals.
+		for _, path := range []string{"/api/v2/resource-servers", "/api/v2/clients", "/api/v2/client-grants"} {
+			if n := len(h.mustList(base, tok, path)); n != maxObjects {
+				t.Errorf("%s lists %d objects, want %d", path, n, maxObjects)
+			}
+		}
+		return apis, clients, grants
+	}
+
+	apis, clients, grants := fill(h.base, h.tok)
+
+	// Deleting makes room again. A deleted API takes its grant with it.
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/client-grants/"+strField(t, grants[0], "id"), nil), http.StatusNoContent)
+	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{
+		"client_id": clients[0]["client_id"], "audience": apis[1]["identifier"], "scope": []string{},
+	})
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/resource-servers/"+strField(t, apis[0], "id"), nil), http.StatusNoContent)
+	h.newAPI(h.base, h.tok, map[string]any{})
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/clients/"+strField(t, clients[1], "client_id"), nil), http.StatusNoContent)
+	h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "in its place"})
+
+	// Updates are not creates: a full tenant still takes them.
+	expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+strField(t, clients[0], "client_id"), map[string]any{"description": "full"}), http.StatusOK)
+
+	// The caps are per tenant: a hosted tenant has its own room while the root is full.
+	te := h.newTenant("capped-one")
+	fill(te.base, te.tok)
+
+	// Hosted tenants are capped on the root, the root tenant aside.
+	h.newTenant("capped-two")
+	expectTooMany(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/tenants", map[string]any{"name": "capped-three"}), "tenants", maxTenants)
+	expectStatus(t, h.call(h.base+"/tenants/capped-three", "", http.MethodGet, "/.well-known/jwks.json", nil), http.StatusNotFound)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/tenants/capped-two", nil), http.StatusNoContent)
+	h.newTenant("capped-three")
 }

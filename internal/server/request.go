@@ -7,9 +7,7 @@ import (
 	"time"
 )
 
-// call is one request on its way through a handler: its input (path
-// parameter, query, body), its base URLs and its output. The tenant's
-// objects are reached through repo, which owns their locking.
+// call is one request on its way through the dispatcher and a handler.
 type call struct {
 	s   *Server
 	r   *http.Request
@@ -25,7 +23,6 @@ type call struct {
 	claims *accessClaims // set by authorize
 }
 
-// id returns the route's {id} unescaped once.
 func (c *call) id() string {
 	if v, err := url.PathUnescape(c.param); err == nil {
 		return v
@@ -33,8 +30,6 @@ func (c *call) id() string {
 	return c.param
 }
 
-// rootBase is the root tenant's base URL for this request, without a
-// trailing slash.
 func (c *call) rootBase() string {
 	if c.s.publicURL != "" {
 		return c.s.publicURL
@@ -53,7 +48,6 @@ func (c *call) rootBase() string {
 	return scheme + "://" + c.r.Host
 }
 
-// base is the current tenant's base URL, without a trailing slash.
 func (c *call) base() string {
 	return tenantBase(c.rootBase(), c.t.name)
 }
@@ -65,15 +59,12 @@ func tenantBase(rootBase, name string) string {
 	return rootBase + "/tenants/" + url.PathEscape(name)
 }
 
-// issuer is the tenant's token issuer.
 func (c *call) issuer() string { return c.base() + "/" }
 
-// managementAudience is the tenant's Management API identifier for this
-// request.
 func (c *call) managementAudience() string { return c.base() + "/api/v2/" }
 
 // storedAudience maps an audience as a client spells it to its stored,
-// host-independent form.
+// host-independent form (managementAPIKey).
 func (c *call) storedAudience(aud string) string {
 	if aud == c.managementAudience() {
 		return managementAPIKey
@@ -81,7 +72,6 @@ func (c *call) storedAudience(aud string) string {
 	return aud
 }
 
-// renderAudience maps a stored audience back to what this request sees.
 func (c *call) renderAudience(aud string) string {
 	if aud == managementAPIKey {
 		return c.managementAudience()
@@ -89,19 +79,16 @@ func (c *call) renderAudience(aud string) string {
 	return aud
 }
 
-// json writes a success.
 func (c *call) json(status int, v any) error {
 	writeJSON(c.w, status, v)
 	return nil
 }
 
-// noContent writes a 204.
 func (c *call) noContent() error {
 	c.w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-// timestamp is the request's time, as objects record it.
 func (c *call) timestamp() string {
 	return c.s.now().UTC().Format(time.RFC3339)
 }

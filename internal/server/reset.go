@@ -1,38 +1,30 @@
 package server
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 )
 
-// This file holds what a server needs to come back to its start state: after
-// a restart on a durable store (the admin client), and on a reset (the
-// whole server, or one hosted tenant), plus the health endpoint.
-
-// KindSeed holds, per tenant, what its start state needs beyond its signing
-// key: the client it was seeded with (the root's admin client, a hosted
-// tenant's Management API client), as it was seeded, under seedClientID.
+// KindSeed holds, per tenant, the client it was seeded with (the root's
+// admin client, a hosted tenant's Management API client), which a reset or
+// a restart brings back.
 const KindSeed Kind = "seed"
 
 const seedClientID = "client"
 
-// kept are the objects a reset keeps: the signing key, so that tokens
-// issued before it stay valid until they expire (as the real service keeps
-// a deleted client's tokens valid), and the seed itself.
+// kept are the objects a reset keeps: the seed, and the signing key, so
+// that tokens stay valid until they expire, as the real service keeps a
+// deleted client's tokens valid.
 var kept = []struct {
 	kind Kind
 	id   string
 }{{KindKeys, keyID}, {KindSeed, seedClientID}}
 
-// resolveAdmin settles the root admin client's credentials before the root
-// tenant is bootstrapped. Configured ones win; what is not configured is
-// taken from the store's seed (a restart on a durable store keeps the
-// credentials of the first start, or the secret they were rotated to) or
-// generated. An admin client of a previous start that is no longer the
-// admin is deleted with its grants.
+// resolveAdmin settles the root admin's credentials: configured, else the
+// store's seed, else generated. A previous start's admin that is no longer
+// the admin is deleted.
 func (s *Server) resolveAdmin(secret string) error {
 	var seed clientRecord
 	err := getJSON(s.store, RootTenant, KindSeed, seedClientID, &seed)
@@ -63,8 +55,6 @@ func (s *Server) resolveAdmin(secret string) error {
 	return nil
 }
 
-// recordRootSeed stores the admin client, as bootstrap made it, as the root
-// tenant's seed.
 func (s *Server) recordRootSeed() error {
 	raw, err := s.store.Get(RootTenant, KindClients, s.adminID)
 	if err != nil {
@@ -73,11 +63,10 @@ func (s *Server) recordRootSeed() error {
 	return s.store.Put(RootTenant, KindSeed, seedClientID, raw)
 }
 
-// followRotation keeps a tenant's seed on the secret its seeded client was
-// just rotated to, and for the root admin the credentials the server's
-// endpoints check: a reset or a restart never brings back a secret that
-// was rotated away, and the old one stops opening /_idp/ at once. The
-// caller holds the tenant's write lock and has stored the client.
+// followRotation writes a seeded client's new secret into its tenant's
+// seed, and for the root admin into what /_idp/ checks, so that no reset
+// or restart brings back a secret rotated away. The caller holds the
+// tenant's write lock.
 func (s *Server) followRotation(tenant string, cl clientRecord) error {
 	var seed clientRecord
 	err := getJSON(s.store, tenant, KindSeed, seedClientID, &seed)
@@ -98,10 +87,9 @@ func (s *Server) followRotation(tenant string, cl clientRecord) error {
 	return nil
 }
 
-// Reset brings the whole server back to its start state: every hosted tenant
-// is deleted, the root tenant holds only its Management API and the admin
-// client with its current credentials, and the request counters are zero.
-// The root signing key, the rate limit and the faults are kept.
+// Reset brings the server back to its start state: no hosted tenant, the
+// root's seeded objects with the admin's current credentials, and no
+// counts. Signing keys, the rate limit and the faults are kept.
 func (s *Server) Reset() error {
 	root := s.lookupTenant(RootTenant)
 	root.mu.Lock()
@@ -117,25 +105,16 @@ func (s *Server) Reset() error {
 	}
 	s.mu.Unlock()
 	for _, t := range hosted {
-		// As deleteTenant: wait for its requests, fail later ones.
-		t.mu.Lock()
-		t.deleted = true
-		t.mu.Unlock()
+		t.markDeleted()
 		if err := s.store.DropTenant(t.name); err != nil {
 			return err
 		}
 	}
-	// Tenants the store knows but the server does not (a deletion that
-	// failed half-way) go too.
-	raws, err := s.store.List(RootTenant, KindTenants)
+	recs, err := s.storedTenants()
 	if err != nil {
 		return err
 	}
-	for _, raw := range raws {
-		var rec tenantRecord
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			return fmt.Errorf("server: decoding a stored tenant: %w", err)
-		}
+	for _, rec := range recs {
 		if err := s.store.DropTenant(rec.Name); err != nil {
 			return err
 		}
@@ -148,13 +127,9 @@ func (s *Server) Reset() error {
 	return nil
 }
 
-// ResetTenant brings one hosted tenant back to the state its create left it
-// in: its Management API, and its Management API client with the
-// credentials the create returned (or the secret it was last rotated to)
-// and its grant; every other API, client,
-// grant and setting is deleted. The tenant itself (its id, name, display
-// name, metadata) and its signing key are kept, and so are the counts of
-// the other tenants. An unknown name is inexistent_tenant.
+// ResetTenant brings a hosted tenant back to the state its create left it
+// in, but for its management client's current secret. The tenant record,
+// its signing key and the other tenants' counts are kept.
 func (s *Server) ResetTenant(name string) error {
 	if name == RootTenant {
 		return errInexistentTenantObject()
@@ -176,8 +151,8 @@ func (s *Server) ResetTenant(name string) error {
 	return nil
 }
 
-// restoreStart replaces a tenant's objects by its seed. The caller holds the
-// tenant's lock.
+// restoreStart replaces a tenant's objects by its seeded ones. The caller
+// holds the tenant's lock.
 func (s *Server) restoreStart(name string) error {
 	saved := make([][]byte, len(kept))
 	for i, k := range kept {
@@ -211,43 +186,6 @@ func (s *Server) restoreStart(name string) error {
 	return s.seedDefaultConnection(name, seed.ClientID)
 }
 
-func (l *limiter) reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lim = nil
-}
-
-func (c *counters) resetTenant(name string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k := range c.m {
-		if k.tenant == name {
-			delete(c.m, k)
-		}
-	}
-}
-
-// requireAdmin admits a request that carries the root admin client's id
-// and current secret as HTTP Basic authentication.
-func (c *call) requireAdmin() error {
-	id, secret, ok := c.r.BasicAuth()
-	// The admin's secret opens its tokens too: one count for both.
-	key := loginKey(RootTenant, id, c.r.RemoteAddr)
-	if ok &&
-		subtle.ConstantTimeCompare([]byte(id), []byte(c.s.adminID)) == 1 &&
-		subtle.ConstantTimeCompare([]byte(secret), []byte(c.s.AdminClientSecret())) == 1 {
-		c.s.logins.succeeded(key)
-		return nil
-	}
-	if ok {
-		c.s.logins.failed(c.r.Context(), key)
-	}
-	return newError(http.StatusUnauthorized, "invalid_credentials",
-		"The server's /_idp/ endpoints need the root admin client's id and secret as HTTP Basic credentials").
-		withHeader("WWW-Authenticate", `Basic realm="idp-server"`)
-}
-
-// handleReset is POST /_idp/reset.
 func handleReset(c *call) error {
 	if err := c.s.Reset(); err != nil {
 		return err
@@ -255,7 +193,6 @@ func handleReset(c *call) error {
 	return c.noContent()
 }
 
-// handleResetTenant is POST /_idp/reset/{tenant}.
 func handleResetTenant(c *call) error {
 	if err := c.s.ResetTenant(c.id()); err != nil {
 		return err
@@ -263,8 +200,6 @@ func handleResetTenant(c *call) error {
 	return c.noContent()
 }
 
-// handleHealth is GET /_idp/health: 200 {"status":"ok"} when the store
-// answers, 503 otherwise.
 func handleHealth(c *call) error {
 	if _, err := c.s.store.Get(RootTenant, KindKeys, keyID); err != nil {
 		c.s.log.Error("health check: the store does not answer", "error", err)

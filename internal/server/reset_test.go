@@ -8,29 +8,6 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
-// basic is the header of a request with HTTP Basic credentials.
-func basic(id, secret string) http.Header {
-	r, _ := http.NewRequest(http.MethodGet, "http://x", nil)
-	r.SetBasicAuth(id, secret)
-	return http.Header{"Authorization": r.Header["Authorization"]}
-}
-
-// adminBasic is the header of a request with the root admin's current
-// credentials, as the server's /_idp/ endpoints want them.
-func (h *harness) adminBasic() http.Header {
-	return basic(h.srv.AdminClientID(), h.srv.AdminClientSecret())
-}
-
-// names lists the "name" (or, for grants, "client_id") of each object.
-func names(t testing.TB, objs []map[string]any, key string) []string {
-	var out []string
-	for _, o := range objs {
-		out = append(out, strField(t, o, key))
-	}
-	slices.Sort(out)
-	return out
-}
-
 func TestHealth(t *testing.T) {
 	h := newHarness(t)
 	for _, method := range []string{http.MethodGet, http.MethodHead} {

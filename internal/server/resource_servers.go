@@ -16,17 +16,13 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// scopeRecord is one permission an API defines.
 type scopeRecord struct {
-	Value string `json:"value"`
-	// Description is always answered, "" when none was given, as the
-	// real service answers it.
+	Value       string `json:"value"`
 	Description string `json:"description"`
 }
 
-// resourceServerRecord is an API, as stored and (with its identifier
-// rendered) as returned. Pointer fields are omitted until set, as the real
-// service omits them; the defaulted ones are always present.
+// resourceServerRecord is an API, as stored. Pointer fields are omitted
+// until set, as the real service omits them.
 type resourceServerRecord struct {
 	ID                  string         `json:"id"`
 	Name                *string        `json:"name,omitempty"`
@@ -39,15 +35,11 @@ type resourceServerRecord struct {
 	AllowOfflineAccess  bool           `json:"allow_offline_access"`
 	SkipConsent         bool           `json:"skip_consent_for_verifiable_first_party_clients"`
 	IsSystem            bool           `json:"is_system,omitempty"`
-	// Extra holds the properties the server only stores (token_dialect,
-	// enforce_policies, ...; see resourceServerSchema).
-	Extra extras `json:"extra,omitempty"`
+	Extra               extras         `json:"extra,omitempty"`
 }
 
 const maxTokenLifetime = 2592000 // 30 days, the real service's bound
 
-// resourceServerProperties are the properties the server acts on, then the
-// other ones the real service accepts (resourceServerSchema).
 var resourceServerProperties = append([]string{
 	"name", "identifier", "scopes", "signing_alg", "signing_secret", "token_lifetime",
 	"token_lifetime_for_web", "allow_offline_access", "skip_consent_for_verifiable_first_party_clients",
@@ -82,14 +74,8 @@ var resourceServerSchema = map[string]propSpec{
 	"authorization_policy": pObject(map[string]propSpec{"policy_id": pString()}).orNull(),
 }
 
-// defaultSubjectTypeAuthorization is what the real service answers for an
-// API that does not set subject_type_authorization.
 const defaultSubjectTypeAuthorization = `{"client":{"policy":"require_client_grant"},"user":{"policy":"allow_all"}}`
 
-// renderResourceServer returns the API as this request sees it, with its
-// stored-only properties. The signing secret is answered only where it is
-// used (HS256), and a token encryption key by its SHA-256 thumbprint, never
-// its PEM, as the real service answers them.
 func (c *call) renderResourceServer(rs resourceServerRecord) any {
 	rs.Identifier = c.renderAudience(rs.Identifier)
 	if rs.SigningAlg != string(jose.HS256) {
@@ -109,10 +95,9 @@ func (c *call) renderResourceServer(rs resourceServerRecord) any {
 	return renderWithExtras(rs, extra)
 }
 
-// renderTokenEncryption replaces an encryption key's pem with its
-// thumbprint_sha256: the RFC 7638 thumbprint of the public key (of the
-// certificate, if the PEM is one), or the SHA-256 of the PEM's bytes when it
-// holds no key the server can read; base64url either way.
+// renderTokenEncryption replaces a key's pem with its thumbprint_sha256: of
+// the public key (RFC 7638), or of the PEM's bytes when it holds no key the
+// server can read.
 func renderTokenEncryption(raw json.RawMessage) json.RawMessage {
 	var te map[string]json.RawMessage
 	if json.Unmarshal(raw, &te) != nil {
@@ -163,7 +148,6 @@ func errSystemAPI(verb string) *apiError {
 	return newError(http.StatusForbidden, "operation_not_supported", "The Management API is a system API and cannot be "+verb)
 }
 
-// validIdentifier reports whether v is an absolute URI.
 func validIdentifier(v string) bool {
 	if v == "" || strings.IndexFunc(v, unicode.IsSpace) >= 0 || strings.ContainsAny(v, "{}") {
 		return false
@@ -172,7 +156,6 @@ func validIdentifier(v string) bool {
 	return err == nil && u.IsAbs() && (u.Host != "" || u.Opaque != "")
 }
 
-// applyResourceServer decodes the mutable properties of b into rs.
 func applyResourceServer(b *body, rs *resourceServerRecord) error {
 	name, err := b.str("name")
 	if err != nil {
@@ -245,9 +228,8 @@ func applyResourceServer(b *body, rs *resourceServerRecord) error {
 	return applyExtras(b, resourceServerSchema, &rs.Extra)
 }
 
-// decodeScopes reads the scopes property: objects {value, description}
-// with unique, non-empty values free of whitespace (a token's scope claim is
-// space-separated).
+// decodeScopes refuses whitespace in a value: a token's scope claim is
+// space-separated.
 func decodeScopes(b *body) ([]scopeRecord, error) {
 	raw := b.fields["scopes"]
 	if jsonType(raw) != "array" {
@@ -346,8 +328,6 @@ func createResourceServer(c *call) error {
 	return c.json(http.StatusCreated, c.renderResourceServer(rs))
 }
 
-// resourceServers are the APIs, found by a route's {id} (see
-// repo.findResourceServer).
 var resourceServers = objects[resourceServerRecord]{
 	find: func(c *call) (resourceServerRecord, error) {
 		return c.repo.findResourceServer(c.param, c.storedAudience)
@@ -360,8 +340,6 @@ var resourceServers = objects[resourceServerRecord]{
 
 func getResourceServer(c *call) error { return getObject(c, resourceServers) }
 
-// listResourceServers lists the APIs; the identifiers parameter (repeated,
-// as the real service takes it) keeps only the APIs with those identifiers.
 func listResourceServers(c *call) error {
 	var keep func(resourceServerRecord) bool
 	if ids, ok := c.r.URL.Query()["identifiers"]; ok {
@@ -375,9 +353,8 @@ func listResourceServers(c *call) error {
 		func(rs resourceServerRecord) any { return c.renderResourceServer(rs) })
 }
 
-// resourceServerUpdatable are the properties a PATCH may send: identifier
-// is immutable, and listing it as unknown gives the real service's
-// "Additional properties not allowed" error.
+// resourceServerUpdatable leaves out identifier, which is immutable, so that
+// sending it is "Additional properties not allowed", as on the real service.
 var resourceServerUpdatable = func() []string {
 	props := make([]string, 0, len(resourceServerProperties))
 	for _, p := range resourceServerProperties {

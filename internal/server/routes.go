@@ -6,36 +6,26 @@ import (
 	"strings"
 )
 
-// handler serves one route. It writes a success itself and returns an
-// error (normally *apiError) for the dispatcher to render. It never checks
-// the caller's token: the dispatcher does, from the route table.
+// handler serves one route: it writes a success and returns an error for
+// the dispatcher to render. The dispatcher has checked the route's scope.
 type handler func(c *call) error
 
-// public is the scope column of a route that needs no token, and
-// adminCredentials that of a server-wide route that needs the root admin
-// client's id and secret as HTTP Basic (requireAdmin): server-wide routes
-// have no tenant to issue a token. Neither is a scope a token can carry
-// (those are "verb:resource").
+// The scope column of a route that needs no token, and of a server-wide
+// route, which needs the root admin's credentials (requireAdmin). Neither
+// is a scope a token can carry.
 const (
 	public           = "public"
 	adminCredentials = "admin"
 )
 
-// routeFlags say where a route exists and how its errors look.
 type routeFlags uint8
 
 const (
-	// rootOnly routes exist on the root tenant only.
-	rootOnly routeFlags = 1 << iota
-	// oauthErrors routes answer in the token endpoint's error shapes.
-	oauthErrors
-	// serverWide routes belong to the server, not to a tenant: they live
-	// under /_idp/ and are never counted, faulted or rate limited, so
-	// that reading the counters does not change them.
-	serverWide
+	rootOnly    routeFlags = 1 << iota
+	oauthErrors            // the token endpoint's error shapes
+	serverWide             // under /_idp/, outside any tenant
 )
 
-// route is one row of the route table.
 type route struct {
 	pattern string // "METHOD /path", in http.ServeMux pattern syntax
 	scope   string // the scope the bearer token must carry, or public
@@ -43,20 +33,12 @@ type route struct {
 	flags   routeFlags
 }
 
-// routeTable is every route of the server, each declared once. The
-// dispatcher matches a request against it, answers 404 and 405 from it and
-// authorizes the request with the route's scope before the handler runs.
-//
-// Patterns use the http.ServeMux syntax, but they are matched against the
-// escaped path as it came in, without the cleaning ServeMux does: a
-// resource server's {id...} is an identifier URI whose slashes a client may
-// or may not have escaped, "//" included. When two patterns match, the one
-// with more literal segments wins, as in ServeMux.
-//
-// A path's methods appear in the order its 405 answer's Allow header lists
-// them.
+// routeTable is every route of the server. Patterns use the http.ServeMux
+// syntax but are matched against the escaped path as it came in, without
+// ServeMux's cleaning: a resource server's {id...} is an identifier URI
+// whose slashes a client may or may not have escaped, "//" included. A
+// path's methods are in the order of its 405's Allow header.
 var routeTable = []route{
-	// A client needs these before it has a token.
 	{"POST " + routeToken, public, handleToken, oauthErrors},
 	{"GET " + routeJWKS, public, handleJWKS, 0},
 	{"GET /.well-known/openid-configuration", public, handleOpenIDConfig, 0},
@@ -93,13 +75,10 @@ var routeTable = []route{
 	{"DELETE /api/v2/tenants/{id}", "delete:tenants", deleteTenant, rootOnly},
 	{"GET /api/v2/tenants/{id}", "read:tenants", getTenant, rootOnly},
 	{"PATCH /api/v2/tenants/{id}", "update:tenants", updateTenant, rootOnly},
-	// Every tenant has its settings; "settings" is therefore no tenant
-	// name (see reservedTenantNames).
+	// "settings" is therefore no tenant name (reservedTenantNames).
 	{"GET /api/v2/tenants/settings", "read:tenant_settings", getTenantSettings, 0},
 	{"PATCH /api/v2/tenants/settings", "update:tenant_settings", updateTenantSettings, 0},
 
-	// The counters name the tenants and reset destroys data, and the
-	// server may listen beyond the loopback: both need the admin.
 	{"GET /_idp/requests", adminCredentials, getRequestCounts, serverWide},
 	{"DELETE /_idp/requests", adminCredentials, resetRequestCounts, serverWide},
 	{"POST /_idp/reset", adminCredentials, handleReset, serverWide},
@@ -107,16 +86,13 @@ var routeTable = []route{
 	{"GET /_idp/health", public, handleHealth, serverWide},
 }
 
-// Paths the server renders besides matching them, and the counters' name
-// for a path no route matches.
 const (
 	routeToken   = "/oauth/token"
 	routeJWKS    = "/.well-known/jwks.json"
 	routeUnknown = "unknown"
 )
 
-// pathRoutes are the routes that share a path pattern: what a request's
-// path selects before its method is looked at.
+// pathRoutes are the routes that share a path pattern.
 type pathRoutes struct {
 	pattern  string   // e.g. "/api/v2/clients/{id}"
 	template string   // the counters' route: the pattern with {id...} as {id}
@@ -126,7 +102,6 @@ type pathRoutes struct {
 	methods  map[string]*route
 }
 
-// router is a route table grouped by path.
 type router []*pathRoutes
 
 var (
@@ -135,7 +110,7 @@ var (
 )
 
 // newRouter groups the tenant routes of table, or its server-wide ones, by
-// path. A malformed table is a bug, caught when the package loads.
+// path. It panics on a malformed table, when the package loads.
 func newRouter(table []route, wide bool) router {
 	var rt router
 	byPath := map[string]*pathRoutes{}
@@ -178,9 +153,8 @@ func newRouter(table []route, wide bool) router {
 	return rt
 }
 
-// match finds the routes of a (tenant-relative) escaped path and the
-// escaped value of its {id}; nil when no route has that path. Root-only
-// routes match only when root is set.
+// match finds the routes of an escaped path and its escaped {id}. When two
+// patterns match, the one with more literal segments wins, as in ServeMux.
 func (rt router) match(path string, root bool) (*pathRoutes, string) {
 	var best *pathRoutes
 	var bestParam string
@@ -196,9 +170,8 @@ func (rt router) match(path string, root bool) (*pathRoutes, string) {
 	return best, bestParam
 }
 
-// match matches path segment by segment: a literal segment matches
-// itself, {name} any non-empty segment and {name...} the non-empty rest of
-// the path. It returns the wildcard's value and the number of literals.
+// match returns the wildcard's value and the number of literal segments;
+// {name} matches a non-empty segment and {name...} the non-empty rest.
 func (p *pathRoutes) match(path string) (param string, literals int, ok bool) {
 	rest, ok := strings.CutPrefix(path, "/")
 	if !ok {
@@ -229,33 +202,17 @@ func (p *pathRoutes) match(path string) (param string, literals int, ok bool) {
 	return param, literals, true
 }
 
-// lookup returns the route serving method on this path; HEAD is served as
-// GET. nil means 405 (or, when p is nil itself, 404).
-func (p *pathRoutes) lookup(method string) *route {
+// lookup returns the route serving method on this path, HEAD served as
+// GET; the error is a 404 when p is nil, else a 405.
+func (p *pathRoutes) lookup(method string) (*route, error) {
 	if p == nil {
-		return nil
+		return nil, errNotFoundRoute()
 	}
 	if r, ok := p.methods[method]; ok {
-		return r
+		return r, nil
 	}
-	if method == http.MethodHead {
-		return p.methods[http.MethodGet]
+	if r, ok := p.methods[http.MethodGet]; ok && method == http.MethodHead {
+		return r, nil
 	}
-	return nil
-}
-
-// run authorizes the request with the route's scope and runs its handler.
-func (c *call) run(r *route) error {
-	var err error
-	switch r.scope {
-	case public:
-	case adminCredentials:
-		err = c.requireAdmin()
-	default:
-		err = c.authorize(r.scope)
-	}
-	if err != nil {
-		return err
-	}
-	return r.handle(c)
+	return nil, errMethodNotAllowed(p.allow)
 }

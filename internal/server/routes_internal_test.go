@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"maps"
 	"net/http"
 	"regexp"
@@ -180,4 +181,199 @@ func TestRouteTablePatterns(t *testing.T) {
 			mux.Handle(r.pattern, http.NotFoundHandler())
 		}()
 	}
+}
+
+// keyScopes are the scopes that reveal or change client keys.
+var keyScopes = []string{scopeReadKeys, "read:client_credentials", scopeRotateSecret, scopeCreateCredentials, scopeUpdateCredentials}
+
+// changesSecret are the routes that change a secret: a token without
+// their key scope is refused before they run.
+var changesSecret = map[string]string{
+	"POST /api/v2/clients/{id}/rotate-secret": scopeRotateSecret,
+}
+
+// answersSecret are the routes whose answer may hold a secret to a token
+// without key scopes, each with the fields it may hold and why.
+var answersSecret = map[string]struct {
+	fields []string
+	why    string
+}{
+	"POST /api/v2/clients": {[]string{"client_secret"},
+		"the new client's own secret: its creator has no other way to learn it, and the real service answers it too"},
+	"POST /api/v2/tenants": {[]string{"management_client.client_secret"},
+		"the new tenant's management secret, handed once to the create:tenants caller who made the tenant (an emulator-only endpoint)"},
+	"GET /api/v2/resource-servers": {[]string{"signing_secret"},
+		"an HS256 API's signing secret, which the real service answers under read:resource_servers (no key scope in its spec)"},
+	"GET /api/v2/resource-servers/{id...}":   {[]string{"signing_secret"}, "as GET /api/v2/resource-servers"},
+	"PATCH /api/v2/resource-servers/{id...}": {[]string{"signing_secret"}, "as GET /api/v2/resource-servers"},
+}
+
+// TestRouteTableKeepsSecrets drives every route of the table with a token
+// that has every scope the routes check but the key scopes: a route that
+// changes a secret is refused with the real service's 403, and no answer
+// holds a secret the caller did not just create, except those listed in
+// answersSecret with their reason.
+func TestRouteTableKeepsSecrets(t *testing.T) {
+	f := newFixture(t, Options{})
+	base := f.ts.URL
+	admin := f.token
+	create := func(path string, body any) map[string]any {
+		t.Helper()
+		r := f.do(http.MethodPost, base+path, admin, body)
+		f.expect(r, http.StatusCreated, "")
+		return r.object(t)
+	}
+	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+
+	// The caller: every served scope but the key scopes.
+	scopes := slices.DeleteFunc(servedScopes(true), func(s string) bool { return slices.Contains(keyScopes, s) })
+	caller := create("/api/v2/clients", map[string]any{"name": "no keys"})
+	create("/api/v2/client-grants", map[string]any{"client_id": caller["client_id"], "audience": base + "/api/v2/", "scope": scopes})
+	tok := f.mint(base, str(caller, "client_id"), str(caller, "client_secret"), base+"/api/v2/")
+
+	// What the routes act on, and every secret already there.
+	target := create("/api/v2/clients", map[string]any{"name": "target"})
+	api := create("/api/v2/resource-servers", map[string]any{"identifier": "https://hs.example/", "signing_alg": "HS256",
+		"scopes": []map[string]string{{"value": "read:x"}}})
+	grant := create("/api/v2/client-grants", map[string]any{"client_id": target["client_id"], "audience": "https://hs.example/", "scope": []string{}})
+	conn := create("/api/v2/connections", map[string]any{"name": "conn", "strategy": "auth0"})
+	tenant := create("/api/v2/tenants", map[string]any{"name": "hosted"})
+	apiSecret := str(api, "signing_secret")
+	known := map[string]string{
+		"the admin's secret":                    f.srv.AdminClientSecret(),
+		"the caller's secret":                   str(caller, "client_secret"),
+		"the target's secret":                   str(target, "client_secret"),
+		"the hosted tenant's management secret": tenant["management_client"].(map[string]any)["client_secret"].(string),
+		"the HS256 API's secret":                apiSecret,
+		"a bystander's secret":                  str(create("/api/v2/clients", map[string]any{"name": "bystander"}), "client_secret"),
+	}
+	for what, v := range known {
+		if len(v) < 16 {
+			t.Fatalf("%s is %q", what, v)
+		}
+	}
+
+	// One request per route: path, body; DELETEs get an object of their own.
+	throwaway := map[string]func() string{
+		"resource-servers": func() string {
+			return str(create("/api/v2/resource-servers", map[string]any{"identifier": "https://gone.example/"}), "id")
+		},
+		"clients": func() string { return str(create("/api/v2/clients", map[string]any{"name": "gone"}), "client_id") },
+		"client-grants": func() string {
+			c := create("/api/v2/clients", map[string]any{"name": "gone"})
+			return str(create("/api/v2/client-grants", map[string]any{"client_id": c["client_id"], "audience": "https://hs.example/", "scope": []string{}}), "id")
+		},
+		"connections": func() string {
+			return str(create("/api/v2/connections", map[string]any{"name": "gone", "strategy": "auth0"}), "id")
+		},
+		"tenants": func() string { return str(create("/api/v2/tenants", map[string]any{"name": "gone"}), "id") },
+	}
+	ids := map[string]string{
+		"resource-servers": str(api, "id"), "clients": str(target, "client_id"), "client-grants": str(grant, "id"),
+		"connections": str(conn, "id"), "tenants": str(tenant, "id"),
+	}
+	bodies := map[string]any{
+		"POST /oauth/token": map[string]string{"grant_type": "client_credentials", "client_id": str(caller, "client_id"),
+			"client_secret": str(caller, "client_secret"), "audience": base + "/api/v2/"},
+		"POST /api/v2/resource-servers":          map[string]any{"identifier": "https://new.example/"},
+		"PATCH /api/v2/resource-servers/{id...}": map[string]any{"name": "renamed"},
+		"POST /api/v2/clients":                   map[string]any{"name": "new"},
+		"PATCH /api/v2/clients/{id}":             map[string]any{"description": "d"},
+		"POST /api/v2/client-grants":             map[string]any{"client_id": caller["client_id"], "audience": "https://hs.example/", "scope": []string{}},
+		"PATCH /api/v2/client-grants/{id}":       map[string]any{"scope": []string{"read:x"}},
+		"POST /api/v2/connections":               map[string]any{"name": "new", "strategy": "auth0"},
+		"PATCH /api/v2/connections/{id}":         map[string]any{"display_name": "d"},
+		"PATCH /api/v2/connections/{id}/clients": []map[string]any{{"client_id": target["client_id"], "status": true}},
+		"POST /api/v2/tenants":                   map[string]any{"name": "new-tenant"},
+		"PATCH /api/v2/tenants/{id}":             map[string]any{"display_name": "d"},
+		"PATCH /api/v2/tenants/settings":         map[string]any{"friendly_name": "f"},
+	}
+
+	for _, rt := range routeTable {
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		if strings.Contains(path, "{") {
+			kind := strings.Split(strings.TrimPrefix(path, "/api/v2/"), "/")[0]
+			id := ids[kind]
+			switch {
+			case path == "/_idp/reset/{tenant}":
+				id = "hosted"
+			case method == http.MethodDelete:
+				id = throwaway[kind]()
+			}
+			if id == "" {
+				t.Fatalf("%s: no object to call it on", rt.pattern)
+			}
+			path = path[:strings.Index(path, "{")] + id + path[strings.Index(path, "}")+1:]
+		}
+		auth := tok
+		if rt.scope == public {
+			auth = ""
+		}
+		r := f.do(method, base+path, auth, bodies[rt.pattern])
+
+		if scope, ok := changesSecret[rt.pattern]; ok {
+			want := `{"statusCode":403,"error":"Forbidden","message":"Insufficient scope, expected any of: ` + scope + `","errorCode":"insufficient_scope"}`
+			if got := strings.TrimSpace(string(r.body)); r.status != http.StatusForbidden || got != want {
+				t.Errorf("%s without %s: %d %s, want 403 %s", rt.pattern, scope, r.status, got, want)
+			}
+			continue
+		}
+		if r.status >= 300 && r.status != http.StatusUnauthorized {
+			t.Errorf("%s: %d %s", rt.pattern, r.status, r.body)
+		}
+		allowed := answersSecret[rt.pattern].fields
+		for what, v := range known {
+			mayHold := v == apiSecret && slices.Contains(allowed, "signing_secret")
+			if strings.Contains(string(r.body), v) && !mayHold {
+				t.Errorf("%s answers %s: %s", rt.pattern, what, r.body)
+			}
+		}
+		var doc any
+		if len(r.body) > 0 {
+			if err := json.Unmarshal(r.body, &doc); err != nil {
+				t.Fatalf("%s: %v: %s", rt.pattern, err, r.body)
+			}
+		}
+		for _, field := range secretFields(doc, "") {
+			if !slices.Contains(allowed, field) {
+				t.Errorf("%s answers a secret in %s: %s", rt.pattern, field, r.body)
+			}
+		}
+	}
+	// The refused rotation changed nothing.
+	f.mint(base, str(target, "client_id"), str(target, "client_secret"), "https://hs.example/")
+	for pattern := range changesSecret {
+		if !slices.ContainsFunc(routeTable, func(r route) bool { return r.pattern == pattern }) {
+			t.Errorf("changesSecret names %s, which is no route", pattern)
+		}
+	}
+	for pattern, ex := range answersSecret {
+		if ex.why == "" || !slices.ContainsFunc(routeTable, func(r route) bool { return r.pattern == pattern }) {
+			t.Errorf("answersSecret names %s, which is no route or has no reason", pattern)
+		}
+	}
+}
+
+// secretFields are the paths (a.b, list items unnamed) of the non-empty
+// client_secret and signing_secret values in a decoded JSON document.
+func secretFields(v any, path string) []string {
+	var out []string
+	switch v := v.(type) {
+	case map[string]any:
+		for k, child := range v {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			if s, ok := child.(string); ok && s != "" && (k == "client_secret" || k == "signing_secret") {
+				out = append(out, p)
+			}
+			out = append(out, secretFields(child, p)...)
+		}
+	case []any:
+		for _, child := range v {
+			out = append(out, secretFields(child, path)...)
+		}
+	}
+	return out
 }

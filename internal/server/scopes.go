@@ -2,13 +2,10 @@ package server
 
 import "strings"
 
-// servedKinds are the object kinds whose routes the server serves, each
-// with its create:, read:, update: and delete: scope. The root tenant also
-// serves the hosted tenants.
 var servedKinds = []string{"resource_servers", "clients", "client_grants", "connections"}
 
-// servedScopes are the scopes the server's routes check (routes.go): what
-// the seeded Management API clients are granted.
+// servedScopes are the scopes the routes check, which the seeded clients
+// are granted.
 func servedScopes(root bool) []string {
 	kinds := servedKinds
 	if root {
@@ -25,8 +22,7 @@ func servedScopes(root bool) []string {
 }
 
 // Key scopes: what a token needs, besides a route's own scope, to see or
-// change a client's keys, as the real service documents them. Reading
-// needs either of readKeyScopes; a route's scope does not reveal a secret.
+// change a client's keys.
 const (
 	scopeReadKeys          = "read:client_keys"
 	scopeRotateSecret      = "update:client_keys"
@@ -36,9 +32,8 @@ const (
 
 var readKeyScopes = []string{scopeReadKeys, "read:client_credentials"}
 
-// auth0ManagementScopes are the scopes the real service's Management API
-// defines, whether or not the server serves their endpoints, so that a
-// client grant naming one of them is accepted as it would be there.
+// auth0ManagementScopes are all the real Management API's scopes, served or
+// not, so that a client grant naming one is accepted as it would be there.
 var auth0ManagementScopes = strings.Fields(`
 read:client_grants create:client_grants delete:client_grants update:client_grants
 read:users update:users delete:users create:users
@@ -115,9 +110,6 @@ read:security_metrics
 read:connections_keys update:connections_keys create:connections_keys
 `)
 
-// managementScopes are the scopes of a tenant's Management API: the real
-// service's, then the root tenant's tenants scopes, each described as the
-// real service describes its scopes ("Read Client Grants").
 func managementScopes(root bool) []scopeRecord {
 	values := append([]string(nil), auth0ManagementScopes...)
 	for _, s := range servedScopes(root) {

@@ -1,23 +1,10 @@
-// Package server is a local, multi-tenant emulator of an Auth0-style
-// Management API v2 and its OAuth 2.0 token endpoint. It exists so that the
-// provider's acceptance tests, benchmarks and users can exercise the real
-// wire format offline; it is an http.Handler so tests mount it with httptest.
+// Package server is idp-server as a library: a local, multi-tenant
+// emulator of an Auth0-style Management API v2 and its token endpoint,
+// served as an http.Handler. DESIGN.md describes its wire contract.
 //
-// Fidelity to the real wire format is checked with the official Auth0 Go
-// SDK (see goauth0_compat_test.go). Besides the properties it acts on, the
-// server accepts the other well-known properties of each object (callbacks,
-// jwt_configuration, token_dialect, ...), checks their types, stores them
-// and returns them (props.go); it refuses truly unknown ones. Every tenant
-// also has its settings (GET/PATCH /api/v2/tenants/settings,
-// tenant_settings.go). Reads honour fields/include_fields, and lists take
-// page/per_page/include_totals or the checkpoint form from/take
-// (pagination.go).
-//
-// Every route, with its scope, is one row of the route table (routes.go);
-// the dispatcher (ServeHTTP) authorizes a request before its handler runs.
-// A handler deals with its request (request.go) and reaches the tenant's
-// objects through a repo (repo.go), which owns the tenant's lock; the GET,
-// PATCH and DELETE shapes the object endpoints share are in objects.go.
+// Every route is a row of the table in routes.go; ServeHTTP (dispatch.go)
+// authorizes a request before its handler runs, and a handler reaches its
+// tenant's objects through a repo (repo.go), which owns the tenant's lock.
 package server
 
 import (
@@ -25,9 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,57 +20,44 @@ import (
 	"unicode/utf8"
 )
 
-// Options configures a Server. The zero value is a usable, in-memory server
-// with generated admin credentials and no rate limit or faults.
+// Options configures a Server. The zero value is an in-memory server with
+// generated admin credentials and no rate limit or faults.
 type Options struct {
-	// AdminClientID is the root admin client's id; when empty, the one a
-	// durable Store holds from a previous start, else generated (32
-	// alphanumerics).
+	// AdminClientID is the root admin client's id; when empty, a durable
+	// Store's from a previous start, else generated.
 	AdminClientID string
 	// AdminClientSecret is the root admin client's secret, at least
-	// MinAdminSecretLength characters; when empty, the one a durable Store
-	// holds for the same admin client id, else generated (64 characters of
-	// [A-Za-z0-9_-]).
+	// MinAdminSecretLength characters; when empty, a durable Store's for
+	// the same admin client id, else generated.
 	AdminClientSecret string
-	// PublicURL pins the root base URL (e.g. "https://idp.example:8443");
-	// when empty the base URL is derived from each request's scheme and Host.
+	// PublicURL pins the root base URL; when empty it is derived from each
+	// request's scheme and Host.
 	PublicURL string
-	// RateLimit is the number of requests per second allowed per tenant
-	// (burst = RateLimit); 0 turns rate limiting off.
+	// RateLimit is the requests per second (and burst) allowed per tenant;
+	// 0 is no limit.
 	RateLimit int
-	// Faults injects errors, latency and dropped connections; all zero is off.
-	Faults Faults
-	// Now is the clock for token iat/exp and verification; nil = time.Now.
+	Faults    Faults
+	// Now is the clock of tokens; nil is time.Now.
 	Now func() time.Time
-	// Store holds the objects; nil = a fresh in-memory store. A durable
-	// one (BoltStore) keeps tenants, objects, secrets and signing keys
-	// across restarts; the caller closes it after the server's last request.
+	// Store holds the objects; nil is a fresh in-memory store. The caller
+	// closes a durable one after the server's last request.
 	Store Store
 	// Logger receives request and panic logs; nil discards them.
 	Logger *slog.Logger
-	// MaxTenants caps the hosted tenants (the root tenant aside); a create
-	// past it is refused with 403 too_many_entities. 0 = DefaultMaxTenants.
+	// MaxTenants caps the hosted tenants; 0 is DefaultMaxTenants.
 	MaxTenants int
-	// MaxObjects caps, per tenant, each of the resource servers, clients
-	// and client grants, the seeded ones (the Management API, its clients
-	// and their grants) included. 0 = DefaultMaxObjects.
+	// MaxObjects caps each kind of object per tenant, the seeded ones
+	// included; 0 is DefaultMaxObjects.
 	MaxObjects int
-	// FailedLoginDelay slows down the guessing of client secrets: a failed
-	// client authentication (on a token endpoint, or the admin credentials
-	// of /_idp/) is answered after a delay that grows with each further
-	// failure of that client id from that address up to FailedLoginDelay,
-	// and a success clears it (throttle.go). 0, as tests want it, is no
-	// delay; the idp-server command uses DefaultFailedLoginDelay.
+	// FailedLoginDelay is the longest delay of the answer to a failed
+	// client authentication; 0 is none.
 	FailedLoginDelay time.Duration
-	// Sleep waits out such a delay; nil = a timer that ends early when the
-	// request is cancelled. Tests inject one to see the delays.
+	// Sleep waits out such a delay; nil is a timer that ends with the
+	// request.
 	Sleep func(ctx context.Context, d time.Duration)
 }
 
-// MinAdminSecretLength is the shortest admin secret New accepts. The admin
-// may create tenants and reset the server, and the server may listen
-// beyond the loopback; a generated secret has 64 characters, as the real
-// service's have.
+// MinAdminSecretLength is the shortest admin secret New accepts.
 const MinAdminSecretLength = 32
 
 // Default caps: far above what a test or `make bench` creates, low enough
@@ -95,43 +67,33 @@ const (
 	DefaultMaxObjects = 10000
 )
 
-// Faults describes the failures a Server injects so that clients' retry and
-// pacing logic can be tested. Draws come from one RNG seeded with Seed, so a
-// sequential run is reproducible.
+// Faults are the failures a Server injects, drawn from one RNG seeded with
+// Seed so that a sequential run is reproducible.
 type Faults struct {
-	// Rate429 is the fraction [0,1] of requests answered 429
-	// too_many_requests (with Retry-After: 1).
+	// Rate429 is the fraction of requests answered 429.
 	Rate429 float64
-	// Rate5xx is the fraction answered 503 with errorCode
-	// "temporarily_unavailable".
+	// Rate5xx is the fraction of requests answered 503.
 	Rate5xx float64
 	// Latency is added to every request.
 	Latency time.Duration
-	// DropAfterCommit is the fraction of POST/PATCH/DELETE requests that are
-	// executed (committed) and then answered by closing the connection with
-	// no response, the case a client must not blindly retry.
+	// DropAfterCommit is the fraction of writes that are committed and
+	// then answered by closing the connection.
 	DropAfterCommit float64
-	// Seed seeds the fault RNG.
-	Seed int64
+	Seed            int64
 }
 
-// Count is one request counter: how many requests of a tenant, method and
+// Count is how many requests of a tenant ("" for the root), method and
 // route template ended with a status.
 type Count struct {
-	Tenant string `json:"tenant"` // "" for the root tenant
+	Tenant string `json:"tenant"`
 	Method string `json:"method"`
-	Route  string `json:"route"` // route template, e.g. "/api/v2/clients/{id}"
+	Route  string `json:"route"`
 	Status int    `json:"status"`
 	N      int64  `json:"count"`
 }
 
-// maxBodyBytes bounds every request body: larger ones are refused with 413
-// before any decoding, so a hostile client cannot make the server buffer it.
-const maxBodyBytes = 1 << 20
-
-// Server is the Management API emulator. It is an http.Handler hosting the
-// root tenant at "/" and every other tenant at "/tenants/{name}". All its
-// methods are safe for concurrent use.
+// Server is the emulator, hosting the root tenant at "/" and every other
+// tenant at "/tenants/{name}". Its methods are safe for concurrent use.
 type Server struct {
 	store      Store
 	now        func() time.Time
@@ -139,10 +101,8 @@ type Server struct {
 	publicURL  string // without a trailing slash; "" = derive per request
 	publicPath string // path of publicURL, stripped from incoming requests
 	adminID    string
-	// adminSecret is the root admin client's current secret, which the
-	// server's endpoints check; a rotation of the admin changes it.
-	adminSecret atomic.Pointer[string]
-	// adminGenerated says New generated the admin secret.
+	// adminSecret is what /_idp/ checks; a rotation of the admin changes it.
+	adminSecret    atomic.Pointer[string]
 	adminGenerated bool
 
 	// mu guards tenants. Lock order: root tenant's mu, then mu, then a
@@ -159,9 +119,8 @@ type Server struct {
 	logins    *loginThrottle
 }
 
-// New builds a Server: it bootstraps the root tenant (signing key, Management
-// API, admin client and its grant) and, when opts.Store already holds
-// tenants, brings them back.
+// New builds a Server with its root tenant, and brings back the tenants
+// opts.Store holds.
 func New(opts Options) (*Server, error) {
 	s := &Server{
 		store:   opts.Store,
@@ -213,8 +172,6 @@ func New(opts Options) (*Server, error) {
 	s.rateLimit.Store(int64(opts.RateLimit))
 	s.faults.set(opts.Faults)
 
-	// Admin credentials not configured come from a durable store's seed,
-	// else are generated (reset.go).
 	if err := s.resolveAdmin(opts.AdminClientSecret); err != nil {
 		return nil, err
 	}
@@ -230,21 +187,18 @@ func New(opts Options) (*Server, error) {
 // AdminClientID returns the root admin client's id.
 func (s *Server) AdminClientID() string { return s.adminID }
 
-// AdminClientSecret returns the root admin client's current secret: the
-// one it started with, or the one it was last rotated to.
+// AdminClientSecret returns the root admin client's current secret.
 func (s *Server) AdminClientSecret() string { return *s.adminSecret.Load() }
 
-// AdminSecretGenerated reports whether New generated the admin secret:
-// none was given, and the store held none for this admin client.
+// AdminSecretGenerated reports whether New generated the admin secret.
 func (s *Server) AdminSecretGenerated() bool { return s.adminGenerated }
 
-// SetFaults replaces the injected faults and reseeds their RNG. Invalid
-// fractions are clamped to [0,1] because callers toggle faults mid-test and
-// have no error path there.
+// SetFaults replaces the injected faults and reseeds their RNG. Fractions
+// are clamped to [0,1]: callers toggle faults mid-test, with no error path.
 func (s *Server) SetFaults(f Faults) { s.faults.set(f) }
 
-// SetRateLimit changes the per-tenant rate limit (requests per second, burst
-// the same); 0 turns it off. Buckets restart full.
+// SetRateLimit changes the per-tenant rate limit; 0 turns it off. Buckets
+// restart full.
 func (s *Server) SetRateLimit(n int) {
 	if n < 0 {
 		n = 0
@@ -252,257 +206,9 @@ func (s *Server) SetRateLimit(n int) {
 	s.rateLimit.Store(int64(n))
 }
 
-// Counts returns a snapshot of the request counters, sorted by tenant,
-// method, route and status.
+// Counts returns the request counters, sorted by tenant, method, route and
+// status.
 func (s *Server) Counts() []Count { return s.counts.snapshot() }
 
 // ResetCounts zeroes the request counters.
 func (s *Server) ResetCounts() { s.counts.reset() }
-
-// ServeHTTP routes a request to its tenant and handler. Everything that can
-// happen to a request (faults, rate limits, unknown routes, panics) is
-// decided here so that the handlers only deal with their resource.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	path := r.URL.EscapedPath()
-	if s.publicPath != "" && strings.HasPrefix(path, s.publicPath+"/") {
-		path = strings.TrimPrefix(path, s.publicPath)
-	}
-	if strings.HasPrefix(path, "/_idp/") {
-		s.serveServerWide(&call{s: s, r: r, w: w}, path)
-		return
-	}
-
-	c := &call{s: s, r: r}
-	// Counting happens when the status is written, before any byte reaches
-	// the client, so that a client reading the counters right after a
-	// response always sees its request.
-	counted := false
-	count := func(status int) {
-		if !counted {
-			counted = true
-			s.counts.add(c.tenantName, r.Method, c.route, status)
-		}
-	}
-	rec := &statusRecorder{ResponseWriter: w, onStatus: count}
-	c.w, c.rec = rec, rec
-	defer func() {
-		if v := recover(); v != nil {
-			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
-				panic(v) // a deliberately dropped connection, already counted
-			}
-			s.log.Error("panic in handler", "method", r.Method, "path", path, "panic", v, "stack", string(debug.Stack()))
-			if !rec.wroteHeader {
-				writeEnvelope(rec, newError(http.StatusInternalServerError, "internal_error", "Internal Server Error"), false)
-			}
-		}
-		// A handler that wrote nothing is answered 200 by net/http.
-		count(http.StatusOK)
-	}()
-	s.serve(c, path)
-}
-
-// serve runs one counted request.
-func (s *Server) serve(c *call, path string) {
-	r := c.r
-	if f := s.faults.latency(); f > 0 {
-		timer := time.NewTimer(f)
-		select {
-		case <-timer.C:
-		case <-r.Context().Done():
-			timer.Stop()
-		}
-	}
-
-	// Resolve the tenant from the path.
-	var t *tenant
-	rest := path
-	if strings.HasPrefix(path, "/tenants/") {
-		name, after, _ := strings.Cut(strings.TrimPrefix(path, "/tenants/"), "/")
-		if unescaped, err := url.PathUnescape(name); err == nil {
-			name = unescaped
-		}
-		c.tenantName = name
-		rest = "/" + after
-		t = s.lookupTenant(name)
-		if t == nil || name == RootTenant {
-			c.route = routeUnknown
-			s.finish(c, errInexistentTenant(), shapeEnvelope)
-			return
-		}
-	} else {
-		t = s.lookupTenant(RootTenant)
-	}
-	c.t, c.repo = t, repo{store: s.store, t: t}
-	p, param := tenantRouter.match(rest, t.name == RootTenant)
-	c.route, c.param = routeUnknown, param
-
-	refusal, handlerShape := shapeEnvelope, shapeEnvelope
-	if p != nil {
-		c.route = p.template
-		if p.flags&oauthErrors != 0 {
-			refusal, handlerShape = shapeEnvelopeOAuth, shapeOAuth
-		}
-	}
-	// Rate limit, then faults, in the order the contract fixes.
-	if e := s.applyRateLimit(c); e != nil {
-		s.finish(c, e, refusal)
-		return
-	}
-	if s.faults.draw429() {
-		s.finish(c, errTooManyRequests(1), refusal)
-		return
-	}
-	if s.faults.draw5xx() {
-		s.finish(c, errUnavailable(), refusal)
-		return
-	}
-	if p == nil {
-		s.finish(c, errNotFoundRoute(), shapeEnvelope)
-		return
-	}
-	rt := p.lookup(r.Method)
-	if rt == nil {
-		s.finish(c, errMethodNotAllowed(p.allow), refusal)
-		return
-	}
-	if r.ContentLength > maxBodyBytes {
-		s.finish(c, errTooLarge(), handlerShape)
-		return
-	}
-	if r.Body != nil {
-		r.Body = http.MaxBytesReader(c.w, r.Body, maxBodyBytes)
-	}
-
-	if isWrite(r.Method) && s.faults.drawDrop() {
-		s.runAndDrop(c, rt, handlerShape)
-		return
-	}
-	s.finish(c, c.run(rt), handlerShape)
-}
-
-// serveServerWide serves the server's own endpoints, under /_idp/.
-func (s *Server) serveServerWide(c *call, path string) {
-	p, param := serverRouter.match(path, true)
-	c.param = param
-	switch rt := p.lookup(c.r.Method); {
-	case p == nil:
-		s.finish(c, errNotFoundRoute(), shapeEnvelope)
-	case rt == nil:
-		s.finish(c, errMethodNotAllowed(p.allow), shapeEnvelope)
-	default:
-		s.finish(c, c.run(rt), shapeEnvelope)
-	}
-}
-
-// runAndDrop commits a write and then closes the connection without a
-// response: the failure after which a client cannot know whether its
-// request took effect.
-func (s *Server) runAndDrop(c *call, rt *route, shape errorShape) {
-	buf := &bufferedWriter{header: http.Header{}}
-	c.w = buf
-	s.finish(c, c.run(rt), shape)
-	// Count what was committed: the client never sees it, but tests
-	// compare counters with the server's state.
-	status := buf.status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	c.rec.onStatus(status)
-	if conn, _, err := http.NewResponseController(c.rec.ResponseWriter).Hijack(); err == nil {
-		_ = conn.Close()
-		return
-	}
-	// HTTP/2 cannot hijack; aborting the handler resets the stream, which
-	// is the same failure for the client.
-	panic(http.ErrAbortHandler)
-}
-
-// errorShape selects how an error body looks.
-type errorShape int
-
-const (
-	// shapeEnvelope is the Management API envelope.
-	shapeEnvelope errorShape = iota
-	// shapeEnvelopeOAuth is the envelope plus error_description, for
-	// refusals (rate limit, faults) on the token endpoint, which OAuth
-	// clients and Management API clients both read.
-	shapeEnvelopeOAuth
-	// shapeOAuth is the token endpoint's {error, error_description}.
-	shapeOAuth
-)
-
-// finish writes err, if any, in the given shape.
-func (s *Server) finish(c *call, err error, shape errorShape) {
-	if err == nil {
-		return
-	}
-	var e *apiError
-	if !errors.As(err, &e) {
-		// Only the store or our own code can produce other errors; they
-		// are the server's fault, not the client's, hence a 500.
-		s.log.Error("request failed", "method", c.r.Method, "route", c.route, "error", err)
-		e = newError(http.StatusInternalServerError, "internal_error", "Internal Server Error")
-	}
-	switch shape {
-	case shapeOAuth:
-		writeOAuthError(c.w, e)
-	default:
-		writeEnvelope(c.w, e, shape == shapeEnvelopeOAuth)
-	}
-}
-
-func (s *Server) lookupTenant(name string) *tenant {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.tenants[name]
-}
-
-func isWrite(method string) bool {
-	return method == http.MethodPost || method == http.MethodPatch || method == http.MethodDelete
-}
-
-// statusRecorder remembers the status a handler wrote, for the counters.
-type statusRecorder struct {
-	http.ResponseWriter
-	onStatus    func(status int)
-	status      int
-	wroteHeader bool
-}
-
-func (w *statusRecorder) WriteHeader(code int) {
-	if !w.wroteHeader && code >= 200 {
-		w.status = code
-		w.wroteHeader = true
-		w.onStatus(code)
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	if !w.wroteHeader {
-		w.WriteHeader(http.StatusOK)
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the connection.
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// bufferedWriter swallows a response that will never be sent.
-type bufferedWriter struct {
-	header http.Header
-	status int
-}
-
-func (b *bufferedWriter) Header() http.Header { return b.header }
-func (b *bufferedWriter) WriteHeader(code int) {
-	if b.status == 0 {
-		b.status = code
-	}
-}
-func (b *bufferedWriter) Write(p []byte) (int, error) {
-	if b.status == 0 {
-		b.status = http.StatusOK
-	}
-	return len(p), nil
-}

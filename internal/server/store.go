@@ -9,65 +9,51 @@ import (
 // Kind names a collection of objects within a tenant.
 type Kind string
 
-// The collections the handlers use. A Store treats them all alike; they are
-// exported so that another Store implementation can lay them out as it likes.
+// The collections, exported so that another Store can lay them out as it
+// likes. KindTenants exists in the root tenant only; KindIndex maps natural
+// keys (an API's identifier, a connection's name) to ids.
 const (
-	// KindResourceServers holds APIs, keyed by id.
 	KindResourceServers Kind = "resource_servers"
-	// KindClients holds applications, keyed by client_id.
-	KindClients Kind = "clients"
-	// KindClientGrants holds client grants, keyed by id.
-	KindClientGrants Kind = "client_grants"
-	// KindConnections holds connections, keyed by id.
-	KindConnections Kind = "connections"
-	// KindTenants holds the hosted tenants (only in the root tenant), keyed
-	// by name.
-	KindTenants Kind = "tenants"
-	// KindKeys holds a tenant's signing key.
-	KindKeys Kind = "keys"
-	// KindSettings holds a tenant's settings (one object).
-	KindSettings Kind = "settings"
-	// KindIndex maps natural keys (an API's identifier, a grant's
-	// client_id and audience) to ids, so that lookups by them do not scan.
-	KindIndex Kind = "index"
+	KindClients         Kind = "clients"
+	KindClientGrants    Kind = "client_grants"
+	KindConnections     Kind = "connections"
+	KindTenants         Kind = "tenants"
+	KindKeys            Kind = "keys"
+	KindSettings        Kind = "settings"
+	KindIndex           Kind = "index"
 )
 
-// RootTenant is the tenant name under which a Store keeps the root tenant's
-// objects. It is empty so that it can never collide with a hosted tenant,
-// whose name is a non-empty slug.
+// RootTenant is the root tenant's name in a Store: empty, so that no hosted
+// tenant's can collide with it.
 const RootTenant = ""
 
 // ErrNotFound is returned by Store.Get for an absent object.
 var ErrNotFound = errors.New("server: object not found")
 
-// Store keeps each tenant's objects as opaque JSON documents, grouped by
-// kind. It is deliberately small so that a durable store can replace the
-// in-memory one without touching the handlers: the handlers serialise
-// multi-object changes with their own per-tenant lock, so a Store only has to
-// make each single call safe for concurrent use. Ids are arbitrary strings:
-// index keys contain NUL bytes as separators.
+// Store keeps each tenant's objects as opaque JSON documents, by kind and
+// id. The server serialises multi-object changes with its own per-tenant
+// lock, so a Store only makes each call safe for concurrent use. Ids are
+// arbitrary strings, NUL bytes included.
 type Store interface {
-	// Get returns the object, or ErrNotFound.
+	// Get returns ErrNotFound for an absent object.
 	Get(tenant string, kind Kind, id string) ([]byte, error)
-	// Put inserts or replaces an object. A replaced object keeps its place
-	// in List's order.
+	// Put inserts or replaces an object; a replaced one keeps its place in
+	// List's order.
 	Put(tenant string, kind Kind, id string, value []byte) error
-	// Delete removes an object; deleting an absent object is not an error.
+	// Delete of an absent object is no error.
 	Delete(tenant string, kind Kind, id string) error
-	// List returns every object of a kind in insertion order.
+	// List returns a kind's objects in insertion order.
 	List(tenant string, kind Kind) ([][]byte, error)
-	// DropTenant removes every object of a tenant.
 	DropTenant(tenant string) error
 }
 
-// Counter is an optional Store method: the number of objects of a kind,
-// without reading them. The entity caps use it when a Store has it, and
-// count a List otherwise.
+// Counter is an optional Store method that counts a kind's objects without
+// reading them, for the entity caps.
 type Counter interface {
 	Count(tenant string, kind Kind) (int, error)
 }
 
-// NewMemoryStore returns an empty in-memory Store, the default.
+// NewMemoryStore returns an empty in-memory Store.
 func NewMemoryStore() Store {
 	return &memoryStore{tenants: map[string]map[Kind]*collection{}}
 }
@@ -98,8 +84,7 @@ func (m *memoryStore) Get(tenant string, kind Kind, id string) ([]byte, error) {
 	if !ok {
 		return nil, ErrNotFound
 	}
-	// Values are never mutated after Put (Put stores a copy), so sharing
-	// the slice with the caller is safe as long as callers only read it.
+	// Put stored a copy, and callers only read.
 	return it.value, nil
 }
 

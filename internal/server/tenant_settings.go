@@ -7,13 +7,9 @@ import (
 	"strings"
 )
 
-// A tenant's settings, GET and PATCH /api/v2/tenants/settings, exist on
-// every tenant, the root included, as on the real service, where every
-// tenant has its own. The server only stores them: properties never set are
-// omitted, and a PATCH replaces the properties it names (flags are merged,
-// and null removes a property the real service lets one clear).
+// A tenant's settings are only stored: a PATCH replaces the properties it
+// names, but for flags, which are merged.
 
-// settingsID is the key of a tenant's settings in KindSettings.
 const settingsID = "settings"
 
 // Session lifetimes are in hours, from a minute to a year.
@@ -33,8 +29,8 @@ var tenantSettingsSchema = map[string]propSpec{
 	"allowed_logout_urls":     pStrings(),
 	"enabled_locales":         pStrings(),
 	"sandbox_version":         pString(),
-	// Lifetimes are in hours; the *_in_minutes forms below set the same
-	// property (the real service returns hours, fractional if need be).
+	// The real service returns hours, fractional if need be, also for a
+	// lifetime set in minutes (sessionLifetimeMinutes).
 	"session_lifetime":                pNumber(minSessionHours, maxSessionHours),
 	"idle_session_lifetime":           pNumber(minSessionHours, maxSessionHours),
 	"ephemeral_session_lifetime":      pNumber(minSessionHours, maxSessionHours),
@@ -62,8 +58,6 @@ var tenantSettingsSchema = map[string]propSpec{
 	"country_codes":                                        pAnyObject().orNull(),
 }
 
-// sessionLifetimeMinutes maps each *_in_minutes property to the property,
-// in hours, it sets.
 var sessionLifetimeMinutes = map[string]string{
 	"session_lifetime_in_minutes":                "session_lifetime",
 	"idle_session_lifetime_in_minutes":           "idle_session_lifetime",
@@ -73,7 +67,6 @@ var sessionLifetimeMinutes = map[string]string{
 
 var tenantSettingsProperties = append(schemaNames(tenantSettingsSchema), sortedKeys(sessionLifetimeMinutes)...)
 
-// renderSettings is the settings object: an empty one when nothing is set.
 func renderSettings(set extras) any {
 	return withExtras{v: struct{}{}, extra: set}
 }
@@ -96,8 +89,6 @@ func updateTenantSettings(c *call) error {
 	if err != nil {
 		return err
 	}
-	// The minutes forms become the hours they stand for; sending both
-	// forms of one lifetime is ambiguous.
 	for _, name := range sortedKeys(sessionLifetimeMinutes) {
 		raw, ok := b.fields[name]
 		if !ok {
@@ -114,7 +105,6 @@ func updateTenantSettings(c *call) error {
 		b.fields[hours] = json.RawMessage(formatNumber(minutes / 60))
 		delete(b.fields, name)
 	}
-	// Flags are merged into the stored ones rather than replacing them.
 	var newFlags map[string]json.RawMessage
 	if raw, ok := b.fields["flags"]; ok {
 		if err := checkValue("flags", raw, tenantSettingsSchema["flags"]); err != nil {

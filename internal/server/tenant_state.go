@@ -20,45 +20,34 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// managementAPIKey is how a Management API identifier (and an audience
-// naming it) is stored. The real identifier, "<base>/api/v2/", depends on
-// the Host a request came in on, so it is only rendered per request. The
-// braces make it an invalid URI, so no user identifier can collide with it.
+// managementAPIKey is the stored Management API identifier (and audience):
+// the real one, "<base>/api/v2/", depends on the request's Host. The braces
+// make it an invalid URI, so that no user identifier collides with it.
 const managementAPIKey = "{management-api}"
 
-// tenant is the runtime state of one hosted tenant (or the root). Its
-// objects live in the Store; this holds what must not be re-read per request.
+// tenant is what a tenant keeps in memory; its objects live in the Store.
 type tenant struct {
 	name string
 	key  *signingKey
 
 	// mu serialises changes that touch several objects (uniqueness checks,
-	// cascading deletes): writers hold it exclusively, readers shared.
-	mu sync.RWMutex
-	// deleted is set, under mu, when the tenant is removed, so a request
-	// that found it just before cannot write into a dropped tenant.
-	deleted bool
+	// cascading deletes).
+	mu      sync.RWMutex
+	deleted bool // under mu
 
 	limiter limiter
-	// verified remembers the tokens whose signature the tenant has
-	// verified. Signature verification is most of the cost of a Management
-	// API read, and a client reuses one token for many requests. Only the
-	// signature check is cached: expiry, issuer and audience are checked on
-	// every request, against the request's clock and base URL.
+	// verified caches signature checks, most of the cost of a Management
+	// API read; expiry, issuer and audience are checked on every request.
 	verified boundedCache[*accessClaims]
-	// tokenAPIs keeps, by API id, what issuing a token needs of each API
-	// with the stored bytes it was decoded from (see tokenAPIFor).
+	// tokenAPIs caches, by API id, what issuing a token needs of an API.
 	tokenAPIs boundedCache[cachedTokenAPI]
 }
 
-// signingKey is a tenant's RSA key for RS256/PS256 access tokens.
 type signingKey struct {
-	priv *rsa.PrivateKey
-	kid  string
-	jwks []byte // the rendered JWKS document
-	// certPEM is the key's self-signed certificate, as a client's
-	// signing_keys show it.
-	certPEM string
+	priv    *rsa.PrivateKey
+	kid     string
+	jwks    []byte // the rendered JWKS document
+	certPEM string // as a client's signing_keys show it
 }
 
 type storedKey struct {
@@ -67,7 +56,6 @@ type storedKey struct {
 
 const keyID = "signing"
 
-// generateKey makes a fresh 2048-bit tenant key.
 func generateKey() (*signingKey, error) {
 	priv, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -82,16 +70,12 @@ func newSigningKey(priv *rsa.PrivateKey) (*signingKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: key thumbprint: %w", err)
 	}
-	// The RFC 7638 thumbprint is stable for the key and needs no state.
+	// The kid is the key's RFC 7638 thumbprint: stable, with no state.
 	pub.KeyID = base64.RawURLEncoding.EncodeToString(tp)
 	cert, err := selfSignedCert(priv, pub.KeyID)
 	if err != nil {
 		return nil, fmt.Errorf("server: the key's certificate: %w", err)
 	}
-	// Published as the real service publishes its keys: alg (RS256, which
-	// JOSE libraries that pin the algorithm to the key's need), x5c with
-	// the key's certificate and x5t, the base64url SHA-1 thumbprint of its
-	// DER; no x5t#S256.
 	pub.Certificates = []*x509.Certificate{cert}
 	sum := sha1.Sum(cert.Raw) //nolint:gosec // x5t is defined as SHA-1 (RFC 7517 §4.8)
 	pub.CertificateThumbprintSHA1 = sum[:]
@@ -103,9 +87,9 @@ func newSigningKey(priv *rsa.PrivateKey) (*signingKey, error) {
 	return &signingKey{priv: priv, kid: pub.KeyID, jwks: jwks, certPEM: string(certPEM)}, nil
 }
 
-// selfSignedCert is the tenant key's certificate. Everything in it derives
-// from the key (RSA PKCS #1 v1.5 signatures are deterministic), so a key
-// reloaded from a durable store publishes the same certificate.
+// selfSignedCert derives everything from the key (PKCS #1 v1.5 signatures
+// are deterministic), so that a reloaded key publishes the same
+// certificate.
 func selfSignedCert(priv *rsa.PrivateKey, kid string) (*x509.Certificate, error) {
 	serial := new(big.Int).SetBytes([]byte(kid)[:16])
 	tmpl := &x509.Certificate{
@@ -123,9 +107,6 @@ func selfSignedCert(priv *rsa.PrivateKey, kid string) (*x509.Certificate, error)
 	return x509.ParseCertificate(der)
 }
 
-// loadOrCreateKey returns the tenant's stored key, creating and storing one
-// when there is none, so that a durable store keeps tokens valid across
-// restarts.
 func (s *Server) loadOrCreateKey(name string) (*signingKey, error) {
 	raw, err := s.store.Get(name, KindKeys, keyID)
 	if err == nil {
@@ -161,8 +142,6 @@ func (s *Server) storeKey(name string, key *signingKey) error {
 	return putJSON(s.store, name, KindKeys, keyID, storedKey{PKCS8: der})
 }
 
-// bootstrap prepares the root tenant and reloads hosted tenants from the
-// store.
 func (s *Server) bootstrap() error {
 	key, err := s.loadOrCreateKey(RootTenant)
 	if err != nil {
@@ -196,15 +175,11 @@ func (s *Server) bootstrap() error {
 	}
 	s.tenants[RootTenant] = root
 
-	raws, err := s.store.List(RootTenant, KindTenants)
+	recs, err := s.storedTenants()
 	if err != nil {
 		return err
 	}
-	for _, raw := range raws {
-		var rec tenantRecord
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			return fmt.Errorf("server: decoding a stored tenant: %w", err)
-		}
+	for _, rec := range recs {
 		key, err := s.loadOrCreateKey(rec.Name)
 		if err != nil {
 			return err
@@ -217,9 +192,8 @@ func (s *Server) bootstrap() error {
 	return nil
 }
 
-// seedManagementAPI stores a tenant's Management API, or brings the scopes
-// of a stored one up to date (a durable store may hold one from a version
-// of the server with fewer scopes).
+// seedManagementAPI stores a tenant's Management API, or updates the scopes
+// of one a previous version of the server stored.
 func (s *Server) seedManagementAPI(name string) (created bool, err error) {
 	scopes := managementScopes(name == RootTenant)
 	var id string
@@ -250,12 +224,10 @@ func (s *Server) seedManagementAPI(name string) (created bool, err error) {
 	return true, putJSON(s.store, name, KindIndex, indexResourceServer(managementAPIKey), rs.ID)
 }
 
-// managementAPIName is the system API's name, as the real service names it.
 const managementAPIName = "Auth0 Management API"
 
-// seedDefaultConnection stores the database connection a new tenant has,
-// with the options the real service gives it, enabled for the tenant's
-// seeded clients (as it would enable any client created after it).
+// seedDefaultConnection stores the database connection the real service
+// gives a new tenant, enabled for its seeded clients.
 func (s *Server) seedDefaultConnection(name string, clientIDs ...string) error {
 	enabled := append([]string(nil), clientIDs...)
 	sort.Strings(enabled)
@@ -276,8 +248,8 @@ func (s *Server) seedDefaultConnection(name string, clientIDs ...string) error {
 	return repo{store: s.store, t: &tenant{name: name}}.createConnection(cn)
 }
 
-// seedManagementGrant grants clientID every scope of the tenant's
-// Management API, updating an existing grant.
+// seedManagementGrant grants clientID the served scopes, updating an
+// existing grant.
 func (s *Server) seedManagementGrant(name, clientID string) error {
 	scopes := servedScopes(name == RootTenant)
 	g := clientGrantRecord{ID: newClientGrantID(), ClientID: clientID, Audience: managementAPIKey, Scope: scopes}
@@ -293,6 +265,36 @@ func (s *Server) seedManagementGrant(name, clientID string) error {
 	return putJSON(s.store, name, KindIndex, indexClientGrant(clientID, managementAPIKey), g.ID)
 }
 
+// storedTenants are the hosted tenants the store holds, which may include
+// one whose deletion failed half-way.
+func (s *Server) storedTenants() ([]tenantRecord, error) {
+	raws, err := s.store.List(RootTenant, KindTenants)
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]tenantRecord, len(raws))
+	for i, raw := range raws {
+		if err := json.Unmarshal(raw, &recs[i]); err != nil {
+			return nil, fmt.Errorf("server: decoding a stored tenant: %w", err)
+		}
+	}
+	return recs, nil
+}
+
+// markDeleted waits for the tenant's requests in flight and makes any that
+// found it a moment ago fail instead of writing into it.
+func (t *tenant) markDeleted() {
+	t.mu.Lock()
+	t.deleted = true
+	t.mu.Unlock()
+}
+
+func (s *Server) lookupTenant(name string) *tenant {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.tenants[name]
+}
+
 // tenantLabel is the "tenant" field of a client.
 func tenantLabel(name string) string {
 	if name == RootTenant {
@@ -305,6 +307,7 @@ func indexResourceServer(identifier string) string { return "rs\x00" + identifie
 func indexClientGrant(clientID, audience string) string {
 	return "cg\x00" + clientID + "\x00" + audience
 }
-func indexTenantID(id string) string { return "tid\x00" + id }
+func indexConnectionName(name string) string { return "cn\x00" + name }
+func indexTenantID(id string) string         { return "tid\x00" + id }
 
 func ptr[T any](v T) *T { return &v }

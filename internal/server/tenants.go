@@ -7,7 +7,6 @@ import (
 	"regexp"
 )
 
-// tenantRecord is a hosted tenant, as stored in the root tenant.
 type tenantRecord struct {
 	ID          string             `json:"id"`
 	Name        string             `json:"name"`
@@ -18,15 +17,13 @@ type tenantRecord struct {
 	UpdatedAt   string             `json:"updated_at"`
 }
 
-// tenantResponse adds what is rendered per request to a tenantRecord.
 type tenantResponse struct {
 	tenantRecord
 	Domain           string            `json:"domain"`
 	ManagementClient *managementClient `json:"management_client,omitempty"`
 }
 
-// managementClient is the new tenant's Management API client, returned once,
-// by the create.
+// managementClient is returned once, by the create.
 type managementClient struct {
 	ClientID     string `json:"client_id"`
 	ClientSecret string `json:"client_secret"`
@@ -34,8 +31,7 @@ type managementClient struct {
 
 var tenantNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
 
-// reservedTenantNames are names a tenant cannot take because the path
-// /api/v2/tenants/<name> means something else.
+// reservedTenantNames are taken by other paths under /api/v2/tenants/.
 var reservedTenantNames = []string{"settings"}
 
 func errInexistentTenantObject() *apiError {
@@ -46,7 +42,6 @@ func (c *call) renderTenant(rec tenantRecord) tenantResponse {
 	return tenantResponse{tenantRecord: rec, Domain: tenantBase(c.rootBase(), rec.Name)}
 }
 
-// applyTenant decodes the mutable properties of b into rec.
 func applyTenant(b *body, rec *tenantRecord) error {
 	display, err := b.str("display_name")
 	if err != nil {
@@ -77,14 +72,11 @@ func applyTenant(b *body, rec *tenantRecord) error {
 		}
 		rec.Owners = &seen
 	}
-	md, err := b.stringMap("metadata")
+	md, err := b.metadata("metadata")
 	if err != nil {
 		return err
 	}
 	if md != nil {
-		if err := checkMetadata("metadata", *md); err != nil {
-			return err
-		}
 		rec.Metadata = md
 	}
 	return nil
@@ -151,9 +143,8 @@ func createTenant(c *call) error {
 	return c.json(http.StatusCreated, resp)
 }
 
-// seedTenant stores a new tenant's key, Management API, Management API
-// client and that client's grant. The caller holds the root lock, and the
-// tenant is not yet visible to requests.
+// seedTenant stores a new tenant's key and seeded objects. The caller holds
+// the root lock, and the tenant is not yet visible to requests.
 func (s *Server) seedTenant(name string, key *signingKey) (*managementClient, error) {
 	// A previous tenant of the same name may have left objects behind if
 	// its deletion failed half-way; start clean.
@@ -185,15 +176,14 @@ func (s *Server) seedTenant(name string, key *signingKey) (*managementClient, er
 	if err := s.seedDefaultConnection(name, cl.ClientID); err != nil {
 		return nil, err
 	}
-	// What a reset of the tenant brings back (reset.go).
 	if err := putJSON(s.store, name, KindSeed, seedClientID, cl); err != nil {
 		return nil, err
 	}
 	return &managementClient{ClientID: cl.ClientID, ClientSecret: cl.ClientSecret}, nil
 }
 
-// tenants are the hosted tenants, found by a route's {id}, an id or a
-// name. Their routes exist on the root tenant only, so c.repo is the root's.
+// tenants are found by a route's {id}, an id or a name. Their routes exist
+// on the root tenant only, so c.repo is the root's.
 var tenants = objects[tenantRecord]{
 	find:   func(c *call) (tenantRecord, error) { return c.repo.tenant(c.id()) },
 	save:   func(c *call, rec tenantRecord) error { return c.repo.put(KindTenants, rec.Name, rec) },
@@ -221,7 +211,6 @@ func updateTenant(c *call) error {
 	})
 }
 
-// deleteTenant drops the tenant and everything in it.
 func deleteTenant(c *call) error {
 	return deleteObject(c, tenants, func(rec tenantRecord) error {
 		c.s.mu.Lock()
@@ -229,11 +218,7 @@ func deleteTenant(c *call) error {
 		delete(c.s.tenants, rec.Name)
 		c.s.mu.Unlock()
 		if t != nil {
-			// Wait for the tenant's in-flight requests, and make any that
-			// found it a moment ago fail instead of writing into it.
-			t.mu.Lock()
-			t.deleted = true
-			t.mu.Unlock()
+			t.markDeleted()
 		}
 		if err := c.repo.store.DropTenant(rec.Name); err != nil {
 			return err

@@ -12,13 +12,10 @@ import (
 const DefaultFailedLoginDelay = time.Second
 
 // loginThrottle delays the answers to failed client authentications, per
-// client id and remote address: the first failure waits an eighth of max,
-// each further one twice as long, up to max, and a success starts over.
-// After a few failures a guesser gets about one answer a second per
-// connection, while a person who mistyped a secret waits well under a
-// second. Keying on the address as well means failures from elsewhere never
-// slow a client down; an attacker who varies the client id gains nothing,
-// since a guess is about one client's secret.
+// client id and remote address: an eighth of max, doubling per failure up
+// to max, until a success. A guesser gets about one answer a second, a
+// person who mistyped waits well under a second. Keying on the address too
+// means failures from elsewhere never slow a client down.
 type loginThrottle struct {
 	max   time.Duration // 0: no delay
 	sleep func(ctx context.Context, d time.Duration)
@@ -38,7 +35,6 @@ func newLoginThrottle(limit time.Duration, sleep func(context.Context, time.Dura
 	return &loginThrottle{max: limit, sleep: sleep}
 }
 
-// loginKey names a client of a tenant as seen from a remote address.
 func loginKey(tenant, clientID, remoteAddr string) string {
 	host, _, err := net.SplitHostPort(remoteAddr)
 	if err != nil {
@@ -47,8 +43,8 @@ func loginKey(tenant, clientID, remoteAddr string) string {
 	return tenant + "\x00" + clientID + "\x00" + host
 }
 
-// failed records a failed authentication of key and waits out its delay.
-// The caller holds no lock: a waiting guesser must not hold up the tenant.
+// failed waits out the delay of key's failures. The caller holds no lock: a
+// waiting guesser must not hold up the tenant.
 func (l *loginThrottle) failed(ctx context.Context, key string) {
 	if l.max <= 0 {
 		return
@@ -63,7 +59,6 @@ func (l *loginThrottle) failed(ctx context.Context, key string) {
 	l.sleep(ctx, l.max>>max(0, 4-n))
 }
 
-// succeeded forgets the failures of key.
 func (l *loginThrottle) succeeded(key string) {
 	if l.max <= 0 {
 		return
@@ -73,7 +68,6 @@ func (l *loginThrottle) succeeded(key string) {
 	l.mu.Unlock()
 }
 
-// sleepContext waits d, or until ctx is done.
 func sleepContext(ctx context.Context, d time.Duration) {
 	timer := time.NewTimer(d)
 	defer timer.Stop()

@@ -17,8 +17,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 )
 
-// tokenClaims are the claims of an issued access token. aud is a string,
-// not an array, as the real service issues it.
+// tokenClaims has aud a string, not an array, as the real service issues it.
 type tokenClaims struct {
 	Issuer          string `json:"iss"`
 	Subject         string `json:"sub"`
@@ -31,7 +30,6 @@ type tokenClaims struct {
 	ID              string `json:"jti"`
 }
 
-// tokenResponse is the token endpoint's success body.
 type tokenResponse struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
@@ -51,15 +49,14 @@ func errNotUTF8Param() *apiError {
 	return errInvalidRequest("The request body is not valid UTF-8")
 }
 
-// tokenParams reads the token request from a JSON or form body.
 func (c *call) tokenParams() (map[string]string, error) {
 	raw, err := c.readAll()
 	if err != nil {
 		return nil, err
 	}
-	// Checked on the raw bytes, before encoding/json can replace invalid
-	// sequences with U+FFFD; form values are checked again once decoded,
-	// since percent-encoding can hide them.
+	// Checked before encoding/json can replace invalid sequences with
+	// U+FFFD; form values again once decoded, since percent-encoding can
+	// hide them.
 	if !utf8.Valid(raw) {
 		return nil, errNotUTF8Param()
 	}
@@ -111,9 +108,8 @@ func (c *call) tokenParams() (map[string]string, error) {
 	return params, nil
 }
 
-// clientCredentials combines HTTP Basic and body credentials, refusing a
-// request in which they disagree. basic says the secret came in the
-// Authorization header.
+// clientCredentials combines HTTP Basic and body credentials; basic says
+// the secret came in the Authorization header.
 func (c *call) clientCredentials(params map[string]string) (id, secret string, basic bool, err error) {
 	id, secret = params["client_id"], params["client_secret"]
 	user, pass, ok := c.r.BasicAuth()
@@ -135,7 +131,6 @@ func (c *call) clientCredentials(params map[string]string) (id, secret string, b
 	return u, p, true, nil
 }
 
-// handleToken is the client-credentials token endpoint.
 func handleToken(c *call) error {
 	params, err := c.tokenParams()
 	if err != nil {
@@ -189,7 +184,6 @@ func handleToken(c *call) error {
 	})
 }
 
-// issuance is what a successful token request resolved to.
 type issuance struct {
 	clientID string
 	audience string // as the client spelled it
@@ -197,26 +191,22 @@ type issuance struct {
 	scopes   []string
 }
 
-// tokenAPI is what issuing a token needs of the API it is for.
 type tokenAPI struct {
 	signingAlg    string
 	signingSecret string
 	tokenLifetime int64
-	scopes        []string // the values of its scopes, in its order
+	scopes        []string // in the API's order
 }
 
-// cachedTokenAPI is a tenant's tokenAPIs entry. Decoding the stored API
-// was the largest cost of a token after the signature itself, because the
-// Management API defines some hundred and fifty scopes with descriptions;
-// an entry is used only while the API's stored bytes are the same, so no
-// write needs to invalidate it.
+// cachedTokenAPI spares a token the decoding of its API, the largest cost
+// after the signature (the Management API has some 150 scopes). An entry
+// is used only while the API's stored bytes are the same, so no write needs
+// to invalidate it.
 type cachedTokenAPI struct {
 	raw []byte
 	api *tokenAPI
 }
 
-// tokenAPIFor returns the tokenAPI of the API with the stored identifier.
-// The caller holds the tenant's read lock.
 func (p repo) tokenAPIFor(identifier string) (*tokenAPI, error) {
 	id, raw, err := p.rawResourceServerByIdentifier(identifier)
 	if err != nil {
@@ -239,8 +229,7 @@ func (p repo) tokenAPIFor(identifier string) (*tokenAPI, error) {
 	return api, nil
 }
 
-// errClientAuth is the answer to a wrong client id or secret, the only 401
-// of the token endpoint.
+// errClientAuth is the token endpoint's only 401.
 func errClientAuth() *apiError {
 	return errOAuth(http.StatusUnauthorized, "access_denied", "Unauthorized")
 }
@@ -251,10 +240,7 @@ func isClientAuthFailure(err error) bool {
 }
 
 // authorizeToken checks the client, its grant and the requested scopes.
-// The caller holds the tenant's read lock. A client_secret_basic client must
-// send its secret in the Authorization header: one sent in the body fails
-// like a wrong secret. A public client (none) has no secret to send and no
-// client_credentials grant.
+// The caller holds the tenant's read lock.
 func (c *call) authorizeToken(clientID, secret string, basic bool, audience, scope string) (*issuance, error) {
 	var client clientRecord
 	if err := c.repo.get(KindClients, clientID, &client); err != nil {
@@ -289,9 +275,7 @@ func (c *call) authorizeToken(clientID, secret string, basic bool, audience, sco
 		}
 		return nil, err
 	}
-	// A grant may keep a scope the API no longer defines; such a scope is
-	// not granted any more. Granted scopes come out in the API's order. A
-	// grant with allow_all_scopes covers whatever the API defines.
+	// A scope the API no longer defines is not granted any more.
 	var granted []string
 	for _, sc := range api.scopes {
 		if grant.grantsAllScopes() || contains(grant.Scope, sc) {
@@ -319,7 +303,6 @@ func (c *call) authorizeToken(clientID, secret string, basic bool, audience, sco
 	return &issuance{clientID: clientID, audience: audience, api: api, scopes: scopes}, nil
 }
 
-// sign issues the access token for iss.
 func (c *call) sign(iss *issuance) (string, error) {
 	now := c.s.now().Unix()
 	claims := tokenClaims{
@@ -343,8 +326,7 @@ func (c *call) sign(iss *issuance) (string, error) {
 			key = jose.SigningKey{Algorithm: alg, Key: secret}
 		} else {
 			// go-jose refuses HMAC keys shorter than the hash (RFC 7518
-			// §3.2), but the contract allows signing secrets from 16
-			// characters; sign those with the standard library's HMAC.
+			// §3.2); the contract allows secrets from 16 characters.
 			key = jose.SigningKey{Algorithm: alg, Key: hmacSigner(secret)}
 		}
 	default:
@@ -368,7 +350,6 @@ func (h hmacSigner) SignPayload(payload []byte, _ jose.SignatureAlgorithm) ([]by
 	return m.Sum(nil), nil
 }
 
-// handleJWKS serves the tenant's public key.
 func handleJWKS(c *call) error {
 	c.w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	c.w.Header().Set("Cache-Control", "public, max-age=300")
@@ -377,7 +358,6 @@ func handleJWKS(c *call) error {
 	return nil
 }
 
-// handleOpenIDConfig serves the discovery document.
 func handleOpenIDConfig(c *call) error {
 	base := c.base()
 	return c.json(http.StatusOK, map[string]any{

@@ -1,44 +1,19 @@
 package server_test
 
 import (
-	"encoding/json"
+	"crypto/rsa"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
-
-// expectTokenOK checks a successful token response and returns it.
-func expectTokenOK(t testing.TB, r *response, wantScopes []string, wantLifetime int64) tokenResponse {
-	t.Helper()
-	if r.Status != http.StatusOK {
-		t.Fatalf("want 200, got %s", r)
-	}
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("Content-Type = %q, want application/json", ct)
-	}
-	if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
-		t.Errorf("Cache-Control = %q, want no-store", cc)
-	}
-	var tr tokenResponse
-	r.decode(t, &tr)
-	if tr.AccessToken == "" || strings.Count(tr.AccessToken, ".") != 2 {
-		t.Errorf("access_token %q is not a compact JWS", tr.AccessToken)
-	}
-	if tr.TokenType != "Bearer" {
-		t.Errorf("token_type = %q, want Bearer", tr.TokenType)
-	}
-	if tr.ExpiresIn != wantLifetime {
-		t.Errorf("expires_in = %d, want %d", tr.ExpiresIn, wantLifetime)
-	}
-	if got := scopeSet(tr.Scope); !sameSet(got, wantScopes) {
-		t.Errorf("scope = %q, want %v", tr.Scope, wantScopes)
-	}
-	return tr
-}
 
 func TestTokenSuccess(t *testing.T) {
 	t.Parallel()
@@ -289,11 +264,133 @@ func TestTokenErrors(t *testing.T) {
 	})
 }
 
-// jsonOf encodes a token request body as JSON.
-func jsonOf(m map[string]string) string {
-	b, err := json.Marshal(m)
-	if err != nil {
-		panic(err)
+func TestJWKSAndOpenIDConfiguration(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	set := h.fetchJWKS(h.base)
+	if len(set.Keys) != 1 {
+		t.Errorf("root jwks has %d keys, want 1", len(set.Keys))
 	}
-	return string(b)
+	if k := set.Keys[0].Key.(*rsa.PublicKey); k.N.BitLen() != 2048 {
+		t.Errorf("RSA key has %d bits, want 2048", k.N.BitLen())
+	}
+
+	r := h.call(h.base, "", http.MethodGet, "/.well-known/openid-configuration", nil)
+	expectStatus(t, r, http.StatusOK)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	var cfg struct {
+		Issuer           string   `json:"issuer"`
+		JWKSURI          string   `json:"jwks_uri"`
+		TokenEndpoint    string   `json:"token_endpoint"`
+		GrantTypes       []string `json:"grant_types_supported"`
+		AuthMethods      []string `json:"token_endpoint_auth_methods_supported"`
+		ResponseTypes    []string `json:"response_types_supported"`
+		SubjectTypes     []string `json:"subject_types_supported"`
+		IDTokenAlgValues []string `json:"id_token_signing_alg_values_supported"`
+	}
+	r.decode(t, &cfg)
+	if cfg.Issuer != h.base+"/" || cfg.JWKSURI != h.base+"/.well-known/jwks.json" || cfg.TokenEndpoint != h.base+"/oauth/token" {
+		t.Errorf("issuer/jwks_uri/token_endpoint = %q %q %q", cfg.Issuer, cfg.JWKSURI, cfg.TokenEndpoint)
+	}
+	if !slices.Equal(cfg.GrantTypes, []string{"client_credentials"}) ||
+		!sameSet(cfg.AuthMethods, []string{"client_secret_post", "client_secret_basic"}) ||
+		!slices.Equal(cfg.ResponseTypes, []string{"token"}) ||
+		!slices.Equal(cfg.SubjectTypes, []string{"public"}) ||
+		!sameSet(cfg.IDTokenAlgValues, []string{"RS256", "PS256", "HS256"}) {
+		t.Errorf("openid-configuration arrays: %s", r.Body)
+	}
+
+	// The served jwks_uri is the key set the tokens verify against.
+	expectStatus(t, h.call(cfg.JWKSURI, "", http.MethodGet, "", nil), http.StatusOK)
+	// Neither document needs authentication, and both are read-only.
+	expectStatus(t, h.call(h.base, "", http.MethodPost, "/.well-known/jwks.json", strings.NewReader("{}")), http.StatusMethodNotAllowed)
+}
+
+func TestAccessTokenRS256(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock(time.Now().Truncate(time.Second))
+	h := newHarness(t, func(o *server.Options) { o.Now = clock.Now })
+	id := h.srv.AdminClientID()
+	aud := h.mgmtAudience(h.base)
+
+	pt := h.verifyWithJWKS(h.base, h.tok, jose.RS256)
+	checkClaims(t, pt, h.base+"/", id, aud, managementScopes(true), 86400, clock.Now())
+
+	// A user API with RS256 and its own lifetime.
+	api := h.newAPI(h.base, h.tok, map[string]any{
+		"signing_alg": "RS256", "token_lifetime": 600,
+		"scopes": []map[string]any{{"value": "read:things", "description": "Read things"}, {"value": "write:things"}},
+	})
+	apiAud := strField(t, api, "identifier")
+	cid, secret := h.newGrantedClient(h.base, h.tok, apiAud, []string{"read:things", "write:things"})
+	tr := h.mintTokenResponse(h.base, cid, secret, apiAud, "write:things")
+	if tr.ExpiresIn != 600 {
+		t.Errorf("expires_in = %d, want the API's token_lifetime 600", tr.ExpiresIn)
+	}
+	pt = h.verifyWithJWKS(h.base, tr.AccessToken, jose.RS256)
+	checkClaims(t, pt, h.base+"/", cid, apiAud, []string{"write:things"}, 600, clock.Now())
+}
+
+func TestAccessTokenPS256(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock(time.Now().Truncate(time.Second))
+	h := newHarness(t, func(o *server.Options) { o.Now = clock.Now })
+	api := h.newAPI(h.base, h.tok, map[string]any{
+		"signing_alg": "PS256", "token_lifetime": 3600,
+		"scopes": []map[string]any{{"value": "read:things"}},
+	})
+	aud := strField(t, api, "identifier")
+	id, secret := h.srv.AdminClientID(), h.srv.AdminClientSecret()
+	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": id, "audience": aud, "scope": []string{"read:things"}})
+	tr := h.mintTokenResponse(h.base, id, secret, aud, "")
+	if tr.ExpiresIn != 3600 || tr.Scope != "read:things" {
+		t.Errorf("expires_in/scope = %d %q, want 3600 read:things", tr.ExpiresIn, tr.Scope)
+	}
+	pt := h.verifyWithJWKS(h.base, tr.AccessToken, jose.PS256)
+	checkClaims(t, pt, h.base+"/", id, aud, []string{"read:things"}, 3600, clock.Now())
+}
+
+func TestAccessTokenHS256(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock(time.Now().Truncate(time.Second))
+	h := newHarness(t, func(o *server.Options) { o.Now = clock.Now })
+	id, secret := h.srv.AdminClientID(), h.srv.AdminClientSecret()
+
+	t.Run("generated secret", func(t *testing.T) {
+		h := h.with(t)
+		api := h.newAPI(h.base, h.tok, map[string]any{"signing_alg": "HS256", "scopes": []map[string]any{{"value": "a:b"}}})
+		signing := strField(t, api, "signing_secret")
+		if len(signing) < 32 {
+			t.Errorf("generated signing_secret %q shorter than 32", signing)
+		}
+		aud := strField(t, api, "identifier")
+		h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": id, "audience": aud, "scope": []string{"a:b"}})
+		tok := h.mintToken(h.base, id, secret, aud, "")
+		pt := verifyHS256(t, tok, signing)
+		if pt.header.Algorithm != "HS256" {
+			t.Errorf("alg = %q", pt.header.Algorithm)
+		}
+		checkClaims(t, pt, h.base+"/", id, aud, []string{"a:b"}, 86400, clock.Now())
+	})
+	t.Run("chosen secret", func(t *testing.T) {
+		h := h.with(t)
+		const signing = "0123456789abcdefghijklmnopqrstuvwxyzABCD"
+		api := h.newAPI(h.base, h.tok, map[string]any{"signing_alg": "HS256", "signing_secret": signing, "token_lifetime": 120})
+		if got := strField(t, api, "signing_secret"); got != signing {
+			t.Errorf("signing_secret = %q, want the chosen one", got)
+		}
+		aud := strField(t, api, "identifier")
+		h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": id, "audience": aud, "scope": []string{}})
+		tr := h.mintTokenResponse(h.base, id, secret, aud, "")
+		pt := verifyHS256(t, tr.AccessToken, signing)
+		checkClaims(t, pt, h.base+"/", id, aud, nil, 120, clock.Now())
+
+		// After a PATCH of the secret, new tokens use the new one.
+		const rotated = "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxw"
+		r := h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+strField(t, api, "id"), map[string]any{"signing_secret": rotated})
+		expectStatus(t, r, http.StatusOK)
+		verifyHS256(t, h.mintToken(h.base, id, secret, aud, ""), rotated)
+	})
 }
