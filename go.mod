@@ -2,6 +2,8 @@ module github.com/idp-terraform/terraform-provider-idp
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	github.com/auth0/go-auth0 v1.49.0
 	github.com/go-jose/go-jose/v4 v4.1.9
