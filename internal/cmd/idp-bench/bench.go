@@ -230,7 +230,7 @@ func writeJSON(path string, rep interface{ marshal() ([]byte, error) }) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, b, 0o644)
+	return os.WriteFile(path, b, 0o600)
 }
 
 // plugin is a provider Terraform can run through a wrapper.
@@ -850,7 +850,7 @@ const envProfileDir = "IDP_BENCH_CPUPROFILE_DIR"
 // terraformVersion asks Terraform for its version, which also proves that
 // it runs with the harness's CLI configuration.
 func (b *bench) terraformVersion(ctx context.Context) (string, error) {
-	cmd := exec.CommandContext(ctx, b.terraformPath, "version", "-json")
+	cmd := exec.CommandContext(ctx, b.terraformPath, "version", "-json") //nolint:gosec // the Terraform CLI that -terraform names: running it is the harness's job
 	cmd.Env = b.terraformEnv(filepath.Join(b.tmp, "version.rss"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -50,7 +50,7 @@ type stdio struct {
 // child's.
 func wrapProvider(realPath, rssFile string, args []string, std stdio) int {
 	stderr := std.err
-	cmd := exec.Command(realPath, args...)
+	cmd := exec.Command(realPath, args...) //nolint:gosec // the real provider binary the harness built, with the arguments Terraform passed
 	// *os.File streams are handed to the child as they are, with no copying
 	// in between.
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = std.in, std.out, std.err
@@ -127,7 +127,7 @@ type processRecord struct {
 // one small O_APPEND write, so provider processes that end at the same time
 // do not interleave.
 func appendRSS(path string, rec processRecord) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600) //nolint:gosec // the RSS file the harness named in the wrapper's environment
 	if err != nil {
 		return err
 	}
