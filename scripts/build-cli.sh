@@ -49,9 +49,8 @@ if [ -x "$out" ] && [ "$(cli_version "$out")" = "$want" ]; then
   exit 0
 fi
 
-# The CLI's go.mod names the Go it needs; this machine's Go must be at least
-# that (OpenTofu v1.12.6 needs 1.26.6, Terraform v1.15.0 1.25.8). 'local'
-# makes a mismatch fail here, plainly, instead of fetching another toolchain.
+# Fetching the source needs no particular Go: the go on PATH, as it is. The
+# build below uses the Go the CLI's own go.mod names.
 export GOTOOLCHAIN=local
 export GOFLAGS=-mod=mod
 export CGO_ENABLED=0
@@ -92,7 +91,27 @@ if [ "$cli" = terraform ]; then
   fi
 fi
 
-echo "build-cli: building ${want} from the module proxy's source into ${out}" >&2
+# The CLI is built with the Go its own go.mod names (its toolchain line, else
+# its go line: OpenTofu v1.12.6 says 1.26.6, Terraform v1.15.0 1.25.8), which
+# the go command fetches through the module proxy like any toolchain: the Go
+# upstream chose, whatever Go this machine has and whatever Go this project
+# uses (GOTOOLCHAIN from the GNUmakefile is overridden here). Not this
+# project's Go 1.27.3: OpenTofu v1.12.6 does not build with Go 1.27 (its
+# grpc v1.79.3 uses x/net/http2's TrailerPrefix, which its x/net v0.54.0
+# leaves out under Go 1.27).
+toolchain="$(sed -n 's/^toolchain[[:space:]]\{1,\}\(go[0-9][0-9.]*\)[[:space:]]*$/\1/p' "$tmp/src/go.mod")"
+if [ -z "$toolchain" ]; then
+  toolchain="$(sed -n 's/^go[[:space:]]\{1,\}\([0-9][0-9.]*\)[[:space:]]*$/go\1/p' "$tmp/src/go.mod")"
+  # 'go 1.26' means the language; its first release is go1.26.0.
+  case "$toolchain" in go*.*.*) ;; go*.*) toolchain="$toolchain.0" ;; esac
+fi
+if [ -z "$toolchain" ]; then
+  echo "build-cli: no go or toolchain line in ${module}@${version}'s go.mod" >&2
+  exit 1
+fi
+export GOTOOLCHAIN="$toolchain"
+
+echo "build-cli: building ${want} from the module proxy's source into ${out} with ${toolchain}" >&2
 mkdir -p "$(dirname "$out")"
 # dev=no: a release build, as upstream's release process sets it.
 (cd "$tmp/src" && go build -trimpath \

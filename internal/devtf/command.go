@@ -35,7 +35,7 @@ type Cmd struct {
 // Where there are no process groups, the command alone is interrupted and
 // killed.
 func Command(ctx context.Context, name string, arg ...string) *Cmd {
-	cmd := exec.CommandContext(ctx, name, arg...)
+	cmd := exec.CommandContext(ctx, name, arg...) //nolint:gosec // a wrapper of exec.CommandContext: its callers choose the command
 	OwnProcessGroup(cmd)
 	cmd.Cancel = func() error { return interruptProcessGroup(cmd) }
 	cmd.WaitDelay = Grace

@@ -212,7 +212,7 @@ func writeJSON(path string, rep any) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	return os.WriteFile(path, append(b, '\n'), 0o600)
 }
 
 // plugin is a provider Terraform runs through a wrapper, a copy of this
@@ -678,7 +678,7 @@ func (b *bench) terraformEnv(usagePath string) []string {
 // terraformVersion also proves that Terraform runs with the harness's CLI
 // configuration.
 func (b *bench) terraformVersion(ctx context.Context) (string, error) {
-	cmd := exec.CommandContext(ctx, b.terraformPath, "version", "-json")
+	cmd := exec.CommandContext(ctx, b.terraformPath, "version", "-json") //nolint:gosec // the Terraform CLI that -terraform names: running it is the harness's job
 	cmd.Env = b.terraformEnv(filepath.Join(b.tmp, "version.usage"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -249,7 +249,7 @@ func (d *demo) startServer() error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(d.opts.server, "-listen", "127.0.0.1:0")
+	cmd := exec.Command(d.opts.server, "-listen", "127.0.0.1:0") //nolint:gosec // the idp-server binary -server names (make demo: ./bin/idp-server)
 	cmd.Stdout, cmd.Stderr = w, logFile
 	cmd.Env = append(devtf.ScrubEnv(os.Environ(), serverSecretEnv), serverSecretEnv+"="+secret)
 	devtf.OwnProcessGroup(cmd)

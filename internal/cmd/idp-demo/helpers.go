@@ -89,12 +89,24 @@ func terraformEnv(environ []string, cliConfigPath string, env serverEnv) []strin
 
 // copyConfig copies a Terraform configuration directory, leaving out
 // anything a previous run there may have left (.terraform, state, lock file).
+// Both directories are opened as an os.Root, so that no name read or written
+// can resolve outside them (a symbolic link swapped in during the walk, say);
+// only directories and regular files are copied.
 func copyConfig(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, entry fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
+	from, err := os.OpenRoot(src)
+	if err != nil {
+		return err
+	}
+	defer from.Close()
+	if err := os.MkdirAll(dst, 0o700); err != nil {
+		return err
+	}
+	to, err := os.OpenRoot(dst)
+	if err != nil {
+		return err
+	}
+	defer to.Close()
+	return fs.WalkDir(from.FS(), ".", func(rel string, entry fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -106,18 +118,17 @@ func copyConfig(src, dst string) error {
 			}
 			return nil
 		}
-		target := filepath.Join(dst, rel)
 		if entry.IsDir() {
-			return os.MkdirAll(target, 0o700)
+			return to.MkdirAll(rel, 0o700)
 		}
 		if !entry.Type().IsRegular() {
 			return nil
 		}
-		b, err := os.ReadFile(path)
+		b, err := from.ReadFile(rel)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(target, b, 0o600)
+		return to.WriteFile(rel, b, 0o600)
 	})
 }
 
