@@ -63,7 +63,7 @@ func InstallWrapper(dir string) (cliConfig string, err error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(filepath.Join(dir, ProviderFile()), b, 0o700); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, ProviderFile()), b, 0o700); err != nil { //nolint:gosec // the wrapper is an executable copy of this program
 		return "", err
 	}
 	cliConfig = filepath.Join(dir, "dev.tfrc")
@@ -82,7 +82,7 @@ func RunAsWrapper() (code int, ok bool) {
 }
 
 func (w Wrapper) run() int {
-	cmd := exec.Command(w.Provider, os.Args[1:]...)
+	cmd := exec.Command(w.Provider, os.Args[1:]...) //nolint:gosec // the provider binary the harness named; running it is the wrapper's job
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if w.StderrFile != "" {
 		f, err := os.OpenFile(w.StderrFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)

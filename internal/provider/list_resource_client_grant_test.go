@@ -41,17 +41,17 @@ list "idp_client_grant" "on_orders" {
   }
 }
 `, a.apiAudience, e.srv.AdminClientID()), []querycheck.QueryResultCheck{
-				querycheck.ExpectLength("idp_client_grant.all", 1),
-				querycheck.ExpectLength("idp_client_grant.with_system", 2),
-				querycheck.ExpectLength("idp_client_grant.admin", 1),
-				querycheck.ExpectLength("idp_client_grant.on_orders", 1),
-				querycheck.ExpectIdentity("idp_client_grant.all", map[string]knownvalue.Check{
-					"client_id": knownvalue.StringExact(m2m), "audience": knownvalue.StringExact(a.apiAudience)}),
-				querycheck.ExpectResourceKnownValues("idp_client_grant.all", queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
-					"client_id": knownvalue.StringExact(m2m), "audience": knownvalue.StringExact(a.apiAudience)}), []querycheck.KnownValueCheck{
-					valueAt("id", valueOr(a.grant.ID, "")),
-					{Path: tfjsonpath.New("scope"), KnownValue: knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("read:orders")})},
-				}),
-			}
+			querycheck.ExpectLength("idp_client_grant.all", 1),
+			querycheck.ExpectLength("idp_client_grant.with_system", 2),
+			querycheck.ExpectLength("idp_client_grant.admin", 1),
+			querycheck.ExpectLength("idp_client_grant.on_orders", 1),
+			querycheck.ExpectIdentity("idp_client_grant.all", map[string]knownvalue.Check{
+				"client_id": knownvalue.StringExact(m2m), "audience": knownvalue.StringExact(a.apiAudience)}),
+			querycheck.ExpectResourceKnownValues("idp_client_grant.all", queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+				"client_id": knownvalue.StringExact(m2m), "audience": knownvalue.StringExact(a.apiAudience)}), []querycheck.KnownValueCheck{
+				valueAt("id", valueOr(a.grant.ID, "")),
+				{Path: tfjsonpath.New("scope"), KnownValue: knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("read:orders")})},
+			}),
+		}
 	})
 }

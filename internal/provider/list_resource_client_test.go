@@ -32,14 +32,14 @@ list "idp_client" "spa" {
   }
 }
 `, []querycheck.QueryResultCheck{
-				querycheck.ExpectLength("idp_client.all", 2),
-				querycheck.ExpectLength("idp_client.with_system", 3),
-				querycheck.ExpectLength("idp_client.spa", 1),
-				querycheck.ExpectIdentity("idp_client.spa", map[string]knownvalue.Check{"client_id": knownvalue.StringExact(spa)}),
-				querycheck.ExpectResourceKnownValues("idp_client.all", byIdentity("client_id", m2m), []querycheck.KnownValueCheck{
-					valueAt("id", m2m), valueAt("name", "order-sync"), valueAt("app_type", "non_interactive"),
-					nullAt("client_secret"), nullAt("enabled_connections"),
-				}),
-			}
+			querycheck.ExpectLength("idp_client.all", 2),
+			querycheck.ExpectLength("idp_client.with_system", 3),
+			querycheck.ExpectLength("idp_client.spa", 1),
+			querycheck.ExpectIdentity("idp_client.spa", map[string]knownvalue.Check{"client_id": knownvalue.StringExact(spa)}),
+			querycheck.ExpectResourceKnownValues("idp_client.all", byIdentity("client_id", m2m), []querycheck.KnownValueCheck{
+				valueAt("id", m2m), valueAt("name", "order-sync"), valueAt("app_type", "non_interactive"),
+				nullAt("client_secret"), nullAt("enabled_connections"),
+			}),
+		}
 	})
 }

@@ -25,11 +25,11 @@ list "idp_connection" "customers" {
   }
 }
 `, []querycheck.QueryResultCheck{
-				querycheck.ExpectLength("idp_connection.all", 2),
-				querycheck.ExpectLength("idp_connection.customers", 1),
-				querycheck.ExpectResourceKnownValues("idp_connection.all", byIdentity("name", "customers"), []querycheck.KnownValueCheck{
-					valueAt("id", valueOr(a.connection.ID, "")), valueAt("strategy", mgmt.StrategyDatabase),
-				}),
-			}
+			querycheck.ExpectLength("idp_connection.all", 2),
+			querycheck.ExpectLength("idp_connection.customers", 1),
+			querycheck.ExpectResourceKnownValues("idp_connection.all", byIdentity("name", "customers"), []querycheck.KnownValueCheck{
+				valueAt("id", valueOr(a.connection.ID, "")), valueAt("strategy", mgmt.StrategyDatabase),
+			}),
+		}
 	})
 }

@@ -34,22 +34,22 @@ list "idp_resource_server" "orders" {
   }
 }
 `, a.apiAudience), []querycheck.QueryResultCheck{
-				querycheck.ExpectLength("idp_resource_server.all", 1),
-				querycheck.ExpectLength("idp_resource_server.with_system", 2),
-				querycheck.ExpectLength("idp_resource_server.orders", 1),
-				querycheck.ExpectIdentity("idp_resource_server.all", map[string]knownvalue.Check{
-					"identifier": knownvalue.StringExact(a.apiAudience)}),
-				querycheck.ExpectResourceDisplayName("idp_resource_server.with_system",
-					byIdentity("identifier", mgmtAudience), knownvalue.StringRegexp(regexp.MustCompile(`\(system\)$`))),
-				querycheck.ExpectResourceKnownValues("idp_resource_server.all", byIdentity("identifier", a.apiAudience),
-					[]querycheck.KnownValueCheck{
-						valueAt("id", valueOr(a.api.ID, "")), valueAt("name", "Orders"), valueAt("signing_alg", "HS256"),
-						nullAt("signing_secret"), nullAt("signing_secret_wo"),
-						{Path: tfjsonpath.New("scopes"), KnownValue: knownvalue.SetExact([]knownvalue.Check{
-							knownvalue.ObjectExact(map[string]knownvalue.Check{
-								"value": knownvalue.StringExact("read:orders"), "description": knownvalue.StringExact("Read orders")}),
-						})},
-					}),
-			}
+			querycheck.ExpectLength("idp_resource_server.all", 1),
+			querycheck.ExpectLength("idp_resource_server.with_system", 2),
+			querycheck.ExpectLength("idp_resource_server.orders", 1),
+			querycheck.ExpectIdentity("idp_resource_server.all", map[string]knownvalue.Check{
+				"identifier": knownvalue.StringExact(a.apiAudience)}),
+			querycheck.ExpectResourceDisplayName("idp_resource_server.with_system",
+				byIdentity("identifier", mgmtAudience), knownvalue.StringRegexp(regexp.MustCompile(`\(system\)$`))),
+			querycheck.ExpectResourceKnownValues("idp_resource_server.all", byIdentity("identifier", a.apiAudience),
+				[]querycheck.KnownValueCheck{
+					valueAt("id", valueOr(a.api.ID, "")), valueAt("name", "Orders"), valueAt("signing_alg", "HS256"),
+					nullAt("signing_secret"), nullAt("signing_secret_wo"),
+					{Path: tfjsonpath.New("scopes"), KnownValue: knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"value": knownvalue.StringExact("read:orders"), "description": knownvalue.StringExact("Read orders")}),
+					})},
+				}),
+		}
 	})
 }

@@ -16,11 +16,11 @@ list "idp_tenant" "all" {
   include_resource = true
 }
 `, []querycheck.QueryResultCheck{
-				querycheck.ExpectLength("idp_tenant.all", 1),
-				querycheck.ExpectResourceKnownValues("idp_tenant.all", byIdentity("name", "acme"), []querycheck.KnownValueCheck{
-					valueAt("id", valueOr(a.tenant.ID, "")), valueAt("display_name", "Acme"),
-					nullAt("management_client_id"), nullAt("management_client_secret"),
-				}),
-			}
+			querycheck.ExpectLength("idp_tenant.all", 1),
+			querycheck.ExpectResourceKnownValues("idp_tenant.all", byIdentity("name", "acme"), []querycheck.KnownValueCheck{
+				valueAt("id", valueOr(a.tenant.ID, "")), valueAt("display_name", "Acme"),
+				nullAt("management_client_id"), nullAt("management_client_secret"),
+			}),
+		}
 	})
 }
