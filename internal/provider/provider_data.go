@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -19,6 +20,39 @@ type providerData struct {
 	unknown []string
 	// allowInsecureHTTP applies to idp_token's own domain too.
 	allowInsecureHTTP bool
+
+	// claimed holds the natural keys of the objects this configuration
+	// created or is creating. Two resources declaring one key would
+	// otherwise both end up managing one object: the second create meets
+	// 409, and a create whose first answer was lost adopts what it finds.
+	mu      sync.Mutex
+	claimed map[string]bool
+}
+
+// claim records key and reports whether no other resource holds it.
+func (h *clientHolder) claim(key string) bool {
+	if h.data == nil {
+		return true
+	}
+	h.data.mu.Lock()
+	defer h.data.mu.Unlock()
+	if h.data.claimed[key] {
+		return false
+	}
+	if h.data.claimed == nil {
+		h.data.claimed = map[string]bool{}
+	}
+	h.data.claimed[key] = true
+	return true
+}
+
+func (h *clientHolder) release(key string) {
+	if h.data == nil {
+		return
+	}
+	h.data.mu.Lock()
+	defer h.data.mu.Unlock()
+	delete(h.data.claimed, key)
 }
 
 // clientHolder is embedded by every resource, data source, ephemeral and

@@ -216,6 +216,10 @@ func (r *clientGrantResource) naturalImportID(plan *clientGrantModel) string {
 	return plan.ClientID.ValueString() + naturalKeySeparator + plan.Audience.ValueString()
 }
 
+func (r *clientGrantResource) naturalKey(plan *clientGrantModel) string {
+	return fmt.Sprintf("client_id %q and audience %q", plan.ClientID.ValueString(), plan.Audience.ValueString())
+}
+
 func (m *clientGrantModel) scopes(ctx context.Context) ([]string, diag.Diagnostics) {
 	scope := []string{}
 	diags := m.Scope.ElementsAs(ctx, &scope, false)

@@ -333,6 +333,10 @@ func (r *resourceServerResource) naturalImportID(plan *resourceServerModel) stri
 	return plan.Identifier.ValueString()
 }
 
+func (r *resourceServerResource) naturalKey(plan *resourceServerModel) string {
+	return fmt.Sprintf("identifier %q", plan.Identifier.ValueString())
+}
+
 func (m *resourceServerModel) withWriteOnlySecret(body *mgmt.ResourceServer) {
 	if !m.SigningSecretWO.IsNull() && !m.SigningSecretWO.IsUnknown() {
 		body.SigningSecret = mgmt.String(m.SigningSecretWO.ValueString())
