@@ -27,6 +27,56 @@ type providerData struct {
 	// 409, and a create whose first answer was lost adopts what it finds.
 	mu      sync.Mutex
 	claimed map[string]bool
+	// apiScopes holds, by identifier, the scope values each API read or
+	// written in this run defines (nil: no such API), so that a grant's
+	// read can leave out the values its API no longer defines.
+	apiScopes map[string][]string
+}
+
+// noteAPI records the scopes rs defines.
+func (h *clientHolder) noteAPI(rs *mgmt.ResourceServer) {
+	if h.data == nil || rs == nil || rs.Identifier == nil {
+		return
+	}
+	values := []string{}
+	for _, sc := range valueOr(rs.Scopes, nil) {
+		values = append(values, sc.Value)
+	}
+	h.data.mu.Lock()
+	defer h.data.mu.Unlock()
+	if h.data.apiScopes == nil {
+		h.data.apiScopes = map[string][]string{}
+	}
+	h.data.apiScopes[*rs.Identifier] = values
+}
+
+// definedScopes returns the scope values of the API with identifier,
+// reading it when this run has not; ok is false when that is unknown.
+func (h *clientHolder) definedScopes(ctx context.Context, c *mgmt.Client, identifier string) (scopes []string, ok bool) {
+	if h.data == nil {
+		return nil, false
+	}
+	h.data.mu.Lock()
+	scopes, ok = h.data.apiScopes[identifier]
+	h.data.mu.Unlock()
+	if ok {
+		return scopes, scopes != nil
+	}
+	rs, err := c.GetResourceServer(ctx, identifier)
+	switch {
+	case mgmt.IsNotFound(err):
+		h.data.mu.Lock()
+		if h.data.apiScopes == nil {
+			h.data.apiScopes = map[string][]string{}
+		}
+		h.data.apiScopes[identifier] = nil
+		h.data.mu.Unlock()
+		return nil, false
+	case err != nil:
+		return nil, false
+	}
+	h.noteAPI(rs)
+	return h.definedScopes(ctx, c, identifier)
 }
 
 // claim records key and reports whether no other resource holds it.
