@@ -505,11 +505,7 @@ func (r *tenantPerCustomerRun) cli(ok []int, args ...string) (string, int) {
 // follows must be empty.
 func (r *tenantPerCustomerRun) apply(customers map[string]bool) {
 	r.t.Helper()
-	vars := map[string]any{
-		"domain":        r.env.url,
-		"client_id":     r.env.srv.AdminClientID(),
-		"client_secret": r.env.srv.AdminClientSecret(),
-	}
+	vars := map[string]any{}
 	if customers != nil {
 		m := map[string]any{}
 		for name, active := range customers {
@@ -598,8 +594,11 @@ func TestAccOpenTofuExamples_tenantPerCustomer(t *testing.T) {
 	t.Parallel()
 	requireOpenTofu(t)
 	r := &tenantPerCustomerRun{t: t, env: newTestEnv(t), dir: t.TempDir()}
+	// The root tenant's credentials come from the environment idp-server
+	// prints, which the example's null variables leave to the provider.
 	r.environ = append(os.Environ(), "TF_CLI_CONFIG_FILE="+providerMirrorConfig(t),
-		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "IDP_DOMAIN="+r.env.url,
+		"IDP_CLIENT_ID="+r.env.srv.AdminClientID(), "IDP_CLIENT_SECRET="+r.env.srv.AdminClientSecret())
 	example := filepath.Join(examplesDir, "tenant-per-customer-tofu")
 	files, err := filepath.Glob(filepath.Join(example, "*.tf"))
 	if err != nil || len(files) == 0 {
