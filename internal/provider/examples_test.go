@@ -51,7 +51,8 @@ func TestExamples_everyTypeHasExamples(t *testing.T) {
 	var want []string
 	for _, newResource := range p.Resources(ctx) {
 		name := typeName(t, newResource())
-		want = append(want, filepath.Join("resources", name, "resource.tf"), filepath.Join("resources", name, "import.sh"))
+		want = append(want, filepath.Join("resources", name, "resource.tf"), filepath.Join("resources", name, "import.sh"),
+			filepath.Join("resources", name, "import.tf"))
 	}
 	for _, newDataSource := range p.DataSources(ctx) {
 		var resp datasource.MetadataResponse
