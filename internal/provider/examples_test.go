@@ -644,7 +644,7 @@ func TestAccOpenTofuExamples_tenantPerCustomer(t *testing.T) {
 // configuration's path.
 func providerMirrorConfig(t *testing.T) string {
 	t.Helper()
-	const version = "0.0.1"
+	const version = "0.1.0" // within the examples' constraint, ~> 0.1
 	mirror := t.TempDir()
 	binary := filepath.Join(mirror, registryHosts[0], providerNamespace, "idp", version,
 		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-idp_v"+version)
@@ -702,5 +702,31 @@ func (expectNoResourceChanges) CheckPlan(_ context.Context, req plancheck.CheckP
 	}
 	if len(changed) > 0 {
 		resp.Error = fmt.Errorf("the plan after apply changes resources: %s", strings.Join(changed, ", "))
+	}
+}
+
+// Every example that declares the provider constrains its version, so that
+// what users copy does not take a future major version unasked.
+func TestExamples_constrainTheProviderVersion(t *testing.T) {
+	declared := regexp.MustCompile(`source\s*=\s*"idp-terraform/idp"\n\s*version\s*=\s*"[^"]+"`)
+	n := 0
+	err := filepath.WalkDir(examplesDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(b), `"idp-terraform/idp"`) {
+			n++
+			if !declared.Match(b) {
+				t.Errorf("%s declares the provider without a version constraint", path)
+			}
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("walking the examples: %v (%d declarations)", err, n)
 	}
 }
