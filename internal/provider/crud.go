@@ -54,13 +54,15 @@ type keyClaimer interface {
 
 // claimKey refuses a create whose natural key another resource of this
 // provider configuration holds, and returns a release for a failed create.
-func claimKey[M any](r any, plan M, diags *diag.Diagnostics, kind string) func() {
+// The key includes the tenant: in-process tests serve several provider
+// configurations, with tenants of their own, from one provider.
+func claimKey[M any](r any, c *mgmt.Client, plan M, diags *diag.Diagnostics, kind string) func() {
 	nk, ok := r.(naturalKeyed[M])
 	kc, ok2 := r.(keyClaimer)
 	if !ok || !ok2 {
 		return func() {}
 	}
-	key := kind + "\x00" + nk.naturalImportID(plan)
+	key := c.BaseURL() + "\x00" + kind + "\x00" + nk.naturalImportID(plan)
 	if !kc.claim(key) {
 		diags.AddError("Unable to Create "+kind, fmt.Sprintf("Another resource in this configuration also declares "+
 			"the %s with %s, and this apply is creating it or already manages it. Two resources managing one object "+
@@ -71,10 +73,10 @@ func claimKey[M any](r any, plan M, diags *diag.Diagnostics, kind string) func()
 	return func() { kc.release(key) }
 }
 
-func releaseKey[M any](r any, state M, kind string) {
+func releaseKey[M any](r any, c *mgmt.Client, state M, kind string) {
 	nk, ok := r.(naturalKeyed[M])
 	if kc, ok2 := r.(keyClaimer); ok && ok2 {
-		kc.release(kind + "\x00" + nk.naturalImportID(state))
+		kc.release(c.BaseURL() + "\x00" + kind + "\x00" + nk.naturalImportID(state))
 	}
 }
 
@@ -112,7 +114,7 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	release := claimKey(r, plan, &resp.Diagnostics, r.kind())
+	release := claimKey(r, client, plan, &resp.Diagnostics, r.kind())
 	if release == nil {
 		return
 	}
@@ -211,5 +213,5 @@ func deleteResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		addAPIError(&resp.Diagnostics, "Unable to Delete "+r.kind(), err, errorContext{client: client})
 		return
 	}
-	releaseKey(r, state, r.kind())
+	releaseKey(r, client, state, r.kind())
 }

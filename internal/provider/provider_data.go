@@ -27,14 +27,14 @@ type providerData struct {
 	// 409, and a create whose first answer was lost adopts what it finds.
 	mu      sync.Mutex
 	claimed map[string]bool
-	// apiScopes holds, by identifier, the scope values each API read or
-	// written in this run defines (nil: no such API), so that a grant's
-	// read can leave out the values its API no longer defines.
+	// apiScopes holds, by tenant and identifier, the scope values each
+	// API read or written in this run defines (nil: no such API), so that
+	// a grant's read can leave out the values its API no longer defines.
 	apiScopes map[string][]string
 }
 
-// noteAPI records the scopes rs defines.
-func (h *clientHolder) noteAPI(rs *mgmt.ResourceServer) {
+// noteAPI records the scopes rs, an API of c's tenant, defines.
+func (h *clientHolder) noteAPI(c *mgmt.Client, rs *mgmt.ResourceServer) {
 	if h.data == nil || rs == nil || rs.Identifier == nil {
 		return
 	}
@@ -47,7 +47,7 @@ func (h *clientHolder) noteAPI(rs *mgmt.ResourceServer) {
 	if h.data.apiScopes == nil {
 		h.data.apiScopes = map[string][]string{}
 	}
-	h.data.apiScopes[*rs.Identifier] = values
+	h.data.apiScopes[c.BaseURL()+" "+*rs.Identifier] = values
 }
 
 // definedScopes returns the scope values of the API with identifier,
@@ -57,7 +57,7 @@ func (h *clientHolder) definedScopes(ctx context.Context, c *mgmt.Client, identi
 		return nil, false
 	}
 	h.data.mu.Lock()
-	scopes, ok = h.data.apiScopes[identifier]
+	scopes, ok = h.data.apiScopes[c.BaseURL()+" "+identifier]
 	h.data.mu.Unlock()
 	if ok {
 		return scopes, scopes != nil
@@ -69,13 +69,13 @@ func (h *clientHolder) definedScopes(ctx context.Context, c *mgmt.Client, identi
 		if h.data.apiScopes == nil {
 			h.data.apiScopes = map[string][]string{}
 		}
-		h.data.apiScopes[identifier] = nil
+		h.data.apiScopes[c.BaseURL()+" "+identifier] = nil
 		h.data.mu.Unlock()
 		return nil, false
 	case err != nil:
 		return nil, false
 	}
-	h.noteAPI(rs)
+	h.noteAPI(c, rs)
 	return h.definedScopes(ctx, c, identifier)
 }
 

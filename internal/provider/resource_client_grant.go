@@ -261,7 +261,7 @@ func (r *clientGrantResource) refusalDetail(ctx context.Context, c *mgmt.Client,
 		if gerr != nil {
 			return nil
 		}
-		r.noteAPI(rs)
+		r.noteAPI(c, rs)
 		defined, _ := r.definedScopes(ctx, c, audience)
 		var missing []string
 		for _, s := range scope {

@@ -305,13 +305,13 @@ func (r *resourceServerResource) createObject(ctx context.Context, c *mgmt.Clien
 	body.Identifier = mgmt.String(plan.Identifier.ValueString())
 	plan.withWriteOnlySecret(body)
 	created, err := c.CreateResourceServer(ctx, body)
-	r.noteAPI(created)
+	r.noteAPI(c, created)
 	return created, diags, err
 }
 
 func (r *resourceServerResource) readObject(ctx context.Context, c *mgmt.Client, state *resourceServerModel) (*mgmt.ResourceServer, error) {
 	rs, err := c.GetResourceServer(ctx, state.ID.ValueString())
-	r.noteAPI(rs)
+	r.noteAPI(c, rs)
 	return rs, err
 }
 
@@ -326,7 +326,7 @@ func (r *resourceServerResource) updateObject(ctx context.Context, c *mgmt.Clien
 		plan.withWriteOnlySecret(body)
 	}
 	updated, err := c.UpdateResourceServer(ctx, state.ID.ValueString(), body)
-	r.noteAPI(updated)
+	r.noteAPI(c, updated)
 	if err == nil {
 		diags.Append(grantsOfRemovedScopes(ctx, c, state, updated)...)
 	}
