@@ -6,7 +6,8 @@ terraform {
   required_version = ">= 1.14"
   required_providers {
     idp = {
-      source = "idp-terraform/idp"
+      source  = "idp-terraform/idp"
+      version = "~> 0.1"
     }
   }
 }

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -37,9 +39,45 @@ type configReader[M any] interface {
 
 // naturalKeyed is implemented by a resource whose objects have a unique
 // key besides their ID: a conflict on create names it as the import ID
-// when the client could not find the existing object's ID.
+// when the client could not find the existing object's ID, and
+// naturalKey describes it, e.g. `identifier "https://api.example.com/"`.
 type naturalKeyed[M any] interface {
 	naturalImportID(plan M) string
+	naturalKey(plan M) string
+}
+
+// keyClaimer is clientHolder's claim on natural keys (provider_data.go).
+type keyClaimer interface {
+	claim(key string) bool
+	release(key string)
+}
+
+// claimKey refuses a create whose natural key another resource of this
+// provider configuration holds, and returns a release for a failed create.
+// The key includes the tenant: in-process tests serve several provider
+// configurations, with tenants of their own, from one provider.
+func claimKey[M any](r any, c *mgmt.Client, plan M, diags *diag.Diagnostics, kind string) func() {
+	nk, ok := r.(naturalKeyed[M])
+	kc, ok2 := r.(keyClaimer)
+	if !ok || !ok2 {
+		return func() {}
+	}
+	key := c.BaseURL() + "\x00" + kind + "\x00" + nk.naturalImportID(plan)
+	if !kc.claim(key) {
+		diags.AddError("Unable to Create "+kind, fmt.Sprintf("Another resource in this configuration also declares "+
+			"the %s with %s, and this apply is creating it or already manages it. Two resources managing one object "+
+			"undo each other's changes, and destroying either deletes it for both: remove one of the two resources "+
+			"(or give them different keys).", strings.ToLower(kind), nk.naturalKey(plan)))
+		return nil
+	}
+	return func() { kc.release(key) }
+}
+
+func releaseKey[M any](r any, c *mgmt.Client, state M, kind string) {
+	nk, ok := r.(naturalKeyed[M])
+	if kc, ok2 := r.(keyClaimer); ok && ok2 {
+		kc.release(c.BaseURL() + "\x00" + kind + "\x00" + nk.naturalImportID(state))
+	}
 }
 
 // identified is implemented by a resource with an identity, whose
@@ -76,21 +114,29 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	release := claimKey(r, client, plan, &resp.Diagnostics, r.kind())
+	if release == nil {
+		return
+	}
 	obj, diags, err := r.createObject(ctx, client, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		release()
 		return
 	}
 	if err != nil {
 		ec := errorContext{client: client}
 		if nk, ok := r.(naturalKeyed[M]); ok && mgmt.IsConflict(err) {
+			ec.conflictKey = nk.naturalKey(plan)
 			ec.conflictID = existingID(err)
 			if ec.conflictID == "" {
 				ec.conflictID = nk.naturalImportID(plan)
 			}
 		}
 		addAPIError(&resp.Diagnostics, "Unable to Create "+r.kind(), err, ec)
-		if created := createdDespite(err); created != nil {
+		if created := createdDespite(err); created == nil {
+			release()
+		} else {
 			// Saved with the error, it is tainted and replaced by the next
 			// apply rather than left on the server unknown to Terraform.
 			if a, ok := created.(A); ok {
@@ -165,5 +211,7 @@ func deleteResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	}
 	if err := r.deleteObject(ctx, client, state); err != nil && !mgmt.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Unable to Delete "+r.kind(), err, errorContext{client: client})
+		return
 	}
+	releaseKey(r, client, state, r.kind())
 }

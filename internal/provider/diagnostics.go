@@ -20,8 +20,9 @@ type errorContext struct {
 	client *mgmt.Client
 	// token is set for idp_token's own token request.
 	token *tokenContext
-	// conflictID is the import ID of the object a create conflicted with.
-	conflictID string
+	// conflictID is the import ID of the object a create conflicted with,
+	// conflictKey its unique key, e.g. `identifier "https://x/"`.
+	conflictID, conflictKey string
 }
 
 type tokenContext struct {
@@ -125,7 +126,7 @@ func adviceFor(err error, ec errorContext) string {
 		if ec.conflictID == "" {
 			return "An object with the same unique key already exists."
 		}
-		return conflictImportAdvice(ec.conflictID)
+		return conflictImportAdvice(ec.conflictID, ec.conflictKey)
 	case http.StatusTooManyRequests:
 		return "The server kept rate-limiting the provider beyond its retry budget: lower requests_per_second or " +
 			"-parallelism, or raise retry_timeout, and apply again."
@@ -200,13 +201,21 @@ func tokenRequestAdvice(e *mgmt.Error, t *tokenContext) string {
 	return ""
 }
 
-// conflictImportAdvice proposes an import block. The provider does not
-// know the resource's address, but Terraform shows it above the detail.
-func conflictImportAdvice(importID string) string {
-	return fmt.Sprintf("An object with the same unique key already exists. To manage it with Terraform instead, "+
-		"import it: add this block to the configuration, with the address of this resource (shown above, after "+
-		"\"with\"), and apply again.\n\n"+
-		"import {\n  to = <this resource's address, shown above>\n  id = %q\n}", importID)
+// conflictImportAdvice proposes an import block, unless the object is
+// another resource's: the provider only knows that within one provider
+// configuration (claimKey), so it warns about the rest. It does not know
+// the resource's address, but Terraform shows it above the detail.
+func conflictImportAdvice(importID, key string) string {
+	with := "the same unique key"
+	if key != "" {
+		with = key
+	}
+	return fmt.Sprintf("An object with %s already exists. If another resource in this configuration (or in another "+
+		"configuration, or another provider block) declares the same key, do not import: two addresses would then "+
+		"manage one object; remove one of the two declarations instead. If the object was made outside Terraform "+
+		"and this resource should manage it, import it: add this block to the configuration, with the address of "+
+		"this resource (shown above, after \"with\"), and apply again.\n\n"+
+		"import {\n  to = <this resource's address, shown above>\n  id = %q\n}", with, importID)
 }
 
 func existingID(err error) string {
@@ -245,7 +254,7 @@ func createOutcomeDetail(err error) string {
 			"then found a %s with %s (id %s), but it differs from this configuration in %s, so it was created "+
 			"outside this apply or changed since, and the provider did not take it over. %s",
 			mismatch.Kind, mismatch.Key, mismatch.ExistingID, strings.Join(mismatch.Fields, ", "),
-			conflictImportAdvice(mismatch.ExistingID))
+			conflictImportAdvice(mismatch.ExistingID, mismatch.Key))
 	case errors.As(err, &lost):
 		return fmt.Sprintf("Tenant %q (id %s) was created, but the answer carrying its Management API client "+
 			"credentials was lost, and the server shows them only once. Terraform saves the tenant as tainted: the "+

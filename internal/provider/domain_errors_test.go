@@ -2,6 +2,7 @@ package provider
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -117,4 +118,28 @@ func TestDomainDiagnosticsHideUserInfo(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A domain ending in the Management API's path is refused at plan, from
+// the argument or from IDP_DOMAIN, naming the base URL to use; a tenant's
+// path (idp-server's /tenants/x) before it is kept.
+func TestAccProvider_domainWithAPIPath(t *testing.T) {
+	clearIDPEnv(t)
+	env := newTestEnv(t)
+	refused := func(config, message string) resource.TestStep {
+		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: expectMessage(message)}
+	}
+	var steps []resource.TestStep
+	for _, domain := range []string{env.url + "/api/v2/", env.url + "/tenants/acme/api/v2"} {
+		base := strings.TrimSuffix(strings.TrimSuffix(domain, "/"), "/api/v2")
+		steps = append(steps, refused(env.providerBlock(domain)+anyResource, fmt.Sprintf("%q ends in /api/v2, the "+
+			"path of the Management API. The domain is the tenant's base URL: the provider adds /api/v2/ and "+
+			"/oauth/token to it itself, so this one would ask for /api/v2/api/v2/ and get 404 for everything. Use %q.",
+			domain, base)))
+	}
+	t.Setenv("IDP_DOMAIN", env.url+"/api/v2")
+	steps = append(steps, refused(fmt.Sprintf("provider \"idp\" {\n  client_id = %q\n  client_secret = %q\n}\n",
+		env.srv.AdminClientID(), env.srv.AdminClientSecret())+anyResource,
+		fmt.Sprintf("Use %q. (From the domain argument or IDP_DOMAIN.)", env.url)))
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }

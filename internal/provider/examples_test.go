@@ -51,7 +51,8 @@ func TestExamples_everyTypeHasExamples(t *testing.T) {
 	var want []string
 	for _, newResource := range p.Resources(ctx) {
 		name := typeName(t, newResource())
-		want = append(want, filepath.Join("resources", name, "resource.tf"), filepath.Join("resources", name, "import.sh"))
+		want = append(want, filepath.Join("resources", name, "resource.tf"), filepath.Join("resources", name, "import.sh"),
+			filepath.Join("resources", name, "import.tf"))
 	}
 	for _, newDataSource := range p.DataSources(ctx) {
 		var resp datasource.MetadataResponse
@@ -505,11 +506,7 @@ func (r *tenantPerCustomerRun) cli(ok []int, args ...string) (string, int) {
 // follows must be empty.
 func (r *tenantPerCustomerRun) apply(customers map[string]bool) {
 	r.t.Helper()
-	vars := map[string]any{
-		"domain":        r.env.url,
-		"client_id":     r.env.srv.AdminClientID(),
-		"client_secret": r.env.srv.AdminClientSecret(),
-	}
+	vars := map[string]any{}
 	if customers != nil {
 		m := map[string]any{}
 		for name, active := range customers {
@@ -598,8 +595,11 @@ func TestAccOpenTofuExamples_tenantPerCustomer(t *testing.T) {
 	t.Parallel()
 	requireOpenTofu(t)
 	r := &tenantPerCustomerRun{t: t, env: newTestEnv(t), dir: t.TempDir()}
+	// The root tenant's credentials come from the environment idp-server
+	// prints, which the example's null variables leave to the provider.
 	r.environ = append(os.Environ(), "TF_CLI_CONFIG_FILE="+providerMirrorConfig(t),
-		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "IDP_DOMAIN="+r.env.url,
+		"IDP_CLIENT_ID="+r.env.srv.AdminClientID(), "IDP_CLIENT_SECRET="+r.env.srv.AdminClientSecret())
 	example := filepath.Join(examplesDir, "tenant-per-customer-tofu")
 	files, err := filepath.Glob(filepath.Join(example, "*.tf"))
 	if err != nil || len(files) == 0 {
@@ -644,7 +644,7 @@ func TestAccOpenTofuExamples_tenantPerCustomer(t *testing.T) {
 // configuration's path.
 func providerMirrorConfig(t *testing.T) string {
 	t.Helper()
-	const version = "0.0.1"
+	const version = "0.1.0" // within the examples' constraint, ~> 0.1
 	mirror := t.TempDir()
 	binary := filepath.Join(mirror, registryHosts[0], providerNamespace, "idp", version,
 		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-idp_v"+version)
@@ -702,5 +702,31 @@ func (expectNoResourceChanges) CheckPlan(_ context.Context, req plancheck.CheckP
 	}
 	if len(changed) > 0 {
 		resp.Error = fmt.Errorf("the plan after apply changes resources: %s", strings.Join(changed, ", "))
+	}
+}
+
+// Every example that declares the provider constrains its version, so that
+// what users copy does not take a future major version unasked.
+func TestExamples_constrainTheProviderVersion(t *testing.T) {
+	declared := regexp.MustCompile(`source\s*=\s*"idp-terraform/idp"\n\s*version\s*=\s*"[^"]+"`)
+	n := 0
+	err := filepath.WalkDir(examplesDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(b), `"idp-terraform/idp"`) {
+			n++
+			if !declared.Match(b) {
+				t.Errorf("%s declares the provider without a version constraint", path)
+			}
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("walking the examples: %v (%d declarations)", err, n)
 	}
 }

@@ -305,6 +305,8 @@ func validateCredentials(cfg mgmt.Config, diags *diag.Diagnostics) {
 		diags.AddAttributeError(path.Root("domain"), "Invalid Domain",
 			fmt.Sprintf("The domain %q (from the domain argument or IDP_DOMAIN) is not usable: %s.",
 				mgmt.RedactDomain(cfg.Domain), err))
+	} else if problem := validators.ManagementAPIPath(cfg.Domain); problem != "" {
+		diags.AddAttributeError(path.Root("domain"), "Invalid Domain", problem+" (From the domain argument or IDP_DOMAIN.)")
 	}
 	switch {
 	case cfg.APIToken != "" && (cfg.ClientID != "" || cfg.ClientSecret != ""):

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -19,6 +20,89 @@ type providerData struct {
 	unknown []string
 	// allowInsecureHTTP applies to idp_token's own domain too.
 	allowInsecureHTTP bool
+
+	// claimed holds the natural keys of the objects this configuration
+	// created or is creating. Two resources declaring one key would
+	// otherwise both end up managing one object: the second create meets
+	// 409, and a create whose first answer was lost adopts what it finds.
+	mu      sync.Mutex
+	claimed map[string]bool
+	// apiScopes holds, by tenant and identifier, the scope values each
+	// API read or written in this run defines (nil: no such API), so that
+	// a grant's read can leave out the values its API no longer defines.
+	apiScopes map[string][]string
+}
+
+// noteAPI records the scopes rs, an API of c's tenant, defines.
+func (h *clientHolder) noteAPI(c *mgmt.Client, rs *mgmt.ResourceServer) {
+	if h.data == nil || rs == nil || rs.Identifier == nil {
+		return
+	}
+	values := []string{}
+	for _, sc := range valueOr(rs.Scopes, nil) {
+		values = append(values, sc.Value)
+	}
+	h.data.mu.Lock()
+	defer h.data.mu.Unlock()
+	if h.data.apiScopes == nil {
+		h.data.apiScopes = map[string][]string{}
+	}
+	h.data.apiScopes[c.BaseURL()+" "+*rs.Identifier] = values
+}
+
+// definedScopes returns the scope values of the API with identifier,
+// reading it when this run has not; ok is false when that is unknown.
+func (h *clientHolder) definedScopes(ctx context.Context, c *mgmt.Client, identifier string) (scopes []string, ok bool) {
+	if h.data == nil {
+		return nil, false
+	}
+	h.data.mu.Lock()
+	scopes, ok = h.data.apiScopes[c.BaseURL()+" "+identifier]
+	h.data.mu.Unlock()
+	if ok {
+		return scopes, scopes != nil
+	}
+	rs, err := c.GetResourceServer(ctx, identifier)
+	switch {
+	case mgmt.IsNotFound(err):
+		h.data.mu.Lock()
+		if h.data.apiScopes == nil {
+			h.data.apiScopes = map[string][]string{}
+		}
+		h.data.apiScopes[c.BaseURL()+" "+identifier] = nil
+		h.data.mu.Unlock()
+		return nil, false
+	case err != nil:
+		return nil, false
+	}
+	h.noteAPI(c, rs)
+	return h.definedScopes(ctx, c, identifier)
+}
+
+// claim records key and reports whether no other resource holds it.
+func (h *clientHolder) claim(key string) bool {
+	if h.data == nil {
+		return true
+	}
+	h.data.mu.Lock()
+	defer h.data.mu.Unlock()
+	if h.data.claimed[key] {
+		return false
+	}
+	if h.data.claimed == nil {
+		h.data.claimed = map[string]bool{}
+	}
+	h.data.claimed[key] = true
+	return true
+}
+
+func (h *clientHolder) release(key string) {
+	if h.data == nil {
+		return
+	}
+	h.data.mu.Lock()
+	defer h.data.mu.Unlock()
+	delete(h.data.claimed, key)
 }
 
 // clientHolder is embedded by every resource, data source, ephemeral and

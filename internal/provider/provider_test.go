@@ -3,6 +3,9 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -260,4 +263,34 @@ resource "idp_client_grant" "g" {
 			},
 		},
 	})
+}
+
+// The provider documentation's environment table names every variable the
+// provider reads.
+func TestIndexListsEveryEnvironmentVariable(t *testing.T) {
+	index := readExample(t, "../templates/index.md.tmpl")
+	sources, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := regexp.MustCompile(`"((?:IDP|TF_LOG_PROVIDER)_[A-Z_]+)"`)
+	seen := 0
+	for _, f := range sources {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range read.FindAllStringSubmatch(string(b), -1) {
+			seen++
+			if !strings.Contains(index, "`"+m[1]+"`") && !strings.Contains(index, "`"+m[1]+"=") {
+				t.Errorf("%s reads %s, which templates/index.md.tmpl does not list", f, m[1])
+			}
+		}
+	}
+	if seen < 9 {
+		t.Errorf("found %d environment variables in the provider's sources, want at least 9", seen)
+	}
 }

@@ -2,13 +2,17 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -192,11 +196,99 @@ func (r *clientGrantResource) createObject(ctx context.Context, c *mgmt.Client, 
 		Audience: mgmt.String(plan.Audience.ValueString()),
 		Scope:    &scope,
 	})
+	if detail := r.refusalDetail(ctx, c, plan.Audience.ValueString(), scope, err); detail != nil {
+		diags.AddAttributeError(detail.at, "Unable to Create Client Grant", detail.text)
+		return nil, diags, nil
+	}
 	return created, diags, err
 }
 
+// readObject leaves out the scopes the API no longer defines: the server
+// keeps them on the grant but no token carries them, and a fresh tenant
+// refuses them, so the plan should show them as missing.
 func (r *clientGrantResource) readObject(ctx context.Context, c *mgmt.Client, state *clientGrantModel) (*mgmt.ClientGrant, error) {
-	return c.GetClientGrant(ctx, state.ID.ValueString())
+	g, err := c.GetClientGrant(ctx, state.ID.ValueString())
+	if err != nil || g.Scope == nil {
+		return g, err
+	}
+	if defined, ok := r.definedScopes(ctx, c, valueOr(g.Audience, "")); ok {
+		kept := slices.DeleteFunc(slices.Clone(*g.Scope), func(s string) bool { return !slices.Contains(defined, s) })
+		g.Scope = &kept
+	}
+	return g, nil
+}
+
+type grantRefusal struct {
+	at   path.Path
+	text string
+}
+
+// refusalDetail explains a grant's 404 for an unknown audience (naming
+// the identifiers that nearly match) or 400 for a scope its API does not
+// define (naming the ones it does); nil for any other outcome.
+func (r *clientGrantResource) refusalDetail(ctx context.Context, c *mgmt.Client, audience string, scope []string, err error) *grantRefusal {
+	var apiErr *mgmt.Error
+	if !errors.As(err, &apiErr) {
+		return nil
+	}
+	said := describeAPIError(err)
+	switch {
+	case apiErr.StatusCode == http.StatusNotFound && apiErr.Code == "inexistent_resource_server":
+		apis, lerr := c.ListResourceServers(ctx)
+		if lerr != nil {
+			return nil
+		}
+		var near, all []string
+		for _, rs := range apis {
+			id := valueOr(rs.Identifier, "")
+			all = append(all, fmt.Sprintf("%q", id))
+			if strings.EqualFold(strings.TrimRight(id, "/"), strings.TrimRight(audience, "/")) {
+				near = append(near, fmt.Sprintf("%q", id))
+			}
+		}
+		text := fmt.Sprintf("%s No API of this tenant has the identifier %q.", said, audience)
+		if len(near) > 0 {
+			text += fmt.Sprintf(" %s differs from it only by a trailing slash or by case, and identifiers are "+
+				"compared exactly: use the identifier as the API has it, best by reference "+
+				"(audience = idp_resource_server.<name>.identifier).", strings.Join(near, ", "))
+		} else {
+			text += fmt.Sprintf(" Its APIs are %s: use one of them, or create an idp_resource_server with this "+
+				"identifier.", strings.Join(all, ", "))
+		}
+		return &grantRefusal{at: path.Root("audience"), text: text}
+	case apiErr.StatusCode == http.StatusBadRequest:
+		rs, gerr := c.GetResourceServer(ctx, audience)
+		if gerr != nil {
+			return nil
+		}
+		r.noteAPI(c, rs)
+		defined, _ := r.definedScopes(ctx, c, audience)
+		var missing []string
+		for _, s := range scope {
+			if !slices.Contains(defined, s) {
+				missing = append(missing, fmt.Sprintf("%q", s))
+			}
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		quoted := make([]string, 0, len(defined))
+		for _, s := range defined {
+			quoted = append(quoted, fmt.Sprintf("%q", s))
+		}
+		definesWhat := "no scopes"
+		if len(quoted) > 0 {
+			definesWhat = "the scopes " + strings.Join(quoted, ", ")
+		}
+		verb := "are"
+		if len(missing) == 1 {
+			verb = "is"
+		}
+		return &grantRefusal{at: path.Root("scope"), text: fmt.Sprintf("%s The API %q defines %s; %s %s not among "+
+			"them. Remove it from this grant's scope, or add it to the API's scopes.", said, audience, definesWhat,
+			strings.Join(missing, ", "), verb)}
+	}
+	return nil
 }
 
 func (r *clientGrantResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *clientGrantModel) (*mgmt.ClientGrant, diag.Diagnostics, error) {
@@ -205,6 +297,10 @@ func (r *clientGrantResource) updateObject(ctx context.Context, c *mgmt.Client, 
 		return nil, diags, nil
 	}
 	updated, err := c.UpdateClientGrant(ctx, state.ID.ValueString(), &mgmt.ClientGrant{Scope: &scope})
+	if detail := r.refusalDetail(ctx, c, state.Audience.ValueString(), scope, err); detail != nil {
+		diags.AddAttributeError(detail.at, "Unable to Update Client Grant", detail.text)
+		return nil, diags, nil
+	}
 	return updated, diags, err
 }
 
@@ -214,6 +310,10 @@ func (r *clientGrantResource) deleteObject(ctx context.Context, c *mgmt.Client, 
 
 func (r *clientGrantResource) naturalImportID(plan *clientGrantModel) string {
 	return plan.ClientID.ValueString() + naturalKeySeparator + plan.Audience.ValueString()
+}
+
+func (r *clientGrantResource) naturalKey(plan *clientGrantModel) string {
+	return fmt.Sprintf("client_id %q and audience %q", plan.ClientID.ValueString(), plan.Audience.ValueString())
 }
 
 func (m *clientGrantModel) scopes(ctx context.Context) ([]string, diag.Diagnostics) {

@@ -137,14 +137,102 @@ func TestAccClientGrant_lifecycle(t *testing.T) {
 	})
 }
 
+// A scope the API lacks is refused at apply (the API may gain it in the
+// same apply), with the scopes the API does define.
 func TestAccClientGrant_undefinedScopeSurfaces(t *testing.T) {
 	env := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      env.config(grantConfig(`["read:content", "fly:content"]`)),
-			ExpectError: expectError(`Unable to Create Client Grant.*400 Bad Request \(invalid_body\).*fly:content`),
+			Config: env.config(grantConfig(`["read:content", "fly:content"]`)),
+			ExpectError: expectError(`Unable to Create Client Grant.*with idp_client_grant.test,.*400 Bad Request ` +
+				`\(invalid_body\).*` + regexp.QuoteMeta(`The API "https://content.example.com/" defines the scopes `+
+				`"delete:content", "post:content", "read:content"; "fly:content" is not among them.`)),
 		}},
+	})
+}
+
+// An audience that differs from an API's identifier by a trailing slash
+// or by case is not that API; the 404 names the identifier meant.
+func TestAccClientGrant_audienceNearlyMatches(t *testing.T) {
+	env := newTestEnv(t)
+	if _, err := env.client.CreateResourceServer(t.Context(), &mgmt.ResourceServer{
+		Name: mgmt.String("Orders"), Identifier: mgmt.String("https://orders.example.com/"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	body := func(audience string) string {
+		return env.config(fmt.Sprintf(`
+resource "idp_client" "svc" {
+  name = "svc"
+}
+
+resource "idp_client_grant" "test" {
+  client_id = idp_client.svc.client_id
+  audience  = %q
+  scope     = []
+}
+`, audience))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: body("https://Orders.example.com"),
+				ExpectError: expectMessage(`No API of this tenant has the identifier "https://Orders.example.com". ` +
+					`"https://orders.example.com/" differs from it only by a trailing slash or by case`),
+			},
+			{
+				Config:      body("https://billing.example.com/"),
+				ExpectError: expectError(`identifier "https://billing.example.com/". Its APIs are .*"https://orders.example.com/"`),
+			},
+		},
+	})
+}
+
+// A scope removed from an API while a grant still lists it: the server
+// keeps it on the grant, but no token carries it and a fresh tenant
+// refuses the configuration. The next plan shows the grant's change, and
+// its apply fails naming what the API defines.
+func TestAccClientGrant_scopeRemovedFromAPI(t *testing.T) {
+	env := newTestEnv(t)
+	config := func(apiScopes string) string {
+		return env.config(fmt.Sprintf(`
+resource "idp_resource_server" "api" {
+  name       = "Content API"
+  identifier = "https://content.example.com/"
+  scopes     = %s
+}
+
+resource "idp_client" "svc" {
+  name = "Content Service"
+}
+
+resource "idp_client_grant" "test" {
+  client_id = idp_client.svc.client_id
+  audience  = idp_resource_server.api.identifier
+  scope     = ["read:content", "post:content"]
+}
+`, apiScopes))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(`[{ value = "read:content" }, { value = "post:content" }]`)},
+			{
+				// The grant's plan was made before the API lost the scope.
+				Config:             config(`[{ value = "read:content" }]`),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config(`[{ value = "read:content" }]`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("idp_client_grant.test", plancheck.ResourceActionUpdate),
+				}},
+				ExpectError: expectMessage(`The API "https://content.example.com/" defines the scopes "read:content"; ` +
+					`"post:content" is not among them.`),
+			},
+		},
 	})
 }
 

@@ -282,6 +282,10 @@ func (r *connectionResource) naturalImportID(plan *connectionModel) string {
 	return plan.Name.ValueString()
 }
 
+func (r *connectionResource) naturalKey(plan *connectionModel) string {
+	return fmt.Sprintf("name %q", plan.Name.ValueString())
+}
+
 func (m *connectionModel) options(current *mgmt.ConnectionOptions) *mgmt.ConnectionOptions {
 	o := &mgmt.ConnectionOptions{}
 	if current != nil {

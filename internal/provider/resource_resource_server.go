@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -304,11 +305,14 @@ func (r *resourceServerResource) createObject(ctx context.Context, c *mgmt.Clien
 	body.Identifier = mgmt.String(plan.Identifier.ValueString())
 	plan.withWriteOnlySecret(body)
 	created, err := c.CreateResourceServer(ctx, body)
+	r.noteAPI(c, created)
 	return created, diags, err
 }
 
 func (r *resourceServerResource) readObject(ctx context.Context, c *mgmt.Client, state *resourceServerModel) (*mgmt.ResourceServer, error) {
-	return c.GetResourceServer(ctx, state.ID.ValueString())
+	rs, err := c.GetResourceServer(ctx, state.ID.ValueString())
+	r.noteAPI(c, rs)
+	return rs, err
 }
 
 // updateObject sends the write-only secret only when its version changes:
@@ -322,6 +326,10 @@ func (r *resourceServerResource) updateObject(ctx context.Context, c *mgmt.Clien
 		plan.withWriteOnlySecret(body)
 	}
 	updated, err := c.UpdateResourceServer(ctx, state.ID.ValueString(), body)
+	r.noteAPI(c, updated)
+	if err == nil {
+		diags.Append(grantsOfRemovedScopes(ctx, c, state, updated)...)
+	}
 	return updated, diags, err
 }
 
@@ -331,6 +339,10 @@ func (r *resourceServerResource) deleteObject(ctx context.Context, c *mgmt.Clien
 
 func (r *resourceServerResource) naturalImportID(plan *resourceServerModel) string {
 	return plan.Identifier.ValueString()
+}
+
+func (r *resourceServerResource) naturalKey(plan *resourceServerModel) string {
+	return fmt.Sprintf("identifier %q", plan.Identifier.ValueString())
 }
 
 func (m *resourceServerModel) withWriteOnlySecret(body *mgmt.ResourceServer) {
@@ -396,5 +408,52 @@ func (m *resourceServerModel) fromAPI(_ context.Context, rs *mgmt.ResourceServer
 	}
 	scopes, diags := types.SetValue(types.ObjectType{AttrTypes: scopeAttrTypes}, elems)
 	m.Scopes = scopes
+	return diags
+}
+
+// grantsOfRemovedScopes warns about the grants that still list a scope
+// this update removed: the server keeps it on them, but no token carries it.
+func grantsOfRemovedScopes(ctx context.Context, c *mgmt.Client, state *resourceServerModel, updated *mgmt.ResourceServer) diag.Diagnostics {
+	var diags diag.Diagnostics
+	before, d := state.toAPI(ctx)
+	if d.HasError() || before.Scopes == nil || updated == nil {
+		return diags
+	}
+	now := map[string]bool{}
+	for _, sc := range valueOr(updated.Scopes, nil) {
+		now[sc.Value] = true
+	}
+	removed := map[string]bool{}
+	for _, sc := range *before.Scopes {
+		if !now[sc.Value] {
+			removed[sc.Value] = true
+		}
+	}
+	if len(removed) == 0 {
+		return diags
+	}
+	grants, err := c.ListClientGrants(ctx, mgmt.ClientGrantFilter{Audience: valueOr(updated.Identifier, "")})
+	if err != nil {
+		return diags
+	}
+	var users []string
+	for _, g := range grants {
+		var stale []string
+		for _, s := range valueOr(g.Scope, nil) {
+			if removed[s] {
+				stale = append(stale, fmt.Sprintf("%q", s))
+			}
+		}
+		if len(stale) > 0 {
+			users = append(users, fmt.Sprintf("%s (client %s) lists %s", valueOr(g.ID, ""), valueOr(g.ClientID, ""),
+				strings.Join(stale, ", ")))
+		}
+	}
+	if len(users) > 0 {
+		diags.AddWarning("Client Grants Use Removed Scopes", fmt.Sprintf("This update removed scopes from the API "+
+			"%q that client grants still list: %s. No token carries them any more, and a tenant built from this "+
+			"configuration would refuse those grants. Remove the scopes from the grants' scope (the next plan shows "+
+			"the grants' change), or keep them on the API.", valueOr(updated.Identifier, ""), strings.Join(users, "; ")))
+	}
 	return diags
 }

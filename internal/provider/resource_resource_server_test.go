@@ -301,3 +301,42 @@ resource "idp_resource_server" "test" {
 
 // hex24 matches a resource server ID.
 var hex24 = regexp.MustCompile(`^[0-9a-f]{24}$`)
+
+// An update that removes a scope a grant still lists warns, naming the
+// grant and the scope.
+func TestResourceServer_removedScopeWarnsAboutGrants(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := t.Context()
+	both := []mgmt.ResourceServerScope{{Value: "read:content"}, {Value: "post:content"}}
+	api, err := env.client.CreateResourceServer(ctx, &mgmt.ResourceServer{
+		Name: mgmt.String("Content"), Identifier: mgmt.String("https://content.example.com/"), Scopes: &both,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := env.m2mClient([]string{"client_credentials"}, nil)
+	grant, err := env.client.CreateClientGrant(ctx, &mgmt.ClientGrant{
+		ClientID: app.ClientID, Audience: api.Identifier, Scope: &[]string{"read:content", "post:content"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state resourceServerModel
+	if diags := state.fromAPI(ctx, api); diags.HasError() {
+		t.Fatal(diags)
+	}
+	updated, err := env.client.UpdateResourceServer(ctx, *api.ID, &mgmt.ResourceServer{
+		Scopes: &[]mgmt.ResourceServerScope{{Value: "read:content"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	diags := grantsOfRemovedScopes(ctx, env.client, &state, updated)
+	want := fmt.Sprintf(`%s (client %s) lists "post:content"`, *grant.ID, *app.ClientID)
+	if len(diags.Warnings()) != 1 || !strings.Contains(diags.Warnings()[0].Detail(), want) {
+		t.Errorf("warnings = %v, want one containing %s", diags, want)
+	}
+	if diags := grantsOfRemovedScopes(ctx, env.client, &state, api); len(diags) != 0 {
+		t.Errorf("an update removing nothing warned: %v", diags)
+	}
+}

@@ -237,6 +237,10 @@ func (r *tenantResource) naturalImportID(plan *tenantModel) string {
 	return plan.Name.ValueString()
 }
 
+func (r *tenantResource) naturalKey(plan *tenantModel) string {
+	return fmt.Sprintf("name %q", plan.Name.ValueString())
+}
+
 // toAPI leaves the name out: the server refuses it in an update.
 func (m *tenantModel) toAPI(ctx context.Context) (*mgmt.Tenant, diag.Diagnostics) {
 	owners := []string{}

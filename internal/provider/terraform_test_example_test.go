@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -19,9 +20,11 @@ import (
 
 // The module and test file the terraform-test guide shows
 // (examples/modules/api) pass under the real `terraform test`, run as the
-// guide says: idp-server, a CLI configuration with dev_overrides, `terraform
-// get` for the helper module, then `terraform test`. Not parallel: it builds
-// the provider.
+// guide says, from a copy of the module outside the repository: idp-server,
+// the guide's own shell block writing the CLI configuration (with
+// PROVIDER_DIR set to a freshly built provider), `terraform get`, then the
+// guide's `terraform test` with a per-run identifier.
+// Not parallel: it builds the provider.
 func TestAccExamples_terraformTest(t *testing.T) {
 	if os.Getenv(tfresource.EnvTfAcc) == "" {
 		t.Skipf("acceptance tests are skipped unless %s is set", tfresource.EnvTfAcc)
@@ -33,35 +36,34 @@ func TestAccExamples_terraformTest(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build the provider: %v\n%s", err, out)
 	}
-	cliConfig := filepath.Join(t.TempDir(), "dev.tfrc")
-	if err := os.WriteFile(cliConfig, []byte(devtf.CLIConfig(providerDir)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	// A copy, so that .terraform/ lands outside the repository.
 	module := t.TempDir()
 	if err := os.CopyFS(module, os.DirFS(filepath.Join(examplesDir, "modules", "api"))); err != nil {
 		t.Fatal(err)
 	}
 	_ = os.RemoveAll(filepath.Join(module, ".terraform"))
+	home := t.TempDir()
 
+	guide := readExample(t, "../templates/guides/terraform-test.md.tmpl")
+	setup := shellBlock(t, guide, "dev_overrides")
+	setup = regexp.MustCompile(`(?m)^PROVIDER_DIR=.*$`).ReplaceAllString(setup, "PROVIDER_DIR="+providerDir)
 	env := devtf.ScrubEnv(os.Environ())
-	env = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	env = append(env, "HOME="+home, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	for k, v := range srv.Env() {
 		env = append(env, k+"="+v)
 	}
-	terraform := func(args ...string) string {
+	sh := func(script string) string {
 		t.Helper()
-		cmd := exec.CommandContext(t.Context(), "terraform", args...)
+		cmd := exec.CommandContext(t.Context(), "bash", "-euc", setup+"\n"+script)
 		cmd.Dir, cmd.Env = module, env
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+			t.Fatalf("%s: %v\n%s", script, err, out)
 		}
 		return string(out)
 	}
-	terraform("get")
-	out := terraform("test", "-no-color")
-	if !strings.Contains(out, "Success! 6 passed, 0 failed.") {
+	sh("terraform get")
+	perRun := shellLine(t, shellBlock(t, guide, "terraform test -var"), "terraform test")
+	if out := sh(perRun + " -no-color"); !strings.Contains(out, "Success! 6 passed, 0 failed.") {
 		t.Fatalf("terraform test did not pass all six runs:\n%s", out)
 	}
 
@@ -72,6 +74,31 @@ func TestAccExamples_terraformTest(t *testing.T) {
 			t.Errorf("%s: %d objects after terraform test, want %d", path, got, want)
 		}
 	}
+}
+
+// shellBlock returns the first ```shell block of a document that contains
+// marker.
+func shellBlock(t *testing.T, doc, marker string) string {
+	t.Helper()
+	for _, m := range regexp.MustCompile("(?s)```shell\n(.*?)```").FindAllStringSubmatch(doc, -1) {
+		if strings.Contains(m[1], marker) {
+			return m[1]
+		}
+	}
+	t.Fatalf("no shell block with %q", marker)
+	return ""
+}
+
+// shellLine returns the line of a block that starts with prefix.
+func shellLine(t *testing.T, block, prefix string) string {
+	t.Helper()
+	for line := range strings.Lines(block) {
+		if strings.HasPrefix(line, prefix) {
+			return strings.TrimSpace(line)
+		}
+	}
+	t.Fatalf("no line starting with %q in %s", prefix, block)
+	return ""
 }
 
 // countObjects lists a Management API collection as the root admin.

@@ -6,6 +6,7 @@ package validators
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -39,5 +40,23 @@ func (domainValidator) ValidateString(_ context.Context, req validator.StringReq
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Domain",
 			fmt.Sprintf("%q is not a usable domain: %s. Use host[:port] (HTTPS is assumed) or a URL such as "+
 				"\"http://127.0.0.1:8080\".", mgmt.RedactDomain(req.ConfigValue.ValueString()), err))
+		return
 	}
+	if problem := ManagementAPIPath(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Domain", problem)
+	}
+}
+
+// ManagementAPIPath explains why a domain ending in /api/v2 cannot be
+// right, or returns "". A path before it (idp-server's /tenants/x) is a
+// tenant's base URL and fine.
+func ManagementAPIPath(domain string) string {
+	trimmed := strings.TrimRight(domain, "/")
+	if !strings.HasSuffix(strings.ToLower(trimmed), "/api/v2") {
+		return ""
+	}
+	base := trimmed[:len(trimmed)-len("/api/v2")]
+	return fmt.Sprintf("%q ends in /api/v2, the path of the Management API. The domain is the tenant's base URL: "+
+		"the provider adds /api/v2/ and /oauth/token to it itself, so this one would ask for /api/v2/api/v2/ and "+
+		"get 404 for everything. Use %q.", mgmt.RedactDomain(domain), mgmt.RedactDomain(base))
 }

@@ -14,7 +14,7 @@ run "plan" {
   command = plan
 
   assert {
-    condition     = idp_resource_server.this.identifier == "https://orders.example.com/"
+    condition     = idp_resource_server.this.identifier == var.identifier
     error_message = "The API's identifier is not the one given."
   }
 }

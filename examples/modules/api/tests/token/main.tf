@@ -5,7 +5,8 @@
 terraform {
   required_providers {
     idp = {
-      source = "idp-terraform/idp"
+      source  = "idp-terraform/idp"
+      version = ">= 0.1.0"
     }
   }
 }

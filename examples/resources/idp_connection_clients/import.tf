@@ -1,0 +1,5 @@
+# By the connection's ID or by its name.
+import {
+  to = idp_connection_clients.customers
+  id = "Customers"
+}
