@@ -15,7 +15,6 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/go-cleanhttp"
-	"golang.org/x/oauth2"
 )
 
 // Defaults applied by New to the zero values of Config.
@@ -42,38 +41,22 @@ type Config struct {
 	APIToken string
 	// Audience of the Management API tokens; default <base>/api/v2/.
 	Audience string
-	// RetryTimeout is the time budget of one call: how long a method of
-	// Client keeps retrying failures that are safe to retry (429, 5xx but
-	// 501, 408, connection errors; see the package documentation for which
-	// methods retry which), counted from the start of the call and covering
-	// every request it makes (the token request, retries, further pages,
-	// the look-ups of a convergent create). Each wait is jittered
-	// exponential backoff between RetryWaitMin and RetryWaitMax, or what the
-	// server asks for with Retry-After or X-RateLimit-Reset. No wait goes
-	// beyond the budget: a backoff is shortened to what is left, and when
-	// the server asks for longer than what is left the call fails at once
-	// with a *RetryError that says so. A context deadline that comes sooner
-	// ends the budget sooner; a cancelled context stops the call at once.
-	// 0 means DefaultRetryTimeout (60s).
+	// RetryTimeout is the time budget of one call of a Client method, with
+	// every request it makes (token request, retries, pages, look-ups):
+	// retrying stops when it is spent, with a *RetryError. A sooner context
+	// deadline ends it sooner. 0 means DefaultRetryTimeout.
 	RetryTimeout time.Duration
-	// AttemptTimeout bounds one attempt, from sending the request to the
-	// end of the answer's body, so that a server that stalls (before its
-	// headers or in the middle of a body) costs one attempt, not the whole
-	// budget. An attempt that runs out is retried like a lost connection,
-	// and is ambiguous for a request that is not idempotent. 0 means
-	// DefaultAttemptTimeout (30s).
+	// AttemptTimeout bounds one attempt, from sending the request to the end
+	// of the answer's body, so that a server that stalls costs an attempt
+	// rather than the budget. 0 means DefaultAttemptTimeout.
 	AttemptTimeout time.Duration
-	// MaxRetries optionally caps the number of retries of one request
-	// (after its first attempt) on top of RetryTimeout. 0 means no count
-	// cap: the time budget alone decides. When the cap is reached the call
-	// fails with a *RetryError.
+	// MaxRetries optionally caps the retries of one request on top of
+	// RetryTimeout; 0 means none.
 	MaxRetries int
-	// RetryWaitMin is the first backoff wait (before jitter) of 5xx, 408,
-	// connection and header-less 429 retries; each further retry doubles
-	// it. 0 = 250ms.
+	// RetryWaitMin and RetryWaitMax bound the jittered exponential backoff;
+	// a wait the server asks for is bounded only by RetryTimeout. 0 means
+	// DefaultMinRetryWait and DefaultMaxRetryWait.
 	RetryWaitMin time.Duration
-	// RetryWaitMax is the backoff ceiling; 0 = 10s. Waits the server asks
-	// for are not capped by it, only by RetryTimeout.
 	RetryWaitMax time.Duration
 	// RequestsPerSecond is an optional hard cap on top of the adaptive
 	// pacing; 0 = none.
@@ -102,20 +85,15 @@ type Client struct {
 	clientID     string
 	clientSecret string
 
-	maxRetries     int
+	policy         retryPolicy
 	retryTimeout   time.Duration
 	attemptTimeout time.Duration
-	retryWaitMin   time.Duration
-	retryWaitMax   time.Duration
 	userAgent      string
 	log            Logger
 
 	pacer *pacer
-	// attempts performs single HTTP attempts (pacing, logging, the base
-	// transport); tokenHTTP sends through the full retry policy and is
-	// handed to golang.org/x/oauth2.
-	attempts  *http.Client
-	tokenHTTP *http.Client
+	// http sends single attempts; it never follows a redirect.
+	http *http.Client
 
 	// pageSize is per_page for lists; a field so that tests can page small.
 	pageSize int
@@ -257,15 +235,17 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		base:           base,
-		baseStr:        base.String(),
-		clientID:       cfg.ClientID,
-		clientSecret:   cfg.ClientSecret,
-		maxRetries:     cfg.MaxRetries,
+		base:         base,
+		baseStr:      base.String(),
+		clientID:     cfg.ClientID,
+		clientSecret: cfg.ClientSecret,
+		policy: retryPolicy{
+			maxRetries: cfg.MaxRetries,
+			waitMin:    orDefault(cfg.RetryWaitMin, DefaultMinRetryWait),
+			waitMax:    orDefault(cfg.RetryWaitMax, DefaultMaxRetryWait),
+		},
 		retryTimeout:   orDefault(cfg.RetryTimeout, DefaultRetryTimeout),
 		attemptTimeout: orDefault(cfg.AttemptTimeout, DefaultAttemptTimeout),
-		retryWaitMin:   orDefault(cfg.RetryWaitMin, DefaultMinRetryWait),
-		retryWaitMax:   orDefault(cfg.RetryWaitMax, DefaultMaxRetryWait),
 		userAgent:      cfg.UserAgent,
 		log:            cfg.Logger,
 		pacer:          newPacer(cfg.RequestsPerSecond),
@@ -274,8 +254,8 @@ func New(cfg Config) (*Client, error) {
 		maxPages:       maxListPages,
 		maxObjects:     maxListObjects,
 	}
-	if c.retryWaitMax < c.retryWaitMin {
-		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.retryWaitMax, c.retryWaitMin)
+	if c.policy.waitMax < c.policy.waitMin {
+		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.policy.waitMax, c.policy.waitMin)
 	}
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent
@@ -305,19 +285,17 @@ func New(cfg Config) (*Client, error) {
 	if baseTransport == nil {
 		baseTransport = http.DefaultTransport
 	}
-	c.attempts = &http.Client{
-		Transport: &attemptTransport{c: c, base: baseTransport},
-		// attemptTransport already refuses redirects; never use the base
-		// client's policy, which may follow them.
+	c.http = &http.Client{
+		Transport:     baseTransport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Jar:           baseHTTP.Jar,
 		Timeout:       baseHTTP.Timeout,
 	}
-	c.tokenHTTP = &http.Client{Transport: sendTransport{c: c}}
 	if cfg.APIToken != "" {
-		c.apiToken = newBearer(&oauth2.Token{AccessToken: cfg.APIToken})
+		c.apiToken = &bearer{header: "Bearer " + cfg.APIToken}
 	} else {
-		c.tokens = newTokenCache(c, tokenConfig(c.baseStr, cfg.ClientID, cfg.ClientSecret, c.audience, nil))
+		c.tokens = newTokenCache(c, tokenRequest{url: tokenURL(base), clientID: cfg.ClientID,
+			clientSecret: cfg.ClientSecret, audience: c.audience})
 	}
 	return c, nil
 }
@@ -369,104 +347,39 @@ func (c *Client) endpoint(prefix string, segments ...string) *url.URL {
 	return &u
 }
 
-// do performs one Management API call: JSON in, JSON out, the bearer token,
-// the retry policy, and one fresh-token retry (see doWith).
-func (c *Client) do(ctx context.Context, method string, u *url.URL, in, out any) error {
-	_, err := c.doWith(ctx, method, u, in, out, sendOpts{})
+// do sends a Management API request: in, when not nil, as its JSON body,
+// and the JSON answer decoded into out.
+func (c *Client) do(ctx context.Context, b budget, method string, u *url.URL, in, out any) error {
+	_, err := c.doWith(ctx, b, request{method: method, url: u}, in, out)
 	return err
 }
 
-// doWith is do with options; it also returns what happened to the
-// request's attempts, for the convergent creates.
-//
-// A refused token is replaced once per call: after a 401 (the cached token
-// may have been revoked or the server's keys rotated), and after a 403
-// insufficient_scope (the grant of the provider's own client may have
-// gained the scope since the token was issued, e.g. earlier in the same
-// apply). Both are answered before anything is executed, so even a POST is
-// safe to send again.
-func (c *Client) doWith(ctx context.Context, method string, u *url.URL, in, out any, opts sendOpts) (sendInfo, error) {
-	var info sendInfo
-	var body []byte
+// doWith is do for a request with options; it also returns what happened
+// to the request's attempts, for the convergent creates.
+func (c *Client) doWith(ctx context.Context, b budget, r request, in, out any) (sendInfo, error) {
 	if in != nil {
-		var err error
-		if body, err = json.Marshal(in); err != nil {
-			return info, fmt.Errorf("%s %s: encoding request: %w", method, u.EscapedPath(), err)
-		}
-	}
-	ctx, _ = c.withBudget(ctx)
-	refreshed := false
-	for {
-		var reqBody *bytes.Reader
-		if body != nil {
-			reqBody = bytes.NewReader(body)
-		}
-		req, err := newRequest(ctx, method, u, reqBody)
+		body, err := json.Marshal(in)
 		if err != nil {
-			return info, err
+			return sendInfo{}, fmt.Errorf("%s %s: encoding request: %w", r.method, r.url.EscapedPath(), err)
 		}
-		req.Header.Set("Accept", "application/json")
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		used, err := c.authorize(ctx, req)
-		if err != nil {
-			return info, err
-		}
-		resp, respBody, got, err := c.sendWith(req, opts)
-		info.add(got)
-		if err != nil {
-			return info, err
-		}
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			apiErr := newError(method, u.EscapedPath(), resp.StatusCode, respBody)
-			if used != nil && !refreshed && staleToken(apiErr) {
-				c.tokens.invalidate(used)
-				refreshed = true
-				c.log.Log(ctx, LevelDebug, "management API refused the cached token; retrying with a fresh one",
-					map[string]any{"method": method, "path": u.EscapedPath(), "status": resp.StatusCode, "code": apiErr.Code})
-				continue
-			}
-			if got.gaveUp != nil {
-				got.gaveUp.Err = apiErr
-				return info, got.gaveUp
-			}
-			return info, apiErr
-		}
-		if out != nil && len(bytes.TrimSpace(respBody)) > 0 {
-			if err := json.Unmarshal(respBody, out); err != nil {
-				return info, fmt.Errorf("%s %s: decoding response: %w", method, u.EscapedPath(), err)
-			}
-		}
-		return info, nil
+		r.body, r.contentType = body, "application/json"
 	}
-}
-
-// staleToken reports whether an error answer may be cured by a fresh
-// token: 401, or 403 insufficient_scope.
-func staleToken(e *Error) bool {
-	return e.StatusCode == http.StatusUnauthorized ||
-		(e.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope")
-}
-
-func newRequest(ctx context.Context, method string, u *url.URL, body *bytes.Reader) (*http.Request, error) {
-	var req *http.Request
-	var err error
-	if body != nil {
-		req, err = http.NewRequestWithContext(ctx, method, u.String(), body)
-	} else {
-		req, err = http.NewRequestWithContext(ctx, method, u.String(), nil)
-	}
+	r.bearer = true
+	body, info, err := c.send(ctx, b, r)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, u.EscapedPath(), err)
+		return info, err
 	}
-	return req, nil
+	if out != nil && len(bytes.TrimSpace(body)) > 0 {
+		if err := json.Unmarshal(body, out); err != nil {
+			return info, fmt.Errorf("%s %s: decoding response: %w", r.method, r.url.EscapedPath(), err)
+		}
+	}
+	return info, nil
 }
 
 // listAll follows the pages of a list endpoint (per_page, include_totals)
 // and returns every object. key is the array's name in the paged answer.
-func listAll[T any](ctx context.Context, c *Client, u *url.URL, key string, query url.Values) ([]*T, error) {
-	ctx, _ = c.withBudget(ctx) // one budget for every page
+func listAll[T any](ctx context.Context, c *Client, b budget, u *url.URL, key string, query url.Values) ([]*T, error) {
 	var all []*T
 	for page := 0; ; page++ {
 		q := url.Values{}
@@ -480,7 +393,7 @@ func listAll[T any](ctx context.Context, c *Client, u *url.URL, key string, quer
 		pu.RawQuery = q.Encode()
 
 		var raw map[string]json.RawMessage
-		if err := c.do(ctx, http.MethodGet, &pu, nil, &raw); err != nil {
+		if err := c.do(ctx, b, http.MethodGet, &pu, nil, &raw); err != nil {
 			return nil, err
 		}
 		var items []*T

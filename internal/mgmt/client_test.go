@@ -60,7 +60,7 @@ func TestOneTokenRequestForManyCalls(t *testing.T) {
 	c2.tokens.mu.Lock()
 	tok, refreshAt := c2.tokens.tok, c2.tokens.refreshAt
 	c2.tokens.mu.Unlock()
-	if margin := tok.Expiry.Sub(refreshAt); margin <= 0 || margin > maxRefreshMargin {
+	if margin := tok.expiry.Sub(refreshAt); margin <= 0 || margin > maxRefreshMargin {
 		t.Errorf("refresh margin %s, want (0, %s]", margin, maxRefreshMargin)
 	}
 	// Once past that point, the next call asks for a new token.

@@ -141,11 +141,11 @@ func (c *Client) CreateConnection(ctx context.Context, cn *Connection) (*Connect
 	in := *cn
 	in.ID = nil
 	name := str(in.Name)
-	return createKeyed(ctx, c, c.endpoint(connectionsPath), &in, keyed[Connection]{
+	return createKeyed(ctx, c, c.newBudget(ctx), c.endpoint(connectionsPath), &in, keyed[Connection]{
 		kind: "connection",
 		key:  fmt.Sprintf("name %q", name),
-		lookup: func(ctx context.Context) (*Connection, error) {
-			return c.GetConnectionByName(ctx, name)
+		lookup: func(ctx context.Context, b budget) (*Connection, error) {
+			return c.connectionByName(ctx, b, name)
 		},
 		id:   func(cn *Connection) string { return str(cn.ID) },
 		diff: diffConnection,
@@ -154,13 +154,17 @@ func (c *Client) CreateConnection(ctx context.Context, cn *Connection) (*Connect
 
 // GetConnection reads a connection by id.
 func (c *Client) GetConnection(ctx context.Context, id string) (*Connection, error) {
-	return call[Connection](ctx, c, http.MethodGet, c.endpoint(connectionsPath, id), nil)
+	return call[Connection](ctx, c, c.newBudget(ctx), http.MethodGet, c.endpoint(connectionsPath, id), nil)
 }
 
 // GetConnectionByName finds a connection by its name with one filtered
 // list; (nil, nil) when there is none.
 func (c *Client) GetConnectionByName(ctx context.Context, name string) (*Connection, error) {
-	all, err := c.ListConnections(ctx, ConnectionFilter{Name: name})
+	return c.connectionByName(ctx, c.newBudget(ctx), name)
+}
+
+func (c *Client) connectionByName(ctx context.Context, b budget, name string) (*Connection, error) {
+	all, err := listAll[Connection](ctx, c, b, c.endpoint(connectionsPath), "connections", url.Values{"name": {name}})
 	if err != nil {
 		return nil, err
 	}
@@ -178,13 +182,13 @@ func (c *Client) GetConnectionByName(ctx context.Context, name string) (*Connect
 func (c *Client) UpdateConnection(ctx context.Context, id string, cn *Connection) (*Connection, error) {
 	in := *cn
 	in.ID, in.Name, in.Strategy = nil, nil, nil
-	return call[Connection](ctx, c, http.MethodPatch, c.endpoint(connectionsPath, id), &in)
+	return call[Connection](ctx, c, c.newBudget(ctx), http.MethodPatch, c.endpoint(connectionsPath, id), &in)
 }
 
 // DeleteConnection deletes a connection. The server answers 204 for one
 // that does not exist.
 func (c *Client) DeleteConnection(ctx context.Context, id string) error {
-	return c.do(ctx, http.MethodDelete, c.endpoint(connectionsPath, id), nil, nil)
+	return c.do(ctx, c.newBudget(ctx), http.MethodDelete, c.endpoint(connectionsPath, id), nil, nil)
 }
 
 // ListConnections returns every connection matching f, following pages.
@@ -196,13 +200,13 @@ func (c *Client) ListConnections(ctx context.Context, f ConnectionFilter) ([]*Co
 	if f.Name != "" {
 		q.Set("name", f.Name)
 	}
-	return listAll[Connection](ctx, c, c.endpoint(connectionsPath), "connections", q)
+	return listAll[Connection](ctx, c, c.newBudget(ctx), c.endpoint(connectionsPath), "connections", q)
 }
 
 // ListConnectionClients returns the client ids a connection is enabled
 // for, following the checkpoint pages (take and from, until no next).
 func (c *Client) ListConnectionClients(ctx context.Context, connectionID string) ([]string, error) {
-	ctx, _ = c.withBudget(ctx) // one budget for every page
+	b := c.newBudget(ctx)
 	u := c.endpoint(connectionsPath, connectionID, "clients")
 	ids := []string{}
 	from := ""
@@ -219,7 +223,7 @@ func (c *Client) ListConnectionClients(ctx context.Context, connectionID string)
 			} `json:"clients"`
 			Next string `json:"next"`
 		}
-		if err := c.do(ctx, http.MethodGet, &pu, nil, &page); err != nil {
+		if err := c.do(ctx, b, http.MethodGet, &pu, nil, &page); err != nil {
 			return nil, err
 		}
 		for _, cl := range page.Clients {
@@ -247,11 +251,11 @@ type ConnectionClientStatus struct {
 // a status, so it is retried like any PATCH. Nothing is sent for an empty
 // list. On an error, the batches before it were applied.
 func (c *Client) UpdateConnectionClients(ctx context.Context, connectionID string, changes []ConnectionClientStatus) error {
-	ctx, _ = c.withBudget(ctx)
+	b := c.newBudget(ctx)
 	u := c.endpoint(connectionsPath, connectionID, "clients")
 	for start := 0; start < len(changes); start += MaxClientsPerPatch {
 		batch := changes[start:min(start+MaxClientsPerPatch, len(changes))]
-		if err := c.do(ctx, http.MethodPatch, u, batch, nil); err != nil {
+		if err := c.do(ctx, b, http.MethodPatch, u, batch, nil); err != nil {
 			return err
 		}
 	}

@@ -405,7 +405,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 			_, err := c.ListTenants(ctx)
 			return err
 		}},
-		{"client create", "POST", "/api/v2/clients", "retrying create: no client carries its create-request id", func(ctx context.Context, c *Client) error {
+		{"client create", "POST", "/api/v2/clients", "retrying request", func(ctx context.Context, c *Client) error {
 			_, err := c.CreateApplication(ctx, &Application{Name: String("cancelled")})
 			return err
 		}},

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Convergent creates (DESIGN.md, "Retries and pacing"). A create whose
@@ -152,7 +151,7 @@ type keyed[T any] struct {
 	kind string
 	key  string
 	// lookup finds the object by its key; (nil, nil) when there is none.
-	lookup func(ctx context.Context) (*T, error)
+	lookup func(ctx context.Context, b budget) (*T, error)
 	id     func(*T) string
 	// diff returns the JSON names of the sent fields whose values differ.
 	diff func(sent, found *T) []string
@@ -162,26 +161,19 @@ type keyed[T any] struct {
 
 // createKeyed sends a create whose object has a unique key: the POST is
 // retried like a PATCH, and a 409 is resolved as described above.
-func createKeyed[T any](ctx context.Context, c *Client, u *url.URL, in *T, k keyed[T]) (*T, error) {
-	ctx, _ = c.withBudget(ctx)
+func createKeyed[T any](ctx context.Context, c *Client, b budget, u *url.URL, in *T, k keyed[T]) (*T, error) {
 	out := new(T)
-	info, err := c.doWith(ctx, http.MethodPost, u, in, out, sendOpts{retrySent: true})
+	info, err := c.doWith(ctx, b, request{method: http.MethodPost, url: u, resend: true}, in, out)
 	if err == nil {
 		return out, nil
 	}
 	if !IsConflict(err) {
-		var apiErr *Error
-		refused := errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 &&
-			apiErr.StatusCode != http.StatusTooManyRequests && apiErr.StatusCode != http.StatusRequestTimeout
-		if info.ambiguous && !refused {
-			// Given up (budget, cancel) after an attempt that may have
-			// created the object. (A refusal means this attempt did
-			// nothing, and an earlier one that did would have made it a 409.)
+		if uncertain(info, err) {
 			return nil, &UncertainCreateError{Kind: k.kind, Find: k.key, Err: err}
 		}
 		return nil, err
 	}
-	found, lerr := k.lookup(ctx)
+	found, lerr := k.lookup(ctx, b)
 	if !info.ambiguous {
 		ce := &ConflictError{Kind: k.kind, Key: k.key, Err: err}
 		if lerr == nil && found != nil {
@@ -208,17 +200,30 @@ func createKeyed[T any](ctx context.Context, c *Client, u *url.URL, in *T, k key
 	return found, nil
 }
 
-// createApplication is the convergent create of a client (see above).
-func (c *Client) createApplication(ctx context.Context, in *Application) (*Application, error) {
+// uncertain reports whether a create that failed with err may nevertheless
+// have created its object: an attempt may have been executed, and the last
+// answer is not a refusal (which would have been a 409 had an earlier
+// attempt created it).
+func uncertain(info sendInfo, err error) bool {
+	var apiErr *Error
+	refused := errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 &&
+		apiErr.StatusCode != http.StatusTooManyRequests && apiErr.StatusCode != http.StatusRequestTimeout
+	return info.ambiguous && !refused
+}
+
+// createApplication is the convergent create of a client: its POST is sent
+// again only after looking for the marker of the attempts before (the
+// request's recover, which the retry loop runs).
+func (c *Client) createApplication(ctx context.Context, b budget, in *Application) (*Application, error) {
 	u := c.endpoint(clientsPath)
 	md := map[string]string{}
 	if in.ClientMetadata != nil {
 		maps.Copy(md, *in.ClientMetadata)
 	}
 	if _, ok := md[CreateRequestMetadataKey]; !ok && len(md) >= maxClientMetadataKeys {
-		// No room for the marker: a plain create, not retried after it
+		// No room for the marker: a plain create, not sent again after it
 		// may have reached the server.
-		return call[Application](ctx, c, http.MethodPost, u, in)
+		return call[Application](ctx, c, b, http.MethodPost, u, in)
 	}
 	marker, err := newCreateRequestID()
 	if err != nil {
@@ -226,81 +231,46 @@ func (c *Client) createApplication(ctx context.Context, in *Application) (*Appli
 	}
 	md[CreateRequestMetadataKey] = marker
 	in.ClientMetadata = &md
-	uncertain := func(err error, ids []string) error {
-		return &UncertainCreateError{
+
+	var found []*Application
+	r := request{method: http.MethodPost, url: u, resend: true,
+		recover: func(ctx context.Context, b budget, failure error) (bool, error) {
+			var err error
+			if found, err = c.findByMarker(ctx, b, marker); err != nil {
+				return false, fmt.Errorf("%w; looking for the client by its create-request id failed: %w", failure, err)
+			}
+			return len(found) > 0, nil
+		}}
+	out := new(Application)
+	info, err := c.doWith(ctx, b, r, in, out)
+	switch {
+	case err == nil:
+		return out, nil
+	case len(found) == 1:
+		return c.adoptApplication(ctx, b, found[0], err)
+	case len(found) > 1, uncertain(info, err):
+		var ids []string
+		for _, a := range found {
+			ids = append(ids, str(a.ClientID))
+		}
+		return nil, &UncertainCreateError{
 			Kind: "client", Find: fmt.Sprintf("client_metadata %q = %q", CreateRequestMetadataKey, marker),
 			MarkerKey: CreateRequestMetadataKey, MarkerValue: marker, IDs: ids, Err: err,
 		}
 	}
-
-	ctx, b := c.withBudget(ctx)
-	for post := 1; ; post++ {
-		out := new(Application)
-		info, err := c.doWith(ctx, http.MethodPost, u, in, out, sendOpts{})
-		if err == nil {
-			return out, nil
-		}
-		if !info.ambiguous {
-			// Refused without being executed; any earlier attempt was
-			// looked for and not found.
-			return nil, err
-		}
-		if ctx.Err() != nil {
-			return nil, uncertain(err, nil)
-		}
-		found, lerr := c.findByMarker(ctx, marker)
-		if lerr != nil {
-			return nil, uncertain(fmt.Errorf("%w; looking for the client by its create-request id failed: %w", err, lerr), nil)
-		}
-		switch len(found) {
-		case 0:
-		case 1:
-			return c.adoptApplication(ctx, found[0], err)
-		default:
-			ids := make([]string, 0, len(found))
-			for _, a := range found {
-				ids = append(ids, str(a.ClientID))
-			}
-			return nil, uncertain(err, ids)
-		}
-
-		// Not created: send it again after a backoff, within the budget.
-		reason := ""
-		remaining := time.Until(b.deadline)
-		switch {
-		case c.maxRetries > 0 && post > c.maxRetries:
-			reason = fmt.Sprintf("the retry limit (MaxRetries %d) was reached", c.maxRetries)
-		case remaining <= 0:
-			reason = b.describe() + " ran out"
-		}
-		if reason != "" {
-			return nil, uncertain(&RetryError{Method: http.MethodPost, Path: u.EscapedPath(), Attempts: post,
-				Elapsed: time.Since(b.start), Reason: reason, Err: err}, nil)
-		}
-		wait := min(c.backoff(post), remaining)
-		c.log.Log(ctx, LevelDebug, "retrying create: no client carries its create-request id", map[string]any{
-			"method": http.MethodPost, "path": u.EscapedPath(), "attempt": post, "wait_ms": wait.Milliseconds(),
-		})
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, uncertain(fmt.Errorf("%w (while waiting %s to retry after: %v)", ctx.Err(), wait.Round(time.Millisecond), err), nil)
-		case <-timer.C:
-		}
-	}
+	return nil, err
 }
 
 // adoptApplication returns the client an earlier attempt created. Its
 // secret is in the listing when the token may read client keys; otherwise
 // it is rotated, which is harmless for a client nobody else has seen yet.
-func (c *Client) adoptApplication(ctx context.Context, a *Application, cause error) (*Application, error) {
+func (c *Client) adoptApplication(ctx context.Context, b budget, a *Application, cause error) (*Application, error) {
 	c.log.Log(ctx, LevelInfo, "found the client created by an attempt whose outcome was unknown; adopting it",
 		map[string]any{"kind": "client", "id": str(a.ClientID), "cause": cause.Error()})
 	if a.ClientSecret != nil && *a.ClientSecret != "" {
 		return a, nil
 	}
-	rotated, err := c.RotateApplicationSecret(ctx, str(a.ClientID))
+	rotated, err := call[Application](ctx, c, b, http.MethodPost, c.endpoint(clientsPath, str(a.ClientID), "rotate-secret"), nil)
 	if err != nil {
 		return nil, fmt.Errorf("client %s was created by an attempt whose answer was lost; its secret is not readable "+
 			"(the token lacks read:client_keys) and rotating it failed: %w", str(a.ClientID), err)
@@ -309,8 +279,8 @@ func (c *Client) adoptApplication(ctx context.Context, a *Application, cause err
 }
 
 // findByMarker lists the clients carrying a create-request id.
-func (c *Client) findByMarker(ctx context.Context, marker string) ([]*Application, error) {
-	all, err := c.ListApplications(ctx)
+func (c *Client) findByMarker(ctx context.Context, b budget, marker string) ([]*Application, error) {
+	all, err := listAll[Application](ctx, c, b, c.endpoint(clientsPath), "clients", nil)
 	if err != nil {
 		return nil, err
 	}

@@ -66,9 +66,8 @@ func loopClient(t *testing.T, s *loopServer, mods ...func(*Config)) *Client {
 	return c
 }
 
-// TestRetryLoopThroughRetryablehttp drives sendWith, whose loop is
-// go-retryablehttp's, through the cases its hooks must carry.
-func TestRetryLoopThroughRetryablehttp(t *testing.T) {
+// TestRetryLoop drives the retry loop through the cases it must carry.
+func TestRetryLoop(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 
@@ -76,7 +75,7 @@ func TestRetryLoopThroughRetryablehttp(t *testing.T) {
 		t.Parallel()
 		s := &loopServer{answers: []func(http.ResponseWriter){status(503, ""), status(502, ""), status(200, `{}`)}}
 		c := loopClient(t, s)
-		info, err := c.doWith(ctx, http.MethodPatch, c.endpoint("/api/v2/x"), map[string]string{"k": "v"}, nil, sendOpts{})
+		info, err := c.doWith(ctx, c.newBudget(ctx), request{method: http.MethodPatch, url: c.endpoint("/api/v2/x")}, map[string]string{"k": "v"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +95,7 @@ func TestRetryLoopThroughRetryablehttp(t *testing.T) {
 		s := &loopServer{answers: []func(http.ResponseWriter){cutOff, status(200, `{"a":1}`)}}
 		c := loopClient(t, s)
 		var out map[string]int
-		info, err := c.doWith(ctx, http.MethodGet, c.endpoint("/api/v2/x"), nil, &out, sendOpts{})
+		info, err := c.doWith(ctx, c.newBudget(ctx), request{method: http.MethodGet, url: c.endpoint("/api/v2/x")}, nil, &out)
 		if err != nil || out["a"] != 1 || info.attempts != 2 || !info.ambiguous {
 			t.Fatalf("err=%v out=%v attempts=%d ambiguous=%v", err, out, info.attempts, info.ambiguous)
 		}
@@ -106,7 +105,7 @@ func TestRetryLoopThroughRetryablehttp(t *testing.T) {
 		t.Parallel()
 		s := &loopServer{answers: []func(http.ResponseWriter){cutOff, status(200, `{}`)}}
 		c := loopClient(t, s)
-		info, err := c.doWith(ctx, http.MethodPost, c.endpoint("/api/v2/x"), map[string]string{}, nil, sendOpts{})
+		info, err := c.doWith(ctx, c.newBudget(ctx), request{method: http.MethodPost, url: c.endpoint("/api/v2/x")}, map[string]string{}, nil)
 		if err == nil || !strings.Contains(err.Error(), "may have taken effect") || info.attempts != 1 || !info.ambiguous {
 			t.Fatalf("err=%v attempts=%d ambiguous=%v", err, info.attempts, info.ambiguous)
 		}
@@ -116,7 +115,7 @@ func TestRetryLoopThroughRetryablehttp(t *testing.T) {
 		t.Parallel()
 		s := &loopServer{answers: []func(http.ResponseWriter){status(503, `{"errorCode":"down","message":"m"}`)}}
 		c := loopClient(t, s, func(cfg *Config) { cfg.MaxRetries = 2 })
-		_, err := c.doWith(ctx, http.MethodGet, c.endpoint("/api/v2/x"), nil, nil, sendOpts{})
+		_, err := c.doWith(ctx, c.newBudget(ctx), request{method: http.MethodGet, url: c.endpoint("/api/v2/x")}, nil, nil)
 		var re *RetryError
 		var apiErr *Error
 		if !errors.As(err, &re) || re.Attempts != 3 || !strings.Contains(re.Reason, "MaxRetries 2") ||
@@ -133,7 +132,7 @@ func TestRetryLoopThroughRetryablehttp(t *testing.T) {
 		}}}
 		c := loopClient(t, s)
 		start := time.Now()
-		_, err := c.doWith(ctx, http.MethodPost, c.endpoint("/api/v2/x"), map[string]string{}, nil, sendOpts{})
+		_, err := c.doWith(ctx, c.newBudget(ctx), request{method: http.MethodPost, url: c.endpoint("/api/v2/x")}, map[string]string{}, nil)
 		var re *RetryError
 		if !errors.As(err, &re) || re.Attempts != 1 || !isTooManyRequests(err) || time.Since(start) > 2*time.Second {
 			t.Fatalf("err=%v after %s", err, time.Since(start))

@@ -17,7 +17,7 @@ func (c *Client) Verify(ctx context.Context) error {
 	if c.tokens == nil {
 		return nil
 	}
-	_, err := c.tokens.token(ctx)
+	_, err := c.tokens.token(ctx, c.newBudget(ctx))
 	return err
 }
 

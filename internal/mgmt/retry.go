@@ -1,0 +1,192 @@
+package mgmt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// budget is the time one call of a Client method may take with every
+// request it makes (its token request, retries, pages, look-ups): from its
+// start, RetryTimeout or until the context's deadline if that comes sooner.
+// The method that starts the call makes it and passes it down.
+type budget struct {
+	start, deadline time.Time
+	timeout         time.Duration
+	byContext       bool // the context's deadline comes first
+}
+
+func (c *Client) newBudget(ctx context.Context) budget {
+	now := time.Now()
+	b := budget{start: now, deadline: now.Add(c.retryTimeout), timeout: c.retryTimeout}
+	if d, ok := ctx.Deadline(); ok && d.Before(b.deadline) {
+		b.deadline, b.byContext = d, true
+	}
+	return b
+}
+
+// describe names the budget for messages.
+func (b budget) describe() string {
+	if b.byContext {
+		return "the call's deadline"
+	}
+	return fmt.Sprintf("the retry timeout (%s)", b.timeout)
+}
+
+// request is what every attempt of one request sends.
+type request struct {
+	method      string
+	url         *url.URL
+	body        []byte
+	contentType string
+	// bearer: each attempt carries the client's Management API token.
+	bearer bool
+	// resend: the request may be sent again after an attempt that may have
+	// been executed, like an idempotent one (token requests, the convergent
+	// creates).
+	resend bool
+	// recover, when set, runs after an attempt that may have been executed,
+	// before the request is sent again, to find what that attempt did. done
+	// ends the loop with the attempt's failure; an error ends it with that
+	// error.
+	recover func(ctx context.Context, b budget, failure error) (done bool, err error)
+}
+
+// sendInfo says what happened to one request across its attempts.
+type sendInfo struct {
+	attempts int
+	// ambiguous: some attempt may have been executed although it failed.
+	ambiguous bool
+}
+
+// send is the retry loop, which every request of the client goes through.
+// It returns the body of a 2xx answer. Any other answer is an *Error; a
+// failed request is a transport error; either is wrapped in a *RetryError
+// when the policy stopped retrying it short of success.
+func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInfo, error) {
+	var info sendInfo
+	path := r.url.EscapedPath()
+	if len(r.body) > 0 && c.logs(ctx, LevelTrace) {
+		c.log.Log(ctx, LevelTrace, "HTTP request body", map[string]any{
+			"method": r.method, "path": path, "body": redactBody(r.contentType, r.body),
+		})
+	}
+	refreshed, unrecovered := false, false
+	for {
+		info.attempts++
+		var tok *bearer
+		if r.bearer {
+			var err error
+			if tok, err = c.authorization(ctx, b); err != nil {
+				return nil, info, err
+			}
+		}
+		o, body := c.attempt(ctx, r, tok, info.attempts)
+		if o.err == nil && o.status >= 200 && o.status <= 299 {
+			c.logResponseBody(ctx, r, o, body)
+			return body, info, nil
+		}
+		if mayHaveExecuted(o) {
+			info.ambiguous, unrecovered = true, true
+		}
+		failure := attemptError(r, o, body)
+
+		// A refused token may be stale (DESIGN.md, "Tokens"); the answer
+		// proves nothing was executed, so even a POST goes again, at once.
+		var apiErr *Error
+		if tok != nil && c.tokens != nil && !refreshed && errors.As(failure, &apiErr) && staleToken(apiErr) {
+			c.tokens.invalidate(tok)
+			refreshed = true
+			c.log.Log(ctx, LevelDebug, "management API refused the cached token; retrying with a fresh one",
+				map[string]any{"method": r.method, "path": path, "status": o.status, "code": apiErr.Code})
+			continue
+		}
+
+		d := c.policy.decide(r.method, r.resend, o, b, time.Now())
+		if !d.retry && d.giveUp == "" {
+			c.logResponseBody(ctx, r, o, body)
+			return nil, info, failure
+		}
+		if r.recover != nil && unrecovered && time.Now().Before(b.deadline) {
+			done, err := r.recover(ctx, b, failure)
+			if err != nil {
+				return nil, info, err
+			}
+			if done {
+				return nil, info, failure
+			}
+			unrecovered = false
+		}
+		// The policy's wait was decided before recover, which takes time.
+		left := time.Until(b.deadline)
+		if d.retry && left <= 0 {
+			d.giveUp = b.describe() + " ran out"
+		}
+		wait := min(d.wait, left)
+		if d.giveUp != "" {
+			c.log.Log(ctx, LevelDebug, "not retrying: "+d.giveUp, map[string]any{"method": r.method, "path": path, "attempt": info.attempts})
+			c.logResponseBody(ctx, r, o, body)
+			return nil, info, &RetryError{Method: r.method, Path: path, Attempts: info.attempts,
+				Elapsed: time.Since(b.start), Reason: d.giveUp, Err: failure}
+		}
+		if c.logs(ctx, LevelDebug) {
+			fields := map[string]any{"method": r.method, "path": path, "attempt": info.attempts,
+				"reason": d.reason, "wait_ms": wait.Milliseconds()}
+			if o.status != 0 {
+				fields["status"] = o.status
+			}
+			c.log.Log(ctx, LevelDebug, "retrying request", fields)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			last := fmt.Sprintf("status %d", o.status)
+			if o.err != nil {
+				last = o.err.Error()
+			}
+			return nil, info, fmt.Errorf("%s %s: %w (while waiting %s to retry after attempt %d failed: %s)",
+				r.method, path, err, wait.Round(time.Millisecond), info.attempts, last)
+		}
+	}
+}
+
+// sleep waits d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// attemptError is the error of a failed attempt: an *Error for an answer,
+// the transport error otherwise.
+func attemptError(r request, o outcome, body []byte) error {
+	if o.err != nil {
+		return transportError(r, o.err)
+	}
+	return newError(r.method, r.url.EscapedPath(), o.status, body)
+}
+
+// logResponseBody logs the body of a request's final answer at TRACE.
+func (c *Client) logResponseBody(ctx context.Context, r request, o outcome, body []byte) {
+	if len(body) == 0 || !c.logs(ctx, LevelTrace) {
+		return
+	}
+	c.log.Log(ctx, LevelTrace, "HTTP response body", map[string]any{
+		"method": r.method, "path": r.url.EscapedPath(), "status": o.status,
+		"body": redactBody(o.header.Get("Content-Type"), body),
+	})
+}
+
+// staleToken reports whether an error answer may be cured by a fresh
+// token: 401, or 403 insufficient_scope (a grant of the provider's own
+// client may have gained the scope since the token was issued).
+func staleToken(e *Error) bool {
+	return e.StatusCode == http.StatusUnauthorized ||
+		(e.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope")
+}
