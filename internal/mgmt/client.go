@@ -48,7 +48,8 @@ type Config struct {
 	RetryTimeout time.Duration
 	// AttemptTimeout bounds one attempt, from sending the request to the end
 	// of the answer's body, so that a server that stalls costs an attempt
-	// rather than the budget. 0 means DefaultAttemptTimeout.
+	// rather than the budget; no attempt runs past the budget. 0 means
+	// DefaultAttemptTimeout.
 	AttemptTimeout time.Duration
 	// MaxRetries optionally caps the retries of one request on top of
 	// RetryTimeout; 0 means none.

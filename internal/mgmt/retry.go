@@ -74,8 +74,19 @@ func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInf
 			"method": r.method, "path": path, "body": redactBody(r.contentType, r.body),
 		})
 	}
+	giveUp := func(reason string, last error) error {
+		c.log.Log(ctx, LevelDebug, "not retrying: "+reason, map[string]any{"method": r.method, "path": path, "attempt": info.attempts})
+		return &RetryError{Method: r.method, Path: path, Attempts: info.attempts, Elapsed: time.Since(b.start), Reason: reason, Err: last}
+	}
+	var failure error // the last attempt's
+	var took time.Duration
 	refreshed, unrecovered := false, false
 	for {
+		if failure != nil && time.Until(b.deadline) < took {
+			// The budget would cut this attempt short (the attempt timeout
+			// ends with it): the last attempt's failure says more than that.
+			return nil, info, giveUp(b.describe()+" ran out", failure)
+		}
 		info.attempts++
 		var tok *bearer
 		if r.bearer {
@@ -84,7 +95,9 @@ func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInf
 				return nil, info, err
 			}
 		}
-		o, body := c.attempt(ctx, r, tok, info.attempts)
+		start := time.Now()
+		o, body := c.attempt(ctx, b, r, tok, info.attempts)
+		took = time.Since(start)
 		if o.err == nil && o.status >= 200 && o.status <= 299 {
 			c.logResponseBody(ctx, r, o, body)
 			return body, info, nil
@@ -92,7 +105,8 @@ func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInf
 		if mayHaveExecuted(o) {
 			info.ambiguous, unrecovered = true, true
 		}
-		failure := attemptError(r, o, body)
+		previous := failure
+		failure = attemptError(r, o, body)
 
 		// A refused token may be stale (DESIGN.md, "Tokens"); the answer
 		// proves nothing was executed, so even a POST goes again, at once.
@@ -120,18 +134,16 @@ func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInf
 			}
 			unrecovered = false
 		}
-		// The policy's wait was decided before recover, which takes time.
-		left := time.Until(b.deadline)
-		if d.retry && left <= 0 {
-			d.giveUp = b.describe() + " ran out"
-		}
-		wait := min(d.wait, left)
 		if d.giveUp != "" {
-			c.log.Log(ctx, LevelDebug, "not retrying: "+d.giveUp, map[string]any{"method": r.method, "path": path, "attempt": info.attempts})
 			c.logResponseBody(ctx, r, o, body)
-			return nil, info, &RetryError{Method: r.method, Path: path, Attempts: info.attempts,
-				Elapsed: time.Since(b.start), Reason: d.giveUp, Err: failure}
+			if o.cut && previous != nil {
+				// The budget, not the server, ended this attempt: the
+				// attempt before says more about the server.
+				return nil, info, giveUp(d.giveUp, previous)
+			}
+			return nil, info, giveUp(d.giveUp, failure)
 		}
+		wait := min(d.wait, time.Until(b.deadline)) // recover took some of it
 		if c.logs(ctx, LevelDebug) {
 			fields := map[string]any{"method": r.method, "path": path, "attempt": info.attempts,
 				"reason": d.reason, "wait_ms": wait.Milliseconds()}

@@ -41,6 +41,7 @@ type outcome struct {
 	status  int // 0 when err is set
 	header  http.Header
 	err     error
+	cut     bool // the end of the call's budget ended the attempt
 }
 
 // decision is the policy's verdict on a failed attempt. giveUp says why a

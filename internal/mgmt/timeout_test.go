@@ -101,3 +101,45 @@ func TestAttemptTimeout(t *testing.T) {
 		})
 	}
 }
+
+// An attempt never runs past the call's budget: with the default attempt
+// timeout of 30s and a budget of 300ms, a server that stalls costs the
+// budget, not 30s.
+func TestAttemptTimeoutCappedByBudget(t *testing.T) {
+	t.Parallel()
+	calls := map[string]func(ctx context.Context, c *Client) error{
+		"GET": func(ctx context.Context, c *Client) error {
+			_, err := c.GetApplication(ctx, "abc")
+			return err
+		},
+		"token request": func(ctx context.Context, c *Client) error {
+			_, err := c.RequestToken(ctx, TokenRequest{ClientID: "id", ClientSecret: "secret"})
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ts, requests := stallingServer(t, true)
+			c, err := New(Config{Domain: ts.URL, APIToken: "tok", RetryTimeout: 300 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+			defer cancel()
+			start := time.Now()
+			err = call(ctx, c)
+			if elapsed := time.Since(start); elapsed > 10*time.Second || ctx.Err() != nil {
+				t.Fatalf("the call took %s (context: %v): the attempt outlasted the budget", elapsed, ctx.Err())
+			}
+			var re *RetryError
+			if !errors.As(err, &re) || re.Reason != "the retry timeout (300ms) ran out" ||
+				!strings.Contains(err.Error(), "no complete answer before the retry timeout (300ms) ran out") {
+				t.Errorf("err = %v, want a *RetryError saying the budget ran out", err)
+			}
+			if n := requests.Load(); n != 1 {
+				t.Errorf("%d attempts, want 1", n)
+			}
+		})
+	}
+}

@@ -18,9 +18,9 @@ import (
 const maxResponseBody = 32 << 20
 
 // attempt sends r once: it waits for the pacer, sends under the attempt
-// timeout, reads the whole answer, feeds its rate-limit headers to the
+// timeout (cut to what is left of b), reads the whole answer, feeds its rate-limit headers to the
 // pacer, and logs the attempt (never its headers).
-func (c *Client) attempt(ctx context.Context, r request, tok *bearer, n int) (outcome, []byte) {
+func (c *Client) attempt(ctx context.Context, b budget, r request, tok *bearer, n int) (outcome, []byte) {
 	o := outcome{attempt: n}
 	var fields map[string]any
 	if c.logs(ctx, LevelDebug) {
@@ -35,7 +35,13 @@ func (c *Client) attempt(ctx context.Context, r request, tok *bearer, n int) (ou
 		fields["paced_ms"] = paced.Milliseconds()
 	}
 
-	actx, cancel := context.WithTimeout(ctx, c.attemptTimeout)
+	// An attempt ends with the budget if that comes sooner. (A context
+	// deadline already bounds it when that is the budget's end.)
+	timeout, cut := c.attemptTimeout, false
+	if left := time.Until(b.deadline); !b.byContext && left < timeout {
+		timeout, cut = left, true
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var reqBody io.Reader
 	if r.body != nil {
@@ -85,6 +91,10 @@ func (c *Client) attempt(ctx context.Context, r request, tok *bearer, n int) (ou
 			// connection; the context's DeadlineExceeded would read as the
 			// caller giving up.
 			o.err = fmt.Errorf("no complete answer within the attempt timeout (%s): %w", c.attemptTimeout, os.ErrDeadlineExceeded)
+			if cut {
+				o.err = fmt.Errorf("no complete answer before %s ran out: %w", b.describe(), os.ErrDeadlineExceeded)
+				o.cut = true
+			}
 		}
 	}
 	if fields != nil {
