@@ -66,14 +66,11 @@ func (c *Client) requestToken(ctx context.Context, b budget, tr tokenRequest) (*
 	return &t, nil
 }
 
-// tokenCache holds the client's Management API token. One token serves
-// every call until shortly before it expires; concurrent callers that find
-// no valid token wait for a single token request.
+// tokenCache holds the client's Management API token (DESIGN.md, "Tokens").
 type tokenCache struct {
 	c   *Client
 	req tokenRequest
-	// fetch is a one-slot semaphore (a mutex that honours contexts) held
-	// while a token is requested.
+	// fetch is held while a token is requested: a mutex that honours contexts.
 	fetch chan struct{}
 
 	mu        sync.Mutex
@@ -81,8 +78,7 @@ type tokenCache struct {
 	refreshAt time.Time // zero: valid until invalidated
 }
 
-// bearer is a token with its Authorization header, built once per token
-// rather than once per request.
+// bearer is a token as its Authorization header.
 type bearer struct {
 	header string
 	expiry time.Time // zero: none announced
@@ -157,12 +153,9 @@ func (c *Client) authorization(ctx context.Context, b budget) (*bearer, error) {
 // client and the Client itself was configured with an API token.
 var ErrNoClientCredentials = errors.New("no client credentials for the token request: the client is configured with an API token")
 
-// RequestToken asks <domain>/oauth/token (req.Domain, or the client's own
-// base URL when empty) for a client-credentials token, through the same
-// retry loop and pacing as every other call. The token is not cached. An
-// empty req.ClientID means the client's own client credentials.
-// Token-endpoint errors are *Error with Code the OAuth error (e.g.
-// "access_denied") and Message its description.
+// RequestToken asks <domain>/oauth/token for a client-credentials token,
+// which is not cached. An empty req.Domain or req.ClientID means the
+// client's own. A refusal is an *Error whose Code is the OAuth error.
 func (c *Client) RequestToken(ctx context.Context, req TokenRequest) (*Token, error) {
 	base := c.base
 	if req.Domain != "" {

@@ -19,9 +19,7 @@ import (
 
 // Defaults applied by New to the zero values of Config.
 const (
-	// DefaultRetryTimeout is the default time budget of one call's retries.
-	DefaultRetryTimeout = 60 * time.Second
-	// DefaultAttemptTimeout is the default time one attempt may take.
+	DefaultRetryTimeout   = 60 * time.Second
 	DefaultAttemptTimeout = 30 * time.Second
 	DefaultMinRetryWait   = 250 * time.Millisecond
 	DefaultMaxRetryWait   = 10 * time.Second
@@ -33,8 +31,7 @@ const (
 type Config struct {
 	// Domain is host[:port] (https assumed) or http(s)://host[:port][/path].
 	Domain string
-	// ClientID and ClientSecret authenticate with the client-credentials
-	// grant against <base>/oauth/token.
+	// ClientID and ClientSecret are client credentials.
 	ClientID     string
 	ClientSecret string
 	// APIToken is the alternative to client credentials: a static bearer token.
@@ -42,40 +39,32 @@ type Config struct {
 	// Audience of the Management API tokens; default <base>/api/v2/.
 	Audience string
 	// RetryTimeout is the time budget of one call of a Client method, with
-	// every request it makes (token request, retries, pages, look-ups):
-	// retrying stops when it is spent, with a *RetryError. A sooner context
-	// deadline ends it sooner. 0 means DefaultRetryTimeout.
+	// every request it makes; a sooner context deadline ends it sooner. 0
+	// means DefaultRetryTimeout.
 	RetryTimeout time.Duration
-	// AttemptTimeout bounds one attempt, from sending the request to the end
-	// of the answer's body, so that a server that stalls costs an attempt
-	// rather than the budget; no attempt runs past the budget. 0 means
-	// DefaultAttemptTimeout.
+	// AttemptTimeout bounds one attempt, up to the end of the answer's body,
+	// and never past the budget. 0 means DefaultAttemptTimeout.
 	AttemptTimeout time.Duration
 	// MaxRetries optionally caps the retries of one request on top of
 	// RetryTimeout; 0 means none.
 	MaxRetries int
-	// RetryWaitMin and RetryWaitMax bound the jittered exponential backoff;
-	// a wait the server asks for is bounded only by RetryTimeout. 0 means
-	// DefaultMinRetryWait and DefaultMaxRetryWait.
+	// RetryWaitMin and RetryWaitMax bound the backoff (not a wait the server
+	// asks for); 0 means DefaultMinRetryWait and DefaultMaxRetryWait.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
-	// RequestsPerSecond is an optional hard cap on top of the adaptive
-	// pacing; 0 = none.
+	// RequestsPerSecond optionally caps the adaptive pacing; 0 = none.
 	RequestsPerSecond float64
-	// UserAgent is sent on every request.
-	UserAgent string
-	// HTTPClient is an optional base client whose transport (TLS, proxy),
-	// timeout and jar are used; nil = a cleanhttp pooled client. Its
-	// redirect policy is not: the client never follows a redirect (see
-	// RedirectError).
+	UserAgent         string
+	// HTTPClient is an optional base client whose transport, timeout and jar
+	// are used (not its redirect policy: see RedirectError); nil = a
+	// cleanhttp pooled client.
 	HTTPClient *http.Client
 	// Logger receives the client's log lines; nil = discard.
 	Logger Logger
 }
 
-// Client is a Management API v2 client. It is safe for concurrent use and
-// meant to be shared by every resource of one provider configuration: it
-// holds the one cached access token and the one request pacer.
+// Client is a Management API v2 client, safe for concurrent use, shared by
+// every resource of one provider configuration.
 type Client struct {
 	base     *url.URL
 	baseStr  string
@@ -96,21 +85,15 @@ type Client struct {
 	// http sends single attempts; it never follows a redirect.
 	http *http.Client
 
-	// pageSize is per_page for lists; a field so that tests can page small.
-	pageSize int
-	// clientsTake is take for a connection's enabled clients, which pages
-	// by checkpoint (see ListConnectionClients); small in tests.
-	clientsTake int
-	// maxPages and maxObjects bound one list call (listCapError).
-	maxPages, maxObjects int
+	// Page sizes and list caps: fields, so that tests can make them small.
+	pageSize, clientsTake int
+	maxPages, maxObjects  int
 }
 
-// ParseDomain validates a domain and returns the base URL it denotes, with
-// no trailing slash. Its errors say what is wrong with the domain without
-// repeating it (e.g. "it must not contain a query"), so that callers can
-// phrase them. A domain is host[:port] (https assumed) or a full
-// http(s):// URL that may carry a path prefix (a tenant lives at
-// <root>/tenants/<name>). User info, queries and fragments are refused.
+// ParseDomain validates a domain, host[:port] (https assumed) or an http(s)
+// URL with an optional path prefix, and returns its base URL without a
+// trailing slash. Its errors do not quote the domain ("it must not contain
+// a query"), so that callers can phrase them.
 func ParseDomain(domain string) (*url.URL, error) {
 	if domain == "" {
 		return nil, errors.New("it is empty")
@@ -173,9 +156,8 @@ func ParseDomain(domain string) (*url.URL, error) {
 	return u, nil
 }
 
-// RedactDomain returns domain fit to be quoted in a message: user info in
-// it (what comes before an @ in front of the host) is replaced with
-// "REDACTED". It works on the raw text, so also on a domain that does not
+// RedactDomain returns domain with any user info replaced by "REDACTED",
+// working on the raw text so that it also serves a domain that does not
 // parse.
 func RedactDomain(domain string) string {
 	start, end, ok := userInfo(domain)
@@ -185,9 +167,8 @@ func RedactDomain(domain string) string {
 	return domain[:start] + "REDACTED" + domain[end:]
 }
 
-// userInfo locates the user info of a raw domain, [start, end): the text
-// between the scheme (if any) and the last @ before the path, query or
-// fragment, where url.Parse would find it.
+// userInfo locates the user info of a raw domain, [start, end), where
+// url.Parse would find it.
 func userInfo(domain string) (start, end int, ok bool) {
 	if i := strings.Index(domain, "://"); i >= 0 {
 		start = i + len("://")
@@ -203,8 +184,7 @@ func userInfo(domain string) (start, end int, ok bool) {
 	return start, start + at, true
 }
 
-// New validates cfg and returns a Client. It does no network I/O: the first
-// access token is requested by the first call that needs one.
+// New validates cfg and returns a Client, without network I/O.
 func New(cfg Config) (*Client, error) {
 	base, err := ParseDomain(cfg.Domain)
 	if err != nil {
@@ -274,10 +254,9 @@ func New(cfg Config) (*Client, error) {
 	baseHTTP := cfg.HTTPClient
 	if baseHTTP == nil {
 		baseHTTP = cleanhttp.DefaultPooledClient()
-		// cleanhttp keeps GOMAXPROCS+1 idle connections per host: fewer
-		// than Terraform's ten parallel operations, so most of a refresh's
-		// requests would close a connection and open another (over HTTPS,
-		// with a new TLS handshake on both ends).
+		// cleanhttp keeps GOMAXPROCS+1 idle connections per host, fewer
+		// than Terraform's ten parallel operations: most requests of a
+		// refresh would open a new connection (and TLS handshake).
 		if t, ok := baseHTTP.Transport.(*http.Transport); ok {
 			t.MaxIdleConnsPerHost = maxIdleConnsPerHost
 		}
@@ -301,13 +280,8 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// maxIdleConnsPerHost is how many idle connections the default transport
-// keeps to the server: room for Terraform's default -parallelism of 10 and
-// then some.
 const maxIdleConnsPerHost = 32
 
-// withoutUserInfo returns u as a string without its user info, for
-// messages and logs.
 func withoutUserInfo(u *url.URL) string {
 	c := *u
 	c.User = nil
@@ -321,17 +295,14 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
-// BaseURL returns the base URL the client talks to, with no trailing slash,
-// e.g. "http://127.0.0.1:8080/tenants/x".
+// BaseURL returns the client's base URL, without a trailing slash.
 func (c *Client) BaseURL() string { return c.baseStr }
 
-// Audience returns the audience of the Management API tokens the client
-// requests (by default <base>/api/v2/).
+// Audience returns the audience of the client's Management API tokens.
 func (c *Client) Audience() string { return c.audience }
 
-// endpoint returns the URL of <base>/<prefix>/<escaped segments...>: each
-// segment is escaped as one path segment, so an identifier such as
-// "https://api.example.com/x" reaches the server as a single segment.
+// endpoint returns <base>/<prefix>/<segments...>, each segment escaped as
+// one (an identifier such as "https://api.example.com/x" stays one).
 func (c *Client) endpoint(prefix string, segments ...string) *url.URL {
 	u := *c.base
 	escaped := u.EscapedPath() + "/" + strings.Trim(prefix, "/")
@@ -355,8 +326,8 @@ func (c *Client) do(ctx context.Context, b budget, method string, u *url.URL, in
 	return err
 }
 
-// doWith is do for a request with options; it also returns what happened
-// to the request's attempts, for the convergent creates.
+// doWith is do for a request with options, and says what happened to its
+// attempts.
 func (c *Client) doWith(ctx context.Context, b budget, r request, in, out any) (sendInfo, error) {
 	if in != nil {
 		body, err := json.Marshal(in)
@@ -378,8 +349,7 @@ func (c *Client) doWith(ctx context.Context, b budget, r request, in, out any) (
 	return info, nil
 }
 
-// listAll follows the pages of a list endpoint (per_page, include_totals)
-// and returns every object. key is the array's name in the paged answer.
+// listAll returns every object of a paged list; key names its array.
 func listAll[T any](ctx context.Context, c *Client, b budget, u *url.URL, key string, query url.Values) ([]*T, error) {
 	var all []*T
 	for page := 0; ; page++ {
@@ -419,17 +389,15 @@ func listAll[T any](ctx context.Context, c *Client, b budget, u *url.URL, key st
 	}
 }
 
-// The most one list call reads: far more than a tenant holds (Auth0's offset
-// paging stops at 1,000 objects, the emulator's tenants at 10,000 of a
-// kind), so that a server that never ends a list (repeating pages, or a
-// next that never runs out) fails the call instead of filling the memory.
+// The most one list call reads, far more than a tenant holds (DESIGN.md),
+// so that a list that never ends fails instead of filling the memory.
 const (
 	maxListPages   = 1000
 	maxListObjects = 100_000
 )
 
-// listCapError is the error of a list that goes on after pages pages
-// holding objects objects, when that is the most a call reads.
+// listCapError is the error of a list that goes on after pages pages and
+// objects objects, when that is the most a call reads.
 func (c *Client) listCapError(u *url.URL, pages, objects int) error {
 	if pages < c.maxPages && objects < c.maxObjects {
 		return nil

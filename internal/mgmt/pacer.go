@@ -13,11 +13,9 @@ import (
 // away from rate.Inf's special cases when the limit later becomes finite.
 const unlimited = rate.Limit(1e9)
 
-// pacer is the rate limiter shared by every attempt of one Client. Its rate
-// is the hard cap (RequestsPerSecond) if any, lowered to what the server's
-// X-RateLimit-* headers allow: the server's limit while its bucket has room,
-// half of it when the bucket runs low, so that the bucket refills instead of
-// the client bouncing off it.
+// pacer is the rate limiter every attempt of one Client waits on, following
+// the server's X-RateLimit-* headers under an optional hard cap (DESIGN.md,
+// "Pacing").
 type pacer struct {
 	lim     *rate.Limiter
 	hardCap rate.Limit // 0 = none
@@ -53,13 +51,11 @@ func (p *pacer) set(r rate.Limit) {
 		return
 	}
 	p.current = r
-	// Burst 1 spreads requests evenly, so that the server's bucket keeps
-	// whatever room it has as slack for jitter.
 	p.lim.SetLimit(r)
 }
 
-// observe adapts the rate to one answer's rate-limit headers, and returns
-// the limit and remaining budget it read, if any.
+// observe adapts the rate to one answer's headers, and returns the limit
+// and remaining budget it read, if any.
 func (p *pacer) observe(status int, h http.Header) (limit, remaining int64, ok bool) {
 	limit, err := strconv.ParseInt(h.Get("X-RateLimit-Limit"), 10, 64)
 	if err != nil || limit <= 0 {

@@ -9,10 +9,8 @@ import (
 	"time"
 )
 
-// budget is the time one call of a Client method may take with every
-// request it makes (its token request, retries, pages, look-ups): from its
-// start, RetryTimeout or until the context's deadline if that comes sooner.
-// The method that starts the call makes it and passes it down.
+// budget is the time one call of a Client method may take, with every
+// request it makes; the method makes it and passes it down.
 type budget struct {
 	start, deadline time.Time
 	timeout         time.Duration
@@ -28,7 +26,6 @@ func (c *Client) newBudget(ctx context.Context) budget {
 	return b
 }
 
-// describe names the budget for messages.
 func (b budget) describe() string {
 	if b.byContext {
 		return "the call's deadline"
@@ -42,30 +39,24 @@ type request struct {
 	url         *url.URL
 	body        []byte
 	contentType string
-	// bearer: each attempt carries the client's Management API token.
-	bearer bool
-	// resend: the request may be sent again after an attempt that may have
-	// been executed, like an idempotent one (token requests, the convergent
-	// creates).
+	bearer      bool // carry the client's Management API token
+	// resend: send again after an attempt that may have been executed, as
+	// if idempotent (token requests, convergent creates).
 	resend bool
-	// recover, when set, runs after an attempt that may have been executed,
-	// before the request is sent again, to find what that attempt did. done
-	// ends the loop with the attempt's failure; an error ends it with that
-	// error.
+	// recover runs before the request is sent again after an attempt that
+	// may have been executed, to find what it did; done ends the loop.
 	recover func(ctx context.Context, b budget, failure error) (done bool, err error)
 }
 
 // sendInfo says what happened to one request across its attempts.
 type sendInfo struct {
-	attempts int
-	// ambiguous: some attempt may have been executed although it failed.
-	ambiguous bool
+	attempts  int
+	ambiguous bool // some failed attempt may have been executed
 }
 
-// send is the retry loop, which every request of the client goes through.
-// It returns the body of a 2xx answer. Any other answer is an *Error; a
-// failed request is a transport error; either is wrapped in a *RetryError
-// when the policy stopped retrying it short of success.
+// send is the retry loop every request goes through. It returns the body of
+// a 2xx answer; otherwise an *Error or a transport error, in a *RetryError
+// when retrying stopped short.
 func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInfo, error) {
 	var info sendInfo
 	path := r.url.EscapedPath()
@@ -163,7 +154,6 @@ func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInf
 	}
 }
 
-// sleep waits d, or until ctx is done.
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -184,7 +174,6 @@ func attemptError(r request, o outcome, body []byte) error {
 	return newError(r.method, r.url.EscapedPath(), o.status, body)
 }
 
-// logResponseBody logs the body of a request's final answer at TRACE.
 func (c *Client) logResponseBody(ctx context.Context, r request, o outcome, body []byte) {
 	if len(body) == 0 || !c.logs(ctx, LevelTrace) {
 		return
@@ -195,9 +184,8 @@ func (c *Client) logResponseBody(ctx context.Context, r request, o outcome, body
 	})
 }
 
-// staleToken reports whether an error answer may be cured by a fresh
-// token: 401, or 403 insufficient_scope (a grant of the provider's own
-// client may have gained the scope since the token was issued).
+// staleToken reports whether an answer may be cured by a fresh token: 401,
+// or 403 insufficient_scope (a grant may have gained the scope since).
 func staleToken(e *Error) bool {
 	return e.StatusCode == http.StatusUnauthorized ||
 		(e.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope")

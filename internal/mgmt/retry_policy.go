@@ -29,7 +29,6 @@ import (
 // retries when that is set. A backoff is cut to what is left of the budget;
 // a server that asks for a longer wait than that ends the retries at once.
 
-// retryPolicy is a Client's retry configuration.
 type retryPolicy struct {
 	maxRetries       int // 0: no count cap
 	waitMin, waitMax time.Duration
@@ -44,8 +43,8 @@ type outcome struct {
 	cut     bool // the end of the call's budget ended the attempt
 }
 
-// decision is the policy's verdict on a failed attempt. giveUp says why a
-// failure that is retried by nature is not retried this time.
+// decision is the policy's verdict on a failed attempt; giveUp says why a
+// failure retried by nature is not retried this time.
 type decision struct {
 	retry  bool
 	wait   time.Duration
@@ -75,8 +74,8 @@ func (p retryPolicy) decide(method string, resend bool, o outcome, b budget, now
 	return decision{retry: true, wait: min(wait, left), reason: reason}
 }
 
-// retryable says whether the failure is retried by nature, after how long,
-// and why.
+// retryable says whether a failure is retried by nature, after how long and
+// why.
 func (p retryPolicy) retryable(method string, resend bool, o outcome, now time.Time) (time.Duration, string, bool) {
 	resend = resend || idempotent(method)
 	if o.err != nil {
@@ -111,8 +110,8 @@ func (p retryPolicy) retryable(method string, resend bool, o outcome, now time.T
 	return 0, "", false
 }
 
-// backoff is exponential backoff from waitMin to waitMax with equal jitter:
-// a random wait in [d/2, d], where d doubles with each attempt made.
+// backoff is a random wait in [d/2, d], d doubling with each attempt from
+// waitMin up to waitMax.
 func (p retryPolicy) backoff(attempt int) time.Duration {
 	d := p.waitMin
 	for i := 1; i < attempt && d < p.waitMax; i++ {
@@ -126,8 +125,6 @@ func (p retryPolicy) backoff(attempt int) time.Duration {
 	return half + rand.N(d-half+1)
 }
 
-// idempotent reports whether a method may be sent again after it may have
-// reached the server.
 func idempotent(method string) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodPatch, http.MethodDelete:
@@ -136,8 +133,6 @@ func idempotent(method string) bool {
 	return false
 }
 
-// mayHaveExecuted reports whether a failed attempt may nevertheless have
-// been executed by the server.
 func mayHaveExecuted(o outcome) bool {
 	if o.err != nil {
 		return retryableError(o.err) && !isDialError(o.err)
@@ -173,7 +168,7 @@ func rateLimitReset(h http.Header, now time.Time) (time.Duration, bool) {
 }
 
 // retryableError reports whether a transport error is worth retrying at
-// all: certificate problems, bad URLs and the like are not.
+// all (certificate problems and bad URLs are not).
 func retryableError(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
@@ -205,8 +200,7 @@ func retryableError(err error) bool {
 		errors.Is(err, syscall.ECONNREFUSED)
 }
 
-// isDialError reports whether err proves that the request never reached the
-// server: the connection could not be established.
+// isDialError reports whether err proves that the request never left.
 func isDialError(err error) bool {
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {

@@ -14,12 +14,11 @@ import (
 	"time"
 )
 
-// maxResponseBody bounds how much of an answer is read into memory.
-const maxResponseBody = 32 << 20
+const maxResponseBody = 32 << 20 // the most of an answer read into memory
 
 // attempt sends r once: it waits for the pacer, sends under the attempt
-// timeout (cut to what is left of b), reads the whole answer, feeds its rate-limit headers to the
-// pacer, and logs the attempt (never its headers).
+// timeout, reads the whole answer, feeds its rate-limit headers to the pacer,
+// and logs the attempt (never its headers).
 func (c *Client) attempt(ctx context.Context, b budget, r request, tok *bearer, n int) (outcome, []byte) {
 	o := outcome{attempt: n}
 	var fields map[string]any
@@ -109,9 +108,8 @@ func (c *Client) attempt(ctx context.Context, b budget, r request, tok *bearer, 
 	return o, body
 }
 
-// transportCause strips the *url.Error of an attempt's error, and names the
-// context's error first when the context has ended, so that errors.Is sees
-// it.
+// transportCause strips the *url.Error of an attempt's error, and puts the
+// context's error first once the context has ended.
 func transportCause(ctx context.Context, err error) error {
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
@@ -124,8 +122,7 @@ func transportCause(ctx context.Context, err error) error {
 }
 
 // transportError names the request in an attempt's transport error, and
-// says why a failed write is not retried, so that the user knows to check
-// before trying again.
+// says when a write that failed may have taken effect.
 func transportError(r request, err error) error {
 	path := r.url.EscapedPath()
 	var dnsErr *net.DNSError
