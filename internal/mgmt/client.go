@@ -15,14 +15,11 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/go-cleanhttp"
-	"golang.org/x/oauth2"
 )
 
 // Defaults applied by New to the zero values of Config.
 const (
-	// DefaultRetryTimeout is the default time budget of one call's retries.
-	DefaultRetryTimeout = 60 * time.Second
-	// DefaultAttemptTimeout is the default time one attempt may take.
+	DefaultRetryTimeout   = 60 * time.Second
 	DefaultAttemptTimeout = 30 * time.Second
 	DefaultMinRetryWait   = 250 * time.Millisecond
 	DefaultMaxRetryWait   = 10 * time.Second
@@ -34,64 +31,40 @@ const (
 type Config struct {
 	// Domain is host[:port] (https assumed) or http(s)://host[:port][/path].
 	Domain string
-	// ClientID and ClientSecret authenticate with the client-credentials
-	// grant against <base>/oauth/token.
+	// ClientID and ClientSecret are client credentials.
 	ClientID     string
 	ClientSecret string
 	// APIToken is the alternative to client credentials: a static bearer token.
 	APIToken string
 	// Audience of the Management API tokens; default <base>/api/v2/.
 	Audience string
-	// RetryTimeout is the time budget of one call: how long a method of
-	// Client keeps retrying failures that are safe to retry (429, 5xx but
-	// 501, 408, connection errors; see the package documentation for which
-	// methods retry which), counted from the start of the call and covering
-	// every request it makes (the token request, retries, further pages,
-	// the look-ups of a convergent create). Each wait is jittered
-	// exponential backoff between RetryWaitMin and RetryWaitMax, or what the
-	// server asks for with Retry-After or X-RateLimit-Reset. No wait goes
-	// beyond the budget: a backoff is shortened to what is left, and when
-	// the server asks for longer than what is left the call fails at once
-	// with a *RetryError that says so. A context deadline that comes sooner
-	// ends the budget sooner; a cancelled context stops the call at once.
-	// 0 means DefaultRetryTimeout (60s).
+	// RetryTimeout is the time budget of one call of a Client method, with
+	// every request it makes; a sooner context deadline ends it sooner. 0
+	// means DefaultRetryTimeout.
 	RetryTimeout time.Duration
-	// AttemptTimeout bounds one attempt, from sending the request to the
-	// end of the answer's body, so that a server that stalls (before its
-	// headers or in the middle of a body) costs one attempt, not the whole
-	// budget. An attempt that runs out is retried like a lost connection,
-	// and is ambiguous for a request that is not idempotent. 0 means
-	// DefaultAttemptTimeout (30s).
+	// AttemptTimeout bounds one attempt, up to the end of the answer's body,
+	// and never past the budget. 0 means DefaultAttemptTimeout.
 	AttemptTimeout time.Duration
-	// MaxRetries optionally caps the number of retries of one request
-	// (after its first attempt) on top of RetryTimeout. 0 means no count
-	// cap: the time budget alone decides. When the cap is reached the call
-	// fails with a *RetryError.
+	// MaxRetries optionally caps the retries of one request on top of
+	// RetryTimeout; 0 means none.
 	MaxRetries int
-	// RetryWaitMin is the first backoff wait (before jitter) of 5xx, 408,
-	// connection and header-less 429 retries; each further retry doubles
-	// it. 0 = 250ms.
+	// RetryWaitMin and RetryWaitMax bound the backoff (not a wait the server
+	// asks for); 0 means DefaultMinRetryWait and DefaultMaxRetryWait.
 	RetryWaitMin time.Duration
-	// RetryWaitMax is the backoff ceiling; 0 = 10s. Waits the server asks
-	// for are not capped by it, only by RetryTimeout.
 	RetryWaitMax time.Duration
-	// RequestsPerSecond is an optional hard cap on top of the adaptive
-	// pacing; 0 = none.
+	// RequestsPerSecond optionally caps the adaptive pacing; 0 = none.
 	RequestsPerSecond float64
-	// UserAgent is sent on every request.
-	UserAgent string
-	// HTTPClient is an optional base client whose transport (TLS, proxy),
-	// timeout and jar are used; nil = a cleanhttp pooled client. Its
-	// redirect policy is not: the client never follows a redirect (see
-	// RedirectError).
+	UserAgent         string
+	// HTTPClient is an optional base client whose transport, timeout and jar
+	// are used (not its redirect policy: see RedirectError); nil = a
+	// cleanhttp pooled client.
 	HTTPClient *http.Client
 	// Logger receives the client's log lines; nil = discard.
 	Logger Logger
 }
 
-// Client is a Management API v2 client. It is safe for concurrent use and
-// meant to be shared by every resource of one provider configuration: it
-// holds the one cached access token and the one request pacer.
+// Client is a Management API v2 client, safe for concurrent use, shared by
+// every resource of one provider configuration.
 type Client struct {
 	base     *url.URL
 	baseStr  string
@@ -102,36 +75,25 @@ type Client struct {
 	clientID     string
 	clientSecret string
 
-	maxRetries     int
+	policy         retryPolicy
 	retryTimeout   time.Duration
 	attemptTimeout time.Duration
-	retryWaitMin   time.Duration
-	retryWaitMax   time.Duration
 	userAgent      string
 	log            Logger
 
 	pacer *pacer
-	// attempts performs single HTTP attempts (pacing, logging, the base
-	// transport); tokenHTTP sends through the full retry policy and is
-	// handed to golang.org/x/oauth2.
-	attempts  *http.Client
-	tokenHTTP *http.Client
+	// http sends single attempts; it never follows a redirect.
+	http *http.Client
 
-	// pageSize is per_page for lists; a field so that tests can page small.
-	pageSize int
-	// clientsTake is take for a connection's enabled clients, which pages
-	// by checkpoint (see ListConnectionClients); small in tests.
-	clientsTake int
-	// maxPages and maxObjects bound one list call (listCapError).
-	maxPages, maxObjects int
+	// Page sizes and list caps: fields, so that tests can make them small.
+	pageSize, clientsTake int
+	maxPages, maxObjects  int
 }
 
-// ParseDomain validates a domain and returns the base URL it denotes, with
-// no trailing slash. Its errors say what is wrong with the domain without
-// repeating it (e.g. "it must not contain a query"), so that callers can
-// phrase them. A domain is host[:port] (https assumed) or a full
-// http(s):// URL that may carry a path prefix (a tenant lives at
-// <root>/tenants/<name>). User info, queries and fragments are refused.
+// ParseDomain validates a domain, host[:port] (https assumed) or an http(s)
+// URL with an optional path prefix, and returns its base URL without a
+// trailing slash. Its errors do not quote the domain ("it must not contain
+// a query"), so that callers can phrase them.
 func ParseDomain(domain string) (*url.URL, error) {
 	if domain == "" {
 		return nil, errors.New("it is empty")
@@ -194,9 +156,8 @@ func ParseDomain(domain string) (*url.URL, error) {
 	return u, nil
 }
 
-// RedactDomain returns domain fit to be quoted in a message: user info in
-// it (what comes before an @ in front of the host) is replaced with
-// "REDACTED". It works on the raw text, so also on a domain that does not
+// RedactDomain returns domain with any user info replaced by "REDACTED",
+// working on the raw text so that it also serves a domain that does not
 // parse.
 func RedactDomain(domain string) string {
 	start, end, ok := userInfo(domain)
@@ -206,9 +167,8 @@ func RedactDomain(domain string) string {
 	return domain[:start] + "REDACTED" + domain[end:]
 }
 
-// userInfo locates the user info of a raw domain, [start, end): the text
-// between the scheme (if any) and the last @ before the path, query or
-// fragment, where url.Parse would find it.
+// userInfo locates the user info of a raw domain, [start, end), where
+// url.Parse would find it.
 func userInfo(domain string) (start, end int, ok bool) {
 	if i := strings.Index(domain, "://"); i >= 0 {
 		start = i + len("://")
@@ -224,8 +184,7 @@ func userInfo(domain string) (start, end int, ok bool) {
 	return start, start + at, true
 }
 
-// New validates cfg and returns a Client. It does no network I/O: the first
-// access token is requested by the first call that needs one.
+// New validates cfg and returns a Client, without network I/O.
 func New(cfg Config) (*Client, error) {
 	base, err := ParseDomain(cfg.Domain)
 	if err != nil {
@@ -257,15 +216,17 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		base:           base,
-		baseStr:        base.String(),
-		clientID:       cfg.ClientID,
-		clientSecret:   cfg.ClientSecret,
-		maxRetries:     cfg.MaxRetries,
+		base:         base,
+		baseStr:      base.String(),
+		clientID:     cfg.ClientID,
+		clientSecret: cfg.ClientSecret,
+		policy: retryPolicy{
+			maxRetries: cfg.MaxRetries,
+			waitMin:    orDefault(cfg.RetryWaitMin, DefaultMinRetryWait),
+			waitMax:    orDefault(cfg.RetryWaitMax, DefaultMaxRetryWait),
+		},
 		retryTimeout:   orDefault(cfg.RetryTimeout, DefaultRetryTimeout),
 		attemptTimeout: orDefault(cfg.AttemptTimeout, DefaultAttemptTimeout),
-		retryWaitMin:   orDefault(cfg.RetryWaitMin, DefaultMinRetryWait),
-		retryWaitMax:   orDefault(cfg.RetryWaitMax, DefaultMaxRetryWait),
 		userAgent:      cfg.UserAgent,
 		log:            cfg.Logger,
 		pacer:          newPacer(cfg.RequestsPerSecond),
@@ -274,8 +235,8 @@ func New(cfg Config) (*Client, error) {
 		maxPages:       maxListPages,
 		maxObjects:     maxListObjects,
 	}
-	if c.retryWaitMax < c.retryWaitMin {
-		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.retryWaitMax, c.retryWaitMin)
+	if c.policy.waitMax < c.policy.waitMin {
+		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.policy.waitMax, c.policy.waitMin)
 	}
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent
@@ -293,10 +254,9 @@ func New(cfg Config) (*Client, error) {
 	baseHTTP := cfg.HTTPClient
 	if baseHTTP == nil {
 		baseHTTP = cleanhttp.DefaultPooledClient()
-		// cleanhttp keeps GOMAXPROCS+1 idle connections per host: fewer
-		// than Terraform's ten parallel operations, so most of a refresh's
-		// requests would close a connection and open another (over HTTPS,
-		// with a new TLS handshake on both ends).
+		// cleanhttp keeps GOMAXPROCS+1 idle connections per host, fewer
+		// than Terraform's ten parallel operations: most requests of a
+		// refresh would open a new connection (and TLS handshake).
 		if t, ok := baseHTTP.Transport.(*http.Transport); ok {
 			t.MaxIdleConnsPerHost = maxIdleConnsPerHost
 		}
@@ -305,30 +265,23 @@ func New(cfg Config) (*Client, error) {
 	if baseTransport == nil {
 		baseTransport = http.DefaultTransport
 	}
-	c.attempts = &http.Client{
-		Transport: &attemptTransport{c: c, base: baseTransport},
-		// attemptTransport already refuses redirects; never use the base
-		// client's policy, which may follow them.
+	c.http = &http.Client{
+		Transport:     baseTransport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Jar:           baseHTTP.Jar,
 		Timeout:       baseHTTP.Timeout,
 	}
-	c.tokenHTTP = &http.Client{Transport: sendTransport{c: c}}
 	if cfg.APIToken != "" {
-		c.apiToken = newBearer(&oauth2.Token{AccessToken: cfg.APIToken})
+		c.apiToken = &bearer{header: "Bearer " + cfg.APIToken}
 	} else {
-		c.tokens = newTokenCache(c, tokenConfig(c.baseStr, cfg.ClientID, cfg.ClientSecret, c.audience, nil))
+		c.tokens = newTokenCache(c, tokenRequest{url: tokenURL(base), clientID: cfg.ClientID,
+			clientSecret: cfg.ClientSecret, audience: c.audience})
 	}
 	return c, nil
 }
 
-// maxIdleConnsPerHost is how many idle connections the default transport
-// keeps to the server: room for Terraform's default -parallelism of 10 and
-// then some.
 const maxIdleConnsPerHost = 32
 
-// withoutUserInfo returns u as a string without its user info, for
-// messages and logs.
 func withoutUserInfo(u *url.URL) string {
 	c := *u
 	c.User = nil
@@ -342,17 +295,14 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
-// BaseURL returns the base URL the client talks to, with no trailing slash,
-// e.g. "http://127.0.0.1:8080/tenants/x".
+// BaseURL returns the client's base URL, without a trailing slash.
 func (c *Client) BaseURL() string { return c.baseStr }
 
-// Audience returns the audience of the Management API tokens the client
-// requests (by default <base>/api/v2/).
+// Audience returns the audience of the client's Management API tokens.
 func (c *Client) Audience() string { return c.audience }
 
-// endpoint returns the URL of <base>/<prefix>/<escaped segments...>: each
-// segment is escaped as one path segment, so an identifier such as
-// "https://api.example.com/x" reaches the server as a single segment.
+// endpoint returns <base>/<prefix>/<segments...>, each segment escaped as
+// one (an identifier such as "https://api.example.com/x" stays one).
 func (c *Client) endpoint(prefix string, segments ...string) *url.URL {
 	u := *c.base
 	escaped := u.EscapedPath() + "/" + strings.Trim(prefix, "/")
@@ -369,104 +319,38 @@ func (c *Client) endpoint(prefix string, segments ...string) *url.URL {
 	return &u
 }
 
-// do performs one Management API call: JSON in, JSON out, the bearer token,
-// the retry policy, and one fresh-token retry (see doWith).
-func (c *Client) do(ctx context.Context, method string, u *url.URL, in, out any) error {
-	_, err := c.doWith(ctx, method, u, in, out, sendOpts{})
+// do sends a Management API request: in, when not nil, as its JSON body,
+// and the JSON answer decoded into out.
+func (c *Client) do(ctx context.Context, b budget, method string, u *url.URL, in, out any) error {
+	_, err := c.doWith(ctx, b, request{method: method, url: u}, in, out)
 	return err
 }
 
-// doWith is do with options; it also returns what happened to the
-// request's attempts, for the convergent creates.
-//
-// A refused token is replaced once per call: after a 401 (the cached token
-// may have been revoked or the server's keys rotated), and after a 403
-// insufficient_scope (the grant of the provider's own client may have
-// gained the scope since the token was issued, e.g. earlier in the same
-// apply). Both are answered before anything is executed, so even a POST is
-// safe to send again.
-func (c *Client) doWith(ctx context.Context, method string, u *url.URL, in, out any, opts sendOpts) (sendInfo, error) {
-	var info sendInfo
-	var body []byte
+// doWith is do for a request with options, and says what happened to its
+// attempts.
+func (c *Client) doWith(ctx context.Context, b budget, r request, in, out any) (sendInfo, error) {
 	if in != nil {
-		var err error
-		if body, err = json.Marshal(in); err != nil {
-			return info, fmt.Errorf("%s %s: encoding request: %w", method, u.EscapedPath(), err)
-		}
-	}
-	ctx, _ = c.withBudget(ctx)
-	refreshed := false
-	for {
-		var reqBody *bytes.Reader
-		if body != nil {
-			reqBody = bytes.NewReader(body)
-		}
-		req, err := newRequest(ctx, method, u, reqBody)
+		body, err := json.Marshal(in)
 		if err != nil {
-			return info, err
+			return sendInfo{}, fmt.Errorf("%s %s: encoding request: %w", r.method, r.url.EscapedPath(), err)
 		}
-		req.Header.Set("Accept", "application/json")
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		used, err := c.authorize(ctx, req)
-		if err != nil {
-			return info, err
-		}
-		resp, respBody, got, err := c.sendWith(req, opts)
-		info.add(got)
-		if err != nil {
-			return info, err
-		}
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			apiErr := newError(method, u.EscapedPath(), resp.StatusCode, respBody)
-			if used != nil && !refreshed && staleToken(apiErr) {
-				c.tokens.invalidate(used)
-				refreshed = true
-				c.log.Log(ctx, LevelDebug, "management API refused the cached token; retrying with a fresh one",
-					map[string]any{"method": method, "path": u.EscapedPath(), "status": resp.StatusCode, "code": apiErr.Code})
-				continue
-			}
-			if got.gaveUp != nil {
-				got.gaveUp.Err = apiErr
-				return info, got.gaveUp
-			}
-			return info, apiErr
-		}
-		if out != nil && len(bytes.TrimSpace(respBody)) > 0 {
-			if err := json.Unmarshal(respBody, out); err != nil {
-				return info, fmt.Errorf("%s %s: decoding response: %w", method, u.EscapedPath(), err)
-			}
-		}
-		return info, nil
+		r.body, r.contentType = body, "application/json"
 	}
-}
-
-// staleToken reports whether an error answer may be cured by a fresh
-// token: 401, or 403 insufficient_scope.
-func staleToken(e *Error) bool {
-	return e.StatusCode == http.StatusUnauthorized ||
-		(e.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope")
-}
-
-func newRequest(ctx context.Context, method string, u *url.URL, body *bytes.Reader) (*http.Request, error) {
-	var req *http.Request
-	var err error
-	if body != nil {
-		req, err = http.NewRequestWithContext(ctx, method, u.String(), body)
-	} else {
-		req, err = http.NewRequestWithContext(ctx, method, u.String(), nil)
-	}
+	r.bearer = true
+	body, info, err := c.send(ctx, b, r)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, u.EscapedPath(), err)
+		return info, err
 	}
-	return req, nil
+	if out != nil && len(bytes.TrimSpace(body)) > 0 {
+		if err := json.Unmarshal(body, out); err != nil {
+			return info, fmt.Errorf("%s %s: decoding response: %w", r.method, r.url.EscapedPath(), err)
+		}
+	}
+	return info, nil
 }
 
-// listAll follows the pages of a list endpoint (per_page, include_totals)
-// and returns every object. key is the array's name in the paged answer.
-func listAll[T any](ctx context.Context, c *Client, u *url.URL, key string, query url.Values) ([]*T, error) {
-	ctx, _ = c.withBudget(ctx) // one budget for every page
+// listAll returns every object of a paged list; key names its array.
+func listAll[T any](ctx context.Context, c *Client, b budget, u *url.URL, key string, query url.Values) ([]*T, error) {
 	var all []*T
 	for page := 0; ; page++ {
 		q := url.Values{}
@@ -480,7 +364,7 @@ func listAll[T any](ctx context.Context, c *Client, u *url.URL, key string, quer
 		pu.RawQuery = q.Encode()
 
 		var raw map[string]json.RawMessage
-		if err := c.do(ctx, http.MethodGet, &pu, nil, &raw); err != nil {
+		if err := c.do(ctx, b, http.MethodGet, &pu, nil, &raw); err != nil {
 			return nil, err
 		}
 		var items []*T
@@ -505,17 +389,15 @@ func listAll[T any](ctx context.Context, c *Client, u *url.URL, key string, quer
 	}
 }
 
-// The most one list call reads: far more than a tenant holds (Auth0's offset
-// paging stops at 1,000 objects, the emulator's tenants at 10,000 of a
-// kind), so that a server that never ends a list (repeating pages, or a
-// next that never runs out) fails the call instead of filling the memory.
+// The most one list call reads, far more than a tenant holds (DESIGN.md),
+// so that a list that never ends fails instead of filling the memory.
 const (
 	maxListPages   = 1000
 	maxListObjects = 100_000
 )
 
-// listCapError is the error of a list that goes on after pages pages
-// holding objects objects, when that is the most a call reads.
+// listCapError is the error of a list that goes on after pages pages and
+// objects objects, when that is the most a call reads.
 func (c *Client) listCapError(u *url.URL, pages, objects int) error {
 	if pages < c.maxPages && objects < c.maxObjects {
 		return nil

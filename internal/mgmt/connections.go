@@ -10,17 +10,13 @@ import (
 	"strconv"
 )
 
-// Connections: the sources of users (a database, a social or enterprise
-// identity provider), and which clients may use each.
-
 const connectionsPath = "api/v2/connections"
 
 const (
 	// maxClientsTake is the largest take of GET /connections/{id}/clients.
 	maxClientsTake = 1000
 	// MaxClientsPerPatch is the most items one PATCH
-	// /connections/{id}/clients accepts; UpdateConnectionClients sends
-	// batches of this size.
+	// /connections/{id}/clients accepts.
 	MaxClientsPerPatch = 50
 )
 
@@ -28,10 +24,9 @@ const (
 // ConnectionOptions types.
 const StrategyDatabase = "auth0"
 
-// Connection is a connection. EnabledClients is the legacy property: it is
-// read as the server sends it, but the clients of a connection are best
-// read and changed with ListConnectionClients and UpdateConnectionClients,
-// which scale past one answer and change one client at a time.
+// Connection is a source of users. EnabledClients is the legacy property;
+// ListConnectionClients and UpdateConnectionClients scale past one answer
+// and change one client at a time.
 type Connection struct {
 	ID                 *string            `json:"id,omitempty"`
 	Name               *string            `json:"name,omitempty"`
@@ -44,11 +39,9 @@ type Connection struct {
 	Metadata           *map[string]string `json:"metadata,omitempty"`
 }
 
-// ConnectionOptions are a connection's options: the ones of a database
-// connection that callers of this package manage, typed, and every other
-// option as it came (Extra), so that a read-modify-write keeps what the
-// caller does not know about. The server replaces options as a whole on a
-// PATCH.
+// ConnectionOptions are a connection's options: a database connection's
+// managed ones typed, every other one as it came (Extra), so that a
+// read-modify-write keeps them (a PATCH replaces options as a whole).
 type ConnectionOptions struct {
 	// PasswordPolicy is passwordPolicy: none, low, fair, good or excellent.
 	PasswordPolicy       *string
@@ -85,9 +78,7 @@ func (o ConnectionOptions) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// UnmarshalJSON takes the typed options out of the object and keeps the
-// rest in Extra. A typed option of another type (another strategy's option
-// of the same name) stays in Extra.
+// UnmarshalJSON keeps in Extra what is not a typed option of its type.
 func (o *ConnectionOptions) UnmarshalJSON(b []byte) error {
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(b, &all); err != nil {
@@ -104,8 +95,7 @@ func (o *ConnectionOptions) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// takeOption removes the option name from all and returns its value when
-// it is a T; null is nil (and removed), another type is left in all.
+// takeOption removes option name from all and returns it when it is a T.
 func takeOption[T any](all map[string]json.RawMessage, name string) *T {
 	raw, ok := all[name]
 	if !ok {
@@ -125,27 +115,21 @@ func takeOption[T any](all map[string]json.RawMessage, name string) *T {
 
 // ConnectionFilter narrows ListConnections; empty fields do not filter.
 type ConnectionFilter struct {
-	// Strategy keeps connections with one of these strategies.
-	Strategy []string
-	// Name keeps the connection with this name.
-	Name string
+	Strategy []string // any of these
+	Name     string
 }
 
-// CreateConnection creates a connection. Names are unique per tenant, so
-// the create converges like CreateResourceServer's, keyed by name: retried
-// after 5xx and lost answers, a 409 after an attempt that may have been
-// executed adopts the connection found by name when it is what was sent
-// (else *CreateMismatchError), and a 409 on the first attempt is a
-// *ConflictError carrying the existing connection's id.
+// CreateConnection creates a connection. The create converges on the name,
+// unique in a tenant (create.go).
 func (c *Client) CreateConnection(ctx context.Context, cn *Connection) (*Connection, error) {
 	in := *cn
 	in.ID = nil
 	name := str(in.Name)
-	return createKeyed(ctx, c, c.endpoint(connectionsPath), &in, keyed[Connection]{
+	return createKeyed(ctx, c, c.newBudget(ctx), c.endpoint(connectionsPath), &in, keyed[Connection]{
 		kind: "connection",
 		key:  fmt.Sprintf("name %q", name),
-		lookup: func(ctx context.Context) (*Connection, error) {
-			return c.GetConnectionByName(ctx, name)
+		lookup: func(ctx context.Context, b budget) (*Connection, error) {
+			return c.connectionByName(ctx, b, name)
 		},
 		id:   func(cn *Connection) string { return str(cn.ID) },
 		diff: diffConnection,
@@ -154,13 +138,16 @@ func (c *Client) CreateConnection(ctx context.Context, cn *Connection) (*Connect
 
 // GetConnection reads a connection by id.
 func (c *Client) GetConnection(ctx context.Context, id string) (*Connection, error) {
-	return call[Connection](ctx, c, http.MethodGet, c.endpoint(connectionsPath, id), nil)
+	return call[Connection](ctx, c, c.newBudget(ctx), http.MethodGet, c.endpoint(connectionsPath, id), nil)
 }
 
-// GetConnectionByName finds a connection by its name with one filtered
-// list; (nil, nil) when there is none.
+// GetConnectionByName finds a connection by name; (nil, nil) when none.
 func (c *Client) GetConnectionByName(ctx context.Context, name string) (*Connection, error) {
-	all, err := c.ListConnections(ctx, ConnectionFilter{Name: name})
+	return c.connectionByName(ctx, c.newBudget(ctx), name)
+}
+
+func (c *Client) connectionByName(ctx context.Context, b budget, name string) (*Connection, error) {
+	all, err := listAll[Connection](ctx, c, b, c.endpoint(connectionsPath), "connections", url.Values{"name": {name}})
 	if err != nil {
 		return nil, err
 	}
@@ -172,22 +159,20 @@ func (c *Client) GetConnectionByName(ctx context.Context, name string) (*Connect
 	return nil, nil
 }
 
-// UpdateConnection changes the fields set in cn (PATCH). The name and the
-// strategy are immutable and are not sent. Options, when set, replace the
-// connection's options as a whole: read them first to keep the others.
+// UpdateConnection changes the fields set in cn but the name and strategy.
+// Options, when set, replace the connection's options as a whole.
 func (c *Client) UpdateConnection(ctx context.Context, id string, cn *Connection) (*Connection, error) {
 	in := *cn
 	in.ID, in.Name, in.Strategy = nil, nil, nil
-	return call[Connection](ctx, c, http.MethodPatch, c.endpoint(connectionsPath, id), &in)
+	return call[Connection](ctx, c, c.newBudget(ctx), http.MethodPatch, c.endpoint(connectionsPath, id), &in)
 }
 
-// DeleteConnection deletes a connection. The server answers 204 for one
-// that does not exist.
+// DeleteConnection deletes a connection; a missing one is a success.
 func (c *Client) DeleteConnection(ctx context.Context, id string) error {
-	return c.do(ctx, http.MethodDelete, c.endpoint(connectionsPath, id), nil, nil)
+	return c.do(ctx, c.newBudget(ctx), http.MethodDelete, c.endpoint(connectionsPath, id), nil, nil)
 }
 
-// ListConnections returns every connection matching f, following pages.
+// ListConnections returns every connection matching f.
 func (c *Client) ListConnections(ctx context.Context, f ConnectionFilter) ([]*Connection, error) {
 	q := url.Values{}
 	for _, s := range f.Strategy {
@@ -196,13 +181,13 @@ func (c *Client) ListConnections(ctx context.Context, f ConnectionFilter) ([]*Co
 	if f.Name != "" {
 		q.Set("name", f.Name)
 	}
-	return listAll[Connection](ctx, c, c.endpoint(connectionsPath), "connections", q)
+	return listAll[Connection](ctx, c, c.newBudget(ctx), c.endpoint(connectionsPath), "connections", q)
 }
 
-// ListConnectionClients returns the client ids a connection is enabled
-// for, following the checkpoint pages (take and from, until no next).
+// ListConnectionClients returns the ids of the clients a connection is
+// enabled for.
 func (c *Client) ListConnectionClients(ctx context.Context, connectionID string) ([]string, error) {
-	ctx, _ = c.withBudget(ctx) // one budget for every page
+	b := c.newBudget(ctx)
 	u := c.endpoint(connectionsPath, connectionID, "clients")
 	ids := []string{}
 	from := ""
@@ -219,7 +204,7 @@ func (c *Client) ListConnectionClients(ctx context.Context, connectionID string)
 			} `json:"clients"`
 			Next string `json:"next"`
 		}
-		if err := c.do(ctx, http.MethodGet, &pu, nil, &page); err != nil {
+		if err := c.do(ctx, b, http.MethodGet, &pu, nil, &page); err != nil {
 			return nil, err
 		}
 		for _, cl := range page.Clients {
@@ -242,24 +227,21 @@ type ConnectionClientStatus struct {
 	Status   bool   `json:"status"`
 }
 
-// UpdateConnectionClients enables or disables a connection for clients,
-// in PATCHes of at most MaxClientsPerPatch items, in order. Each PATCH sets
-// a status, so it is retried like any PATCH. Nothing is sent for an empty
-// list. On an error, the batches before it were applied.
+// UpdateConnectionClients enables or disables a connection for clients, in
+// PATCHes of at most MaxClientsPerPatch items, in order. On an error, the
+// batches before it were applied.
 func (c *Client) UpdateConnectionClients(ctx context.Context, connectionID string, changes []ConnectionClientStatus) error {
-	ctx, _ = c.withBudget(ctx)
+	b := c.newBudget(ctx)
 	u := c.endpoint(connectionsPath, connectionID, "clients")
 	for start := 0; start < len(changes); start += MaxClientsPerPatch {
 		batch := changes[start:min(start+MaxClientsPerPatch, len(changes))]
-		if err := c.do(ctx, http.MethodPatch, u, batch, nil); err != nil {
+		if err := c.do(ctx, b, http.MethodPatch, u, batch, nil); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// diffConnection names the sent fields of a connection that the one found
-// differs in.
 func diffConnection(sent, found *Connection) []string {
 	var d differ
 	ptr(&d, "name", sent.Name, found.Name)
@@ -283,8 +265,7 @@ func diffConnection(sent, found *Connection) []string {
 	return d
 }
 
-// sameJSON compares two values by their JSON form, object keys in any
-// order.
+// sameJSON compares two values by their JSON form.
 func sameJSON(a, b any) bool {
 	ja, err1 := json.Marshal(a)
 	jb, err2 := json.Marshal(b)

@@ -11,51 +11,30 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 )
 
-// Convergent creates (DESIGN.md, "Retries and pacing"). A create whose
-// answer is lost (a 5xx, a dropped connection) may or may not have been
-// executed. Sending it again blindly would duplicate the object, and not
-// sending it again fails the apply. The creates here converge instead:
-//
-//   - Resource servers (identifier), client grants (client_id + audience)
-//     and tenants (name) have a unique key. Their POST is retried like a
-//     PATCH, and a 409 that follows an attempt that may have been executed
-//     is resolved by looking the object up by its key and adopting it when
-//     it is what was sent. A 409 on the first attempt is a *ConflictError.
-//   - Clients have no unique key. CreateApplication sends a random
-//     create-request id in client_metadata and, after an ambiguous failure,
-//     looks for a client carrying it before sending the POST again.
-//
-// When the first attempt succeeds, a create is exactly one request.
+// Convergent creates (DESIGN.md, "Retries and pacing"): a create whose
+// answer is lost is sent again without making a second object. Objects with
+// a unique key are looked up by it after a 409; a client, which has none,
+// carries a marker that is looked for before the POST goes again.
 
 // CreateRequestMetadataKey is the client_metadata key under which
-// CreateApplication stores the id of its create request, so that a client
-// created by an attempt whose answer was lost can be found again. The entry
-// stays on the client: callers that show client_metadata to users should
-// hide this key (and not remove it, which would cost an update).
+// CreateApplication marks its create request. The entry stays on the
+// client: hide it from users rather than remove it, which costs an update.
 const CreateRequestMetadataKey = "idp_create_request"
 
-// maxClientMetadataKeys is the number of client_metadata keys the service
-// accepts on a client.
 const maxClientMetadataKeys = 10
 
 // ConflictError is a create's error when an object with the same unique key
-// already exists and this call did not create it: the 409 came before any
-// attempt could have been executed. It wraps the 409 *Error, so IsConflict
-// is true.
+// existed before this call. It wraps the 409 *Error.
 type ConflictError struct {
-	// Kind is the object's kind: "resource server", "client grant" or "tenant".
+	// Kind is the object's kind, e.g. "resource server".
 	Kind string
-	// Key names the unique key and its value, e.g.
-	// `identifier "https://api.example.com"`.
+	// Key names the unique key and its value, e.g. `identifier "https://api.example.com"`.
 	Key string
-	// ExistingID is the id of the existing object, when one look-up by the
-	// key found it; "" otherwise.
+	// ExistingID is the existing object's id, "" when the look-up did not find it.
 	ExistingID string
-	// Err is the 409 *Error.
-	Err error
+	Err        error
 }
 
 // Error says what exists and, when known, its id.
@@ -70,17 +49,14 @@ func (e *ConflictError) Error() string {
 // Unwrap returns the 409 *Error.
 func (e *ConflictError) Unwrap() error { return e.Err }
 
-// CreateMismatchError is a create's error when an attempt that may have been
-// executed was followed by a 409, and the object found by the key differs
-// from what was sent: it was created by someone else, or changed since. It
-// wraps the 409 *Error, so IsConflict is true.
+// CreateMismatchError is a create's error when a retry met 409 and the
+// object found by the key differs from what was sent: someone else created
+// or changed it. It wraps the 409 *Error.
 type CreateMismatchError struct {
-	// Kind, Key and ExistingID are as in ConflictError.
 	Kind, Key, ExistingID string
 	// Fields are the JSON names of the sent fields whose values differ.
 	Fields []string
-	// Err is the 409 *Error.
-	Err error
+	Err    error
 }
 
 // Error names the object found and the fields that differ.
@@ -93,18 +69,13 @@ func (e *CreateMismatchError) Error() string {
 // Unwrap returns the 409 *Error.
 func (e *CreateMismatchError) Unwrap() error { return e.Err }
 
-// TenantCredentialsLostError is CreateTenant's error when the tenant was
-// created by an attempt whose answer was lost (a later attempt met 409 and
-// the tenant found by name is what was sent). The answer to the create is
-// the only one that carries the new tenant's Management API client
-// credentials, and they cannot be had again: the root tenant's token is
-// not accepted inside a hosted tenant, and rotating that client's secret
-// needs a token of the tenant itself. Deleting the tenant and creating it
-// again is the only way to credentials; this client does not do it by
-// itself, because it cannot prove the tenant is not someone else's.
+// TenantCredentialsLostError is CreateTenant's error when an attempt whose
+// answer was lost created the tenant. Only that answer carried the tenant's
+// Management API credentials, and nothing can get them again (the root
+// token is not accepted inside a tenant); deleting the tenant is left to the
+// caller, since this client cannot prove the tenant is not someone else's.
 type TenantCredentialsLostError struct {
-	// Tenant is the tenant as read back (without ManagementClient).
-	Tenant *Tenant
+	Tenant *Tenant // as read back, without ManagementClient
 }
 
 // Error names the tenant and what to do.
@@ -114,24 +85,18 @@ func (e *TenantCredentialsLostError) Error() string {
 		str(e.Tenant.Name), str(e.Tenant.ID))
 }
 
-// UncertainCreateError is a create's error when the call ends (budget spent,
-// retry cap reached, context cancelled, or a look-up failed) while an
-// attempt may have created the object. It says how to recognise the object.
+// UncertainCreateError is a create's error when the call ends while an
+// attempt may have created the object.
 type UncertainCreateError struct {
-	// Kind is the object's kind, e.g. "client".
 	Kind string
-	// Find says how to recognise the object if it was created, e.g.
+	// Find says how to recognise the object, e.g.
 	// `client_metadata "idp_create_request" = "3f2a..."`.
 	Find string
-	// MarkerKey and MarkerValue are, for a client, the client_metadata
-	// entry its create carried (MarkerKey is CreateRequestMetadataKey);
-	// empty for objects with a unique key.
+	// MarkerKey and MarkerValue are a client's marker; empty for objects
+	// with a unique key.
 	MarkerKey, MarkerValue string
-	// IDs are the objects found carrying the marker when more than one did
-	// (one is adopted): keep (import) one and delete the others. Normally
-	// empty: nothing was found when last looked.
+	// IDs are the clients found carrying the marker when more than one did.
 	IDs []string
-	// Err is the last error.
 	Err error
 }
 
@@ -149,39 +114,29 @@ func (e *UncertainCreateError) Unwrap() error { return e.Err }
 
 // keyed describes the convergent create of an object with a unique key.
 type keyed[T any] struct {
-	kind string
-	key  string
-	// lookup finds the object by its key; (nil, nil) when there is none.
-	lookup func(ctx context.Context) (*T, error)
-	id     func(*T) string
-	// diff returns the JSON names of the sent fields whose values differ.
-	diff func(sent, found *T) []string
-	// adopt, when set, turns the object found into the create's result.
-	adopt func(found *T) (*T, error)
+	kind, key string
+	lookup    func(ctx context.Context, b budget) (*T, error) // (nil, nil): none
+	id        func(*T) string
+	diff      func(sent, found *T) []string // names of the fields that differ
+	adopt     func(found *T) (*T, error)    // optional
 }
 
-// createKeyed sends a create whose object has a unique key: the POST is
-// retried like a PATCH, and a 409 is resolved as described above.
-func createKeyed[T any](ctx context.Context, c *Client, u *url.URL, in *T, k keyed[T]) (*T, error) {
-	ctx, _ = c.withBudget(ctx)
+// createKeyed sends a create whose object has a unique key: the POST may be
+// sent again, and a 409 after an attempt that may have been executed adopts
+// the object found by the key.
+func createKeyed[T any](ctx context.Context, c *Client, b budget, u *url.URL, in *T, k keyed[T]) (*T, error) {
 	out := new(T)
-	info, err := c.doWith(ctx, http.MethodPost, u, in, out, sendOpts{retrySent: true})
+	info, err := c.doWith(ctx, b, request{method: http.MethodPost, url: u, resend: true}, in, out)
 	if err == nil {
 		return out, nil
 	}
 	if !IsConflict(err) {
-		var apiErr *Error
-		refused := errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 &&
-			apiErr.StatusCode != http.StatusTooManyRequests && apiErr.StatusCode != http.StatusRequestTimeout
-		if info.ambiguous && !refused {
-			// Given up (budget, cancel) after an attempt that may have
-			// created the object. (A refusal means this attempt did
-			// nothing, and an earlier one that did would have made it a 409.)
+		if uncertain(info, err) {
 			return nil, &UncertainCreateError{Kind: k.kind, Find: k.key, Err: err}
 		}
 		return nil, err
 	}
-	found, lerr := k.lookup(ctx)
+	found, lerr := k.lookup(ctx, b)
 	if !info.ambiguous {
 		ce := &ConflictError{Kind: k.kind, Key: k.key, Err: err}
 		if lerr == nil && found != nil {
@@ -194,7 +149,6 @@ func createKeyed[T any](ctx context.Context, c *Client, u *url.URL, in *T, k key
 		return nil, &UncertainCreateError{Kind: k.kind, Find: k.key,
 			Err: fmt.Errorf("%w; looking the %s up by its key after an attempt whose outcome was unknown failed: %w", err, k.kind, lerr)}
 	case found == nil:
-		// Deleted between the 409 and the look-up: nothing to adopt.
 		return nil, &ConflictError{Kind: k.kind, Key: k.key, Err: err}
 	}
 	if fields := k.diff(in, found); len(fields) > 0 {
@@ -208,17 +162,28 @@ func createKeyed[T any](ctx context.Context, c *Client, u *url.URL, in *T, k key
 	return found, nil
 }
 
-// createApplication is the convergent create of a client (see above).
-func (c *Client) createApplication(ctx context.Context, in *Application) (*Application, error) {
+// uncertain reports whether a create that failed with err may have created
+// its object: an attempt may have been executed, and the last answer is not
+// a refusal (which would have been a 409 had an earlier attempt created it).
+func uncertain(info sendInfo, err error) bool {
+	var apiErr *Error
+	refused := errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 &&
+		apiErr.StatusCode != http.StatusTooManyRequests && apiErr.StatusCode != http.StatusRequestTimeout
+	return info.ambiguous && !refused
+}
+
+// createApplication is the convergent create of a client: its POST is sent
+// again only after looking for the marker of the attempts before (the
+// request's recover, which the retry loop runs).
+func (c *Client) createApplication(ctx context.Context, b budget, in *Application) (*Application, error) {
 	u := c.endpoint(clientsPath)
 	md := map[string]string{}
 	if in.ClientMetadata != nil {
 		maps.Copy(md, *in.ClientMetadata)
 	}
 	if _, ok := md[CreateRequestMetadataKey]; !ok && len(md) >= maxClientMetadataKeys {
-		// No room for the marker: a plain create, not retried after it
-		// may have reached the server.
-		return call[Application](ctx, c, http.MethodPost, u, in)
+		// No room for the marker: a plain create.
+		return call[Application](ctx, c, b, http.MethodPost, u, in)
 	}
 	marker, err := newCreateRequestID()
 	if err != nil {
@@ -226,81 +191,46 @@ func (c *Client) createApplication(ctx context.Context, in *Application) (*Appli
 	}
 	md[CreateRequestMetadataKey] = marker
 	in.ClientMetadata = &md
-	uncertain := func(err error, ids []string) error {
-		return &UncertainCreateError{
+
+	var found []*Application
+	r := request{method: http.MethodPost, url: u, resend: true,
+		recover: func(ctx context.Context, b budget, failure error) (bool, error) {
+			var err error
+			if found, err = c.findByMarker(ctx, b, marker); err != nil {
+				return false, fmt.Errorf("%w; looking for the client by its create-request id failed: %w", failure, err)
+			}
+			return len(found) > 0, nil
+		}}
+	out := new(Application)
+	info, err := c.doWith(ctx, b, r, in, out)
+	switch {
+	case err == nil:
+		return out, nil
+	case len(found) == 1:
+		return c.adoptApplication(ctx, b, found[0], err)
+	case len(found) > 1, uncertain(info, err):
+		var ids []string
+		for _, a := range found {
+			ids = append(ids, str(a.ClientID))
+		}
+		return nil, &UncertainCreateError{
 			Kind: "client", Find: fmt.Sprintf("client_metadata %q = %q", CreateRequestMetadataKey, marker),
 			MarkerKey: CreateRequestMetadataKey, MarkerValue: marker, IDs: ids, Err: err,
 		}
 	}
-
-	ctx, b := c.withBudget(ctx)
-	for post := 1; ; post++ {
-		out := new(Application)
-		info, err := c.doWith(ctx, http.MethodPost, u, in, out, sendOpts{})
-		if err == nil {
-			return out, nil
-		}
-		if !info.ambiguous {
-			// Refused without being executed; any earlier attempt was
-			// looked for and not found.
-			return nil, err
-		}
-		if ctx.Err() != nil {
-			return nil, uncertain(err, nil)
-		}
-		found, lerr := c.findByMarker(ctx, marker)
-		if lerr != nil {
-			return nil, uncertain(fmt.Errorf("%w; looking for the client by its create-request id failed: %w", err, lerr), nil)
-		}
-		switch len(found) {
-		case 0:
-		case 1:
-			return c.adoptApplication(ctx, found[0], err)
-		default:
-			ids := make([]string, 0, len(found))
-			for _, a := range found {
-				ids = append(ids, str(a.ClientID))
-			}
-			return nil, uncertain(err, ids)
-		}
-
-		// Not created: send it again after a backoff, within the budget.
-		reason := ""
-		remaining := time.Until(b.deadline)
-		switch {
-		case c.maxRetries > 0 && post > c.maxRetries:
-			reason = fmt.Sprintf("the retry limit (MaxRetries %d) was reached", c.maxRetries)
-		case remaining <= 0:
-			reason = b.describe() + " ran out"
-		}
-		if reason != "" {
-			return nil, uncertain(&RetryError{Method: http.MethodPost, Path: u.EscapedPath(), Attempts: post,
-				Elapsed: time.Since(b.start), Reason: reason, Err: err}, nil)
-		}
-		wait := min(c.backoff(post), remaining)
-		c.log.Log(ctx, LevelDebug, "retrying create: no client carries its create-request id", map[string]any{
-			"method": http.MethodPost, "path": u.EscapedPath(), "attempt": post, "wait_ms": wait.Milliseconds(),
-		})
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, uncertain(fmt.Errorf("%w (while waiting %s to retry after: %v)", ctx.Err(), wait.Round(time.Millisecond), err), nil)
-		case <-timer.C:
-		}
-	}
+	return nil, err
 }
 
-// adoptApplication returns the client an earlier attempt created. Its
-// secret is in the listing when the token may read client keys; otherwise
-// it is rotated, which is harmless for a client nobody else has seen yet.
-func (c *Client) adoptApplication(ctx context.Context, a *Application, cause error) (*Application, error) {
+// adoptApplication returns the client an earlier attempt created, its
+// secret rotated when the token may not read it (harmless for a client
+// nobody has seen yet).
+func (c *Client) adoptApplication(ctx context.Context, b budget, a *Application, cause error) (*Application, error) {
 	c.log.Log(ctx, LevelInfo, "found the client created by an attempt whose outcome was unknown; adopting it",
 		map[string]any{"kind": "client", "id": str(a.ClientID), "cause": cause.Error()})
 	if a.ClientSecret != nil && *a.ClientSecret != "" {
 		return a, nil
 	}
-	rotated, err := c.RotateApplicationSecret(ctx, str(a.ClientID))
+	rotated, err := call[Application](ctx, c, b, http.MethodPost, c.endpoint(clientsPath, str(a.ClientID), "rotate-secret"), nil)
 	if err != nil {
 		return nil, fmt.Errorf("client %s was created by an attempt whose answer was lost; its secret is not readable "+
 			"(the token lacks read:client_keys) and rotating it failed: %w", str(a.ClientID), err)
@@ -308,9 +238,8 @@ func (c *Client) adoptApplication(ctx context.Context, a *Application, cause err
 	return rotated, nil
 }
 
-// findByMarker lists the clients carrying a create-request id.
-func (c *Client) findByMarker(ctx context.Context, marker string) ([]*Application, error) {
-	all, err := c.ListApplications(ctx)
+func (c *Client) findByMarker(ctx context.Context, b budget, marker string) ([]*Application, error) {
+	all, err := listAll[Application](ctx, c, b, c.endpoint(clientsPath), "clients", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +252,6 @@ func (c *Client) findByMarker(ctx context.Context, marker string) ([]*Applicatio
 	return found, nil
 }
 
-// newCreateRequestID returns 128 random bits in hex.
 func newCreateRequestID() (string, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {

@@ -3,10 +3,13 @@ package mgmt
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -99,6 +102,15 @@ func (e *testEnv) countStatus(status int) int64 {
 		if c.Status == status {
 			n += c.N
 		}
+	}
+	return n
+}
+
+// total sums every request counter of the server.
+func (e *testEnv) total() int64 {
+	var n int64
+	for _, c := range e.srv.Counts() {
+		n += c.N
 	}
 	return n
 }
@@ -274,3 +286,188 @@ func quickClient(t *testing.T, cfg Config) *Client {
 	}
 	return c
 }
+
+// testPolicyClient returns a client whose retry policy the table tests use.
+func testPolicyClient(t *testing.T) *Client {
+	t.Helper()
+	c, err := New(Config{
+		Domain: "idp.example.com", APIToken: "tok", MaxRetries: 3,
+		RetryTimeout: 5 * time.Second, RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: 80 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// loopServer answers each request with the next of answers (the last one
+// repeats) and records the request bodies it received.
+type loopServer struct {
+	mu      sync.Mutex
+	answers []func(w http.ResponseWriter)
+	bodies  []string
+}
+
+func (s *loopServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	s.bodies = append(s.bodies, string(b))
+	a := s.answers[min(len(s.bodies), len(s.answers))-1]
+	s.mu.Unlock()
+	a(w)
+}
+
+func (s *loopServer) received() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.bodies...)
+}
+
+func status(code int, body string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+// cutOff announces a longer body than it sends, so that the client's read
+// of the body fails.
+func cutOff(w http.ResponseWriter) {
+	w.Header().Set("Content-Length", "100")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, `{"a":`)
+}
+
+func loopClient(t *testing.T, s *loopServer, mods ...func(*Config)) *Client {
+	t.Helper()
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	cfg := Config{Domain: srv.URL, APIToken: "tok", RetryTimeout: 5 * time.Second,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}
+	for _, m := range mods {
+		m(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// injected starts a server behind an injector and returns a client whose
+// token is already cached.
+func injected(t *testing.T, mods ...func(*Config)) (*testEnv, *injector, *Client) {
+	t.Helper()
+	var inj *injector
+	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
+	c := env.client(t, mods...)
+	if _, err := c.ListTenants(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return env, inj, c
+}
+
+// fixtures creates an API with scopes and a client for grant tests.
+func fixtures(t *testing.T, c *Client, id string) (*ResourceServer, *Application) {
+	t.Helper()
+	ctx := t.Context()
+	api, err := c.CreateResourceServer(ctx, &ResourceServer{
+		Name: String(id), Identifier: String("https://" + id + ".example.com"),
+		Scopes: &[]ResourceServerScope{{Value: "read:x"}, {Value: "write:x"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := c.CreateApplication(ctx, &Application{Name: String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api, app
+}
+
+// cancelLogger cancels a context when a given message is logged.
+type cancelLogger struct {
+	msg    string
+	mu     sync.Mutex
+	cancel context.CancelFunc
+}
+
+func (l *cancelLogger) Log(_ context.Context, _ Level, msg string, _ map[string]any) {
+	if msg != l.msg {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cancel != nil {
+		l.cancel()
+	}
+}
+
+// endlessServer answers every list with a full page and does not end it
+// for the first pages pages (then it does, so that a client without a cap
+// fails the test instead of running out of memory): offset pages of
+// per_page clients without a total, and checkpoint pages of take clients
+// whose next always points further. It counts requests.
+func endlessServer(t *testing.T, pages int32) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page := n.Add(1)
+		if page > pages {
+			_, _ = w.Write([]byte(`{"clients":[]}`))
+			return
+		}
+		q := r.URL.Query()
+		size, _ := strconv.Atoi(q.Get("per_page"))
+		if take := q.Get("take"); take != "" {
+			size, _ = strconv.Atoi(take)
+		}
+		var items []string
+		for i := range size {
+			items = append(items, fmt.Sprintf(`{"client_id":"c%d-%d"}`, page, i))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/clients") && strings.Contains(r.URL.Path, "/connections/") {
+			fmt.Fprintf(w, `{"clients":[%s],"next":"c%d"}`, strings.Join(items, ","), page)
+			return
+		}
+		fmt.Fprintf(w, `{"clients":[%s]}`, strings.Join(items, ","))
+	}))
+	t.Cleanup(ts.Close)
+	return ts, &n
+}
+
+// stallingServer starts a server that stops in the middle of every answer,
+// before its headers or after the first bytes of its body, until the test
+// ends; it counts the requests.
+func stallingServer(t *testing.T, beforeHeaders bool) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	release := make(chan struct{})
+	var n atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		if !beforeHeaders {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte(`{"client_id":`))
+			_ = http.NewResponseController(w).Flush()
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(ts.Close)
+	t.Cleanup(func() { close(release) }) // runs first: lets ts.Close finish
+	return ts, &n
+}
+
+// levelLogger records lines like recLogger and says, through
+// LevelEnabler, that it wants only min and above.
+type levelLogger struct {
+	recLogger
+	min Level
+}
+
+func (l *levelLogger) Enabled(_ context.Context, level Level) bool { return level >= l.min }

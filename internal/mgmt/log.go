@@ -39,19 +39,17 @@ func (l Level) String() string {
 	return fmt.Sprintf("Level(%d)", int(l))
 }
 
-// Logger receives the client's log lines; the provider adapts it to tflog.
-// ctx is the context of the request being logged. Fields never carry an
-// Authorization header, a secret or a token. Log may be called from many
-// goroutines at once.
+// Logger receives the client's log lines, from many goroutines at once;
+// the provider adapts it to tflog. Fields never carry an Authorization
+// header, a secret or a token.
 type Logger interface {
 	Log(ctx context.Context, level Level, msg string, fields map[string]any)
 }
 
 // LevelEnabler is implemented by a Logger that can tell cheaply whether it
-// would drop every line of a level. The client then neither builds the
-// fields of such lines nor renders (and redacts) the bodies of TRACE ones:
-// on a busy refresh that work is a measurable part of the provider's CPU
-// time even when no one reads the log. A Logger without it gets every line.
+// would drop every line of a level; the client then does not build them
+// (rendering and redacting TRACE bodies costs measurable CPU on a busy
+// refresh). A Logger without it gets every line.
 type LevelEnabler interface {
 	Enabled(ctx context.Context, level Level) bool
 }
@@ -62,9 +60,7 @@ func (discardLogger) Log(context.Context, Level, string, map[string]any) {}
 
 func (discardLogger) Enabled(context.Context, Level) bool { return false }
 
-// levelFilter passes on only the lines of the levels its Logger wants, so
-// that the occasional line the client builds without asking first (a token
-// obtained, a retry) is not handed over only to be dropped.
+// levelFilter passes on only the lines of the levels its Logger wants.
 type levelFilter struct {
 	Logger
 	enabled LevelEnabler

@@ -6,20 +6,11 @@ import (
 	"unicode"
 )
 
-// Where bodies carry secrets, declared once; the redaction of logged bodies
-// (redactBody) follows from it. A secret key is one at any depth of a JSON
-// body, or a form field, and its whole value goes, whatever its type, so
-// that a map of secrets or a script is never shown in part. Keys are
-// compared normalised: lower case, without "_" and "-".
-//
-// A key is secret when:
-//   - a field of a typed object is tagged `log:"secret"` (wireTypes);
-//   - it is one of the untyped places that hold secrets (secretPlaces);
-//   - it is named like a secret (secretSuffixes), which covers what the API
-//     sends beyond the typed fields (Auth0's clients, connections and log
-//     streams have dozens: app_secret, api_key, private_key, ...). Erring on
-//     the side of hiding, this also hides a few public values (signing_keys,
-//     public_key).
+// Where bodies carry secrets, declared once for redactBody (DESIGN.md,
+// "Secrets"): a key, at any depth and compared without case, "_" or "-", is
+// secret when a typed field is tagged `log:"secret"`, when it is a known
+// untyped place, or when it is named like a secret, which also hides a few
+// public values (signing_keys, public_key).
 
 // wireTypes are the typed objects whose fields may be tagged secret.
 var wireTypes = []any{ResourceServer{}, Application{}, ClientGrant{}, Tenant{}, ManagementClient{}, Token{}, Connection{}}

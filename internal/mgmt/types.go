@@ -1,10 +1,7 @@
 package mgmt
 
-// The API objects of the Management API v2. Every field is a pointer (or a
-// pointer to a slice/map) so that a zero value can be told from an unset
-// one: a PATCH sends exactly the fields that are set, and a field the server
-// omits stays nil. A field that holds a secret is tagged `log:"secret"`, so
-// that logs never show it (secrets.go).
+// Every field of an API object is a pointer, so that a PATCH sends exactly
+// the fields that are set. A secret field is tagged `log:"secret"`.
 
 // ResourceServer is an API registered with the authorization server.
 type ResourceServer struct {
@@ -26,9 +23,8 @@ type ResourceServerScope struct {
 	Description string `json:"description,omitempty"`
 }
 
-// Application is what the Management API calls a client: an application
-// (for this provider, typically machine-to-machine). It is named Application
-// here so that Client can name the API client itself.
+// Application is what the Management API calls a client (Client is this
+// package's API client).
 type Application struct {
 	ClientID                *string   `json:"client_id,omitempty"`
 	ClientSecret            *string   `json:"client_secret,omitempty" log:"secret"`
@@ -37,8 +33,7 @@ type Application struct {
 	AppType                 *string   `json:"app_type,omitempty"`
 	GrantTypes              *[]string `json:"grant_types,omitempty"`
 	TokenEndpointAuthMethod *string   `json:"token_endpoint_auth_method,omitempty"`
-	// ClientMetadata holds string metadata (at most 10 keys). It may carry
-	// CreateRequestMetadataKey, set by CreateApplication.
+	// ClientMetadata has at most 10 keys, CreateRequestMetadataKey included.
 	ClientMetadata *map[string]string `json:"client_metadata,omitempty"`
 }
 
@@ -52,15 +47,13 @@ type ClientGrant struct {
 
 // Tenant is an isolated tenant hosted by the root tenant.
 type Tenant struct {
-	ID          *string            `json:"id,omitempty"`
-	Name        *string            `json:"name,omitempty"`
-	DisplayName *string            `json:"display_name,omitempty"`
-	Owners      *[]string          `json:"owners,omitempty"`
-	Metadata    *map[string]string `json:"metadata,omitempty"`
-	// Domain is the tenant's domain in URL form (read-only).
-	Domain *string `json:"domain,omitempty"`
-	// ManagementClient is only present in the response to a create.
-	ManagementClient *ManagementClient `json:"management_client,omitempty"`
+	ID               *string            `json:"id,omitempty"`
+	Name             *string            `json:"name,omitempty"`
+	DisplayName      *string            `json:"display_name,omitempty"`
+	Owners           *[]string          `json:"owners,omitempty"`
+	Metadata         *map[string]string `json:"metadata,omitempty"`
+	Domain           *string            `json:"domain,omitempty"` // read-only, a URL
+	ManagementClient *ManagementClient  `json:"management_client,omitempty"`
 }
 
 // ManagementClient is the credentials of a new tenant's Management API client.

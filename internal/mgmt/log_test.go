@@ -8,8 +8,91 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/time/rate"
+
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
+
+func TestRedactBody(t *testing.T) {
+	t.Parallel()
+	body := `{"client_id":"abc","client_secret":"s1","nested":{"signing_secret":"s2","list":[{"access_token":"s3"}]},` +
+		`"management_client":{"client_id":"m","client_secret":"s4"},"id_token":"s5","refresh_token":"s6","n":1.5}`
+	got := redactBody("application/json", []byte(body))
+	for _, s := range []string{`"s1"`, `"s2"`, `"s3"`, `"s4"`, `"s5"`, `"s6"`} {
+		if strings.Contains(got, s) {
+			t.Errorf("%s not redacted: %s", s, got)
+		}
+	}
+	if !strings.Contains(got, `"client_id":"abc"`) || !strings.Contains(got, redacted) || !strings.Contains(got, "1.5") {
+		t.Errorf("redacted body lost content: %s", got)
+	}
+	// Secrets in places no short list of keys names: a connection's
+	// options.configuration (a map of secrets, all of it), its
+	// customScripts, and secrets the client has no type for.
+	conn := `{"name":"db","options":{"passwordPolicy":"good","configuration":{"API_URL":"c1","PLAIN":"c2"},` +
+		`"customScripts":{"login":"function(){ return 'c3'; }"},"gateway_authentication":{"subject":"ok","secret":"c4"},` +
+		`"app_secret":"c5","privateKey":"c6","api_key":"c7","nested":[{"webhook_authorization":{"username":"c8"}}]}}`
+	got = redactBody("application/json", []byte(conn))
+	for _, s := range []string{"c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"} {
+		if strings.Contains(got, `"`+s+`"`) || strings.Contains(got, "'"+s+"'") {
+			t.Errorf("%s not redacted: %s", s, got)
+		}
+	}
+	if !strings.Contains(got, `"passwordPolicy":"good"`) || !strings.Contains(got, `"subject":"ok"`) {
+		t.Errorf("redacted body lost content: %s", got)
+	}
+	form := redactBody("application/x-www-form-urlencoded",
+		[]byte("grant_type=client_credentials&client_id=abc&client_secret=hunter2&client_assertion=hunter3"))
+	if strings.Contains(form, "hunter") || !strings.Contains(form, "client_id=abc") {
+		t.Errorf("form body not redacted: %s", form)
+	}
+	if got := redactBody("text/plain", []byte("client_secret: hunter2")); strings.Contains(got, "hunter2") {
+		t.Errorf("non-JSON body shown: %s", got)
+	}
+}
+
+// A logger that turns DEBUG and TRACE off gets none of those lines (the
+// client does not even build them), while the client works as before:
+// attempts are still counted for a retried 429 and the pacer still learns
+// the server's limit.
+func TestLevelEnabler_skipsDisabledLevels(t *testing.T) {
+	t.Parallel()
+	var inj *injector
+	env := newTestEnv(t, server.Options{RateLimit: 1000}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
+	ll := &levelLogger{min: LevelInfo}
+	c := env.client(t, func(cfg *Config) { cfg.Logger = ll })
+	ctx := t.Context()
+	app, err := c.CreateApplication(ctx, &Application{Name: String("quiet")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inj.once("GET", "/api/v2/clients/"+*app.ClientID, http.StatusTooManyRequests, map[string]string{"Retry-After": "0"})
+	if _, err := c.GetApplication(ctx, *app.ClientID); err != nil {
+		t.Fatalf("the retried GET: %v", err)
+	}
+	if n := env.count("", "GET", "/api/v2/clients/{id}", 0); n != 1 {
+		// The injector answered the first attempt; the server saw the retry.
+		t.Errorf("the server saw %d GETs, want 1 (the retry)", n)
+	}
+	for _, line := range ll.snapshot() {
+		if line.level < LevelInfo {
+			t.Errorf("a %s line reached a logger that turned the level off: %s", line.level, line)
+		}
+	}
+	if lim := c.pacer.limit(); lim == rate.Inf {
+		t.Errorf("the pacer did not learn the server's limit: %v", lim)
+	}
+
+	// The same calls with everything on do log DEBUG and TRACE lines, so
+	// that the check above is not vacuous.
+	ll.min = LevelTrace
+	if _, err := c.GetApplication(ctx, *app.ClientID); err != nil {
+		t.Fatal(err)
+	}
+	if len(ll.find("HTTP response")) == 0 || len(ll.find("HTTP response body")) == 0 {
+		t.Errorf("with TRACE on, no DEBUG response or TRACE body lines: %v", ll.snapshot())
+	}
+}
 
 // TestNoSecretsInLogs runs every call that moves a secret or a token with a
 // logger recording everything at TRACE, then looks for each secret in every

@@ -1,62 +1,17 @@
 package mgmt
 
 import (
-	"context"
 	"errors"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
-// The tests of the retry budget and the convergent creates. Every fault is
-// deterministic: the injector answers, or commits and drops, exactly the
-// requests it is told to; no test sleeps or asserts on timing.
-
-// total sums every request counter of the server.
-func (e *testEnv) total() int64 {
-	var n int64
-	for _, c := range e.srv.Counts() {
-		n += c.N
-	}
-	return n
-}
-
-// injected starts a server behind an injector and returns a client whose
-// token is already cached.
-func injected(t *testing.T, mods ...func(*Config)) (*testEnv, *injector, *Client) {
-	t.Helper()
-	var inj *injector
-	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
-	c := env.client(t, mods...)
-	if _, err := c.ListTenants(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	return env, inj, c
-}
-
-// fixtures creates an API with scopes and a client for grant tests.
-func fixtures(t *testing.T, c *Client, id string) (*ResourceServer, *Application) {
-	t.Helper()
-	ctx := t.Context()
-	api, err := c.CreateResourceServer(ctx, &ResourceServer{
-		Name: String(id), Identifier: String("https://" + id + ".example.com"),
-		Scopes: &[]ResourceServerScope{{Value: "read:x"}, {Value: "write:x"}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, err := c.CreateApplication(ctx, &Application{Name: String(id)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return api, app
-}
+// Every fault is deterministic: the injector answers, or commits and drops,
+// exactly the requests it is told to.
 
 func TestCreateHappyPathIsOneRequest(t *testing.T) {
 	t.Parallel()
@@ -320,177 +275,6 @@ func TestApplicationMarkerRecovery(t *testing.T) {
 	}
 }
 
-func TestBudgetExhaustion(t *testing.T) {
-	t.Parallel()
-	env, inj, c := injected(t, func(cfg *Config) { cfg.MaxRetries, cfg.RetryTimeout = 0, 100*time.Millisecond })
-	ctx := t.Context()
-	rs, err := c.CreateResourceServer(ctx, &ResourceServer{Name: String("budget"), Identifier: String("https://budget.example.com")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := "/api/v2/resource-servers/" + *rs.ID
-
-	inj.times(100000, "GET", path, http.StatusServiceUnavailable, nil)
-	_, err = c.GetResourceServer(ctx, *rs.ID)
-	var re *RetryError
-	var apiErr *Error
-	if !errors.As(err, &re) || !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
-		t.Fatalf("got %v, want a *RetryError wrapping a 503", err)
-	}
-	want := regexp.MustCompile(`^GET /api/v2/resource-servers/\S+: 503 Service Unavailable: injected \(temporarily_unavailable\); gave up after \d+ attempts in \S+: the retry timeout \(100ms\) ran out$`)
-	if !want.MatchString(err.Error()) || re.Attempts < 2 || re.Attempts != inj.count("GET", path) {
-		t.Errorf("error %q (attempts %d, seen %d)", err, re.Attempts, inj.count("GET", path))
-	}
-
-	// A server wait beyond the budget fails at once, and says so.
-	long := env.client(t, func(cfg *Config) { cfg.MaxRetries, cfg.RetryTimeout = 0, 5*time.Second })
-	inj.once("GET", "/api/v2/tenants", http.StatusTooManyRequests, map[string]string{"Retry-After": "30"})
-	_, err = long.ListTenants(ctx)
-	if !errors.As(err, &re) || re.Attempts != 1 || !strings.Contains(err.Error(), "the server asked to wait 30s (Retry-After)") {
-		t.Errorf("Retry-After beyond the budget: %v", err)
-	}
-
-	// A keyed create that never gets an answer it can trust.
-	inj.times(100000, "POST", "/api/v2/resource-servers", http.StatusServiceUnavailable, nil)
-	_, err = c.CreateResourceServer(ctx, &ResourceServer{Name: String("never"), Identifier: String("https://never.example.com")})
-	var ue *UncertainCreateError
-	if !errors.As(err, &ue) || !errors.As(err, &re) || !strings.Contains(err.Error(), `identifier "https://never.example.com"`) {
-		t.Errorf("keyed create always 503: %v", err)
-	}
-
-	// A client create whose outcome stays unknown names its marker.
-	env.srv.ResetCounts()
-	inj.times(100000, "POST", "/api/v2/clients", http.StatusServiceUnavailable, nil)
-	_, err = c.CreateApplication(ctx, &Application{Name: String("never")})
-	if !errors.As(err, &ue) || !errors.As(err, &re) {
-		t.Fatalf("client create always 503: got %v, want an *UncertainCreateError", err)
-	}
-	if ue.MarkerKey != CreateRequestMetadataKey || len(ue.MarkerValue) != 32 || len(ue.IDs) != 0 ||
-		!strings.Contains(err.Error(), ue.MarkerValue) || !strings.Contains(err.Error(), CreateRequestMetadataKey) ||
-		!strings.Contains(err.Error(), "ran out") {
-		t.Errorf("uncertain create: %+v: %v", ue, err)
-	}
-	if n := env.count("", "POST", "/api/v2/clients", 201); n != 0 {
-		t.Errorf("clients created = %d", n)
-	}
-}
-
-// cancelLogger cancels a context when a given message is logged.
-type cancelLogger struct {
-	msg    string
-	mu     sync.Mutex
-	cancel context.CancelFunc
-}
-
-func (l *cancelLogger) Log(_ context.Context, _ Level, msg string, _ map[string]any) {
-	if msg != l.msg {
-		return
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.cancel != nil {
-		l.cancel()
-	}
-}
-
-// TestCancelDuringBackoff: the backoff is an hour; cancelling the context
-// while it runs ends the call at once (the test would time out otherwise).
-func TestCancelDuringBackoff(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name, method, path, msg string
-		call                    func(context.Context, *Client) error
-	}{
-		{"GET", "GET", "/api/v2/tenants", "retrying request", func(ctx context.Context, c *Client) error {
-			_, err := c.ListTenants(ctx)
-			return err
-		}},
-		{"client create", "POST", "/api/v2/clients", "retrying create: no client carries its create-request id", func(ctx context.Context, c *Client) error {
-			_, err := c.CreateApplication(ctx, &Application{Name: String("cancelled")})
-			return err
-		}},
-	} {
-		log := &cancelLogger{msg: tc.msg}
-		_, inj, c := injected(t, func(cfg *Config) {
-			cfg.RetryWaitMin, cfg.RetryWaitMax, cfg.RetryTimeout, cfg.MaxRetries = time.Hour, time.Hour, 2*time.Hour, 0
-			cfg.Logger = log
-		})
-		ctx, cancel := context.WithCancel(t.Context())
-		log.mu.Lock()
-		log.cancel = cancel
-		log.mu.Unlock()
-		before := inj.count(tc.method, tc.path)
-		inj.once(tc.method, tc.path, http.StatusServiceUnavailable, nil)
-		err := tc.call(ctx, c)
-		cancel()
-		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "while waiting") {
-			t.Errorf("%s: got %v, want context.Canceled while waiting", tc.name, err)
-		}
-		if n := inj.count(tc.method, tc.path) - before; n != 1 {
-			t.Errorf("%s: %d attempts, want 1", tc.name, n)
-		}
-	}
-}
-
-// TestStaleTokenScopeRefresh: the provider's own client gains a scope after
-// its token was issued; the 403 insufficient_scope costs one fresh token.
-func TestStaleTokenScopeRefresh(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, server.Options{}, nil)
-	ctx := t.Context()
-	admin := env.client(t)
-	app, err := admin.CreateApplication(ctx, &Application{Name: String("provider")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := admin.CreateClientGrant(ctx, &ClientGrant{ClientID: app.ClientID, Audience: String(admin.Audience()), Scope: &[]string{"read:clients"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret = *app.ClientID, *app.ClientSecret })
-	if _, err := c.ListApplications(ctx); err != nil { // the token, with read:clients only
-		t.Fatal(err)
-	}
-	if _, err := admin.UpdateClientGrant(ctx, *g.ID, &ClientGrant{Scope: &[]string{"read:clients", "read:resource_servers"}}); err != nil {
-		t.Fatal(err)
-	}
-	env.srv.ResetCounts()
-	if _, err := c.ListResourceServers(ctx); err != nil {
-		t.Fatalf("call after the grant gained its scope: %v", err)
-	}
-	if n := env.count("", "POST", "/oauth/token", 200); n != 1 {
-		t.Errorf("token requests = %d, want exactly 1 extra", n)
-	}
-	if a, b := env.count("", "GET", "/api/v2/resource-servers", 403), env.count("", "GET", "/api/v2/resource-servers", 200); a != 1 || b != 1 {
-		t.Errorf("403s = %d, 200s = %d, want 1 each", a, b)
-	}
-
-	// A scope still missing: one fresh token, then the 403.
-	env.srv.ResetCounts()
-	_, err = c.ListTenants(ctx)
-	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 || apiErr.Code != "insufficient_scope" {
-		t.Fatalf("missing scope: got %v", err)
-	}
-	if n, m := env.count("", "POST", "/oauth/token", 200), env.count("", "GET", "/api/v2/tenants", 403); n != 1 || m != 2 {
-		t.Errorf("missing scope: %d token requests, %d 403s, want 1 and 2", n, m)
-	}
-}
-
-// TestGetRetriedAfterDroppedConnection: a read whose connection drops is
-// sent again.
-func TestGetRetriedAfterDroppedConnection(t *testing.T) {
-	t.Parallel()
-	_, inj, c := injected(t)
-	inj.dropOnce("GET", "/api/v2/tenants")
-	if _, err := c.ListTenants(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if n := inj.count("GET", "/api/v2/tenants"); n != 3 { // the warm-up, the drop, the retry
-		t.Errorf("GETs seen = %d, want 3", n)
-	}
-}
-
 // TestAdoptedClientWithoutReadableSecret: a token without read:client_keys
 // finds the dropped client without its secret; the client is new and
 // nobody has its secret, so it is rotated to give the caller one.
@@ -526,23 +310,5 @@ func TestAdoptedClientWithoutReadableSecret(t *testing.T) {
 	}
 	if n := env.count("", "POST", "/api/v2/clients/{id}/rotate-secret", 200); n != 1 {
 		t.Errorf("rotations = %d, want 1", n)
-	}
-}
-
-// TestTokenRequestRetried: a token request has no effect on the server
-// beyond the token, so a 503 and a lost answer are retried like a GET's,
-// and the call that needed the token succeeds.
-func TestTokenRequestRetried(t *testing.T) {
-	t.Parallel()
-	var inj *injector
-	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
-	inj.once("POST", "/oauth/token", http.StatusServiceUnavailable, nil)
-	inj.dropOnce("POST", "/oauth/token")
-	c := env.client(t)
-	if _, err := c.ListTenants(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if n := inj.count("POST", "/oauth/token"); n != 3 { // the 503, the drop, the token
-		t.Errorf("token requests seen = %d, want 3", n)
 	}
 }
