@@ -233,7 +233,7 @@ func (c *Client) adoptApplication(ctx context.Context, b budget, a *Application,
 	rotated, err := call[Application](ctx, c, b, http.MethodPost, c.endpoint(clientsPath, str(a.ClientID), "rotate-secret"), nil)
 	if err != nil {
 		return nil, fmt.Errorf("client %s was created by an attempt whose answer was lost; its secret is not readable "+
-			"(the token lacks read:client_keys) and rotating it failed: %w", str(a.ClientID), err)
+			"(the token lacks read:client_keys) and rotating it, which needs update:client_keys, failed: %w", str(a.ClientID), err)
 	}
 	return rotated, nil
 }
