@@ -55,6 +55,11 @@ var routeTable = []route{
 	{"GET /api/v2/clients/{id}", "read:clients", getClient, 0},
 	{"PATCH /api/v2/clients/{id}", "update:clients", updateClient, 0},
 	{"POST /api/v2/clients/{id}/rotate-secret", scopeRotateSecret, rotateClientSecret, 0},
+	{"GET /api/v2/clients/{id}/credentials", scopeReadCredentials, listCredentials, 0},
+	{"POST /api/v2/clients/{id}/credentials", scopeCreateCredentials, createCredential, 0},
+	{"DELETE /api/v2/clients/{id}/credentials/{credential_id}", scopeDeleteCredentials, deleteCredential, 0},
+	{"GET /api/v2/clients/{id}/credentials/{credential_id}", scopeReadCredentials, getCredential, 0},
+	{"PATCH /api/v2/clients/{id}/credentials/{credential_id}", scopeUpdateCredentials, updateCredential, 0},
 
 	{"GET /api/v2/client-grants", "read:client_grants", listClientGrants, 0},
 	{"POST /api/v2/client-grants", "create:client_grants", createClientGrant, 0},
