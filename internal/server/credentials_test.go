@@ -282,3 +282,128 @@ func TestClientCredentialsStored(t *testing.T) {
 		t.Errorf("after a restart: %v, want %v", got, kept)
 	}
 }
+
+func authMethodIDs(t testing.TB, c map[string]any) []string {
+	t.Helper()
+	var m struct {
+		PrivateKeyJWT struct {
+			Credentials []struct {
+				ID string `json:"id"`
+			} `json:"credentials"`
+		} `json:"private_key_jwt"`
+	}
+	if err := json.Unmarshal([]byte(jsonString(t, c["client_authentication_methods"])), &m); err != nil {
+		t.Fatalf("client_authentication_methods of %v: %v", c, err)
+	}
+	var ids []string
+	for _, cr := range m.PrivateKeyJWT.Credentials {
+		ids = append(ids, cr.ID)
+	}
+	return ids
+}
+
+// A create's client_authentication_methods holds fully defined credentials, which become the
+// client's and are enabled for private_key_jwt; token_endpoint_auth_method is then left out.
+func TestClientAuthenticationMethodsOnCreate(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	cred := func(key *rsa.PrivateKey) map[string]any {
+		return map[string]any{"credential_type": "public_key", "name": "k", "pem": spkiPEM(t, &key.PublicKey), "alg": "RS256"}
+	}
+	methods := func(creds ...any) map[string]any {
+		return map[string]any{"private_key_jwt": map[string]any{"credentials": creds}}
+	}
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "pk", "client_authentication_methods": methods(cred(rsaKey(0)), cred(rsaKey(1)))})
+	if _, ok := c["token_endpoint_auth_method"]; ok {
+		t.Errorf("token_endpoint_auth_method answered: %v", c)
+	}
+	ids := authMethodIDs(t, c)
+	list := h.mustList(h.base, h.tok, "/api/v2/clients/"+c["client_id"].(string)+"/credentials")
+	if len(ids) != 2 || len(list) != 2 || list[0]["id"] != ids[0] || list[1]["id"] != ids[1] {
+		t.Errorf("enabled %v, stored %v", ids, list)
+	}
+
+	before := len(h.mustList(h.base, h.tok, "/api/v2/clients"))
+	for name, body := range map[string]map[string]any{
+		"three credentials":           {"client_authentication_methods": methods(cred(rsaKey(0)), cred(rsaKey(1)), cred(rsaKey(2)))},
+		"credential ids":              {"client_authentication_methods": methods(map[string]any{"id": ids[0]})},
+		"the same key twice":          {"client_authentication_methods": methods(cred(rsaKey(0)), cred(rsaKey(0)))},
+		"and token_endpoint_auth":     {"client_authentication_methods": methods(), "token_endpoint_auth_method": "client_secret_post"},
+		"tls_client_auth (mTLS)":      {"client_authentication_methods": map[string]any{"tls_client_auth": map[string]any{"credentials": []any{}}}},
+		"no method":                   {"client_authentication_methods": map[string]any{}},
+		"null":                        {"client_authentication_methods": nil},
+		"jwt_configuration.alg HS256": {"client_authentication_methods": methods(cred(rsaKey(2))), "jwt_configuration": map[string]any{"alg": "HS256"}},
+	} {
+		body["name"] = "refused"
+		r := h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", body)
+		if r.Status != http.StatusBadRequest && r.Status != http.StatusConflict {
+			t.Errorf("%s: want 400 or 409, got %s", name, r)
+		}
+	}
+	if after := len(h.mustList(h.base, h.tok, "/api/v2/clients")); after != before {
+		t.Errorf("refused creates left %d clients", after-before)
+	}
+}
+
+// An update's client_authentication_methods names credentials of the client by id; it and
+// token_endpoint_auth_method replace each other, and sending both is refused.
+func TestClientAuthenticationMethodsOnUpdate(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	clientID, cred := h.newClientWithCredential(h.base, h.tok, rsaKey(0), nil)
+	path := "/api/v2/clients/" + clientID
+	credID := cred["id"].(string)
+	enable := func(ids ...string) map[string]any {
+		refs := []any{}
+		for _, id := range ids {
+			refs = append(refs, map[string]any{"id": id})
+		}
+		return map[string]any{"private_key_jwt": map[string]any{"credentials": refs}}
+	}
+	otherClient, otherCred := h.newClientWithCredential(h.base, h.tok, rsaKey(1), nil)
+	for name, body := range map[string]map[string]any{
+		"an unknown id":             {"client_authentication_methods": enable("cred_nope")},
+		"another client's":          {"client_authentication_methods": enable(otherCred["id"].(string))},
+		"the same id twice":         {"client_authentication_methods": enable(credID, credID)},
+		"a full credential":         {"client_authentication_methods": map[string]any{"private_key_jwt": map[string]any{"credentials": []any{map[string]any{"credential_type": "public_key"}}}}},
+		"both methods":              {"client_authentication_methods": enable(credID), "token_endpoint_auth_method": "client_secret_post"},
+		"a null method, none other": {"token_endpoint_auth_method": nil},
+		"an unknown property":       {"client_authentication_methods": map[string]any{"private_key_jwt": map[string]any{"credentials": []any{}, "x": 1}}},
+	} {
+		if r := h.call(h.base, h.tok, http.MethodPatch, path, body); r.Status != http.StatusBadRequest {
+			t.Errorf("%s: want 400, got %s", name, r)
+		}
+	}
+	if got := h.mustGet(h.base, h.tok, path); got["token_endpoint_auth_method"] != "client_secret_post" || got["client_authentication_methods"] != nil {
+		t.Fatalf("refused updates changed the client: %v", got)
+	}
+
+	r := h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"client_authentication_methods": enable(credID), "token_endpoint_auth_method": nil})
+	expectStatus(t, r, http.StatusOK)
+	c := r.object(t)
+	if ids := authMethodIDs(t, c); len(ids) != 1 || ids[0] != credID {
+		t.Errorf("enabled %v", ids)
+	}
+	if _, ok := c["token_endpoint_auth_method"]; ok {
+		t.Errorf("token_endpoint_auth_method answered beside client_authentication_methods: %v", c)
+	}
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, path+"/rotate-secret", nil), http.StatusBadRequest, "invalid_body")
+
+	// Deleting an enabled credential disables it.
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, path+"/credentials/"+credID, nil), http.StatusNoContent)
+	if ids := authMethodIDs(t, h.mustGet(h.base, h.tok, path)); len(ids) != 0 {
+		t.Errorf("a deleted credential is still enabled: %v", ids)
+	}
+
+	r = h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"token_endpoint_auth_method": "client_secret_basic"})
+	expectStatus(t, r, http.StatusOK)
+	if c := r.object(t); c["token_endpoint_auth_method"] != "client_secret_basic" || c["client_authentication_methods"] != nil {
+		t.Errorf("token_endpoint_auth_method did not replace client_authentication_methods: %v", c)
+	}
+	h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+otherClient, map[string]any{"client_authentication_methods": enable(otherCred["id"].(string))})
+	r = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+otherClient, map[string]any{"client_authentication_methods": nil})
+	expectStatus(t, r, http.StatusOK)
+	if c := r.object(t); c["token_endpoint_auth_method"] != "client_secret_post" || c["client_authentication_methods"] != nil {
+		t.Errorf("client_authentication_methods null: %v", c)
+	}
+}
