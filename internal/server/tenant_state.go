@@ -41,6 +41,8 @@ type tenant struct {
 	verified boundedCache[*accessClaims]
 	// tokenAPIs caches, by API id, what issuing a token needs of an API.
 	tokenAPIs boundedCache[cachedTokenAPI]
+	// assertions are the client assertions' jtis in use.
+	assertions seenAssertions
 }
 
 type signingKey struct {
