@@ -323,6 +323,49 @@ func TestRotateAdminSecretNeedsUpdateClientKeys(t *testing.T) {
 	h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, "create:tenants")
 }
 
+// A create may choose the client's secret (Auth0 recommends not to); a PATCH may change it with
+// update:client_keys only, as Auth0 documents, and a changed admin secret is the one /_idp/ and
+// a restart take.
+func TestClientSecretSet(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	aud := h.mgmtAudience(h.base)
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "chosen", "client_secret": "my own secret"})
+	id := c["client_id"].(string)
+	if c["client_secret"] != "my own secret" {
+		t.Errorf("create answered secret %v", c["client_secret"])
+	}
+	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": id, "audience": aud, "scope": []string{"read:clients"}})
+	h.mintToken(h.base, id, "my own secret", aud, "")
+	for _, bad := range []any{"", 42, nil, strings.Repeat("s", 1025)} {
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", map[string]any{"name": "x", "client_secret": bad}),
+			http.StatusBadRequest, "invalid_body")
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+id, map[string]any{"client_secret": bad}),
+			http.StatusBadRequest, "invalid_body")
+	}
+
+	admin := func(scope string) string {
+		return h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, scope)
+	}
+	e := expectAPIError(t, h.call(h.base, admin("update:clients read:client_keys"), http.MethodPatch, "/api/v2/clients/"+id,
+		map[string]any{"client_secret": "another secret"}), http.StatusForbidden, "insufficient_scope")
+	if e.Message != "Insufficient scope, expected any of: update:client_keys" {
+		t.Errorf("message %q", e.Message)
+	}
+	h.mintToken(h.base, id, "my own secret", aud, "")
+	expectStatus(t, h.call(h.base, admin("update:clients update:client_keys"), http.MethodPatch, "/api/v2/clients/"+id,
+		map[string]any{"client_secret": "another secret"}), http.StatusOK)
+	expectOAuthError(t, h.tokenJSON(h.base, credentials(id, "my own secret", aud, "")), http.StatusUnauthorized, "access_denied")
+	h.mintToken(h.base, id, "another secret", aud, "")
+
+	const adminSecret = "the admin's new secret, long enough for the command"
+	expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+h.srv.AdminClientID(),
+		map[string]any{"client_secret": adminSecret}), http.StatusOK)
+	if h.srv.AdminClientSecret() != adminSecret {
+		t.Errorf("/_idp/ still takes the old admin secret")
+	}
+}
+
 // The defaults the real service gives a new application, on the create's answer and on reads.
 func TestClientAuth0Defaults(t *testing.T) {
 	t.Parallel()

@@ -61,8 +61,8 @@ func (s *Server) localPath(r *http.Request) string {
 // serveServerWide serves the server's own endpoints, which are never
 // counted, delayed, limited or faulted.
 func (s *Server) serveServerWide(c *call, path string) {
-	p, param := serverRouter.match(path, true)
-	c.param = param
+	p, params := serverRouter.match(path, true)
+	c.setParams(params)
 	rt, err := p.lookup(c.r.Method)
 	if err == nil {
 		err = c.run(rt)
@@ -132,8 +132,9 @@ func (c *call) useTenant(t *tenant) {
 }
 
 func (c *call) matchRoute(path string) *pathRoutes {
-	p, param := tenantRouter.match(path, c.t.name == RootTenant)
-	c.route, c.param = routeUnknown, param
+	p, params := tenantRouter.match(path, c.t.name == RootTenant)
+	c.route = routeUnknown
+	c.setParams(params)
 	if p != nil {
 		c.route = p.template
 	}

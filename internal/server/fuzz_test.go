@@ -145,6 +145,11 @@ func FuzzClientBody(f *testing.F) {
 		`{"jwt_configuration":{"lifetime_in_seconds":1e99}}`,
 		`{"refresh_token":{"rotation_type":"rotating","leeway":-1},"encryption_key":null}`,
 		`{"client_metadata":{"a":null,"b":"c"}}`,
+		`{"client_authentication_methods":{"private_key_jwt":{"credentials":[{"id":"cred_x"}]}},"token_endpoint_auth_method":null}`,
+		`{"client_authentication_methods":{"private_key_jwt":{"credentials":[{"credential_type":"public_key","pem":"x"}]}}}`,
+		`{"client_authentication_methods":{"private_key_jwt":{"credentials":[1,null,{}]}}}`,
+		`{"client_authentication_methods":{"tls_client_auth":{}},"client_secret":""}`,
+		`{"client_authentication_methods":null,"token_endpoint_auth_method":null}`,
 	} {
 		f.Add(s)
 	}
@@ -152,6 +157,34 @@ func FuzzClientBody(f *testing.F) {
 		h := h.with(t)
 		fuzzSend(t, h, http.MethodPost, h.base+"/api/v2/clients", bearer(h.tok), body)
 		fuzzSend(t, h, http.MethodPatch, h.base+path, bearer(h.tok), body)
+	})
+}
+
+func FuzzCredentialBody(f *testing.F) {
+	h := newFuzzHarness(f)
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "fuzzed"})
+	path := "/api/v2/clients/" + c["client_id"].(string) + "/credentials"
+	pemText := spkiPEM(f, &rsaKey(0).PublicKey)
+	pemJSON, _ := json.Marshal(pemText)
+	cred := h.mustCreate(h.base, h.tok, path, map[string]any{"credential_type": "public_key", "pem": pemText})
+	for _, s := range bodySeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{
+		`{"credential_type":"public_key","pem":` + string(pemJSON) + `,"alg":"PS256","kid":"fuzz-kid-0123"}`,
+		`{"credential_type":"public_key","pem":` + string(pemJSON) + `,"parse_expiry_from_cert":true}`,
+		`{"credential_type":"public_key","pem":"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"}`,
+		`{"credential_type":"x509_cert","pem":"x"}`,
+		`{"expires_at":"2999-01-01T00:00:00Z"}`,
+		`{"expires_at":null}`,
+		`{"expires_at":"2999-13-01T00:00:00Z"}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		h := h.with(t)
+		fuzzSend(t, h, http.MethodPost, h.base+path, bearer(h.tok), body)
+		fuzzSend(t, h, http.MethodPatch, h.base+path+"/"+cred["id"].(string), bearer(h.tok), body)
 	})
 }
 
@@ -305,6 +338,10 @@ func FuzzTokenForm(f *testing.F) {
 		jsonOf(credentials(fuzzAdminID, fuzzAdminSecret, aud, "")),
 		jsonOf(credentials(fuzzAdminID, fuzzAdminSecret, aud, "read:clients")),
 		`{"grant_type":["client_credentials"]}`, `{"grant_type":null}`, `{"scope":1}`, `[]`, `null`, `{`,
+		"grant_type=client_credentials&audience=" + url.QueryEscape(aud) +
+			"&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.AAAA",
+		"grant_type=client_credentials&client_assertion_type=x&client_assertion=",
+		`{"grant_type":"client_credentials","client_assertion_type":"urn:ietf:params:oauth:client-assertion-type:jwt-bearer","client_assertion":"a.b.c"}`,
 	} {
 		f.Add(s)
 	}

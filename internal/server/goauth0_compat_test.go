@@ -1007,3 +1007,64 @@ func TestGoAuth0Connections(t *testing.T) {
 		must(t, "delete client", e.m.Client.Delete(ctx, c.GetClientID()))
 	})
 }
+
+// The SDK's credential calls work unchanged, and so does its private_key_jwt token source,
+// which signs an assertion for https://<domain>/ (http:// when insecure) without a kid.
+func TestGoAuth0PrivateKeyJWT(t *testing.T) {
+	t.Parallel()
+	bothTransports(t, func(t *testing.T, e *sdkEnv) {
+		ctx := t.Context()
+		c := &management.Client{Name: auth0.String("sdk pkjwt")}
+		must(t, "create client", e.m.Client.Create(ctx, c))
+		id := c.GetClientID()
+		key := rsaKey(0)
+		cred := &management.Credential{CredentialType: auth0.String("public_key"), Name: auth0.String("sdk"),
+			PEM: auth0.String(spkiPEM(t, &key.PublicKey)), Algorithm: auth0.String("RS256")}
+		must(t, "create credential", e.m.Client.CreateCredential(ctx, id, cred))
+		if !strings.HasPrefix(cred.GetID(), "cred_") || cred.GetKeyID() == "" || cred.CreatedAt == nil {
+			t.Errorf("created credential: %s", management.Stringify(cred))
+		}
+		expires := time.Now().Add(24 * time.Hour).UTC().Truncate(time.Second)
+		update := &management.Credential{ExpiresAt: &expires}
+		must(t, "update credential", e.m.Client.UpdateCredential(ctx, id, cred.GetID(), update))
+		if !update.GetExpiresAt().Equal(expires) || update.GetKeyID() != cred.GetKeyID() {
+			t.Errorf("updated credential: %s", management.Stringify(update))
+		}
+		list, err := e.m.Client.ListCredentials(ctx, id)
+		must(t, "list credentials", err)
+		got, err := e.m.Client.GetCredential(ctx, id, cred.GetID())
+		must(t, "get credential", err)
+		if len(list) != 1 || list[0].GetID() != cred.GetID() || got.GetName() != "sdk" || got.PEM != nil {
+			t.Errorf("list %s, get %s", management.Stringify(list), management.Stringify(got))
+		}
+
+		must(t, "enable private_key_jwt", e.m.Client.Update(ctx, id, &management.Client{
+			ClientAuthenticationMethods: &management.ClientAuthenticationMethods{
+				PrivateKeyJWT: &management.PrivateKeyJWT{Credentials: &[]management.Credential{{ID: cred.ID}}},
+			},
+		}))
+		must(t, "grant", e.m.ClientGrant.Create(ctx, &management.ClientGrant{ClientID: auth0.String(id),
+			Audience: auth0.String(e.mgmtAudience(e.base)), Scope: &[]string{"read:clients"}}))
+
+		pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+		must(t, "marshal key", err)
+		tokenCtx := context.WithValue(ctx, oauth2.HTTPClient, e.client)
+		var opts []management.Option
+		if !e.tls {
+			opts = append(opts, management.WithInsecure())
+		}
+		opts = append(opts, management.WithClientCredentialsPrivateKeyJwt(tokenCtx, id, pemOf("PRIVATE KEY", pkcs8), "RS256"),
+			management.WithClient(e.client))
+		m, err := management.New(e.domain, opts...)
+		must(t, "management.New", err)
+		read, err := m.Client.Read(ctx, id)
+		must(t, "read with a private_key_jwt token", err)
+		if read.GetName() != "sdk pkjwt" {
+			t.Errorf("read %s", management.Stringify(read))
+		}
+
+		must(t, "delete credential", e.m.Client.DeleteCredential(ctx, id, cred.GetID()))
+		_, err = e.m.Client.GetCredential(ctx, id, cred.GetID())
+		expectSDKError(t, err, http.StatusNotFound)
+	})
+}

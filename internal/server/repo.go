@@ -1,10 +1,13 @@
 package server
 
 import (
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
+	"slices"
 )
 
 // repo is one tenant's objects: it owns the tenant's lock and every query
@@ -173,7 +176,134 @@ func (p repo) deleteClient(id string) error {
 	if err := p.disableOnAllConnections(id); err != nil {
 		return err
 	}
+	creds, err := p.credentials(id)
+	if err != nil {
+		return err
+	}
+	for _, cr := range creds {
+		if err := p.delete(KindCredentials, cr.ID); err != nil {
+			return err
+		}
+	}
+	if err := p.delete(KindIndex, indexCredentials(id)); err != nil {
+		return err
+	}
 	return p.delete(KindClients, id)
+}
+
+// ---- client credentials ----
+
+// credentialIDs reads a client's credential ids from the index, which
+// spares the token endpoint a scan of the tenant's credentials.
+func (p repo) credentialIDs(clientID string) ([]string, error) {
+	var ids []string
+	err := p.get(KindIndex, indexCredentials(clientID), &ids)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return ids, err
+}
+
+func (p repo) credentials(clientID string) ([]credentialRecord, error) {
+	ids, err := p.credentialIDs(clientID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]credentialRecord, 0, len(ids))
+	for _, id := range ids {
+		var cr credentialRecord
+		if err := p.get(KindCredentials, id, &cr); err != nil {
+			return nil, err
+		}
+		out = append(out, cr)
+	}
+	return out, nil
+}
+
+func (p repo) credential(clientID, id string) (credentialRecord, error) {
+	var cr credentialRecord
+	err := p.get(KindCredentials, id, &cr)
+	if errors.Is(err, ErrNotFound) || (err == nil && cr.ClientID != clientID) {
+		return credentialRecord{}, errInexistentCredential()
+	}
+	return cr, err
+}
+
+// addCredentials stores new credentials of a client, within Auth0's limit
+// per client; a key or kid the client already has is a conflict.
+func (p repo) addCredentials(clientID string, pcs ...parsedCredential) error {
+	existing, err := p.credentials(clientID)
+	if err != nil {
+		return err
+	}
+	if len(existing)+len(pcs) > maxClientCredentials {
+		return newError(http.StatusForbidden, "too_many_entities",
+			"A client can have at most 2 credentials; delete one before adding another")
+	}
+	keys := make([]*rsa.PublicKey, 0, len(existing)+len(pcs))
+	kids := make([]string, 0, len(existing)+len(pcs))
+	for _, cr := range existing {
+		key, _, err := parsePublicKeyPEM(cr.PEM)
+		if err != nil {
+			return fmt.Errorf("server: stored credential %q: %w", cr.ID, err)
+		}
+		keys, kids = append(keys, key), append(kids, cr.KeyID)
+	}
+	ids := make([]string, 0, len(existing)+len(pcs))
+	for _, cr := range existing {
+		ids = append(ids, cr.ID)
+	}
+	for _, pc := range pcs {
+		for _, k := range keys {
+			if k.Equal(pc.key) {
+				return errConflict("The client already has a credential with this public key")
+			}
+		}
+		if contains(kids, pc.rec.KeyID) {
+			return errConflict("The client already has a credential with kid " + pc.rec.KeyID)
+		}
+		keys, kids, ids = append(keys, pc.key), append(kids, pc.rec.KeyID), append(ids, pc.rec.ID)
+	}
+	for _, pc := range pcs {
+		pc.rec.ClientID = clientID
+		if err := p.put(KindCredentials, pc.rec.ID, pc.rec); err != nil {
+			return err
+		}
+	}
+	return p.put(KindIndex, indexCredentials(clientID), ids)
+}
+
+// deleteCredential also disables the credential on its client, so that no
+// client refers to a credential that is gone.
+func (p repo) deleteCredential(cr credentialRecord) error {
+	cl, err := p.client(cr.ClientID)
+	if err != nil {
+		return err
+	}
+	if enabled, ok := cl.usesPrivateKeyJWT(); ok && contains(enabled, cr.ID) {
+		raw, err := json.Marshal(newAuthMethods(slices.DeleteFunc(enabled, func(id string) bool { return id == cr.ID })))
+		if err != nil {
+			return err
+		}
+		cl.Extra["client_authentication_methods"] = raw
+		if err := p.put(KindClients, cl.ClientID, cl); err != nil {
+			return err
+		}
+	}
+	ids, err := p.credentialIDs(cr.ClientID)
+	if err != nil {
+		return err
+	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return id == cr.ID })
+	if len(ids) == 0 {
+		err = p.delete(KindIndex, indexCredentials(cr.ClientID))
+	} else {
+		err = p.put(KindIndex, indexCredentials(cr.ClientID), ids)
+	}
+	if err != nil {
+		return err
+	}
+	return p.delete(KindCredentials, cr.ID)
 }
 
 // ---- client grants ----

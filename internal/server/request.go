@@ -19,15 +19,30 @@ type call struct {
 	repo       repo    // t's objects
 	route      string  // route template for the counters
 	param      string  // the {id} of the route, still escaped
+	subParam   string  // a second wildcard, as {credential_id}
 
 	claims *accessClaims // set by authorize
 }
 
-func (c *call) id() string {
-	if v, err := url.PathUnescape(c.param); err == nil {
+func (c *call) setParams(params []string) {
+	c.param, c.subParam = "", ""
+	if len(params) > 0 {
+		c.param = params[0]
+	}
+	if len(params) > 1 {
+		c.subParam = params[1]
+	}
+}
+
+func (c *call) id() string { return unescapeParam(c.param) }
+
+func (c *call) subID() string { return unescapeParam(c.subParam) }
+
+func unescapeParam(p string) string {
+	if v, err := url.PathUnescape(p); err == nil {
 		return v
 	}
-	return c.param
+	return p
 }
 
 func (c *call) rootBase() string {

@@ -55,6 +55,11 @@ var routeTable = []route{
 	{"GET /api/v2/clients/{id}", "read:clients", getClient, 0},
 	{"PATCH /api/v2/clients/{id}", "update:clients", updateClient, 0},
 	{"POST /api/v2/clients/{id}/rotate-secret", scopeRotateSecret, rotateClientSecret, 0},
+	{"GET /api/v2/clients/{id}/credentials", scopeReadCredentials, listCredentials, 0},
+	{"POST /api/v2/clients/{id}/credentials", scopeCreateCredentials, createCredential, 0},
+	{"DELETE /api/v2/clients/{id}/credentials/{credential_id}", scopeDeleteCredentials, deleteCredential, 0},
+	{"GET /api/v2/clients/{id}/credentials/{credential_id}", scopeReadCredentials, getCredential, 0},
+	{"PATCH /api/v2/clients/{id}/credentials/{credential_id}", scopeUpdateCredentials, updateCredential, 0},
 
 	{"GET /api/v2/client-grants", "read:client_grants", listClientGrants, 0},
 	{"POST /api/v2/client-grants", "create:client_grants", createClientGrant, 0},
@@ -153,53 +158,54 @@ func newRouter(table []route, wide bool) router {
 	return rt
 }
 
-// match finds the routes of an escaped path and its escaped {id}. When two
-// patterns match, the one with more literal segments wins, as in ServeMux.
-func (rt router) match(path string, root bool) (*pathRoutes, string) {
+// match finds the routes of an escaped path and its escaped wildcards, in
+// order. When two patterns match, the one with more literal segments wins,
+// as in ServeMux.
+func (rt router) match(path string, root bool) (*pathRoutes, []string) {
 	var best *pathRoutes
-	var bestParam string
+	var bestParams []string
 	bestLiterals := -1
 	for _, p := range rt {
 		if p.flags&rootOnly != 0 && !root {
 			continue
 		}
-		if param, literals, ok := p.match(path); ok && literals > bestLiterals {
-			best, bestParam, bestLiterals = p, param, literals
+		if params, literals, ok := p.match(path); ok && literals > bestLiterals {
+			best, bestParams, bestLiterals = p, params, literals
 		}
 	}
-	return best, bestParam
+	return best, bestParams
 }
 
-// match returns the wildcard's value and the number of literal segments;
+// match returns the wildcards' values and the number of literal segments;
 // {name} matches a non-empty segment and {name...} the non-empty rest.
-func (p *pathRoutes) match(path string) (param string, literals int, ok bool) {
+func (p *pathRoutes) match(path string) (params []string, literals int, ok bool) {
 	rest, ok := strings.CutPrefix(path, "/")
 	if !ok {
-		return "", 0, false
+		return nil, 0, false
 	}
 	last := len(p.segments) - 1
 	for i, seg := range p.segments {
 		if strings.HasSuffix(seg, "...}") {
-			return rest, literals, rest != ""
+			return append(params, rest), literals, rest != ""
 		}
 		s, after, more := strings.Cut(rest, "/")
 		if more != (i < last) {
-			return "", 0, false
+			return nil, 0, false
 		}
 		switch {
 		case strings.HasPrefix(seg, "{"):
 			if s == "" {
-				return "", 0, false
+				return nil, 0, false
 			}
-			param = s
+			params = append(params, s)
 		case s == seg:
 			literals++
 		default:
-			return "", 0, false
+			return nil, 0, false
 		}
 		rest = after
 	}
-	return param, literals, true
+	return params, literals, true
 }
 
 // lookup returns the route serving method on this path, HEAD served as

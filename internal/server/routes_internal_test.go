@@ -117,26 +117,28 @@ func TestRouteTableAuthorization(t *testing.T) {
 func TestRouteTableMethodNotAllowed(t *testing.T) {
 	f := newFixture(t, Options{})
 	want := map[string]string{
-		"/oauth/token":                       "POST",
-		"/.well-known/jwks.json":             "GET",
-		"/.well-known/openid-configuration":  "GET",
-		"/api/v2/resource-servers":           "GET, POST",
-		"/api/v2/resource-servers/{id...}":   "DELETE, GET, PATCH",
-		"/api/v2/clients":                    "GET, POST",
-		"/api/v2/clients/{id}":               "DELETE, GET, PATCH",
-		"/api/v2/clients/{id}/rotate-secret": "POST",
-		"/api/v2/client-grants":              "GET, POST",
-		"/api/v2/client-grants/{id}":         "DELETE, GET, PATCH",
-		"/api/v2/connections":                "GET, POST",
-		"/api/v2/connections/{id}":           "DELETE, GET, PATCH",
-		"/api/v2/connections/{id}/clients":   "GET, PATCH",
-		"/api/v2/tenants":                    "GET, POST",
-		"/api/v2/tenants/{id}":               "DELETE, GET, PATCH",
-		"/api/v2/tenants/settings":           "GET, PATCH",
-		"/_idp/requests":                     "GET, DELETE",
-		"/_idp/reset":                        "POST",
-		"/_idp/reset/{tenant}":               "POST",
-		"/_idp/health":                       "GET",
+		"/oauth/token":                                     "POST",
+		"/.well-known/jwks.json":                           "GET",
+		"/.well-known/openid-configuration":                "GET",
+		"/api/v2/resource-servers":                         "GET, POST",
+		"/api/v2/resource-servers/{id...}":                 "DELETE, GET, PATCH",
+		"/api/v2/clients":                                  "GET, POST",
+		"/api/v2/clients/{id}":                             "DELETE, GET, PATCH",
+		"/api/v2/clients/{id}/rotate-secret":               "POST",
+		"/api/v2/clients/{id}/credentials":                 "GET, POST",
+		"/api/v2/clients/{id}/credentials/{credential_id}": "DELETE, GET, PATCH",
+		"/api/v2/client-grants":                            "GET, POST",
+		"/api/v2/client-grants/{id}":                       "DELETE, GET, PATCH",
+		"/api/v2/connections":                              "GET, POST",
+		"/api/v2/connections/{id}":                         "DELETE, GET, PATCH",
+		"/api/v2/connections/{id}/clients":                 "GET, PATCH",
+		"/api/v2/tenants":                                  "GET, POST",
+		"/api/v2/tenants/{id}":                             "DELETE, GET, PATCH",
+		"/api/v2/tenants/settings":                         "GET, PATCH",
+		"/_idp/requests":                                   "GET, DELETE",
+		"/_idp/reset":                                      "POST",
+		"/_idp/reset/{tenant}":                             "POST",
+		"/_idp/health":                                     "GET",
 	}
 	seen := map[string]bool{}
 	for _, r := range routeTable {
@@ -184,12 +186,19 @@ func TestRouteTablePatterns(t *testing.T) {
 }
 
 // keyScopes are the scopes that reveal or change client keys.
-var keyScopes = []string{scopeReadKeys, "read:client_credentials", scopeRotateSecret, scopeCreateCredentials, scopeUpdateCredentials}
+var keyScopes = []string{scopeReadKeys, scopeReadCredentials, scopeRotateSecret, scopeCreateCredentials,
+	scopeUpdateCredentials, scopeDeleteCredentials}
 
-// changesSecret are the routes that change a secret: a token without
-// their key scope is refused before they run.
+// changesSecret are the routes that change a secret or the keys a client
+// authenticates with: a token without their key scope is refused before
+// they run.
 var changesSecret = map[string]string{
-	"POST /api/v2/clients/{id}/rotate-secret": scopeRotateSecret,
+	"POST /api/v2/clients/{id}/rotate-secret":                 scopeRotateSecret,
+	"GET /api/v2/clients/{id}/credentials":                    scopeReadCredentials,
+	"POST /api/v2/clients/{id}/credentials":                   scopeCreateCredentials,
+	"DELETE /api/v2/clients/{id}/credentials/{credential_id}": scopeDeleteCredentials,
+	"GET /api/v2/clients/{id}/credentials/{credential_id}":    scopeReadCredentials,
+	"PATCH /api/v2/clients/{id}/credentials/{credential_id}":  scopeUpdateCredentials,
 }
 
 // answersSecret are the routes whose answer may hold a secret to a token
@@ -291,6 +300,7 @@ func TestRouteTableKeepsSecrets(t *testing.T) {
 
 	for _, rt := range routeTable {
 		method, path, _ := strings.Cut(rt.pattern, " ")
+		path = strings.Replace(path, "{credential_id}", "cred_x", 1)
 		if strings.Contains(path, "{") {
 			kind := strings.Split(strings.TrimPrefix(path, "/api/v2/"), "/")[0]
 			id := ids[kind]

@@ -18,7 +18,8 @@ func servedScopes(root bool) []string {
 		}
 	}
 	return append(out, "read:tenant_settings", "update:tenant_settings",
-		scopeReadKeys, scopeRotateSecret, scopeCreateCredentials, scopeUpdateCredentials)
+		scopeReadKeys, scopeRotateSecret, scopeCreateCredentials, scopeReadCredentials,
+		scopeUpdateCredentials, scopeDeleteCredentials)
 }
 
 // Key scopes: what a token needs, besides a route's own scope, to see or
@@ -27,10 +28,12 @@ const (
 	scopeReadKeys          = "read:client_keys"
 	scopeRotateSecret      = "update:client_keys"
 	scopeCreateCredentials = "create:client_credentials"
+	scopeReadCredentials   = "read:client_credentials"
 	scopeUpdateCredentials = "update:client_credentials"
+	scopeDeleteCredentials = "delete:client_credentials"
 )
 
-var readKeyScopes = []string{scopeReadKeys, "read:client_credentials"}
+var readKeyScopes = []string{scopeReadKeys, scopeReadCredentials}
 
 // auth0ManagementScopes are all the real Management API's scopes, served or
 // not, so that a client grant naming one is accepted as it would be there.

@@ -17,6 +17,7 @@ const (
 	KindClients         Kind = "clients"
 	KindClientGrants    Kind = "client_grants"
 	KindConnections     Kind = "connections"
+	KindCredentials     Kind = "credentials"
 	KindTenants         Kind = "tenants"
 	KindKeys            Kind = "keys"
 	KindSettings        Kind = "settings"

@@ -41,6 +41,8 @@ type tenant struct {
 	verified boundedCache[*accessClaims]
 	// tokenAPIs caches, by API id, what issuing a token needs of an API.
 	tokenAPIs boundedCache[cachedTokenAPI]
+	// assertions are the client assertions' jtis in use.
+	assertions seenAssertions
 }
 
 type signingKey struct {
@@ -307,7 +309,8 @@ func indexResourceServer(identifier string) string { return "rs\x00" + identifie
 func indexClientGrant(clientID, audience string) string {
 	return "cg\x00" + clientID + "\x00" + audience
 }
-func indexConnectionName(name string) string { return "cn\x00" + name }
-func indexTenantID(id string) string         { return "tid\x00" + id }
+func indexConnectionName(name string) string  { return "cn\x00" + name }
+func indexCredentials(clientID string) string { return "cred\x00" + clientID }
+func indexTenantID(id string) string          { return "tid\x00" + id }
 
 func ptr[T any](v T) *T { return &v }

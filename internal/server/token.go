@@ -76,7 +76,8 @@ func (c *call) tokenParams() (map[string]string, error) {
 		if !json.Valid(trimmed) || jsonType(trimmed) != "object" || json.Unmarshal(trimmed, &fields) != nil {
 			return nil, errInvalidRequest("The request body must be a JSON object")
 		}
-		for _, name := range []string{"grant_type", "client_id", "client_secret", "audience", "scope"} {
+		for _, name := range []string{"grant_type", "client_id", "client_secret", "audience", "scope",
+			"client_assertion", "client_assertion_type"} {
 			v, ok := fields[name]
 			if !ok || jsonType(v) == "null" {
 				continue
@@ -147,6 +148,17 @@ func handleToken(c *call) error {
 	if err != nil {
 		return err
 	}
+	auth, err := assertionAuth(params, clientID, secret != "" || basic)
+	if isClientAuthFailure(err) {
+		c.s.logins.failed(c.r.Context(), loginKey(c.t.name, clientID, c.r.RemoteAddr))
+	}
+	if err != nil {
+		return err
+	}
+	if auth == nil {
+		auth = &clientAuth{id: clientID, secret: secret, basic: basic}
+	}
+	clientID = auth.id
 	if clientID == "" {
 		return errInvalidRequest("Missing required parameter: client_id")
 	}
@@ -159,7 +171,7 @@ func handleToken(c *call) error {
 	if err != nil {
 		return err
 	}
-	issue, err := c.authorizeToken(clientID, secret, basic, audience, params["scope"])
+	issue, err := c.authorizeToken(auth, audience, params["scope"])
 	unlock()
 	key := loginKey(c.t.name, clientID, c.r.RemoteAddr)
 	if isClientAuthFailure(err) {
@@ -229,7 +241,8 @@ func (p repo) tokenAPIFor(identifier string) (*tokenAPI, error) {
 	return api, nil
 }
 
-// errClientAuth is the token endpoint's only 401.
+// errClientAuth is the token endpoint's answer to a wrong secret; a
+// refused assertion is invalid_client.
 func errClientAuth() *apiError {
 	return errOAuth(http.StatusUnauthorized, "access_denied", "Unauthorized")
 }
@@ -241,16 +254,26 @@ func isClientAuthFailure(err error) bool {
 
 // authorizeToken checks the client, its grant and the requested scopes.
 // The caller holds the tenant's read lock.
-func (c *call) authorizeToken(clientID, secret string, basic bool, audience, scope string) (*issuance, error) {
+func (c *call) authorizeToken(auth *clientAuth, audience, scope string) (*issuance, error) {
+	clientID := auth.id
 	var client clientRecord
 	if err := c.repo.get(KindClients, clientID, &client); err != nil {
 		if errors.Is(err, ErrNotFound) {
+			if auth.assertion != nil {
+				return nil, errInvalidClient("Unknown client")
+			}
 			return nil, errClientAuth()
 		}
 		return nil, err
 	}
-	if subtle.ConstantTimeCompare([]byte(secret), []byte(client.ClientSecret)) != 1 ||
-		(client.TokenEndpointAuthMethod == authSecretBasic && !basic) {
+	if auth.assertion != nil {
+		if err := c.verifyAssertion(client, auth); err != nil {
+			return nil, err
+		}
+	} else if _, pkjwt := client.usesPrivateKeyJWT(); pkjwt ||
+		subtle.ConstantTimeCompare([]byte(auth.secret), []byte(client.ClientSecret)) != 1 ||
+		(client.TokenEndpointAuthMethod == authSecretBasic && !auth.basic) {
+		// A private_key_jwt client's secret opens nothing.
 		return nil, errClientAuth()
 	}
 	if client.TokenEndpointAuthMethod == authNone {
@@ -365,9 +388,10 @@ func handleOpenIDConfig(c *call) error {
 		"jwks_uri":                              base + routeJWKS,
 		"token_endpoint":                        base + routeToken,
 		"grant_types_supported":                 []string{"client_credentials"},
-		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "client_secret_basic"},
-		"response_types_supported":              []string{"token"},
-		"subject_types_supported":               []string{"public"},
-		"id_token_signing_alg_values_supported": []string{"RS256", "PS256", "HS256"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "private_key_jwt"},
+		"token_endpoint_auth_signing_alg_values_supported": []string{"RS256", "RS384", "PS256"},
+		"response_types_supported":                         []string{"token"},
+		"subject_types_supported":                          []string{"public"},
+		"id_token_signing_alg_values_supported":            []string{"RS256", "PS256", "HS256"},
 	})
 }

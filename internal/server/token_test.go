@@ -289,13 +289,15 @@ func TestJWKSAndOpenIDConfiguration(t *testing.T) {
 		ResponseTypes    []string `json:"response_types_supported"`
 		SubjectTypes     []string `json:"subject_types_supported"`
 		IDTokenAlgValues []string `json:"id_token_signing_alg_values_supported"`
+		AuthAlgValues    []string `json:"token_endpoint_auth_signing_alg_values_supported"`
 	}
 	r.decode(t, &cfg)
 	if cfg.Issuer != h.base+"/" || cfg.JWKSURI != h.base+"/.well-known/jwks.json" || cfg.TokenEndpoint != h.base+"/oauth/token" {
 		t.Errorf("issuer/jwks_uri/token_endpoint = %q %q %q", cfg.Issuer, cfg.JWKSURI, cfg.TokenEndpoint)
 	}
 	if !slices.Equal(cfg.GrantTypes, []string{"client_credentials"}) ||
-		!sameSet(cfg.AuthMethods, []string{"client_secret_post", "client_secret_basic"}) ||
+		!sameSet(cfg.AuthMethods, []string{"client_secret_post", "client_secret_basic", "private_key_jwt"}) ||
+		!sameSet(cfg.AuthAlgValues, []string{"RS256", "RS384", "PS256"}) ||
 		!slices.Equal(cfg.ResponseTypes, []string{"token"}) ||
 		!slices.Equal(cfg.SubjectTypes, []string{"public"}) ||
 		!sameSet(cfg.IDTokenAlgValues, []string{"RS256", "PS256", "HS256"}) {
