@@ -9,7 +9,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 )
 
-const assertionTypeJWTBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+const assertionTypeJWTBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" //nolint:gosec // RFC 7523's name of an assertion type, no credential
 
 // Auth0's documented bounds of a client assertion: a lifetime of at most
 // 5 minutes, 10 seconds of clock skew on iat and nbf, and iss, sub and
