@@ -1,6 +1,4 @@
-// Command terraform-provider-idp serves the idp Terraform provider over
-// protocol 6 so that Terraform can manage tenants, APIs, clients and grants
-// of an Auth0-style Management API v2.
+// Command terraform-provider-idp serves the idp Terraform provider over protocol 6.
 package main
 
 import (
@@ -23,9 +21,7 @@ func main() {
 	flag.Parse()
 
 	if !debug {
-		// Nobody reads the SDK's TRACE lines unless a TF_LOG* variable
-		// asks for them (see SilenceUnreadLogs). A provider started with
-		// -debug runs on its own, logging to the terminal it runs in.
+		// Nobody reads the SDK's TRACE lines unless TF_LOG* asks; a -debug provider logs to its terminal.
 		provider.SilenceUnreadLogs()
 	}
 	provider.TuneGC()

@@ -1,6 +1,5 @@
-// Package idptest runs idp-server, the local emulator of an Auth0-style
-// Management API v2 and its token endpoint, inside a Go test, the way
-// net/http/httptest runs an http.Handler:
+// Package idptest runs idp-server, the local emulator of an Auth0-style Management API v2,
+// inside a Go test, the way net/http/httptest runs an http.Handler:
 //
 //	func TestMyModule(t *testing.T) {
 //		srv := idptest.NewServer(t)
@@ -9,13 +8,8 @@
 //		// for the provider or a Terratest run.
 //	}
 //
-// The server listens on a free loopback port and stops when the test ends.
-// Unlike the idp-server command, it answers a failed login at once, so that
-// tests of wrong credentials stay fast.
-// Its wire contract (tenants at <URL>/tenants/<name>, the routes, errors,
-// rate limits and faults) is the one docs/guides/idp-server.md and DESIGN.md
-// describe for the idp-server command. Everything but this package stays
-// internal to the repository.
+// Unlike the idp-server command, it answers a failed login at once, so that tests of wrong
+// credentials stay fast. docs/guides/idp-server.md describes its routes, errors and faults.
 package idptest
 
 import (
@@ -35,18 +29,12 @@ import (
 
 // Server is a running idp-server.
 type Server struct {
-	// URL is the root tenant's base URL, without a trailing slash, e.g.
-	// http://127.0.0.1:41234. The provider's domain takes it as it is.
+	// URL is the root tenant's base URL, e.g. http://127.0.0.1:41234, as the provider's domain takes it.
 	URL string
-	// ClientID and ClientSecret are the root admin client's credentials at
-	// start; it holds every management scope, tenants included. A rotation
-	// of its secret over the API replaces ClientSecret on the server, for
-	// tokens, resets and restarts alike.
+	// ClientID and ClientSecret are the root admin's (every scope) at start; a rotation outdates ClientSecret.
 	ClientID     string
 	ClientSecret string
-	// Certificate is the server's certificate with WithTLS, else nil.
-	// CertPool trusts it (nil without TLS) and CAFile holds it as PEM, for
-	// SSL_CERT_FILE.
+	// Certificate, CertPool and CAFile (PEM, for SSL_CERT_FILE) are set with WithTLS.
 	Certificate *x509.Certificate
 	CertPool    *x509.CertPool
 	CAFile      string
@@ -57,8 +45,7 @@ type Server struct {
 	tb    testing.TB
 }
 
-// Faults are failures the server injects, to test a client's retries; see
-// docs/guides/idp-server.md. All zero is off.
+// Faults are failures the server injects, to test a client's retries; all zero is off.
 type Faults struct {
 	Rate429         float64       // fraction [0,1] of requests answered 429 with Retry-After: 1
 	Rate5xx         float64       // fraction answered 503
@@ -78,8 +65,7 @@ type options struct {
 	dataDir            string
 }
 
-// WithTLS serves HTTPS with a self-signed certificate for 127.0.0.1 (see
-// Server.Certificate, CertPool, CAFile and Client).
+// WithTLS serves HTTPS with a self-signed certificate for 127.0.0.1.
 func WithTLS() Option { return func(o *options) { o.tls = true } }
 
 // WithRateLimit allows n requests per second per tenant (burst n).
@@ -88,19 +74,15 @@ func WithRateLimit(n int) Option { return func(o *options) { o.rateLimit = n } }
 // WithFaults injects failures from the start; Server.SetFaults changes them.
 func WithFaults(f Faults) Option { return func(o *options) { o.faults = f } }
 
-// WithAdminCredentials fixes the root admin client's id and secret instead
-// of generating them.
+// WithAdminCredentials fixes the root admin client's id and secret.
 func WithAdminCredentials(clientID, clientSecret string) Option {
 	return func(o *options) { o.adminID, o.adminPass = clientID, clientSecret }
 }
 
-// WithDataDir keeps the server's data in dir, as idp-server -data-dir does,
-// so that a later server on the same dir finds it; only one server may use
-// a dir at a time.
+// WithDataDir keeps the data in dir for a later server, as idp-server -data-dir; one server at a time.
 func WithDataDir(dir string) Option { return func(o *options) { o.dataDir = dir } }
 
-// NewServer starts a server for the test and stops it when the test ends
-// (t.Cleanup). It fails the test if the server cannot start.
+// NewServer starts a server that stops when the test ends; it fails the test if it cannot start.
 func NewServer(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
 	s, err := start(opts, tb.TempDir)
@@ -112,8 +94,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// Start starts a server outside a test (an example, a TestMain shared by a
-// package's tests); the caller closes it.
+// Start starts a server outside a test (an example, a TestMain); the caller closes it.
 func Start(opts ...Option) (*Server, error) {
 	return start(opts, nil)
 }
@@ -169,8 +150,7 @@ func start(opts []Option, tempDir func() string) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the server; NewServer's cleanup calls it. It may be called
-// more than once.
+// Close stops the server; it may be called more than once.
 func (s *Server) Close() {
 	if s.hs != nil {
 		s.hs.Close()
@@ -195,9 +175,7 @@ func (s *Server) Client() *http.Client { return s.hs.Client() }
 // TenantURL is the base URL of hosted tenant name.
 func (s *Server) TenantURL(name string) string { return s.URL + "/tenants/" + name }
 
-// Env returns the environment the idp-server command prints, for the
-// provider (IDP_DOMAIN, IDP_CLIENT_ID, IDP_CLIENT_SECRET) and, with TLS,
-// SSL_CERT_FILE naming a file that trusts the server.
+// Env returns the IDP_* variables for the provider and, with TLS, SSL_CERT_FILE.
 func (s *Server) Env() map[string]string {
 	env := map[string]string{
 		"IDP_DOMAIN":        s.URL,
@@ -210,15 +188,11 @@ func (s *Server) Env() map[string]string {
 	return env
 }
 
-// Reset brings the server back to its start state, as POST /_idp/reset: all
-// hosted tenants gone, the root tenant's objects as they were at start and
-// its admin client with its current secret, request counters zero. With NewServer a failure fails the
-// test (call it from the test's goroutine); with Start it panics.
+// Reset brings the server back to its start state (the admin keeps its current secret), as POST
+// /_idp/reset. With NewServer a failure fails the test (call it from its goroutine); with Start it panics.
 func (s *Server) Reset() { s.check(s.srv.Reset(), "reset") }
 
-// ResetTenant brings hosted tenant name back to what its create left, its
-// management client included (with the secret it was last rotated to, if
-// any), as POST /_idp/reset/{name}.
+// ResetTenant brings tenant name back to what its create left, rotated secret kept, as POST /_idp/reset/{name}.
 func (s *Server) ResetTenant(name string) {
 	s.check(s.srv.ResetTenant(name), fmt.Sprintf("reset of tenant %q", name))
 }
@@ -240,8 +214,7 @@ func (s *Server) SetFaults(f Faults) { s.srv.SetFaults(server.Faults(f)) }
 // SetRateLimit changes the per-tenant limit (requests per second); 0 is off.
 func (s *Server) SetRateLimit(n int) { s.srv.SetRateLimit(n) }
 
-// Requests returns how many requests the server has answered in total, for
-// tests that assert a client's request count; ResetRequests zeroes it.
+// Requests returns how many requests the server has answered; ResetRequests zeroes it.
 func (s *Server) Requests() int64 {
 	var n int64
 	for _, c := range s.srv.Counts() {

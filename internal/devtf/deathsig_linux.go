@@ -5,9 +5,7 @@ import (
 	"syscall"
 )
 
-// dieWithParent has the kernel kill the provider when its wrapper dies
-// (Terraform kills a plugin that does not stop in time), so that no
-// provider outlives the wrapper.
+// dieWithParent: Terraform kills a wrapper that does not stop in time, and its provider must die too.
 func dieWithParent(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }

@@ -1,8 +1,4 @@
-// Package devtf runs the Terraform or OpenTofu CLI against a locally built
-// provider: the CLI configuration that points the CLI at it, the
-// environment it runs with, the process handling, and a wrapper that the
-// CLI starts as the provider to observe it. The demo, the benchmark harness
-// and the tests share it.
+// Package devtf drives the Terraform or OpenTofu CLI against a locally built provider.
 package devtf
 
 import (
@@ -11,28 +7,19 @@ import (
 )
 
 const (
-	// ProviderAddress is the provider's source address under Terraform,
-	// where a configuration's source = "idp-terraform/idp" means
-	// registry.terraform.io.
+	// ProviderAddress is what source = "idp-terraform/idp" means under Terraform.
 	ProviderAddress = "registry.terraform.io/idp-terraform/idp"
-	// OpenTofuProviderAddress is the address the same source names under
-	// OpenTofu, whose default registry host is registry.opentofu.org.
+	// OpenTofuProviderAddress is what the same source means under OpenTofu.
 	OpenTofuProviderAddress = "registry.opentofu.org/idp-terraform/idp"
-	// ProviderBinary is the name Terraform looks for in a dev_overrides
-	// directory.
+	// ProviderBinary is the name the CLI looks for in a dev_overrides directory.
 	ProviderBinary = "terraform-provider-idp"
 )
 
-// ProviderAddresses are the addresses "idp-terraform/idp" means under the
-// two CLIs this project supports, Terraform's first.
+// ProviderAddresses are both of them, Terraform's first.
 var ProviderAddresses = []string{ProviderAddress, OpenTofuProviderAddress}
 
-// CLIConfig is a CLI configuration, for Terraform or OpenTofu, that takes
-// the idp provider from providerDir instead of the registry. It overrides
-// the provider under both registry hosts (ProviderAddresses), so the same
-// file serves either CLI: each ignores the override it never resolves to.
-// With dev_overrides the CLI needs no init for the provider, and
-// terraform_data is built in, so nothing is ever downloaded.
+// CLIConfig overrides the provider with providerDir under both registry hosts, so that one
+// file serves either CLI (each ignores the other's); with dev_overrides nothing is downloaded.
 func CLIConfig(providerDir string) string {
 	var b strings.Builder
 	b.WriteString("provider_installation {\n  dev_overrides {\n")
@@ -43,12 +30,7 @@ func CLIConfig(providerDir string) string {
 	return b.String()
 }
 
-// ScrubEnv removes from an environment what would change how Terraform or
-// the provider behave: the provider's IDP_* settings (an IDP_API_TOKEN would
-// conflict with the client credentials the caller sets; IDP_SERVER_* only
-// configure idp-server and are kept), and Terraform settings that inject
-// arguments or variables, move state or redirect plugins. Variables whose
-// names start with one of alsoDrop go too.
+// ScrubEnv drops IDP_* (not IDP_SERVER_*), the TF_* settings that change a run, and alsoDrop's prefixes.
 func ScrubEnv(environ []string, alsoDrop ...string) []string {
 	var out []string
 	for _, kv := range environ {

@@ -10,13 +10,11 @@ import (
 // OwnProcessGroup does nothing where process groups are not available.
 func OwnProcessGroup(*exec.Cmd) {}
 
-// interruptProcessGroup interrupts cmd alone. Where that is not supported
-// (Windows), the command runs on until WaitDelay kills it.
+// interruptProcessGroup interrupts cmd alone; on Windows, which cannot, WaitDelay kills it.
 func interruptProcessGroup(cmd *exec.Cmd) error {
 	return cmd.Process.Signal(os.Interrupt)
 }
 
-// killProcessGroup kills cmd.
 func killProcessGroup(cmd *exec.Cmd) error {
 	if cmd.Process == nil {
 		return nil

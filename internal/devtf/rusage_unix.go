@@ -23,8 +23,7 @@ func PeakRSS(ps *os.ProcessState) int64 {
 	return rss * 1024
 }
 
-// SelfCPUTime is this process's own user and system CPU time so far, its
-// children's not included.
+// SelfCPUTime is this process's own CPU time so far, without its children's.
 func SelfCPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {

@@ -14,9 +14,7 @@ import (
 	"time"
 )
 
-// The wrapper's settings travel in the environment: Terraform starts a
-// dev_overrides provider with no arguments of ours, and go-plugin passes
-// Terraform's environment on to it.
+// Settings travel in the environment: Terraform starts a dev_overrides provider with no arguments of ours.
 const (
 	envWrapPrefix   = "IDP_WRAP_"
 	envWrapProvider = envWrapPrefix + "PROVIDER"
@@ -24,12 +22,7 @@ const (
 	envWrapUsage    = envWrapPrefix + "USAGE"
 )
 
-// Wrapper is what a program installed by InstallWrapper does when Terraform
-// starts it as the provider: run Provider as its child with Terraform's
-// standard input and output (go-plugin's handshake) and signals, and leave
-// with its exit code. StderrFile, when set, gets the provider's standard
-// error, which Terraform would drop without TF_LOG; UsageFile its peak RSS
-// and CPU time (ReadUsage).
+// Wrapper runs Provider in between, saving its stderr (Terraform drops it without TF_LOG) and usage.
 type Wrapper struct {
 	Provider, StderrFile, UsageFile string
 }
@@ -47,10 +40,7 @@ func ProviderFile() string {
 	return ProviderBinary
 }
 
-// InstallWrapper creates dir with a copy of the running program under the
-// provider's name and a CLI configuration whose dev_overrides point there,
-// and returns the configuration's path. The program must call RunAsWrapper
-// first thing in main (or TestMain).
+// InstallWrapper installs this program as the provider in dir; main must call RunAsWrapper first.
 func InstallWrapper(dir string) (cliConfig string, err error) {
 	self, err := os.Executable()
 	if err != nil {
@@ -70,9 +60,7 @@ func InstallWrapper(dir string) (cliConfig string, err error) {
 	return cliConfig, os.WriteFile(cliConfig, []byte(CLIConfig(dir)), 0o600)
 }
 
-// RunAsWrapper runs the wrapper and returns its exit code when this process
-// is an installed wrapper started with a Wrapper's Env; otherwise ok is
-// false.
+// RunAsWrapper runs the wrapper when this process is an installed one; otherwise ok is false.
 func RunAsWrapper() (code int, ok bool) {
 	w := Wrapper{Provider: os.Getenv(envWrapProvider), StderrFile: os.Getenv(envWrapStderr), UsageFile: os.Getenv(envWrapUsage)}
 	if w.Provider == "" || strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe") != ProviderBinary {
@@ -100,8 +88,7 @@ func (w Wrapper) run() int {
 	}
 	dieWithParent(cmd)
 
-	// Terraform signals the process it started, the wrapper; the provider
-	// decides what a signal means (go-plugin servers ignore interrupts).
+	// Terraform signals the wrapper; the provider decides what a signal means (go-plugin ignores interrupts).
 	signals := make(chan os.Signal, 4)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
@@ -131,8 +118,7 @@ func (w Wrapper) run() int {
 	return 1
 }
 
-// appendLine writes line with one O_APPEND write, so that provider
-// processes ending at the same time do not interleave.
+// appendLine uses one O_APPEND write, so that providers ending together do not interleave.
 func appendLine(path, line string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
@@ -142,13 +128,10 @@ func appendLine(path, line string) error {
 	return errors.Join(err, f.Close())
 }
 
-// CPUTime is a finished process's user and system CPU time, which includes
-// that of the descendants it waited for (wait4).
+// CPUTime is a finished process's CPU time, with that of the children it waited for.
 func CPUTime(ps *os.ProcessState) time.Duration { return ps.UserTime() + ps.SystemTime() }
 
-// Usage is what the wrappers recorded in one UsageFile: how many provider
-// processes ended, the largest peak RSS among them in bytes, and their CPU
-// time and the wrappers', which a caller takes out of Terraform's.
+// Usage sums one UsageFile; a caller takes CPU and WrapperCPU out of Terraform's own.
 type Usage struct {
 	Processes       int
 	PeakRSS         int64

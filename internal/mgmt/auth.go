@@ -13,11 +13,9 @@ import (
 	"time"
 )
 
-// maxRefreshMargin caps how long before its expiry a cached token is
-// replaced; the margin is otherwise 10% of the token's lifetime.
+// maxRefreshMargin caps the margin (10% of a token's lifetime) before expiry at which it is replaced.
 const maxRefreshMargin = 60 * time.Second
 
-// tokenRequest is a client-credentials grant.
 type tokenRequest struct {
 	url                    *url.URL
 	clientID, clientSecret string
@@ -25,11 +23,8 @@ type tokenRequest struct {
 	scopes                 []string
 }
 
-// requestToken sends a client-credentials grant through the retry loop and
-// reads the answer. It does by hand what golang.org/x/oauth2/clientcredentials
-// would: that package's token source takes nothing but a context, so the
-// call's budget could only have reached the loop as a context value, and
-// the request is one form POST answered by one JSON object.
+// requestToken does by hand what golang.org/x/oauth2/clientcredentials would: its token
+// source takes nothing but a context, so the call's budget could not reach the retry loop.
 func (c *Client) requestToken(ctx context.Context, b budget, tr tokenRequest) (*Token, error) {
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {tr.clientID}, "client_secret": {tr.clientSecret}}
 	if tr.audience != "" {
@@ -38,8 +33,7 @@ func (c *Client) requestToken(ctx context.Context, b budget, tr tokenRequest) (*
 	if len(tr.scopes) > 0 {
 		form.Set("scope", strings.Join(tr.scopes, " "))
 	}
-	// A token request changes nothing on the server but issuing a token, so
-	// it may be sent again like a GET.
+	// Issuing a token changes nothing else, so the request may be resent like a GET.
 	body, _, err := c.send(ctx, b, request{method: http.MethodPost, url: tr.url, resend: true,
 		body: []byte(form.Encode()), contentType: "application/x-www-form-urlencoded"})
 	var apiErr *Error
@@ -66,7 +60,6 @@ func (c *Client) requestToken(ctx context.Context, b budget, tr tokenRequest) (*
 	return &t, nil
 }
 
-// tokenCache holds the client's Management API token (DESIGN.md, "Tokens").
 type tokenCache struct {
 	c   *Client
 	req tokenRequest
@@ -78,7 +71,6 @@ type tokenCache struct {
 	refreshAt time.Time // zero: valid until invalidated
 }
 
-// bearer is a token as its Authorization header.
 type bearer struct {
 	header string
 	expiry time.Time // zero: none announced
@@ -97,7 +89,6 @@ func (tc *tokenCache) cached(now time.Time) *bearer {
 	return tc.tok
 }
 
-// token returns a valid token, requesting one within b if needed.
 func (tc *tokenCache) token(ctx context.Context, b budget) (*bearer, error) {
 	if t := tc.cached(time.Now()); t != nil {
 		return t, nil
@@ -131,8 +122,7 @@ func (tc *tokenCache) token(ctx context.Context, b budget) (*bearer, error) {
 	return tok, nil
 }
 
-// invalidate drops used if it is still the cached token, so that many
-// callers refused with the same token cause one new token request.
+// invalidate drops used only if still cached, so that callers refused with one token cause one request.
 func (tc *tokenCache) invalidate(used *bearer) {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
@@ -141,7 +131,6 @@ func (tc *tokenCache) invalidate(used *bearer) {
 	}
 }
 
-// authorization returns the token a Management API request carries.
 func (c *Client) authorization(ctx context.Context, b budget) (*bearer, error) {
 	if c.tokens == nil {
 		return c.apiToken, nil
@@ -149,13 +138,10 @@ func (c *Client) authorization(ctx context.Context, b budget) (*bearer, error) {
 	return c.tokens.token(ctx, b)
 }
 
-// ErrNoClientCredentials is RequestToken's error when the request names no
-// client and the Client itself was configured with an API token.
+// ErrNoClientCredentials is RequestToken's error when neither the request nor the Client has a client.
 var ErrNoClientCredentials = errors.New("no client credentials for the token request: the client is configured with an API token")
 
-// RequestToken asks <domain>/oauth/token for a client-credentials token,
-// which is not cached. An empty req.Domain or req.ClientID means the
-// client's own. A refusal is an *Error whose Code is the OAuth error.
+// RequestToken asks for an uncached token; an empty req.Domain or req.ClientID means the client's own.
 func (c *Client) RequestToken(ctx context.Context, req TokenRequest) (*Token, error) {
 	base := c.base
 	if req.Domain != "" {
@@ -179,7 +165,6 @@ func (c *Client) RequestToken(ctx context.Context, req TokenRequest) (*Token, er
 		audience: req.Audience, scopes: req.Scopes})
 }
 
-// tokenURL is the token endpoint below a base URL.
 func tokenURL(base *url.URL) *url.URL {
 	u := *base
 	u.Path += "/" + tokenPath

@@ -26,8 +26,7 @@ const (
 	DefaultUserAgent      = "terraform-provider-idp-mgmt"
 )
 
-// Config configures a Client. Domain and one kind of credentials are
-// required; everything else has a default.
+// Config configures a Client; Domain and one kind of credentials are required.
 type Config struct {
 	// Domain is host[:port] (https assumed) or http(s)://host[:port][/path].
 	Domain string
@@ -38,33 +37,25 @@ type Config struct {
 	APIToken string
 	// Audience of the Management API tokens; default <base>/api/v2/.
 	Audience string
-	// RetryTimeout is the time budget of one call of a Client method, with
-	// every request it makes; a sooner context deadline ends it sooner. 0
-	// means DefaultRetryTimeout.
+	// RetryTimeout budgets one Client method call with all its requests; 0 means DefaultRetryTimeout.
 	RetryTimeout time.Duration
-	// AttemptTimeout bounds one attempt, up to the end of the answer's body,
-	// and never past the budget. 0 means DefaultAttemptTimeout.
+	// AttemptTimeout bounds one attempt, body included; 0 means DefaultAttemptTimeout.
 	AttemptTimeout time.Duration
-	// MaxRetries optionally caps the retries of one request on top of
-	// RetryTimeout; 0 means none.
+	// MaxRetries optionally caps the retries of one request; 0 means none.
 	MaxRetries int
-	// RetryWaitMin and RetryWaitMax bound the backoff (not a wait the server
-	// asks for); 0 means DefaultMinRetryWait and DefaultMaxRetryWait.
+	// RetryWaitMin and RetryWaitMax bound the backoff, not a server's wait; 0 means the default.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
 	// RequestsPerSecond optionally caps the adaptive pacing; 0 = none.
 	RequestsPerSecond float64
 	UserAgent         string
-	// HTTPClient is an optional base client whose transport, timeout and jar
-	// are used (not its redirect policy: see RedirectError); nil = a
-	// cleanhttp pooled client.
+	// HTTPClient lends its transport, timeout and jar, never its redirect policy; nil = cleanhttp.
 	HTTPClient *http.Client
 	// Logger receives the client's log lines; nil = discard.
 	Logger Logger
 }
 
-// Client is a Management API v2 client, safe for concurrent use, shared by
-// every resource of one provider configuration.
+// Client is a Management API v2 client, safe for concurrent use.
 type Client struct {
 	base     *url.URL
 	baseStr  string
@@ -90,10 +81,8 @@ type Client struct {
 	maxPages, maxObjects  int
 }
 
-// ParseDomain validates a domain, host[:port] (https assumed) or an http(s)
-// URL with an optional path prefix, and returns its base URL without a
-// trailing slash. Its errors do not quote the domain ("it must not contain
-// a query"), so that callers can phrase them.
+// ParseDomain validates a domain and returns its base URL without a trailing
+// slash. Its errors do not quote the domain, so that callers can phrase them.
 func ParseDomain(domain string) (*url.URL, error) {
 	if domain == "" {
 		return nil, errors.New("it is empty")
@@ -156,9 +145,7 @@ func ParseDomain(domain string) (*url.URL, error) {
 	return u, nil
 }
 
-// RedactDomain returns domain with any user info replaced by "REDACTED",
-// working on the raw text so that it also serves a domain that does not
-// parse.
+// RedactDomain replaces any user info in domain, even one that does not parse, by "REDACTED".
 func RedactDomain(domain string) string {
 	start, end, ok := userInfo(domain)
 	if !ok {
@@ -167,8 +154,7 @@ func RedactDomain(domain string) string {
 	return domain[:start] + "REDACTED" + domain[end:]
 }
 
-// userInfo locates the user info of a raw domain, [start, end), where
-// url.Parse would find it.
+// userInfo locates a raw domain's user info, [start, end), where url.Parse would.
 func userInfo(domain string) (start, end int, ok bool) {
 	if i := strings.Index(domain, "://"); i >= 0 {
 		start = i + len("://")
@@ -254,9 +240,8 @@ func New(cfg Config) (*Client, error) {
 	baseHTTP := cfg.HTTPClient
 	if baseHTTP == nil {
 		baseHTTP = cleanhttp.DefaultPooledClient()
-		// cleanhttp keeps GOMAXPROCS+1 idle connections per host, fewer
-		// than Terraform's ten parallel operations: most requests of a
-		// refresh would open a new connection (and TLS handshake).
+		// cleanhttp keeps GOMAXPROCS+1 idle connections per host, fewer than Terraform's
+		// ten parallel operations: most requests would open a new connection.
 		if t, ok := baseHTTP.Transport.(*http.Transport); ok {
 			t.MaxIdleConnsPerHost = maxIdleConnsPerHost
 		}
@@ -301,8 +286,7 @@ func (c *Client) BaseURL() string { return c.baseStr }
 // Audience returns the audience of the client's Management API tokens.
 func (c *Client) Audience() string { return c.audience }
 
-// endpoint returns <base>/<prefix>/<segments...>, each segment escaped as
-// one (an identifier such as "https://api.example.com/x" stays one).
+// endpoint escapes each segment as one: an identifier "https://api.example.com/x" stays one.
 func (c *Client) endpoint(prefix string, segments ...string) *url.URL {
 	u := *c.base
 	escaped := u.EscapedPath() + "/" + strings.Trim(prefix, "/")
@@ -319,15 +303,11 @@ func (c *Client) endpoint(prefix string, segments ...string) *url.URL {
 	return &u
 }
 
-// do sends a Management API request: in, when not nil, as its JSON body,
-// and the JSON answer decoded into out.
 func (c *Client) do(ctx context.Context, b budget, method string, u *url.URL, in, out any) error {
 	_, err := c.doWith(ctx, b, request{method: method, url: u}, in, out)
 	return err
 }
 
-// doWith is do for a request with options, and says what happened to its
-// attempts.
 func (c *Client) doWith(ctx context.Context, b budget, r request, in, out any) (sendInfo, error) {
 	if in != nil {
 		body, err := json.Marshal(in)
@@ -389,15 +369,12 @@ func listAll[T any](ctx context.Context, c *Client, b budget, u *url.URL, key st
 	}
 }
 
-// The most one list call reads, far more than a tenant holds (DESIGN.md),
-// so that a list that never ends fails instead of filling the memory.
+// Far above any tenant, so that a list that never ends fails rather than fill memory.
 const (
 	maxListPages   = 1000
 	maxListObjects = 100_000
 )
 
-// listCapError is the error of a list that goes on after pages pages and
-// objects objects, when that is the most a call reads.
 func (c *Client) listCapError(u *url.URL, pages, objects int) error {
 	if pages < c.maxPages && objects < c.maxObjects {
 		return nil

@@ -15,18 +15,14 @@ const connectionsPath = "api/v2/connections"
 const (
 	// maxClientsTake is the largest take of GET /connections/{id}/clients.
 	maxClientsTake = 1000
-	// MaxClientsPerPatch is the most items one PATCH
-	// /connections/{id}/clients accepts.
+	// MaxClientsPerPatch is the most items one PATCH /connections/{id}/clients accepts.
 	MaxClientsPerPatch = 50
 )
 
-// StrategyDatabase is the strategy of a database connection, whose options
-// ConnectionOptions types.
+// StrategyDatabase is the strategy of a database connection.
 const StrategyDatabase = "auth0"
 
-// Connection is a source of users. EnabledClients is the legacy property;
-// ListConnectionClients and UpdateConnectionClients scale past one answer
-// and change one client at a time.
+// Connection is a source of users; EnabledClients is legacy (ListConnectionClients scales).
 type Connection struct {
 	ID                 *string            `json:"id,omitempty"`
 	Name               *string            `json:"name,omitempty"`
@@ -39,9 +35,8 @@ type Connection struct {
 	Metadata           *map[string]string `json:"metadata,omitempty"`
 }
 
-// ConnectionOptions are a connection's options: a database connection's
-// managed ones typed, every other one as it came (Extra), so that a
-// read-modify-write keeps them (a PATCH replaces options as a whole).
+// ConnectionOptions types a database connection's managed options and keeps the others in
+// Extra, so that a read-modify-write keeps them (a PATCH replaces options as a whole).
 type ConnectionOptions struct {
 	// PasswordPolicy is passwordPolicy: none, low, fair, good or excellent.
 	PasswordPolicy       *string
@@ -52,7 +47,6 @@ type ConnectionOptions struct {
 	Extra map[string]json.RawMessage
 }
 
-// The wire names of the typed options.
 const (
 	optPasswordPolicy       = "passwordPolicy"
 	optBruteForceProtection = "brute_force_protection"
@@ -119,8 +113,7 @@ type ConnectionFilter struct {
 	Name     string
 }
 
-// CreateConnection creates a connection. The create converges on the name,
-// unique in a tenant (create.go).
+// CreateConnection creates a connection, converging on its name (unique in a tenant).
 func (c *Client) CreateConnection(ctx context.Context, cn *Connection) (*Connection, error) {
 	in := *cn
 	in.ID = nil
@@ -159,8 +152,7 @@ func (c *Client) connectionByName(ctx context.Context, b budget, name string) (*
 	return nil, nil
 }
 
-// UpdateConnection changes the fields set in cn but the name and strategy.
-// Options, when set, replace the connection's options as a whole.
+// UpdateConnection changes the fields set in cn but name and strategy; Options replace all options.
 func (c *Client) UpdateConnection(ctx context.Context, id string, cn *Connection) (*Connection, error) {
 	in := *cn
 	in.ID, in.Name, in.Strategy = nil, nil, nil
@@ -184,8 +176,7 @@ func (c *Client) ListConnections(ctx context.Context, f ConnectionFilter) ([]*Co
 	return listAll[Connection](ctx, c, c.newBudget(ctx), c.endpoint(connectionsPath), "connections", q)
 }
 
-// ListConnectionClients returns the ids of the clients a connection is
-// enabled for.
+// ListConnectionClients returns the ids of the clients a connection is enabled for.
 func (c *Client) ListConnectionClients(ctx context.Context, connectionID string) ([]string, error) {
 	b := c.newBudget(ctx)
 	u := c.endpoint(connectionsPath, connectionID, "clients")
@@ -220,16 +211,13 @@ func (c *Client) ListConnectionClients(ctx context.Context, connectionID string)
 	}
 }
 
-// ConnectionClientStatus enables (Status true) or disables a connection for
-// one client.
+// ConnectionClientStatus enables (Status true) or disables a connection for one client.
 type ConnectionClientStatus struct {
 	ClientID string `json:"client_id"`
 	Status   bool   `json:"status"`
 }
 
-// UpdateConnectionClients enables or disables a connection for clients, in
-// PATCHes of at most MaxClientsPerPatch items, in order. On an error, the
-// batches before it were applied.
+// UpdateConnectionClients PATCHes changes in order, MaxClientsPerPatch at a time; on error, earlier batches stay.
 func (c *Client) UpdateConnectionClients(ctx context.Context, connectionID string, changes []ConnectionClientStatus) error {
 	b := c.newBudget(ctx)
 	u := c.endpoint(connectionsPath, connectionID, "clients")
@@ -265,7 +253,6 @@ func diffConnection(sent, found *Connection) []string {
 	return d
 }
 
-// sameJSON compares two values by their JSON form.
 func sameJSON(a, b any) bool {
 	ja, err1 := json.Marshal(a)
 	jb, err2 := json.Marshal(b)

@@ -13,22 +13,14 @@ import (
 	"strings"
 )
 
-// Convergent creates (DESIGN.md, "Retries and pacing"): a create whose
-// answer is lost is sent again without making a second object. Objects with
-// a unique key are looked up by it after a 409; a client, which has none,
-// carries a marker that is looked for before the POST goes again.
-
-// CreateRequestMetadataKey is the client_metadata key under which
-// CreateApplication marks its create request. The entry stays on the
-// client: hide it from users rather than remove it, which costs an update.
+// CreateRequestMetadataKey is the client_metadata key marking CreateApplication's request.
+// It stays on the client: hide it rather than remove it, which costs an update.
 const CreateRequestMetadataKey = "idp_create_request"
 
 const maxClientMetadataKeys = 10
 
-// ConflictError is a create's error when an object with the same unique key
-// existed before this call. It wraps the 409 *Error.
+// ConflictError wraps a create's 409 when an object with the same key existed before this call.
 type ConflictError struct {
-	// Kind is the object's kind, e.g. "resource server".
 	Kind string
 	// Key names the unique key and its value, e.g. `identifier "https://api.example.com"`.
 	Key string
@@ -49,9 +41,7 @@ func (e *ConflictError) Error() string {
 // Unwrap returns the 409 *Error.
 func (e *ConflictError) Unwrap() error { return e.Err }
 
-// CreateMismatchError is a create's error when a retry met 409 and the
-// object found by the key differs from what was sent: someone else created
-// or changed it. It wraps the 409 *Error.
+// CreateMismatchError wraps a retried create's 409 when the object found by key differs from what was sent.
 type CreateMismatchError struct {
 	Kind, Key, ExistingID string
 	// Fields are the JSON names of the sent fields whose values differ.
@@ -69,11 +59,8 @@ func (e *CreateMismatchError) Error() string {
 // Unwrap returns the 409 *Error.
 func (e *CreateMismatchError) Unwrap() error { return e.Err }
 
-// TenantCredentialsLostError is CreateTenant's error when an attempt whose
-// answer was lost created the tenant. Only that answer carried the tenant's
-// Management API credentials, and nothing can get them again (the root
-// token is not accepted inside a tenant); deleting the tenant is left to the
-// caller, since this client cannot prove the tenant is not someone else's.
+// TenantCredentialsLostError is CreateTenant's error when a lost answer carried the new tenant's only
+// credentials. Deleting it is left to the caller: this client cannot prove it is not someone else's.
 type TenantCredentialsLostError struct {
 	Tenant *Tenant // as read back, without ManagementClient
 }
@@ -85,15 +72,12 @@ func (e *TenantCredentialsLostError) Error() string {
 		str(e.Tenant.Name), str(e.Tenant.ID))
 }
 
-// UncertainCreateError is a create's error when the call ends while an
-// attempt may have created the object.
+// UncertainCreateError is a create's error when the call ends while an attempt may have created the object.
 type UncertainCreateError struct {
 	Kind string
-	// Find says how to recognise the object, e.g.
-	// `client_metadata "idp_create_request" = "3f2a..."`.
+	// Find says how to recognise the object, e.g. `client_metadata "idp_create_request" = "3f2a..."`.
 	Find string
-	// MarkerKey and MarkerValue are a client's marker; empty for objects
-	// with a unique key.
+	// MarkerKey and MarkerValue are a client's marker; empty for objects with a unique key.
 	MarkerKey, MarkerValue string
 	// IDs are the clients found carrying the marker when more than one did.
 	IDs []string
@@ -112,7 +96,6 @@ func (e *UncertainCreateError) Error() string {
 // Unwrap returns the last error.
 func (e *UncertainCreateError) Unwrap() error { return e.Err }
 
-// keyed describes the convergent create of an object with a unique key.
 type keyed[T any] struct {
 	kind, key string
 	lookup    func(ctx context.Context, b budget) (*T, error) // (nil, nil): none
@@ -121,9 +104,6 @@ type keyed[T any] struct {
 	adopt     func(found *T) (*T, error)    // optional
 }
 
-// createKeyed sends a create whose object has a unique key: the POST may be
-// sent again, and a 409 after an attempt that may have been executed adopts
-// the object found by the key.
 func createKeyed[T any](ctx context.Context, c *Client, b budget, u *url.URL, in *T, k keyed[T]) (*T, error) {
 	out := new(T)
 	info, err := c.doWith(ctx, b, request{method: http.MethodPost, url: u, resend: true}, in, out)
@@ -162,9 +142,8 @@ func createKeyed[T any](ctx context.Context, c *Client, b budget, u *url.URL, in
 	return found, nil
 }
 
-// uncertain reports whether a create that failed with err may have created
-// its object: an attempt may have been executed, and the last answer is not
-// a refusal (which would have been a 409 had an earlier attempt created it).
+// uncertain reports whether a failed create may have made its object: the last answer
+// is not a refusal, which would have been a 409 had an earlier attempt created it.
 func uncertain(info sendInfo, err error) bool {
 	var apiErr *Error
 	refused := errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 &&
@@ -172,9 +151,7 @@ func uncertain(info sendInfo, err error) bool {
 	return info.ambiguous && !refused
 }
 
-// createApplication is the convergent create of a client: its POST is sent
-// again only after looking for the marker of the attempts before (the
-// request's recover, which the retry loop runs).
+// createApplication resends a client's POST only after recover found no earlier attempt's marker.
 func (c *Client) createApplication(ctx context.Context, b budget, in *Application) (*Application, error) {
 	u := c.endpoint(clientsPath)
 	md := map[string]string{}
@@ -221,9 +198,7 @@ func (c *Client) createApplication(ctx context.Context, b budget, in *Applicatio
 	return nil, err
 }
 
-// adoptApplication returns the client an earlier attempt created, its
-// secret rotated when the token may not read it (harmless for a client
-// nobody has seen yet).
+// adoptApplication rotates the secret if the token may not read it (harmless: nobody has seen it).
 func (c *Client) adoptApplication(ctx context.Context, b budget, a *Application, cause error) (*Application, error) {
 	c.log.Log(ctx, LevelInfo, "found the client created by an attempt whose outcome was unknown; adopting it",
 		map[string]any{"kind": "client", "id": str(a.ClientID), "cause": cause.Error()})
@@ -267,7 +242,6 @@ func str(p *string) string {
 	return *p
 }
 
-// differ collects the names of differing fields.
 type differ []string
 
 // ptr notes name when a was sent and found differs (or is absent).

@@ -1,8 +1,6 @@
 package mgmt
 
-// Endpoints are the URLs of one tenant that configurations refer to,
-// derived from its base URL the way the server lays them out: everything
-// lives below <base>, which has no trailing slash.
+// Endpoints are the URLs of one tenant, all below <base> (no trailing slash).
 type Endpoints struct {
 	BaseURL                string // also a domain the provider accepts
 	ManagementAudience     string // <base>/api/v2/
@@ -12,8 +10,7 @@ type Endpoints struct {
 	OpenIDConfigurationURL string // <base>/.well-known/openid-configuration
 }
 
-// EndpointsFor returns the endpoints of the tenant at domain (as
-// ParseDomain accepts it), without network I/O.
+// EndpointsFor returns the endpoints of the tenant at domain, without network I/O.
 func EndpointsFor(domain string) (Endpoints, error) {
 	u, err := ParseDomain(domain)
 	if err != nil {
@@ -22,8 +19,7 @@ func EndpointsFor(domain string) (Endpoints, error) {
 	return endpointsAt(u.String()), nil
 }
 
-// Endpoints returns the endpoints of the client's tenant, with the audience
-// the client uses.
+// Endpoints returns the endpoints of the client's tenant, with its audience.
 func (c *Client) Endpoints() Endpoints {
 	e := endpointsAt(c.baseStr)
 	e.ManagementAudience = c.audience

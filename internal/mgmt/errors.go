@@ -22,8 +22,7 @@ type Error struct {
 	Method, Path string
 }
 
-// Error formats the error as `GET /api/v2/clients/abc: 404 Not Found: The
-// client does not exist (inexistent_client)`.
+// Error formats the error as `GET /api/v2/clients/abc: 404 Not Found: <message> (<code>)`.
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Method != "" || e.Path != "" {
@@ -54,7 +53,6 @@ func hasStatus(err error, status int) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }
 
-// errorBody covers the Management API envelope and the OAuth 2.0 shape.
 type errorBody struct {
 	Error            string `json:"error"`
 	ErrorCode        string `json:"errorCode"`
@@ -75,7 +73,6 @@ func newError(method, path string, status int, body []byte) *Error {
 		// The Management API envelope; "error" is only the status text.
 		e.Code, e.Message = eb.ErrorCode, eb.Message
 	case eb.ErrorDescription != "" || (eb.Error != "" && eb.Message == ""):
-		// The OAuth shape.
 		e.Code, e.Message = eb.Error, eb.ErrorDescription
 	default:
 		e.Message = eb.Message
@@ -83,10 +80,7 @@ func newError(method, path string, status int, body []byte) *Error {
 	return e
 }
 
-// RetryError is a call's error when it stopped retrying a failure it would
-// otherwise have retried: the budget ran out, MaxRetries was reached, or the
-// server asked for a longer wait than was left. It wraps the last failure,
-// an *Error or a transport error.
+// RetryError wraps the failure a call stopped retrying although it was retryable.
 type RetryError struct {
 	Method, Path string
 	Attempts     int
@@ -97,8 +91,7 @@ type RetryError struct {
 	Err    error
 }
 
-// Error formats the error as "<last error>; gave up after N attempts in D:
-// <reason>".
+// Error formats the error as "<last error>; gave up after N attempts in D: <reason>".
 func (e *RetryError) Error() string {
 	return fmt.Sprintf("%v; gave up after %d attempts in %s: %s", e.Err, e.Attempts, e.Elapsed.Round(time.Millisecond), e.Reason)
 }
@@ -106,12 +99,10 @@ func (e *RetryError) Error() string {
 // Unwrap returns the last failure.
 func (e *RetryError) Unwrap() error { return e.Err }
 
-// RedirectError is the error of a request answered with a redirect, which
-// is never followed: credentials go only to the configured domain.
+// RedirectError is a redirect, never followed: credentials go only to the configured domain.
 type RedirectError struct {
 	StatusCode int
-	// Location is where the server pointed, resolved against the request's
-	// URL and without user info; empty when it does not parse.
+	// Location is the target, resolved and without user info; "" when it does not parse.
 	Location string
 }
 
@@ -125,8 +116,7 @@ func (e *RedirectError) Error() string {
 		e.StatusCode, http.StatusText(e.StatusCode), to)
 }
 
-// hostNotFoundError is the error of a request whose host does not exist in
-// the DNS, saying so once (the resolver's text names the host again).
+// hostNotFoundError names the host once (the resolver's text names it again).
 type hostNotFoundError struct{ dns *net.DNSError }
 
 func (e *hostNotFoundError) Error() string {
@@ -135,8 +125,7 @@ func (e *hostNotFoundError) Error() string {
 
 func (e *hostNotFoundError) Unwrap() error { return e.dns }
 
-// IsHostNotFound reports whether err is, or wraps, the failure of a request
-// whose host does not exist in the DNS.
+// IsHostNotFound reports whether err is, or wraps, a request to a host the DNS does not know.
 func IsHostNotFound(err error) bool {
 	var e *hostNotFoundError
 	return errors.As(err, &e)

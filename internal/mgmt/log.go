@@ -12,8 +12,7 @@ import (
 // Level is the severity of a log line.
 type Level int
 
-// The levels, from the most verbose. Bodies are only logged at LevelTrace,
-// and then redacted.
+// The levels, from the most verbose. Bodies are logged only at LevelTrace, redacted.
 const (
 	LevelTrace Level = iota
 	LevelDebug
@@ -39,17 +38,12 @@ func (l Level) String() string {
 	return fmt.Sprintf("Level(%d)", int(l))
 }
 
-// Logger receives the client's log lines, from many goroutines at once;
-// the provider adapts it to tflog. Fields never carry an Authorization
-// header, a secret or a token.
+// Logger receives the client's log lines, concurrently; fields never carry a secret or token.
 type Logger interface {
 	Log(ctx context.Context, level Level, msg string, fields map[string]any)
 }
 
-// LevelEnabler is implemented by a Logger that can tell cheaply whether it
-// would drop every line of a level; the client then does not build them
-// (rendering and redacting TRACE bodies costs measurable CPU on a busy
-// refresh). A Logger without it gets every line.
+// LevelEnabler lets a Logger skip building lines it drops (redacting TRACE bodies costs CPU).
 type LevelEnabler interface {
 	Enabled(ctx context.Context, level Level) bool
 }
@@ -60,7 +54,6 @@ func (discardLogger) Log(context.Context, Level, string, map[string]any) {}
 
 func (discardLogger) Enabled(context.Context, Level) bool { return false }
 
-// levelFilter passes on only the lines of the levels its Logger wants.
 type levelFilter struct {
 	Logger
 	enabled LevelEnabler
@@ -76,7 +69,6 @@ func (f levelFilter) Enabled(ctx context.Context, level Level) bool {
 	return f.enabled.Enabled(ctx, level)
 }
 
-// logs reports whether the client's logger wants lines of level.
 func (c *Client) logs(ctx context.Context, level Level) bool {
 	if le, ok := c.log.(LevelEnabler); ok {
 		return le.Enabled(ctx, level)
@@ -84,13 +76,9 @@ func (c *Client) logs(ctx context.Context, level Level) bool {
 	return true
 }
 
-// redacted replaces the value of every secret key in a logged body.
 const redacted = "***REDACTED***"
 
-// redactBody renders a request or response body for a TRACE log line with
-// the value of every secret key (isSecretKey) replaced. A body that can be
-// neither parsed as JSON nor as a form is not shown at all, because it
-// cannot be redacted.
+// redactBody hides secret values; a body neither JSON nor a form cannot be redacted, so is not shown.
 func redactBody(contentType string, body []byte) string {
 	if len(body) == 0 {
 		return ""

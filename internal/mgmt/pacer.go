@@ -13,9 +13,6 @@ import (
 // away from rate.Inf's special cases when the limit later becomes finite.
 const unlimited = rate.Limit(1e9)
 
-// pacer is the rate limiter every attempt of one Client waits on, following
-// the server's X-RateLimit-* headers under an optional hard cap (DESIGN.md,
-// "Pacing").
 type pacer struct {
 	lim     *rate.Limiter
 	hardCap rate.Limit // 0 = none
@@ -54,8 +51,6 @@ func (p *pacer) set(r rate.Limit) {
 	p.lim.SetLimit(r)
 }
 
-// observe adapts the rate to one answer's headers, and returns the limit
-// and remaining budget it read, if any.
 func (p *pacer) observe(status int, h http.Header) (limit, remaining int64, ok bool) {
 	limit, err := strconv.ParseInt(h.Get("X-RateLimit-Limit"), 10, 64)
 	if err != nil || limit <= 0 {

@@ -17,9 +17,8 @@ const (
 	tenantsPath         = "api/v2/tenants"
 )
 
-// CreateResourceServer registers an API. The create converges on its
-// identifier (create.go); its errors include *ConflictError,
-// *CreateMismatchError and *UncertainCreateError.
+// CreateResourceServer registers an API, converging on its identifier; its errors
+// include *ConflictError, *CreateMismatchError and *UncertainCreateError.
 func (c *Client) CreateResourceServer(ctx context.Context, rs *ResourceServer) (*ResourceServer, error) {
 	in := *rs
 	in.ID, in.IsSystem = nil, nil
@@ -35,7 +34,6 @@ func (c *Client) CreateResourceServer(ctx context.Context, rs *ResourceServer) (
 	})
 }
 
-// orNil turns a 404 into (nil, nil).
 func orNil[T any](v *T, err error) (*T, error) {
 	if IsNotFound(err) {
 		return nil, nil
@@ -55,8 +53,7 @@ func (c *Client) UpdateResourceServer(ctx context.Context, id string, rs *Resour
 	return call[ResourceServer](ctx, c, c.newBudget(ctx), http.MethodPatch, c.endpoint(resourceServersPath, id), &in)
 }
 
-// DeleteResourceServer deletes an API and its client grants; a missing one
-// is a success.
+// DeleteResourceServer deletes an API and its client grants; a missing one is a success.
 func (c *Client) DeleteResourceServer(ctx context.Context, id string) error {
 	return c.do(ctx, c.newBudget(ctx), http.MethodDelete, c.endpoint(resourceServersPath, id), nil, nil)
 }
@@ -66,10 +63,8 @@ func (c *Client) ListResourceServers(ctx context.Context) ([]*ResourceServer, er
 	return listAll[ResourceServer](ctx, c, c.newBudget(ctx), c.endpoint(resourceServersPath), "resource_servers", nil)
 }
 
-// CreateApplication creates a client, whose client_id and client_secret
-// the answer carries. The create converges on a marker under
-// CreateRequestMetadataKey (create.go), unless client_metadata already has
-// its 10 keys; its errors include *UncertainCreateError.
+// CreateApplication creates a client, converging on a CreateRequestMetadataKey marker unless
+// client_metadata already has its 10 keys; its errors include *UncertainCreateError.
 func (c *Client) CreateApplication(ctx context.Context, a *Application) (*Application, error) {
 	in := *a
 	in.ClientID, in.ClientSecret = nil, nil
@@ -81,8 +76,7 @@ func (c *Client) GetApplication(ctx context.Context, clientID string) (*Applicat
 	return call[Application](ctx, c, c.newBudget(ctx), http.MethodGet, c.endpoint(clientsPath, clientID), nil)
 }
 
-// UpdateApplication changes the fields set in a but client_id and
-// client_secret (see RotateApplicationSecret).
+// UpdateApplication changes the fields set in a but client_id and client_secret.
 func (c *Client) UpdateApplication(ctx context.Context, clientID string, a *Application) (*Application, error) {
 	in := *a
 	in.ClientID, in.ClientSecret = nil, nil
@@ -109,8 +103,7 @@ type ClientGrantFilter struct {
 	ClientID, Audience string
 }
 
-// CreateClientGrant authorizes a client for an API; a nil Scope is sent as
-// an empty list. The create converges on client_id and audience.
+// CreateClientGrant authorizes a client for an API, converging on client_id and audience.
 func (c *Client) CreateClientGrant(ctx context.Context, g *ClientGrant) (*ClientGrant, error) {
 	in := *g
 	in.ID = nil
@@ -129,8 +122,7 @@ func (c *Client) CreateClientGrant(ctx context.Context, g *ClientGrant) (*Client
 	})
 }
 
-// findClientGrant returns the client-credentials grant (not a subject_type
-// "user" one) of a client for an audience, or nil.
+// findClientGrant returns a client's client-credentials grant (not subject_type "user") for audience, or nil.
 func (c *Client) findClientGrant(ctx context.Context, b budget, clientID, audience string) (*ClientGrant, error) {
 	type grant struct {
 		ClientGrant
@@ -177,10 +169,8 @@ func (c *Client) ListClientGrants(ctx context.Context, f ClientGrantFilter) ([]*
 	return listAll[ClientGrant](ctx, c, c.newBudget(ctx), c.endpoint(clientGrantsPath), "client_grants", q)
 }
 
-// CreateTenant creates a tenant (root tenant only); the answer carries its
-// domain and Management API client credentials. The create converges on
-// the name, but a tenant an earlier attempt created cannot be adopted
-// without its credentials: *TenantCredentialsLostError.
+// CreateTenant creates a tenant (root tenant only), converging on the name; one an earlier
+// attempt created cannot be adopted without its credentials: *TenantCredentialsLostError.
 func (c *Client) CreateTenant(ctx context.Context, t *Tenant) (*Tenant, error) {
 	in := *t
 	in.ID, in.Domain, in.ManagementClient = nil, nil, nil
@@ -221,7 +211,6 @@ func (c *Client) ListTenants(ctx context.Context) ([]*Tenant, error) {
 	return listAll[Tenant](ctx, c, c.newBudget(ctx), c.endpoint(tenantsPath), "tenants", nil)
 }
 
-// call performs one call whose answer is a T; on error it returns nil.
 func call[T any](ctx context.Context, c *Client, b budget, method string, u *url.URL, in any) (*T, error) {
 	out := new(T)
 	if err := c.do(ctx, b, method, u, in, out); err != nil {

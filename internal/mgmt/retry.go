@@ -9,8 +9,7 @@ import (
 	"time"
 )
 
-// budget is the time one call of a Client method may take, with every
-// request it makes; the method makes it and passes it down.
+// budget is the time one Client method call may take, all its requests included.
 type budget struct {
 	start, deadline time.Time
 	timeout         time.Duration
@@ -33,30 +32,24 @@ func (b budget) describe() string {
 	return fmt.Sprintf("the retry timeout (%s)", b.timeout)
 }
 
-// request is what every attempt of one request sends.
 type request struct {
 	method      string
 	url         *url.URL
 	body        []byte
 	contentType string
 	bearer      bool // carry the client's Management API token
-	// resend: send again after an attempt that may have been executed, as
-	// if idempotent (token requests, convergent creates).
+	// resend: as if idempotent (token requests, convergent creates).
 	resend bool
-	// recover runs before the request is sent again after an attempt that
-	// may have been executed, to find what it did; done ends the loop.
+	// recover finds what a possibly executed attempt did, before a resend; done ends the loop.
 	recover func(ctx context.Context, b budget, failure error) (done bool, err error)
 }
 
-// sendInfo says what happened to one request across its attempts.
 type sendInfo struct {
 	attempts  int
 	ambiguous bool // some failed attempt may have been executed
 }
 
-// send is the retry loop every request goes through. It returns the body of
-// a 2xx answer; otherwise an *Error or a transport error, in a *RetryError
-// when retrying stopped short.
+// send is the retry loop every request goes through; a stopped retry is a *RetryError.
 func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInfo, error) {
 	var info sendInfo
 	path := r.url.EscapedPath()
@@ -74,8 +67,7 @@ func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInf
 	refreshed, unrecovered := false, false
 	for {
 		if failure != nil && time.Until(b.deadline) < took {
-			// The budget would cut this attempt short (the attempt timeout
-			// ends with it): the last attempt's failure says more than that.
+			// An attempt cut short by the budget would say less than the last failure.
 			return nil, info, giveUp(b.describe()+" ran out", failure)
 		}
 		info.attempts++
@@ -99,8 +91,7 @@ func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInf
 		previous := failure
 		failure = attemptError(r, o, body)
 
-		// A refused token may be stale (DESIGN.md, "Tokens"); the answer
-		// proves nothing was executed, so even a POST goes again, at once.
+		// A refused token may be stale; the answer proves nothing ran, so even a POST goes again.
 		var apiErr *Error
 		if tok != nil && c.tokens != nil && !refreshed && errors.As(failure, &apiErr) && staleToken(apiErr) {
 			c.tokens.invalidate(tok)
@@ -128,8 +119,7 @@ func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInf
 		if d.giveUp != "" {
 			c.logResponseBody(ctx, r, o, body)
 			if o.cut && previous != nil {
-				// The budget, not the server, ended this attempt: the
-				// attempt before says more about the server.
+				// The budget, not the server, ended this attempt: report the one before.
 				return nil, info, giveUp(d.giveUp, previous)
 			}
 			return nil, info, giveUp(d.giveUp, failure)
@@ -165,8 +155,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// attemptError is the error of a failed attempt: an *Error for an answer,
-// the transport error otherwise.
 func attemptError(r request, o outcome, body []byte) error {
 	if o.err != nil {
 		return transportError(r, o.err)
@@ -184,8 +172,7 @@ func (c *Client) logResponseBody(ctx context.Context, r request, o outcome, body
 	})
 }
 
-// staleToken reports whether an answer may be cured by a fresh token: 401,
-// or 403 insufficient_scope (a grant may have gained the scope since).
+// staleToken: a 401, or a 403 insufficient_scope (a grant may have gained the scope since).
 func staleToken(e *Error) bool {
 	return e.StatusCode == http.StatusUnauthorized ||
 		(e.StatusCode == http.StatusForbidden && e.Code == "insufficient_scope")

@@ -16,25 +16,11 @@ import (
 	"time"
 )
 
-// The retry policy, applied by send after every attempt that fails
-// (DESIGN.md, "Retries and pacing", says why):
-//   - 429: any method, after Retry-After, else X-RateLimit-Reset, else backoff.
-//   - 5xx but 501, 408, and a connection lost once the request may have been
-//     written: idempotent methods and requests marked resend (token requests,
-//     convergent creates) only, after Retry-After if given, else backoff.
-//   - a connection never made (refused, temporary DNS failure): any method.
-//   - nothing else.
-//
-// Retrying stops when the call's budget is spent, or after MaxRetries
-// retries when that is set. A backoff is cut to what is left of the budget;
-// a server that asks for a longer wait than that ends the retries at once.
-
 type retryPolicy struct {
 	maxRetries       int // 0: no count cap
 	waitMin, waitMax time.Duration
 }
 
-// outcome is how one attempt ended: an answer, or a transport error.
 type outcome struct {
 	attempt int // 1 for a request's first attempt
 	status  int // 0 when err is set
@@ -43,8 +29,7 @@ type outcome struct {
 	cut     bool // the end of the call's budget ended the attempt
 }
 
-// decision is the policy's verdict on a failed attempt; giveUp says why a
-// failure retried by nature is not retried this time.
+// decision is the verdict on a failed attempt; giveUp says why a retryable one is not retried.
 type decision struct {
 	retry  bool
 	wait   time.Duration
@@ -52,8 +37,6 @@ type decision struct {
 	giveUp string
 }
 
-// decide applies the policy to a failed attempt of a request with method,
-// which may be sent again after it may have been executed when resend.
 func (p retryPolicy) decide(method string, resend bool, o outcome, b budget, now time.Time) decision {
 	wait, reason, ok := p.retryable(method, resend, o, now)
 	if !ok {
@@ -74,8 +57,6 @@ func (p retryPolicy) decide(method string, resend bool, o outcome, b budget, now
 	return decision{retry: true, wait: min(wait, left), reason: reason}
 }
 
-// retryable says whether a failure is retried by nature, after how long and
-// why.
 func (p retryPolicy) retryable(method string, resend bool, o outcome, now time.Time) (time.Duration, string, bool) {
 	resend = resend || idempotent(method)
 	if o.err != nil {
@@ -110,8 +91,7 @@ func (p retryPolicy) retryable(method string, resend bool, o outcome, now time.T
 	return 0, "", false
 }
 
-// backoff is a random wait in [d/2, d], d doubling with each attempt from
-// waitMin up to waitMax.
+// backoff is a random wait in [d/2, d], d doubling per attempt from waitMin to waitMax.
 func (p retryPolicy) backoff(attempt int) time.Duration {
 	d := p.waitMin
 	for i := 1; i < attempt && d < p.waitMax; i++ {
@@ -167,8 +147,7 @@ func rateLimitReset(h http.Header, now time.Time) (time.Duration, bool) {
 	return max(time.Unix(secs, 0).Sub(now), 0), true
 }
 
-// retryableError reports whether a transport error is worth retrying at
-// all (certificate problems and bad URLs are not).
+// retryableError reports whether a transport error is worth retrying (bad certificates are not).
 func retryableError(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false

@@ -16,9 +16,7 @@ import (
 
 const maxResponseBody = 32 << 20 // the most of an answer read into memory
 
-// attempt sends r once: it waits for the pacer, sends under the attempt
-// timeout, reads the whole answer, feeds its rate-limit headers to the pacer,
-// and logs the attempt (never its headers).
+// attempt sends r once and logs it, never its headers.
 func (c *Client) attempt(ctx context.Context, b budget, r request, tok *bearer, n int) (outcome, []byte) {
 	o := outcome{attempt: n}
 	var fields map[string]any
@@ -34,8 +32,7 @@ func (c *Client) attempt(ctx context.Context, b budget, r request, tok *bearer, 
 		fields["paced_ms"] = paced.Milliseconds()
 	}
 
-	// An attempt ends with the budget if that comes sooner. (A context
-	// deadline already bounds it when that is the budget's end.)
+	// No attempt outlives the budget (a context deadline that ends it already bounds it).
 	timeout, cut := c.attemptTimeout, false
 	if left := time.Until(b.deadline); !b.byContext && left < timeout {
 		timeout, cut = left, true
@@ -86,9 +83,8 @@ func (c *Client) attempt(ctx context.Context, b budget, r request, tok *bearer, 
 		o.status, o.header, body = 0, nil, nil
 		o.err = transportCause(ctx, err)
 		if actx.Err() != nil && ctx.Err() == nil {
-			// os.ErrDeadlineExceeded is a net.Error, retried like a lost
-			// connection; the context's DeadlineExceeded would read as the
-			// caller giving up.
+			// os.ErrDeadlineExceeded is a net.Error, retried like a lost connection;
+			// the context's DeadlineExceeded would read as the caller giving up.
 			o.err = fmt.Errorf("no complete answer within the attempt timeout (%s): %w", c.attemptTimeout, os.ErrDeadlineExceeded)
 			if cut {
 				o.err = fmt.Errorf("no complete answer before %s ran out: %w", b.describe(), os.ErrDeadlineExceeded)
@@ -108,8 +104,6 @@ func (c *Client) attempt(ctx context.Context, b budget, r request, tok *bearer, 
 	return o, body
 }
 
-// transportCause strips the *url.Error of an attempt's error, and puts the
-// context's error first once the context has ended.
 func transportCause(ctx context.Context, err error) error {
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
@@ -121,8 +115,6 @@ func transportCause(ctx context.Context, err error) error {
 	return err
 }
 
-// transportError names the request in an attempt's transport error, and
-// says when a write that failed may have taken effect.
 func transportError(r request, err error) error {
 	path := r.url.EscapedPath()
 	var dnsErr *net.DNSError
@@ -136,8 +128,7 @@ func transportError(r request, err error) error {
 	return fmt.Errorf("%s %s: %w", r.method, path, err)
 }
 
-// redirectError turns a redirect into an error: no request follows one,
-// whatever Config.HTTPClient's policy (see RedirectError).
+// redirectError turns a redirect into an error, whatever Config.HTTPClient's policy.
 func redirectError(req *http.Request, resp *http.Response) error {
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode < 300 || resp.StatusCode > 399 || loc == "" {
@@ -150,9 +141,7 @@ func redirectError(req *http.Request, resp *http.Response) error {
 	return e
 }
 
-// ownsURL reports whether u is the client's own Management API or token
-// endpoint, whose rate-limit headers describe the budget this client
-// spends (a token request to another tenant's domain does not).
+// ownsURL: another tenant's token endpoint's rate-limit headers do not describe this client's budget.
 func (c *Client) ownsURL(u *url.URL) bool {
 	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
 		return false

@@ -1,7 +1,6 @@
 package mgmt
 
-// Every field of an API object is a pointer, so that a PATCH sends exactly
-// the fields that are set. A secret field is tagged `log:"secret"`.
+// Every field of an API object is a pointer, so that a PATCH sends exactly the fields set.
 
 // ResourceServer is an API registered with the authorization server.
 type ResourceServer struct {
@@ -23,8 +22,7 @@ type ResourceServerScope struct {
 	Description string `json:"description,omitempty"`
 }
 
-// Application is what the Management API calls a client (Client is this
-// package's API client).
+// Application is what the Management API calls a client (Client is taken).
 type Application struct {
 	ClientID                *string   `json:"client_id,omitempty"`
 	ClientSecret            *string   `json:"client_secret,omitempty" log:"secret"`

@@ -6,9 +6,7 @@ import (
 	"strings"
 )
 
-// Verify obtains the client's Management API token now, into the cache the
-// calls that follow use, so that wrong credentials fail early at no extra
-// cost. With a static API token it does nothing.
+// Verify caches a token now, so that wrong credentials fail early; a no-op with an API token.
 func (c *Client) Verify(ctx context.Context) error {
 	if c.tokens == nil {
 		return nil
@@ -20,14 +18,12 @@ func (c *Client) Verify(ctx context.Context) error {
 // TokenURL returns <base>/oauth/token.
 func (c *Client) TokenURL() string { return c.baseStr + "/" + tokenPath }
 
-// DefaultAudience returns <base>/api/v2/, the audience the client uses when
-// none is configured.
+// DefaultAudience returns <base>/api/v2/, the audience when none is configured.
 func (c *Client) DefaultAudience() string { return c.baseStr + "/api/v2/" }
 
 const tokenPath = "oauth/token"
 
-// IsTokenRequest reports whether the error is the answer of a token
-// endpoint (POST …/oauth/token) rather than of a Management API call.
+// IsTokenRequest reports whether the error answers a token request (POST …/oauth/token).
 func (e *Error) IsTokenRequest() bool {
 	return e.Method == http.MethodPost && strings.HasSuffix(e.Path, "/"+tokenPath)
 }

@@ -1,8 +1,5 @@
-// Package profiling lets `idp-bench -cpuprofile DIR` profile the provider
-// during a Terraform command. Only a build with `-tags idpprofile` reads
-// EnvDir, so a released provider has no such switch.
+// Package profiling serves `idp-bench -cpuprofile` only in `-tags idpprofile` builds: releases have no such switch.
 package profiling
 
-// EnvDir names the directory a profiling build writes its CPU profile to,
-// one file per process (cpu-<pid>.pprof).
+// EnvDir names the directory a profiling build writes cpu-<pid>.pprof files to.
 const EnvDir = "IDP_BENCH_CPUPROFILE_DIR"

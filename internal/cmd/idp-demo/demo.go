@@ -32,15 +32,12 @@ const (
 const (
 	// serverStartTimeout bounds the wait for idp-server's environment block.
 	serverStartTimeout = 30 * time.Second
-	// serverStopTimeout bounds the wait for idp-server to shut down after
-	// SIGTERM before it is killed.
+	// serverStopTimeout bounds the wait after SIGTERM before idp-server is killed.
 	serverStopTimeout = 15 * time.Second
 )
 
-// errInterrupted reports that the user interrupted the demo.
 var errInterrupted = errors.New("interrupted")
 
-// options is the parsed command line.
 type options struct {
 	providerDir string
 	server      string
@@ -69,8 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
-// run is the whole command minus process concerns: interrupts arrive on a
-// channel so that tests can send them.
+// run is the whole command minus process concerns; interrupts come on a channel so that tests can send them.
 func run(args []string, stdout, stderr io.Writer, interrupts <-chan os.Signal) int {
 	opts, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -105,7 +101,6 @@ func run(args []string, stdout, stderr io.Writer, interrupts <-chan os.Signal) i
 	return d.execute()
 }
 
-// demo is one run of the demo.
 type demo struct {
 	opts    options
 	out     *output
@@ -125,8 +120,7 @@ type demo struct {
 	serverErr  error         // how it exited, valid once serverExit is closed
 }
 
-// execute runs the demo and cleans up whatever happens, returning the exit
-// code.
+// execute runs the demo and cleans up whatever happens.
 func (d *demo) execute() int {
 	failed := false
 	fail := func(err error) {
@@ -176,7 +170,6 @@ func (d *demo) execute() int {
 	return exitOK
 }
 
-// check verifies the inputs before anything is started.
 func (d *demo) check() error {
 	path, err := exec.LookPath(d.opts.terraform)
 	if err != nil {
@@ -199,8 +192,7 @@ func (d *demo) check() error {
 	return nil
 }
 
-// hasProviderBinary tells whether dir holds the provider's binary, which
-// dev_overrides finds by name.
+// hasProviderBinary: dev_overrides finds the provider's binary by name.
 func hasProviderBinary(dir string) bool {
 	for _, name := range []string{devtf.ProviderBinary, devtf.ProviderBinary + ".exe"} {
 		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.Mode().IsRegular() {
@@ -223,14 +215,10 @@ func newSecret() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// startServer starts idp-server on a free loopback port and reads the
-// environment block it prints.
 func (d *demo) startServer() error {
 	d.out.step("Starting idp-server on a free loopback port")
 	d.serverLog = filepath.Join(d.tmp, "idp-server.log")
-	// The admin secret is the demo's own, handed over in the environment
-	// (not on the command line, which every user can read): the caller's
-	// $IDP_SERVER_CLIENT_SECRET, else a generated one.
+	// The admin secret goes in the environment, not on the command line, which every user can read.
 	secret := os.Getenv(serverSecretEnv)
 	if secret == "" {
 		var err error
@@ -299,7 +287,6 @@ func (d *demo) startServer() error {
 	return nil
 }
 
-// stopServer sends SIGTERM to idp-server and waits for it to shut down.
 func (d *demo) stopServer() error {
 	select {
 	case <-d.serverExit:
@@ -325,7 +312,6 @@ func (d *demo) stopServer() error {
 	return nil
 }
 
-// showServerLog prints the end of idp-server's log, after a failure.
 func (d *demo) showServerLog() {
 	if d.serverLog == "" {
 		return
@@ -345,8 +331,7 @@ func (d *demo) showServerLog() {
 	}
 }
 
-// provision applies the example, prints the summary and destroys it all.
-// It reports whether everything went well.
+// provision applies the example, prints the summary and destroys it all; it reports success.
 func (d *demo) provision() bool {
 	ok := true
 	if err := d.prepare(); err != nil {
@@ -375,8 +360,6 @@ func (d *demo) provision() bool {
 	return ok
 }
 
-// prepare copies the example into a working directory and writes the CLI
-// configuration and the environment Terraform runs with.
 func (d *demo) prepare() error {
 	d.workDir = filepath.Join(d.tmp, "work")
 	if err := copyConfig(d.opts.example, d.workDir); err != nil {
@@ -409,7 +392,6 @@ func (d *demo) destroy() error {
 	return nil
 }
 
-// summarize reads the outputs and prints what was created.
 func (d *demo) summarize() error {
 	var raw bytes.Buffer
 	err := d.terraform(d.stopped, func(line string) { raw.WriteString(line + "\n") }, "output", "-json")
@@ -430,20 +412,14 @@ func (d *demo) summarize() error {
 	return nil
 }
 
-// render prints one line of Terraform's machine-readable UI.
 func (d *demo) render(line string) {
 	if text, ok := renderUILine(line, d.opts.verbose); ok {
 		d.out.detail("%s", text)
 	}
 }
 
-// terraform runs the Terraform CLI in the working directory and hands every
-// line of its standard output to handle. When stop is done, Terraform gets
-// an interrupt (and stops gracefully, however long that takes); after an
-// abort it is killed.
+// terraform hands every line of Terraform's stdout to handle; stop interrupts it, an abort kills it.
 func (d *demo) terraform(stop context.Context, handle func(string), args ...string) error {
-	// Its own process group, so that a Ctrl-C in the terminal reaches only
-	// the demo, which decides what Terraform should do.
 	cmd := devtf.Command(stop, d.terraformPath, args...)
 	cmd.WaitDelay = 0
 	cmd.Abort = d.aborted.Done()
@@ -484,7 +460,6 @@ func (d *demo) terraform(stop context.Context, handle func(string), args ...stri
 	return scanErr
 }
 
-// done tells whether an interrupt has cancelled ctx.
 func done(ctx context.Context) bool {
 	return ctx.Err() != nil
 }

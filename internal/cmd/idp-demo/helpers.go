@@ -21,9 +21,8 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
 
-// serverEnv is what the demo's Terraform needs of idp-server: the block it
-// prints on start, and the admin secret the demo gave it (idp-server never
-// prints a secret it was given).
+// serverEnv is idp-server's start block plus the admin secret the demo gave it (idp-server
+// never prints a secret it was given).
 type serverEnv struct {
 	Domain       string // IDP_DOMAIN
 	ClientID     string // IDP_CLIENT_ID
@@ -31,9 +30,8 @@ type serverEnv struct {
 	SSLCertFile  string // SSL_CERT_FILE, only under -tls
 }
 
-// parseEnvBlock reads KEY=VALUE lines until IDP_DOMAIN and IDP_CLIENT_ID
-// have been seen; it does not wait for the end of the stream, which stays
-// open while the server runs. Other lines are ignored.
+// parseEnvBlock stops once IDP_DOMAIN and IDP_CLIENT_ID have been seen: the stream stays open
+// while the server runs.
 func parseEnvBlock(r io.Reader) (serverEnv, error) {
 	var env serverEnv
 	sc := bufio.NewScanner(r)
@@ -68,8 +66,7 @@ func parseEnvBlock(r io.Reader) (serverEnv, error) {
 	return env, fmt.Errorf("the output ended without %s", strings.Join(missing, ", "))
 }
 
-// terraformEnv is the environment Terraform runs with: the caller's, scrubbed,
-// plus the CLI configuration and the quickstart's variables.
+// terraformEnv is the caller's environment, scrubbed, plus the CLI configuration and the variables.
 func terraformEnv(environ []string, cliConfigPath string, env serverEnv) []string {
 	out := devtf.ScrubEnv(environ)
 	out = append(out,
@@ -87,11 +84,8 @@ func terraformEnv(environ []string, cliConfigPath string, env serverEnv) []strin
 	return out
 }
 
-// copyConfig copies a Terraform configuration directory, leaving out
-// anything a previous run there may have left (.terraform, state, lock file).
-// Both directories are opened as an os.Root, so that no name read or written
-// can resolve outside them (a symbolic link swapped in during the walk, say);
-// only directories and regular files are copied.
+// copyConfig leaves out what a previous run left (.terraform, state, lock file). Both directories
+// are opened as an os.Root, so that no name can resolve outside them (a symlink swapped in, say).
 func copyConfig(src, dst string) error {
 	from, err := os.OpenRoot(src)
 	if err != nil {
@@ -168,8 +162,7 @@ func parseOutputs(raw []byte) (quickstartOutputs, error) {
 	return out, nil
 }
 
-// decodeJWT decodes a JWT's header and claims for display. It does not
-// verify the signature.
+// decodeJWT decodes a JWT's header and claims for display, without verifying it.
 func decodeJWT(token string) (header, claims map[string]any, err error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
@@ -197,8 +190,7 @@ func decodeJWT(token string) (header, claims map[string]any, err error) {
 	return header, claims, nil
 }
 
-// claimString formats a claim for display: strings as they are, lists
-// joined, numbers as numbers.
+// claimString formats a claim for display: lists joined, numbers as numbers.
 func claimString(v any) string {
 	switch v := v.(type) {
 	case nil:
@@ -216,8 +208,7 @@ func claimString(v any) string {
 	}
 }
 
-// claimTime formats a NumericDate claim as a time, with how far it is from
-// now.
+// claimTime formats a NumericDate claim as a time, with how far it is from now.
 func claimTime(v any, now time.Time) string {
 	n, ok := v.(json.Number)
 	if !ok {
@@ -237,8 +228,7 @@ func claimTime(v any, now time.Time) string {
 	}
 }
 
-// formatSummary describes what the quickstart created. It shows the token's
-// decoded header and claims, never the token itself.
+// formatSummary shows the token's decoded header and claims, never the token itself.
 func formatSummary(o quickstartOutputs, now time.Time) (string, error) {
 	header, claims, err := decodeJWT(o.Token)
 	if err != nil {
@@ -276,10 +266,8 @@ type uiMessage struct {
 	} `json:"diagnostic"`
 }
 
-// renderUILine turns one line of `terraform apply -json` into what the demo
-// shows: progress, summaries and diagnostics, or every message when
-// verbose. Secrets never appear in Terraform's UI: sensitive values are
-// omitted from it.
+// renderUILine shows progress, summaries and diagnostics, or every message when verbose.
+// Secrets never appear in Terraform's UI: sensitive values are omitted from it.
 func renderUILine(line string, verbose bool) (string, bool) {
 	var m uiMessage
 	if err := json.Unmarshal([]byte(line), &m); err != nil || m.Type == "" {
@@ -339,7 +327,6 @@ func (o *output) addSecret(s string) {
 	sort.Slice(o.secrets, func(i, j int) bool { return len(o.secrets[i]) > len(o.secrets[j]) })
 }
 
-// redact replaces secrets in s.
 func (o *output) redact(s string) string {
 	for _, secret := range o.secrets {
 		s = strings.ReplaceAll(s, secret, "[redacted]")
@@ -353,27 +340,22 @@ func (o *output) write(w io.Writer, text string) {
 	_, _ = io.WriteString(w, o.redact(text))
 }
 
-// step announces a step.
 func (o *output) step(format string, args ...any) {
 	o.write(o.stdout, "==> "+fmt.Sprintf(format, args...)+"\n")
 }
 
-// detail prints an indented line (or lines) under a step.
 func (o *output) detail(format string, args ...any) {
 	o.write(o.stdout, indent(fmt.Sprintf(format, args...))+"\n")
 }
 
-// block prints an indented block under a step.
 func (o *output) block(text string) {
 	o.write(o.stdout, indent(strings.TrimRight(text, "\n"))+"\n")
 }
 
-// note prints a message on standard error.
 func (o *output) note(format string, args ...any) {
 	o.write(o.stderr, "idp-demo: "+fmt.Sprintf(format, args...)+"\n")
 }
 
-// fail reports an error on standard error.
 func (o *output) fail(err error) {
 	if err == nil || errors.Is(err, errInterrupted) {
 		return
@@ -381,7 +363,6 @@ func (o *output) fail(err error) {
 	o.write(o.stderr, "idp-demo: error: "+err.Error()+"\n")
 }
 
-// indent indents every non-empty line by four spaces.
 func indent(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, line := range lines {

@@ -1,14 +1,7 @@
-// Command idp-demo is what `make demo` runs: it starts idp-server on a free
-// loopback port, points Terraform at a locally built provider through a
-// temporary CLI configuration with dev_overrides (no terraform init, no
-// registry), applies examples/quickstart, prints a summary of what was
-// created without any secret, destroys it all and stops the server, leaving
-// nothing behind.
-//
-// It builds nothing itself: the Makefile builds the provider and the server
-// first. The first Ctrl-C (or SIGTERM) stops the apply and still destroys
-// what was created; a second one aborts the destroy but still stops the
-// server and removes the temporary files.
+// Command idp-demo is what `make demo` runs: it starts idp-server, applies examples/quickstart
+// with the provider the Makefile built (dev_overrides: no init, no registry), prints what was
+// created without any secret, and destroys it all. A first Ctrl-C stops the apply and still
+// destroys; a second aborts the destroy but still stops the server and removes the files.
 package main
 
 import (

@@ -15,10 +15,8 @@ import (
 	"time"
 )
 
-// generateCertificates makes a throwaway CA and a server certificate signed
-// by it for 127.0.0.1, ::1, localhost and the listen host. A separate CA
-// (rather than one self-signed leaf) is what SSL_CERT_FILE and RootCAs
-// expect to trust.
+// generateCertificates makes a throwaway CA and a server certificate it signs: a separate CA,
+// not a self-signed leaf, is what SSL_CERT_FILE and RootCAs expect to trust.
 func generateCertificates(listenHost string) (tls.Certificate, []byte, error) {
 	now := time.Now()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -84,8 +82,6 @@ func serialNumber() *big.Int {
 	return n
 }
 
-// writeCA writes the CA PEM to path or, when path is empty, to a new
-// temporary file, and returns the file's name.
 func writeCA(path string, caPEM []byte) (string, error) {
 	if path != "" {
 		if err := os.WriteFile(path, caPEM, 0o644); err != nil {

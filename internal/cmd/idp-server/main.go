@@ -1,16 +1,10 @@
-// Command idp-server runs the local Management API emulator: a multi-tenant,
-// Auth0-compatible Management API v2 and token endpoint for trying the
-// provider and testing Terraform modules offline.
-//
-// On start it prints to standard output the environment a client needs
-// (IDP_DOMAIN, IDP_CLIENT_ID, IDP_CLIENT_SECRET when it generated the
-// secret at this start, and, with -tls, SSL_CERT_FILE), so that
+// Command idp-server runs the local Management API emulator: a multi-tenant, Auth0-compatible
+// Management API v2 and token endpoint for trying the provider and testing modules offline.
+// On start it prints the environment a client needs to standard output, for
 //
 //	eval "$(idp-server -tls &)"
 //
-// style wrappers can consume it; logs go to standard error. It serves until
-// SIGINT or SIGTERM and then shuts down gracefully. `idp-server -h` lists
-// its flags; docs/guides/idp-server.md is the guide.
+// and logs to standard error. `idp-server -h` lists its flags; docs/guides/idp-server.md is the guide.
 package main
 
 import (
@@ -41,12 +35,10 @@ func main() {
 	}
 }
 
-// version is the release, set by GoReleaser with -ldflags "-X
-// main.version=..."; see currentVersion.
+// version is set by GoReleaser with -ldflags "-X main.version=...".
 var version = "dev"
 
-// currentVersion is version, or for a binary built by `go install
-// module@version` the module's version.
+// currentVersion falls back to the module's version for a `go install module@version` binary.
 func currentVersion() string {
 	if version != "dev" {
 		return version
@@ -57,11 +49,9 @@ func currentVersion() string {
 	return version
 }
 
-// errUsage marks a bad command line, which the flag package has already
-// reported.
+// errUsage marks a bad command line, which the flag package has already reported.
 var errUsage = errors.New("usage error")
 
-// usageIntro is the start of `idp-server -h`.
 const usageIntro = `Usage: idp-server [flags]
 
 A local, multi-tenant emulator of an Auth0-style Management API v2 and its
@@ -87,7 +77,6 @@ to replace it).
 Flags:
 `
 
-// usageOutro is the end of `idp-server -h`.
 const usageOutro = `
 Server endpoints, under <root>/_idp/, never counted, limited or faulted:
   GET    /_idp/requests         request counts by tenant, method, route and
@@ -108,9 +97,8 @@ failure of that client id from that address up to 1 s; a success clears it.
 Guide: docs/guides/idp-server.md in the terraform-provider-idp repository.
 `
 
-// flagHelp describes every flag for -h, in the order shown. Defaults are
-// read from the flag set, except the admin credentials', which may come from
-// the environment and must not be printed.
+// flagHelp describes every flag for -h, in order. The admin credentials' defaults may come
+// from the environment and must not be printed.
 var flagHelp = []struct{ name, arg, text string }{
 	{"listen", "host:port", "Address to listen on. Port 0 picks a free port; the printed IDP_DOMAIN says which. Default: $IDP_SERVER_LISTEN, else 127.0.0.1:8080."},
 	{"data-dir", "dir", "Keep tenants, objects, secrets and signing keys in dir (a single file, idp-server.db) across restarts; admin credentials not given are then those of the first start (or the secret it was last rotated to). At every start dir is made 0700 and the file 0600. Every acknowledged write is on disk. One server per directory. Default: $IDP_SERVER_DATA_DIR, else everything in memory."},
@@ -132,7 +120,6 @@ var flagHelp = []struct{ name, arg, text string }{
 	{"version", "", "Print the version and exit."},
 }
 
-// usage writes `idp-server -h` for fs.
 func usage(fs *flag.FlagSet) {
 	w := fs.Output()
 	fmt.Fprint(w, usageIntro)
@@ -159,12 +146,9 @@ func usage(fs *flag.FlagSet) {
 	fmt.Fprint(w, usageOutro)
 }
 
-// envDefault are the flags whose default may come from the environment;
-// their text says so, and -h never prints a value from there (it may be a
-// secret).
+// envDefault flags may default from the environment, which -h never prints (it may be a secret).
 var envDefault = map[string]bool{"client-id": true, "client-secret": true, "client-secret-file": true, "listen": true, "data-dir": true}
 
-// undescribed marks a flag that flagHelp does not describe yet.
 const undescribed = "(not described in -h yet)"
 
 // wrap breaks text into lines of at most width characters, each indented.

@@ -20,7 +20,6 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
-// config is the parsed command line.
 type config struct {
 	listen           string
 	clientID         string
@@ -97,12 +96,9 @@ const (
 	envSecretFile = "IDP_SERVER_CLIENT_SECRET_FILE"
 )
 
-// secretSource settles where the admin secret comes from: one of
-// -client-secret and -client-secret-file, else one of
-// $IDP_SERVER_CLIENT_SECRET_FILE and $IDP_SERVER_CLIENT_SECRET, else
-// nowhere (generated). A flag wins over the environment; two of one kind
-// are a usage error. -client-secret is kept for compatibility, with a
-// warning: every user of the machine can read a command line.
+// secretSource settles where the admin secret comes from: a flag wins over the environment, two
+// of one kind are a usage error, none means generated. -client-secret is kept with a warning:
+// every user of the machine can read a command line.
 func (cfg *config) secretSource(fs *flag.FlagSet, stderr io.Writer) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -133,8 +129,7 @@ func (cfg *config) secretSource(fs *flag.FlagSet, stderr io.Writer) error {
 	return nil
 }
 
-// loadSecret reads a secret file, dropping the line end an editor leaves,
-// and checks a given secret's length.
+// loadSecret drops the line end an editor leaves, and checks a given secret's length.
 func (cfg *config) loadSecret() error {
 	if cfg.clientSecretFile != "" {
 		b, err := os.ReadFile(cfg.clientSecretFile) //nolint:gosec // the file the operator named for the secret
@@ -153,8 +148,7 @@ func (cfg *config) loadSecret() error {
 	return nil
 }
 
-// run is the whole command, minus process concerns, so that tests can drive
-// it: it serves until ctx is done and then shuts down gracefully.
+// run is the whole command minus process concerns, so that tests can drive it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
@@ -260,8 +254,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// serverOptions are the server's options for cfg. Unlike a server built in
-// a test, the command slows down failed logins.
+// serverOptions: unlike a server built in a test, the command slows down failed logins.
 func serverOptions(cfg *config, store server.Store, logger *slog.Logger) server.Options {
 	return server.Options{
 		Store:             store,
@@ -277,11 +270,8 @@ func serverOptions(cfg *config, store server.Store, logger *slog.Logger) server.
 	}
 }
 
-// secretNote says on standard error where the admin secret is, since the
-// environment block may not show it. A secret is printed only by the start
-// that generated it, so that logs kept of later starts, or of a start given
-// a secret, never hold a live one: in memory that is every start (the
-// secret dies with the process), with a data dir only the first.
+// secretNote says where the admin secret is. Only the start that generated it prints it, so that
+// logs of other starts never hold a live one: in memory every start, with a data dir the first.
 func secretNote(cfg *config, generated bool) string {
 	switch {
 	case generated && cfg.dataDir != "":
@@ -306,10 +296,8 @@ type timeouts struct {
 	idle       time.Duration // between requests on a kept-alive connection
 }
 
-// defaultTimeouts are generous for any honest client on a local network:
-// a body (at most 1 MiB) that takes 30 s is trickling in on purpose. The
-// write timeout leaves a minute beyond the injected latency, which delays
-// every response.
+// defaultTimeouts suit any honest local client: a body (at most 1 MiB) taking 30 s trickles on
+// purpose. The write timeout allows a minute beyond the injected latency.
 func defaultTimeouts(latency time.Duration) timeouts {
 	return timeouts{
 		readHeader: 10 * time.Second,
@@ -319,9 +307,7 @@ func defaultTimeouts(latency time.Duration) timeouts {
 	}
 }
 
-// newHTTPServer builds the http.Server for h. Without a read timeout, a
-// request whose body trickles in would hold its connection and goroutine
-// for ever.
+// Without a read timeout, a trickling body would hold its connection and goroutine for ever.
 func newHTTPServer(h http.Handler, t timeouts, errorLog *log.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
@@ -333,8 +319,7 @@ func newHTTPServer(h http.Handler, t timeouts, errorLog *log.Logger) *http.Serve
 	}
 }
 
-// displayHost is the host to print for a listening IP: an unspecified
-// address (listening everywhere) is reached through the loopback.
+// displayHost: an unspecified address (listening everywhere) is reached through the loopback.
 func displayHost(ip net.IP) string {
 	switch {
 	case ip == nil || (ip.IsUnspecified() && ip.To4() != nil):
@@ -345,8 +330,7 @@ func displayHost(ip net.IP) string {
 	return ip.String()
 }
 
-// flush pushes the environment block out at once, for a stdout that
-// buffers: whoever reads it is waiting for it before doing anything.
+// flush: whoever reads the environment block waits for it before doing anything.
 func flush(w io.Writer) {
 	switch f := w.(type) {
 	case interface{ Flush() error }:
@@ -356,7 +340,6 @@ func flush(w io.Writer) {
 	}
 }
 
-// envOr is the environment variable name, or def when it is unset or empty.
 func envOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v
@@ -364,11 +347,8 @@ func envOr(name, def string) string {
 	return def
 }
 
-// healthcheck GETs the health endpoint of the server listening at
-// cfg.listen, for a container's HEALTHCHECK (distroless images have no
-// curl). An unspecified host (0.0.0.0, [::]) is reached through the
-// loopback. With -tls the certificate is not verified: the CA is made at
-// the server's start and unknown here, and the check sends nothing secret.
+// healthcheck is for a container's HEALTHCHECK (distroless images have no curl). With -tls it
+// does not verify the certificate: the CA is made at the server's start, and nothing secret is sent.
 func healthcheck(ctx context.Context, cfg *config) error {
 	host, port, err := net.SplitHostPort(cfg.listen)
 	if err != nil {

@@ -12,11 +12,9 @@ import (
 
 var _ validator.String = absoluteURIValidator{}
 
-// absoluteURIValidator checks that a string is an absolute URI.
 type absoluteURIValidator struct{}
 
-// AbsoluteURI returns a validator that accepts an absolute URI: a scheme and
-// something after it (e.g. "https://api.example.com/" or "urn:example:api").
+// AbsoluteURI accepts an absolute URI, e.g. "https://api.example.com/" or "urn:example:api".
 func AbsoluteURI() validator.String {
 	return absoluteURIValidator{}
 }
@@ -40,9 +38,7 @@ func (absoluteURIValidator) ValidateString(_ context.Context, req validator.Stri
 	}
 }
 
-// checkAbsoluteURI accepts what the server accepts as an API identifier: a
-// URI with a scheme and a host ("https://api.example.com/") or an opaque
-// part ("urn:example:api"), without white space or braces.
+// checkAbsoluteURI accepts what the server accepts as an API identifier.
 func checkAbsoluteURI(value string) error {
 	if i := strings.IndexFunc(value, unicode.IsSpace); i >= 0 {
 		return fmt.Errorf("it contains white space (%U)", []rune(value[i:])[0])

@@ -15,11 +15,9 @@ import (
 
 var _ validator.String = domainValidator{}
 
-// domainValidator checks that a string is a usable tenant domain.
 type domainValidator struct{}
 
-// Domain returns a validator that accepts `host[:port]` or an http(s) URL,
-// the forms the Management API client accepts.
+// Domain accepts `host[:port]` or an http(s) URL, as the Management API client does.
 func Domain() validator.String {
 	return domainValidator{}
 }
@@ -47,9 +45,8 @@ func (domainValidator) ValidateString(_ context.Context, req validator.StringReq
 	}
 }
 
-// ManagementAPIPath explains why a domain ending in /api/v2 cannot be
-// right, or returns "". A path before it (idp-server's /tenants/x) is a
-// tenant's base URL and fine.
+// ManagementAPIPath explains why a domain ending in /api/v2 cannot be right, or returns "";
+// a path before it (idp-server's /tenants/x) is a tenant's base URL and fine.
 func ManagementAPIPath(domain string) string {
 	trimmed := strings.TrimRight(domain, "/")
 	if !strings.HasSuffix(strings.ToLower(trimmed), "/api/v2") {

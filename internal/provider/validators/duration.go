@@ -10,11 +10,9 @@ import (
 
 var _ validator.String = positiveDurationValidator{}
 
-// positiveDurationValidator checks that a string is a positive Go duration.
 type positiveDurationValidator struct{}
 
-// PositiveDuration returns a validator that accepts a positive duration in
-// Go's syntax, such as `90s`, `5m` or `1m30s`.
+// PositiveDuration accepts a positive Go duration such as `90s`, `5m` or `1m30s`.
 func PositiveDuration() validator.String {
 	return positiveDurationValidator{}
 }

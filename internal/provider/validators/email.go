@@ -10,11 +10,9 @@ import (
 
 var _ validator.String = emailValidator{}
 
-// emailValidator checks that a string is a bare e-mail address.
 type emailValidator struct{}
 
-// Email returns a validator that accepts a bare e-mail address such as
-// `ops@example.com` (no display name, no angle brackets).
+// Email accepts a bare e-mail address such as `ops@example.com`, without a display name.
 func Email() validator.String {
 	return emailValidator{}
 }

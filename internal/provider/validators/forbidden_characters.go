@@ -10,13 +10,11 @@ import (
 
 var _ validator.String = forbiddenCharactersValidator{}
 
-// forbiddenCharactersValidator checks that a string holds none of chars.
 type forbiddenCharactersValidator struct {
 	chars string
 }
 
-// ForbiddenCharacters returns a validator that refuses a string containing
-// any of the characters of chars, e.g. ForbiddenCharacters("<>").
+// ForbiddenCharacters refuses a string containing any of chars, e.g. ForbiddenCharacters("<>").
 func ForbiddenCharacters(chars string) validator.String {
 	return forbiddenCharactersValidator{chars: chars}
 }

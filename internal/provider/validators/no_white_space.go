@@ -11,13 +11,10 @@ import (
 
 var _ validator.String = noWhiteSpaceValidator{}
 
-// noWhiteSpaceValidator checks that a string holds no white space at all.
 type noWhiteSpaceValidator struct{}
 
-// NoWhiteSpace returns a validator that refuses any Unicode white space
-// (unicode.IsSpace, as the server checks scopes), not only the ASCII white
-// space that the regular expression \S knows: a scope claim is a
-// space-separated list, so a scope must be one token.
+// NoWhiteSpace refuses any Unicode white space (unicode.IsSpace, as the server checks), not only
+// the ASCII that \S knows: a scope claim is space-separated, so a scope must be one token.
 func NoWhiteSpace() validator.String {
 	return noWhiteSpaceValidator{}
 }

@@ -11,16 +11,13 @@ import (
 
 var _ validator.Set = uniqueAttributeValidator{}
 
-// uniqueAttributeValidator checks that the objects of a set differ in one
-// attribute. A set only folds objects that are equal in every attribute, so
-// two scopes with the same value and different descriptions would otherwise
-// both pass.
+// A set only folds objects equal in every attribute: two scopes with the same value and
+// different descriptions would otherwise both pass.
 type uniqueAttributeValidator struct {
 	name string
 }
 
-// UniqueAttribute returns a validator for a set of objects whose attribute
-// name must be unique across the set.
+// UniqueAttribute requires attribute name to be unique across a set of objects.
 func UniqueAttribute(name string) validator.Set {
 	return uniqueAttributeValidator{name: name}
 }

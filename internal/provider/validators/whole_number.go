@@ -13,14 +13,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// Terraform has one number type, so `token_lifetime = 3600.5` reaches the
-// provider as a valid number. basetypes.Int64Type refuses it while
-// converting the configuration, with an error that blames the provider and
-// prints the number as "%!s(*big.Float=3600.5)". WholeNumberType is an
-// Int64 type that accepts such a number into a WholeNumber that remembers
-// it, and the framework's attribute validation (xattr.ValidateableAttribute)
-// then reports it at the attribute's path in words. A whole number is an
-// Int64 like any other: same Terraform type (number), same state.
+// Terraform has one number type, so `token_lifetime = 3600.5` reaches the provider as a valid
+// number, which basetypes.Int64Type refuses while converting the configuration with an error
+// that blames the provider ("%!s(*big.Float=3600.5)"). WholeNumberType accepts it, and its
+// ValidateAttribute reports it at the attribute's path in words; a whole number is an Int64
+// like any other.
 
 var (
 	_ basetypes.Int64Typable      = WholeNumberType{}
@@ -28,16 +25,14 @@ var (
 	_ xattr.ValidateableAttribute = WholeNumber{}
 )
 
-// WholeNumberType is the CustomType of an Int64Attribute whose users may
-// write a fraction. Unit, when set, names what the number counts, for the
-// error message ("must be a whole number of seconds").
+// WholeNumberType is the CustomType of an Int64Attribute whose users may write a fraction;
+// Unit names what the number counts, for the error message.
 type WholeNumberType struct {
 	basetypes.Int64Type
 	Unit string
 }
 
-// Equal reports whether o is a WholeNumberType. The unit only words an
-// error message and does not make a different type.
+// Equal reports whether o is a WholeNumberType; the unit only words an error message.
 func (t WholeNumberType) Equal(o attr.Type) bool {
 	_, ok := o.(WholeNumberType)
 	return ok
@@ -53,9 +48,7 @@ func (t WholeNumberType) ValueFromInt64(_ context.Context, v basetypes.Int64Valu
 	return WholeNumber{Int64Value: v}, nil
 }
 
-// ValueFromTerraform converts a Terraform number. A number that is not an
-// int64 is not an error here: it becomes a WholeNumber that
-// ValidateAttribute reports.
+// ValueFromTerraform converts a Terraform number; one not an int64 is left to ValidateAttribute.
 func (t WholeNumberType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
 	if !in.IsKnown() {
 		return WholeNumberUnknown(), nil
@@ -75,9 +68,8 @@ func (t WholeNumberType) ValueFromTerraform(ctx context.Context, in tftypes.Valu
 	return WholeNumber{Int64Value: basetypes.NewInt64Unknown(), invalid: f, unit: t.Unit}, nil
 }
 
-// WholeNumber is the value of a WholeNumberType attribute. It is an Int64
-// (ValueInt64, IsNull, ...), except when the configuration holds a number
-// that is not one: then it reads as unknown and ValidateAttribute fails.
+// WholeNumber is an Int64 value, except that a configured number that is not one reads as
+// unknown and fails ValidateAttribute.
 type WholeNumber struct {
 	basetypes.Int64Value
 	invalid *big.Float // the configured number, when it is not an int64
@@ -110,8 +102,7 @@ func (v WholeNumber) Equal(o attr.Value) bool {
 	return v.Int64Value.Equal(other.Int64Value)
 }
 
-// ToTerraformValue returns the number, the configured one if it is not an
-// int64.
+// ToTerraformValue returns the number, the configured one if it is not an int64.
 func (v WholeNumber) ToTerraformValue(ctx context.Context) (tftypes.Value, error) {
 	if v.invalid != nil {
 		return tftypes.NewValue(tftypes.Number, v.invalid), nil
