@@ -43,7 +43,9 @@ tofu) module=github.com/opentofu/opentofu pkg=./cmd/tofu want="OpenTofu ${versio
   ;;
 esac
 
-cli_version() { CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | head -n1; }
+# sed reads the whole output: with head, the CLI could get SIGPIPE writing
+# its later lines, which pipefail and set -e turn into a failed build.
+cli_version() { CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | sed -n 1p; }
 
 if [ -x "$out" ] && [ "$(cli_version "$out")" = "$want" ]; then
   exit 0
