@@ -58,7 +58,7 @@ func managementScopes(root bool) []string {
 	}
 	scopes = append(scopes, "read:tenant_settings", "update:tenant_settings",
 		"read:client_keys", "update:client_keys", "create:client_credentials", "read:client_credentials",
-		"update:client_credentials", "delete:client_credentials")
+		"update:client_credentials", "delete:client_credentials", "read:actions")
 	sort.Strings(scopes)
 	return scopes
 }

@@ -75,6 +75,8 @@ var routeTable = []route{
 	{"GET /api/v2/connections/{id}/clients", "read:connections", getConnectionClients, 0},
 	{"PATCH /api/v2/connections/{id}/clients", "update:connections", patchConnectionClients, 0},
 
+	{"GET /api/v2/actions/actions", scopeReadActions, listActions, 0},
+
 	{"GET /api/v2/tenants", "read:tenants", listTenants, rootOnly},
 	{"POST /api/v2/tenants", "create:tenants", createTenant, rootOnly},
 	{"DELETE /api/v2/tenants/{id}", "delete:tenants", deleteTenant, rootOnly},

@@ -132,6 +132,7 @@ func TestRouteTableMethodNotAllowed(t *testing.T) {
 		"/api/v2/connections":                              "GET, POST",
 		"/api/v2/connections/{id}":                         "DELETE, GET, PATCH",
 		"/api/v2/connections/{id}/clients":                 "GET, PATCH",
+		"/api/v2/actions/actions":                          "GET",
 		"/api/v2/tenants":                                  "GET, POST",
 		"/api/v2/tenants/{id}":                             "DELETE, GET, PATCH",
 		"/api/v2/tenants/settings":                         "GET, PATCH",

@@ -50,6 +50,7 @@ func TestInsufficientScope(t *testing.T) {
 		{"GET", "/api/v2/client-grants/x", "read:client_grants"},
 		{"PATCH", "/api/v2/client-grants/x", "update:client_grants"},
 		{"DELETE", "/api/v2/client-grants/x", "delete:client_grants"},
+		{"GET", "/api/v2/actions/actions", "read:actions"},
 		{"POST", "/api/v2/tenants", "create:tenants"},
 		{"GET", "/api/v2/tenants", "read:tenants"},
 		{"GET", "/api/v2/tenants/x", "read:tenants"},

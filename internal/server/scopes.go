@@ -19,8 +19,12 @@ func servedScopes(root bool) []string {
 	}
 	return append(out, "read:tenant_settings", "update:tenant_settings",
 		scopeReadKeys, scopeRotateSecret, scopeCreateCredentials, scopeReadCredentials,
-		scopeUpdateCredentials, scopeDeleteCredentials)
+		scopeUpdateCredentials, scopeDeleteCredentials, scopeReadActions)
 }
+
+// scopeReadActions lists a tenant's actions, of which there are none; the
+// deploy tools read them before anything else.
+const scopeReadActions = "read:actions"
 
 // Key scopes: what a token needs, besides a route's own scope, to see or
 // change a client's keys.
