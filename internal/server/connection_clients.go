@@ -80,24 +80,12 @@ func getConnectionClients(c *call) error {
 }
 
 func parseClientsPage(q url.Values) (from string, take int, err error) {
-	take = defaultPerPage
-	if vs, ok := q["take"]; ok {
-		n, err := strconv.Atoi(vs[0])
-		if err != nil || n < 1 || n > maxEnabledClientsTake {
-			return "", 0, errInvalidQuery("Query validation error: 'take must be between 1 and " + strconv.Itoa(maxEnabledClientsTake) + "' on property take.")
-		}
-		take = n
-	}
-	from = q.Get("from")
-	if len(from) > 1000 {
-		return "", 0, errInvalidQuery("Query validation error: 'String is too long' on property from.")
-	}
 	for k := range q {
 		if k != "take" && k != "from" {
 			return "", 0, errInvalidQuery("Query validation error: 'Additional properties not allowed: " + k + "'.")
 		}
 	}
-	return from, take, nil
+	return checkpoint(q, maxEnabledClientsTake)
 }
 
 // patchConnectionClients enables or disables the connection for each

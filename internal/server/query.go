@@ -33,3 +33,20 @@ func queryInt(q url.Values, name string, least, def int) (int, error) {
 	}
 	return n, nil
 }
+
+// checkpoint reads the from/take of a checkpoint page whose from is an id.
+func checkpoint(q url.Values, maxTake int) (from string, take int, err error) {
+	take = defaultPerPage
+	if vs, ok := q["take"]; ok {
+		n, err := strconv.Atoi(vs[0])
+		if err != nil || n < 1 || n > maxTake {
+			return "", 0, errInvalidQuery("Query validation error: 'take must be between 1 and " + strconv.Itoa(maxTake) + "' on property take.")
+		}
+		take = n
+	}
+	from = q.Get("from")
+	if len(from) > 1000 {
+		return "", 0, errInvalidQuery("Query validation error: 'String is too long' on property from.")
+	}
+	return from, take, nil
+}

@@ -55,6 +55,8 @@ var routeTable = []route{
 	{"GET /api/v2/clients/{id}", "read:clients", getClient, 0},
 	{"PATCH /api/v2/clients/{id}", "update:clients", updateClient, 0},
 	{"POST /api/v2/clients/{id}/rotate-secret", scopeRotateSecret, rotateClientSecret, 0},
+	// The spec also asks for read:clients or read:client_summary, which the handler checks.
+	{"GET /api/v2/clients/{id}/connections", "read:connections", getClientConnections, 0},
 	{"GET /api/v2/clients/{id}/credentials", scopeReadCredentials, listCredentials, 0},
 	{"POST /api/v2/clients/{id}/credentials", scopeCreateCredentials, createCredential, 0},
 	{"DELETE /api/v2/clients/{id}/credentials/{credential_id}", scopeDeleteCredentials, deleteCredential, 0},

@@ -125,6 +125,7 @@ func TestRouteTableMethodNotAllowed(t *testing.T) {
 		"/api/v2/clients":                                  "GET, POST",
 		"/api/v2/clients/{id}":                             "DELETE, GET, PATCH",
 		"/api/v2/clients/{id}/rotate-secret":               "POST",
+		"/api/v2/clients/{id}/connections":                 "GET",
 		"/api/v2/clients/{id}/credentials":                 "GET, POST",
 		"/api/v2/clients/{id}/credentials/{credential_id}": "DELETE, GET, PATCH",
 		"/api/v2/client-grants":                            "GET, POST",
