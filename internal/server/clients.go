@@ -410,7 +410,33 @@ var clients = objects[clientRecord]{
 func getClient(c *call) error { return getObject(c, clients) }
 
 func listClients(c *call) error {
-	return listPage(c, KindClients, "clients", nil,
+	p, err := c.pagination()
+	if err != nil {
+		return err
+	}
+	f, err := clientFilters(c.r.URL.Query(), p)
+	if err != nil {
+		return err
+	}
+	unlock, err := c.repo.readLock()
+	if err != nil {
+		return err
+	}
+	raws, err := c.repo.list(KindClients)
+	if err == nil && f.anyOrganization {
+		f.granted = map[string]bool{}
+		_, err = c.repo.grants(func(g clientGrantRecord) bool {
+			if string(g.Extra["allow_any_organization"]) == "true" {
+				f.granted[g.ClientID] = true
+			}
+			return false
+		})
+	}
+	unlock()
+	if err != nil {
+		return err
+	}
+	return writePage(c, p, "clients", raws, f.keep(),
 		func(cl clientRecord) any { return clients.render(c, cl) })
 }
 
