@@ -65,6 +65,7 @@ func ParsePrivateKeyPEM(text string) (*rsa.PrivateKey, error) {
 type assertionSigner struct {
 	signer   jose.Signer
 	clientID string
+	alg      string
 }
 
 func newAssertionSigner(clientID string, key *rsa.PrivateKey, alg string) (*assertionSigner, error) {
@@ -83,7 +84,7 @@ func newAssertionSigner(clientID string, key *rsa.PrivateKey, alg string) (*asse
 	if err != nil {
 		return nil, fmt.Errorf("preparing the client assertion signer: %w", err)
 	}
-	return &assertionSigner{signer: s, clientID: clientID}, nil
+	return &assertionSigner{signer: s, clientID: clientID, alg: alg}, nil
 }
 
 // sign makes a one-use assertion for the token endpoint of the tenant whose issuer is audience.
@@ -105,4 +106,12 @@ func (a *assertionSigner) sign(audience string, now time.Time) (string, error) {
 		return "", fmt.Errorf("signing the client assertion: %w", err)
 	}
 	return s, nil
+}
+
+// ClientAssertionAlg is the alg of the client's assertions, or "" when it signs none.
+func (c *Client) ClientAssertionAlg() string {
+	if c.assertion == nil {
+		return ""
+	}
+	return c.assertion.alg
 }

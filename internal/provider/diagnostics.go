@@ -167,6 +167,12 @@ func managementTokenAdvice(e *mgmt.Error, c *mgmt.Client) string {
 		tokenURL, audience, management = c.TokenURL(), c.Audience(), c.DefaultAudience()
 	}
 	switch {
+	case e.StatusCode == http.StatusUnauthorized && c != nil && c.ClientAssertionAlg() != "":
+		return fmt.Sprintf("%s refused the provider's client assertion: the private key (client_assertion_private_key "+
+			"or IDP_CLIENT_ASSERTION_PRIVATE_KEY) is not registered for client %q. Its public key must be an enabled, "+
+			"unexpired credential of that client, with alg %s (client_assertion_signing_alg), and the client must use "+
+			"Private Key JWT authentication. Check also client_id, and that domain is the tenant the client belongs to.",
+			tokenURL, c.ClientID(), c.ClientAssertionAlg())
 	case e.StatusCode == http.StatusUnauthorized:
 		return fmt.Sprintf("%s refused the provider's client credentials: check client_id and client_secret (or "+
 			"IDP_CLIENT_ID and IDP_CLIENT_SECRET), and that domain is the tenant the client belongs to.", tokenURL)
