@@ -237,3 +237,52 @@ data "idp_token" "t" {
 		}},
 	})
 }
+
+// idp_token with a key the client does not have says so.
+func TestAccToken_clientAssertionUnregisteredKey(t *testing.T) {
+	env := newTestEnv(t)
+	clientID := env.pkjwtClient("read:resource_servers")
+	refusedAtPlan(t, env.config(fmt.Sprintf(`
+data "idp_token" "t" {
+  audience                     = "%s/api/v2/"
+  client_id                    = %q
+  client_assertion_private_key = %q
+}
+`, env.url, clientID, keyPEM(t, assertionKeys()[1]))),
+		fmt.Sprintf(`refused the client assertion of client %q: the private key is not registered for that client.`, clientID))
+}
+
+// The key and its alg come from the environment too, and a secret there conflicts with a key.
+func TestAccProvider_clientAssertionFromEnvironment(t *testing.T) {
+	clearIDPEnv(t)
+	env := newTestEnv(t)
+	clientID := env.pkjwtClient("read:resource_servers")
+	t.Setenv("IDP_DOMAIN", env.url)
+	t.Setenv("IDP_CLIENT_ID", clientID)
+	t.Setenv("IDP_CLIENT_ASSERTION_PRIVATE_KEY", keyPEM(t, assertionKeys()[0]))
+	t.Setenv("IDP_CLIENT_ASSERTION_SIGNING_ALG", "RS256")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "idp" {}
+
+data "idp_endpoints" "e" {}
+
+data "idp_token" "t" {
+  audience = data.idp_endpoints.e.management_api_audience
+}
+`,
+			Check: resource.TestCheckResourceAttrSet("data.idp_token.t", "access_token"),
+		}},
+	})
+	t.Setenv("IDP_CLIENT_SECRET", "s")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      "provider \"idp\" {}\n" + anyResource,
+			PlanOnly:    true,
+			ExpectError: expectMessage(`Both client_secret (or IDP_CLIENT_SECRET) and client_assertion_private_key (or IDP_CLIENT_ASSERTION_PRIVATE_KEY) are set.`),
+		}},
+	})
+}

@@ -159,9 +159,11 @@ func addTokenError(diags *diag.Diagnostics, client *mgmt.Client, m *tokenModel, 
 				"client_assertion_private_key instead of client_secret.)")
 		return
 	}
-	tc := &tokenContext{audience: m.Audience.ValueString(), who: "the provider's client", url: client.TokenURL()}
+	tc := &tokenContext{audience: m.Audience.ValueString(), who: "the provider's client", url: client.TokenURL(),
+		assertion: client.ClientAssertionAlg() != ""}
 	if !m.ClientID.IsNull() {
 		tc.who = fmt.Sprintf("client %q", m.ClientID.ValueString())
+		tc.assertion = !m.AssertionKey.IsNull()
 	}
 	if !m.Domain.IsNull() {
 		if u, perr := mgmt.ParseDomain(m.Domain.ValueString()); perr == nil {
