@@ -19,23 +19,41 @@ const maxRefreshMargin = 60 * time.Second
 type tokenRequest struct {
 	url                    *url.URL
 	clientID, clientSecret string
-	audience               string
-	scopes                 []string
+	// assertion replaces clientSecret; issuer is its aud.
+	assertion *assertionSigner
+	issuer    string
+	audience  string
+	scopes    []string
 }
 
-// requestToken does by hand what golang.org/x/oauth2/clientcredentials would: its token
-// source takes nothing but a context, so the call's budget could not reach the retry loop.
-func (c *Client) requestToken(ctx context.Context, b budget, tr tokenRequest) (*Token, error) {
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {tr.clientID}, "client_secret": {tr.clientSecret}}
+func (tr tokenRequest) form() ([]byte, error) {
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {tr.clientID}}
+	if tr.assertion != nil {
+		// Fresh for each attempt: the server refuses a jti it has seen.
+		jwt, err := tr.assertion.sign(tr.issuer, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		form.Set("client_assertion_type", ClientAssertionType)
+		form.Set("client_assertion", jwt)
+	} else {
+		form.Set("client_secret", tr.clientSecret)
+	}
 	if tr.audience != "" {
 		form.Set("audience", tr.audience)
 	}
 	if len(tr.scopes) > 0 {
 		form.Set("scope", strings.Join(tr.scopes, " "))
 	}
+	return []byte(form.Encode()), nil
+}
+
+// requestToken does by hand what golang.org/x/oauth2/clientcredentials would: its token
+// source takes nothing but a context, so the call's budget could not reach the retry loop.
+func (c *Client) requestToken(ctx context.Context, b budget, tr tokenRequest) (*Token, error) {
 	// Issuing a token changes nothing else, so the request may be resent like a GET.
 	body, _, err := c.send(ctx, b, request{method: http.MethodPost, url: tr.url, resend: true,
-		body: []byte(form.Encode()), contentType: "application/x-www-form-urlencoded"})
+		makeBody: tr.form, contentType: "application/x-www-form-urlencoded"})
 	var apiErr *Error
 	if err != nil && !errors.As(err, &apiErr) {
 		return nil, fmt.Errorf("requesting an access token: %w", err)
@@ -151,18 +169,27 @@ func (c *Client) RequestToken(ctx context.Context, req TokenRequest) (*Token, er
 		}
 		base = u
 	}
-	id, secret := req.ClientID, req.ClientSecret
-	if id == "" && secret == "" {
+	tr := tokenRequest{url: tokenURL(base), issuer: endpointsAt(base.String()).Issuer, clientID: req.ClientID,
+		clientSecret: req.ClientSecret, audience: req.Audience, scopes: req.Scopes}
+	hasKey := req.ClientAssertionKey != nil
+	switch {
+	case tr.clientID == "" && tr.clientSecret == "" && !hasKey:
 		if c.clientID == "" {
 			return nil, ErrNoClientCredentials
 		}
-		id, secret = c.clientID, c.clientSecret
+		tr.clientID, tr.clientSecret, tr.assertion = c.clientID, c.clientSecret, c.assertion
+	case tr.clientSecret != "" && hasKey:
+		return nil, errors.New("a token request takes a client secret or a client assertion key, not both")
+	case tr.clientID == "" || (tr.clientSecret == "" && !hasKey):
+		return nil, errors.New("a token request needs both a client ID and a client secret or client assertion key")
+	case hasKey:
+		s, err := newAssertionSigner(tr.clientID, req.ClientAssertionKey, req.ClientAssertionAlg)
+		if err != nil {
+			return nil, err
+		}
+		tr.assertion = s
 	}
-	if id == "" || secret == "" {
-		return nil, errors.New("a token request needs both a client ID and a client secret")
-	}
-	return c.requestToken(ctx, c.newBudget(ctx), tokenRequest{url: tokenURL(base), clientID: id, clientSecret: secret,
-		audience: req.Audience, scopes: req.Scopes})
+	return c.requestToken(ctx, c.newBudget(ctx), tr)
 }
 
 func tokenURL(base *url.URL) *url.URL {

@@ -3,6 +3,7 @@ package mgmt
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,6 +34,10 @@ type Config struct {
 	// ClientID and ClientSecret are client credentials.
 	ClientID     string
 	ClientSecret string
+	// ClientAssertionKey replaces ClientSecret: the client signs a JWT with it (private_key_jwt).
+	ClientAssertionKey *rsa.PrivateKey
+	// ClientAssertionAlg is RS256 (when empty), RS384 or PS256.
+	ClientAssertionAlg string
 	// APIToken is the alternative to client credentials: a static bearer token.
 	APIToken string
 	// Audience of the Management API tokens; default <base>/api/v2/.
@@ -65,6 +70,7 @@ type Client struct {
 
 	clientID     string
 	clientSecret string
+	assertion    *assertionSigner
 
 	policy         retryPolicy
 	retryTimeout   time.Duration
@@ -176,16 +182,21 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid domain %q: %w", RedactDomain(cfg.Domain), err)
 	}
-	hasClient := cfg.ClientID != "" || cfg.ClientSecret != ""
+	hasKey := cfg.ClientAssertionKey != nil
+	hasClient := cfg.ClientID != "" || cfg.ClientSecret != "" || hasKey
 	switch {
 	case cfg.APIToken != "" && hasClient:
 		return nil, errors.New("both an API token and client credentials are configured: use one or the other")
 	case cfg.APIToken == "" && !hasClient:
-		return nil, errors.New("no credentials: configure an API token, or a client ID and client secret")
+		return nil, errors.New("no credentials: configure an API token, or a client ID and client secret or client assertion key")
+	case cfg.ClientSecret != "" && hasKey:
+		return nil, errors.New("both a client secret and a client assertion key are configured: use one or the other")
 	case hasClient && cfg.ClientID == "":
-		return nil, errors.New("a client secret is configured without a client ID")
-	case hasClient && cfg.ClientSecret == "":
-		return nil, errors.New("a client ID is configured without a client secret")
+		return nil, errors.New("a client secret or client assertion key is configured without a client ID")
+	case hasClient && cfg.ClientSecret == "" && !hasKey:
+		return nil, errors.New("a client ID is configured without a client secret or client assertion key")
+	case !hasKey && cfg.ClientAssertionAlg != "":
+		return nil, errors.New("a client assertion signing algorithm is configured without a client assertion key")
 	}
 	switch {
 	case cfg.MaxRetries < 0:
@@ -256,11 +267,16 @@ func New(cfg Config) (*Client, error) {
 		Jar:           baseHTTP.Jar,
 		Timeout:       baseHTTP.Timeout,
 	}
+	if hasKey {
+		if c.assertion, err = newAssertionSigner(cfg.ClientID, cfg.ClientAssertionKey, cfg.ClientAssertionAlg); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.APIToken != "" {
 		c.apiToken = &bearer{header: "Bearer " + cfg.APIToken}
 	} else {
-		c.tokens = newTokenCache(c, tokenRequest{url: tokenURL(base), clientID: cfg.ClientID,
-			clientSecret: cfg.ClientSecret, audience: c.audience})
+		c.tokens = newTokenCache(c, tokenRequest{url: tokenURL(base), issuer: endpointsAt(c.baseStr).Issuer, clientID: cfg.ClientID,
+			clientSecret: cfg.ClientSecret, assertion: c.assertion, audience: c.audience})
 	}
 	return c, nil
 }

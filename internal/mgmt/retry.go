@@ -33,9 +33,11 @@ func (b budget) describe() string {
 }
 
 type request struct {
-	method      string
-	url         *url.URL
-	body        []byte
+	method string
+	url    *url.URL
+	body   []byte
+	// makeBody, when set, makes body anew for each attempt.
+	makeBody    func() ([]byte, error)
 	contentType string
 	bearer      bool // carry the client's Management API token
 	// resend: as if idempotent (token requests, convergent creates).
@@ -53,6 +55,12 @@ type sendInfo struct {
 func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInfo, error) {
 	var info sendInfo
 	path := r.url.EscapedPath()
+	if r.makeBody != nil {
+		var err error
+		if r.body, err = r.makeBody(); err != nil {
+			return nil, info, err
+		}
+	}
 	if len(r.body) > 0 && c.logs(ctx, LevelTrace) {
 		c.log.Log(ctx, LevelTrace, "HTTP request body", map[string]any{
 			"method": r.method, "path": path, "body": redactBody(r.contentType, r.body),
@@ -71,6 +79,12 @@ func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInf
 			return nil, info, giveUp(b.describe()+" ran out", failure)
 		}
 		info.attempts++
+		if r.makeBody != nil && info.attempts > 1 {
+			var err error
+			if r.body, err = r.makeBody(); err != nil {
+				return nil, info, err
+			}
+		}
 		var tok *bearer
 		if r.bearer {
 			var err error

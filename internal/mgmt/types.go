@@ -1,5 +1,7 @@
 package mgmt
 
+import "crypto/rsa"
+
 // Every field of an API object is a pointer, so that a PATCH sends exactly the fields set.
 
 // ResourceServer is an API registered with the authorization server.
@@ -66,7 +68,11 @@ type TokenRequest struct {
 	Domain       string
 	ClientID     string
 	ClientSecret string
-	Audience     string
+	// ClientAssertionKey authenticates ClientID with a signed JWT instead of ClientSecret.
+	ClientAssertionKey *rsa.PrivateKey
+	// ClientAssertionAlg is RS256 (when empty), RS384 or PS256.
+	ClientAssertionAlg string
+	Audience           string
 	// Scopes narrows the token; empty asks for every granted scope.
 	Scopes []string
 }

@@ -36,7 +36,7 @@ func (d *tokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		Description: "Requests an OAuth 2.0 client-credentials access token for an API, optionally narrowed " +
 			"to some of the scopes the client was granted (a \"limited scope\" token to hand to a service that may do one " +
 			"thing). The request goes to the provider's domain (or `domain`) with the provider's client credentials (or " +
-			"`client_id`/`client_secret`). The token is kept in the state, marked sensitive; the `idp_token` " +
+			"`client_id` with `client_secret` or `client_assertion_private_key`). The token is kept in the state, marked sensitive; the `idp_token` " +
 			"ephemeral resource keeps it out of plan and state altogether.",
 		Attributes: map[string]schema.Attribute{
 			"audience": schema.StringAttribute{
@@ -53,15 +53,26 @@ func (d *tokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Validators:  tokenScopeValidators(),
 			},
 			"client_id": schema.StringAttribute{
-				Description: "The client to authenticate as. Defaults to the provider's `client_id`. Goes with `client_secret`.",
+				Description: tokenClientIDDescription,
 				Optional:    true,
-				Validators:  tokenCredentialValidators("client_secret"),
+				Validators:  tokenClientIDValidators(),
 			},
 			"client_secret": schema.StringAttribute{
-				Description: "The secret of `client_id`. Defaults to the provider's `client_secret`.",
+				Description: tokenSecretDescription,
 				Optional:    true,
 				Sensitive:   true,
-				Validators:  tokenCredentialValidators("client_id"),
+				Validators:  tokenSecretValidators(),
+			},
+			"client_assertion_private_key": schema.StringAttribute{
+				Description: tokenKeyDescription,
+				Optional:    true,
+				Sensitive:   true,
+				Validators:  tokenAssertionKeyValidators(),
+			},
+			"client_assertion_signing_alg": schema.StringAttribute{
+				Description: tokenAlgDescription,
+				Optional:    true,
+				Validators:  tokenAssertionAlgValidators(),
 			},
 			"domain": schema.StringAttribute{
 				Description: "The domain of the tenant to ask, `host[:port]` or a URL. Defaults to the provider's domain.",

@@ -30,6 +30,8 @@ type tokenContext struct {
 	// who is e.g. `client "abc"` or "the provider's client".
 	who string
 	url string
+	// assertion: the request authenticated with a private key, not a secret.
+	assertion bool
 }
 
 const systemObjectAdvice = "It is a system object of the tenant, which Terraform cannot manage: remove it from " +
@@ -167,6 +169,12 @@ func managementTokenAdvice(e *mgmt.Error, c *mgmt.Client) string {
 		tokenURL, audience, management = c.TokenURL(), c.Audience(), c.DefaultAudience()
 	}
 	switch {
+	case e.StatusCode == http.StatusUnauthorized && c != nil && c.ClientAssertionAlg() != "":
+		return fmt.Sprintf("%s refused the provider's client assertion: the private key (client_assertion_private_key "+
+			"or IDP_CLIENT_ASSERTION_PRIVATE_KEY) is not registered for client %q. Its public key must be an enabled, "+
+			"unexpired credential of that client, with alg %s (client_assertion_signing_alg), and the client must use "+
+			"Private Key JWT authentication. Check also client_id, and that domain is the tenant the client belongs to.",
+			tokenURL, c.ClientID(), c.ClientAssertionAlg())
 	case e.StatusCode == http.StatusUnauthorized:
 		return fmt.Sprintf("%s refused the provider's client credentials: check client_id and client_secret (or "+
 			"IDP_CLIENT_ID and IDP_CLIENT_SECRET), and that domain is the tenant the client belongs to.", tokenURL)
@@ -187,6 +195,11 @@ func managementTokenAdvice(e *mgmt.Error, c *mgmt.Client) string {
 
 func tokenRequestAdvice(e *mgmt.Error, t *tokenContext) string {
 	switch {
+	case e.StatusCode == http.StatusUnauthorized && t.assertion:
+		return fmt.Sprintf("%s refused the client assertion of %s: the private key is not registered for that "+
+			"client. Its public key must be an enabled, unexpired credential of the client, with the signing alg "+
+			"used, and the client must use Private Key JWT authentication. Check also client_id, and that domain is "+
+			"the tenant the client belongs to.", t.url, t.who)
 	case e.StatusCode == http.StatusUnauthorized:
 		return fmt.Sprintf("%s refused the credentials of %s: check client_id and client_secret, and that domain "+
 			"is the tenant the client belongs to.", t.url, t.who)

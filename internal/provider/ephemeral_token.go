@@ -35,7 +35,7 @@ func (e *tokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 		Description: "Requests an OAuth 2.0 client-credentials access token for an API, optionally narrowed " +
 			"to some of the scopes the client was granted (a \"limited scope\" token to hand to a service that may do one " +
 			"thing). The request goes to the provider's domain (or `domain`) with the provider's client credentials (or " +
-			"`client_id`/`client_secret`). As an ephemeral resource, the token is requested anew in every run and " +
+			"`client_id` with `client_secret` or `client_assertion_private_key`). As an ephemeral resource, the token is requested anew in every run and " +
 			"never written to plan or state: use it for provider configuration and write-only arguments.",
 		Attributes: map[string]schema.Attribute{
 			"audience": schema.StringAttribute{
@@ -52,15 +52,26 @@ func (e *tokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 				Validators:  tokenScopeValidators(),
 			},
 			"client_id": schema.StringAttribute{
-				Description: "The client to authenticate as. Defaults to the provider's `client_id`. Goes with `client_secret`.",
+				Description: tokenClientIDDescription,
 				Optional:    true,
-				Validators:  tokenCredentialValidators("client_secret"),
+				Validators:  tokenClientIDValidators(),
 			},
 			"client_secret": schema.StringAttribute{
-				Description: "The secret of `client_id`. Defaults to the provider's `client_secret`.",
+				Description: tokenSecretDescription,
 				Optional:    true,
 				Sensitive:   true,
-				Validators:  tokenCredentialValidators("client_id"),
+				Validators:  tokenSecretValidators(),
+			},
+			"client_assertion_private_key": schema.StringAttribute{
+				Description: tokenKeyDescription,
+				Optional:    true,
+				Sensitive:   true,
+				Validators:  tokenAssertionKeyValidators(),
+			},
+			"client_assertion_signing_alg": schema.StringAttribute{
+				Description: tokenAlgDescription,
+				Optional:    true,
+				Validators:  tokenAssertionAlgValidators(),
 			},
 			"domain": schema.StringAttribute{
 				Description: "The domain of the tenant to ask, `host[:port]` or a URL. Defaults to the provider's domain.",

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,18 +30,21 @@ import (
 // cannot take one, so their values are taken from the server's answers
 // (wireSecrets) instead, which are just as unique.
 var sensitiveCoverage = map[string]string{
-	"provider.client_secret":                         "sentinel, the server's admin client secret",
-	"provider.api_token":                             "a second provider's api_token, the ephemeral token (on the wire)",
-	"resource.idp_resource_server.signing_secret":    "sentinel",
-	"resource.idp_resource_server.signing_secret_wo": "sentinel",
-	"resource.idp_client.client_secret":              "server-generated (on the wire)",
-	"resource.idp_tenant.management_client_secret":   "server-generated (on the wire)",
-	"data.idp_client.client_secret":                  "read from the server (on the wire)",
-	"data.idp_resource_server.signing_secret":        "sentinel, read back",
-	"data.idp_token.client_secret":                   "an idp_client's secret (on the wire)",
-	"data.idp_token.access_token":                    "server-issued (on the wire)",
-	"ephemeral.idp_token.client_secret":              "another idp_client's secret (on the wire)",
-	"ephemeral.idp_token.access_token":               "server-issued (on the wire)",
+	"provider.client_secret":                           "sentinel, the server's admin client secret",
+	"provider.api_token":                               "a second provider's api_token, the ephemeral token (on the wire)",
+	"resource.idp_resource_server.signing_secret":      "sentinel",
+	"resource.idp_resource_server.signing_secret_wo":   "sentinel",
+	"resource.idp_client.client_secret":                "server-generated (on the wire)",
+	"resource.idp_tenant.management_client_secret":     "server-generated (on the wire)",
+	"data.idp_client.client_secret":                    "read from the server (on the wire)",
+	"data.idp_resource_server.signing_secret":          "sentinel, read back",
+	"data.idp_token.client_secret":                     "an idp_client's secret (on the wire)",
+	"data.idp_token.access_token":                      "server-issued (on the wire)",
+	"ephemeral.idp_token.client_secret":                "another idp_client's secret (on the wire)",
+	"ephemeral.idp_token.access_token":                 "server-issued (on the wire)",
+	"provider.client_assertion_private_key":            "a generated key's PEM lines; its assertions (on the wire)",
+	"data.idp_token.client_assertion_private_key":      "the same key",
+	"ephemeral.idp_token.client_assertion_private_key": "the same key",
 }
 
 // sensitiveAttributes walks the provider's schemas, as Terraform receives
@@ -97,12 +102,23 @@ func sensitiveAttributes(t *testing.T) []string {
 // issues (the provider's own, idp_token's, the ephemeral one's in plan and
 // apply) and every client, signing and tenant secret it sends.
 type wireSecrets struct {
-	mu     sync.Mutex
-	values map[string]bool
+	mu         sync.Mutex
+	values     map[string]bool
+	assertions int
 }
 
 func (ws *wireSecrets) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/oauth/token") {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if form, err := url.ParseQuery(string(body)); err == nil && form.Get("client_assertion") != "" {
+				ws.mu.Lock()
+				ws.values[form.Get("client_assertion")] = true
+				ws.assertions++
+				ws.mu.Unlock()
+			}
+		}
 		tw := &teeWriter{ResponseWriter: w}
 		next.ServeHTTP(tw, r)
 		var body any
@@ -188,6 +204,12 @@ func TestAccProvider_noSecretsInTraceLogs(t *testing.T) {
 	}
 	wire := &wireSecrets{values: map[string]bool{}}
 	env := newTestEnvOpts(t, server.Options{AdminClientSecret: sentinels["provider client_secret"]}, wire.wrap)
+	keyClient := env.pkjwtClient("read:resource_servers")
+	key := keyPEM(t, assertionKeys()[0])
+	keyLines := strings.Split(strings.TrimSpace(key), "\n")
+	for i, line := range keyLines[1 : len(keyLines)-2] { // the last body line may be short
+		sentinels[fmt.Sprintf("client_assertion_private_key line %d", i+1)] = line
+	}
 
 	config := func(passwordPolicy string) string {
 		return env.config(fmt.Sprintf(`
@@ -266,13 +288,46 @@ data "idp_resource_server" "bytoken" {
   provider   = idpbytoken
   identifier = idp_resource_server.wo.identifier
 }
-`, env.url, sentinels["signing_secret"], sentinels["signing_secret_wo"], passwordPolicy))
+
+provider "idpbykey" {
+  domain                       = %[1]q
+  client_id                    = %[5]q
+  client_assertion_private_key = %[6]q
+}
+
+data "idp_resource_server" "bykey" {
+  provider   = idpbykey
+  identifier = idp_resource_server.wo.identifier
+}
+
+data "idp_token" "bykey" {
+  audience                     = "%[1]s/api/v2/"
+  client_id                    = %[5]q
+  client_assertion_private_key = %[6]q
+}
+
+ephemeral "idp_token" "bykey" {
+  audience                     = "%[1]s/api/v2/"
+  client_id                    = %[5]q
+  client_assertion_private_key = %[6]q
+}
+
+provider "idpbykeytoken" {
+  domain    = %[1]q
+  api_token = ephemeral.idp_token.bykey.access_token
+}
+
+data "idp_resource_server" "bykeytoken" {
+  provider   = idpbykeytoken
+  identifier = idp_resource_server.wo.identifier
+}
+`, env.url, sentinels["signing_secret"], sentinels["signing_secret_wo"], passwordPolicy, keyClient, key))
 	}
 
 	var connectionID string
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: flowProviders("bytoken"),
+		ProtoV6ProviderFactories: flowProviders("bytoken", "bykey", "bykeytoken"),
 		Steps: []resource.TestStep{
 			{
 				Config: config("good"),
@@ -318,6 +373,12 @@ data "idp_resource_server" "bytoken" {
 	}
 	// Tokens: the provider's two (plan and apply per step), idp_token's and
 	// the ephemeral one's; secrets: two clients, a tenant's, the APIs'.
+	wire.mu.Lock()
+	assertions := wire.assertions
+	wire.mu.Unlock()
+	if assertions < 3 { // the provider's, idp_token's and the ephemeral one's
+		t.Fatalf("only %d client assertions seen on the wire", assertions)
+	}
 	if n := len(secrets) - len(sentinels); n < 10 {
 		t.Fatalf("only %d secrets seen on the wire; the test would prove little", n)
 	}

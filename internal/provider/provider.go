@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,8 @@ type idpProviderModel struct {
 	ClientID          types.String           `tfsdk:"client_id"`
 	ClientSecret      types.String           `tfsdk:"client_secret"`
 	APIToken          types.String           `tfsdk:"api_token"`
+	AssertionKey      types.String           `tfsdk:"client_assertion_private_key"`
+	AssertionAlg      types.String           `tfsdk:"client_assertion_signing_alg"`
 	Audience          types.String           `tfsdk:"audience"`
 	MaxRetries        validators.WholeNumber `tfsdk:"max_retries"`
 	RetryTimeout      types.String           `tfsdk:"retry_timeout"`
@@ -83,7 +86,8 @@ func (p *idpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"client_id": schema.StringAttribute{
 				Description: "Client ID of a machine-to-machine application granted the Management API scopes the " +
-					"configuration needs. Goes with `client_secret`. Also read from `IDP_CLIENT_ID`.",
+					"configuration needs. Goes with `client_secret` or `client_assertion_private_key`. Also read from " +
+					"`IDP_CLIENT_ID`.",
 				Optional: true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
@@ -98,6 +102,27 @@ func (p *idpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					stringvalidator.LengthAtLeast(1),
 					stringvalidator.ConflictsWith(path.MatchRoot("api_token")),
 				},
+			},
+			"client_assertion_private_key": schema.StringAttribute{
+				Description: "The PEM of an RSA private key (PKCS #1 or PKCS #8, unencrypted, 2048 to 4096 bits) whose " +
+					"public key is registered as a credential of `client_id`'s application, which uses Private Key JWT " +
+					"authentication. Instead of sending a secret, the provider then signs a JWT client assertion " +
+					"(RFC 7523) that lives two minutes, a new one for each token request. Conflicts with `client_secret` " +
+					"and `api_token`. Also read from `IDP_CLIENT_ASSERTION_PRIVATE_KEY`.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					validators.PrivateKeyPEM(),
+					stringvalidator.ConflictsWith(path.MatchRoot("client_secret"), path.MatchRoot("api_token")),
+				},
+			},
+			"client_assertion_signing_alg": schema.StringAttribute{
+				Description: "The algorithm the client assertion is signed with: `RS256`, `RS384` or `PS256`; it must be " +
+					"the `alg` of the registered credential. Defaults to `RS256`. Also read from " +
+					"`IDP_CLIENT_ASSERTION_SIGNING_ALG`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(mgmt.AssertionAlgs...)},
 			},
 			"api_token": schema.StringAttribute{
 				Description: "A Management API access token to use instead of client credentials. It is not " +
@@ -163,7 +188,8 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	var unknown []string
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"domain": config.Domain, "client_id": config.ClientID, "client_secret": config.ClientSecret,
-		"api_token": config.APIToken, "audience": config.Audience, "max_retries": config.MaxRetries,
+		"api_token": config.APIToken, "client_assertion_private_key": config.AssertionKey,
+		"client_assertion_signing_alg": config.AssertionAlg, "audience": config.Audience, "max_retries": config.MaxRetries,
 		"retry_timeout":       config.RetryTimeout,
 		"requests_per_second": config.RequestsPerSecond, "allow_insecure_http": config.AllowInsecureHTTP,
 	} {
@@ -230,6 +256,10 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		allowInsecure = b
 	}
 
+	readAssertionKey(config, &cfg, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	validateCredentials(cfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -308,23 +338,59 @@ func validateCredentials(cfg mgmt.Config, diags *diag.Diagnostics) {
 	} else if problem := validators.ManagementAPIPath(cfg.Domain); problem != "" {
 		diags.AddAttributeError(path.Root("domain"), "Invalid Domain", problem+" (From the domain argument or IDP_DOMAIN.)")
 	}
+	hasKey := cfg.ClientAssertionKey != nil
 	switch {
-	case cfg.APIToken != "" && (cfg.ClientID != "" || cfg.ClientSecret != ""):
+	case cfg.APIToken != "" && (cfg.ClientID != "" || cfg.ClientSecret != "" || hasKey):
 		diags.AddAttributeError(path.Root("api_token"), "Conflicting Credentials",
-			"Both api_token (or IDP_API_TOKEN) and client credentials (client_id/client_secret or IDP_CLIENT_ID/"+
-				"IDP_CLIENT_SECRET) are set. Use one of them.")
+			"Both api_token (or IDP_API_TOKEN) and client credentials (client_id/client_secret/"+
+				"client_assertion_private_key or IDP_CLIENT_ID/IDP_CLIENT_SECRET/IDP_CLIENT_ASSERTION_PRIVATE_KEY) are "+
+				"set. Use one of them.")
 	case cfg.APIToken != "":
-	case cfg.ClientID != "" && cfg.ClientSecret == "":
+	case cfg.ClientSecret != "" && hasKey:
+		diags.AddAttributeError(path.Root("client_assertion_private_key"), "Conflicting Credentials",
+			"Both client_secret (or IDP_CLIENT_SECRET) and client_assertion_private_key (or "+
+				"IDP_CLIENT_ASSERTION_PRIVATE_KEY) are set. A client authenticates with one of them: use the private "+
+				"key for a client set to Private Key JWT, the secret otherwise.")
+	case cfg.ClientID != "" && cfg.ClientSecret == "" && !hasKey:
 		diags.AddAttributeError(path.Root("client_secret"), "Missing Client Secret",
-			"client_id is set but client_secret is not: set client_secret or IDP_CLIENT_SECRET.")
-	case cfg.ClientID == "" && cfg.ClientSecret != "":
+			"client_id is set but neither client_secret nor client_assertion_private_key is: set client_secret or "+
+				"IDP_CLIENT_SECRET, or, for a client set to Private Key JWT, client_assertion_private_key or "+
+				"IDP_CLIENT_ASSERTION_PRIVATE_KEY.")
+	case cfg.ClientID == "" && (cfg.ClientSecret != "" || hasKey):
 		diags.AddAttributeError(path.Root("client_id"), "Missing Client ID",
-			"client_secret is set but client_id is not: set client_id or IDP_CLIENT_ID.")
+			"A client secret or client assertion private key is set but client_id is not: set client_id or IDP_CLIENT_ID.")
 	case cfg.ClientID == "":
 		diags.AddAttributeError(path.Root("client_id"), "Missing Credentials",
 			"The provider needs credentials: client_id and client_secret (or IDP_CLIENT_ID and IDP_CLIENT_SECRET) "+
-				"of an application granted the Management API, or an api_token (IDP_API_TOKEN).")
+				"of an application granted the Management API, client_id and client_assertion_private_key for one "+
+				"using Private Key JWT, or an api_token (IDP_API_TOKEN).")
 	}
+}
+
+// readAssertionKey sets cfg's client assertion key and alg from the configuration or the environment.
+func readAssertionKey(config idpProviderModel, cfg *mgmt.Config, diags *diag.Diagnostics) {
+	keyPEM := stringOrEnv(config.AssertionKey, "IDP_CLIENT_ASSERTION_PRIVATE_KEY")
+	alg := stringOrEnv(config.AssertionAlg, "IDP_CLIENT_ASSERTION_SIGNING_ALG")
+	if alg != "" && !slices.Contains(mgmt.AssertionAlgs, alg) {
+		diags.AddAttributeError(path.Root("client_assertion_signing_alg"), "Invalid Client Assertion Signing Algorithm",
+			fmt.Sprintf("The client assertion signing algorithm (client_assertion_signing_alg or "+
+				"IDP_CLIENT_ASSERTION_SIGNING_ALG) is %q; it must be one of %s.", alg, strings.Join(mgmt.AssertionAlgs, ", ")))
+	}
+	if keyPEM == "" {
+		if alg != "" {
+			diags.AddAttributeError(path.Root("client_assertion_signing_alg"), "Missing Client Assertion Private Key",
+				"A client assertion signing algorithm is set but no client_assertion_private_key (or "+
+					"IDP_CLIENT_ASSERTION_PRIVATE_KEY) to sign with: set the key, or remove the algorithm.")
+		}
+		return
+	}
+	key, err := mgmt.ParsePrivateKeyPEM(keyPEM)
+	if err != nil {
+		diags.AddAttributeError(path.Root("client_assertion_private_key"), "Invalid Client Assertion Private Key",
+			"From client_assertion_private_key or IDP_CLIENT_ASSERTION_PRIVATE_KEY. "+validators.PrivateKeyProblem(err))
+		return
+	}
+	cfg.ClientAssertionKey, cfg.ClientAssertionAlg = key, alg
 }
 
 func stringOrEnv(v types.String, env string) string {

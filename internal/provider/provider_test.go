@@ -37,11 +37,11 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 		},
 		"client id without secret": {
 			provider: `domain = "example.com"` + "\n" + `client_id = "c"`,
-			message:  `client_id is set but client_secret is not: set client_secret or IDP_CLIENT_SECRET.`,
+			message:  `client_id is set but neither client_secret nor client_assertion_private_key is: set client_secret or IDP_CLIENT_SECRET`,
 		},
 		"secret without client id": {
 			provider: `domain = "example.com"` + "\n" + `client_secret = "s"`,
-			message:  `client_secret is set but client_id is not: set client_id or IDP_CLIENT_ID.`,
+			message:  `A client secret or client assertion private key is set but client_id is not: set client_id or IDP_CLIENT_ID.`,
 		},
 		"no credentials": {
 			provider: `domain = "example.com"`,

@@ -27,6 +27,8 @@ type tokenModel struct {
 	Scope        types.Set    `tfsdk:"scope"`
 	ClientID     types.String `tfsdk:"client_id"`
 	ClientSecret types.String `tfsdk:"client_secret"`
+	AssertionKey types.String `tfsdk:"client_assertion_private_key"`
+	AssertionAlg types.String `tfsdk:"client_assertion_signing_alg"`
 	Domain       types.String `tfsdk:"domain"`
 	AccessToken  types.String `tfsdk:"access_token"`
 	TokenType    types.String `tfsdk:"token_type"`
@@ -41,11 +43,66 @@ func tokenScopeValidators() []validator.Set {
 	}
 }
 
-func tokenCredentialValidators(pairedWith string) []validator.String {
+func tokenClientIDValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthAtLeast(1), needsClientCredential{}}
+}
+
+func tokenSecretValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("client_id"))}
+}
+
+func tokenAssertionKeyValidators() []validator.String {
 	return []validator.String{
 		stringvalidator.LengthAtLeast(1),
-		stringvalidator.AlsoRequires(path.MatchRoot(pairedWith)),
+		validators.PrivateKeyPEM(),
+		stringvalidator.AlsoRequires(path.MatchRoot("client_id")),
+		stringvalidator.ConflictsWith(path.MatchRoot("client_secret")),
 	}
+}
+
+func tokenAssertionAlgValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.OneOf(mgmt.AssertionAlgs...),
+		stringvalidator.AlsoRequires(path.MatchRoot("client_assertion_private_key")),
+	}
+}
+
+//nolint:gosec // schema descriptions, no credentials
+const (
+	tokenClientIDDescription = "The client to authenticate as. Defaults to the provider's `client_id`. Goes with " +
+		"`client_secret` or `client_assertion_private_key`."
+	tokenSecretDescription = "The secret of `client_id`. Defaults to the provider's `client_secret`."
+	tokenKeyDescription    = "The PEM of an RSA private key (PKCS #1 or PKCS #8) registered as a credential of " +
+		"`client_id`, a client using Private Key JWT: a signed JWT client assertion is sent instead of a secret. " +
+		"Conflicts with `client_secret`. Defaults to the provider's `client_assertion_private_key` when `client_id` " +
+		"is unset."
+	tokenAlgDescription = "The algorithm the client assertion is signed with: `RS256` (default), `RS384` or `PS256`."
+)
+
+// needsClientCredential: a client_id here goes with a client_secret or a client_assertion_private_key.
+type needsClientCredential struct{}
+
+func (v needsClientCredential) Description(ctx context.Context) string {
+	return v.MarkdownDescription(ctx)
+}
+
+func (needsClientCredential) MarkdownDescription(context.Context) string {
+	return "client_secret or client_assertion_private_key must be set with client_id"
+}
+
+func (needsClientCredential) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() {
+		return
+	}
+	for _, name := range []string{"client_secret", "client_assertion_private_key"} {
+		var v types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
+		if !v.IsNull() {
+			return
+		}
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Missing Attribute Configuration",
+		`Attribute "client_secret" or "client_assertion_private_key" must be specified when "client_id" is specified.`)
 }
 
 // requestToken returns nil after adding an error.
@@ -66,15 +123,26 @@ func requestToken(ctx context.Context, h *clientHolder, config tfsdk.Config, dia
 			return nil
 		}
 	}
-	issued := time.Now()
 	// Empty credentials mean the provider's own: the shared client knows them.
-	token, err := client.RequestToken(ctx, mgmt.TokenRequest{
-		Domain:       m.Domain.ValueString(),
-		ClientID:     m.ClientID.ValueString(),
-		ClientSecret: m.ClientSecret.ValueString(),
-		Audience:     m.Audience.ValueString(),
-		Scopes:       scopes,
-	})
+	tr := mgmt.TokenRequest{
+		Domain:             m.Domain.ValueString(),
+		ClientID:           m.ClientID.ValueString(),
+		ClientSecret:       m.ClientSecret.ValueString(),
+		ClientAssertionAlg: m.AssertionAlg.ValueString(),
+		Audience:           m.Audience.ValueString(),
+		Scopes:             scopes,
+	}
+	if !m.AssertionKey.IsNull() {
+		key, err := mgmt.ParsePrivateKeyPEM(m.AssertionKey.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("client_assertion_private_key"), "Invalid Private Key",
+				validators.PrivateKeyProblem(err))
+			return nil
+		}
+		tr.ClientAssertionKey = key
+	}
+	issued := time.Now()
+	token, err := client.RequestToken(ctx, tr)
 	if err != nil {
 		addTokenError(diags, client, m, err)
 		return nil
@@ -87,12 +155,15 @@ func addTokenError(diags *diag.Diagnostics, client *mgmt.Client, m *tokenModel, 
 	if errors.Is(err, mgmt.ErrNoClientCredentials) {
 		diags.AddAttributeError(path.Root("client_id"), "Missing Client Credentials",
 			"idp_token needs client credentials: set client_id and client_secret here, or configure the provider "+
-				"with client_id and client_secret instead of api_token.")
+				"with client_id and client_secret instead of api_token. (A client using Private Key JWT goes with "+
+				"client_assertion_private_key instead of client_secret.)")
 		return
 	}
-	tc := &tokenContext{audience: m.Audience.ValueString(), who: "the provider's client", url: client.TokenURL()}
+	tc := &tokenContext{audience: m.Audience.ValueString(), who: "the provider's client", url: client.TokenURL(),
+		assertion: client.ClientAssertionAlg() != ""}
 	if !m.ClientID.IsNull() {
 		tc.who = fmt.Sprintf("client %q", m.ClientID.ValueString())
+		tc.assertion = !m.AssertionKey.IsNull()
 	}
 	if !m.Domain.IsNull() {
 		if u, perr := mgmt.ParseDomain(m.Domain.ValueString()); perr == nil {

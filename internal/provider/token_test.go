@@ -11,7 +11,13 @@ var tokenValidationCases = map[string]struct {
 	"empty scope set":    {`audience = "https://a/"` + "\n" + `scope = []`, `scope set must contain at least 1 elements, got: 0`},
 	"empty scope":        {`audience = "https://a/"` + "\n" + `scope = [""]`, `string length must be at least 1, got: 0`},
 	"spaced scope":       {`audience = "https://a/"` + "\n" + `scope = ["read x"]`, `must not contain white space`},
-	"id without secret":  {`audience = "https://a/"` + "\n" + `client_id = "c"`, `Attribute "client_secret" must be specified when "client_id" is specified`},
-	"secret without id":  {`audience = "https://a/"` + "\n" + `client_secret = "s"`, `Attribute "client_id" must be specified when "client_secret" is specified`},
-	"bad domain":         {`audience = "https://a/"` + "\n" + `domain = "ftp://x"`, `"ftp://x" is not a usable domain`},
+	"id without secret":  {`audience = "https://a/"` + "\n" + `client_id = "c"`, `Attribute "client_secret" or "client_assertion_private_key" must be specified when "client_id" is specified`},
+	"key and secret": {`audience = "https://a/"` + "\n" + `client_id = "c"` + "\n" + `client_secret = "s"` + "\n" +
+		`client_assertion_private_key = "k"`, `Attribute "client_secret" cannot be specified when "client_assertion_private_key" is specified`},
+	"bad key": {`audience = "https://a/"` + "\n" + `client_id = "c"` + "\n" + `client_assertion_private_key = "k"`,
+		`The value is not a usable RSA private key: it is not PEM`},
+	"alg without key": {`audience = "https://a/"` + "\n" + `client_assertion_signing_alg = "RS256"`,
+		`Attribute "client_assertion_private_key" must be specified when "client_assertion_signing_alg" is specified`},
+	"secret without id": {`audience = "https://a/"` + "\n" + `client_secret = "s"`, `Attribute "client_id" must be specified when "client_secret" is specified`},
+	"bad domain":        {`audience = "https://a/"` + "\n" + `domain = "ftp://x"`, `"ftp://x" is not a usable domain`},
 }
