@@ -184,7 +184,7 @@ func (c *Client) createApplication(ctx context.Context, b budget, in *Applicatio
 	case err == nil:
 		return out, nil
 	case len(found) == 1:
-		return c.adoptApplication(ctx, b, found[0], err)
+		return c.adoptApplication(ctx, b, found[0], in.ClientSecret, err)
 	case len(found) > 1, uncertain(info, err):
 		var ids []string
 		for _, a := range found {
@@ -198,10 +198,15 @@ func (c *Client) createApplication(ctx context.Context, b budget, in *Applicatio
 	return nil, err
 }
 
-// adoptApplication rotates the secret if the token may not read it (harmless: nobody has seen it).
-func (c *Client) adoptApplication(ctx context.Context, b budget, a *Application, cause error) (*Application, error) {
+// adoptApplication rotates the secret if the token may not read it (harmless: nobody has seen it),
+// unless the caller gave it: the client holds the sent secret, which the caller knows.
+func (c *Client) adoptApplication(ctx context.Context, b budget, a *Application, sent *string, cause error) (*Application, error) {
 	c.log.Log(ctx, LevelInfo, "found the client created by an attempt whose outcome was unknown; adopting it",
 		map[string]any{"kind": "client", "id": str(a.ClientID), "cause": cause.Error()})
+	if sent != nil {
+		a.ClientSecret = sent
+		return a, nil
+	}
 	if a.ClientSecret != nil && *a.ClientSecret != "" {
 		return a, nil
 	}

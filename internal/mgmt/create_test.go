@@ -312,3 +312,42 @@ func TestAdoptedClientWithoutReadableSecret(t *testing.T) {
 		t.Errorf("rotations = %d, want 1", n)
 	}
 }
+
+// TestAdoptedClientKeepsGivenSecret: a dropped create that carried the
+// caller's secret is adopted with it, not rotated, even when the token
+// cannot read it back.
+func TestAdoptedClientKeepsGivenSecret(t *testing.T) {
+	t.Parallel()
+	var inj *injector
+	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
+	ctx := t.Context()
+	admin := env.client(t)
+	app, err := admin.CreateApplication(ctx, &Application{Name: String("no keys, given")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.CreateClientGrant(ctx, &ClientGrant{ClientID: app.ClientID, Audience: String(admin.Audience()),
+		Scope: &[]string{"create:clients", "read:clients", "update:client_keys"}}); err != nil {
+		t.Fatal(err)
+	}
+	c := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret = *app.ClientID, *app.ClientSecret })
+	if _, err := c.ListApplications(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const secret = "the caller's own secret, 0123456789"
+	inj.dropOnce("POST", "/api/v2/clients")
+	got, err := c.CreateApplication(ctx, &Application{Name: String("dropped, given secret"), ClientSecret: String(secret)})
+	if err != nil {
+		t.Fatalf("create after a commit-then-drop: %v", err)
+	}
+	stored, err := admin.GetApplication(ctx, *got.ClientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *stored.ClientSecret != secret || got.ClientSecret == nil || *got.ClientSecret != secret {
+		t.Error("the adopted client does not have the given secret")
+	}
+	if n := env.count("", "POST", "/api/v2/clients/{id}/rotate-secret", 200); n != 0 {
+		t.Errorf("rotations = %d, want 0", n)
+	}
+}

@@ -63,11 +63,12 @@ func (c *Client) ListResourceServers(ctx context.Context) ([]*ResourceServer, er
 	return listAll[ResourceServer](ctx, c, c.newBudget(ctx), c.endpoint(resourceServersPath), "resource_servers", nil)
 }
 
-// CreateApplication creates a client, converging on a CreateRequestMetadataKey marker unless
-// client_metadata already has its 10 keys; its errors include *UncertainCreateError.
+// CreateApplication creates a client, with a.ClientSecret as its secret when set, converging on a
+// CreateRequestMetadataKey marker unless client_metadata already has its 10 keys; its errors
+// include *UncertainCreateError.
 func (c *Client) CreateApplication(ctx context.Context, a *Application) (*Application, error) {
 	in := *a
-	in.ClientID, in.ClientSecret = nil, nil
+	in.ClientID = nil
 	return c.createApplication(ctx, c.newBudget(ctx), &in)
 }
 
@@ -76,10 +77,11 @@ func (c *Client) GetApplication(ctx context.Context, clientID string) (*Applicat
 	return call[Application](ctx, c, c.newBudget(ctx), http.MethodGet, c.endpoint(clientsPath, clientID), nil)
 }
 
-// UpdateApplication changes the fields set in a but client_id and client_secret.
+// UpdateApplication changes the fields set in a but client_id; setting
+// client_secret needs update:client_keys.
 func (c *Client) UpdateApplication(ctx context.Context, clientID string, a *Application) (*Application, error) {
 	in := *a
-	in.ClientID, in.ClientSecret = nil, nil
+	in.ClientID = nil
 	return call[Application](ctx, c, c.newBudget(ctx), http.MethodPatch, c.endpoint(clientsPath, clientID), &in)
 }
 

@@ -120,14 +120,23 @@ func TestApplicationAndGrantRoundTrip(t *testing.T) {
 		t.Errorf("get = %s", dump(got))
 	}
 	upd, err := c.UpdateApplication(ctx, *app.ClientID, &Application{
-		ClientID: app.ClientID, ClientSecret: app.ClientSecret, // read-only: not sent
-		Name: String("m2m renamed"), TokenEndpointAuthMethod: String("client_secret_post"),
+		ClientID: String("ignored"), // read-only: not sent
+		Name:     String("m2m renamed"), TokenEndpointAuthMethod: String("client_secret_post"),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *upd.Name != "m2m renamed" || *upd.TokenEndpointAuthMethod != "client_secret_post" || *upd.Description != "a machine" {
+	if *upd.Name != "m2m renamed" || *upd.TokenEndpointAuthMethod != "client_secret_post" || *upd.Description != "a machine" ||
+		*upd.ClientSecret != *app.ClientSecret {
 		t.Errorf("updated = %s", dump(upd))
+	}
+	given, err := c.UpdateApplication(ctx, *app.ClientID, &Application{ClientSecret: String("a secret the caller chose")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.GetApplication(ctx, *app.ClientID); err != nil || *got.ClientSecret != "a secret the caller chose" ||
+		*given.ClientSecret != "a secret the caller chose" {
+		t.Fatalf("after setting the secret: %v %s", err, dump(got))
 	}
 	rotated, err := c.RotateApplicationSecret(ctx, *app.ClientID)
 	if err != nil {

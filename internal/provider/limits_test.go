@@ -156,6 +156,17 @@ func TestAccLimits_refusedAtPlan(t *testing.T) {
 			config:  clientBlock(`client_secret_rotation_version = 2.5`),
 			message: `client_secret_rotation_version must be a whole number, got 2.5.`,
 		},
+		// Characters, not bytes, as the server counts them.
+		"client_secret_wo over 1024 characters": {
+			config:    clientBlock(`client_secret_wo = `+str("é", 1025), `client_secret_wo_version = 1`),
+			writeOnly: true,
+			message:   `Attribute client_secret_wo UTF-8 character count must be between 1 and 1024, got: 1025`,
+		},
+		"client_secret_wo_version fraction": {
+			config:    clientBlock(`client_secret_wo = "s"`, `client_secret_wo_version = 1.5`),
+			writeOnly: true,
+			message:   `client_secret_wo_version must be a whole number, got 1.5.`,
+		},
 		// idp_client_grant: a grant's scopes and audience must be an API's
 		// (server: client_grants.go grantScopes), so an API's limits bound them.
 		"grant scope over 280 bytes": {

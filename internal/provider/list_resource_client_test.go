@@ -38,7 +38,7 @@ list "idp_client" "spa" {
 			querycheck.ExpectIdentity("idp_client.spa", map[string]knownvalue.Check{"client_id": knownvalue.StringExact(spa)}),
 			querycheck.ExpectResourceKnownValues("idp_client.all", byIdentity("client_id", m2m), []querycheck.KnownValueCheck{
 				valueAt("id", m2m), valueAt("name", "order-sync"), valueAt("app_type", "non_interactive"),
-				nullAt("client_secret"), nullAt("enabled_connections"),
+				nullAt("client_secret"), nullAt("client_secret_wo"), nullAt("enabled_connections"),
 			}),
 		}
 	})

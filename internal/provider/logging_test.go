@@ -35,6 +35,7 @@ var sensitiveCoverage = map[string]string{
 	"resource.idp_resource_server.signing_secret":      "sentinel",
 	"resource.idp_resource_server.signing_secret_wo":   "sentinel",
 	"resource.idp_client.client_secret":                "server-generated (on the wire)",
+	"resource.idp_client.client_secret_wo":             "sentinel",
 	"resource.idp_tenant.management_client_secret":     "server-generated (on the wire)",
 	"data.idp_client.client_secret":                    "read from the server (on the wire)",
 	"data.idp_resource_server.signing_secret":          "sentinel, read back",
@@ -201,6 +202,7 @@ func TestAccProvider_noSecretsInTraceLogs(t *testing.T) {
 		"signing_secret_wo":                "sentinel-signing-secret-wo-5b0e3",
 		"connection options.configuration": "sentinel-connection-configuration-5b0e4",
 		"connection options.customScripts": "sentinel-custom-script-5b0e5",
+		"client_secret_wo":                 "sentinel-client-secret-wo-5b0e6",
 	}
 	wire := &wireSecrets{values: map[string]bool{}}
 	env := newTestEnvOpts(t, server.Options{AdminClientSecret: sentinels["provider client_secret"]}, wire.wrap)
@@ -237,6 +239,12 @@ resource "idp_client_grant" "svc" {
   client_id = idp_client.svc.client_id
   audience  = idp_resource_server.hs.identifier
   scope     = ["read:x"]
+}
+
+resource "idp_client" "wo" {
+  name                     = "Write-only Client"
+  client_secret_wo         = %[7]q
+  client_secret_wo_version = 1
 }
 
 resource "idp_client" "eph" {
@@ -321,7 +329,7 @@ data "idp_resource_server" "bykeytoken" {
   provider   = idpbykeytoken
   identifier = idp_resource_server.wo.identifier
 }
-`, env.url, sentinels["signing_secret"], sentinels["signing_secret_wo"], passwordPolicy, keyClient, key))
+`, env.url, sentinels["signing_secret"], sentinels["signing_secret_wo"], passwordPolicy, keyClient, key, sentinels["client_secret_wo"]))
 	}
 
 	var connectionID string
@@ -436,6 +444,15 @@ func checkSentinelsSent(env *testEnv, connectionID string, sentinels map[string]
 		if got := valueOr(rs.SigningSecret, ""); got != sentinels[name] {
 			return fmt.Errorf("%s on the server is %q, not the sentinel", name, got)
 		}
+	}
+	apps, err := env.client.ListApplications(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(apps, func(a *mgmt.Application) bool {
+		return valueOr(a.Name, "") == "Write-only Client" && valueOr(a.ClientSecret, "") == sentinels["client_secret_wo"]
+	}) {
+		return fmt.Errorf("no client on the server has the client_secret_wo sentinel")
 	}
 	cn, err := env.client.GetConnection(ctx, connectionID)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -30,14 +32,20 @@ var (
 	_ resource.ResourceWithModifyPlan  = &clientResource{}
 	_ resource.ResourceWithIdentity    = &clientResource{}
 
+	_ resource.ResourceWithValidateConfig = &clientResource{}
+
 	_ objectAPI[*clientModel, *mgmt.Application] = &clientResource{}
 	_ identified[*clientModel]                   = &clientResource{}
+	_ configReader[*clientModel]                 = &clientResource{}
 )
 
 const (
 	defaultAppType    = "non_interactive"
 	defaultAuthMethod = "client_secret_post"
 	grantTypeClientCC = "client_credentials"
+
+	// maxClientSecret is the server's bound on a client_secret sent.
+	maxClientSecret = 1024
 
 	clientImportForms = `the client ID, 32 letters and digits (e.g. "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6")`
 )
@@ -66,6 +74,9 @@ type clientModel struct {
 	TokenEndpointAuthMethod types.String           `tfsdk:"token_endpoint_auth_method"`
 	SecretRotationVersion   validators.WholeNumber `tfsdk:"client_secret_rotation_version"`
 	EnabledConnections      types.Set              `tfsdk:"enabled_connections"`
+	// ClientSecretWO is write-only: known only in the configuration.
+	ClientSecretWO        types.String           `tfsdk:"client_secret_wo"`
+	ClientSecretWOVersion validators.WholeNumber `tfsdk:"client_secret_wo_version"`
 }
 
 func (r *clientResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -89,7 +100,7 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"client_secret": schema.StringAttribute{
 				Description: "The client secret, assigned by the server. Reading it needs the `read:client_keys` scope; " +
-					"without it the value from creation is kept.",
+					"without it the value from creation is kept. Null while the secret is given as `client_secret_wo`.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -137,6 +148,29 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"time, or removing it, rotates nothing.",
 				Optional:   true,
 				CustomType: validators.WholeNumberType{},
+			},
+			"client_secret_wo": schema.StringAttribute{
+				Description: fmt.Sprintf("Write-only client secret of your choosing (Terraform 1.11 and later, OpenTofu 1.11 and "+
+					"later): sent to the server, never stored in plan or state. 1 to %d characters. Terraform cannot see "+
+					"changes to it, so it is sent on create and whenever `client_secret_wo_version` changes; while it is "+
+					"in use, `client_secret` stays null in state. Changing it needs the `update:client_keys` scope.",
+					maxClientSecret),
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+				Validators: []validator.String{
+					stringvalidator.UTF8LengthBetween(1, maxClientSecret),
+					stringvalidator.AlsoRequires(path.MatchRoot("client_secret_wo_version")),
+				},
+			},
+			"client_secret_wo_version": schema.Int64Attribute{
+				Description: "Any whole number; change it to send a new `client_secret_wo` to the server (rotation: the " +
+					"old secret stops working at once). Cannot be used with `client_secret_rotation_version`.",
+				Optional:   true,
+				CustomType: validators.WholeNumberType{},
+				Validators: []validator.Int64{
+					int64validator.AlsoRequires(path.MatchRoot("client_secret_wo")),
+				},
 			},
 			"token_endpoint_auth_method": schema.StringAttribute{
 				Description: "How the application authenticates at the token endpoint: `client_secret_post` (the " +
@@ -205,15 +239,44 @@ func (r *clientResource) identity(m *clientModel) any {
 	return clientIdentity{ClientID: m.ClientID}
 }
 
-// ModifyPlan shows a rotation coming: the secret is unknown until applied.
-func (r *clientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		return // destroy or create
+// ValidateConfig refuses the two ways of rotating together: a server-side
+// rotation would replace the secret given write-only.
+func (r *clientResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var rotation, woVersion validators.WholeNumber
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("client_secret_rotation_version"), &rotation)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("client_secret_wo_version"), &woVersion)...)
+	if resp.Diagnostics.HasError() || rotation.IsNull() || woVersion.IsNull() {
+		return
 	}
-	var plan, state clientModel
+	resp.Diagnostics.AddAttributeError(path.Root("client_secret_rotation_version"), "Conflicting Secret Rotation",
+		"client_secret_rotation_version has the server generate a new secret, which would replace the one given in "+
+			"client_secret_wo. Use one or the other: to rotate a write-only secret, change client_secret_wo and "+
+			"bump client_secret_wo_version.")
+}
+
+// ModifyPlan shows a rotation coming: the secret is unknown until applied.
+// While the secret is given write-only, it stays null, so that a switch to
+// client_secret_wo does not promise the old secret in state; when it stops
+// being given so, the secret is unknown until read back.
+func (r *clientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan clientModel
 	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.ClientSecretWOVersion.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_secret"), types.StringNull())...)
+		return
+	}
+	if req.State.Raw.IsNull() {
+		return // create
+	}
+	var state clientModel
 	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
-	if resp.Diagnostics.HasError() || !plan.rotatesSecret(&state) {
+	if resp.Diagnostics.HasError() || !plan.rotatesSecret(&state) && state.ClientSecretWOVersion.IsNull() {
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_secret"), types.StringUnknown())...)
@@ -221,11 +284,16 @@ func (r *clientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 
 func (r *clientResource) kind() string { return "Client" }
 
+func (r *clientResource) readConfig(ctx context.Context, config tfsdk.Config, plan *clientModel) diag.Diagnostics {
+	return config.GetAttribute(ctx, path.Root("client_secret_wo"), &plan.ClientSecretWO)
+}
+
 func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan *clientModel) (*mgmt.Application, diag.Diagnostics, error) {
 	body, diags := plan.toAPI(ctx)
 	if diags.HasError() {
 		return nil, diags, nil
 	}
+	plan.withWriteOnlySecret(body)
 	created, err := c.CreateApplication(ctx, body)
 	if err != nil || plan.EnabledConnections.IsNull() {
 		return created, diags, err
@@ -272,11 +340,15 @@ func (r *clientResource) readObject(ctx context.Context, c *mgmt.Client, state *
 }
 
 // updateObject rotates the secret last: the rotation's answer carries the
-// new secret.
+// new secret. The write-only secret is sent only when its version changes:
+// Terraform cannot see a change of the secret itself.
 func (r *clientResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *clientModel) (*mgmt.Application, diag.Diagnostics, error) {
 	body, diags := plan.toAPI(ctx)
 	if diags.HasError() {
 		return nil, diags, nil
+	}
+	if !plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion) {
+		plan.withWriteOnlySecret(body)
 	}
 	updated, err := c.UpdateApplication(ctx, state.ID.ValueString(), body)
 	if err == nil && !plan.EnabledConnections.IsNull() && !plan.EnabledConnections.Equal(state.EnabledConnections) {
@@ -302,6 +374,12 @@ func (m *clientModel) rotatesSecret(state *clientModel) bool {
 		!m.SecretRotationVersion.Equal(state.SecretRotationVersion)
 }
 
+func (m *clientModel) withWriteOnlySecret(body *mgmt.Application) {
+	if !m.ClientSecretWO.IsNull() && !m.ClientSecretWO.IsUnknown() {
+		body.ClientSecret = mgmt.String(m.ClientSecretWO.ValueString())
+	}
+}
+
 // toAPI sends a removed description as "", so that the update clears it.
 func (m *clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagnostics) {
 	var grantTypes []string
@@ -320,11 +398,16 @@ func (m *clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagno
 func (m *clientModel) fromAPI(ctx context.Context, a *mgmt.Application) diag.Diagnostics {
 	m.ID = types.StringPointerValue(a.ClientID)
 	m.ClientID = types.StringPointerValue(a.ClientID)
-	if a.ClientSecret != nil {
+	switch {
+	case !m.ClientSecretWOVersion.IsNull():
+		// The secret was given write-only: keep it out of state.
+		m.ClientSecret = types.StringNull()
+	case a.ClientSecret != nil:
 		m.ClientSecret = types.StringValue(*a.ClientSecret)
-	} else if m.ClientSecret.IsUnknown() {
+	case m.ClientSecret.IsUnknown():
 		m.ClientSecret = types.StringNull()
 	}
+	m.ClientSecretWO = types.StringNull()
 	m.Name = types.StringPointerValue(a.Name)
 	m.Description = nonEmptyString(a.Description)
 	m.AppType = types.StringValue(valueOr(a.AppType, defaultAppType))

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -15,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
@@ -231,6 +234,14 @@ func TestAccClient_validation(t *testing.T) {
 		"empty name":   {`name = ""`, `name string length must be at least 1, got: 0`},
 		"empty desc":   {`description = ""`, `description string length must be at least 1, got: 0`},
 		"missing name": {`description = "x"`, `The argument "name" is required, but no definition was found.`},
+		"write-only without version": {`client_secret_wo = "s"`,
+			`Attribute "client_secret_wo_version" must be specified when "client_secret_wo" is specified`},
+		"version without write-only": {`client_secret_wo_version = 1`,
+			`Attribute "client_secret_wo" must be specified when "client_secret_wo_version" is specified`},
+		"write-only empty": {`client_secret_wo = ""` + "\n" + `client_secret_wo_version = 1`,
+			`client_secret_wo UTF-8 character count must be between 1 and 1024, got: 0`},
+		"two rotations": {`client_secret_wo = "s"` + "\n" + `client_secret_wo_version = 1` + "\n" +
+			`client_secret_rotation_version = 1`, `Conflicting Secret Rotation`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -241,4 +252,116 @@ func TestAccClient_validation(t *testing.T) {
 			refusedAtPlan(t, env.config("resource \"idp_client\" \"test\" {\n"+body+"\n}\n"), tc.message)
 		})
 	}
+}
+
+// A client secret given write-only opens the token endpoint, is rotated by
+// bumping its version, and never enters the state.
+func TestAccClient_writeOnlySecret(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_client.test"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	secrets := []string{"", "client-secret-wo-number-1", "client-secret-wo-number-2", "client-secret-wo-number-3"}
+	config := func(secret string, version int) string {
+		wo := ""
+		if version > 0 {
+			wo = fmt.Sprintf("client_secret_wo_version = %d\nclient_secret_wo = %q", version, secret)
+		}
+		return env.config(`
+resource "idp_client" "test" {
+  name = "Write-only secret"
+` + wo + `
+}
+`)
+	}
+	noSecretInState := func() []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			sameID.AddStateValue(addr, tfjsonpath.New("client_id")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_secret"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
+			absentFromState(secrets[1:]...),
+		}
+	}
+	// opens reports which secrets get past the token endpoint's client
+	// check: right ones reach the audience check (403: no such API).
+	opens := func(works, fails string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			clientID := s.RootModule().Resources[addr].Primary.Attributes["client_id"]
+			var apiErr *mgmt.Error
+			_, err := env.client.RequestToken(t.Context(), mgmt.TokenRequest{
+				ClientID: clientID, ClientSecret: works, Audience: "https://no-such-api.example.com/"})
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
+				return fmt.Errorf("the current secret: want 403 for the unknown audience, got %v", err)
+			}
+			_, err = env.client.RequestToken(t.Context(), mgmt.TokenRequest{
+				ClientID: clientID, ClientSecret: fails, Audience: "https://no-such-api.example.com/"})
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+				return fmt.Errorf("a secret not current: want 401, got %v", err)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            config(secrets[1], 1),
+				ConfigStateChecks: noSecretInState(),
+				Check:             opens(secrets[1], "not-the-secret"),
+			},
+			{
+				Config: config(secrets[2], 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: noSecretInState(),
+				Check:             opens(secrets[2], secrets[1]),
+			},
+			{
+				// Changing the value without the version sends nothing.
+				Config: config(secrets[3], 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: opens(secrets[2], secrets[3]),
+			},
+			{
+				// Given up, the secret is the server's again, and in state.
+				Config: config("", 0),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("client_id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("client_secret"), knownvalue.StringExact(secrets[2])),
+				},
+			},
+			{
+				// From a secret in state to a write-only one.
+				Config:            config(secrets[3], 3),
+				ConfigStateChecks: noSecretInState(),
+				Check:             opens(secrets[3], secrets[2]),
+			},
+		},
+	})
+}
+
+// absentFromState fails when any of values appears anywhere in the state.
+func absentFromState(values ...string) statecheck.StateCheck {
+	return stateCheckFunc(func(req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+		raw, err := json.Marshal(req.State)
+		if err != nil {
+			resp.Error = err
+			return
+		}
+		for _, v := range values {
+			if strings.Contains(string(raw), v) {
+				resp.Error = fmt.Errorf("the state holds the secret %q", v)
+				return
+			}
+		}
+	})
+}
+
+type stateCheckFunc func(statecheck.CheckStateRequest, *statecheck.CheckStateResponse)
+
+func (f stateCheckFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	f(req, resp)
 }

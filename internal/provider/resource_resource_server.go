@@ -279,15 +279,26 @@ func (r *resourceServerResource) identity(m *resourceServerModel) any {
 
 // ModifyPlan keeps signing_secret null in the plan while the secret is
 // given write-only, so that a switch from signing_secret to
-// signing_secret_wo does not promise the old secret in state.
+// signing_secret_wo does not promise the old secret in state; when it stops
+// being given so, an unset signing_secret is unknown until read back.
 func (r *resourceServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var version validators.WholeNumber
+	var version, prior validators.WholeNumber
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("signing_secret_wo_version"), &version)...)
 	if !version.IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("signing_secret"), types.StringNull())...)
+		return
+	}
+	if req.State.Raw.IsNull() {
+		return // create
+	}
+	var configured types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("signing_secret_wo_version"), &prior)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("signing_secret"), &configured)...)
+	if !prior.IsNull() && configured.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("signing_secret"), types.StringUnknown())...)
 	}
 }
 

@@ -295,6 +295,19 @@ resource "idp_resource_server" "test" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
+			{
+				// Given up, the secret is read back into state.
+				Config: env.config(`
+resource "idp_resource_server" "test" {
+  name        = "HS256 API"
+  identifier  = "https://wo.example.com/"
+  signing_alg = "HS256"
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("signing_secret"), knownvalue.StringExact("write-only-secret-number-2")),
+				},
+			},
 		},
 	})
 }

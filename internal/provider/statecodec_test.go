@@ -53,12 +53,14 @@ func codecCases() []codecCase {
 				Name: types.StringValue("app"), Description: types.StringNull(), AppType: types.StringValue("spa"),
 				GrantTypes: strs("authorization_code", "refresh_token"), TokenEndpointAuthMethod: types.StringValue("none"),
 				SecretRotationVersion: validators.WholeNumberValue(3), EnabledConnections: strs(),
+				ClientSecretWO: types.StringNull(), ClientSecretWOVersion: validators.WholeNumberNull(),
 			},
 			&clientModel{
 				ID: types.StringUnknown(), ClientID: types.StringUnknown(), ClientSecret: types.StringNull(),
 				Name: types.StringValue("app"), Description: types.StringValue(""), AppType: types.StringUnknown(),
 				GrantTypes: types.SetUnknown(types.StringType), TokenEndpointAuthMethod: types.StringNull(),
 				SecretRotationVersion: validators.WholeNumberNull(), EnabledConnections: types.SetNull(types.StringType),
+				ClientSecretWO: types.StringNull(), ClientSecretWOVersion: validators.WholeNumberValue(2),
 			},
 		}},
 		{"client_grant", NewClientGrantResource(), func() any { return new(*clientGrantModel) }, []any{

@@ -7,3 +7,19 @@ resource "idp_client" "reporting_service" {
   grant_types                = ["client_credentials"]
   token_endpoint_auth_method = "client_secret_post"
 }
+
+# A client whose secret you supply (here a variable; in practice often an
+# ephemeral value): sent write-only, never stored in state. Change the
+# secret and bump client_secret_wo_version to rotate it.
+variable "billing_client_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+  default   = "change-me-to-a-long-random-secret"
+}
+
+resource "idp_client" "billing_service" {
+  name                     = "Billing Service"
+  client_secret_wo         = var.billing_client_secret
+  client_secret_wo_version = 1
+}
