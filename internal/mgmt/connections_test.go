@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
 // The connection calls against the in-process server, faults injected
@@ -234,5 +236,42 @@ func TestConnectionCreateConverges(t *testing.T) {
 	var me *CreateMismatchError
 	if !errors.As(err, &me) || me.ExistingID != str(cn.ID) || !slices.Equal(me.Fields, []string{"display_name", "options"}) {
 		t.Errorf("mismatch: %v", err)
+	}
+}
+
+// Past 1,000 connections, where the server refuses offset pages, lists and
+// lookups by name page by checkpoint.
+func TestListConnectionsPastOffsetLimit(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, server.Options{}, nil)
+	c := env.client(t)
+	ctx := t.Context()
+	const n = 1005
+	for i := range n {
+		if _, err := c.CreateConnection(ctx, &Connection{Name: String(fmt.Sprintf("bulk-%04d", i)), Strategy: String("email")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := c.ListConnections(ctx, ConnectionFilter{})
+	if err != nil || len(all) != n+1 {
+		t.Fatalf("ListConnections: %d, %v; want %d", len(all), err, n+1)
+	}
+	seen := map[string]bool{}
+	for _, cn := range all {
+		seen[str(cn.ID)] = true
+	}
+	if len(seen) != n+1 {
+		t.Errorf("%d distinct ids, want %d", len(seen), n+1)
+	}
+	emails, err := c.ListConnections(ctx, ConnectionFilter{Strategy: []string{"email"}})
+	if err != nil || len(emails) != n {
+		t.Errorf("by strategy: %d, %v; want %d", len(emails), err, n)
+	}
+	last, err := c.GetConnectionByName(ctx, fmt.Sprintf("bulk-%04d", n-1))
+	if err != nil || last == nil {
+		t.Fatalf("GetConnectionByName: %v %v", last, err)
+	}
+	if got := env.count("", http.MethodGet, "/api/v2/connections", http.StatusBadRequest); got != 0 {
+		t.Errorf("%d lists refused", got)
 	}
 }
