@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -273,5 +275,37 @@ func TestListConnectionsPastOffsetLimit(t *testing.T) {
 	}
 	if got := env.count("", http.MethodGet, "/api/v2/connections", http.StatusBadRequest); got != 0 {
 		t.Errorf("%d lists refused", got)
+	}
+}
+
+// Connection lists send take (at most 100) and the previous next as from,
+// and a next that never ends stops at the list cap.
+func TestListConnectionsCheckpointQueries(t *testing.T) {
+	t.Parallel()
+	var queries []url.Values
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		queries = append(queries, r.URL.Query())
+		n := len(queries)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"connections":[{"id":"con_%d","name":"c%d"}],"next":"con_%d"}`, n, n, n+1)
+	}))
+	t.Cleanup(ts.Close)
+	c := quickClient(t, Config{Domain: ts.URL, APIToken: "tok"})
+	c.maxPages = 3
+	_, err := c.ListConnections(t.Context(), ConnectionFilter{Strategy: []string{"auth0"}})
+	if want := "GET /api/v2/connections: the list goes on after 3 pages and 3 objects"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+	if len(queries) != 3 {
+		t.Fatalf("%d requests, want 3", len(queries))
+	}
+	for i, q := range queries {
+		from := ""
+		if i > 0 {
+			from = fmt.Sprintf("con_%d", i+1)
+		}
+		if q.Get("take") != "100" || q.Get("from") != from || q.Get("strategy") != "auth0" || q.Has("page") || q.Has("per_page") {
+			t.Errorf("request %d: %v", i, q)
+		}
 	}
 }
