@@ -15,6 +15,8 @@ const connectionsPath = "api/v2/connections"
 const (
 	// maxClientsTake is the largest take of GET /connections/{id}/clients.
 	maxClientsTake = 1000
+	// maxConnectionsTake is the largest take of GET /connections.
+	maxConnectionsTake = 100
 	// MaxClientsPerPatch is the most items one PATCH /connections/{id}/clients accepts.
 	MaxClientsPerPatch = 50
 )
@@ -140,7 +142,7 @@ func (c *Client) GetConnectionByName(ctx context.Context, name string) (*Connect
 }
 
 func (c *Client) connectionByName(ctx context.Context, b budget, name string) (*Connection, error) {
-	all, err := listAll[Connection](ctx, c, b, c.endpoint(connectionsPath), "connections", url.Values{"name": {name}})
+	all, err := c.listConnections(ctx, b, url.Values{"name": {name}})
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +175,41 @@ func (c *Client) ListConnections(ctx context.Context, f ConnectionFilter) ([]*Co
 	if f.Name != "" {
 		q.Set("name", f.Name)
 	}
-	return listAll[Connection](ctx, c, c.newBudget(ctx), c.endpoint(connectionsPath), "connections", q)
+	return c.listConnections(ctx, c.newBudget(ctx), q)
+}
+
+// listConnections pages by checkpoint, which Auth0 requires past 1,000 connections.
+func (c *Client) listConnections(ctx context.Context, b budget, query url.Values) ([]*Connection, error) {
+	u := c.endpoint(connectionsPath)
+	var all []*Connection
+	from := ""
+	for pages := 1; ; pages++ {
+		q := url.Values{}
+		for k, v := range query {
+			q[k] = v
+		}
+		q.Set("take", strconv.Itoa(min(c.pageSize, maxConnectionsTake)))
+		if from != "" {
+			q.Set("from", from)
+		}
+		pu := *u
+		pu.RawQuery = q.Encode()
+		var page struct {
+			Connections []*Connection `json:"connections"`
+			Next        string        `json:"next"`
+		}
+		if err := c.do(ctx, b, http.MethodGet, &pu, nil, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Connections...)
+		if page.Next == "" || page.Next == from || len(page.Connections) == 0 {
+			return all, nil
+		}
+		if err := c.listCapError(u, pages, len(all)); err != nil {
+			return nil, err
+		}
+		from = page.Next
+	}
 }
 
 // ListConnectionClients returns the ids of the clients a connection is enabled for.

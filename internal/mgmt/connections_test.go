@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
 // The connection calls against the in-process server, faults injected
@@ -234,5 +238,74 @@ func TestConnectionCreateConverges(t *testing.T) {
 	var me *CreateMismatchError
 	if !errors.As(err, &me) || me.ExistingID != str(cn.ID) || !slices.Equal(me.Fields, []string{"display_name", "options"}) {
 		t.Errorf("mismatch: %v", err)
+	}
+}
+
+// Past 1,000 connections, where the server refuses offset pages, lists and
+// lookups by name page by checkpoint.
+func TestListConnectionsPastOffsetLimit(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, server.Options{}, nil)
+	c := env.client(t)
+	ctx := t.Context()
+	const n = 1005
+	for i := range n {
+		if _, err := c.CreateConnection(ctx, &Connection{Name: String(fmt.Sprintf("bulk-%04d", i)), Strategy: String("email")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := c.ListConnections(ctx, ConnectionFilter{})
+	if err != nil || len(all) != n+1 {
+		t.Fatalf("ListConnections: %d, %v; want %d", len(all), err, n+1)
+	}
+	seen := map[string]bool{}
+	for _, cn := range all {
+		seen[str(cn.ID)] = true
+	}
+	if len(seen) != n+1 {
+		t.Errorf("%d distinct ids, want %d", len(seen), n+1)
+	}
+	emails, err := c.ListConnections(ctx, ConnectionFilter{Strategy: []string{"email"}})
+	if err != nil || len(emails) != n {
+		t.Errorf("by strategy: %d, %v; want %d", len(emails), err, n)
+	}
+	last, err := c.GetConnectionByName(ctx, fmt.Sprintf("bulk-%04d", n-1))
+	if err != nil || last == nil {
+		t.Fatalf("GetConnectionByName: %v %v", last, err)
+	}
+	if got := env.count("", http.MethodGet, "/api/v2/connections", http.StatusBadRequest); got != 0 {
+		t.Errorf("%d lists refused", got)
+	}
+}
+
+// Connection lists send take (at most 100) and the previous next as from,
+// and a next that never ends stops at the list cap.
+func TestListConnectionsCheckpointQueries(t *testing.T) {
+	t.Parallel()
+	var queries []url.Values
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		queries = append(queries, r.URL.Query())
+		n := len(queries)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"connections":[{"id":"con_%d","name":"c%d"}],"next":"con_%d"}`, n, n, n+1)
+	}))
+	t.Cleanup(ts.Close)
+	c := quickClient(t, Config{Domain: ts.URL, APIToken: "tok"})
+	c.maxPages = 3
+	_, err := c.ListConnections(t.Context(), ConnectionFilter{Strategy: []string{"auth0"}})
+	if want := "GET /api/v2/connections: the list goes on after 3 pages and 3 objects"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+	if len(queries) != 3 {
+		t.Fatalf("%d requests, want 3", len(queries))
+	}
+	for i, q := range queries {
+		from := ""
+		if i > 0 {
+			from = fmt.Sprintf("con_%d", i+1)
+		}
+		if q.Get("take") != "100" || q.Get("from") != from || q.Get("strategy") != "auth0" || q.Has("page") || q.Has("per_page") {
+			t.Errorf("request %d: %v", i, q)
+		}
 	}
 }

@@ -144,6 +144,9 @@ func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		return
 	}
 	o := cn.Options
+	if o == nil && valueOr(cn.Strategy, "") == mgmt.StrategyDatabase {
+		resp.Diagnostics.Append(optionsNotReadable(valueOr(cn.Name, "")))
+	}
 	if o == nil || valueOr(cn.Strategy, "") != mgmt.StrategyDatabase {
 		o = &mgmt.ConnectionOptions{}
 	}

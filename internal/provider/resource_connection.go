@@ -261,17 +261,43 @@ func (r *connectionResource) readObject(ctx context.Context, c *mgmt.Client, sta
 }
 
 // updateObject reads the options first: a PATCH of options replaces them
-// whole, and those set elsewhere (custom scripts, MFA, ...) must stay.
+// whole, and those set elsewhere (custom scripts, MFA, ...) must stay. It
+// sends options only when the managed ones change, and never when the
+// read could not see them.
 func (r *connectionResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *connectionModel) (*mgmt.Connection, diag.Diagnostics, error) {
 	current, err := c.GetConnection(ctx, state.ID.ValueString())
 	if err != nil {
 		return nil, nil, err
 	}
-	updated, err := c.UpdateConnection(ctx, state.ID.ValueString(), &mgmt.Connection{
-		DisplayName: mgmt.String(plan.DisplayName.ValueString()),
-		Options:     plan.options(current.Options),
-	})
+	body := &mgmt.Connection{DisplayName: mgmt.String(plan.DisplayName.ValueString())}
+	switch {
+	case current.Options == nil && !plan.sameOptions(state):
+		var diags diag.Diagnostics
+		diags.AddError("Connection Options Not Readable", fmt.Sprintf("Connection %q was read without its options: "+
+			"the provider's token lacks the %s scope. A change of disable_signup, requires_username, "+
+			"brute_force_protection or password_policy is sent as the whole options object, which would erase the "+
+			"options this resource does not manage (custom scripts, MFA, password history, ...), so nothing was sent. "+
+			"Grant the provider's client %s and %s on the Management API, then apply again.",
+			plan.Name.ValueString(), scopeReadConnectionOptions, scopeReadConnectionOptions, scopeUpdateConnectionOptions))
+		return nil, diags, nil
+	case current.Options != nil && !plan.optionsAre(current.Options):
+		body.Options = plan.options(current.Options)
+	}
+	updated, err := c.UpdateConnection(ctx, state.ID.ValueString(), body)
 	return updated, nil, err
+}
+
+// The scopes a token needs to see and to change a connection's options.
+const (
+	scopeReadConnectionOptions   = "read:connections_options"
+	scopeUpdateConnectionOptions = "update:connections_options"
+)
+
+func optionsNotReadable(name string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Connection Options Not Readable", fmt.Sprintf("The Management API answered "+
+		"connection %q without its options: the provider's token lacks the %s scope. The option attributes keep "+
+		"their last known values (null when there are none), and changes made outside Terraform go unseen.",
+		name, scopeReadConnectionOptions))
 }
 
 func (r *connectionResource) deleteObject(ctx context.Context, c *mgmt.Client, state *connectionModel) error {
@@ -298,6 +324,20 @@ func (m *connectionModel) options(current *mgmt.ConnectionOptions) *mgmt.Connect
 	return o
 }
 
+// sameOptions reports whether m and o manage the same option values.
+func (m *connectionModel) sameOptions(o *connectionModel) bool {
+	return m.DisableSignup.Equal(o.DisableSignup) && m.RequiresUsername.Equal(o.RequiresUsername) &&
+		m.BruteForceProtection.Equal(o.BruteForceProtection) && m.PasswordPolicy.Equal(o.PasswordPolicy)
+}
+
+// optionsAre reports whether the connection's options already hold m's.
+func (m *connectionModel) optionsAre(o *mgmt.ConnectionOptions) bool {
+	return m.DisableSignup.Equal(types.BoolPointerValue(o.DisableSignup)) &&
+		m.RequiresUsername.Equal(types.BoolPointerValue(o.RequiresUsername)) &&
+		m.BruteForceProtection.Equal(types.BoolPointerValue(o.BruteForceProtection)) &&
+		m.PasswordPolicy.Equal(types.StringPointerValue(o.PasswordPolicy))
+}
+
 // fromAPI reads an option the connection does not have as null, so that
 // the next plan writes it, and a missing display name as the name, as the
 // login page shows it.
@@ -311,7 +351,8 @@ func (m *connectionModel) fromAPI(_ context.Context, cn *mgmt.Connection) diag.D
 	}
 	o := cn.Options
 	if o == nil {
-		o = &mgmt.ConnectionOptions{}
+		// Answered without options (no read:connections_options): keep what is known.
+		return diag.Diagnostics{optionsNotReadable(m.Name.ValueString())}
 	}
 	m.DisableSignup = types.BoolPointerValue(o.DisableSignup)
 	m.RequiresUsername = types.BoolPointerValue(o.RequiresUsername)

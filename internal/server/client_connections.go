@@ -71,7 +71,7 @@ func getClientConnections(c *call) error {
 	forList := &projection{include: true, fields: connectionForListFields}
 	page := make([]any, 0, end-start)
 	for _, cn := range enabled[start:end] {
-		v, err := forList.apply(connectionJSON(cn))
+		v, err := forList.apply(c.connectionJSON(cn))
 		if err == nil {
 			v, err = fields.apply(v)
 		}

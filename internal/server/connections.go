@@ -3,6 +3,8 @@ package server
 import (
 	"net/http"
 	"regexp"
+	"sort"
+	"strconv"
 )
 
 // connectionRecord is a connection (a source of users), as stored. Extra
@@ -49,7 +51,13 @@ func errInexistentConnection() *apiError {
 	return newError(http.StatusNotFound, "inexistent_connection", "The connection does not exist")
 }
 
-func connectionJSON(cn connectionRecord) any {
+// connectionView answers options only when asked to.
+type connectionView struct {
+	connectionRecord
+	Options *extras `json:"options,omitempty"`
+}
+
+func connectionJSON(cn connectionRecord, options bool) any {
 	if cn.Options == nil {
 		cn.Options = extras{}
 	}
@@ -61,7 +69,11 @@ func connectionJSON(cn connectionRecord) any {
 	}
 	extra := cn.Extra
 	cn.Extra = nil
-	return renderWithExtras(cn, extra)
+	v := connectionView{connectionRecord: cn}
+	if options {
+		v.Options = &cn.Options
+	}
+	return renderWithExtras(v, extra)
 }
 
 // newConnection decodes a create's body, but for enabled_clients, which
@@ -172,17 +184,32 @@ func createConnection(c *call) error {
 	if err := c.repo.createConnection(cn); err != nil {
 		return err
 	}
-	return c.json(http.StatusCreated, connectionJSON(cn))
+	return c.json(http.StatusCreated, c.connectionJSON(cn))
+}
+
+// Scopes a token needs, besides the route's, to see or change a
+// connection's options; without the first, answers leave options out.
+const (
+	scopeReadConnectionOptions   = "read:connections_options"
+	scopeUpdateConnectionOptions = "update:connections_options"
+)
+
+func (c *call) connectionJSON(cn connectionRecord) any {
+	return connectionJSON(cn, c.claims != nil && c.claims.hasScope(scopeReadConnectionOptions))
 }
 
 // connections are the connections, found by a route's {id}.
 var connections = objects[connectionRecord]{
 	find:   func(c *call) (connectionRecord, error) { return c.repo.connection(c.id()) },
 	save:   func(c *call, cn connectionRecord) error { return c.repo.put(KindConnections, cn.ID, cn) },
-	render: func(_ *call, cn connectionRecord) any { return connectionJSON(cn) },
+	render: func(c *call, cn connectionRecord) any { return c.connectionJSON(cn) },
 }
 
 func getConnection(c *call) error { return getObject(c, connections) }
+
+// maxOffsetRecords is how deep offset paging reaches; past it Auth0 wants
+// checkpoint paging.
+const maxOffsetRecords = 1000
 
 // listConnections keeps the connections of any strategy given
 // (repeatable) and of the name given.
@@ -197,14 +224,78 @@ func listConnections(c *call) error {
 			return (!byStrategy || contains(strategies, cn.Strategy)) && (!byName || cn.Name == name)
 		}
 	}
-	return listPage(c, KindConnections, "connections", keep,
-		func(cn connectionRecord) any { return connectionJSON(cn) })
+	if q.Has("from") || q.Has("take") {
+		return listConnectionsFrom(c, keep)
+	}
+	p, err := c.pagination()
+	if err != nil {
+		return err
+	}
+	if int64(p.page)*int64(p.perPage)+int64(p.perPage) > maxOffsetRecords {
+		return errInvalidQuery("Requesting page " + strconv.Itoa(p.page) + " exceeds the allowed maximum of 1000 records. " +
+			"To fetch results beyond 1000, use the checkpoint pagination method.")
+	}
+	return listPage(c, KindConnections, "connections", keep, c.connectionJSON)
+}
+
+// listConnectionsFrom pages in id order; from is the id at which the page
+// starts, and next the id of the first connection after it.
+func listConnectionsFrom(c *call, keep func(connectionRecord) bool) error {
+	q := c.r.URL.Query()
+	from, take, err := checkpoint(q, maxPerPage)
+	if err != nil {
+		return err
+	}
+	fields, err := c.projection()
+	if err != nil {
+		return err
+	}
+	unlock, err := c.repo.readLock()
+	if err != nil {
+		return err
+	}
+	raws, err := c.repo.list(KindConnections)
+	unlock()
+	if err != nil {
+		return err
+	}
+	var kept []connectionRecord
+	for _, raw := range raws {
+		var cn connectionRecord
+		if err := decodeJSON(KindConnections, "", raw, &cn); err != nil {
+			return err
+		}
+		if keep == nil || keep(cn) {
+			kept = append(kept, cn)
+		}
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].ID < kept[j].ID })
+	start := sort.Search(len(kept), func(i int) bool { return kept[i].ID >= from })
+	end := min(start+take, len(kept))
+	out := make([]any, 0, end-start)
+	for _, cn := range kept[start:end] {
+		v, err := fields.apply(c.connectionJSON(cn))
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+	}
+	body := map[string]any{"connections": out}
+	if end < len(kept) {
+		body["next"] = kept[end].ID
+	}
+	return c.json(http.StatusOK, body)
 }
 
 func updateConnection(c *call) error {
 	b, err := c.readBody(connectionUpdatable...)
 	if err != nil {
 		return err
+	}
+	if _, ok := b.fields["options"]; ok {
+		if err := c.requireScope(scopeUpdateConnectionOptions); err != nil {
+			return err
+		}
 	}
 	return updateObject(c, connections, func(cn *connectionRecord) error {
 		if err := applyConnection(b, cn); err != nil {

@@ -58,7 +58,8 @@ func managementScopes(root bool) []string {
 	}
 	scopes = append(scopes, "read:tenant_settings", "update:tenant_settings",
 		"read:client_keys", "update:client_keys", "create:client_credentials", "read:client_credentials",
-		"update:client_credentials", "delete:client_credentials", "read:actions")
+		"update:client_credentials", "delete:client_credentials", "read:actions",
+		"read:connections_options", "update:connections_options", "read:client_summary")
 	sort.Strings(scopes)
 	return scopes
 }

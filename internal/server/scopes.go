@@ -19,7 +19,8 @@ func servedScopes(root bool) []string {
 	}
 	return append(out, "read:tenant_settings", "update:tenant_settings",
 		scopeReadKeys, scopeRotateSecret, scopeCreateCredentials, scopeReadCredentials,
-		scopeUpdateCredentials, scopeDeleteCredentials, scopeReadActions)
+		scopeUpdateCredentials, scopeDeleteCredentials, scopeReadActions,
+		scopeReadConnectionOptions, scopeUpdateConnectionOptions, scopeReadClientSummary)
 }
 
 // scopeReadActions lists a tenant's actions, of which there are none; the
@@ -37,6 +38,9 @@ const (
 	scopeDeleteCredentials = "delete:client_credentials"
 )
 
+// scopeReadClientSummary reads a client's connections without read:clients.
+const scopeReadClientSummary = "read:client_summary"
+
 var readKeyScopes = []string{scopeReadKeys, scopeReadCredentials}
 
 // auth0ManagementScopes are all the real Management API's scopes, served or
@@ -47,7 +51,7 @@ read:users update:users delete:users create:users
 read:users_app_metadata update:users_app_metadata delete:users_app_metadata create:users_app_metadata
 read:user_custom_blocks create:user_custom_blocks delete:user_custom_blocks
 create:user_tickets
-read:clients update:clients delete:clients create:clients
+read:clients update:clients delete:clients create:clients read:client_summary
 read:client_keys update:client_keys delete:client_keys create:client_keys
 read:client_credentials update:client_credentials delete:client_credentials create:client_credentials
 read:connections update:connections delete:connections create:connections
