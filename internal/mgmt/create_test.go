@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
 // Every fault is deterministic: the injector answers, or commits and drops,
@@ -280,22 +278,8 @@ func TestApplicationMarkerRecovery(t *testing.T) {
 // nobody has its secret, so it is rotated to give the caller one.
 func TestAdoptedClientWithoutReadableSecret(t *testing.T) {
 	t.Parallel()
-	var inj *injector
-	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
+	env, inj, admin, c := withoutReadClientKeys(t)
 	ctx := t.Context()
-	admin := env.client(t)
-	app, err := admin.CreateApplication(ctx, &Application{Name: String("no keys")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.CreateClientGrant(ctx, &ClientGrant{ClientID: app.ClientID, Audience: String(admin.Audience()),
-		Scope: &[]string{"create:clients", "read:clients", "update:client_keys"}}); err != nil {
-		t.Fatal(err)
-	}
-	c := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret = *app.ClientID, *app.ClientSecret })
-	if _, err := c.ListApplications(ctx); err != nil {
-		t.Fatal(err)
-	}
 	inj.dropOnce("POST", "/api/v2/clients")
 	got, err := c.CreateApplication(ctx, &Application{Name: String("dropped, no keys")})
 	if err != nil {
@@ -318,22 +302,8 @@ func TestAdoptedClientWithoutReadableSecret(t *testing.T) {
 // cannot read it back.
 func TestAdoptedClientKeepsGivenSecret(t *testing.T) {
 	t.Parallel()
-	var inj *injector
-	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
+	env, inj, admin, c := withoutReadClientKeys(t)
 	ctx := t.Context()
-	admin := env.client(t)
-	app, err := admin.CreateApplication(ctx, &Application{Name: String("no keys, given")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.CreateClientGrant(ctx, &ClientGrant{ClientID: app.ClientID, Audience: String(admin.Audience()),
-		Scope: &[]string{"create:clients", "read:clients", "update:client_keys"}}); err != nil {
-		t.Fatal(err)
-	}
-	c := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret = *app.ClientID, *app.ClientSecret })
-	if _, err := c.ListApplications(ctx); err != nil {
-		t.Fatal(err)
-	}
 	const secret = "the caller's own secret, 0123456789"
 	inj.dropOnce("POST", "/api/v2/clients")
 	got, err := c.CreateApplication(ctx, &Application{Name: String("dropped, given secret"), ClientSecret: String(secret)})

@@ -471,3 +471,27 @@ type levelLogger struct {
 }
 
 func (l *levelLogger) Enabled(_ context.Context, level Level) bool { return level >= l.min }
+
+// withoutReadClientKeys starts a server behind a fault injector and returns
+// the admin's client and a client whose token may create clients and rotate
+// secrets but not read them (no read:client_keys), its token already fetched.
+func withoutReadClientKeys(t *testing.T) (*testEnv, *injector, *Client, *Client) {
+	t.Helper()
+	var inj *injector
+	env := newTestEnv(t, server.Options{}, func(h http.Handler) http.Handler { inj = newInjector(h); return inj })
+	ctx := t.Context()
+	admin := env.client(t)
+	app, err := admin.CreateApplication(ctx, &Application{Name: String("no read:client_keys")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.CreateClientGrant(ctx, &ClientGrant{ClientID: app.ClientID, Audience: String(admin.Audience()),
+		Scope: &[]string{"create:clients", "read:clients", "update:client_keys"}}); err != nil {
+		t.Fatal(err)
+	}
+	c := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret = *app.ClientID, *app.ClientSecret })
+	if _, err := c.ListApplications(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return env, inj, admin, c
+}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net/http"
 	"sort"
 )
 
@@ -53,36 +52,11 @@ func getClientConnections(c *call) error {
 	if err != nil {
 		return err
 	}
-	var enabled []connectionRecord
-	for _, raw := range raws {
-		var cn connectionRecord
-		if err := decodeJSON(KindConnections, "", raw, &cn); err != nil {
-			return err
-		}
+	enabledFor := func(cn connectionRecord) bool {
 		i := sort.SearchStrings(cn.EnabledClients, id)
-		if i < len(cn.EnabledClients) && cn.EnabledClients[i] == id &&
-			(len(strategies) == 0 || contains(strategies, cn.Strategy)) {
-			enabled = append(enabled, cn)
-		}
+		return i < len(cn.EnabledClients) && cn.EnabledClients[i] == id &&
+			(len(strategies) == 0 || contains(strategies, cn.Strategy))
 	}
-	sort.Slice(enabled, func(i, j int) bool { return enabled[i].ID < enabled[j].ID })
-	start := sort.Search(len(enabled), func(i int) bool { return enabled[i].ID >= from })
-	end := min(start+take, len(enabled))
 	forList := &projection{include: true, fields: connectionForListFields}
-	page := make([]any, 0, end-start)
-	for _, cn := range enabled[start:end] {
-		v, err := forList.apply(c.connectionJSON(cn))
-		if err == nil {
-			v, err = fields.apply(v)
-		}
-		if err != nil {
-			return err
-		}
-		page = append(page, v)
-	}
-	out := map[string]any{"connections": page}
-	if end < len(enabled) {
-		out["next"] = enabled[end].ID
-	}
-	return c.json(http.StatusOK, out)
+	return connectionPage(c, raws, enabledFor, from, take, forList, fields)
 }

@@ -259,6 +259,12 @@ func listConnectionsFrom(c *call, keep func(connectionRecord) bool) error {
 	if err != nil {
 		return err
 	}
+	return connectionPage(c, raws, keep, from, take, fields)
+}
+
+// connectionPage answers one checkpoint page of the connections keep
+// accepts, in id order, each rendered through the projections in turn.
+func connectionPage(c *call, raws [][]byte, keep func(connectionRecord) bool, from string, take int, projections ...*projection) error {
 	var kept []connectionRecord
 	for _, raw := range raws {
 		var cn connectionRecord
@@ -274,9 +280,12 @@ func listConnectionsFrom(c *call, keep func(connectionRecord) bool) error {
 	end := min(start+take, len(kept))
 	out := make([]any, 0, end-start)
 	for _, cn := range kept[start:end] {
-		v, err := fields.apply(c.connectionJSON(cn))
-		if err != nil {
-			return err
+		v := c.connectionJSON(cn)
+		for _, p := range projections {
+			var err error
+			if v, err = p.apply(v); err != nil {
+				return err
+			}
 		}
 		out = append(out, v)
 	}
