@@ -1,6 +1,7 @@
 package mgmt
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -130,3 +131,29 @@ func IsHostNotFound(err error) bool {
 	var e *hostNotFoundError
 	return errors.As(err, &e)
 }
+
+// InterruptedError is a call ended by the cancellation of its context, e.g. Terraform's interrupt.
+type InterruptedError struct {
+	Method, Path string
+	// During says what the call was doing, e.g. "waiting for the request pacer".
+	During string
+	// Unknown: a request that is not idempotent may have reached the server.
+	Unknown bool
+	// Err wraps context.Canceled.
+	Err error
+}
+
+// Error formats the error as "<method> <path>: interrupted (the operation was cancelled) while <during>".
+func (e *InterruptedError) Error() string {
+	s := fmt.Sprintf("%s %s: interrupted (the operation was cancelled) while %s", e.Method, e.Path, e.During)
+	if e.Unknown {
+		s += "; whether the request took effect on the server is not known"
+	}
+	return s
+}
+
+// Unwrap returns the context's error.
+func (e *InterruptedError) Unwrap() error { return e.Err }
+
+// IsInterrupted reports whether err ended a call because its context was cancelled.
+func IsInterrupted(err error) bool { return errors.Is(err, context.Canceled) }

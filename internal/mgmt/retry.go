@@ -89,12 +89,24 @@ func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInf
 		if r.bearer {
 			var err error
 			if tok, err = c.authorization(ctx, b); err != nil {
+				if interrupted(ctx) {
+					return nil, info, c.interrupted(ctx, r, info, "getting a Management API token", ctx.Err())
+				}
 				return nil, info, err
 			}
 		}
 		start := time.Now()
 		o, body := c.attempt(ctx, b, r, tok, info.attempts)
 		took = time.Since(start)
+		if o.err != nil && interrupted(ctx) {
+			during := fmt.Sprintf("sending the request (attempt %d)", info.attempts)
+			if o.unsent {
+				during = "waiting for the request pacer"
+			} else {
+				info.ambiguous = true
+			}
+			return nil, info, c.interrupted(ctx, r, info, during, o.err)
+		}
 		if o.err == nil && o.status >= 200 && o.status <= 299 {
 			c.logResponseBody(ctx, r, o, body)
 			return body, info, nil
@@ -152,10 +164,25 @@ func (c *Client) send(ctx context.Context, b budget, r request) ([]byte, sendInf
 			if o.err != nil {
 				last = o.err.Error()
 			}
+			if interrupted(ctx) {
+				return nil, info, c.interrupted(ctx, r, info, fmt.Sprintf("waiting %s to retry after attempt %d failed (%s)",
+					wait.Round(time.Millisecond), info.attempts, last), err)
+			}
 			return nil, info, fmt.Errorf("%s %s: %w (while waiting %s to retry after attempt %d failed: %s)",
 				r.method, path, err, wait.Round(time.Millisecond), info.attempts, last)
 		}
 	}
+}
+
+func interrupted(ctx context.Context) bool { return errors.Is(ctx.Err(), context.Canceled) }
+
+// interrupted ends a call whose context was cancelled; a token request's own resends are no change.
+func (c *Client) interrupted(ctx context.Context, r request, info sendInfo, during string, err error) error {
+	path := r.url.EscapedPath()
+	c.log.Log(ctx, LevelDebug, "interrupted", map[string]any{
+		"method": r.method, "path": path, "attempt": info.attempts, "during": during})
+	return &InterruptedError{Method: r.method, Path: path, During: during,
+		Unknown: r.bearer && !idempotent(r.method) && info.ambiguous, Err: err}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -27,6 +27,7 @@ type outcome struct {
 	header  http.Header
 	err     error
 	cut     bool // the end of the call's budget ended the attempt
+	unsent  bool // the request never left: waiting for the pacer failed
 }
 
 // decision is the verdict on a failed attempt; giveUp says why a retryable one is not retried.

@@ -25,7 +25,7 @@ func (c *Client) attempt(ctx context.Context, b budget, r request, tok *bearer, 
 	}
 	waitStart := time.Now()
 	if err := c.pacer.wait(ctx); err != nil {
-		o.err = transportCause(ctx, fmt.Errorf("waiting for the request pacer: %w", err))
+		o.err, o.unsent = transportCause(ctx, fmt.Errorf("waiting for the request pacer: %w", err)), true
 		return o, nil
 	}
 	if paced := time.Since(waitStart); paced >= time.Millisecond && fields != nil {

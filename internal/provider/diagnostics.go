@@ -84,6 +84,9 @@ func describeAPIError(err error) string {
 // adviceFor is the one mapping from a failure to what the user should do
 // about it, or "" when there is nothing better to say than the server did.
 func adviceFor(err error, ec errorContext) string {
+	if mgmt.IsInterrupted(err) {
+		return interruptedAdvice
+	}
 	var redirect *mgmt.RedirectError
 	if errors.As(err, &redirect) {
 		return redirectAdvice(ec)
@@ -140,6 +143,10 @@ func adviceFor(err error, ec errorContext) string {
 	}
 	return ""
 }
+
+const interruptedAdvice = "Terraform was interrupted, so the provider stopped; the domain and the server are not at " +
+	"fault. The next plan or apply reads what the server has, and a create that did take effect is found and " +
+	"adopted, not made twice."
 
 func unreachableAdvice(ec errorContext) string {
 	switch {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -176,5 +177,30 @@ func TestAdvice_ignoresMessage(t *testing.T) {
 	}
 	if got := adviceFor(errors.New("dial tcp: refused"), errorContext{}); got == "" {
 		t.Error("no advice for a transport error")
+	}
+}
+
+// An interrupt is no connection problem: the advice says what happened,
+// not "check the domain".
+func TestAdvice_interrupted(t *testing.T) {
+	for _, err := range []error{
+		&mgmt.InterruptedError{Method: "POST", Path: "/api/v2/clients", During: "waiting for the request pacer",
+			Err: context.Canceled},
+		&mgmt.InterruptedError{Method: "POST", Path: "/api/v2/clients", During: "sending the request (attempt 1)",
+			Unknown: true, Err: fmt.Errorf("%w (dial tcp: operation was canceled)", context.Canceled)},
+		fmt.Errorf("reading client abc: %w", context.Canceled),
+	} {
+		got := apiErrorDetail(err, errorContext{client: nil, token: &tokenContext{url: "https://x/oauth/token"}})
+		if !strings.Contains(got, interruptedAdvice) || strings.Contains(got, "check the domain") ||
+			strings.Contains(got, "running") {
+			t.Errorf("advice for %v = %q", err, got)
+		}
+	}
+	want := "The request failed: POST /api/v2/clients: interrupted (the operation was cancelled) while sending the " +
+		"request (attempt 1); whether the request took effect on the server is not known. " + interruptedAdvice
+	err := &mgmt.InterruptedError{Method: "POST", Path: "/api/v2/clients", During: "sending the request (attempt 1)",
+		Unknown: true, Err: context.Canceled}
+	if got := apiErrorDetail(err, errorContext{}); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
