@@ -111,11 +111,26 @@ func redactBody(contentType string, body []byte) string {
 	return string(out)
 }
 
+// references: a list of {"id": ...} names objects (private_key_jwt's credentials) and holds no secret.
+func references(v any) bool {
+	items, ok := v.([]any)
+	if !ok {
+		return false
+	}
+	for _, x := range items {
+		m, ok := x.(map[string]any)
+		if _, isID := m["id"].(string); !ok || len(m) != 1 || !isID {
+			return false
+		}
+	}
+	return true
+}
+
 func redactValue(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, x := range v {
-			if isSecretKey(k) {
+			if isSecretKey(k) && !references(x) {
 				v[k] = redacted
 				continue
 			}

@@ -33,6 +33,9 @@ type Application struct {
 	AppType                 *string   `json:"app_type,omitempty"`
 	GrantTypes              *[]string `json:"grant_types,omitempty"`
 	TokenEndpointAuthMethod *string   `json:"token_endpoint_auth_method,omitempty"`
+	// ClientAuthenticationMethods replace TokenEndpointAuthMethod (then nil);
+	// UsePrivateKeyJWT and UseTokenEndpointAuthMethod switch between them.
+	ClientAuthenticationMethods *ClientAuthenticationMethods `json:"client_authentication_methods,omitempty"`
 	// ClientMetadata has at most 10 keys, CreateRequestMetadataKey included.
 	ClientMetadata *map[string]string `json:"client_metadata,omitempty"`
 }
