@@ -144,9 +144,9 @@ func adviceFor(err error, ec errorContext) string {
 	return ""
 }
 
+// interruptedAdvice promises nothing about creates: an uncertain one gets createOutcomeDetail's instead.
 const interruptedAdvice = "Terraform was interrupted, so the provider stopped; the domain and the server are not at " +
-	"fault. The next plan or apply reads what the server has, and a create that did take effect is found and " +
-	"adopted, not made twice."
+	"fault. The next plan or apply reads what the server has."
 
 func unreachableAdvice(ec errorContext) string {
 	switch {
