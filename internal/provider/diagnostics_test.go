@@ -203,4 +203,10 @@ func TestAdvice_interrupted(t *testing.T) {
 	if got := apiErrorDetail(err, errorContext{}); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
+	// A create interrupted in flight says what to look for, as any uncertain create does.
+	uncertain := &mgmt.UncertainCreateError{Kind: "client", Find: `client_metadata "idp_create_request" = "x"`, Err: err}
+	if got := apiErrorDetail(uncertain, errorContext{}); !strings.Contains(got, "interrupted (the operation was cancelled)") ||
+		!strings.Contains(got, `look for a client with client_metadata "idp_create_request" = "x"`) {
+		t.Errorf("uncertain interrupted create: %q", got)
+	}
 }
