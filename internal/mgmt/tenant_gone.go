@@ -73,3 +73,13 @@ func (c *Client) probe(ctx context.Context, base *url.URL) (status int, code str
 	}
 	return resp.StatusCode, newError(http.MethodGet, u.EscapedPath(), resp.StatusCode, body).Code, nil
 }
+
+// TenantGoneAt is TenantGone for a domain without credentials, which the
+// probe does not need.
+func TenantGoneAt(ctx context.Context, domain string) (bool, error) {
+	c, err := New(Config{Domain: domain, APIToken: "unused"})
+	if err != nil {
+		return false, err
+	}
+	return c.TenantGone(ctx)
+}

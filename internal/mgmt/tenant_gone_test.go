@@ -1,7 +1,6 @@
 package mgmt
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -10,7 +9,7 @@ import (
 )
 
 func TestTenantGone(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	e := newTestEnv(t, server.Options{}, nil)
 	root := e.client(t)
 	tn, err := root.CreateTenant(ctx, &Tenant{Name: String("gone-1")})
