@@ -20,6 +20,9 @@ type providerData struct {
 	unknown []string
 	// allowInsecureHTTP applies to idp_token's own domain too.
 	allowInsecureHTTP bool
+	// goneDomain is set when Configure confirmed that the provider's
+	// tenant was deleted: reads and deletes drop its objects from state.
+	goneDomain string
 
 	// claimed holds the natural keys of the objects this configuration
 	// created or is creating. Two resources declaring one key would
@@ -125,6 +128,20 @@ func (h *clientHolder) configure(raw any, diags *diag.Diagnostics) {
 	h.data = data
 }
 
+// goneTenant returns the domain of the provider's tenant when Configure
+// found it deleted.
+func (h *clientHolder) goneTenant() string {
+	if h.data == nil {
+		return ""
+	}
+	return h.data.goneDomain
+}
+
+// configUnknown reports whether the provider's configuration is not known yet.
+func (h *clientHolder) configUnknown() bool {
+	return h.data != nil && h.data.client == nil && len(h.data.unknown) > 0
+}
+
 func (h *clientHolder) client(diags *diag.Diagnostics) *mgmt.Client {
 	switch {
 	case h.data == nil:
@@ -137,11 +154,28 @@ func (h *clientHolder) client(diags *diag.Diagnostics) *mgmt.Client {
 		diags.AddError("Provider Configuration Unknown",
 			fmt.Sprintf("The idp provider configuration has values that are not known yet (%s), so it cannot call the "+
 				"Management API at this point. This happens when a provider is configured from attributes of resources "+
-				"that do not exist yet and the provider is needed to read existing objects. Apply the resources the "+
-				"configuration depends on first (for example with -target), then apply the rest.", strings.Join(names, ", ")))
+				"that do not exist yet, or are to be replaced, and the provider is needed for existing objects. To "+
+				"apply, apply the resources the configuration depends on first (for example with -target), then the "+
+				"rest. To destroy, destroy the objects that use this provider first (terraform destroy -target), then "+
+				"the rest; if those objects are gone already (e.g. with a tenant deleted outside Terraform), remove them "+
+				"from the state instead (terraform state rm ADDRESS).", strings.Join(names, ", ")))
+		return nil
+	case h.data.goneDomain != "":
+		diags.AddError("Tenant No Longer Exists", fmt.Sprintf("The tenant %s no longer exists (it was deleted outside "+
+			"Terraform: its token endpoint answers 404 inexistent_tenant and its OpenID configuration is gone), so "+
+			"nothing can be created, changed or read in it. Re-create it (apply its idp_tenant) first.",
+			h.data.goneDomain))
 		return nil
 	}
 	return h.data.client
+}
+
+// tenantGoneWarning says that an object of a deleted tenant was dropped
+// from state, by a read or by a delete that had nothing to delete.
+func tenantGoneWarning(diags *diag.Diagnostics, domain, kind string) {
+	diags.AddWarning("Tenant No Longer Exists", fmt.Sprintf("The tenant %s no longer exists (it was deleted outside "+
+		"Terraform), and its objects with it: this %s was dropped from the state. To have it again, re-create the "+
+		"tenant (apply its idp_tenant), then apply the objects in it.", domain, strings.ToLower(kind)))
 }
 
 // tflogLogger tells the client which levels tflog would drop anyway, so
