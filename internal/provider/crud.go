@@ -156,7 +156,7 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
 	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
-	if !resp.Diagnostics.HasError() && droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics) {
+	if !resp.Diagnostics.HasError() && droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics, false) {
 		setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
 		resp.State.RemoveResource(ctx)
 		return
@@ -168,7 +168,7 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 	obj, err := r.readObject(ctx, client, state)
 	if mgmt.IsNotFound(err) {
 		if domain := goneTenant(ctx, r, client, err); domain != "" {
-			tenantGoneWarning(&resp.Diagnostics, domain, r.kind())
+			tenantGoneWarning(&resp.Diagnostics, domain, r.kind(), false)
 		}
 		// The framework wants an identity even for a removed object.
 		setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
@@ -216,7 +216,7 @@ func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 func deleteResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
 	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
-	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics, true) {
 		return
 	}
 	client := r.client(&resp.Diagnostics)
@@ -229,7 +229,7 @@ func deleteResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		return
 	}
 	if domain := goneTenant(ctx, r, client, err); domain != "" {
-		tenantGoneWarning(&resp.Diagnostics, domain, r.kind())
+		tenantGoneWarning(&resp.Diagnostics, domain, r.kind(), true)
 	}
 	releaseKey(r, client, state, r.kind())
 }

@@ -172,10 +172,14 @@ func (h *clientHolder) client(diags *diag.Diagnostics) *mgmt.Client {
 
 // tenantGoneWarning says that an object of a deleted tenant was dropped
 // from state, by a read or by a delete that had nothing to delete.
-func tenantGoneWarning(diags *diag.Diagnostics, domain, kind string) {
+func tenantGoneWarning(diags *diag.Diagnostics, domain, kind string, deleting bool) {
+	what := "this %s was dropped from the state. To have it again, re-create the tenant (apply its idp_tenant), " +
+		"then apply the objects in it."
+	if deleting {
+		what = "there was no %s left to delete, and it was removed from the state."
+	}
 	diags.AddWarning("Tenant No Longer Exists", fmt.Sprintf("The tenant %s no longer exists (it was deleted outside "+
-		"Terraform), and its objects with it: this %s was dropped from the state. To have it again, re-create the "+
-		"tenant (apply its idp_tenant), then apply the objects in it.", domain, strings.ToLower(kind)))
+		"Terraform), and its objects with it: "+what, domain, strings.ToLower(kind)))
 }
 
 // tflogLogger tells the client which levels tflog would drop anyway, so

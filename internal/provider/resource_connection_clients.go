@@ -118,7 +118,7 @@ func (r *connectionClientsResource) Delete(ctx context.Context, req resource.Del
 	resp.Diagnostics.Append(diags...)
 	state.EnabledClients, diags = setValue(ctx, listed)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics, true) {
 		return
 	}
 	client := r.client(&resp.Diagnostics)
@@ -131,7 +131,7 @@ func (r *connectionClientsResource) Delete(ctx context.Context, req resource.Del
 		return
 	}
 	if domain := goneTenant(ctx, r, client, err); domain != "" {
-		tenantGoneWarning(&resp.Diagnostics, domain, r.kind())
+		tenantGoneWarning(&resp.Diagnostics, domain, r.kind(), true)
 	}
 }
 

@@ -33,13 +33,13 @@ func goneTenant(ctx context.Context, r any, c *mgmt.Client, err error) string {
 // and the tenant recorded for the object proves deleted), and says so:
 // the object is gone with it, so a read drops it and a delete has nothing
 // to do.
-func droppedWithTenant(ctx context.Context, r any, kind string, private privateData, diags *diag.Diagnostics) bool {
+func droppedWithTenant(ctx context.Context, r any, kind string, private privateData, diags *diag.Diagnostics, deleting bool) bool {
 	domain := goneTenant(ctx, r, nil, nil)
 	if domain == "" {
 		domain = recordedTenantGone(ctx, r, private)
 	}
 	if domain != "" {
-		tenantGoneWarning(diags, domain, kind)
+		tenantGoneWarning(diags, domain, kind, deleting)
 	}
 	return domain != ""
 }

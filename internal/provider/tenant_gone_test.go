@@ -3,6 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -131,4 +134,44 @@ resource "idp_client" "app" {
 			},
 		},
 	})
+}
+
+// destroy -refresh=false, which the test framework cannot run: the provider
+// in the deleted tenant is configured from the state, its token request
+// meets 404 inexistent_tenant, and the deletes succeed with a warning.
+func TestAccTenantGone_destroyWithoutRefresh(t *testing.T) {
+	env := newTestEnv(t)
+	r := &tenantPerCustomerRun{t: t, env: env, dir: t.TempDir()}
+	r.environ = append(os.Environ(), "TF_CLI_CONFIG_FILE="+providerMirrorConfig(t),
+		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "IDP_DOMAIN="+env.url,
+		"IDP_CLIENT_ID="+env.srv.AdminClientID(), "IDP_CLIENT_SECRET="+env.srv.AdminClientSecret())
+	config := `terraform {
+  required_providers {
+    idp = {
+      source  = "idp-terraform/idp"
+      version = "~> 0.1"
+    }
+  }
+}
+
+provider "idp" {}
+` + strings.Replace(strings.SplitN(tenantGoneConfig(env, "gone-norefresh"), "}\n", 2)[1],
+		`provider "idpinner" {`, `provider "idp" {
+  alias         = "inner"`, 1)
+	config = strings.ReplaceAll(config, "provider   = idpinner", "provider   = idp.inner")
+	config = strings.ReplaceAll(config, "provider  = idpinner", "provider  = idp.inner")
+	config = strings.ReplaceAll(config, "provider = idpinner", "provider = idp.inner")
+	if err := os.WriteFile(filepath.Join(r.dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.cli([]int{0}, "init", "-input=false", "-no-color")
+	r.cli([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+	env.deleteTenant("gone-norefresh")
+	out, _ := r.cli([]int{0}, "destroy", "-refresh=false", "-auto-approve", "-input=false", "-no-color")
+	if !strings.Contains(out, "Tenant No Longer Exists") || !strings.Contains(out, "removed from the state") {
+		t.Errorf("destroy -refresh=false did not say the tenant is gone:\n%s", out)
+	}
+	if state, _ := r.cli([]int{0}, "state", "list"); strings.TrimSpace(state) != "" {
+		t.Errorf("state after destroy: %s", state)
+	}
 }
