@@ -124,6 +124,11 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		release()
 		return
 	}
+	if domain := goneTenant(ctx, r, client, err); domain != "" {
+		release()
+		tenantGoneError(&resp.Diagnostics, domain)
+		return
+	}
 	if err != nil {
 		ec := errorContext{client: client}
 		if nk, ok := r.(naturalKeyed[M]); ok && mgmt.IsConflict(err) {
@@ -201,6 +206,10 @@ func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	obj, diags, err := r.updateObject(ctx, client, plan, state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if domain := goneTenant(ctx, r, client, err); domain != "" {
+		tenantGoneError(&resp.Diagnostics, domain)
 		return
 	}
 	if err != nil {

@@ -161,13 +161,16 @@ func (h *clientHolder) client(diags *diag.Diagnostics) *mgmt.Client {
 				"from the state instead (terraform state rm ADDRESS).", strings.Join(names, ", ")))
 		return nil
 	case h.data.goneDomain != "":
-		diags.AddError("Tenant No Longer Exists", fmt.Sprintf("The tenant %s no longer exists (it was deleted outside "+
-			"Terraform: its token endpoint answers 404 inexistent_tenant and its OpenID configuration is gone), so "+
-			"nothing can be created, changed or read in it. Re-create it (apply its idp_tenant) first.",
-			h.data.goneDomain))
+		tenantGoneError(diags, h.data.goneDomain)
 		return nil
 	}
 	return h.data.client
+}
+
+func tenantGoneError(diags *diag.Diagnostics, domain string) {
+	diags.AddError("Tenant No Longer Exists", fmt.Sprintf("The tenant %s no longer exists (it was deleted outside "+
+		"Terraform: it answers 404 inexistent_tenant and its OpenID configuration is gone), so nothing can be "+
+		"created, changed or read in it. Re-create it (apply its idp_tenant) first.", domain))
 }
 
 // tenantGoneWarning says that an object of a deleted tenant was dropped

@@ -175,3 +175,43 @@ provider "idp" {}
 		t.Errorf("state after destroy: %s", state)
 	}
 }
+
+// With an API token there is no token request at Configure: the first
+// call meets 404 inexistent_tenant, which is confirmed the same way.
+func TestAccTenantGone_apiToken(t *testing.T) {
+	env := newTestEnv(t)
+	tn, err := env.client.CreateTenant(t.Context(), &mgmt.Tenant{Name: mgmt.String("gone-token")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := env.client.RequestToken(t.Context(), mgmt.TokenRequest{Domain: *tn.Domain,
+		ClientID: tn.ManagementClient.ClientID, ClientSecret: tn.ManagementClient.ClientSecret,
+		Audience: *tn.Domain + "/api/v2/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`
+provider "idp" {
+  domain    = %q
+  api_token = %q
+}
+
+resource "idp_client" "app" {
+  name = "Orders Service"
+}
+`, *tn.Domain, tok.AccessToken)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() { env.deleteTenant("gone-token") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("idp_client.app", plancheck.ResourceActionCreate),
+				}},
+				ExpectError: expectMessage("The tenant " + *tn.Domain + " no longer exists"),
+			},
+		},
+	})
+}
