@@ -23,6 +23,9 @@ type providerData struct {
 	// goneDomain is set when Configure confirmed that the provider's
 	// tenant was deleted: reads and deletes drop its objects from state.
 	goneDomain string
+	// probed caches, by domain, whether a tenant recorded in private state
+	// proved deleted while the configuration is unknown.
+	probed map[string]bool
 
 	// claimed holds the natural keys of the objects this configuration
 	// created or is creating. Two resources declaring one key would
@@ -140,6 +143,30 @@ func (h *clientHolder) goneTenant() string {
 // configUnknown reports whether the provider's configuration is not known yet.
 func (h *clientHolder) configUnknown() bool {
 	return h.data != nil && h.data.client == nil && len(h.data.unknown) > 0
+}
+
+// tenantGoneAt asks mgmt.TenantGoneAt once per domain and run.
+func (h *clientHolder) tenantGoneAt(ctx context.Context, domain string) bool {
+	if h.data == nil {
+		return false
+	}
+	h.data.mu.Lock()
+	gone, ok := h.data.probed[domain]
+	h.data.mu.Unlock()
+	if ok {
+		return gone
+	}
+	gone, err := mgmt.TenantGoneAt(ctx, domain)
+	if err != nil {
+		return false
+	}
+	h.data.mu.Lock()
+	defer h.data.mu.Unlock()
+	if h.data.probed == nil {
+		h.data.probed = map[string]bool{}
+	}
+	h.data.probed[domain] = gone
+	return gone
 }
 
 func (h *clientHolder) client(diags *diag.Diagnostics) *mgmt.Client {

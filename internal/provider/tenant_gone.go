@@ -57,13 +57,17 @@ func rememberTenant(ctx context.Context, c *mgmt.Client, private privateData) di
 	return private.SetKey(ctx, tenantDomainKey, raw)
 }
 
-// configUnknowner is clientHolder's configUnknown (provider_data.go).
-type configUnknowner interface{ configUnknown() bool }
+// configUnknowner is clientHolder's (provider_data.go).
+type configUnknowner interface {
+	configUnknown() bool
+	tenantGoneAt(ctx context.Context, domain string) bool
+}
 
 // recordedTenantGone returns the domain recorded for the object when the
 // provider's configuration is unknown and that tenant proves deleted.
 func recordedTenantGone(ctx context.Context, r any, private privateData) string {
-	if u, ok := r.(configUnknowner); !ok || !u.configUnknown() {
+	u, ok := r.(configUnknowner)
+	if !ok || !u.configUnknown() {
 		return ""
 	}
 	raw, diags := private.GetKey(ctx, tenantDomainKey)
@@ -71,7 +75,7 @@ func recordedTenantGone(ctx context.Context, r any, private privateData) string 
 	if diags.HasError() || len(raw) == 0 || json.Unmarshal(raw, &domain) != nil || domain == "" {
 		return ""
 	}
-	if gone, _ := mgmt.TenantGoneAt(ctx, domain); gone {
+	if u.tenantGoneAt(ctx, domain) {
 		return domain
 	}
 	return ""
