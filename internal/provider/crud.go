@@ -124,6 +124,11 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		release()
 		return
 	}
+	if domain := goneTenant(ctx, r, client, err); domain != "" {
+		release()
+		tenantGoneError(&resp.Diagnostics, domain)
+		return
+	}
 	if err != nil {
 		ec := errorContext{client: client}
 		if nk, ok := r.(naturalKeyed[M]); ok && mgmt.IsConflict(err) {
@@ -149,18 +154,27 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(rememberTenant(ctx, client, resp.Private)...)
 	setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 }
 
 func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
 	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+	if !resp.Diagnostics.HasError() && droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics, false) {
+		setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
+		resp.State.RemoveResource(ctx)
+		return
+	}
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	obj, err := r.readObject(ctx, client, state)
 	if mgmt.IsNotFound(err) {
+		if domain := goneTenant(ctx, r, client, err); domain != "" {
+			tenantGoneWarning(&resp.Diagnostics, domain, r.kind(), false)
+		}
 		// The framework wants an identity even for a removed object.
 		setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
 		resp.State.RemoveResource(ctx)
@@ -172,6 +186,7 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(rememberTenant(ctx, client, resp.Private)...)
 	// A state written before identities existed gets one here.
 	setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
 }
@@ -193,25 +208,37 @@ func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if domain := goneTenant(ctx, r, client, err); domain != "" {
+		tenantGoneError(&resp.Diagnostics, domain)
+		return
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Update "+r.kind(), err, errorContext{client: client})
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(rememberTenant(ctx, client, resp.Private)...)
 	setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 }
 
 func deleteResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
 	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics, true) {
+		return
+	}
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.deleteObject(ctx, client, state); err != nil && !mgmt.IsNotFound(err) {
+	err := r.deleteObject(ctx, client, state)
+	if err != nil && !mgmt.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Unable to Delete "+r.kind(), err, errorContext{client: client})
 		return
+	}
+	if domain := goneTenant(ctx, r, client, err); domain != "" {
+		tenantGoneWarning(&resp.Diagnostics, domain, r.kind(), true)
 	}
 	releaseKey(r, client, state, r.kind())
 }

@@ -275,10 +275,11 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			"The provider configuration was accepted but the client could not be built: "+err.Error())
 		return
 	}
-	if !verifyClient(ctx, client, &resp.Diagnostics) {
+	ok, goneDomain := verifyClient(ctx, client, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	data := &providerData{client: client, allowInsecureHTTP: allowInsecure}
+	data := &providerData{client: client, allowInsecureHTTP: allowInsecure, goneDomain: goneDomain}
 	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData, resp.ListResourceData = data, data, data, data
 }
 
@@ -286,22 +287,34 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 // rather than the apply. A 403 for the Management API itself does not stop
 // the provider: one configured from a client made in the same apply may
 // run before that client's grant exists, and the first call asks again.
-func verifyClient(ctx context.Context, client *mgmt.Client, diags *diag.Diagnostics) bool {
+// Nor does a tenant confirmed deleted: goneDomain names it, and its objects
+// are dropped from state (a typo or an outage is no such confirmation).
+func verifyClient(ctx context.Context, client *mgmt.Client, diags *diag.Diagnostics) (ok bool, goneDomain string) {
 	err := client.Verify(ctx)
 	if err == nil {
-		return true
+		return true, ""
+	}
+	if mgmt.IsInexistentTenant(err) {
+		gone, perr := client.TenantGone(ctx)
+		if gone {
+			tflog.Warn(ctx, "the provider's tenant no longer exists", map[string]any{"domain": client.BaseURL()})
+			return true, client.BaseURL()
+		}
+		if perr != nil {
+			tflog.Debug(ctx, "could not confirm that the tenant was deleted", map[string]any{"error": perr.Error()})
+		}
 	}
 	var apiErr *mgmt.Error
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden && apiErr.Code != "unauthorized_client" &&
 		client.Audience() == client.DefaultAudience() {
 		tflog.Warn(ctx, "the provider's client may not get a Management API token yet; the first call will ask again",
 			map[string]any{"error": err.Error()})
-		return true
+		return true, ""
 	}
 	diags.AddError("Unable to Get Management API Token",
 		fmt.Sprintf("The provider asked %s for a Management API token (audience %q) to check its configuration. %s",
 			client.TokenURL(), client.Audience(), apiErrorDetail(err, errorContext{client: client})))
-	return false
+	return false, ""
 }
 
 // checkPlainHTTP refuses plain http:// off this machine unless allowed;

@@ -20,6 +20,12 @@ type providerData struct {
 	unknown []string
 	// allowInsecureHTTP applies to idp_token's own domain too.
 	allowInsecureHTTP bool
+	// goneDomain is set when Configure confirmed that the provider's
+	// tenant was deleted: reads and deletes drop its objects from state.
+	goneDomain string
+	// probed caches, by domain, whether a tenant recorded in private state
+	// proved deleted while the configuration is unknown.
+	probed map[string]bool
 
 	// claimed holds the natural keys of the objects this configuration
 	// created or is creating. Two resources declaring one key would
@@ -125,6 +131,44 @@ func (h *clientHolder) configure(raw any, diags *diag.Diagnostics) {
 	h.data = data
 }
 
+// goneTenant returns the domain of the provider's tenant when Configure
+// found it deleted.
+func (h *clientHolder) goneTenant() string {
+	if h.data == nil {
+		return ""
+	}
+	return h.data.goneDomain
+}
+
+// configUnknown reports whether the provider's configuration is not known yet.
+func (h *clientHolder) configUnknown() bool {
+	return h.data != nil && h.data.client == nil && len(h.data.unknown) > 0
+}
+
+// tenantGoneAt asks mgmt.TenantGoneAt once per domain and run.
+func (h *clientHolder) tenantGoneAt(ctx context.Context, domain string) bool {
+	if h.data == nil {
+		return false
+	}
+	h.data.mu.Lock()
+	gone, ok := h.data.probed[domain]
+	h.data.mu.Unlock()
+	if ok {
+		return gone
+	}
+	gone, err := mgmt.TenantGoneAt(ctx, domain)
+	if err != nil {
+		return false
+	}
+	h.data.mu.Lock()
+	defer h.data.mu.Unlock()
+	if h.data.probed == nil {
+		h.data.probed = map[string]bool{}
+	}
+	h.data.probed[domain] = gone
+	return gone
+}
+
 func (h *clientHolder) client(diags *diag.Diagnostics) *mgmt.Client {
 	switch {
 	case h.data == nil:
@@ -137,11 +181,35 @@ func (h *clientHolder) client(diags *diag.Diagnostics) *mgmt.Client {
 		diags.AddError("Provider Configuration Unknown",
 			fmt.Sprintf("The idp provider configuration has values that are not known yet (%s), so it cannot call the "+
 				"Management API at this point. This happens when a provider is configured from attributes of resources "+
-				"that do not exist yet and the provider is needed to read existing objects. Apply the resources the "+
-				"configuration depends on first (for example with -target), then apply the rest.", strings.Join(names, ", ")))
+				"that do not exist yet, or are to be replaced, and the provider is needed for existing objects. To "+
+				"apply, apply the resources the configuration depends on first (for example with -target), then the "+
+				"rest. To destroy, destroy the objects that use this provider first (terraform destroy -target), then "+
+				"the rest; if those objects are gone already (e.g. with a tenant deleted outside Terraform), remove them "+
+				"from the state instead (terraform state rm ADDRESS).", strings.Join(names, ", ")))
+		return nil
+	case h.data.goneDomain != "":
+		tenantGoneError(diags, h.data.goneDomain)
 		return nil
 	}
 	return h.data.client
+}
+
+func tenantGoneError(diags *diag.Diagnostics, domain string) {
+	diags.AddError("Tenant No Longer Exists", fmt.Sprintf("The tenant %s no longer exists (it was deleted outside "+
+		"Terraform: it answers 404 inexistent_tenant and its OpenID configuration is gone), so nothing can be "+
+		"created, changed or read in it. Re-create it (apply its idp_tenant) first.", domain))
+}
+
+// tenantGoneWarning says that an object of a deleted tenant was dropped
+// from state, by a read or by a delete that had nothing to delete.
+func tenantGoneWarning(diags *diag.Diagnostics, domain, kind string, deleting bool) {
+	what := "this %s was dropped from the state. To have it again, re-create the tenant (apply its idp_tenant), " +
+		"then apply the objects in it."
+	if deleting {
+		what = "there was no %s left to delete, and it was removed from the state."
+	}
+	diags.AddWarning("Tenant No Longer Exists", fmt.Sprintf("The tenant %s no longer exists (it was deleted outside "+
+		"Terraform), and its objects with it: "+what, domain, strings.ToLower(kind)))
 }
 
 // tflogLogger tells the client which levels tflog would drop anyway, so

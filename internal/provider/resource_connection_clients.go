@@ -118,12 +118,20 @@ func (r *connectionClientsResource) Delete(ctx context.Context, req resource.Del
 	resp.Diagnostics.Append(diags...)
 	state.EnabledClients, diags = setValue(ctx, listed)
 	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics, true) {
+		return
+	}
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.deleteObject(ctx, client, &state); err != nil && !mgmt.IsNotFound(err) {
+	err := r.deleteObject(ctx, client, &state)
+	if err != nil && !mgmt.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Unable to Delete "+r.kind(), err, errorContext{client: client})
+		return
+	}
+	if domain := goneTenant(ctx, r, client, err); domain != "" {
+		tenantGoneWarning(&resp.Diagnostics, domain, r.kind(), true)
 	}
 }
 
