@@ -16,7 +16,7 @@ import (
 func TestAccQuery_clientGrantList(t *testing.T) {
 	queryAdoptable(t, func(e *testEnv, a adoptable) (string, []querycheck.QueryResultCheck) {
 		m2m := valueOr(a.m2m.ClientID, "")
-		return fmt.Sprintf(`
+		lists := fmt.Sprintf(`
 list "idp_client_grant" "all" {
   provider         = idp
   include_resource = true
@@ -40,7 +40,8 @@ list "idp_client_grant" "on_orders" {
     audience = %[1]q
   }
 }
-`, a.apiAudience, e.srv.AdminClientID()), []querycheck.QueryResultCheck{
+`, a.apiAudience, e.srv.AdminClientID())
+		checks := []querycheck.QueryResultCheck{
 			querycheck.ExpectLength("idp_client_grant.all", 1),
 			querycheck.ExpectLength("idp_client_grant.with_system", 2),
 			querycheck.ExpectLength("idp_client_grant.admin", 1),
@@ -53,5 +54,6 @@ list "idp_client_grant" "on_orders" {
 				{Path: tfjsonpath.New("scope"), KnownValue: knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("read:orders")})},
 			}),
 		}
+		return lists, checks
 	})
 }

@@ -14,7 +14,7 @@ import (
 func TestAccQuery_clientList(t *testing.T) {
 	queryAdoptable(t, func(_ *testEnv, a adoptable) (string, []querycheck.QueryResultCheck) {
 		m2m, spa := valueOr(a.m2m.ClientID, ""), valueOr(a.spa.ClientID, "")
-		return `
+		lists := `
 list "idp_client" "all" {
   provider         = idp
   include_resource = true
@@ -31,7 +31,8 @@ list "idp_client" "spa" {
     app_type = "spa"
   }
 }
-`, []querycheck.QueryResultCheck{
+`
+		checks := []querycheck.QueryResultCheck{
 			querycheck.ExpectLength("idp_client.all", 2),
 			querycheck.ExpectLength("idp_client.with_system", 3),
 			querycheck.ExpectLength("idp_client.spa", 1),
@@ -41,5 +42,6 @@ list "idp_client" "spa" {
 				nullAt("client_secret"), nullAt("client_secret_wo"), nullAt("enabled_connections"),
 			}),
 		}
+		return lists, checks
 	})
 }

@@ -13,7 +13,7 @@ import (
 // and gives the whole object with include_resource.
 func TestAccQuery_connectionList(t *testing.T) {
 	queryAdoptable(t, func(_ *testEnv, a adoptable) (string, []querycheck.QueryResultCheck) {
-		return `
+		lists := `
 list "idp_connection" "all" {
   provider         = idp
   include_resource = true
@@ -24,12 +24,14 @@ list "idp_connection" "customers" {
     name = "customers"
   }
 }
-`, []querycheck.QueryResultCheck{
+`
+		checks := []querycheck.QueryResultCheck{
 			querycheck.ExpectLength("idp_connection.all", 2),
 			querycheck.ExpectLength("idp_connection.customers", 1),
 			querycheck.ExpectResourceKnownValues("idp_connection.all", byIdentity("name", "customers"), []querycheck.KnownValueCheck{
 				valueAt("id", valueOr(a.connection.ID, "")), valueAt("strategy", mgmt.StrategyDatabase),
 			}),
 		}
+		return lists, checks
 	})
 }

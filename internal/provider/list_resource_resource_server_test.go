@@ -16,7 +16,7 @@ import (
 func TestAccQuery_resourceServerList(t *testing.T) {
 	queryAdoptable(t, func(e *testEnv, a adoptable) (string, []querycheck.QueryResultCheck) {
 		mgmtAudience := e.url + "/api/v2/"
-		return fmt.Sprintf(`
+		lists := fmt.Sprintf(`
 list "idp_resource_server" "all" {
   provider         = idp
   include_resource = true
@@ -33,7 +33,8 @@ list "idp_resource_server" "orders" {
     identifier = %q
   }
 }
-`, a.apiAudience), []querycheck.QueryResultCheck{
+`, a.apiAudience)
+		checks := []querycheck.QueryResultCheck{
 			querycheck.ExpectLength("idp_resource_server.all", 1),
 			querycheck.ExpectLength("idp_resource_server.with_system", 2),
 			querycheck.ExpectLength("idp_resource_server.orders", 1),
@@ -51,5 +52,6 @@ list "idp_resource_server" "orders" {
 					})},
 				}),
 		}
+		return lists, checks
 	})
 }

@@ -10,17 +10,19 @@ import (
 // the management client's credentials, with include_resource.
 func TestAccQuery_tenantList(t *testing.T) {
 	queryAdoptable(t, func(_ *testEnv, a adoptable) (string, []querycheck.QueryResultCheck) {
-		return `
+		lists := `
 list "idp_tenant" "all" {
   provider         = idp
   include_resource = true
 }
-`, []querycheck.QueryResultCheck{
+`
+		checks := []querycheck.QueryResultCheck{
 			querycheck.ExpectLength("idp_tenant.all", 1),
 			querycheck.ExpectResourceKnownValues("idp_tenant.all", byIdentity("name", "acme"), []querycheck.KnownValueCheck{
 				valueAt("id", valueOr(a.tenant.ID, "")), valueAt("display_name", "Acme"),
 				nullAt("management_client_id"), nullAt("management_client_secret"),
 			}),
 		}
+		return lists, checks
 	})
 }
