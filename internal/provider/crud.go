@@ -54,15 +54,13 @@ type keyClaimer interface {
 
 // claimKey refuses a create whose natural key another resource of this
 // provider configuration holds, and returns a release for a failed create.
-// The key includes the tenant: in-process tests serve several provider
-// configurations, with tenants of their own, from one provider.
 func claimKey[M any](r any, c *mgmt.Client, plan M, diags *diag.Diagnostics, kind string) func() {
 	nk, ok := r.(naturalKeyed[M])
 	kc, ok2 := r.(keyClaimer)
 	if !ok || !ok2 {
 		return func() {}
 	}
-	key := c.BaseURL() + "\x00" + kind + "\x00" + nk.naturalImportID(plan)
+	key := naturalKeyID(c, kind, nk.naturalImportID(plan))
 	if !kc.claim(key) {
 		diags.AddError("Unable to Create "+kind, fmt.Sprintf("Another resource in this configuration also declares "+
 			"the %s with %s, and this apply is creating it or already manages it. Two resources managing one object "+
@@ -76,8 +74,15 @@ func claimKey[M any](r any, c *mgmt.Client, plan M, diags *diag.Diagnostics, kin
 func releaseKey[M any](r any, c *mgmt.Client, state M, kind string) {
 	nk, ok := r.(naturalKeyed[M])
 	if kc, ok2 := r.(keyClaimer); ok && ok2 {
-		kc.release(c.BaseURL() + "\x00" + kind + "\x00" + nk.naturalImportID(state))
+		kc.release(naturalKeyID(c, kind, nk.naturalImportID(state)))
 	}
+}
+
+// naturalKeyID names a natural key across tenants and kinds: in-process
+// tests serve several provider configurations, with tenants of their own,
+// from one provider.
+func naturalKeyID(c *mgmt.Client, kind, importID string) string {
+	return c.BaseURL() + "\x00" + kind + "\x00" + importID
 }
 
 // identified is implemented by a resource with an identity, whose

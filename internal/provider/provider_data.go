@@ -41,19 +41,32 @@ type providerData struct {
 
 // noteAPI records the scopes rs, an API of c's tenant, defines.
 func (h *clientHolder) noteAPI(c *mgmt.Client, rs *mgmt.ResourceServer) {
-	if h.data == nil || rs == nil || rs.Identifier == nil {
+	if rs == nil || rs.Identifier == nil {
 		return
 	}
+	h.storeScopes(c, *rs.Identifier, scopeValues(rs))
+}
+
+func scopeValues(rs *mgmt.ResourceServer) []string {
 	values := []string{}
 	for _, sc := range valueOr(rs.Scopes, nil) {
 		values = append(values, sc.Value)
+	}
+	return values
+}
+
+// storeScopes records what the API with identifier defines; nil says
+// there is no such API.
+func (h *clientHolder) storeScopes(c *mgmt.Client, identifier string, values []string) {
+	if h.data == nil {
+		return
 	}
 	h.data.mu.Lock()
 	defer h.data.mu.Unlock()
 	if h.data.apiScopes == nil {
 		h.data.apiScopes = map[string][]string{}
 	}
-	h.data.apiScopes[c.BaseURL()+" "+*rs.Identifier] = values
+	h.data.apiScopes[c.BaseURL()+" "+identifier] = values
 }
 
 // definedScopes returns the scope values of the API with identifier,
@@ -71,18 +84,14 @@ func (h *clientHolder) definedScopes(ctx context.Context, c *mgmt.Client, identi
 	rs, err := c.GetResourceServer(ctx, identifier)
 	switch {
 	case mgmt.IsNotFound(err):
-		h.data.mu.Lock()
-		if h.data.apiScopes == nil {
-			h.data.apiScopes = map[string][]string{}
-		}
-		h.data.apiScopes[c.BaseURL()+" "+identifier] = nil
-		h.data.mu.Unlock()
+		h.storeScopes(c, identifier, nil)
 		return nil, false
 	case err != nil:
 		return nil, false
 	}
-	h.noteAPI(c, rs)
-	return h.definedScopes(ctx, c, identifier)
+	scopes = scopeValues(rs)
+	h.storeScopes(c, identifier, scopes)
+	return scopes, true
 }
 
 // claim records key and reports whether no other resource holds it.
