@@ -42,6 +42,7 @@ var (
 const (
 	defaultAppType    = "non_interactive"
 	defaultAuthMethod = "client_secret_post"
+	authPrivateKeyJWT = "private_key_jwt"
 	grantTypeClientCC = "client_credentials"
 
 	// maxClientSecret is the server's bound on a client_secret sent.
@@ -77,6 +78,9 @@ type clientModel struct {
 	// ClientSecretWO is write-only: known only in the configuration.
 	ClientSecretWO        types.String           `tfsdk:"client_secret_wo"`
 	ClientSecretWOVersion validators.WholeNumber `tfsdk:"client_secret_wo_version"`
+	// configuredAuthMethod is token_endpoint_auth_method as configured:
+	// null leaves the method to idp_client_credentials.
+	configuredAuthMethod types.String `tfsdk:"-"`
 }
 
 func (r *clientResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -173,12 +177,15 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				},
 			},
 			"token_endpoint_auth_method": schema.StringAttribute{
-				Description: "How the application authenticates at the token endpoint: `client_secret_post` (the " +
-					"default; secret in the request body) or `client_secret_basic` (HTTP Basic).",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(defaultAuthMethod),
-				Validators: []validator.String{stringvalidator.OneOf(defaultAuthMethod, "client_secret_basic")},
+				Description: "How the application authenticates at the token endpoint: `client_secret_post` (secret in " +
+					"the request body; what a new client gets when this is not set) or `client_secret_basic` (HTTP " +
+					"Basic). Left unset, it is not managed here but read: `private_key_jwt` while an " +
+					"`idp_client_credentials` gives the client keys, or whatever that resource chose. Set it here or " +
+					"there, never in both.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators:    []validator.String{stringvalidator.OneOf(defaultAuthMethod, "client_secret_basic")},
 			},
 			"enabled_connections": enabledConnectionsAttribute(),
 		},
@@ -285,7 +292,9 @@ func (r *clientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 func (r *clientResource) kind() string { return "Client" }
 
 func (r *clientResource) readConfig(ctx context.Context, config tfsdk.Config, plan *clientModel) diag.Diagnostics {
-	return config.GetAttribute(ctx, path.Root("client_secret_wo"), &plan.ClientSecretWO)
+	diags := config.GetAttribute(ctx, path.Root("client_secret_wo"), &plan.ClientSecretWO)
+	diags.Append(config.GetAttribute(ctx, path.Root("token_endpoint_auth_method"), &plan.configuredAuthMethod)...)
+	return diags
 }
 
 func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan *clientModel) (*mgmt.Application, diag.Diagnostics, error) {
@@ -294,6 +303,9 @@ func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan 
 		return nil, diags, nil
 	}
 	plan.withWriteOnlySecret(body)
+	// A new client gets client_secret_post unless configured otherwise, as
+	// before the method could be left to idp_client_credentials.
+	body.TokenEndpointAuthMethod = mgmt.String(valueOr(plan.configuredAuthMethod.ValueStringPointer(), defaultAuthMethod))
 	created, err := c.CreateApplication(ctx, body)
 	if err != nil || plan.EnabledConnections.IsNull() {
 		return created, diags, err
@@ -380,7 +392,9 @@ func (m *clientModel) withWriteOnlySecret(body *mgmt.Application) {
 	}
 }
 
-// toAPI sends a removed description as "", so that the update clears it.
+// toAPI sends a removed description as "", so that the update clears it,
+// and the method only when configured: sent otherwise, it would switch a
+// client that idp_client_credentials gave keys back to its secret.
 func (m *clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagnostics) {
 	var grantTypes []string
 	diags := m.GrantTypes.ElementsAs(ctx, &grantTypes, false)
@@ -389,8 +403,18 @@ func (m *clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagno
 		Description:             mgmt.String(m.Description.ValueString()),
 		AppType:                 mgmt.String(m.AppType.ValueString()),
 		GrantTypes:              &grantTypes,
-		TokenEndpointAuthMethod: mgmt.String(m.TokenEndpointAuthMethod.ValueString()),
+		TokenEndpointAuthMethod: m.configuredAuthMethod.ValueStringPointer(),
 	}, diags
+}
+
+// authMethod is how a client authenticates: the server leaves
+// token_endpoint_auth_method out while client_authentication_methods
+// replaces it, also to a token that may not read the latter.
+func authMethod(a *mgmt.Application) string {
+	if a.TokenEndpointAuthMethod == nil {
+		return authPrivateKeyJWT
+	}
+	return *a.TokenEndpointAuthMethod
 }
 
 // fromAPI keeps the known secret when the server sent none (the token
@@ -399,8 +423,8 @@ func (m *clientModel) fromAPI(ctx context.Context, a *mgmt.Application) diag.Dia
 	m.ID = types.StringPointerValue(a.ClientID)
 	m.ClientID = types.StringPointerValue(a.ClientID)
 	switch {
-	case !m.ClientSecretWOVersion.IsNull():
-		// The secret was given write-only: keep it out of state.
+	case !m.ClientSecretWOVersion.IsNull() || authMethod(a) == authPrivateKeyJWT:
+		// The secret was given write-only, or opens nothing: keep it out of state.
 		m.ClientSecret = types.StringNull()
 	case a.ClientSecret != nil:
 		m.ClientSecret = types.StringValue(*a.ClientSecret)
@@ -411,7 +435,7 @@ func (m *clientModel) fromAPI(ctx context.Context, a *mgmt.Application) diag.Dia
 	m.Name = types.StringPointerValue(a.Name)
 	m.Description = nonEmptyString(a.Description)
 	m.AppType = types.StringValue(valueOr(a.AppType, defaultAppType))
-	m.TokenEndpointAuthMethod = types.StringValue(valueOr(a.TokenEndpointAuthMethod, defaultAuthMethod))
+	m.TokenEndpointAuthMethod = types.StringValue(authMethod(a))
 	grantTypes := valueOr(a.GrantTypes, []string{grantTypeClientCC})
 	set, diags := types.SetValueFrom(ctx, types.StringType, grantTypes)
 	m.GrantTypes = set
