@@ -154,7 +154,7 @@ func (e *testEnv) noClientSecretOrKey(t *testing.T, clientID *string) statecheck
 			}
 			secrets = append(secrets, secret)
 		}
-		absentFromState(secrets...).CheckState(context.Background(), req, resp)
+		absentFromState(secrets...).CheckState(t.Context(), req, resp)
 	})
 }
 
