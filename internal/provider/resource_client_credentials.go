@@ -293,7 +293,16 @@ func (r *clientCredentialsResource) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	for name, c := range planned {
-		if old, ok := prior[name]; ok && sameKey(c, old) {
+		old, known := prior[name]
+		if !c.ExpiresAt.IsNull() && !c.ExpiresAt.IsUnknown() && (!known || !c.ExpiresAt.Equal(old.ExpiresAt)) {
+			if t, err := time.Parse(time.RFC3339, c.ExpiresAt.ValueString()); err == nil && !t.After(time.Now()) {
+				resp.Diagnostics.AddAttributeError(path.Root("credentials").AtMapKey(name).AtName("expires_at"),
+					"Expiry in the Past", fmt.Sprintf("expires_at %q has passed, and the server refuses a key that "+
+						"has already expired. Give a time in the future, or remove expires_at for a key that does not "+
+						"expire.", c.ExpiresAt.ValueString()))
+			}
+		}
+		if known && sameKey(c, old) {
 			c.ID, c.KeyID, c.CreatedAt = old.ID, old.KeyID, old.CreatedAt
 		} else {
 			c.ID, c.KeyID, c.CreatedAt = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()

@@ -232,6 +232,23 @@ func TestAccClientCredentials_rotation(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"credentials.k2.pem"},
 			},
 			{
+				// An import block with the configuration: the pem, which the
+				// server never answers, is filled in; the key is kept (its kid
+				// matches), not replaced.
+				Config:             env.config(credsConfig(t, "private_key_jwt", second, "")),
+				ResourceName:       credsAddr,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithID,
+				ImportStateIdFunc:  func(s *terraform.State) (string, error) { return clientIDOf(s, "idp_client.svc"), nil },
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(credsAddr, tfjsonpath.New("credentials").AtMapKey("k2").AtMapKey("id"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^cred_`))),
+					plancheck.ExpectKnownValue(credsAddr, tfjsonpath.New("credentials").AtMapKey("k2").AtMapKey("pem"),
+						knownvalue.StringExact(pemPublicKey(t, assertionKeys()[1]))),
+				}},
+			},
+			{
 				// Deleted behind Terraform's back: registered again.
 				PreConfig: func() {
 					if err := env.client.DeleteClientCredential(ctx, clientID, credentialID("k2")); err != nil {
@@ -414,6 +431,8 @@ resource "idp_client_credentials" "svc" {
 			`value must be one of: ["RS256" "RS384" "PS256"]`},
 		"expires_at": {cfg("private_key_jwt", one("a", pub, `expires_at = "tomorrow"`)),
 			`"tomorrow" is not an RFC 3339 date and time`},
+		"expired": {cfg("private_key_jwt", one("a", pub, `expires_at = "2001-01-01T00:00:00Z"`)),
+			`expires_at "2001-01-01T00:00:00Z" has passed`},
 		"duplicate": {cfg("private_key_jwt", one("a", pub, "")+one("b", pub, "")),
 			`The credentials "a" and "b" hold the same public key`},
 		"no key": {cfg("private_key_jwt", ""), `With authentication_method "private_key_jwt" the client can`},
@@ -427,4 +446,35 @@ resource "idp_client_credentials" "svc" {
 			refusedAtPlan(t, tc.config, tc.message)
 		})
 	}
+}
+
+// The resource has its identity after create and imports by it; the plan
+// then only fills in the pem (Terraform 1.14 and later: make testquery).
+func TestAccQuery_clientCredentialsIdentity(t *testing.T) {
+	env := newTestEnv(t)
+	cfg := env.config(credsConfig(t, "private_key_jwt", map[string]int{"k1": 0}, ""))
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   queryVersionChecks,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(credsAddr, map[string]knownvalue.Check{
+					"client_id": knownvalue.StringRegexp(clientIDRegexp),
+				})},
+			},
+			{
+				Config:             cfg,
+				ResourceName:       credsAddr,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(credsAddr, tfjsonpath.New("credentials").AtMapKey("k1").AtMapKey("id"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^cred_`))),
+				}},
+			},
+			{Config: cfg},
+		},
+	})
 }
