@@ -478,3 +478,50 @@ func TestAccQuery_clientCredentialsIdentity(t *testing.T) {
 		},
 	})
 }
+
+// An idp_client whose method idp_client_credentials owns: updating it
+// leaves the client on private_key_jwt, and its secret, given write-only,
+// is neither in state nor usable.
+func TestAccClientCredentials_clientUpdateKeepsKeys(t *testing.T) {
+	env := newTestEnv(t)
+	const secret = "write-only-secret-of-the-signing-client"
+	cfg := func(name string) string {
+		return env.config(strings.Replace(credsConfig(t, "private_key_jwt", map[string]int{"k1": 0}, ""),
+			`name = "Signs its assertions"`, fmt.Sprintf("name = %q\n  client_secret_wo = %q\n  client_secret_wo_version = 1",
+				name, secret), 1))
+	}
+	secretRefused := func(s *terraform.State) error {
+		var apiErr *mgmt.Error
+		_, err := env.client.RequestToken(t.Context(), mgmt.TokenRequest{ClientID: clientIDOf(s, "idp_client.svc"),
+			ClientSecret: secret, Audience: env.client.Audience()})
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+			return fmt.Errorf("the secret of a private_key_jwt client: want 401, got %v", err)
+		}
+		return nil
+	}
+	noSecret := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("idp_client.svc", tfjsonpath.New("client_secret"), knownvalue.Null()),
+		statecheck.ExpectKnownValue("idp_client.svc", tfjsonpath.New("token_endpoint_auth_method"),
+			knownvalue.StringExact("private_key_jwt")),
+		absentFromState(secret),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("Before"),
+				Check:  resource.ComposeTestCheckFunc(env.keysWork([]int{0}, []int{1}), secretRefused),
+			},
+			{
+				Config: cfg("After"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("idp_client.svc", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(credsAddr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: noSecret,
+				Check:             resource.ComposeTestCheckFunc(env.keysWork([]int{0}, []int{1}), secretRefused),
+			},
+		},
+	})
+}
