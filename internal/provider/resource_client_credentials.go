@@ -341,12 +341,24 @@ func credentialsOf(ctx context.Context, m types.Map) (map[string]credentialModel
 
 func (r *clientCredentialsResource) kind() string { return "Client Credentials" }
 
+// createObject saves what a failed create changed on the client, tainted,
+// so that no key is left registered that Terraform does not know about.
 func (r *clientCredentialsResource) createObject(ctx context.Context, c *mgmt.Client, plan *clientCredentialsModel) (*clientAuthentication, diag.Diagnostics, error) {
-	return r.apply(ctx, c, plan)
+	out, s, diags, err := r.apply(ctx, c, plan)
+	if err == nil || s == nil || !s.wrote {
+		return out, diags, err
+	}
+	now, rerr := readClientAuthentication(ctx, c, s.cur.clientID)
+	if rerr != nil {
+		now = s.cur
+	}
+	return nil, diags, &partialCreateError{kind: r.kind(), id: s.cur.clientID,
+		step: "setting its keys and authentication method", obj: now, err: err}
 }
 
 func (r *clientCredentialsResource) updateObject(ctx context.Context, c *mgmt.Client, plan, _ *clientCredentialsModel) (*clientAuthentication, diag.Diagnostics, error) {
-	return r.apply(ctx, c, plan)
+	out, _, diags, err := r.apply(ctx, c, plan)
+	return out, diags, err
 }
 
 func (r *clientCredentialsResource) readObject(ctx context.Context, c *mgmt.Client, state *clientCredentialsModel) (*clientAuthentication, error) {
@@ -405,15 +417,15 @@ func (r *clientCredentialsResource) deleteObject(ctx context.Context, c *mgmt.Cl
 // while the client already uses private_key_jwt, enabled) before the keys
 // they replace are disabled and deleted. A client holds at most two, so at
 // capacity one key to remove goes first, and the other keeps working.
-func (r *clientCredentialsResource) apply(ctx context.Context, c *mgmt.Client, plan *clientCredentialsModel) (*clientAuthentication, diag.Diagnostics, error) {
+func (r *clientCredentialsResource) apply(ctx context.Context, c *mgmt.Client, plan *clientCredentialsModel) (*clientAuthentication, *credentialSync, diag.Diagnostics, error) {
 	clientID := plan.ClientID.ValueString()
 	want, diags := credentialsOf(ctx, plan.Credentials)
 	if diags.HasError() {
-		return nil, diags, nil
+		return nil, nil, diags, nil
 	}
 	cur, err := readClientAuthentication(ctx, c, clientID)
 	if err != nil {
-		return nil, diags, err
+		return nil, nil, diags, err
 	}
 	s := newCredentialSync(c, cur)
 	names := slices.Sorted(maps.Keys(want))
@@ -424,7 +436,7 @@ func (r *clientCredentialsResource) apply(ctx context.Context, c *mgmt.Client, p
 		if reg := s.registered(w.ID); reg != nil {
 			kept[w.ID.ValueString()] = true
 			if err := s.setExpiry(ctx, reg, w.ExpiresAt); err != nil {
-				return nil, diags, err
+				return nil, s, diags, err
 			}
 			continue
 		}
@@ -433,7 +445,7 @@ func (r *clientCredentialsResource) apply(ctx context.Context, c *mgmt.Client, p
 			// failed apply: adopt it rather than register it twice.
 			kept[valueOr(reg.ID, "")] = true
 			if err := s.setExpiry(ctx, reg, w.ExpiresAt); err != nil {
-				return nil, diags, err
+				return nil, s, diags, err
 			}
 			continue
 		}
@@ -443,24 +455,26 @@ func (r *clientCredentialsResource) apply(ctx context.Context, c *mgmt.Client, p
 	for _, name := range create {
 		id, err := s.add(ctx, name, want[name], kept, pkjwt)
 		if err != nil {
-			return nil, diags, err
+			return nil, s, diags, err
 		}
 		kept[id] = true
 	}
 	if err := s.switchMethod(ctx, plan.AuthenticationMethod.ValueString(), kept); err != nil {
-		return nil, diags, err
+		return nil, s, diags, err
 	}
 	if err := s.removeAllBut(ctx, kept); err != nil {
-		return nil, diags, err
+		return nil, s, diags, err
 	}
 	out, err := readClientAuthentication(ctx, c, clientID)
-	return out, diags, err
+	return out, s, diags, err
 }
 
 // credentialSync is apply's view of the client as it changes it.
 type credentialSync struct {
 	c   *mgmt.Client
 	cur *clientAuthentication
+	// wrote is set once a change was sent.
+	wrote bool
 }
 
 func newCredentialSync(c *mgmt.Client, cur *clientAuthentication) *credentialSync {
@@ -520,6 +534,7 @@ func (s *credentialSync) setExpiry(ctx context.Context, reg *mgmt.ClientCredenti
 	if sameInstant(at, reg.ExpiresAt) {
 		return nil
 	}
+	s.wrote = true
 	_, err := s.c.UpdateClientCredential(ctx, s.cur.clientID, valueOr(reg.ID, ""), at)
 	return err
 }
@@ -571,6 +586,7 @@ func (s *credentialSync) add(ctx context.Context, name string, w credentialModel
 		}
 		in.ExpiresAt = &t
 	}
+	s.wrote = true
 	created, err := s.c.CreateClientCredential(ctx, s.cur.clientID, in)
 	if err != nil {
 		return "", err
@@ -589,6 +605,7 @@ func (s *credentialSync) add(ctx context.Context, name string, w credentialModel
 
 // delete deletes a credential, which also disables it.
 func (s *credentialSync) delete(ctx context.Context, id string) error {
+	s.wrote = true
 	if err := s.c.DeleteClientCredential(ctx, s.cur.clientID, id); err != nil && !mgmt.IsNotFound(err) {
 		return err
 	}
@@ -610,12 +627,14 @@ func (s *credentialSync) switchMethod(ctx context.Context, method string, kept m
 		if s.cur.method == authPrivateKeyJWT && slices.Equal(ids, enabled) {
 			return nil
 		}
+		s.wrote = true
 		_, err := s.c.UsePrivateKeyJWT(ctx, s.cur.clientID, ids)
 		return err
 	}
 	if s.cur.method == method {
 		return nil
 	}
+	s.wrote = true
 	_, err := s.c.UseTokenEndpointAuthMethod(ctx, s.cur.clientID, method)
 	return err
 }

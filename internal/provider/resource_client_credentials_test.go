@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -163,7 +164,7 @@ func (e *testEnv) noClientSecretOrKey(t *testing.T, clientID *string) statecheck
 func TestAccClientCredentials_rotation(t *testing.T) {
 	env := newTestEnv(t)
 	ctx := t.Context()
-	var clientID string
+	var clientID, disabled string
 	one := map[string]int{"k1": 0}
 	both := map[string]int{"k1": 0, "k2": 1}
 	second := map[string]int{"k2": 1}
@@ -261,6 +262,29 @@ func TestAccClientCredentials_rotation(t *testing.T) {
 					plancheck.ExpectUnknownValue(credsAddr, tfjsonpath.New("credentials").AtMapKey("k2").AtMapKey("id")),
 				}},
 				Check: env.keysWork([]int{1}, []int{0}),
+			},
+			{
+				// Disabled behind Terraform's back but still registered: enabled
+				// again, the same credential (adopted, not registered twice).
+				PreConfig: func() {
+					disabled = credentialID("k2")
+					if _, err := env.client.UsePrivateKeyJWT(ctx, clientID, []string{}); err != nil {
+						t.Fatal(err)
+					}
+					if err := env.tokenWith(clientID, 1); err == nil {
+						t.Fatal("a disabled key still gets a token")
+					}
+				},
+				Config: env.config(credsConfig(t, "private_key_jwt", second, "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(credsAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(env.keysWork([]int{1}, []int{0}), func(*terraform.State) error {
+					if id := credentialID("k2"); id != disabled {
+						return fmt.Errorf("k2 is %s, was %s: registered again rather than enabled", id, disabled)
+					}
+					return nil
+				}),
 			},
 			{
 				// Switched to the secret behind Terraform's back, with a key
@@ -521,6 +545,51 @@ func TestAccClientCredentials_clientUpdateKeepsKeys(t *testing.T) {
 				}},
 				ConfigStateChecks: noSecret,
 				Check:             resource.ComposeTestCheckFunc(env.keysWork([]int{0}, []int{1}), secretRefused),
+			},
+		},
+	})
+}
+
+// A create that fails after registering a key saves what it did, tainted:
+// the next apply replaces it, and no key is left that Terraform does not know.
+func TestAccClientCredentials_failedCreateSaved(t *testing.T) {
+	var failed atomic.Bool
+	env := newTestEnvWith(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// The switch to private_key_jwt, once: a 400 is not retried.
+			if r.Method == http.MethodPatch && credentialRoute(r.URL.Path) == "client" && !failed.Swap(true) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = w.Write([]byte(`{"statusCode":400,"error":"Bad Request","message":"injected","errorCode":"invalid_body"}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	cfg := env.config(credsConfig(t, "private_key_jwt", map[string]int{"k1": 0}, ""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: expectMessage("Terraform saves the client credentials as tainted"),
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(credsAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(credsAddr, tfjsonpath.New("credentials").AtMapKey("k1").AtMapKey("id"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^cred_`))),
+				},
+				Check: resource.ComposeTestCheckFunc(env.keysWork([]int{0}, []int{1}), func(s *terraform.State) error {
+					all, err := env.client.ListClientCredentials(t.Context(), clientIDOf(s, "idp_client.svc"))
+					if err != nil || len(all) != 1 {
+						return fmt.Errorf("credentials: %d, %v", len(all), err)
+					}
+					return nil
+				}),
 			},
 		},
 	})
