@@ -594,3 +594,62 @@ func TestAccClientCredentials_failedCreateSaved(t *testing.T) {
 		},
 	})
 }
+
+// Pointed at another client, the resource is replaced: the keys move, and
+// the first client is back on its secret without keys.
+func TestAccClientCredentials_otherClient(t *testing.T) {
+	env := newTestEnv(t)
+	cfg := func(target string) string {
+		return env.config(fmt.Sprintf(`
+resource "idp_client" "a" {
+  name = "a"
+}
+
+resource "idp_client" "b" {
+  name = "b"
+}
+
+resource "idp_client_credentials" "svc" {
+  client_id             = idp_client.%s.client_id
+  authentication_method = "private_key_jwt"
+  credentials = {
+    k1 = { pem = %q }
+  }
+}
+`, target, pemPublicKey(t, assertionKeys()[0])))
+	}
+	method := func(addr, want string, keys int) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			id := clientIDOf(s, addr)
+			a, err := env.client.GetApplication(t.Context(), id)
+			if err != nil {
+				return err
+			}
+			all, err := env.client.ListClientCredentials(t.Context(), id)
+			if err != nil {
+				return err
+			}
+			if got := authMethod(a); got != want || len(all) != keys {
+				return fmt.Errorf("%s: method %s with %d keys, want %s with %d", addr, got, len(all), want, keys)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("a"),
+				Check:  method("idp_client.a", "private_key_jwt", 1),
+			},
+			{
+				Config: cfg("b"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(credsAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeTestCheckFunc(method("idp_client.b", "private_key_jwt", 1),
+					method("idp_client.a", "client_secret_post", 0)),
+			},
+		},
+	})
+}
