@@ -78,9 +78,6 @@ type clientModel struct {
 	// ClientSecretWO is write-only: known only in the configuration.
 	ClientSecretWO        types.String           `tfsdk:"client_secret_wo"`
 	ClientSecretWOVersion validators.WholeNumber `tfsdk:"client_secret_wo_version"`
-	// configuredAuthMethod is token_endpoint_auth_method as configured:
-	// null leaves the method to idp_client_credentials.
-	configuredAuthMethod types.String `tfsdk:"-"`
 }
 
 func (r *clientResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -292,9 +289,7 @@ func (r *clientResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 func (r *clientResource) kind() string { return "Client" }
 
 func (r *clientResource) readConfig(ctx context.Context, config tfsdk.Config, plan *clientModel) diag.Diagnostics {
-	diags := config.GetAttribute(ctx, path.Root("client_secret_wo"), &plan.ClientSecretWO)
-	diags.Append(config.GetAttribute(ctx, path.Root("token_endpoint_auth_method"), &plan.configuredAuthMethod)...)
-	return diags
+	return config.GetAttribute(ctx, path.Root("client_secret_wo"), &plan.ClientSecretWO)
 }
 
 func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan *clientModel) (*mgmt.Application, diag.Diagnostics, error) {
@@ -303,9 +298,12 @@ func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan 
 		return nil, diags, nil
 	}
 	plan.withWriteOnlySecret(body)
-	// A new client gets client_secret_post unless configured otherwise, as
+	// Unset (unknown in the plan), a new client gets client_secret_post, as
 	// before the method could be left to idp_client_credentials.
-	body.TokenEndpointAuthMethod = mgmt.String(valueOr(plan.configuredAuthMethod.ValueStringPointer(), defaultAuthMethod))
+	body.TokenEndpointAuthMethod = mgmt.String(defaultAuthMethod)
+	if !plan.TokenEndpointAuthMethod.IsUnknown() {
+		body.TokenEndpointAuthMethod = mgmt.String(plan.TokenEndpointAuthMethod.ValueString())
+	}
 	created, err := c.CreateApplication(ctx, body)
 	if err != nil || plan.EnabledConnections.IsNull() {
 		return created, diags, err
@@ -362,6 +360,10 @@ func (r *clientResource) updateObject(ctx context.Context, c *mgmt.Client, plan,
 	if !plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion) {
 		plan.withWriteOnlySecret(body)
 	}
+	// Unset, the method keeps its value from the state and is not sent.
+	if !plan.TokenEndpointAuthMethod.Equal(state.TokenEndpointAuthMethod) {
+		body.TokenEndpointAuthMethod = mgmt.String(plan.TokenEndpointAuthMethod.ValueString())
+	}
 	updated, err := c.UpdateApplication(ctx, state.ID.ValueString(), body)
 	if err == nil && !plan.EnabledConnections.IsNull() && !plan.EnabledConnections.Equal(state.EnabledConnections) {
 		err = r.setConnections(ctx, c, state.ID.ValueString(), plan, &diags)
@@ -392,18 +394,18 @@ func (m *clientModel) withWriteOnlySecret(body *mgmt.Application) {
 	}
 }
 
-// toAPI sends a removed description as "", so that the update clears it,
-// and the method only when configured: sent otherwise, it would switch a
-// client that idp_client_credentials gave keys back to its secret.
+// toAPI sends a removed description as "", so that the update clears it.
+// The method is left to Create and Update, which send it on create and when
+// it changes: sent with every update, it would switch a client that
+// idp_client_credentials gave keys back to its secret.
 func (m *clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagnostics) {
 	var grantTypes []string
 	diags := m.GrantTypes.ElementsAs(ctx, &grantTypes, false)
 	return &mgmt.Application{
-		Name:                    mgmt.String(m.Name.ValueString()),
-		Description:             mgmt.String(m.Description.ValueString()),
-		AppType:                 mgmt.String(m.AppType.ValueString()),
-		GrantTypes:              &grantTypes,
-		TokenEndpointAuthMethod: m.configuredAuthMethod.ValueStringPointer(),
+		Name:        mgmt.String(m.Name.ValueString()),
+		Description: mgmt.String(m.Description.ValueString()),
+		AppType:     mgmt.String(m.AppType.ValueString()),
+		GrantTypes:  &grantTypes,
 	}, diags
 }
 
