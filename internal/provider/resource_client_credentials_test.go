@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -651,5 +652,43 @@ resource "idp_client_credentials" "svc" {
 					method("idp_client.a", "client_secret_post", 0)),
 			},
 		},
+	})
+}
+
+// A client on private_key_jwt is listed as idp_client with the method left
+// to idp_client_credentials (null) and no secret (Terraform 1.14 and later).
+func TestAccQuery_clientListPrivateKeyJWT(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := t.Context()
+	app, err := e.client.CreateApplication(ctx, &mgmt.Application{Name: mgmt.String("signer"),
+		GrantTypes: &[]string{"client_credentials"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := *app.ClientID
+	cr, err := e.client.CreateClientCredential(ctx, id, &mgmt.ClientCredential{PEM: mgmt.String(pemPublicKey(t, assertionKeys()[0]))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.UsePrivateKeyJWT(ctx, id, []string{*cr.ID}); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   queryVersionChecks,
+		Steps: []resource.TestStep{{
+			Query: true,
+			Config: e.providerConfig() + `
+list "idp_client" "all" {
+  provider         = idp
+  include_resource = true
+}
+`,
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectResourceKnownValues("idp_client.all", byIdentity("client_id", id), []querycheck.KnownValueCheck{
+					valueAt("name", "signer"), nullAt("client_secret"), nullAt("token_endpoint_auth_method"),
+				}),
+			},
+		}},
 	})
 }
