@@ -145,8 +145,8 @@ func (e *testEnv) noClientSecretOrKey(t *testing.T, clientID *string) statecheck
 	return stateCheckFunc(func(req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 		secrets := []string{}
 		for _, k := range assertionKeys() {
-			body := strings.Split(strings.TrimSpace(keyPEM(t, k)), "\n")
-			secrets = append(secrets, body[1]) // a line of the key itself
+			lines := strings.Split(strings.TrimSpace(keyPEM(t, k)), "\n")
+			secrets = append(secrets, lines[len(lines)/2]) // a line from the key's private part
 		}
 		if *clientID != "" {
 			secret, err := e.clientSecret(*clientID)
