@@ -167,14 +167,44 @@ func credentialKeyID(in *ClientCredential) (string, error) {
 	if in.PEM == nil {
 		return "", errors.New("a client credential needs a pem")
 	}
-	block, _ := pem.Decode([]byte(*in.PEM))
-	switch {
-	case block != nil && strings.Contains(block.Type, "PRIVATE KEY"):
+	if block, _ := pem.Decode([]byte(*in.PEM)); block != nil && strings.Contains(block.Type, "PRIVATE KEY") {
 		return "", errors.New("the credential's pem is a private key: send its public key, which the server keeps")
-	case in.KeyID != nil:
+	}
+	if in.KeyID != nil {
 		return *in.KeyID, nil
+	}
+	key, err := ParsePublicKeyPEM(*in.PEM)
+	if err != nil {
+		return "", fmt.Errorf("the credential's pem %w", err)
+	}
+	return rsaThumbprint(key), nil
+}
+
+// PublicKeyID is the kid the server gives a credential of this PEM when
+// none is sent: the RFC 7638 thumbprint of its key.
+func PublicKeyID(pemText string) (string, error) {
+	return credentialKeyID(&ClientCredential{PEM: &pemText})
+}
+
+// Bounds of a credential's RSA key, as Auth0 documents them.
+const (
+	MinCredentialBits = 2048
+	MaxCredentialBits = 4096
+)
+
+// ParsePublicKeyPEM reads what a public_key credential's pem may hold: one
+// RSA public key (SPKI or PKCS #1) or X.509 certificate of 2048 to 4096
+// bits. Its errors complete "the pem ..." and never quote the input.
+func ParsePublicKeyPEM(text string) (*rsa.PublicKey, error) {
+	block, rest := pem.Decode([]byte(strings.TrimSpace(text)))
+	switch {
 	case block == nil:
-		return "", errors.New("the credential's pem is not PEM-encoded")
+		return nil, errors.New(`is not PEM: expected a "-----BEGIN PUBLIC KEY-----" or "-----BEGIN CERTIFICATE-----" block`)
+	case strings.Contains(block.Type, "PRIVATE KEY"):
+		return nil, fmt.Errorf("is a %s: give the public key (or a certificate) instead; the private key stays with "+
+			"the service that signs", block.Type)
+	case len(strings.TrimSpace(string(rest))) > 0:
+		return nil, errors.New("has more than one PEM block: give one public key or certificate")
 	}
 	var pub any
 	var err error
@@ -189,16 +219,19 @@ func credentialKeyID(in *ClientCredential) (string, error) {
 			pub = cert.PublicKey
 		}
 	default:
-		return "", fmt.Errorf("the credential's pem must be a public key or an X.509 certificate, not %s", block.Type)
+		return nil, fmt.Errorf(`is a %q block, not a "PUBLIC KEY", "RSA PUBLIC KEY" or "CERTIFICATE"`, block.Type)
 	}
 	if err != nil {
-		return "", fmt.Errorf("the credential's pem does not parse: %w", err)
+		return nil, fmt.Errorf("has a %s block that does not parse", block.Type)
 	}
 	key, ok := pub.(*rsa.PublicKey)
 	if !ok {
-		return "", errors.New("the credential's pem must hold an RSA key")
+		return nil, fmt.Errorf("holds a %T, not an RSA key", pub)
 	}
-	return rsaThumbprint(key), nil
+	if bits := key.N.BitLen(); bits < MinCredentialBits || bits > MaxCredentialBits {
+		return nil, fmt.Errorf("holds an RSA key of %d bits; it must have %d to %d", bits, MinCredentialBits, MaxCredentialBits)
+	}
+	return key, nil
 }
 
 func rsaThumbprint(k *rsa.PublicKey) string {

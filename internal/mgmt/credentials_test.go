@@ -1,8 +1,14 @@
 package mgmt
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"net/http"
 	"slices"
 	"strings"
@@ -183,5 +189,47 @@ func TestSwitchBodies(t *testing.T) {
 	}
 	if logged := fmt.Sprint(log.snapshot()); !strings.Contains(logged, "cred_1") {
 		t.Errorf("credential id not logged: %s", logged)
+	}
+}
+
+// TestParsePublicKeyPEM: what a public_key credential may hold, and why the
+// rest is refused, in words that never quote the input.
+func TestParsePublicKeyPEM(t *testing.T) {
+	k := testKeys()[0]
+	pub := publicPEM(t, k)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecDER, err := x509.MarshalPKIXPublicKey(&ec.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := func(typ string, b []byte) string { return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b})) }
+	for _, ok := range []string{pub, enc("RSA PUBLIC KEY", x509.MarshalPKCS1PublicKey(&k.PublicKey)), enc("CERTIFICATE", der)} {
+		if _, err := ParsePublicKeyPEM(ok); err != nil {
+			t.Errorf("%.30q refused: %v", ok, err)
+		}
+	}
+	for in, want := range map[string]string{
+		pkcs1PEM(k):                    "is a RSA PRIVATE KEY: give the public key",
+		"hunter2":                      "is not PEM",
+		pub + pub:                      "has more than one PEM block",
+		enc("PUBLIC KEY", []byte("x")): "has a PUBLIC KEY block that does not parse",
+		enc("PUBLIC KEY", ecDER):       "holds a *ecdsa.PublicKey, not an RSA key",
+		enc("EC PARAMETERS", []byte{}): `is a "EC PARAMETERS" block`,
+	} {
+		_, err := ParsePublicKeyPEM(in)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%.30q: error %v, want %q", in, err, want)
+		}
+	}
+	if kid, err := PublicKeyID(pub); err != nil || kid != rsaThumbprint(&k.PublicKey) {
+		t.Errorf("PublicKeyID = %q, %v", kid, err)
 	}
 }

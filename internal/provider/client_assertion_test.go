@@ -27,9 +27,10 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
 )
 
-// assertionKeys are two RSA keys: the first is registered by pkjwtClient, the second never.
-var assertionKeys = sync.OnceValue(func() [2]*rsa.PrivateKey {
-	var keys [2]*rsa.PrivateKey
+// assertionKeys are three RSA keys: the first is registered by pkjwtClient, the second never by it;
+// idp_client_credentials tests register them all.
+var assertionKeys = sync.OnceValue(func() [3]*rsa.PrivateKey {
+	var keys [3]*rsa.PrivateKey
 	for i := range keys {
 		k, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {

@@ -74,7 +74,8 @@ func (d *clientDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 			"client_secret": schema.StringAttribute{
 				Description: "The client secret (sensitive). The server returns it only when the provider's token " +
-					"has the `read:client_keys` scope; otherwise it is null.",
+					"has the `read:client_keys` scope; otherwise it is null. Null too while the client " +
+					"authenticates with `private_key_jwt`, when its secret opens nothing.",
 				Computed:  true,
 				Sensitive: true,
 			},
@@ -92,8 +93,9 @@ func (d *clientDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Computed:    true,
 			},
 			"token_endpoint_auth_method": schema.StringAttribute{
-				Description: "How the application authenticates at the token endpoint, e.g. `client_secret_post`.",
-				Computed:    true,
+				Description: "How the application authenticates at the token endpoint: `client_secret_post`, " +
+					"`client_secret_basic`, `none` or `private_key_jwt`.",
+				Computed: true,
 			},
 		},
 	}

@@ -64,7 +64,7 @@ func (l *clientList) List(ctx context.Context, req list.ListRequest, stream *lis
 		system := systemClients(c)
 		var unmanageable []string
 		for _, a := range all {
-			if m := valueOr(a.TokenEndpointAuthMethod, defaultAuthMethod); !manageableAuthMethods[m] {
+			if m := authMethod(a); !manageableAuthMethods[m] {
 				unmanageable = append(unmanageable, fmt.Sprintf("%q (%s)", valueOr(a.Name, ""), m))
 				continue
 			}
@@ -81,16 +81,23 @@ func (l *clientList) List(ctx context.Context, req list.ListRequest, stream *lis
 		// configuration that fails validation.
 		if len(unmanageable) > 0 {
 			diags.AddWarning("Clients Left Out",
-				"idp_client manages only clients whose token_endpoint_auth_method is client_secret_post or "+
-					"client_secret_basic, so these (name and method) are not listed: "+strings.Join(unmanageable, ", ")+".")
+				"idp_client manages only clients that authenticate with client_secret_post, client_secret_basic "+
+					"or private_key_jwt, so these (name and method) are not listed: "+strings.Join(unmanageable, ", ")+".")
 		}
 	}
 	r := &clientResource{}
 	streamResults(ctx, req, stream, listKind[*clientModel, *mgmt.Application]{
 		newModel: func() *clientModel { return &clientModel{} },
 		identity: r.identity,
-		scrub:    func(m *clientModel) { m.ClientSecret = types.StringNull() },
+		scrub: func(m *clientModel) {
+			m.ClientSecret = types.StringNull()
+			if m.TokenEndpointAuthMethod.ValueString() == authPrivateKeyJWT {
+				m.TokenEndpointAuthMethod = types.StringNull() // idp_client_credentials's to manage
+			}
+		},
 	}, objs, cfg.IncludeSystem.ValueBool(), diags)
 }
 
-var manageableAuthMethods = map[string]bool{defaultAuthMethod: true, "client_secret_basic": true}
+// manageableAuthMethods are the methods idp_client represents; a
+// private_key_jwt client is idp_client's with the method left unset.
+var manageableAuthMethods = map[string]bool{defaultAuthMethod: true, "client_secret_basic": true, authPrivateKeyJWT: true}

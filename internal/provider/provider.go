@@ -417,6 +417,7 @@ func (p *idpProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewResourceServerResource,
 		NewClientResource,
+		NewClientCredentialsResource,
 		NewClientGrantResource,
 		NewTenantResource,
 		NewConnectionResource,

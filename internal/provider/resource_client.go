@@ -42,6 +42,7 @@ var (
 const (
 	defaultAppType    = "non_interactive"
 	defaultAuthMethod = "client_secret_post"
+	authPrivateKeyJWT = "private_key_jwt"
 	grantTypeClientCC = "client_credentials"
 
 	// maxClientSecret is the server's bound on a client_secret sent.
@@ -173,12 +174,15 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				},
 			},
 			"token_endpoint_auth_method": schema.StringAttribute{
-				Description: "How the application authenticates at the token endpoint: `client_secret_post` (the " +
-					"default; secret in the request body) or `client_secret_basic` (HTTP Basic).",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(defaultAuthMethod),
-				Validators: []validator.String{stringvalidator.OneOf(defaultAuthMethod, "client_secret_basic")},
+				Description: "How the application authenticates at the token endpoint: `client_secret_post` (secret in " +
+					"the request body; what a new client gets when this is not set) or `client_secret_basic` (HTTP " +
+					"Basic). Left unset, it is not managed here but read: `private_key_jwt` while an " +
+					"`idp_client_credentials` gives the client keys, or whatever that resource chose. Set it here or " +
+					"there, never in both.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators:    []validator.String{stringvalidator.OneOf(defaultAuthMethod, "client_secret_basic")},
 			},
 			"enabled_connections": enabledConnectionsAttribute(),
 		},
@@ -294,6 +298,12 @@ func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan 
 		return nil, diags, nil
 	}
 	plan.withWriteOnlySecret(body)
+	// Unset (unknown in the plan), a new client gets client_secret_post, as
+	// before the method could be left to idp_client_credentials.
+	body.TokenEndpointAuthMethod = mgmt.String(defaultAuthMethod)
+	if !plan.TokenEndpointAuthMethod.IsUnknown() {
+		body.TokenEndpointAuthMethod = mgmt.String(plan.TokenEndpointAuthMethod.ValueString())
+	}
 	created, err := c.CreateApplication(ctx, body)
 	if err != nil || plan.EnabledConnections.IsNull() {
 		return created, diags, err
@@ -350,6 +360,10 @@ func (r *clientResource) updateObject(ctx context.Context, c *mgmt.Client, plan,
 	if !plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion) {
 		plan.withWriteOnlySecret(body)
 	}
+	// Unset, the method keeps its value from the state and is not sent.
+	if !plan.TokenEndpointAuthMethod.Equal(state.TokenEndpointAuthMethod) {
+		body.TokenEndpointAuthMethod = mgmt.String(plan.TokenEndpointAuthMethod.ValueString())
+	}
 	updated, err := c.UpdateApplication(ctx, state.ID.ValueString(), body)
 	if err == nil && !plan.EnabledConnections.IsNull() && !plan.EnabledConnections.Equal(state.EnabledConnections) {
 		err = r.setConnections(ctx, c, state.ID.ValueString(), plan, &diags)
@@ -381,16 +395,28 @@ func (m *clientModel) withWriteOnlySecret(body *mgmt.Application) {
 }
 
 // toAPI sends a removed description as "", so that the update clears it.
+// The method is left to Create and Update, which send it on create and when
+// it changes: sent with every update, it would switch a client that
+// idp_client_credentials gave keys back to its secret.
 func (m *clientModel) toAPI(ctx context.Context) (*mgmt.Application, diag.Diagnostics) {
 	var grantTypes []string
 	diags := m.GrantTypes.ElementsAs(ctx, &grantTypes, false)
 	return &mgmt.Application{
-		Name:                    mgmt.String(m.Name.ValueString()),
-		Description:             mgmt.String(m.Description.ValueString()),
-		AppType:                 mgmt.String(m.AppType.ValueString()),
-		GrantTypes:              &grantTypes,
-		TokenEndpointAuthMethod: mgmt.String(m.TokenEndpointAuthMethod.ValueString()),
+		Name:        mgmt.String(m.Name.ValueString()),
+		Description: mgmt.String(m.Description.ValueString()),
+		AppType:     mgmt.String(m.AppType.ValueString()),
+		GrantTypes:  &grantTypes,
 	}, diags
+}
+
+// authMethod is how a client authenticates: the server leaves
+// token_endpoint_auth_method out while client_authentication_methods
+// replaces it, also to a token that may not read the latter.
+func authMethod(a *mgmt.Application) string {
+	if a.TokenEndpointAuthMethod == nil {
+		return authPrivateKeyJWT
+	}
+	return *a.TokenEndpointAuthMethod
 }
 
 // fromAPI keeps the known secret when the server sent none (the token
@@ -399,8 +425,8 @@ func (m *clientModel) fromAPI(ctx context.Context, a *mgmt.Application) diag.Dia
 	m.ID = types.StringPointerValue(a.ClientID)
 	m.ClientID = types.StringPointerValue(a.ClientID)
 	switch {
-	case !m.ClientSecretWOVersion.IsNull():
-		// The secret was given write-only: keep it out of state.
+	case !m.ClientSecretWOVersion.IsNull() || authMethod(a) == authPrivateKeyJWT:
+		// The secret was given write-only, or opens nothing: keep it out of state.
 		m.ClientSecret = types.StringNull()
 	case a.ClientSecret != nil:
 		m.ClientSecret = types.StringValue(*a.ClientSecret)
@@ -411,7 +437,7 @@ func (m *clientModel) fromAPI(ctx context.Context, a *mgmt.Application) diag.Dia
 	m.Name = types.StringPointerValue(a.Name)
 	m.Description = nonEmptyString(a.Description)
 	m.AppType = types.StringValue(valueOr(a.AppType, defaultAppType))
-	m.TokenEndpointAuthMethod = types.StringValue(valueOr(a.TokenEndpointAuthMethod, defaultAuthMethod))
+	m.TokenEndpointAuthMethod = types.StringValue(authMethod(a))
 	grantTypes := valueOr(a.GrantTypes, []string{grantTypeClientCC})
 	set, diags := types.SetValueFrom(ctx, types.StringType, grantTypes)
 	m.GrantTypes = set

@@ -1,0 +1,5 @@
+# The ID is the client ID.
+import {
+  to = idp_client_credentials.reporting
+  id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+}
