@@ -85,7 +85,7 @@ func (c *Client) GetOrganizationByName(ctx context.Context, name string) (*Organ
 
 // OrganizationUpdate is a PATCH of an organization: the fields set in Organization, with
 // RemoveMetadata the metadata keys to remove (Auth0 merges metadata; null removes a key)
-// and RemoveBranding to send branding null.
+// and RemoveBranding to send an empty branding, which removes it.
 type OrganizationUpdate struct {
 	Organization
 	RemoveMetadata []string
@@ -117,7 +117,7 @@ func (c *Client) UpdateOrganization(ctx context.Context, id string, u Organizati
 		body["metadata"] = md
 	}
 	if u.RemoveBranding {
-		body["branding"] = nil
+		body["branding"] = map[string]any{}
 	}
 	return call[Organization](ctx, c, c.newBudget(ctx), http.MethodPatch, c.endpoint(organizationsPath, id), body)
 }

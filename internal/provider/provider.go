@@ -421,6 +421,9 @@ func (p *idpProvider) Resources(context.Context) []func() resource.Resource {
 		NewTenantResource,
 		NewConnectionResource,
 		NewConnectionClientsResource,
+		NewOrganizationResource,
+		NewOrganizationConnectionsResource,
+		NewOrganizationClientGrantsResource,
 	}
 }
 

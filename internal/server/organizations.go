@@ -176,8 +176,10 @@ func decodeBranding(raw json.RawMessage) (json.RawMessage, error) {
 		}
 		out["colors"] = set
 	}
-	enc, err := json.Marshal(out)
-	return enc, err
+	if len(out) == 0 {
+		return nil, nil // {} removes the branding
+	}
+	return json.Marshal(out)
 }
 
 // applyOrganizationMetadata merges metadata: a null value removes its key.
