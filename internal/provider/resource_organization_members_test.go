@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -290,7 +289,7 @@ resource "idp_connection" "b" {
 // or name.
 func TestAccOrganizationClientGrants_importForms(t *testing.T) {
 	env := newTestEnv(t)
-	o, err := env.client.CreateOrganization(context.Background(), &mgmt.Organization{Name: mgmt.String("org_named")})
+	o, err := env.client.CreateOrganization(t.Context(), &mgmt.Organization{Name: mgmt.String("org_named")})
 	if err != nil {
 		t.Fatal(err)
 	}
