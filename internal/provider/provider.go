@@ -435,6 +435,7 @@ func (p *idpProvider) DataSources(context.Context) []func() datasource.DataSourc
 		NewTenantDataSource,
 		NewEndpointsDataSource,
 		NewConnectionDataSource,
+		NewOrganizationDataSource,
 	}
 }
 
@@ -444,6 +445,7 @@ func (p *idpProvider) ListResources(context.Context) []func() list.ListResource 
 		NewClientList,
 		NewClientGrantList,
 		NewConnectionList,
+		NewOrganizationList,
 		NewTenantList,
 	}
 }
