@@ -315,3 +315,31 @@ resource "idp_organization_client_grants" "x" {
 		},
 	})
 }
+
+// The answer to the first organization create is lost after the server
+// made it: the retry meets 409 and adopts it by its name, so the apply
+// succeeds with each organization once, and the next plan is empty. (A lost
+// association answer is internal/mgmt's TestOrganizationAssociationsAndToken.)
+func TestAccConverge_lostOrganizationAnswers(t *testing.T) {
+	env := newTestEnvWith(t, dropAnswerOnce("POST /api/v2/organizations"))
+	config := env.config(orgTokenConfig("require", "[idp_client_grant.central.id]", acmeToken))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					orgs, err := env.client.ListOrganizations(t.Context())
+					if err != nil || len(orgs) != 2 {
+						return fmt.Errorf("organizations %v %v, want acme and globex once each", orgs, err)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
