@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
@@ -341,5 +342,42 @@ func TestAccConverge_lostOrganizationAnswers(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
+	})
+}
+
+// The ephemeral idp_token takes organization too: the token, echoed, carries
+// the organization's ID.
+func TestAccTokenEphemeral_organization(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: flowProviders(),
+		Steps: []resource.TestStep{{
+			Config: env.config(orgTokenConfig("allow", "[idp_client_grant.central.id]", `
+ephemeral "idp_token" "acme" {
+  audience      = idp_client_grant.central.audience
+  client_id     = idp_client.central.client_id
+  client_secret = idp_client.central.client_secret
+  organization  = idp_organization_client_grants.acme.organization_id
+}
+
+provider "echo" {
+  data = ephemeral.idp_token.acme.access_token
+}
+
+resource "echo" "token" {}
+`)),
+			Check: func(s *terraform.State) error {
+				tok := s.RootModule().Resources["echo.token"].Primary.Attributes["data"]
+				claims, err := verifyToken(env.url, tok)
+				if err != nil {
+					return err
+				}
+				if org := s.RootModule().Resources["idp_organization.acme"].Primary.ID; claims.OrgID != org {
+					return fmt.Errorf("org_id %q, want %q", claims.OrgID, org)
+				}
+				return nil
+			},
+		}},
 	})
 }

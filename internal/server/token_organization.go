@@ -61,7 +61,7 @@ func (c *call) tokenOrganization(g clientGrantRecord, audience, organization str
 	if strings.HasPrefix(organization, "org_") {
 		o, err = c.repo.organization(organization)
 	} else if names {
-		o, err = c.repo.organizationByName(strings.ToLower(organization))
+		o, err = c.repo.organizationByName(organization)
 	} else {
 		err = errInexistentOrganization()
 	}
