@@ -504,9 +504,8 @@ func listOrganizationConnections(c *call) error {
 	if err != nil {
 		return err
 	}
-	if p.checkpoint {
-		return errInvalidQuery("Query validation error: this list pages with page and per_page.")
-	}
+	// The spec gives this list no checkpoint paging: from and take are not its parameters.
+	p.checkpoint = false
 	unlock, err := c.repo.readLock()
 	if err != nil {
 		return err
@@ -676,9 +675,8 @@ func listOrganizationClientGrants(c *call) error {
 	if err != nil {
 		return err
 	}
-	if p.checkpoint {
-		return errInvalidQuery("Query validation error: this list pages with page and per_page.")
-	}
+	// The spec gives this list no checkpoint paging: from and take are not its parameters.
+	p.checkpoint = false
 	if len(q.Get("audience")) > 600 {
 		return errInvalidQuery("Query validation error: 'String is too long' on property audience.")
 	}

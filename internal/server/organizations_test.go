@@ -180,6 +180,9 @@ func TestOrganizationEnabledConnections(t *testing.T) {
 	if len(list) != 2 || list[0]["assign_membership_on_login"] != (list[0]["connection_id"] == a) || list[0]["show_as_button"] == list[1]["show_as_button"] {
 		t.Errorf("list %v", list)
 	}
+	if got := h.mustList(h.base, h.tok, path+"?take=1"); len(got) != 2 {
+		t.Errorf("take is no parameter of this list, yet it paged: %v", got)
+	}
 	totals := h.mustGet(h.base, h.tok, path+"?include_totals=true&per_page=1&page=1")
 	if totals["total"] != float64(2) || len(totals["enabled_connections"].([]any)) != 1 {
 		t.Errorf("totals %v", totals)
