@@ -24,6 +24,8 @@ type tokenRequest struct {
 	issuer    string
 	audience  string
 	scopes    []string
+	// organization names the organization the token is for, if any.
+	organization string
 }
 
 func (tr tokenRequest) form() ([]byte, error) {
@@ -44,6 +46,9 @@ func (tr tokenRequest) form() ([]byte, error) {
 	}
 	if len(tr.scopes) > 0 {
 		form.Set("scope", strings.Join(tr.scopes, " "))
+	}
+	if tr.organization != "" {
+		form.Set("organization", tr.organization)
 	}
 	return []byte(form.Encode()), nil
 }
@@ -170,7 +175,7 @@ func (c *Client) RequestToken(ctx context.Context, req TokenRequest) (*Token, er
 		base = u
 	}
 	tr := tokenRequest{url: tokenURL(base), issuer: endpointsAt(base.String()).Issuer, clientID: req.ClientID,
-		clientSecret: req.ClientSecret, audience: req.Audience, scopes: req.Scopes}
+		clientSecret: req.ClientSecret, audience: req.Audience, scopes: req.Scopes, organization: req.Organization}
 	hasKey := req.ClientAssertionKey != nil
 	switch {
 	case tr.clientID == "" && tr.clientSecret == "" && !hasKey:

@@ -306,6 +306,8 @@ func diffResourceServer(sent, found *ResourceServer) []string {
 func diffClientGrant(sent, found *ClientGrant) []string {
 	var d differ
 	set(&d, "scope", sent.Scope, found.Scope)
+	ptr(&d, "organization_usage", sent.OrganizationUsage, found.OrganizationUsage)
+	ptr(&d, "allow_any_organization", sent.AllowAnyOrganization, found.AllowAnyOrganization)
 	return d
 }
 

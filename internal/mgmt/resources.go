@@ -148,9 +148,9 @@ func (c *Client) GetClientGrant(ctx context.Context, id string) (*ClientGrant, e
 	return call[ClientGrant](ctx, c, c.newBudget(ctx), http.MethodGet, c.endpoint(clientGrantsPath, id), nil)
 }
 
-// UpdateClientGrant changes a grant's scope, its only mutable field.
+// UpdateClientGrant changes a grant's scope and organization settings, its mutable fields.
 func (c *Client) UpdateClientGrant(ctx context.Context, id string, g *ClientGrant) (*ClientGrant, error) {
-	in := ClientGrant{Scope: g.Scope}
+	in := ClientGrant{Scope: g.Scope, OrganizationUsage: g.OrganizationUsage, AllowAnyOrganization: g.AllowAnyOrganization}
 	return call[ClientGrant](ctx, c, c.newBudget(ctx), http.MethodPatch, c.endpoint(clientGrantsPath, id), &in)
 }
 

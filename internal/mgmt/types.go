@@ -46,6 +46,9 @@ type ClientGrant struct {
 	ClientID *string   `json:"client_id,omitempty"`
 	Audience *string   `json:"audience,omitempty"`
 	Scope    *[]string `json:"scope,omitempty"`
+	// OrganizationUsage is deny (unset means deny), allow or require.
+	OrganizationUsage    *string `json:"organization_usage,omitempty"`
+	AllowAnyOrganization *bool   `json:"allow_any_organization,omitempty"`
 }
 
 // Tenant is an isolated tenant hosted by the root tenant.
@@ -78,6 +81,9 @@ type TokenRequest struct {
 	Audience           string
 	// Scopes narrows the token; empty asks for every granted scope.
 	Scopes []string
+	// Organization is the ID (or, where the tenant allows it, the name) of the
+	// organization the token is for; empty asks for none.
+	Organization string
 }
 
 // Token is a token endpoint's answer.

@@ -44,6 +44,11 @@ func (d *tokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Required:    true,
 				Validators:  []validator.String{validators.AbsoluteURI()},
 			},
+			"organization": schema.StringAttribute{
+				Description: tokenOrganizationDescription,
+				Optional:    true,
+				Validators:  tokenOrganizationValidators(),
+			},
 			"scope": schema.SetAttribute{
 				Description: "The scopes to ask for; every one must be granted to the client. Unset asks for every " +
 					"granted scope. After the request: the scopes the token carries.",

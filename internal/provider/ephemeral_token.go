@@ -43,6 +43,11 @@ func (e *tokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 				Required:    true,
 				Validators:  []validator.String{validators.AbsoluteURI()},
 			},
+			"organization": schema.StringAttribute{
+				Description: tokenOrganizationDescription,
+				Optional:    true,
+				Validators:  tokenOrganizationValidators(),
+			},
 			"scope": schema.SetAttribute{
 				Description: "The scopes to ask for; every one must be granted to the client. Unset asks for every " +
 					"granted scope. After the request: the scopes the token carries.",

@@ -25,6 +25,7 @@ var dataSourceExampleTests = map[string]string{
 	"idp_tenant":          "TestAccExamples_dataSourceTenant",
 	"idp_endpoints":       "TestAccExamples_dataSourceEndpoints",
 	"idp_connection":      "TestAccExamples_dataSourceConnection",
+	"idp_organization":    "TestAccExamples_dataSourceOrganization",
 }
 
 // Every data-source example is applied by a test, so that none of them

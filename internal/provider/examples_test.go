@@ -173,6 +173,7 @@ var serverIDForms = []*regexp.Regexp{
 	regexp.MustCompile(`^[0-9a-f]{24}$`),        // resource server
 	regexp.MustCompile(`^cgr_[A-Za-z0-9]{16}$`), // client grant
 	regexp.MustCompile(`^con_[A-Za-z0-9]{16}$`), // connection
+	regexp.MustCompile(`^org_[A-Za-z0-9]{16}$`), // organization
 	regexp.MustCompile(`^[A-Za-z0-9]{32}$`),     // client
 }
 

@@ -280,6 +280,7 @@ type accessClaims struct {
 	Scope string `json:"scope"`
 	Azp   string `json:"azp"`
 	Gty   string `json:"gty"`
+	OrgID string `json:"org_id"`
 }
 
 // verifyToken checks a token's signature against the JWKS served at

@@ -135,6 +135,9 @@ resource "idp_connection" "db" {
 resource "idp_tenant" "acme" {
   name = "acme"
 }
+resource "idp_organization" "acme" {
+  name = "acme"
+}
 `
 }
 
@@ -149,8 +152,9 @@ func TestAccQuery_identity(t *testing.T) {
 		"idp_client.app":          {"client_id": knownvalue.StringRegexp(clientIDRegexp)},
 		"idp_client_grant.app": {"client_id": knownvalue.StringRegexp(clientIDRegexp),
 			"audience": knownvalue.StringExact("https://orders.example.com/")},
-		"idp_connection.db": {"name": knownvalue.StringExact("customers")},
-		"idp_tenant.acme":   {"name": knownvalue.StringExact("acme")},
+		"idp_connection.db":     {"name": knownvalue.StringExact("customers")},
+		"idp_tenant.acme":       {"name": knownvalue.StringExact("acme")},
+		"idp_organization.acme": {"id": knownvalue.StringRegexp(organizationIDRegexp)},
 	}
 	var identityChecks []statecheck.StateCheck
 	for addr, id := range identities {

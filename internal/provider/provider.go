@@ -422,6 +422,9 @@ func (p *idpProvider) Resources(context.Context) []func() resource.Resource {
 		NewTenantResource,
 		NewConnectionResource,
 		NewConnectionClientsResource,
+		NewOrganizationResource,
+		NewOrganizationConnectionsResource,
+		NewOrganizationClientGrantsResource,
 	}
 }
 
@@ -433,6 +436,7 @@ func (p *idpProvider) DataSources(context.Context) []func() datasource.DataSourc
 		NewTenantDataSource,
 		NewEndpointsDataSource,
 		NewConnectionDataSource,
+		NewOrganizationDataSource,
 	}
 }
 
@@ -442,6 +446,7 @@ func (p *idpProvider) ListResources(context.Context) []func() list.ListResource 
 		NewClientList,
 		NewClientGrantList,
 		NewConnectionList,
+		NewOrganizationList,
 		NewTenantList,
 	}
 }

@@ -16,7 +16,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -61,7 +63,14 @@ type clientGrantModel struct {
 	ClientID types.String `tfsdk:"client_id"`
 	Audience types.String `tfsdk:"audience"`
 	Scope    types.Set    `tfsdk:"scope"`
+
+	OrganizationUsage    types.String `tfsdk:"organization_usage"`
+	AllowAnyOrganization types.Bool   `tfsdk:"allow_any_organization"`
 }
+
+// What a grant's organization settings are when unset: Auth0 documents
+// unset organization_usage as deny, and allow_any_organization as false.
+const defaultOrganizationUsage = "deny"
 
 func (r *clientGrantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_client_grant"
@@ -105,6 +114,23 @@ func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest
 						validators.NoWhiteSpace(),
 					),
 				},
+			},
+			"organization_usage": schema.StringAttribute{
+				Description: "Whether tokens of this grant may be for an organization (the `organization` of " +
+					"`idp_token`): `deny` (the default: never), `allow` (with or without one) or `require` (always " +
+					"one). Changed in place.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(defaultOrganizationUsage),
+				Validators: []validator.String{stringvalidator.OneOf("deny", "allow", "require")},
+			},
+			"allow_any_organization": schema.BoolAttribute{
+				Description: "Whether tokens of this grant may be for any organization, rather than only those the " +
+					"grant is associated with (`idp_organization_client_grants`). Defaults to `false`; Auth0 advises " +
+					"it only for trusted internal applications. Changed in place.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
 			},
 		},
 	}
@@ -191,11 +217,20 @@ func (r *clientGrantResource) createObject(ctx context.Context, c *mgmt.Client, 
 	if diags.HasError() {
 		return nil, diags, nil
 	}
-	created, err := c.CreateClientGrant(ctx, &mgmt.ClientGrant{
+	body := &mgmt.ClientGrant{
 		ClientID: mgmt.String(plan.ClientID.ValueString()),
 		Audience: mgmt.String(plan.Audience.ValueString()),
 		Scope:    &scope,
-	})
+	}
+	// Only what differs from the unset defaults is sent, so that a grant
+	// without organizations is created as before they existed.
+	if u := plan.OrganizationUsage.ValueString(); u != defaultOrganizationUsage {
+		body.OrganizationUsage = mgmt.String(u)
+	}
+	if plan.AllowAnyOrganization.ValueBool() {
+		body.AllowAnyOrganization = mgmt.Bool(true)
+	}
+	created, err := c.CreateClientGrant(ctx, body)
 	if detail := r.refusalDetail(ctx, c, plan.Audience.ValueString(), scope, err); detail != nil {
 		diags.AddAttributeError(detail.at, "Unable to Create Client Grant", detail.text)
 		return nil, diags, nil
@@ -296,7 +331,14 @@ func (r *clientGrantResource) updateObject(ctx context.Context, c *mgmt.Client, 
 	if diags.HasError() {
 		return nil, diags, nil
 	}
-	updated, err := c.UpdateClientGrant(ctx, state.ID.ValueString(), &mgmt.ClientGrant{Scope: &scope})
+	body := &mgmt.ClientGrant{Scope: &scope}
+	if !plan.OrganizationUsage.Equal(state.OrganizationUsage) {
+		body.OrganizationUsage = mgmt.String(plan.OrganizationUsage.ValueString())
+	}
+	if !plan.AllowAnyOrganization.Equal(state.AllowAnyOrganization) {
+		body.AllowAnyOrganization = mgmt.Bool(plan.AllowAnyOrganization.ValueBool())
+	}
+	updated, err := c.UpdateClientGrant(ctx, state.ID.ValueString(), body)
 	if detail := r.refusalDetail(ctx, c, state.Audience.ValueString(), scope, err); detail != nil {
 		diags.AddAttributeError(detail.at, "Unable to Update Client Grant", detail.text)
 		return nil, diags, nil
@@ -328,5 +370,7 @@ func (m *clientGrantModel) fromAPI(ctx context.Context, g *mgmt.ClientGrant) dia
 	m.Audience = types.StringPointerValue(g.Audience)
 	set, diags := types.SetValueFrom(ctx, types.StringType, valueOr(g.Scope, []string{}))
 	m.Scope = set
+	m.OrganizationUsage = types.StringValue(valueOr(g.OrganizationUsage, defaultOrganizationUsage))
+	m.AllowAnyOrganization = types.BoolValue(valueOr(g.AllowAnyOrganization, false))
 	return diags
 }

@@ -285,6 +285,7 @@ func TestStateCodecFallsBack(t *testing.T) {
 	cs.Raw = tftypes.NewValue(cs.Raw.Type(), map[string]tftypes.Value{
 		"id": tftypes.NewValue(tftypes.String, "g"), "client_id": tftypes.NewValue(tftypes.String, nil),
 		"audience": tftypes.NewValue(tftypes.String, nil), "scope": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, nil),
+		"organization_usage": tftypes.NewValue(tftypes.String, nil), "allow_any_organization": tftypes.NewValue(tftypes.Bool, nil),
 	})
 	var p *partial
 	if fastGet(ctx, cs.Schema, cs.Raw, &p) {
@@ -392,8 +393,11 @@ func TestStateCodecLearnsOnlyFromASchema(t *testing.T) {
 		ClientID types.String `tfsdk:"client_id"`
 		Audience types.String `tfsdk:"audience"`
 		Scope    types.Set    `tfsdk:"scope"`
+		Usage    types.String `tfsdk:"organization_usage"`
+		AnyOrg   types.Bool   `tfsdk:"allow_any_organization"`
 	}
-	m := onlyHere{ID: types.StringValue("g"), ClientID: types.StringValue("c"), Audience: types.StringValue("a"), Scope: strs("x")}
+	m := onlyHere{ID: types.StringValue("g"), ClientID: types.StringValue("c"), Audience: types.StringValue("a"), Scope: strs("x"),
+		Usage: types.StringValue("deny"), AnyOrg: types.BoolValue(false)}
 	if _, ok := fastSet(ctx, nil, m); ok {
 		t.Fatal("the codec wrote a model without a schema")
 	}

@@ -25,6 +25,7 @@ import (
 type tokenModel struct {
 	Audience     types.String `tfsdk:"audience"`
 	Scope        types.Set    `tfsdk:"scope"`
+	Organization types.String `tfsdk:"organization"`
 	ClientID     types.String `tfsdk:"client_id"`
 	ClientSecret types.String `tfsdk:"client_secret"`
 	AssertionKey types.String `tfsdk:"client_assertion_private_key"`
@@ -41,6 +42,10 @@ func tokenScopeValidators() []validator.Set {
 		setvalidator.SizeAtLeast(1),
 		setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), validators.NoWhiteSpace()),
 	}
+}
+
+func tokenOrganizationValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthBetween(1, maxOrganizationName)}
 }
 
 func tokenClientIDValidators() []validator.String {
@@ -76,6 +81,12 @@ const (
 		"`client_id`, a client using Private Key JWT: a signed JWT client assertion is sent instead of a secret. " +
 		"Conflicts with `client_secret`. Defaults to the provider's `client_assertion_private_key` when `client_id` " +
 		"is unset."
+	tokenOrganizationDescription = "The ID (`org_…`) of the organization the token is for: the token then carries " +
+		"`org_id` (and `org_name` when the tenant's `allow_organization_name_in_authentication_api` is on, which also " +
+		"lets this be the organization's name). The client's grant for `audience` must allow organizations " +
+		"(`organization_usage` `allow` or `require`) and be associated with this organization (`idp_organization_client_grants`) " +
+		"or allow any organization. Unset asks for a token without organization, which a grant with " +
+		"`organization_usage = \"require\"` refuses."
 	tokenAlgDescription = "The algorithm the client assertion is signed with: `RS256` (default), `RS384` or `PS256`."
 )
 
@@ -131,6 +142,7 @@ func requestToken(ctx context.Context, h *clientHolder, config tfsdk.Config, dia
 		ClientAssertionAlg: m.AssertionAlg.ValueString(),
 		Audience:           m.Audience.ValueString(),
 		Scopes:             scopes,
+		Organization:       m.Organization.ValueString(),
 	}
 	if !m.AssertionKey.IsNull() {
 		key, err := mgmt.ParsePrivateKeyPEM(m.AssertionKey.ValueString())

@@ -6,8 +6,8 @@ import (
 )
 
 // clientsFilter is the query of GET /clients. No client here is global or
-// registered by a Client ID Metadata Document, and no grant names an
-// organization (the server has none), so those filters match accordingly.
+// registered by a Client ID Metadata Document, so those filters match
+// accordingly.
 type clientsFilter struct {
 	appTypes                      []string
 	firstParty, global            *bool
@@ -81,8 +81,7 @@ func (f clientsFilter) keep() func(clientRecord) bool {
 			f.firstParty != nil && cl.IsFirstParty != *f.firstParty,
 			f.global != nil && *f.global,
 			f.externalID != nil,
-			f.organization != nil,
-			f.anyOrganization && !f.granted[cl.ClientID]:
+			(f.organization != nil || f.anyOrganization) && !f.granted[cl.ClientID]:
 			return false
 		}
 		return true

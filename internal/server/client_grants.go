@@ -16,6 +16,9 @@ type clientGrantRecord struct {
 	SubjectType    string   `json:"subject_type,omitempty"`
 	AllowAllScopes *bool    `json:"allow_all_scopes,omitempty"`
 	Extra          extras   `json:"extra,omitempty"`
+	// Organizations are the ids of the organizations the grant is
+	// associated with, sorted; answered by /organizations/{id}/client-grants.
+	Organizations []string `json:"organizations,omitempty"`
 }
 
 var clientGrantSchema = map[string]propSpec{
@@ -36,7 +39,7 @@ func (c *call) renderClientGrant(g clientGrantRecord) any {
 		g.Scope = []string{}
 	}
 	extra := g.Extra
-	g.Extra = nil
+	g.Extra, g.Organizations = nil, nil
 	return renderWithExtras(g, extra)
 }
 

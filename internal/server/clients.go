@@ -423,10 +423,11 @@ func listClients(c *call) error {
 		return err
 	}
 	raws, err := c.repo.list(KindClients)
-	if err == nil && f.anyOrganization {
+	if err == nil && (f.anyOrganization || f.organization != nil) {
 		f.granted = map[string]bool{}
 		_, err = c.repo.grants(func(g clientGrantRecord) bool {
-			if string(g.Extra["allow_any_organization"]) == "true" {
+			if (f.anyOrganization && g.allowsAnyOrganization()) ||
+				(f.organization != nil && contains(g.Organizations, *f.organization)) {
 				f.granted[g.ClientID] = true
 			}
 			return false

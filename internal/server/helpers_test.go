@@ -46,7 +46,7 @@ var (
 // clients are granted. The root tenant has the tenants scopes too. The Management API itself
 // defines more (see systemAPIScopes).
 func managementScopes(root bool) []string {
-	kinds := []string{"resource_servers", "clients", "client_grants", "connections"}
+	kinds := []string{"resource_servers", "clients", "client_grants", "connections", "organizations"}
 	if root {
 		kinds = append(kinds, "tenants")
 	}
@@ -59,7 +59,10 @@ func managementScopes(root bool) []string {
 	scopes = append(scopes, "read:tenant_settings", "update:tenant_settings",
 		"read:client_keys", "update:client_keys", "create:client_credentials", "read:client_credentials",
 		"update:client_credentials", "delete:client_credentials", "read:actions",
-		"read:connections_options", "update:connections_options", "read:client_summary")
+		"read:connections_options", "update:connections_options", "read:client_summary",
+		"read:organization_connections", "create:organization_connections", "update:organization_connections",
+		"delete:organization_connections", "read:organization_client_grants", "create:organization_client_grants",
+		"delete:organization_client_grants")
 	sort.Strings(scopes)
 	return scopes
 }

@@ -55,6 +55,8 @@ func newClientGrantID() string { return "cgr_" + randomAlphanumeric(16) }
 
 func newConnectionID() string { return "con_" + randomAlphanumeric(16) }
 
+func newOrganizationID() string { return "org_" + randomAlphanumeric(16) }
+
 func newTenantID() string { return "ten_" + randomAlphanumeric(16) }
 
 // newSigningSecret is long enough for go-jose's HS256, which refuses keys

@@ -409,6 +409,9 @@ func (p repo) createConnection(cn connectionRecord) error {
 }
 
 func (p repo) deleteConnection(cn connectionRecord) error {
+	if err := p.disableOnAllOrganizations(cn.ID); err != nil {
+		return err
+	}
 	if err := p.delete(KindIndex, indexConnectionName(cn.Name)); err != nil {
 		return err
 	}
@@ -481,6 +484,109 @@ func (p repo) disableOnAllConnections(clientID string) error {
 		cn.EnabledClients = setEnabled(cn.EnabledClients, clientID, false)
 		return len(cn.EnabledClients) != before
 	})
+}
+
+// ---- organizations ----
+
+func (p repo) organization(id string) (organizationRecord, error) {
+	var o organizationRecord
+	err := p.get(KindOrganizations, id, &o)
+	if errors.Is(err, ErrNotFound) {
+		return o, errInexistentOrganization()
+	}
+	return o, err
+}
+
+func (p repo) organizationByName(name string) (organizationRecord, error) {
+	var id string
+	err := p.get(KindIndex, indexOrganizationName(name), &id)
+	if errors.Is(err, ErrNotFound) {
+		return organizationRecord{}, errInexistentOrganization()
+	}
+	if err != nil {
+		return organizationRecord{}, err
+	}
+	return p.organization(id)
+}
+
+func (p repo) organizations() ([]organizationRecord, error) {
+	raws, err := p.list(KindOrganizations)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]organizationRecord, 0, len(raws))
+	for _, raw := range raws {
+		var o organizationRecord
+		if err := decodeJSON(KindOrganizations, "", raw, &o); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+func (p repo) claimOrganizationName(name, id string) error {
+	var existing string
+	if err := p.get(KindIndex, indexOrganizationName(name), &existing); err == nil {
+		return errConflict("An organization with this name already exists.")
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return p.put(KindIndex, indexOrganizationName(name), id)
+}
+
+func (p repo) createOrganization(o organizationRecord) error {
+	if err := p.claimOrganizationName(o.Name, o.ID); err != nil {
+		return err
+	}
+	return p.put(KindOrganizations, o.ID, o)
+}
+
+// renameOrganization moves the name index; the caller saves o.
+func (p repo) renameOrganization(before string, o organizationRecord) error {
+	if err := p.claimOrganizationName(o.Name, o.ID); err != nil {
+		return err
+	}
+	return p.delete(KindIndex, indexOrganizationName(before))
+}
+
+// deleteOrganization also dissociates it from every client grant, so that
+// a later organization never inherits an association.
+func (p repo) deleteOrganization(o organizationRecord) error {
+	grants, err := p.grants(func(g clientGrantRecord) bool { return contains(g.Organizations, o.ID) })
+	if err != nil {
+		return err
+	}
+	for _, g := range grants {
+		g.Organizations = setEnabled(g.Organizations, o.ID, false)
+		if err := p.put(KindClientGrants, g.ID, g); err != nil {
+			return err
+		}
+	}
+	if err := p.delete(KindIndex, indexOrganizationName(o.Name)); err != nil {
+		return err
+	}
+	return p.delete(KindOrganizations, o.ID)
+}
+
+// disableOnAllOrganizations removes a deleted connection from every
+// organization it was enabled for.
+func (p repo) disableOnAllOrganizations(connectionID string) error {
+	orgs, err := p.organizations()
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		i := slices.IndexFunc(o.Connections, func(oc orgConnection) bool { return oc.ConnectionID == connectionID })
+		if i < 0 {
+			continue
+		}
+		o.Connections = slices.Delete(o.Connections, i, i+1)
+		if err := p.put(KindOrganizations, o.ID, o); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ---- settings ----

@@ -77,6 +77,21 @@ var routeTable = []route{
 	{"GET /api/v2/connections/{id}/clients", "read:connections", getConnectionClients, 0},
 	{"PATCH /api/v2/connections/{id}/clients", "update:connections", patchConnectionClients, 0},
 
+	{"GET /api/v2/organizations", "read:organizations", listOrganizations, 0},
+	{"POST /api/v2/organizations", "create:organizations", createOrganization, 0},
+	{"GET /api/v2/organizations/name/{name}", "read:organizations", getOrganizationByName, 0},
+	{"DELETE /api/v2/organizations/{id}", "delete:organizations", deleteOrganization, 0},
+	{"GET /api/v2/organizations/{id}", "read:organizations", getOrganization, 0},
+	{"PATCH /api/v2/organizations/{id}", "update:organizations", updateOrganization, 0},
+	{"GET /api/v2/organizations/{id}/enabled_connections", "read:organization_connections", listOrganizationConnections, 0},
+	{"POST /api/v2/organizations/{id}/enabled_connections", "create:organization_connections", addOrganizationConnection, 0},
+	{"DELETE /api/v2/organizations/{id}/enabled_connections/{connectionId}", "delete:organization_connections", deleteOrganizationConnection, 0},
+	{"GET /api/v2/organizations/{id}/enabled_connections/{connectionId}", "read:organization_connections", getOrganizationConnection, 0},
+	{"PATCH /api/v2/organizations/{id}/enabled_connections/{connectionId}", "update:organization_connections", updateOrganizationConnection, 0},
+	{"GET /api/v2/organizations/{id}/client-grants", "read:organization_client_grants", listOrganizationClientGrants, 0},
+	{"POST /api/v2/organizations/{id}/client-grants", "create:organization_client_grants", associateOrganizationClientGrant, 0},
+	{"DELETE /api/v2/organizations/{id}/client-grants/{grant_id}", "delete:organization_client_grants", deleteOrganizationClientGrant, 0},
+
 	{"GET /api/v2/actions/actions", scopeReadActions, listActions, 0},
 
 	{"GET /api/v2/tenants", "read:tenants", listTenants, rootOnly},

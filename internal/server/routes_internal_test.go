@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -117,30 +118,37 @@ func TestRouteTableAuthorization(t *testing.T) {
 func TestRouteTableMethodNotAllowed(t *testing.T) {
 	f := newFixture(t, Options{})
 	want := map[string]string{
-		"/oauth/token":                                     "POST",
-		"/.well-known/jwks.json":                           "GET",
-		"/.well-known/openid-configuration":                "GET",
-		"/api/v2/resource-servers":                         "GET, POST",
-		"/api/v2/resource-servers/{id...}":                 "DELETE, GET, PATCH",
-		"/api/v2/clients":                                  "GET, POST",
-		"/api/v2/clients/{id}":                             "DELETE, GET, PATCH",
-		"/api/v2/clients/{id}/rotate-secret":               "POST",
-		"/api/v2/clients/{id}/connections":                 "GET",
-		"/api/v2/clients/{id}/credentials":                 "GET, POST",
-		"/api/v2/clients/{id}/credentials/{credential_id}": "DELETE, GET, PATCH",
-		"/api/v2/client-grants":                            "GET, POST",
-		"/api/v2/client-grants/{id}":                       "DELETE, GET, PATCH",
-		"/api/v2/connections":                              "GET, POST",
-		"/api/v2/connections/{id}":                         "DELETE, GET, PATCH",
-		"/api/v2/connections/{id}/clients":                 "GET, PATCH",
-		"/api/v2/actions/actions":                          "GET",
-		"/api/v2/tenants":                                  "GET, POST",
-		"/api/v2/tenants/{id}":                             "DELETE, GET, PATCH",
-		"/api/v2/tenants/settings":                         "GET, PATCH",
-		"/_idp/requests":                                   "GET, DELETE",
-		"/_idp/reset":                                      "POST",
-		"/_idp/reset/{tenant}":                             "POST",
-		"/_idp/health":                                     "GET",
+		"/oauth/token":                                                  "POST",
+		"/.well-known/jwks.json":                                        "GET",
+		"/.well-known/openid-configuration":                             "GET",
+		"/api/v2/resource-servers":                                      "GET, POST",
+		"/api/v2/resource-servers/{id...}":                              "DELETE, GET, PATCH",
+		"/api/v2/clients":                                               "GET, POST",
+		"/api/v2/clients/{id}":                                          "DELETE, GET, PATCH",
+		"/api/v2/clients/{id}/rotate-secret":                            "POST",
+		"/api/v2/clients/{id}/connections":                              "GET",
+		"/api/v2/clients/{id}/credentials":                              "GET, POST",
+		"/api/v2/clients/{id}/credentials/{credential_id}":              "DELETE, GET, PATCH",
+		"/api/v2/client-grants":                                         "GET, POST",
+		"/api/v2/client-grants/{id}":                                    "DELETE, GET, PATCH",
+		"/api/v2/connections":                                           "GET, POST",
+		"/api/v2/connections/{id}":                                      "DELETE, GET, PATCH",
+		"/api/v2/connections/{id}/clients":                              "GET, PATCH",
+		"/api/v2/actions/actions":                                       "GET",
+		"/api/v2/organizations":                                         "GET, POST",
+		"/api/v2/organizations/name/{name}":                             "GET",
+		"/api/v2/organizations/{id}":                                    "DELETE, GET, PATCH",
+		"/api/v2/organizations/{id}/enabled_connections":                "GET, POST",
+		"/api/v2/organizations/{id}/enabled_connections/{connectionId}": "DELETE, GET, PATCH",
+		"/api/v2/organizations/{id}/client-grants":                      "GET, POST",
+		"/api/v2/organizations/{id}/client-grants/{grant_id}":           "DELETE",
+		"/api/v2/tenants":                                               "GET, POST",
+		"/api/v2/tenants/{id}":                                          "DELETE, GET, PATCH",
+		"/api/v2/tenants/settings":                                      "GET, PATCH",
+		"/_idp/requests":                                                "GET, DELETE",
+		"/_idp/reset":                                                   "POST",
+		"/_idp/reset/{tenant}":                                          "POST",
+		"/_idp/health":                                                  "GET",
 	}
 	seen := map[string]bool{}
 	for _, r := range routeTable {
@@ -176,6 +184,13 @@ func TestRouteTableMethodNotAllowed(t *testing.T) {
 func TestRouteTablePatterns(t *testing.T) {
 	mux := http.NewServeMux()
 	for _, r := range routeTable {
+		if r.pattern == "GET /api/v2/organizations/name/{name}" {
+			// Auth0's spec has it beside /organizations/{id}/client-grants, which
+			// ServeMux calls a conflict: "name" is no organization id (those
+			// start with org_), and the table's matcher takes the earlier route
+			// (TestOrganizationNamedLikeARoute).
+			continue
+		}
 		func() {
 			defer func() {
 				if v := recover(); v != nil {
@@ -249,6 +264,8 @@ func TestRouteTableKeepsSecrets(t *testing.T) {
 	grant := create("/api/v2/client-grants", map[string]any{"client_id": target["client_id"], "audience": "https://hs.example/", "scope": []string{}})
 	conn := create("/api/v2/connections", map[string]any{"name": "conn", "strategy": "auth0"})
 	tenant := create("/api/v2/tenants", map[string]any{"name": "hosted"})
+	org := create("/api/v2/organizations", map[string]any{"name": "acme",
+		"enabled_connections": []map[string]any{{"connection_id": conn["id"]}}})
 	apiSecret := str(api, "signing_secret")
 	known := map[string]string{
 		"the admin's secret":                    f.srv.AdminClientSecret(),
@@ -265,6 +282,7 @@ func TestRouteTableKeepsSecrets(t *testing.T) {
 	}
 
 	// One request per route: path, body; DELETEs get an object of their own.
+	gone := 0
 	throwaway := map[string]func() string{
 		"resource-servers": func() string {
 			return str(create("/api/v2/resource-servers", map[string]any{"identifier": "https://gone.example/"}), "id")
@@ -278,31 +296,43 @@ func TestRouteTableKeepsSecrets(t *testing.T) {
 			return str(create("/api/v2/connections", map[string]any{"name": "gone", "strategy": "auth0"}), "id")
 		},
 		"tenants": func() string { return str(create("/api/v2/tenants", map[string]any{"name": "gone"}), "id") },
+		"organizations": func() string {
+			gone++
+			return str(create("/api/v2/organizations", map[string]any{"name": "gone-" + strconv.Itoa(gone)}), "id")
+		},
 	}
 	ids := map[string]string{
 		"resource-servers": str(api, "id"), "clients": str(target, "client_id"), "client-grants": str(grant, "id"),
-		"connections": str(conn, "id"), "tenants": str(tenant, "id"),
+		"connections": str(conn, "id"), "tenants": str(tenant, "id"), "organizations": str(org, "id"),
 	}
 	bodies := map[string]any{
 		"POST /oauth/token": map[string]string{"grant_type": "client_credentials", "client_id": str(caller, "client_id"),
 			"client_secret": str(caller, "client_secret"), "audience": base + "/api/v2/"},
-		"POST /api/v2/resource-servers":          map[string]any{"identifier": "https://new.example/"},
-		"PATCH /api/v2/resource-servers/{id...}": map[string]any{"name": "renamed"},
-		"POST /api/v2/clients":                   map[string]any{"name": "new"},
-		"PATCH /api/v2/clients/{id}":             map[string]any{"description": "d"},
-		"POST /api/v2/client-grants":             map[string]any{"client_id": caller["client_id"], "audience": "https://hs.example/", "scope": []string{}},
-		"PATCH /api/v2/client-grants/{id}":       map[string]any{"scope": []string{"read:x"}},
-		"POST /api/v2/connections":               map[string]any{"name": "new", "strategy": "auth0"},
-		"PATCH /api/v2/connections/{id}":         map[string]any{"display_name": "d"},
-		"PATCH /api/v2/connections/{id}/clients": []map[string]any{{"client_id": target["client_id"], "status": true}},
-		"POST /api/v2/tenants":                   map[string]any{"name": "new-tenant"},
-		"PATCH /api/v2/tenants/{id}":             map[string]any{"display_name": "d"},
-		"PATCH /api/v2/tenants/settings":         map[string]any{"friendly_name": "f"},
+		"POST /api/v2/resource-servers":                                       map[string]any{"identifier": "https://new.example/"},
+		"PATCH /api/v2/resource-servers/{id...}":                              map[string]any{"name": "renamed"},
+		"POST /api/v2/clients":                                                map[string]any{"name": "new"},
+		"PATCH /api/v2/clients/{id}":                                          map[string]any{"description": "d"},
+		"POST /api/v2/client-grants":                                          map[string]any{"client_id": caller["client_id"], "audience": "https://hs.example/", "scope": []string{}},
+		"PATCH /api/v2/client-grants/{id}":                                    map[string]any{"scope": []string{"read:x"}},
+		"POST /api/v2/connections":                                            map[string]any{"name": "new", "strategy": "auth0"},
+		"PATCH /api/v2/connections/{id}":                                      map[string]any{"display_name": "d"},
+		"PATCH /api/v2/connections/{id}/clients":                              []map[string]any{{"client_id": target["client_id"], "status": true}},
+		"POST /api/v2/tenants":                                                map[string]any{"name": "new-tenant"},
+		"PATCH /api/v2/tenants/{id}":                                          map[string]any{"display_name": "d"},
+		"PATCH /api/v2/tenants/settings":                                      map[string]any{"friendly_name": "f"},
+		"POST /api/v2/organizations":                                          map[string]any{"name": "new-org"},
+		"PATCH /api/v2/organizations/{id}":                                    map[string]any{"display_name": "d"},
+		"POST /api/v2/organizations/{id}/enabled_connections":                 map[string]any{"connection_id": conn["id"]},
+		"PATCH /api/v2/organizations/{id}/enabled_connections/{connectionId}": map[string]any{"show_as_button": false},
+		"POST /api/v2/organizations/{id}/client-grants":                       map[string]any{"grant_id": grant["id"]},
 	}
 
 	for _, rt := range routeTable {
 		method, path, _ := strings.Cut(rt.pattern, " ")
 		path = strings.Replace(path, "{credential_id}", "cred_x", 1)
+		path = strings.Replace(path, "{connectionId}", str(conn, "id"), 1)
+		path = strings.Replace(path, "{grant_id}", str(grant, "id"), 1)
+		path = strings.Replace(path, "{name}", "acme", 1)
 		if strings.Contains(path, "{") {
 			kind := strings.Split(strings.TrimPrefix(path, "/api/v2/"), "/")[0]
 			id := ids[kind]

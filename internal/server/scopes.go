@@ -2,7 +2,7 @@ package server
 
 import "strings"
 
-var servedKinds = []string{"resource_servers", "clients", "client_grants", "connections"}
+var servedKinds = []string{"resource_servers", "clients", "client_grants", "connections", "organizations"}
 
 // servedScopes are the scopes the routes check, which the seeded clients
 // are granted.
@@ -17,6 +17,9 @@ func servedScopes(root bool) []string {
 			out = append(out, verb+":"+k)
 		}
 	}
+	out = append(out, "read:organization_connections", "create:organization_connections",
+		"update:organization_connections", "delete:organization_connections",
+		"read:organization_client_grants", "create:organization_client_grants", "delete:organization_client_grants")
 	return append(out, "read:tenant_settings", "update:tenant_settings",
 		scopeReadKeys, scopeRotateSecret, scopeCreateCredentials, scopeReadCredentials,
 		scopeUpdateCredentials, scopeDeleteCredentials, scopeReadActions,

@@ -18,6 +18,7 @@ const (
 	KindClientGrants    Kind = "client_grants"
 	KindConnections     Kind = "connections"
 	KindCredentials     Kind = "credentials"
+	KindOrganizations   Kind = "organizations"
 	KindTenants         Kind = "tenants"
 	KindKeys            Kind = "keys"
 	KindSettings        Kind = "settings"

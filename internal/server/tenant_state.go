@@ -309,8 +309,9 @@ func indexResourceServer(identifier string) string { return "rs\x00" + identifie
 func indexClientGrant(clientID, audience string) string {
 	return "cg\x00" + clientID + "\x00" + audience
 }
-func indexConnectionName(name string) string  { return "cn\x00" + name }
-func indexCredentials(clientID string) string { return "cred\x00" + clientID }
-func indexTenantID(id string) string          { return "tid\x00" + id }
+func indexConnectionName(name string) string   { return "cn\x00" + name }
+func indexOrganizationName(name string) string { return "org\x00" + name }
+func indexCredentials(clientID string) string  { return "cred\x00" + clientID }
+func indexTenantID(id string) string           { return "tid\x00" + id }
 
 func ptr[T any](v T) *T { return &v }

@@ -28,6 +28,8 @@ type tokenClaims struct {
 	GrantType       string `json:"gty"`
 	AuthorizedParty string `json:"azp"`
 	ID              string `json:"jti"`
+	OrgID           string `json:"org_id,omitempty"`
+	OrgName         string `json:"org_name,omitempty"`
 }
 
 type tokenResponse struct {
@@ -77,7 +79,7 @@ func (c *call) tokenParams() (map[string]string, error) {
 			return nil, errInvalidRequest("The request body must be a JSON object")
 		}
 		for _, name := range []string{"grant_type", "client_id", "client_secret", "audience", "scope",
-			"client_assertion", "client_assertion_type"} {
+			"client_assertion", "client_assertion_type", "organization"} {
 			v, ok := fields[name]
 			if !ok || jsonType(v) == "null" {
 				continue
@@ -171,7 +173,7 @@ func handleToken(c *call) error {
 	if err != nil {
 		return err
 	}
-	issue, err := c.authorizeToken(auth, audience, params["scope"])
+	issue, err := c.authorizeToken(auth, audience, params["scope"], params["organization"])
 	unlock()
 	key := loginKey(c.t.name, clientID, c.r.RemoteAddr)
 	if isClientAuthFailure(err) {
@@ -201,6 +203,8 @@ type issuance struct {
 	audience string // as the client spelled it
 	api      *tokenAPI
 	scopes   []string
+	orgID    string
+	orgName  string // only when the tenant allows organization names
 }
 
 type tokenAPI struct {
@@ -254,7 +258,7 @@ func isClientAuthFailure(err error) bool {
 
 // authorizeToken checks the client, its grant and the requested scopes.
 // The caller holds the tenant's read lock.
-func (c *call) authorizeToken(auth *clientAuth, audience, scope string) (*issuance, error) {
+func (c *call) authorizeToken(auth *clientAuth, audience, scope, organization string) (*issuance, error) {
 	clientID := auth.id
 	var client clientRecord
 	if err := c.repo.get(KindClients, clientID, &client); err != nil {
@@ -298,6 +302,10 @@ func (c *call) authorizeToken(auth *clientAuth, audience, scope string) (*issuan
 		}
 		return nil, err
 	}
+	orgID, orgName, err := c.tokenOrganization(grant, audience, organization)
+	if err != nil {
+		return nil, err
+	}
 	// A scope the API no longer defines is not granted any more.
 	var granted []string
 	for _, sc := range api.scopes {
@@ -323,7 +331,7 @@ func (c *call) authorizeToken(auth *clientAuth, audience, scope string) (*issuan
 			}
 		}
 	}
-	return &issuance{clientID: clientID, audience: audience, api: api, scopes: scopes}, nil
+	return &issuance{clientID: clientID, audience: audience, api: api, scopes: scopes, orgID: orgID, orgName: orgName}, nil
 }
 
 func (c *call) sign(iss *issuance) (string, error) {
@@ -338,6 +346,8 @@ func (c *call) sign(iss *issuance) (string, error) {
 		GrantType:       "client-credentials",
 		AuthorizedParty: iss.clientID,
 		ID:              newTokenID(),
+		OrgID:           iss.orgID,
+		OrgName:         iss.orgName,
 	}
 	var key jose.SigningKey
 	switch alg := jose.SignatureAlgorithm(iss.api.signingAlg); alg {
