@@ -70,7 +70,7 @@ func newTestEnvOpts(t testing.TB, opts server.Options, wrap func(http.Handler) h
 	if wrap != nil {
 		h = wrap(srv)
 	}
-	ts := httptest.NewServer(h)
+	ts := httptest.NewServer(conformingRequests(t, h))
 	t.Cleanup(ts.Close)
 	client, err := mgmt.New(mgmt.Config{
 		Domain:       ts.URL,
