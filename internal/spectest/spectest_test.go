@@ -31,6 +31,10 @@ func TestCheckRequest(t *testing.T) {
 		{"unknown query", "GET", "/clients", "sort=name", "", "unknown query parameter"},
 		{"body where none is taken", "DELETE", "/clients/abc", "", `{"x":1}`, "no JSON body"},
 		{"body not JSON", "PATCH", "/clients/abc", "", `{`, "not JSON"},
+		{"a create's client_secret is beyond the schema", "POST", "/clients", "", `{"name":"x","client_secret":"s3cret-value"}`, ""},
+		{"but still a non-empty string", "POST", "/clients", "", `{"name":"x","client_secret":""}`, "non-empty string"},
+		{"and only where listed", "POST", "/resource-servers", "", `{"identifier":"x","client_secret":"s3cret-value"}`, "client_secret"},
+		{"messages hold no body", "POST", "/resource-servers", "", `{"identifier":"x","bogus_secret":"s3cret-value-1234567"}`, "additional properties"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,6 +48,11 @@ func TestCheckRequest(t *testing.T) {
 				t.Errorf("want no problem, got %q", got)
 			case tc.want != "" && (len(got) != 1 || !strings.Contains(got[0], tc.want)):
 				t.Errorf("want one problem mentioning %q, got %q", tc.want, got)
+			}
+			for _, p := range got {
+				if strings.Contains(p, "s3cret-value") {
+					t.Errorf("a problem quotes the body: %q", p)
+				}
 			}
 		})
 	}
