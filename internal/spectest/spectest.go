@@ -313,3 +313,70 @@ func (e ecma) MatchString(s string) bool {
 }
 
 func (e ecma) String() string { return e.re.String() }
+
+// BodySchema returns an operation's JSON request body schema as plain JSON values with every
+// $ref resolved (a recursive reference is left as {"$ref": ...}), or nil. template is the
+// spec's path, e.g. "/clients/{id}".
+func BodySchema(method, template string) map[string]any {
+	var doc map[string]any
+	if err := json.Unmarshal(extractJSON, &doc); err != nil {
+		return nil
+	}
+	body := dig(doc, "paths", template, method, "requestBody", "content", "application/json")
+	m, _ := resolve(doc, body, map[string]bool{}).(map[string]any)
+	return m
+}
+
+func dig(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+func resolve(doc map[string]any, v any, seen map[string]bool) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if ref, ok := x["$ref"].(string); ok && strings.HasPrefix(ref, "#/components/schemas/") {
+			name := strings.TrimPrefix(ref, "#/components/schemas/")
+			if seen[name] {
+				return x
+			}
+			seen[name] = true
+			defer delete(seen, name)
+			target := resolve(doc, dig(doc, "components", "schemas", name), seen)
+			if len(x) == 1 {
+				return target
+			}
+			// Siblings of a $ref (OpenAPI 3.1) apply too: merge them over the target.
+			merged := map[string]any{}
+			if t, ok := target.(map[string]any); ok {
+				for k, v := range t {
+					merged[k] = v
+				}
+			}
+			for k, v := range x {
+				if k != "$ref" {
+					merged[k] = resolve(doc, v, seen)
+				}
+			}
+			return merged
+		}
+		out := make(map[string]any, len(x))
+		for k, v := range x {
+			out[k] = resolve(doc, v, seen)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, v := range x {
+			out[i] = resolve(doc, v, seen)
+		}
+		return out
+	}
+	return v
+}
