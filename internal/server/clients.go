@@ -39,7 +39,7 @@ var clientSchema = map[string]propSpec{
 	"oidc_conformant":                     pBool(),
 	"is_token_endpoint_ip_header_trusted": pBool(),
 	"jwt_configuration": pObject(map[string]propSpec{
-		"alg":                 pEnum("HS256", "RS256", "PS256"),
+		"alg":                 pEnum("HS256", "RS256", "RS512", "PS256"),
 		"lifetime_in_seconds": pInt(0, maxTokenLifetime),
 		"secret_encoded":      pBool(),
 		"scopes":              pAnyObject(),

@@ -284,6 +284,9 @@ func TestSpecLimits(t *testing.T) {
 			accepted := r.Status/100 == 2
 			refused := r.Status == http.StatusBadRequest
 			if (p.want && !accepted) || (!p.want && !refused) {
+				if os.Getenv("IDP_SPEC_VERBOSE") == "1" {
+					t.Logf("%s %s %s: %s", tg.method, tg.template, p, firstLine(r.String()))
+				}
 				found[fmt.Sprintf("%s %s %s, idp-server answers %d", tg.method, tg.template, p, r.Status)] = firstLine(r.String())
 			}
 		}
