@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Extract the part of Auth0's Management API specification that idp-server serves.
 
-Usage: scripts/extract-oas.py [SPEC_DIR] > internal/spectest/testdata/management-api-extract.json
+Usage: scripts/extract-oas.py [SPEC_DIR] > internal/oas/testdata/management-api-extract.json
 
 SPEC_DIR defaults to ../shared/auth0-oas (see its README.md for where the file comes from).
 The extract keeps what a machine checks -- paths, methods, parameters, request and response

@@ -149,7 +149,11 @@ func isType(s map[string]any, t string) bool {
 	return false
 }
 
+// allowsNull follows JSON Schema: null must pass the type and, if there is one, the enum.
 func allowsNull(s map[string]any) bool {
+	if enum, ok := s["enum"].([]any); ok && !slices.Contains(enum, nil) {
+		return false
+	}
 	if isType(s, "null") {
 		return true
 	}
@@ -328,22 +332,26 @@ func readSpecDifferences(t *testing.T) map[string]bool {
 	return known
 }
 
-// writeSpecDifferences rewrites the file's entries from what this run found, keeping its
-// header comment: IDP_WRITE_SPEC_DIFFERENCES=1 go test -run TestSpecLimits ./internal/server/.
+// writeSpecDifferences rewrites the file from what this run found: its comments and the lines
+// that still disagree stay where they are, and new disagreements are added at the end:
+// IDP_WRITE_SPEC_DIFFERENCES=1 go test -run TestSpecLimits ./internal/server/.
 func writeSpecDifferences(t *testing.T, found map[string]string) {
 	b, err := os.ReadFile(specDifferencesFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	for _, line := range strings.Split(string(b), "\n") {
-		if !strings.HasPrefix(line, "#") {
-			break
+	kept := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		if _, ok := found[line]; ok || strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			out.WriteString(line + "\n")
+			kept[line] = true
 		}
-		out.WriteString(line + "\n")
 	}
 	for _, f := range slices.Sorted(maps.Keys(found)) {
-		out.WriteString(f + "\n")
+		if !kept[f] {
+			out.WriteString(f + "\n")
+		}
 	}
 	if err := os.WriteFile(specDifferencesFile, []byte(out.String()), 0o600); err != nil {
 		t.Fatal(err)

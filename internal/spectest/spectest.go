@@ -1,6 +1,6 @@
-// Package spectest checks Management API requests against the vendored extract of Auth0's
-// published specification (testdata/management-api-extract.json, made by
-// scripts/extract-oas.py). It is for tests: no production code imports it.
+// Package spectest checks whole Management API requests (path, method, query parameters and
+// body) against the extract of Auth0's published specification that package oas holds. It is
+// for tests: no production code imports it.
 package spectest
 
 import (
@@ -14,14 +14,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/dlclark/regexp2"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/oas"
 )
-
-//go:embed testdata/management-api-extract.json
-var extractJSON []byte
-
-const extractURL = "urn:idp:management-api-extract.json"
 
 // Spec is the loaded extract with its schemas compiled.
 type Spec struct {
@@ -37,7 +33,7 @@ type pathItem struct {
 type operation struct {
 	scopes []string
 	params map[string]*param // "query:name" or "path:name"
-	body   *jsonschema.Schema
+	body   bool // has a JSON request body schema
 }
 
 type param struct {
@@ -76,28 +72,14 @@ type rawSpec struct {
 
 func load() (*Spec, error) {
 	var raw rawSpec
-	if err := json.Unmarshal(extractJSON, &raw); err != nil {
+	if err := json.Unmarshal(oas.Extract(), &raw); err != nil {
 		return nil, fmt.Errorf("spectest: reading the extract: %w", err)
 	}
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(extractJSON)))
+	c, err := oas.NewCompiler()
 	if err != nil {
-		return nil, fmt.Errorf("spectest: reading the extract: %w", err)
+		return nil, err
 	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	// JSON Schema patterns are ECMA-262 regular expressions, and the spec's need more than
-	// Go's regexp gives (a repeat count over 1,000).
-	c.UseRegexpEngine(ecmaRegexp)
-	if err := c.AddResource(extractURL, doc); err != nil {
-		return nil, fmt.Errorf("spectest: %w", err)
-	}
-	compile := func(ptr ...string) (*jsonschema.Schema, error) {
-		esc := make([]string, len(ptr))
-		for i, p := range ptr {
-			esc[i] = url.PathEscape(strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1"))
-		}
-		return c.Compile(extractURL + "#/" + strings.Join(esc, "/"))
-	}
+	compile := func(ptr ...string) (*jsonschema.Schema, error) { return c.Compile(oas.Pointer(ptr...)) }
 
 	s := &Spec{}
 	templates := make([]string, 0, len(raw.Paths))
@@ -118,13 +100,7 @@ func load() (*Spec, error) {
 				o.params[p.In+":"+p.Name] = &param{name: p.Name, in: p.In, required: p.Required, kind: kind, schema: sch}
 			}
 			if op.RequestBody != nil {
-				if _, ok := op.RequestBody.Content["application/json"]; ok {
-					sch, err := compile("paths", t, method, "requestBody", "content", "application/json")
-					if err != nil {
-						return nil, fmt.Errorf("spectest: %s %s body: %w", method, t, err)
-					}
-					o.body = sch
-				}
+				_, o.body = op.RequestBody.Content["application/json"]
 			}
 			item.ops[method] = o
 		}
@@ -187,7 +163,7 @@ func (s *Spec) CheckRequest(method, apiPath string, query url.Values, contentTyp
 	if op == nil {
 		return []string{fmt.Sprintf("%s %s: the spec has no %s on %s", method, apiPath, method, item.template)}
 	}
-	where := method + " " + item.template // the spec's own template, as Beyond names it
+	where := method + " " + item.template // the spec's own template, as oas.Beyond names it
 	var problems []string
 	for name, v := range vars {
 		if p := op.params["path:"+name]; p != nil {
@@ -216,43 +192,26 @@ func (s *Spec) CheckRequest(method, apiPath string, query url.Values, contentTyp
 	return problems
 }
 
-// Beyond lists what the real service accepts beyond an operation's request schema, each with
-// its evidence; a request may carry these top-level fields, as non-empty strings.
-var Beyond = map[string]map[string]string{
-	"POST /clients": {
-		"client_secret": "the operation's own description in the spec recommends leaving client_secret unspecified " +
-			"(so the service takes one), Auth0's go-auth0 sends Client.ClientSecret on create, and the official provider's " +
-			"client_secret_wo is documented to set it",
-	},
-}
-
 func checkBody(where string, op *operation, contentType string, body []byte) []string {
-	if op.body == nil {
+	if !op.body {
 		return []string{fmt.Sprintf("%s: the spec takes no JSON body here", where)}
 	}
 	if ct, _, _ := strings.Cut(contentType, ";"); strings.TrimSpace(ct) != "application/json" {
 		return []string{fmt.Sprintf("%s: body sent as %q, not application/json", where, contentType)}
 	}
-	v, err := jsonschema.UnmarshalJSON(strings.NewReader(string(body)))
+	method, template, _ := strings.Cut(where, " ")
+	problem, err := oas.ValidateBody(method, template, body)
 	if err != nil {
 		return []string{fmt.Sprintf("%s: body is not JSON: %v", where, err)}
 	}
-	var problems []string
-	if obj, ok := v.(map[string]any); ok {
-		for field := range Beyond[where] {
-			if x, present := obj[field]; present {
-				if s, isString := x.(string); !isString || s == "" {
-					problems = append(problems, fmt.Sprintf("%s: body field %q must be a non-empty string", where, field))
-				}
-				delete(obj, field)
-			}
-		}
+	if problem == nil {
+		return nil
 	}
 	// The body itself stays out of the message: it may hold a secret.
-	if err := op.body.Validate(v); err != nil {
-		problems = append(problems, fmt.Sprintf("%s: body: %s", where, oneLine(err)))
+	if problem.Property == "" {
+		return []string{fmt.Sprintf("%s: body: %s", where, problem.Message)}
 	}
-	return problems
+	return []string{fmt.Sprintf("%s: body: %s on property %s", where, problem.Message, problem.Property)}
 }
 
 // check validates one parameter value, read as the JSON type its schema declares.
@@ -297,29 +256,12 @@ func oneLine(err error) string {
 	return strings.Join(strings.Fields(fmt.Sprintf("%v", err)), " ")
 }
 
-type ecma struct{ re *regexp2.Regexp }
-
-func ecmaRegexp(s string) (jsonschema.Regexp, error) {
-	re, err := regexp2.Compile(s, regexp2.ECMAScript)
-	if err != nil {
-		return nil, err
-	}
-	return ecma{re}, nil
-}
-
-func (e ecma) MatchString(s string) bool {
-	ok, err := e.re.MatchString(s)
-	return err == nil && ok
-}
-
-func (e ecma) String() string { return e.re.String() }
-
 // BodySchema returns an operation's JSON request body schema as plain JSON values with every
 // $ref resolved (a recursive reference is left as {"$ref": ...}), or nil. template is the
 // spec's path, e.g. "/clients/{id}".
 func BodySchema(method, template string) map[string]any {
 	var doc map[string]any
-	if err := json.Unmarshal(extractJSON, &doc); err != nil {
+	if err := json.Unmarshal(oas.Extract(), &doc); err != nil {
 		return nil
 	}
 	body := dig(doc, "paths", template, method, "requestBody", "content", "application/json")
