@@ -40,7 +40,7 @@ var Beyond = map[string]map[string]string{
 			"(so the service takes one), Auth0's go-auth0 sends Client.ClientSecret on create, and the official provider's " +
 			"client_secret_wo is documented to set it",
 	},
-	"POST /resource-servers": {"token_lifetime_for_web": tokenLifetimeForWeb},
+	"POST /resource-servers":       {"token_lifetime_for_web": tokenLifetimeForWeb},
 	"PATCH /resource-servers/{id}": {"token_lifetime_for_web": tokenLifetimeForWeb},
 }
 

@@ -33,7 +33,7 @@ type pathItem struct {
 type operation struct {
 	scopes []string
 	params map[string]*param // "query:name" or "path:name"
-	body   bool // has a JSON request body schema
+	body   bool              // has a JSON request body schema
 }
 
 type param struct {
