@@ -6,7 +6,7 @@
 package oas
 
 import (
-	_ "embed"
+	_ "embed" // the extract is embedded
 	"encoding/json"
 	"errors"
 	"fmt"

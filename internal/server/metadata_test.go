@@ -41,11 +41,11 @@ func TestMetadataBounds(t *testing.T) {
 				// included, has at most 10 properties), then send the new ones.
 				cur, _ := h.mustGet(h.base, h.tok, clientPath)["client_metadata"].(map[string]any)
 				if len(cur) > 0 {
-					clear := map[string]any{}
+					nulls := map[string]any{}
 					for k := range cur {
-						clear[k] = nil
+						nulls[k] = nil
 					}
-					expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, clientPath, map[string]any{"client_metadata": clear}), http.StatusOK)
+					expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, clientPath, map[string]any{"client_metadata": nulls}), http.StatusOK)
 				}
 				return h.call(h.base, h.tok, http.MethodPatch, clientPath, map[string]any{"client_metadata": md})
 			}},

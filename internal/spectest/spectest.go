@@ -4,7 +4,6 @@
 package spectest
 
 import (
-	_ "embed"
 	"encoding/json"
 	"fmt"
 	"net/url"
