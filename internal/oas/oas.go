@@ -90,9 +90,10 @@ type bodySchema struct {
 }
 
 var (
-	loadOnce sync.Once
-	bodies   map[string]bodySchema // "METHOD shape" -> the JSON request body's schema
-	errLoad  error
+	loadOnce  sync.Once
+	bodies    map[string]bodySchema                 // "METHOD shape" -> the JSON request body's schema
+	responses map[string]map[int]*jsonschema.Schema // "METHOD shape" -> status -> the JSON response's schema
+	errLoad   error
 )
 
 func loadBodies() {
@@ -101,6 +102,7 @@ func loadBodies() {
 			RequestBody *struct {
 				Content map[string]any `json:"content"`
 			} `json:"requestBody"`
+			Responses map[string]map[string]any `json:"responses"`
 		} `json:"paths"`
 	}
 	if errLoad = json.Unmarshal(extract, &raw); errLoad != nil {
@@ -112,8 +114,25 @@ func loadBodies() {
 		return
 	}
 	bodies = map[string]bodySchema{}
+	responses = map[string]map[int]*jsonschema.Schema{}
 	for template, ops := range raw.Paths {
 		for method, op := range ops {
+			for status, content := range op.Responses {
+				code, err := strconv.Atoi(status)
+				if err != nil || content["application/json"] == nil {
+					continue
+				}
+				s, err := c.Compile(Pointer("paths", template, method, "responses", status, "application/json"))
+				if err != nil {
+					errLoad = fmt.Errorf("oas: %s %s response %s: %w", method, template, status, err)
+					return
+				}
+				key := method + " " + Shape(template)
+				if responses[key] == nil {
+					responses[key] = map[int]*jsonschema.Schema{}
+				}
+				responses[key][code] = s
+			}
 			if op.RequestBody == nil || op.RequestBody.Content["application/json"] == nil {
 				continue
 			}
@@ -185,6 +204,37 @@ func describeErr(err error) (*Problem, error) {
 		return nil, err
 	}
 	return describe(ve), nil
+}
+
+// ValidateResponse checks a JSON response body against the schema the spec gives the
+// operation's status. A success whose status the spec documents otherwise (it gives 201 for
+// some PATCHes the service answers 200) is checked against the operation's one success schema.
+// It returns nil when the body is valid or no schema applies.
+func ValidateResponse(method, template string, status int, raw []byte) (*Problem, error) {
+	loadOnce.Do(loadBodies)
+	if errLoad != nil {
+		return nil, errLoad
+	}
+	byStatus := responses[method+" "+Shape(template)]
+	s := byStatus[status]
+	if s == nil && status/100 == 2 {
+		for code, other := range byStatus {
+			if code/100 == 2 {
+				if s != nil {
+					return nil, nil // several successes documented: none applies
+				}
+				s = other
+			}
+		}
+	}
+	if s == nil {
+		return nil, nil
+	}
+	v, err := jsonschema.UnmarshalJSON(strings.NewReader(string(raw)))
+	if err != nil {
+		return nil, err
+	}
+	return describeErr(s.Validate(v))
 }
 
 // Problem is a body's first disagreement with its schema.

@@ -14,9 +14,9 @@ import (
 )
 
 // conformingRequests checks every Management API request the provider (and the tests' own
-// mgmt client) sends against the vendored extract of Auth0's specification, and fails the
-// test at cleanup with each difference: an unknown path, parameter or field, a value outside
-// an enum or a limit. The tenant endpoints, which the public spec does not have, are left out.
+// mgmt client) sends, and the server's successful answer to it, against the vendored extract of
+// Auth0's specification, and fails the test at cleanup with each difference: an unknown path,
+// parameter or field, a value outside an enum or a limit, a response the spec's schema refuses. The tenant endpoints, which the public spec does not have, are left out.
 // Requests a test sends by hand (any other User-Agent) are not checked: some are wrong on
 // purpose.
 func conformingRequests(t testing.TB, next http.Handler) http.Handler {
@@ -47,18 +47,45 @@ func conformingRequests(t testing.TB, next http.Handler) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if found := spec.CheckRequest(r.Method, apiPath, r.URL.Query(), r.Header.Get("Content-Type"), body); len(found) > 0 {
+		report := func(found []string) {
 			mu.Lock()
+			defer mu.Unlock()
 			for _, p := range found {
 				if !seen[p] {
 					seen[p] = true
 					problems = append(problems, p)
 				}
 			}
-			mu.Unlock()
 		}
-		next.ServeHTTP(w, r)
+		report(spec.CheckRequest(r.Method, apiPath, r.URL.Query(), r.Header.Get("Content-Type"), body))
+		rec := &capturingWriter{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if rec.status/100 == 2 {
+			report(spec.CheckResponse(r.Method, apiPath, rec.status, rec.body.Bytes()))
+		}
 	})
+}
+
+// capturingWriter keeps a copy of what the server answered, for the response check.
+type capturingWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (w *capturingWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *capturingWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.body.Write(b)
+	return w.ResponseWriter.Write(b)
 }
 
 // isTenantEndpoint says whether an API path is one of the appliance's tenant endpoints
@@ -89,6 +116,9 @@ func TestConformingRequestsReportsDifferences(t *testing.T) {
 			t.Errorf("the body did not reach the server: %q, %v", b, err)
 		}
 		served++
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/client-grants/cgr_1") {
+			_, _ = w.Write([]byte(`{"id":5}`)) // an id is a string
+		}
 	})))
 	defer ts.Close()
 	send := func(agent, method, path, body string) {
@@ -111,13 +141,15 @@ func TestConformingRequestsReportsDifferences(t *testing.T) {
 	send(ours, http.MethodGet, "/api/v2/clients?sort=name", "")
 	send(ours, http.MethodPost, "/api/v2/tenants", `{"name":"anything"}`) // not in the public spec
 	send("curl/8", http.MethodPost, "/api/v2/client-grants", `{"bogus":true}`)
+	send(ours, http.MethodGet, "/api/v2/client-grants/cgr_1", "")
 	for _, f := range rec.cleanups {
 		f()
 	}
-	if served != 6 {
-		t.Errorf("%d requests reached the server, want 6", served)
+	if served != 7 {
+		t.Errorf("%d requests reached the server, want 7", served)
 	}
-	if len(rec.errors) != 2 || !strings.Contains(rec.errors[0], "bogus") || !strings.Contains(rec.errors[1], `unknown query parameter "sort"`) {
-		t.Errorf("reported %q, want the unknown field and the unknown query parameter", rec.errors)
+	if len(rec.errors) != 3 || !strings.Contains(rec.errors[0], "bogus") || !strings.Contains(rec.errors[1], `unknown query parameter "sort"`) ||
+		!strings.Contains(rec.errors[2], "response 200: Expected type string but found type number on property id") {
+		t.Errorf("reported %q, want the unknown field, the unknown query parameter and the wrong response", rec.errors)
 	}
 }

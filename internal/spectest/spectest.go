@@ -321,3 +321,23 @@ func resolve(doc map[string]any, v any, seen map[string]bool) any {
 	}
 	return v
 }
+
+// CheckResponse returns how a JSON response to a request on apiPath differs from the schema the
+// spec gives its status (nothing for a path or status the spec does not describe).
+func (s *Spec) CheckResponse(method, apiPath string, status int, body []byte) []string {
+	item, _ := s.match(apiPath)
+	if item == nil || item.ops[method] == nil || len(body) == 0 {
+		return nil
+	}
+	where := method + " " + item.template
+	problem, err := oas.ValidateResponse(method, item.template, status, body)
+	switch {
+	case err != nil:
+		return []string{fmt.Sprintf("%s: response %d is not JSON: %v", where, status, err)}
+	case problem == nil:
+		return nil
+	case problem.Property == "":
+		return []string{fmt.Sprintf("%s: response %d: %s", where, status, problem.Message)}
+	}
+	return []string{fmt.Sprintf("%s: response %d: %s on property %s", where, status, problem.Message, problem.Property)}
+}
