@@ -60,11 +60,10 @@ func (d *resourceServerDataSource) Schema(_ context.Context, _ datasource.Schema
 				},
 			},
 			"identifier": schema.StringAttribute{
-				Description: "The API's identifier (its audience), an absolute URI such as `https://api.example.com/`. " +
-					"Set this or `id`.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{validators.AbsoluteURI()},
+				Description: "The API's identifier (its audience), e.g. `https://api.example.com/`. Set this or `id`.",
+				Optional:    true,
+				Computed:    true,
+				Validators:  []validator.String{validators.APIIdentifier()},
 			},
 			"name": schema.StringAttribute{
 				Description: "The API's friendly name.",

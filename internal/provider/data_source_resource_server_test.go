@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -127,9 +128,9 @@ data "idp_resource_server" "x" {
 			config:  env.config(`data "idp_resource_server" "x" { id = "https://orders.example.com/" }`),
 			message: `must be a resource server ID, 24 hexadecimal digits`,
 		},
-		"identifier not a URI": {
-			config:  env.config(`data "idp_resource_server" "x" { identifier = "orders" }`),
-			message: `Invalid URI .* "orders" is not an absolute URI: it has no scheme.`,
+		"identifier too long": {
+			config:  env.config(`data "idp_resource_server" "x" { identifier = "` + strings.Repeat("a", 601) + `" }`),
+			message: `identifier UTF-8 character count must be between 1 and 600, got: 601`,
 		},
 		"no such id": {
 			config: env.config(`data "idp_resource_server" "x" { id = "5f8d0d55b54764421b7156c9" }`),

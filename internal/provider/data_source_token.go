@@ -42,7 +42,7 @@ func (d *tokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"audience": schema.StringAttribute{
 				Description: "The identifier of the API the token is for.",
 				Required:    true,
-				Validators:  []validator.String{validators.AbsoluteURI()},
+				Validators:  []validator.String{validators.APIIdentifier()},
 			},
 			"organization": schema.StringAttribute{
 				Description: tokenOrganizationDescription,

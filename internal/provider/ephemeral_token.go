@@ -41,7 +41,7 @@ func (e *tokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 			"audience": schema.StringAttribute{
 				Description: "The identifier of the API the token is for.",
 				Required:    true,
-				Validators:  []validator.String{validators.AbsoluteURI()},
+				Validators:  []validator.String{validators.APIIdentifier()},
 			},
 			"organization": schema.StringAttribute{
 				Description: tokenOrganizationDescription,

@@ -70,7 +70,7 @@ func newTestEnvOpts(t testing.TB, opts server.Options, wrap func(http.Handler) h
 	if wrap != nil {
 		h = wrap(srv)
 	}
-	ts := httptest.NewServer(h)
+	ts := httptest.NewServer(conformingRequests(t, h))
 	t.Cleanup(ts.Close)
 	client, err := mgmt.New(mgmt.Config{
 		Domain:       ts.URL,
@@ -286,7 +286,7 @@ type accessClaims struct {
 // verifyToken checks a token's signature against the JWKS served at
 // <domain>/.well-known/jwks.json and returns its claims.
 func verifyToken(domain, token string) (*accessClaims, error) {
-	parsed, err := jwt.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256, jose.PS256})
+	parsed, err := jwt.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256, jose.RS512, jose.PS256})
 	if err != nil {
 		return nil, fmt.Errorf("parse token: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -37,12 +36,6 @@ func importIDFromIdentity[I identityImporter](ctx context.Context, req *resource
 
 func requiredString(description string) identityschema.StringAttribute {
 	return identityschema.StringAttribute{Description: description, RequiredForImport: true}
-}
-
-// isAbsoluteURI is the server's rule for a resource server identifier.
-func isAbsoluteURI(v string) bool {
-	u, err := url.Parse(v)
-	return err == nil && u.IsAbs() && (u.Host != "" || u.Opaque != "") && !strings.ContainsAny(v, " \t\n{}")
 }
 
 // addInvalidImportID refuses an import ID that has none of the forms the

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -40,8 +41,10 @@ func TestAccImport_idErrors(t *testing.T) {
 			`"grant-1" is not an import ID this resource accepts. Use the grant's ID, "cgr_" followed by letters and digits (e.g. "cgr_a1B2c3D4e5F6g7H8"), or client_id::audience`},
 		"grant missing": {grantBody, "idp_client_grant.test", "cgr_Nothing0000000000",
 			fmt.Sprintf(`Client Grant Not Found No client grant with ID "cgr_Nothing0000000000" exists on %s.`, env.url)},
-		"resource server shape": {rsBody, "idp_resource_server.test", "reports",
-			`"reports" is not an import ID this resource accepts. Use the resource server's ID, 24 hexadecimal digits (e.g. "5f8d0d55b54764421b7156c9"), or its identifier, an absolute URI (e.g. "https://api.example.com/").`},
+		"resource server shape": {rsBody, "idp_resource_server.test", strings.Repeat("r", 601),
+			`"` + strings.Repeat("r", 601) + `" is not an import ID this resource accepts. Use the resource server's ID, 24 hexadecimal digits (e.g. "5f8d0d55b54764421b7156c9"), or its identifier (e.g. "https://api.example.com/"), at most 600 characters.`},
+		"resource server identifier not a URI": {rsBody, "idp_resource_server.test", "reports",
+			fmt.Sprintf(`Resource Server Not Found No resource server with identifier "reports" exists on %s.`, env.url)},
 		"resource server missing": {rsBody, "idp_resource_server.test", "https://nothing.example.com/",
 			fmt.Sprintf(`Resource Server Not Found No resource server with identifier "https://nothing.example.com/" exists on %s.`, env.url)},
 		"resource server id missing": {rsBody, "idp_resource_server.test", "0123456789abcdef01234567",

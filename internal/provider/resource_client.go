@@ -107,11 +107,12 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				Description: "The application's name. At most 256 characters.",
+				Description: "The application's name. At most 256 characters, without `<` or `>`.",
 				Required:    true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
 					stringvalidator.UTF8LengthAtMost(256),
+					validators.ForbiddenCharacters("<>"),
 				},
 			},
 			"description": schema.StringAttribute{

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -95,11 +96,8 @@ func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"audience": schema.StringAttribute{
 				Description: "The identifier of the API (resource server) access is granted to. Changing it " +
 					"replaces the grant.",
-				Required: true,
-				Validators: []validator.String{
-					validators.AbsoluteURI(),
-					stringvalidator.UTF8LengthAtMost(600),
-				},
+				Required:      true,
+				Validators:    []validator.String{validators.APIIdentifier()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"scope": schema.SetAttribute{
@@ -164,7 +162,8 @@ func (r *clientGrantResource) ImportState(ctx context.Context, req resource.Impo
 	}
 	clientID, audience, natural := strings.Cut(req.ID, naturalKeySeparator)
 	switch {
-	case natural && clientIDRegexp.MatchString(clientID) && isAbsoluteURI(audience):
+	case natural && clientIDRegexp.MatchString(clientID) && audience != "" &&
+		utf8.RuneCountInString(audience) <= validators.MaxAPIIdentifier:
 		importExisting(ctx, &r.clientHolder, resp, r.kind(), fmt.Sprintf("client_id %q and audience %q", clientID, audience),
 			func(ctx context.Context, c *mgmt.Client) (importedObject, error) {
 				grants, err := c.ListClientGrants(ctx, mgmt.ClientGrantFilter{ClientID: clientID, Audience: audience})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -267,7 +268,7 @@ func TestAccClientGrant_validation(t *testing.T) {
 		body    string
 		message string
 	}{
-		"audience":     {`client_id = "c"` + "\n" + `audience = "not a uri"` + "\n" + `scope = []`, `"not a uri" is not an absolute URI`},
+		"audience":     {`client_id = "c"` + "\n" + `audience = "` + strings.Repeat("a", 601) + `"` + "\n" + `scope = []`, `audience UTF-8 character count must be between 1 and 600, got: 601`},
 		"empty scope":  {`client_id = "c"` + "\n" + `audience = "https://a/"` + "\n" + `scope = [""]`, `string length must be at least 1, got: 0`},
 		"spaced scope": {`client_id = "c"` + "\n" + `audience = "https://a/"` + "\n" + `scope = ["a b"]`, `must not contain white space`},
 		"empty client": {`client_id = ""` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`, `client_id string length must be at least 1, got: 0`},

@@ -232,6 +232,7 @@ func TestAccClient_validation(t *testing.T) {
 		"grant type":   {`grant_types = ["magic"]`, `grant_types[Value("magic")] value must be one of`},
 		"no grants":    {`grant_types = []`, `grant_types set must contain at least 1 elements, got: 0`},
 		"empty name":   {`name = ""`, `name string length must be at least 1, got: 0`},
+		"angle name":   {`name = "a<b"`, `"a<b" contains '<'`},
 		"empty desc":   {`description = ""`, `description string length must be at least 1, got: 0`},
 		"missing name": {`description = "x"`, `The argument "name" is required, but no definition was found.`},
 		"write-only without version": {`client_secret_wo = "s"`,
@@ -246,7 +247,7 @@ func TestAccClient_validation(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			body := tc.body
-			if name != "missing name" && name != "empty name" {
+			if name != "missing name" && !strings.Contains(tc.body, "name =") {
 				body += "\n" + `name = "n"`
 			}
 			refusedAtPlan(t, env.config("resource \"idp_client\" \"test\" {\n"+body+"\n}\n"), tc.message)

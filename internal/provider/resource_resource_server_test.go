@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -198,7 +199,7 @@ func TestAccResourceServer_validation(t *testing.T) {
 		body    string
 		message string
 	}{
-		"identifier not absolute": {`identifier = "reports"`, `"reports" is not an absolute URI: it has no scheme`},
+		"identifier too long":     {`identifier = "` + strings.Repeat("a", 601) + `"`, `identifier UTF-8 character count must be between 1 and 600, got: 601`},
 		"signing_alg":             {`identifier = "https://x/"` + "\n" + `signing_alg = "ES256"`, `signing_alg value must be one of`},
 		"token_lifetime high":     {`identifier = "https://x/"` + "\n" + `token_lifetime = 2592001`, `token_lifetime value must be between 0 and 2592000, got: 2592001`},
 		"token_lifetime negative": {`identifier = "https://x/"` + "\n" + `token_lifetime = -1`, `value must be between 0 and 2592000, got: -1`},
@@ -352,4 +353,61 @@ func TestResourceServer_removedScopeWarnsAboutGrants(t *testing.T) {
 	if diags := grantsOfRemovedScopes(ctx, env.client, &state, api); len(diags) != 0 {
 		t.Errorf("an update removing nothing warned: %v", diags)
 	}
+}
+
+// An identifier need not be a URI (Auth0 takes any 1 to 600 characters) and RS512 is one of the
+// spec's algorithms: such an API is created, granted, issues an RS512 token for its identifier,
+// re-plans empty and imports by that identifier.
+func TestAccResourceServer_identifierNotAURIAndRS512(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(`
+resource "idp_resource_server" "test" {
+  name        = "Orders"
+  identifier  = "orders.api"
+  signing_alg = "RS512"
+  scopes      = [{ value = "read:orders", description = "Read orders" }]
+}
+
+resource "idp_client" "worker" {
+  name = "Orders worker"
+}
+
+resource "idp_client_grant" "worker" {
+  client_id = idp_client.worker.client_id
+  audience  = idp_resource_server.test.identifier
+  scope     = ["read:orders"]
+}
+
+data "idp_token" "worker" {
+  audience      = idp_client_grant.worker.audience
+  client_id     = idp_client.worker.client_id
+  client_secret = idp_client.worker.client_secret
+}`),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("idp_resource_server.test", "identifier", "orders.api"),
+					func(s *terraform.State) error {
+						tok := s.RootModule().Resources["data.idp_token.worker"].Primary.Attributes["access_token"]
+						claims, err := verifyToken(env.url, tok)
+						if err != nil {
+							return err
+						}
+						if len(claims.Audience) != 1 || claims.Audience[0] != "orders.api" || claims.Scope != "read:orders" {
+							return fmt.Errorf("token audience %v scope %q", claims.Audience, claims.Scope)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				ResourceName:      "idp_resource_server.test",
+				ImportState:       true,
+				ImportStateId:     "orders.api",
+				ImportStateVerify: true,
+			},
+		},
+	})
 }

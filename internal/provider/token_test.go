@@ -1,17 +1,19 @@
 package provider
 
+import "strings"
+
 // tokenValidationCases are the plan-time checks shared by the data source
 // and the ephemeral resource.
 var tokenValidationCases = map[string]struct {
 	body    string
 	message string
 }{
-	"audience not a URI": {`audience = "orders"`, `"orders" is not an absolute URI: it has no scheme`},
-	"no audience":        {`scope = ["read:x"]`, `The argument "audience" is required, but no definition was found.`},
-	"empty scope set":    {`audience = "https://a/"` + "\n" + `scope = []`, `scope set must contain at least 1 elements, got: 0`},
-	"empty scope":        {`audience = "https://a/"` + "\n" + `scope = [""]`, `string length must be at least 1, got: 0`},
-	"spaced scope":       {`audience = "https://a/"` + "\n" + `scope = ["read x"]`, `must not contain white space`},
-	"id without secret":  {`audience = "https://a/"` + "\n" + `client_id = "c"`, `Attribute "client_secret" or "client_assertion_private_key" must be specified when "client_id" is specified`},
+	"audience too long": {`audience = "` + strings.Repeat("a", 601) + `"`, `audience UTF-8 character count must be between 1 and 600, got: 601`},
+	"no audience":       {`scope = ["read:x"]`, `The argument "audience" is required, but no definition was found.`},
+	"empty scope set":   {`audience = "https://a/"` + "\n" + `scope = []`, `scope set must contain at least 1 elements, got: 0`},
+	"empty scope":       {`audience = "https://a/"` + "\n" + `scope = [""]`, `string length must be at least 1, got: 0`},
+	"spaced scope":      {`audience = "https://a/"` + "\n" + `scope = ["read x"]`, `must not contain white space`},
+	"id without secret": {`audience = "https://a/"` + "\n" + `client_id = "c"`, `Attribute "client_secret" or "client_assertion_private_key" must be specified when "client_id" is specified`},
 	"key and secret": {`audience = "https://a/"` + "\n" + `client_id = "c"` + "\n" + `client_secret = "s"` + "\n" +
 		`client_assertion_private_key = "k"`, `Attribute "client_secret" cannot be specified when "client_assertion_private_key" is specified`},
 	"bad key": {`audience = "https://a/"` + "\n" + `client_id = "c"` + "\n" + `client_assertion_private_key = "k"`,

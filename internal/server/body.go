@@ -8,7 +8,10 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/oas"
 )
 
 // body is a JSON object body, decoded field by field so that every
@@ -56,6 +59,9 @@ func (c *call) readBody(allowed ...string) (*body, error) {
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return nil, errInvalidBody("Invalid request payload JSON format")
 	}
+	if err := c.conformsToSpec(raw); err != nil {
+		return nil, err
+	}
 	var unknown []string
 	for k := range fields {
 		if !contains(allowed, k) {
@@ -67,6 +73,27 @@ func (c *call) readBody(allowed ...string) (*body, error) {
 		return nil, errPayload("Additional properties not allowed: " + unknown[0])
 	}
 	return &body{fields: fields}, nil
+}
+
+// conformsToSpec checks a body against the request schema Auth0's spec gives its route
+// (package oas), which the real service validates every payload against, so that the server is
+// never looser than the spec; the handler then checks what it acts on.
+func (c *call) conformsToSpec(raw []byte) error {
+	template, ok := strings.CutPrefix(c.route, "/api/v2")
+	if !ok {
+		return nil
+	}
+	problem, err := oas.ValidateBody(c.r.Method, template, raw)
+	if err != nil {
+		return err
+	}
+	switch {
+	case problem == nil:
+		return nil
+	case problem.Property == "":
+		return errPayload(problem.Message)
+	}
+	return errProperty(problem.Property, problem.Message)
 }
 
 func contains(list []string, v string) bool {

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"net/http"
+	"strings"
 )
 
 // clientRecord is an application, as stored. Extra holds the properties the
@@ -39,7 +40,7 @@ var clientSchema = map[string]propSpec{
 	"oidc_conformant":                     pBool(),
 	"is_token_endpoint_ip_header_trusted": pBool(),
 	"jwt_configuration": pObject(map[string]propSpec{
-		"alg":                 pEnum("HS256", "RS256", "PS256"),
+		"alg":                 pEnum("HS256", "RS256", "RS512", "PS256"),
 		"lifetime_in_seconds": pInt(0, maxTokenLifetime),
 		"secret_encoded":      pBool(),
 		"scopes":              pAnyObject(),
@@ -52,7 +53,7 @@ var clientSchema = map[string]propSpec{
 	// cross_origin_auth is the older spelling, still accepted and returned.
 	"cross_origin_authentication": pBool(),
 	"cross_origin_auth":           pBool(),
-	"cross_origin_loc":            pString(),
+	"cross_origin_loc":            pString().orNull(),
 	"custom_login_page_on":        pBool(),
 	"custom_login_page":           pString(),
 	"custom_login_page_preview":   pString(),
@@ -61,21 +62,21 @@ var clientSchema = map[string]propSpec{
 	"mobile":                      pAnyObject(),
 	"initiate_login_uri":          pString(), // "" removes it
 
-	"native_social_login": pAnyObject(),
+	"native_social_login": pAnyObject().orNull(),
 	"refresh_token": pObject(map[string]propSpec{
 		"rotation_type":                pEnum("rotating", "non-rotating"),
 		"expiration_type":              pEnum("expiring", "non-expiring"),
 		"leeway":                       pInt(0, math.MaxInt32),
-		"token_lifetime":               pInt(1, math.MaxInt32),
+		"token_lifetime":               pInt(1, maxRefreshTokenLifetime),
 		"infinite_token_lifetime":      pBool(),
 		"idle_token_lifetime":          pInt(1, math.MaxInt32),
 		"infinite_idle_token_lifetime": pBool(),
-		"policies":                     pArray(pAnyObject()),
+		"policies":                     pArray(pAnyObject()).orNull(),
 	}).orNull(),
 	"default_organization":                  pAnyObject().orNull(),
-	"organization_usage":                    pEnum("deny", "allow", "require"),
-	"organization_require_behavior":         pEnum("no_prompt", "pre_login_prompt", "post_login_prompt"),
-	"organization_discovery_methods":        pStrings(),
+	"organization_usage":                    pEnum("deny", "allow", "require").orNull(),
+	"organization_require_behavior":         pEnum("no_prompt", "pre_login_prompt", "post_login_prompt").orNull(),
+	"organization_discovery_methods":        pStrings().orNull(),
 	"require_pushed_authorization_requests": pBool(),
 	"require_proof_of_possession":           pBool(),
 	"signed_request_object":                 pAnyObject().orNull(),
@@ -87,14 +88,27 @@ var clientSchema = map[string]propSpec{
 	"token_exchange":          pAnyObject().orNull(),
 	"token_quota":             pAnyObject().orNull(),
 	"skip_non_verifiable_callback_uri_confirmation_prompt": pBool().orNull(),
-	"async_approval_notification_channels":                 pStrings(),
+	"async_approval_notification_channels":                 pStrings().orNull(),
 	"resource_server_identifier":                           pString(),
-	"third_party_security_mode":                            pString(),
-	"redirection_policy":                                   pString(),
+	"third_party_security_mode":                            pEnum("strict", "permissive"),
+	"redirection_policy":                                   pEnum("allow_always", "open_redirect_protection"),
+	"par_request_expiry":                                   pInt(10, 600).orNull(),
+	"fedcm_login":                                          pAnyObject().orNull(),
+	"express_configuration":                                pAnyObject().orNull(),
+	"my_organization_configuration": pObject(map[string]propSpec{
+		"allowed_strategies":           pArray(pEnum("pingfederate", "adfs", "waad", "google-apps", "okta", "oidc", "samlp")),
+		"connection_deletion_behavior": pEnum("allow", "allow_if_empty"),
+		"connection_profile_id":        pString(),
+		"invitation_landing_client_id": pString(),
+		"user_attribute_profile_id":    pString(),
+	}).orNull(),
 }
 
+// maxRefreshTokenLifetime is the spec's maximum of refresh_token.token_lifetime (five years).
+const maxRefreshTokenLifetime = 157788000
+
 var appTypes = []string{
-	"non_interactive", "spa", "native", "regular_web", "resource_server",
+	"non_interactive", "spa", "native", "regular_web", "resource_server", "express_configuration",
 	"rms", "box", "cloudbees", "concur", "dropbox", "mscrm", "echosign", "egnyte",
 	"newrelic", "office365", "salesforce", "sentry", "sharepoint", "slack", "springcm",
 	"zendesk", "zoom", "sso_integration", "oag",
@@ -188,6 +202,9 @@ func applyClient(b *body, cl *clientRecord) error {
 	if name != nil {
 		if err := checkLength("name", *name, 1, 256); err != nil {
 			return err
+		}
+		if strings.ContainsAny(*name, "<>") {
+			return errProperty("name", "String does not match pattern: ^[^<>]+$")
 		}
 		cl.Name = *name
 	}

@@ -92,6 +92,7 @@ func TestClientValidation(t *testing.T) {
 		{"empty body", ``},
 		{"missing name", map[string]any{"description": "d"}},
 		{"name wrong type", map[string]any{"name": 5}},
+		{"name with angle brackets", map[string]any{"name": "a<b>"}},
 		{"unknown property", map[string]any{"name": "x", "foo": 1}},
 		{"app_type", map[string]any{"name": "x", "app_type": "mainframe"}},
 		{"token_endpoint_auth_method", map[string]any{"name": "x", "token_endpoint_auth_method": "private_key_jwt_maybe"}},

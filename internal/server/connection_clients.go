@@ -32,8 +32,12 @@ type clientStatus struct {
 
 // applyEnabledClients sets the connection's clients from the legacy
 // enabled_clients property, if sent: ids of existing clients, replacing the
-// set. The caller holds the tenant's lock.
-func (c *call) applyEnabledClients(b *body, cn *connectionRecord) error {
+// set. A PATCH may send null (the spec's UpdateConnectionRequestContent), which
+// changes nothing, as an absent property. The caller holds the tenant's lock.
+func (c *call) applyEnabledClients(b *body, cn *connectionRecord, update bool) error {
+	if raw, ok := b.fields["enabled_clients"]; ok && update && jsonType(raw) == "null" {
+		return nil
+	}
 	ids, err := b.strings("enabled_clients")
 	if err != nil || ids == nil {
 		return err

@@ -62,6 +62,12 @@ func TestConnectionEnabledClients(t *testing.T) {
 	if got := stringList(up.object(t)["enabled_clients"]); !slices.Equal(got, []string{created[2]}) {
 		t.Errorf("legacy enabled_clients = %v", got)
 	}
+	// null, which the spec allows on PATCH, changes nothing.
+	up = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/connections/"+id, map[string]any{"enabled_clients": nil, "display_name": "d"})
+	expectStatus(t, up, http.StatusOK)
+	if got := stringList(up.object(t)["enabled_clients"]); !slices.Equal(got, []string{created[2]}) {
+		t.Errorf("after enabled_clients null: %v", got)
+	}
 	up = h.call(h.base, h.tok, http.MethodPatch, "/api/v2/connections/"+id, map[string]any{"enabled_clients": []string{}})
 	expectStatus(t, up, http.StatusOK)
 	if got := h.enabledClients(h.base, h.tok, id, 10); len(got) != 0 {

@@ -30,12 +30,12 @@ var connectionOptionsAuth0 = map[string]propSpec{
 	"passwordPolicy": pEnum("none", "low", "fair", "good", "excellent").orNull(),
 	"password_history": pObject(map[string]propSpec{
 		"enable": pBool(), "size": pInt(0, 24),
-	}),
-	"password_no_personal_info": pObject(map[string]propSpec{"enable": pBool()}),
+	}).orNull(),
+	"password_no_personal_info": pObject(map[string]propSpec{"enable": pBool()}).orNull(),
 	"password_dictionary": pObject(map[string]propSpec{
 		"enable": pBool(), "dictionary": pStrings(),
-	}),
-	"password_complexity_options":          pObject(map[string]propSpec{"min_length": pInt(1, 128)}),
+	}).orNull(),
+	"password_complexity_options":          pObject(map[string]propSpec{"min_length": pInt(1, 128)}).orNull(),
 	"brute_force_protection":               pBool(),
 	"requires_username":                    pBool(),
 	"disable_signup":                       pBool(),
@@ -47,20 +47,20 @@ var connectionOptionsAuth0 = map[string]propSpec{
 	"strategy_version":                     pInt(1, 2),
 	"validation": pObject(map[string]propSpec{
 		"username": pObject(map[string]propSpec{"min": pInt(1, 128), "max": pInt(1, 128)}),
-	}),
+	}).orNull(),
 	"mfa": pObject(map[string]propSpec{
 		"active": pBool(), "return_enroll_settings": pBool(),
 	}),
 	"customScripts":            pMap(pString()),
-	"configuration":            pMap(pString()),
+	"configuration":            pMap(pString()).orNull(),
 	"set_user_root_attributes": pEnum("on_each_login", "on_first_login", "never_on_login"),
-	"non_persistent_attrs":     pStrings(),
+	"non_persistent_attrs":     pStrings().orNull(),
 	"precedence":               pArray(pEnum("email", "phone_number", "username")),
 	"upstream_params":          pAnyObject().orNull(),
 	"attributes":               pAnyObject(),
-	"authentication_methods":   pAnyObject(),
+	"authentication_methods":   pAnyObject().orNull(),
 	"password_options":         pAnyObject(),
-	"passkey_options":          pAnyObject(),
+	"passkey_options":          pAnyObject().orNull(),
 	"custom_password_hash":     pAnyObject(),
 }
 

@@ -175,7 +175,7 @@ func createConnection(c *call) error {
 		return err
 	}
 	defer unlock()
-	if err := c.applyEnabledClients(b, &cn); err != nil {
+	if err := c.applyEnabledClients(b, &cn, false); err != nil {
 		return err
 	}
 	if err := c.repo.roomFor(KindConnections, c.s.maxObjects); err != nil {
@@ -310,7 +310,7 @@ func updateConnection(c *call) error {
 		if err := applyConnection(b, cn); err != nil {
 			return err
 		}
-		return c.applyEnabledClients(b, cn)
+		return c.applyEnabledClients(b, cn, true)
 	})
 }
 

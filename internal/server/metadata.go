@@ -18,7 +18,7 @@ const (
 // checkMetadata bounds a metadata object as it will be stored.
 func checkMetadata(property string, md map[string]string) error {
 	if len(md) > maxMetadataKeys {
-		return errProperty(property, "Too many properties ("+strconv.Itoa(len(md))+"), maximum "+strconv.Itoa(maxMetadataKeys))
+		return errProperty(property, "Too many properties defined ("+strconv.Itoa(len(md))+"), maximum "+strconv.Itoa(maxMetadataKeys))
 	}
 	keys := make([]string, 0, len(md))
 	for k := range md {

@@ -37,16 +37,17 @@ func TestMetadataBounds(t *testing.T) {
 				return h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", map[string]any{"name": "m", "client_metadata": md})
 			},
 			func(md map[string]any) *response {
-				// client_metadata is merged: send the stored keys as null to replace it.
+				// client_metadata is merged: remove the stored keys first (a body, nulls
+				// included, has at most 10 properties), then send the new ones.
 				cur, _ := h.mustGet(h.base, h.tok, clientPath)["client_metadata"].(map[string]any)
-				all := map[string]any{}
-				for k := range cur {
-					all[k] = nil
+				if len(cur) > 0 {
+					nulls := map[string]any{}
+					for k := range cur {
+						nulls[k] = nil
+					}
+					expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, clientPath, map[string]any{"client_metadata": nulls}), http.StatusOK)
 				}
-				for k, v := range md {
-					all[k] = v
-				}
-				return h.call(h.base, h.tok, http.MethodPatch, clientPath, map[string]any{"client_metadata": all})
+				return h.call(h.base, h.tok, http.MethodPatch, clientPath, map[string]any{"client_metadata": md})
 			}},
 		{"metadata",
 			func(md map[string]any) *response {
@@ -72,7 +73,7 @@ func TestMetadataBounds(t *testing.T) {
 				md   map[string]any
 				want string
 			}{
-				{"11 properties", keys(11), "'Too many properties (11), maximum 10' on property " + kind.field + "."},
+				{"11 properties", keys(11), "'Too many properties defined (11), maximum 10' on property " + kind.field + "."},
 				{"256-character value", map[string]any{"k": long(256)}, "'String is too long (256 chars), maximum 255' on property " + kind.field + ".k."},
 				{"256-character name", map[string]any{strings.Repeat("k", 256): "v"}, "'Property name length (256 chars) must be between 1 and 255' on property " + kind.field + "."},
 				{"300-character name", map[string]any{strings.Repeat("k", 300): "v"}, "'Property name length (300 chars) must be between 1 and 255' on property " + kind.field + "."},

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -123,10 +124,10 @@ func TestResourceServerValidation(t *testing.T) {
 		{"name wrong type", ok(map[string]any{"name": 5})},
 		{"missing identifier", map[string]any{"name": "n"}},
 		{"identifier empty", ok(map[string]any{"identifier": ""})},
-		{"identifier not a uri", ok(map[string]any{"identifier": "not a uri"})},
-		{"identifier relative", ok(map[string]any{"identifier": "/relative/path"})},
+		{"identifier over 600 characters", ok(map[string]any{"identifier": strings.Repeat("a", 601)})},
 		{"identifier wrong type", ok(map[string]any{"identifier": 42})},
-		{"signing_alg RS512", ok(map[string]any{"signing_alg": "RS512"})},
+		{"signing_alg RS384", ok(map[string]any{"signing_alg": "RS384"})},
+		{"scope description over 500 characters", ok(map[string]any{"scopes": []map[string]any{{"value": "a", "description": strings.Repeat("d", 501)}}})},
 		{"signing_alg none", ok(map[string]any{"signing_alg": "none"})},
 		{"signing_alg wrong type", ok(map[string]any{"signing_alg": 256})},
 		{"token_lifetime negative", ok(map[string]any{"token_lifetime": -1})},
@@ -344,5 +345,30 @@ func TestResourceServerAnswers(t *testing.T) {
 	got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+url.PathEscape(url.PathEscape(ident)))
 	if got["id"] != api["id"] {
 		t.Errorf("double-escaped identifier: %v", got)
+	}
+}
+
+// The spec takes any identifier of 1 to 600 characters, a URI or not, and RS512; a token for
+// such an API is issued, for its identifier as the audience, and signed with RS512.
+func TestResourceServerIdentifierAnyStringAndRS512(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, identifier := range []string{"admin.api", "not a uri", "/relative/path", strings.Repeat("i", 600)} {
+		api := h.newAPI(h.base, h.tok, map[string]any{
+			"identifier": identifier, "signing_alg": "RS512",
+			"scopes": []map[string]any{{"value": "read:x", "description": strings.Repeat("d", 500)}},
+		})
+		if api["identifier"] != identifier || api["signing_alg"] != "RS512" {
+			t.Fatalf("created %v", api)
+		}
+		got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+url.PathEscape(identifier))
+		if got["id"] != api["id"] {
+			t.Errorf("GET by identifier %q found %v", identifier, got["id"])
+		}
+		id, secret := h.newGrantedClient(h.base, h.tok, identifier, []string{"read:x"})
+		tok := h.verifyWithJWKS(h.base, h.mintToken(h.base, id, secret, identifier, ""), jose.RS512)
+		if aud := tok.std.Audience; len(aud) != 1 || aud[0] != identifier {
+			t.Errorf("token audience %v, want %q", aud, identifier)
+		}
 	}
 }

@@ -351,7 +351,7 @@ func (c *call) sign(iss *issuance) (string, error) {
 	}
 	var key jose.SigningKey
 	switch alg := jose.SignatureAlgorithm(iss.api.signingAlg); alg {
-	case jose.RS256, jose.PS256:
+	case jose.RS256, jose.RS512, jose.PS256:
 		key = jose.SigningKey{Algorithm: alg, Key: jose.JSONWebKey{Key: c.t.key.priv, KeyID: c.t.key.kid}}
 	case jose.HS256:
 		secret := []byte(iss.api.signingSecret)
