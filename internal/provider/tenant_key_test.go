@@ -183,8 +183,10 @@ func checkKeyedManagementClient(ctx context.Context, domain, clientID string, ke
 		if err != nil {
 			return err
 		}
-		if _, err := withSecret.RequestToken(ctx, mgmt.TokenRequest{}); err == nil {
-			return fmt.Errorf("a secret the server answered (%.4s...) still signs in as the management client", secret)
+		_, err = withSecret.RequestToken(ctx, mgmt.TokenRequest{Audience: withSecret.Audience()})
+		var apiErr *mgmt.Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+			return fmt.Errorf("a secret the server answered (%.4s...) as the management client's: %v, want 401", secret, err)
 		}
 	}
 	return nil
