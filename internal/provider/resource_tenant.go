@@ -145,8 +145,8 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"in memory only: `management_client_secret` stays null, nothing secret is stored, and a second " +
 					"`idp` provider signs in to the tenant with `client_id = management_client_id` and the private key " +
 					"as `client_assertion_private_key`. It takes effect at creation only: a different key on an " +
-					"existing tenant is refused at plan (rotate the key with the tenant's own provider, see the " +
-					"no-secret-at-rest guide), and removing the argument changes nothing on the server. If the " +
+					"existing tenant is refused at plan (rotate the key with the tenant's own provider, as the " +
+					"guide \"Nothing secret at rest\" shows), and removing the argument changes nothing on the server. If the " +
 					"switch fails, the tenant is saved tainted and the next apply replaces it.",
 				Optional:   true,
 				Validators: []validator.String{validators.RSAPublicKeyPEM()},
@@ -322,7 +322,7 @@ func keyChangeRefused(diags *diag.Diagnostics, plan, state *tenantModel) {
 			"application's keys. To rotate the key, register the new public key with an idp_client_credentials "+
 			"resource in the tenant's own provider block (signed in with the current key), switch that provider "+
 			"block's client_assertion_private_key to the new private key, and then remove the old credential; the "+
-			"no-secret-at-rest guide shows the steps. Then remove %s from this idp_tenant (which changes nothing "+
+			"provider's guide \"Nothing secret at rest\" shows the steps. Then remove %s from this idp_tenant (which changes nothing "+
 			"on the server), or set it back to the value it was created with. Replacing the tenant instead (terraform "+
 			"apply -replace) deletes everything in it.", state.Name.ValueString(), was, attr, attr))
 }
