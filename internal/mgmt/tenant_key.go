@@ -12,7 +12,7 @@ import (
 )
 
 // TenantKeyCredentialName is the name of the credential KeyManagementClient registers.
-const TenantKeyCredentialName = "idp_tenant management_client_public_key"
+const TenantKeyCredentialName = "idp_tenant management_client_public_key" //nolint:gosec // a credential's name, not a credential
 
 // TenantKey is the public key a new tenant's Management API client is to authenticate with.
 type TenantKey struct {
