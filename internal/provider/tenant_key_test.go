@@ -114,6 +114,12 @@ func TestAccTenant_keyed(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(addr, tfjsonpath.New("id"))},
 			},
 			{
+				// The tenant's provider block with a key the tenant does not have fails the plan, saying so.
+				Config:      keyedTenantConfig(env, "Keyed, Inc.", pkcs1, "RS384", keyPEM(t, other), "RS384"),
+				PlanOnly:    true,
+				ExpectError: expectError(`refused the provider's client assertion: the private key.*is not registered for client`),
+			},
+			{
 				Config:      keyedTenantConfig(env, "Keyed, Inc.", pemPublicKey(t, other), "RS384", priv, "RS384"),
 				PlanOnly:    true,
 				ExpectError: expectError(`Cannot Change the Key of an Existing Tenant.*Tenant "keyed-1" was created with another management client key or algorithm.*idp_client_credentials`),
