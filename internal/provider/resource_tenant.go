@@ -291,7 +291,8 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	var state tenantModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	// A new name replaces the tenant, and the create registers the key.
+	if resp.Diagnostics.HasError() || !plan.Name.Equal(state.Name) {
 		return
 	}
 	keyChangeRefused(&resp.Diagnostics, &plan, &state)

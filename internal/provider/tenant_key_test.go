@@ -67,12 +67,20 @@ resource "idp_resource_server" "orders" {
 `, displayName, keyArgs, priv, signAlg))
 }
 
+// withoutAPI is a keyedTenantConfig without the tenant's API.
+func withoutAPI(config string) string {
+	before, _, _ := strings.Cut(config, `resource "idp_resource_server"`)
+	return before
+}
+
 // A tenant created with management_client_public_key stores no secret; a
 // second provider manages it with the private key, and the create answer's
 // secret no longer signs in. The key cannot change on the existing tenant
 // (refused at plan, whatever else the plan does), the same key in other PEM
 // text is no change, and removing it keeps the tenant. Imported, it reads
-// back without a secret.
+// back without a secret. A tenant replaced (tainted, or renamed) takes the
+// key of the configuration, and the tenant's provider block with a key the
+// tenant does not have fails the plan.
 func TestAccTenant_keyed(t *testing.T) {
 	wire := &wireSecrets{values: map[string]bool{}}
 	env := newTestEnvOpts(t, server.Options{}, wire.wrap)
@@ -159,6 +167,32 @@ func TestAccTenant_keyed(t *testing.T) {
 				Config:      keyedTenantConfig(env, "Keyed, Inc.", pub, "", priv, "RS384"),
 				PlanOnly:    true,
 				ExpectError: expectError(`Tenant "keyed-1" was created without a management client key, or was imported`),
+			},
+			{
+				// The API goes first: a provider configured from a tenant being replaced cannot manage it.
+				Config: withoutAPI(keyedTenantConfig(env, "Keyed, Inc.", "", "", priv, "RS384")),
+			},
+			{
+				// A tainted tenant is replaced, and its replacement takes the new key.
+				Taint:  []string{addr},
+				Config: withoutAPI(keyedTenantConfig(env, "Keyed, Inc.", pemPublicKey(t, other), "", keyPEM(t, other), "RS256")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("management_client_secret"), knownvalue.Null()),
+				},
+			},
+			{
+				// So does a tenant renamed, which replaces it.
+				Config: strings.Replace(withoutAPI(keyedTenantConfig(env, "Keyed, Inc.", pub, "", priv, "RS256")),
+					`name         = "keyed-1"`, `name         = "keyed-2"`, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("management_client_public_key"), knownvalue.StringExact(pub)),
+				},
 			},
 		},
 	})
