@@ -122,6 +122,9 @@ func (s *Server) Reset() error {
 	if err := s.restoreStart(RootTenant); err != nil {
 		return err
 	}
+	if err := s.keyAdmin(); err != nil {
+		return err
+	}
 	root.limiter.reset()
 	s.counts.reset()
 	return nil
