@@ -206,7 +206,8 @@ func (s *Server) Env() map[string]string {
 // /_idp/reset. With NewServer a failure fails the test (call it from its goroutine); with Start it panics.
 func (s *Server) Reset() { s.check(s.srv.Reset(), "reset") }
 
-// ResetTenant brings tenant name back to what its create left, rotated secret kept, as POST /_idp/reset/{name}.
+// ResetTenant brings tenant name back to what its create left, rotated secret or keys switched to kept, as
+// POST /_idp/reset/{name}.
 func (s *Server) ResetTenant(name string) {
 	s.check(s.srv.ResetTenant(name), fmt.Sprintf("reset of tenant %q", name))
 }

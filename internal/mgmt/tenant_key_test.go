@@ -53,11 +53,23 @@ func TestKeyManagementClient(t *testing.T) {
 	if app.ClientAuthenticationMethods == nil || app.ClientAuthenticationMethods.PrivateKeyJWT == nil {
 		t.Fatalf("the management client does not use private_key_jwt: %+v", app)
 	}
-	withSecret := quickClient(t, Config{Domain: domain, ClientID: id, ClientSecret: secret, MaxRetries: 1})
-	_, err = withSecret.ListResourceServers(t.Context())
-	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("the create answer's secret still signs in (err %v)", err)
+	// A reset of the tenant keeps the key, as it keeps a rotated secret.
+	for _, reset := range []bool{false, true} {
+		if reset {
+			if err := env.srv.ResetTenant("keyed"); err != nil {
+				t.Fatal(err)
+			}
+			withKey = quickClient(t, Config{Domain: domain, ClientID: id, ClientAssertionKey: key, ClientAssertionAlg: "PS256"})
+			if _, err := withKey.ListResourceServers(t.Context()); err != nil {
+				t.Fatalf("the key after a reset of the tenant: %v", err)
+			}
+		}
+		withSecret := quickClient(t, Config{Domain: domain, ClientID: id, ClientSecret: secret, MaxRetries: 1})
+		_, err = withSecret.ListResourceServers(t.Context())
+		var apiErr *Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("the create answer's secret signs in (reset %v, err %v)", reset, err)
+		}
 	}
 }
 
