@@ -1,5 +1,5 @@
-# Seed 000 with nothing secret at rest: every credential is a private key
-# held outside Terraform, or a write-only or ephemeral value.
+# The tenant seed flow with nothing secret at rest: every credential is a
+# private key held outside Terraform, or a write-only or ephemeral value.
 #
 #   provisioning client (root, private key) ──creates──▶ tenant customer-1,
 #                        whose management client is switched to a public key
