@@ -43,6 +43,7 @@ type Server struct {
 	hs    *httptest.Server
 	store *server.BoltStore
 	tb    testing.TB
+	keyed bool // the admin signs in with a key, not ClientSecret
 }
 
 // Faults are failures the server injects, to test a client's retries; all zero is off.
@@ -62,6 +63,7 @@ type options struct {
 	rateLimit          int
 	faults             Faults
 	adminID, adminPass string
+	adminPublicKey     string
 	dataDir            string
 }
 
@@ -77,6 +79,13 @@ func WithFaults(f Faults) Option { return func(o *options) { o.faults = f } }
 // WithAdminCredentials fixes the root admin client's id and secret.
 func WithAdminCredentials(clientID, clientSecret string) Option {
 	return func(o *options) { o.adminID, o.adminPass = clientID, clientSecret }
+}
+
+// WithAdminPublicKey makes the root admin sign in at the token endpoint only with the private key
+// of publicKeyPEM (an RSA public key, PEM; private_key_jwt, RS256), as idp-server
+// -client-public-key-file does: ClientSecret then guards the /_idp/ routes alone, and Env leaves it out.
+func WithAdminPublicKey(publicKeyPEM string) Option {
+	return func(o *options) { o.adminPublicKey = publicKeyPEM }
 }
 
 // WithDataDir keeps the data in dir for a later server, as idp-server -data-dir; one server at a time.
@@ -107,6 +116,7 @@ func start(opts []Option, tempDir func() string) (*Server, error) {
 	so := server.Options{
 		AdminClientID:     o.adminID,
 		AdminClientSecret: o.adminPass,
+		AdminPublicKey:    o.adminPublicKey,
 		RateLimit:         o.rateLimit,
 		Faults:            server.Faults(o.faults),
 	}
@@ -125,6 +135,7 @@ func start(opts []Option, tempDir func() string) (*Server, error) {
 	}
 	s.srv = srv
 	s.ClientID, s.ClientSecret = srv.AdminClientID(), srv.AdminClientSecret()
+	s.keyed = o.adminPublicKey != ""
 	if o.tls {
 		s.hs = httptest.NewTLSServer(srv)
 		s.Certificate = s.hs.Certificate()
@@ -175,12 +186,15 @@ func (s *Server) Client() *http.Client { return s.hs.Client() }
 // TenantURL is the base URL of hosted tenant name.
 func (s *Server) TenantURL(name string) string { return s.URL + "/tenants/" + name }
 
-// Env returns the IDP_* variables for the provider and, with TLS, SSL_CERT_FILE.
+// Env returns the IDP_* variables for the provider and, with TLS, SSL_CERT_FILE. With
+// WithAdminPublicKey it has no IDP_CLIENT_SECRET: set IDP_CLIENT_ASSERTION_PRIVATE_KEY instead.
 func (s *Server) Env() map[string]string {
 	env := map[string]string{
-		"IDP_DOMAIN":        s.URL,
-		"IDP_CLIENT_ID":     s.ClientID,
-		"IDP_CLIENT_SECRET": s.ClientSecret,
+		"IDP_DOMAIN":    s.URL,
+		"IDP_CLIENT_ID": s.ClientID,
+	}
+	if !s.keyed {
+		env["IDP_CLIENT_SECRET"] = s.ClientSecret
 	}
 	if s.CAFile != "" {
 		env["SSL_CERT_FILE"] = s.CAFile
@@ -192,7 +206,8 @@ func (s *Server) Env() map[string]string {
 // /_idp/reset. With NewServer a failure fails the test (call it from its goroutine); with Start it panics.
 func (s *Server) Reset() { s.check(s.srv.Reset(), "reset") }
 
-// ResetTenant brings tenant name back to what its create left, rotated secret kept, as POST /_idp/reset/{name}.
+// ResetTenant brings tenant name back to what its create left, rotated secret or keys switched to kept, as
+// POST /_idp/reset/{name}.
 func (s *Server) ResetTenant(name string) {
 	s.check(s.srv.ResetTenant(name), fmt.Sprintf("reset of tenant %q", name))
 }

@@ -54,10 +54,16 @@ func keyPEM(t testing.TB, k *rsa.PrivateKey) string {
 // pkjwtClient makes, over HTTP, a client that authenticates with the first of assertionKeys
 // (a public_key credential, private_key_jwt), granted scopes on the Management API.
 func (e *testEnv) pkjwtClient(scopes ...string) string {
+	e.t.Helper()
+	return e.pkjwtClientWith(assertionKeys()[0], scopes...)
+}
+
+// pkjwtClientWith is pkjwtClient for a client whose registered key is key's public half.
+func (e *testEnv) pkjwtClientWith(key *rsa.PrivateKey, scopes ...string) string {
 	t := e.t
 	t.Helper()
 	ctx := t.Context()
-	der, err := x509.MarshalPKIXPublicKey(&assertionKeys()[0].PublicKey)
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -257,6 +257,10 @@ func createdDespite(err error) any {
 	if errors.As(err, &lost) && lost.Tenant != nil {
 		return lost.Tenant
 	}
+	var keyErr *mgmt.TenantKeyError
+	if errors.As(err, &keyErr) && keyErr.Tenant != nil {
+		return keyErr.Tenant
+	}
 	var partial *partialCreateError
 	if errors.As(err, &partial) {
 		return partial.createdObject()
@@ -268,6 +272,7 @@ func createOutcomeDetail(err error) string {
 	var mismatch *mgmt.CreateMismatchError
 	var lost *mgmt.TenantCredentialsLostError
 	var uncertain *mgmt.UncertainCreateError
+	var keyErr *mgmt.TenantKeyError
 	switch {
 	case errors.As(err, &mismatch):
 		return fmt.Sprintf("An attempt of this create may have reached the server before its answer was lost; a retry "+
@@ -280,6 +285,8 @@ func createOutcomeDetail(err error) string {
 			"credentials was lost, and the server shows them only once. Terraform saves the tenant as tainted: the "+
 			"next apply deletes it and creates it again, with new credentials.",
 			valueOr(lost.Tenant.Name, ""), valueOr(lost.Tenant.ID, ""))
+	case errors.As(err, &keyErr):
+		return tenantKeyDetail(keyErr)
 	case errors.As(err, &uncertain):
 		detail := fmt.Sprintf("The provider could not tell whether the %s was created: %s.", uncertain.Kind,
 			describeAPIError(uncertain.Err))
@@ -291,6 +298,26 @@ func createOutcomeDetail(err error) string {
 			"this resource if it is there, or apply again if it is not.", uncertain.Kind, uncertain.Find)
 	}
 	return ""
+}
+
+// tenantKeyDetail explains a tenant made without its management client's
+// key. Its advice is about the new tenant's application, not the provider's.
+func tenantKeyDetail(e *mgmt.TenantKeyError) string {
+	said := describeAPIError(e.Err)
+	var apiErr *mgmt.Error
+	switch {
+	case errors.As(e.Err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
+		said += " The tenant's Management API application lacks a scope this needs (create:client_credentials to " +
+			"register the key; update:clients and update:client_credentials to switch to it), which the server did not " +
+			"grant it when it created the tenant (an idp-server older than this provider does not): upgrade the " +
+			"server, or create the tenant without management_client_public_key."
+	case mgmt.IsInterrupted(e.Err):
+		said += " " + interruptedAdvice
+	}
+	return fmt.Sprintf("Tenant %q (id %s) was created, but %s failed. %s The provider held the tenant's one-time "+
+		"management secret in memory only and has dropped it, so nothing can finish this tenant: Terraform saves it as "+
+		"tainted, and the next apply deletes it and creates it again.",
+		valueOr(e.Tenant.Name, ""), valueOr(e.Tenant.ID, ""), e.Step, said)
 }
 
 // partialCreateError is a create whose object was made but whose later

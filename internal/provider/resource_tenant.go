@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -27,6 +28,7 @@ var (
 	_ resource.ResourceWithConfigure   = &tenantResource{}
 	_ resource.ResourceWithImportState = &tenantResource{}
 	_ resource.ResourceWithIdentity    = &tenantResource{}
+	_ resource.ResourceWithModifyPlan  = &tenantResource{}
 
 	_ objectAPI[*tenantModel, *mgmt.Tenant] = &tenantResource{}
 	_ naturalKeyed[*tenantModel]            = &tenantResource{}
@@ -61,6 +63,9 @@ type tenantModel struct {
 	Domain                 types.String `tfsdk:"domain"`
 	ManagementClientID     types.String `tfsdk:"management_client_id"`
 	ManagementClientSecret types.String `tfsdk:"management_client_secret"`
+	// The key the management client was switched to at creation.
+	ManagementClientPublicKey          types.String `tfsdk:"management_client_public_key"`
+	ManagementClientPublicKeyAlgorithm types.String `tfsdk:"management_client_public_key_algorithm"`
 }
 
 func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -127,10 +132,34 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"management_client_secret": schema.StringAttribute{
-				Description:   "Client secret that goes with `management_client_id`. Null for an imported tenant.",
+				Description: "Client secret that goes with `management_client_id`. Null for an imported tenant, and " +
+					"for one created with `management_client_public_key`, whose secret no longer authenticates.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"management_client_public_key": schema.StringAttribute{
+				Description: "The PEM of an RSA public key (2048 to 4096 bits; or an X.509 certificate of one) for the " +
+					"tenant's Management API application. At creation the provider registers it on that application " +
+					"and switches the application to Private Key JWT, using the one-time secret of the create answer " +
+					"in memory only: `management_client_secret` stays null, nothing secret is stored, and a second " +
+					"`idp` provider signs in to the tenant with `client_id = management_client_id` and the private key " +
+					"as `client_assertion_private_key`. It takes effect at creation only: a different key on an " +
+					"existing tenant is refused at plan (rotate the key with the tenant's own provider, as the " +
+					"guide \"Nothing secret at rest\" shows), and removing the argument changes nothing on the server. If the " +
+					"switch fails, the tenant is saved tainted and the next apply replaces it.",
+				Optional:   true,
+				Validators: []validator.String{validators.RSAPublicKeyPEM()},
+			},
+			"management_client_public_key_algorithm": schema.StringAttribute{
+				Description: "The algorithm the tenant's Management API application signs its assertions with, " +
+					"`RS256` (the default when null), `RS384` or `PS256`; the tenant's provider block sets the same as " +
+					"`client_assertion_signing_alg`. Like the key, it takes effect at creation only.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.OneOf("RS256", "RS384", "PS256"),
+					stringvalidator.AlsoRequires(path.MatchRoot("management_client_public_key")),
+				},
 			},
 		},
 	}
@@ -208,12 +237,20 @@ func (r *tenantResource) createObject(ctx context.Context, c *mgmt.Client, plan 
 	if err != nil {
 		return nil, diags, err
 	}
+	if !plan.ManagementClientPublicKey.IsNull() {
+		// The secret is dropped from created whatever happens.
+		err = c.KeyManagementClient(ctx, created, mgmt.TenantKey{
+			PEM: plan.ManagementClientPublicKey.ValueString(), Alg: plan.ManagementClientPublicKeyAlgorithm.ValueString(),
+		})
+	}
 	plan.ManagementClientID, plan.ManagementClientSecret = types.StringNull(), types.StringNull()
 	if mc := created.ManagementClient; mc != nil {
 		plan.ManagementClientID = types.StringValue(mc.ClientID)
-		plan.ManagementClientSecret = types.StringValue(mc.ClientSecret)
+		if mc.ClientSecret != "" {
+			plan.ManagementClientSecret = types.StringValue(mc.ClientSecret)
+		}
 	}
-	return created, diags, nil
+	return created, diags, err
 }
 
 func (r *tenantResource) readObject(ctx context.Context, c *mgmt.Client, state *tenantModel) (*mgmt.Tenant, error) {
@@ -221,12 +258,87 @@ func (r *tenantResource) readObject(ctx context.Context, c *mgmt.Client, state *
 }
 
 func (r *tenantResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *tenantModel) (*mgmt.Tenant, diag.Diagnostics, error) {
+	// A key unknown at plan time is checked here.
+	var refused diag.Diagnostics
+	if keyChangeRefused(&refused, plan, state); refused.HasError() {
+		return nil, refused, nil
+	}
 	body, diags := plan.toAPI(ctx)
 	if diags.HasError() {
 		return nil, diags, nil
 	}
 	updated, err := c.UpdateTenant(ctx, state.ID.ValueString(), body)
 	return updated, diags, err
+}
+
+// ModifyPlan refuses a key that would not take effect: the provider cannot
+// sign in as an existing tenant's management client, so only a create
+// registers management_client_public_key. A keyed create plans no secret.
+func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan tenantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		if !plan.ManagementClientPublicKey.IsNull() && !plan.ManagementClientPublicKey.IsUnknown() {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("management_client_secret"), types.StringNull())...)
+		}
+		return
+	}
+	var state tenantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// A new name replaces the tenant, and the create registers the key.
+	if resp.Diagnostics.HasError() || !plan.Name.Equal(state.Name) {
+		return
+	}
+	keyChangeRefused(&resp.Diagnostics, &plan, &state)
+}
+
+// keyChangeRefused adds an error when plan gives an existing tenant a
+// management client key or algorithm other than the one it was created
+// with. Removing them is a change of the state only; the same key in other
+// PEM text is no change.
+func keyChangeRefused(diags *diag.Diagnostics, plan, state *tenantModel) {
+	key, alg := plan.ManagementClientPublicKey, plan.ManagementClientPublicKeyAlgorithm
+	var attr string
+	switch {
+	case !key.IsNull() && !key.IsUnknown() && !sameKey(key.ValueString(), state.ManagementClientPublicKey):
+		attr = "management_client_public_key"
+	case !alg.IsNull() && !alg.IsUnknown() && alg.ValueString() != state.ManagementClientPublicKeyAlgorithm.ValueString():
+		attr = "management_client_public_key_algorithm"
+	default:
+		return
+	}
+	was := "was created without a management client key, or was imported"
+	if !state.ManagementClientPublicKey.IsNull() {
+		was = "was created with another management client key or algorithm"
+	}
+	diags.AddAttributeError(path.Root(attr), "Cannot Change the Key of an Existing Tenant",
+		fmt.Sprintf("Tenant %q %s. The provider registers %s only when it creates a tenant: it cannot sign in as an "+
+			"existing tenant's Management API application, which holds the only credentials that may change that "+
+			"application's keys. To rotate the key, register the new public key with an idp_client_credentials "+
+			"resource in the tenant's own provider block (signed in with the current key), switch that provider "+
+			"block's client_assertion_private_key to the new private key, and then remove the old credential; the "+
+			"provider's guide \"Nothing secret at rest\" shows the steps. Then remove %s from this idp_tenant (which changes nothing "+
+			"on the server), or set it back to the value it was created with. Replacing the tenant instead (terraform "+
+			"apply -replace) deletes everything in it.", state.Name.ValueString(), was, attr, attr))
+}
+
+// sameKey reports whether pemText holds the key in was, in any PEM text.
+func sameKey(pemText string, was types.String) bool {
+	if was.IsNull() || was.IsUnknown() {
+		return false
+	}
+	if pemText == was.ValueString() {
+		return true
+	}
+	a, errA := mgmt.ParsePublicKeyPEM(pemText)
+	b, errB := mgmt.ParsePublicKeyPEM(was.ValueString())
+	return errA == nil && errB == nil && a.Equal(b)
 }
 
 func (r *tenantResource) deleteObject(ctx context.Context, c *mgmt.Client, state *tenantModel) error {

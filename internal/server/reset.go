@@ -122,13 +122,17 @@ func (s *Server) Reset() error {
 	if err := s.restoreStart(RootTenant); err != nil {
 		return err
 	}
+	if err := s.keyAdmin(); err != nil {
+		return err
+	}
 	root.limiter.reset()
 	s.counts.reset()
 	return nil
 }
 
 // ResetTenant brings a hosted tenant back to the state its create left it
-// in, but for its management client's current secret. The tenant record,
+// in, but for its management client's current secret, or keys
+// (keepAuthentication). The tenant record,
 // its signing key and the other tenants' counts are kept.
 func (s *Server) ResetTenant(name string) error {
 	if name == RootTenant {
@@ -166,11 +170,27 @@ func (s *Server) restoreStart(name string) error {
 	if err := json.Unmarshal(saved[len(saved)-1], &seed); err != nil {
 		return fmt.Errorf("server: decoding the seed of tenant %q: %w", name, err)
 	}
+	creds, err := keepAuthentication(repo{store: s.store, t: &tenant{name: name}}, &seed)
+	if err != nil {
+		return err
+	}
 	if err := s.store.DropTenant(name); err != nil {
 		return err
 	}
 	for i, k := range kept {
 		if err := s.store.Put(name, k.kind, k.id, saved[i]); err != nil {
+			return err
+		}
+	}
+	ids := make([]string, 0, len(creds))
+	for _, cr := range creds {
+		if err := putJSON(s.store, name, KindCredentials, cr.ID, cr); err != nil {
+			return err
+		}
+		ids = append(ids, cr.ID)
+	}
+	if len(ids) > 0 {
+		if err := putJSON(s.store, name, KindIndex, indexCredentials(seed.ClientID), ids); err != nil {
 			return err
 		}
 	}
@@ -184,6 +204,30 @@ func (s *Server) restoreStart(name string) error {
 		return err
 	}
 	return s.seedDefaultConnection(name, seed.ClientID)
+}
+
+// keepAuthentication gives seed the way the seeded client authenticates
+// now, and returns its credentials, as a reset keeps a rotated secret: a
+// client switched to a key (a keyed tenant's management client) must not
+// come back with the secret it stopped using, which nobody kept.
+func keepAuthentication(p repo, seed *clientRecord) ([]credentialRecord, error) {
+	current, err := p.client(seed.ClientID)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := current.Extra["client_authentication_methods"]
+	if !ok {
+		return nil, nil
+	}
+	if seed.Extra == nil {
+		seed.Extra = extras{}
+	}
+	seed.Extra["client_authentication_methods"] = raw
+	seed.TokenEndpointAuthMethod = current.TokenEndpointAuthMethod
+	return p.credentials(seed.ClientID)
 }
 
 func handleReset(c *call) error {

@@ -30,6 +30,10 @@ type Options struct {
 	// MinAdminSecretLength characters; when empty, a durable Store's for
 	// the same admin client id, else generated.
 	AdminClientSecret string
+	// AdminPublicKey, a PEM RSA public key, makes the root admin
+	// authenticate at the token endpoint with the matching private key
+	// only (private_key_jwt, RS256); its secret then guards /_idp/ alone.
+	AdminPublicKey string
 	// PublicURL pins the root base URL; when empty it is derived from each
 	// request's scheme and Host.
 	PublicURL string
@@ -104,6 +108,7 @@ type Server struct {
 	// adminSecret is what /_idp/ checks; a rotation of the admin changes it.
 	adminSecret    atomic.Pointer[string]
 	adminGenerated bool
+	adminPublicKey string
 
 	// mu guards tenants. Lock order: root tenant's mu, then mu, then a
 	// hosted tenant's mu.
@@ -146,6 +151,12 @@ func New(opts Options) (*Server, error) {
 	}
 	if n := utf8.RuneCountInString(opts.AdminClientSecret); n > 0 && n < MinAdminSecretLength {
 		return nil, fmt.Errorf("server: the admin client secret has %d characters; it needs at least %d (leave it empty to have one generated)", n, MinAdminSecretLength)
+	}
+	if opts.AdminPublicKey != "" {
+		if _, _, err := parsePublicKeyPEM(opts.AdminPublicKey); err != nil {
+			return nil, fmt.Errorf("server: the admin public key: %w", err)
+		}
+		s.adminPublicKey = opts.AdminPublicKey
 	}
 	if opts.FailedLoginDelay < 0 {
 		return nil, errors.New("server: FailedLoginDelay must not be negative")

@@ -170,6 +170,9 @@ func (s *Server) bootstrap() error {
 	if err := s.seedManagementGrant(RootTenant, admin.ClientID); err != nil {
 		return err
 	}
+	if err := s.keyAdmin(); err != nil {
+		return err
+	}
 	if fresh {
 		if err := s.seedDefaultConnection(RootTenant, admin.ClientID); err != nil {
 			return err

@@ -67,6 +67,7 @@ error, and it serves until SIGINT or SIGTERM, then shuts down gracefully:
   IDP_DOMAIN=http://127.0.0.1:8080
   IDP_CLIENT_ID=<the root admin client's id>
   IDP_CLIENT_SECRET=<its secret, only when this start generated it>
+  IDP_SERVER_CLIENT_SECRET=<instead, with -client-public-key-file>
   SSL_CERT_FILE=<the CA certificate, with -tls only>
 
 A secret you give is never printed. A generated one is printed by the start
@@ -106,6 +107,7 @@ var flagHelp = []struct{ name, arg, text string }{
 	{"client-id", "id", "Client ID of the root tenant's admin application, which has every management scope. Default: $IDP_SERVER_CLIENT_ID, else generated."},
 	{"client-secret", "secret", "Its client secret, at least 32 characters. Every user of the machine can read a command line (ps): prefer -client-secret-file or $IDP_SERVER_CLIENT_SECRET; this flag is kept for compatibility and warns. Default: $IDP_SERVER_CLIENT_SECRET, else generated."},
 	{"client-secret-file", "path", "Read the client secret from the file at path (a trailing line end is dropped). Default: $IDP_SERVER_CLIENT_SECRET_FILE. A flag wins over the environment; give at most one of -client-secret and -client-secret-file, and set at most one of the two variables."},
+	{"client-public-key-file", "path", "Make the admin application sign in at the token endpoint only with the private key of the RSA public key (PEM) in the file at path (private_key_jwt, RS256), so that no secret is used there; its secret then guards the /_idp/ endpoints alone, and a generated one is printed as IDP_SERVER_CLIENT_SECRET. Default: $IDP_SERVER_CLIENT_PUBLIC_KEY_FILE."},
 	{"tls", "", "Serve HTTPS with a CA and a server certificate generated at start; the environment block then also has SSL_CERT_FILE, the CA to trust."},
 	{"tls-ca-file", "path", "With -tls, write the CA certificate (PEM) to path and keep it. Default: a temporary file removed at shutdown."},
 	{"rate-limit", "N", "Allow N requests per second per tenant (burst N). Every response then carries X-RateLimit-Limit, -Remaining and -Reset, and a refusal is a 429 with Retry-After. 0 is unlimited."},
@@ -147,7 +149,8 @@ func usage(fs *flag.FlagSet) {
 }
 
 // envDefault flags may default from the environment, which -h never prints (it may be a secret).
-var envDefault = map[string]bool{"client-id": true, "client-secret": true, "client-secret-file": true, "listen": true, "data-dir": true}
+var envDefault = map[string]bool{"client-id": true, "client-secret": true, "client-secret-file": true, "listen": true, "data-dir": true,
+	"client-public-key-file": true}
 
 const undescribed = "(not described in -h yet)"
 

@@ -26,6 +26,8 @@ type config struct {
 	clientSecret     string
 	clientSecretFile string
 	secretFrom       string // where a given secret comes from, for messages
+	publicKeyFile    string
+	publicKey        string // read from publicKeyFile
 	publicURL        string
 	tls              bool
 	tlsCAFile        string
@@ -50,6 +52,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.clientID, "client-id", os.Getenv("IDP_SERVER_CLIENT_ID"), "root admin client id (default $IDP_SERVER_CLIENT_ID, else generated)")
 	fs.StringVar(&cfg.clientSecret, "client-secret", "", "root admin client secret (visible to other users: prefer -client-secret-file)")
 	fs.StringVar(&cfg.clientSecretFile, "client-secret-file", "", "read the root admin client secret from `path` (default $IDP_SERVER_CLIENT_SECRET_FILE)")
+	fs.StringVar(&cfg.publicKeyFile, "client-public-key-file", os.Getenv("IDP_SERVER_CLIENT_PUBLIC_KEY_FILE"), "the root admin signs in at the token endpoint only with the private key of the public key (PEM) at `path`")
 	fs.StringVar(&cfg.publicURL, "public-url", "", "pin the root base `URL` instead of deriving it from each request's Host")
 	fs.BoolVar(&cfg.tls, "tls", false, "serve HTTPS with a CA and server certificate generated at start")
 	fs.StringVar(&cfg.tlsCAFile, "tls-ca-file", "", "with -tls, write the CA certificate (PEM) to `path` (default: a temporary file removed at shutdown)")
@@ -129,8 +132,16 @@ func (cfg *config) secretSource(fs *flag.FlagSet, stderr io.Writer) error {
 	return nil
 }
 
-// loadSecret drops the line end an editor leaves, and checks a given secret's length.
+// loadSecret drops the line end an editor leaves, and checks a given secret's length; it also
+// reads the admin's public key, which server.New checks.
 func (cfg *config) loadSecret() error {
+	if cfg.publicKeyFile != "" {
+		b, err := os.ReadFile(cfg.publicKeyFile) //nolint:gosec // the file the operator named for the key
+		if err != nil {
+			return fmt.Errorf("reading the admin public key: %w", err)
+		}
+		cfg.publicKey = string(b)
+	}
 	if cfg.clientSecretFile != "" {
 		b, err := os.ReadFile(cfg.clientSecretFile) //nolint:gosec // the file the operator named for the secret
 		if err != nil {
@@ -215,7 +226,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	domain = strings.TrimSuffix(domain, "/")
 	env := fmt.Sprintf("IDP_DOMAIN=%s\nIDP_CLIENT_ID=%s\n", domain, srv.AdminClientID())
-	if srv.AdminSecretGenerated() {
+	switch {
+	case srv.AdminSecretGenerated() && cfg.publicKey != "":
+		// Not a credential of the token endpoint: the provider would refuse it beside a key.
+		env += envSecret + "=" + srv.AdminClientSecret() + "\n"
+	case srv.AdminSecretGenerated():
 		env += "IDP_CLIENT_SECRET=" + srv.AdminClientSecret() + "\n"
 	}
 	if caFile != "" {
@@ -260,6 +275,7 @@ func serverOptions(cfg *config, store server.Store, logger *slog.Logger) server.
 		Store:             store,
 		AdminClientID:     cfg.clientID,
 		AdminClientSecret: cfg.clientSecret,
+		AdminPublicKey:    cfg.publicKey,
 		PublicURL:         cfg.publicURL,
 		RateLimit:         cfg.rateLimit,
 		MaxTenants:        cfg.maxTenants,
