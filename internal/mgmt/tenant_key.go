@@ -2,13 +2,8 @@ package mgmt
 
 import (
 	"context"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 )
 
 // TenantKeyCredentialName is the name of the credential KeyManagementClient registers.
@@ -86,47 +81,4 @@ func (c *Client) forTenant(domain, clientID, secret string) (*Client, error) {
 		RequestsPerSecond: float64(c.pacer.hardCap), UserAgent: c.userAgent,
 		HTTPClient: c.http, Logger: c.log,
 	})
-}
-
-// ParsePublicKeyPEM parses what a public_key credential's pem may hold: an
-// RSA public key of 2048 to 4096 bits, SPKI or PKCS #1, or an X.509
-// certificate of one. Its errors never quote the value, which could be a
-// private key given by mistake.
-func ParsePublicKeyPEM(s string) (*rsa.PublicKey, error) {
-	block, rest := pem.Decode([]byte(s))
-	switch {
-	case block == nil:
-		return nil, errors.New("it is not PEM")
-	case strings.Contains(block.Type, "PRIVATE KEY"):
-		return nil, fmt.Errorf("it is a private key (its PEM block is a %q): give its public key, and keep the private key "+
-			"out of the configuration", block.Type)
-	case strings.TrimSpace(string(rest)) != "":
-		return nil, errors.New("it holds more than one PEM block")
-	}
-	var pub any
-	var err error
-	switch block.Type {
-	case "PUBLIC KEY":
-		pub, err = x509.ParsePKIXPublicKey(block.Bytes)
-	case "RSA PUBLIC KEY":
-		pub, err = x509.ParsePKCS1PublicKey(block.Bytes)
-	case "CERTIFICATE":
-		var cert *x509.Certificate
-		if cert, err = x509.ParseCertificate(block.Bytes); err == nil {
-			pub = cert.PublicKey
-		}
-	default:
-		return nil, fmt.Errorf("its PEM block is a %q, not a \"PUBLIC KEY\", \"RSA PUBLIC KEY\" or \"CERTIFICATE\"", block.Type)
-	}
-	if err != nil {
-		return nil, errors.New("its PEM block does not parse")
-	}
-	key, ok := pub.(*rsa.PublicKey)
-	if !ok {
-		return nil, errors.New("it is not an RSA key")
-	}
-	if bits := key.N.BitLen(); bits < 2048 || bits > 4096 {
-		return nil, errors.New("the RSA key has " + strconv.Itoa(bits) + " bits; it must have 2048 to 4096")
-	}
-	return key, nil
 }

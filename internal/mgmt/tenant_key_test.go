@@ -1,10 +1,6 @@
 package mgmt
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"net/http"
 	"strings"
@@ -104,35 +100,5 @@ func TestKeyManagementClientFails(t *testing.T) {
 				t.Error("the secret is left in the tenant after a failure")
 			}
 		})
-	}
-}
-
-func TestParsePublicKeyPEM(t *testing.T) {
-	t.Parallel()
-	key := testKeys()[0]
-	small, err := rsa.GenerateKey(rand.Reader, 1024) //nolint:gosec // a key too small on purpose
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkcs1 := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&key.PublicKey)}))
-	for _, ok := range []string{publicPEM(t, key), pkcs1} {
-		if _, err := ParsePublicKeyPEM(ok); err != nil {
-			t.Errorf("refused a public key: %v", err)
-		}
-	}
-	for in, want := range map[string]string{
-		pkcs1PEM(key):                         "it is a private key",
-		"hunter2":                             "it is not PEM",
-		publicPEM(t, small):                   "1024 bits",
-		publicPEM(t, key) + publicPEM(t, key): "more than one PEM block",
-		"-----BEGIN PUBLIC KEY-----\naHVudGVyMg==\n-----END PUBLIC KEY-----\n": "does not parse",
-	} {
-		_, err := ParsePublicKeyPEM(in)
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("err = %v, want %q", err, want)
-		}
-		if err != nil && strings.Contains(err.Error(), "hunter2") {
-			t.Errorf("the error quotes the value: %v", err)
-		}
 	}
 }

@@ -149,7 +149,7 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"guide \"Nothing secret at rest\" shows), and removing the argument changes nothing on the server. If the " +
 					"switch fails, the tenant is saved tainted and the next apply replaces it.",
 				Optional:   true,
-				Validators: []validator.String{validators.RSAPublicKeyPEM()},
+				Validators: []validator.String{validators.PublicKeyPEM()},
 			},
 			"management_client_public_key_algorithm": schema.StringAttribute{
 				Description: "The algorithm the tenant's Management API application signs its assertions with, " +
@@ -306,7 +306,7 @@ func keyChangeRefused(diags *diag.Diagnostics, plan, state *tenantModel) {
 	key, alg := plan.ManagementClientPublicKey, plan.ManagementClientPublicKeyAlgorithm
 	var attr string
 	switch {
-	case !key.IsNull() && !key.IsUnknown() && !sameKey(key.ValueString(), state.ManagementClientPublicKey):
+	case !key.IsNull() && !key.IsUnknown() && !samePublicKey(key.ValueString(), state.ManagementClientPublicKey):
 		attr = "management_client_public_key"
 	case !alg.IsNull() && !alg.IsUnknown() && alg.ValueString() != state.ManagementClientPublicKeyAlgorithm.ValueString():
 		attr = "management_client_public_key_algorithm"
@@ -328,17 +328,18 @@ func keyChangeRefused(diags *diag.Diagnostics, plan, state *tenantModel) {
 			"apply -replace) deletes everything in it.", state.Name.ValueString(), was, attr, attr))
 }
 
-// sameKey reports whether pemText holds the key in was, in any PEM text.
-func sameKey(pemText string, was types.String) bool {
+// samePublicKey reports whether pemText holds the key in was, in any PEM text
+// (the same key ID, mgmt.PublicKeyID, as idp_client_credentials compares keys).
+func samePublicKey(pemText string, was types.String) bool {
 	if was.IsNull() || was.IsUnknown() {
 		return false
 	}
 	if pemText == was.ValueString() {
 		return true
 	}
-	a, errA := mgmt.ParsePublicKeyPEM(pemText)
-	b, errB := mgmt.ParsePublicKeyPEM(was.ValueString())
-	return errA == nil && errB == nil && a.Equal(b)
+	a, errA := mgmt.PublicKeyID(pemText)
+	b, errB := mgmt.PublicKeyID(was.ValueString())
+	return errA == nil && errB == nil && a == b
 }
 
 func (r *tenantResource) deleteObject(ctx context.Context, c *mgmt.Client, state *tenantModel) error {

@@ -325,8 +325,8 @@ func TestAccTenant_keyValidation(t *testing.T) {
 	priv := keyPEM(t, key)
 	for name, tc := range map[string]struct{ args, message string }{
 		"private key": {fmt.Sprintf("management_client_public_key = %q", priv),
-			`it is a private key (its PEM block is a "PRIVATE KEY"): give its public key`},
-		"not PEM": {`management_client_public_key = "hunter2"`, `The value is not a usable RSA public key: it is not PEM.`},
+			`is a PRIVATE KEY: give the public key (or a certificate) instead`},
+		"not PEM": {`management_client_public_key = "hunter2"`, `The pem is not PEM: expected a "-----BEGIN PUBLIC KEY-----" or "-----BEGIN CERTIFICATE-----" block.`},
 		"alg alone": {`management_client_public_key_algorithm = "RS256"`,
 			`Attribute "management_client_public_key" must be specified when "management_client_public_key_algorithm" is specified`},
 		"bad alg": {fmt.Sprintf("management_client_public_key = %q\n  management_client_public_key_algorithm = \"HS256\"",
