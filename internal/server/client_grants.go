@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 )
@@ -114,7 +115,7 @@ func createClientGrant(c *call) error {
 	case audience == nil:
 		return errPayload("Missing required property: audience")
 	case !b.has("scope"):
-		return errPayload("Missing required property: scope")
+		b.fields["scope"] = json.RawMessage(`[]`) // the spec requires only audience
 	}
 	if _, err := b.strings("scope"); err != nil {
 		return err
@@ -193,6 +194,15 @@ func updateClientGrant(c *call) error {
 	if err != nil {
 		return err
 	}
+	// The spec's update schema takes null for both: no scope, and allow_all_scopes unset.
+	if raw, ok := b.fields["scope"]; ok && jsonType(raw) == "null" {
+		b.fields["scope"] = json.RawMessage(`[]`)
+	}
+	clearAllScopes := false
+	if raw, ok := b.fields["allow_all_scopes"]; ok && jsonType(raw) == "null" {
+		delete(b.fields, "allow_all_scopes")
+		clearAllScopes = true
+	}
 	if b.has("scope") {
 		if _, err := b.strings("scope"); err != nil {
 			return err
@@ -214,6 +224,9 @@ func updateClientGrant(c *call) error {
 				return err
 			}
 			g.Scope = scopes
+		}
+		if clearAllScopes {
+			g.AllowAllScopes = nil
 		}
 		return applyGrant(b, g)
 	})

@@ -89,7 +89,6 @@ func TestClientGrantValidationAndConflict(t *testing.T) {
 		{"bad json", "POST", "/api/v2/client-grants", `{"client_id":`, 400, "invalid_body"},
 		{"missing client_id", "POST", "/api/v2/client-grants", map[string]any{"audience": aud, "scope": []string{}}, 400, "invalid_body"},
 		{"missing audience", "POST", "/api/v2/client-grants", map[string]any{"client_id": cid2, "scope": []string{}}, 400, "invalid_body"},
-		{"missing scope", "POST", "/api/v2/client-grants", map[string]any{"client_id": cid2, "audience": aud}, 400, "invalid_body"},
 		{"scope not an array", "POST", "/api/v2/client-grants", map[string]any{"client_id": cid2, "audience": aud, "scope": "read:a"}, 400, "invalid_body"},
 		{"scope undefined by the API", "POST", "/api/v2/client-grants", map[string]any{"client_id": cid2, "audience": aud, "scope": []string{"read:a", "write:a"}}, 400, "invalid_body"},
 		{"empty scope value", "POST", "/api/v2/client-grants", map[string]any{"client_id": cid2, "audience": aud, "scope": []string{""}}, 400, "invalid_body"},
@@ -242,4 +241,29 @@ func TestTokenFollowsAPIChanges(t *testing.T) {
 	h.mustCreate(h.base, h.tok, "/api/v2/resource-servers", map[string]any{"name": "again", "identifier": aud, "token_lifetime": 900, "scopes": []map[string]any{{"value": "read:a"}}})
 	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": cid, "audience": aud, "scope": []string{"read:a"}})
 	check("recreated", "read:a", 900)
+}
+
+// The spec requires only audience on create, and takes null for scope and allow_all_scopes on
+// update: a grant made without scope has none, and null empties the scopes and unsets the flag.
+func TestClientGrantScopeOptionalAndNullable(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	api := h.newAPI(h.base, h.tok, map[string]any{"scopes": []map[string]any{{"value": "read:x"}}})
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": unique("grant ")})
+	g := h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": c["client_id"], "audience": api["identifier"]})
+	if got := stringList(g["scope"]); len(got) != 0 {
+		t.Fatalf("a grant made without scope has %v", got)
+	}
+	path := "/api/v2/client-grants/" + strField(t, g, "id")
+	r := h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"scope": []string{"read:x"}, "allow_all_scopes": true})
+	expectStatus(t, r, http.StatusOK)
+	r = h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"scope": nil, "allow_all_scopes": nil})
+	expectStatus(t, r, http.StatusOK)
+	got := h.mustGet(h.base, h.tok, path)
+	if s := stringList(got["scope"]); len(s) != 0 {
+		t.Errorf("scope after null: %v", s)
+	}
+	if _, set := got["allow_all_scopes"]; set {
+		t.Errorf("allow_all_scopes after null: %v", got["allow_all_scopes"])
+	}
 }
