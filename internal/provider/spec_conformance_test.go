@@ -80,6 +80,9 @@ func (w *capturingWriter) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
+// Unwrap lets http.ResponseController reach the connection, as tests that drop an answer do.
+func (w *capturingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *capturingWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK

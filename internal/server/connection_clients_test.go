@@ -126,6 +126,7 @@ func TestConnectionNewClientFlag(t *testing.T) {
 	expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/tenants/settings", map[string]any{"flags": map[string]bool{"enable_client_connections": false}}), http.StatusOK)
 	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "isolated"})
 	for _, cn := range h.mustList(h.base, h.tok, "/api/v2/connections") {
+		cn = h.mustGet(h.base, h.tok, "/api/v2/connections/"+strField(t, cn, "id"))
 		if slices.Contains(stringList(cn["enabled_clients"]), c["client_id"].(string)) {
 			t.Errorf("new client enabled on %v", cn)
 		}
@@ -133,6 +134,7 @@ func TestConnectionNewClientFlag(t *testing.T) {
 	expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/tenants/settings", map[string]any{"flags": map[string]bool{"enable_client_connections": true}}), http.StatusOK)
 	c = h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "joined"})
 	for _, cn := range h.mustList(h.base, h.tok, "/api/v2/connections") {
+		cn = h.mustGet(h.base, h.tok, "/api/v2/connections/"+strField(t, cn, "id"))
 		if !slices.Contains(stringList(cn["enabled_clients"]), c["client_id"].(string)) {
 			t.Errorf("new client not enabled on %v", cn)
 		}

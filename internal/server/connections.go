@@ -55,9 +55,14 @@ func errInexistentConnection() *apiError {
 type connectionView struct {
 	connectionRecord
 	Options *extras `json:"options,omitempty"`
+	// EnabledClients is answered by a GET, a create and an update, not in a list: the spec's
+	// ConnectionForList has no enabled_clients (GET /connections/{id}/clients has them).
+	EnabledClients *[]string `json:"enabled_clients,omitempty"`
 }
 
-func connectionJSON(cn connectionRecord, options bool) any {
+// connectionJSON renders a connection, with its options for a token that may read them, and
+// with enabled_clients unless it is a list's item.
+func connectionJSON(cn connectionRecord, options, listed bool) any {
 	if cn.Options == nil {
 		cn.Options = extras{}
 	}
@@ -72,6 +77,9 @@ func connectionJSON(cn connectionRecord, options bool) any {
 	v := connectionView{connectionRecord: cn}
 	if options {
 		v.Options = &cn.Options
+	}
+	if !listed {
+		v.EnabledClients = &cn.EnabledClients
 	}
 	return renderWithExtras(v, extra)
 }
@@ -195,7 +203,12 @@ const (
 )
 
 func (c *call) connectionJSON(cn connectionRecord) any {
-	return connectionJSON(cn, c.claims != nil && c.claims.hasScope(scopeReadConnectionOptions))
+	return connectionJSON(cn, c.claims != nil && c.claims.hasScope(scopeReadConnectionOptions), false)
+}
+
+// connectionListJSON renders a list's item.
+func (c *call) connectionListJSON(cn connectionRecord) any {
+	return connectionJSON(cn, c.claims != nil && c.claims.hasScope(scopeReadConnectionOptions), true)
 }
 
 // connections are the connections, found by a route's {id}.
@@ -235,7 +248,7 @@ func listConnections(c *call) error {
 		return errInvalidQuery("Requesting page " + strconv.Itoa(p.page) + " exceeds the allowed maximum of 1000 records. " +
 			"To fetch results beyond 1000, use the checkpoint pagination method.")
 	}
-	return listPage(c, KindConnections, "connections", keep, c.connectionJSON)
+	return listPage(c, KindConnections, "connections", keep, c.connectionListJSON)
 }
 
 // listConnectionsFrom pages in id order; from is the id at which the page
@@ -280,7 +293,7 @@ func connectionPage(c *call, raws [][]byte, keep func(connectionRecord) bool, fr
 	end := min(start+take, len(kept))
 	out := make([]any, 0, end-start)
 	for _, cn := range kept[start:end] {
-		v := c.connectionJSON(cn)
+		v := c.connectionListJSON(cn)
 		for _, p := range projections {
 			var err error
 			if v, err = p.apply(v); err != nil {

@@ -28,9 +28,16 @@ func TestConnectionDefaultDatabase(t *testing.T) {
 		cn := list[0]
 		if !reConnectionID.MatchString(strField(t, cn, "id")) || cn["name"] != "Username-Password-Authentication" ||
 			cn["strategy"] != "auth0" || cn["is_domain_connection"] != false ||
-			jsonString(t, cn["realms"]) != `["Username-Password-Authentication"]` ||
-			jsonString(t, cn["enabled_clients"]) != `["`+env.client+`"]` {
+			jsonString(t, cn["realms"]) != `["Username-Password-Authentication"]` {
 			t.Errorf("default connection = %v", cn)
+		}
+		// A list's items have no enabled_clients (the spec's ConnectionForList); a GET has them.
+		if _, listed := cn["enabled_clients"]; listed {
+			t.Errorf("a listed connection has enabled_clients: %v", cn)
+		}
+		got := h.mustGet(env.base, env.tok, "/api/v2/connections/"+strField(t, cn, "id"))
+		if jsonString(t, got["enabled_clients"]) != `["`+env.client+`"]` {
+			t.Errorf("default connection's enabled_clients = %v", got["enabled_clients"])
 		}
 		opts, _ := cn["options"].(map[string]any)
 		if opts["passwordPolicy"] != "good" || opts["brute_force_protection"] != true || opts["strategy_version"] != 2.0 {
