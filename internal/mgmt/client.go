@@ -58,6 +58,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives the client's log lines; nil = discard.
 	Logger Logger
+	// AdoptLeftovers marks creates so that a later run recomputes the marker, and adopts
+	// what an interrupted run of the same configuration created (leftovers.go). It costs
+	// one list of the clients per Client, at its first client create.
+	AdoptLeftovers bool
 }
 
 // Client is a Management API v2 client, safe for concurrent use.
@@ -79,6 +83,9 @@ type Client struct {
 	log            Logger
 
 	pacer *pacer
+	// claims are what this client created or adopted (leftovers.go).
+	claims         runClaims
+	adoptLeftovers bool
 	// http sends single attempts; it never follows a redirect.
 	http *http.Client
 
@@ -231,6 +238,7 @@ func New(cfg Config) (*Client, error) {
 		clientsTake:    maxClientsTake,
 		maxPages:       maxListPages,
 		maxObjects:     maxListObjects,
+		adoptLeftovers: cfg.AdoptLeftovers,
 	}
 	if c.policy.waitMax < c.policy.waitMin {
 		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.policy.waitMax, c.policy.waitMin)

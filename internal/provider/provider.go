@@ -211,7 +211,8 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		Audience:     stringOrEnv(config.Audience, "IDP_AUDIENCE"),
 		UserAgent: fmt.Sprintf("terraform-provider-idp/%s (+https://registry.terraform.io/providers/idp-terraform/idp) Terraform/%s",
 			p.version, req.TerraformVersion),
-		Logger: newTFLogLogger(),
+		Logger:         newTFLogLogger(),
+		AdoptLeftovers: true, // DESIGN.md, "Leftovers of a killed apply"
 	}
 
 	if !config.MaxRetries.IsNull() {

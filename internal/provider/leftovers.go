@@ -1,0 +1,33 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+)
+
+// settle logs a failure to remove a pending create marker from an object a
+// state holds (mgmt.SettleApplication): the read goes on, e.g. with a token
+// that may only read; the marker stays until a later read succeeds.
+func settle(ctx context.Context, kind string, err error) {
+	if err != nil {
+		tflog.Warn(ctx, "could not remove the create marker from a "+kind+" Terraform manages; a later apply "+
+			"creating an identical "+kind+" could take it for an interrupted apply's leftover", map[string]any{"error": err.Error()})
+	}
+}
+
+// withoutCreateMarker is metadata as the configuration sees it: the create
+// marker is the provider's.
+func withoutCreateMarker(md *map[string]string) map[string]string {
+	out := map[string]string{}
+	if md != nil {
+		for k, v := range *md {
+			if k != mgmt.CreateRequestMetadataKey {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
