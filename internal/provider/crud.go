@@ -139,6 +139,7 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		if nk, ok := r.(naturalKeyed[M]); ok && mgmt.IsConflict(err) {
 			ec.conflictKey = nk.naturalKey(plan)
 			ec.conflictID = existingID(err)
+			ec.conflictIdentical = identicalConflict(err)
 			if ec.conflictID == "" {
 				ec.conflictID = nk.naturalImportID(plan)
 			}

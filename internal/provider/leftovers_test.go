@@ -1,0 +1,273 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+)
+
+// killedRunScopes may create and read but not update: its plans cannot
+// settle the create markers (a PATCH), so its objects stay what a killed
+// apply leaves, pending, when a `removed` block then drops them from state.
+var killedRunScopes = []string{
+	"create:clients", "read:clients", "read:client_keys", "delete:clients",
+	"create:client_grants", "read:client_grants",
+	"create:connections", "read:connections", "read:connections_options",
+	"read:resource_servers",
+}
+
+const leftoverAPI = `
+resource "idp_resource_server" "api" {
+  name       = "Orders"
+  identifier = "https://orders.example.com/"
+  scopes     = [{ value = "read:orders" }]
+}
+`
+
+const leftoverObjects = `
+resource "idp_client" "svc" {
+  name = "orders-worker"
+}
+
+resource "idp_client_grant" "svc" {
+  client_id = idp_client.svc.client_id
+  audience  = idp_resource_server.api.identifier
+  scope     = ["read:orders"]
+}
+
+resource "idp_connection" "people" {
+  name = "Orders-People"
+}
+`
+
+// forgotten drops the objects from state and leaves them on the server, as
+// a SIGKILL before the state snapshot does.
+const forgotten = `
+removed {
+  from = idp_client.svc
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = idp_client_grant.svc
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = idp_connection.people
+  lifecycle {
+    destroy = false
+  }
+}
+`
+
+// The objects an apply created but never saved in its state are adopted by
+// the next apply: same ids, no error, no duplicate, and an empty plan after.
+func TestAccLeftovers_killedApplyConverges(t *testing.T) {
+	env := newTestEnv(t)
+	killed := env.providerFor(env.m2mClient([]string{"client_credentials"}, killedRunScopes))
+	left := map[string]string{}
+	record := func(s *terraform.State) error {
+		for _, addr := range []string{"idp_client.svc", "idp_client_grant.svc", "idp_connection.people"} {
+			left[addr] = s.RootModule().Resources[addr].Primary.ID
+		}
+		return nil
+	}
+	same := func(s *terraform.State) error {
+		for addr, id := range left {
+			if got := s.RootModule().Resources[addr].Primary.ID; got != id {
+				return fmt.Errorf("%s is %s, want the leftover %s adopted", addr, got, id)
+			}
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: env.config(leftoverAPI)},
+			{Config: killed + leftoverAPI + leftoverObjects, Check: record},
+			{Config: killed + leftoverAPI + forgotten},
+			{
+				Config: env.config(leftoverAPI + leftoverObjects),
+				Check: resource.ComposeTestCheckFunc(same,
+					func(s *terraform.State) error {
+						a, err := env.client.GetApplication(t.Context(), left["idp_client.svc"])
+						if err != nil {
+							return err
+						}
+						if got := s.RootModule().Resources["idp_client.svc"].Primary.Attributes["client_secret"]; got != *a.ClientSecret {
+							return fmt.Errorf("the adopted client's secret in state is not the server's")
+						}
+						return nil
+					},
+					env.countClientsNamed("orders-worker", 1)),
+			},
+			// The next refresh settles the markers: a plan of the same
+			// configuration stays empty and nothing is adopted twice.
+			{Config: env.config(leftoverAPI + leftoverObjects), PlanOnly: true},
+		},
+	})
+}
+
+// Objects someone else made, identical to the configuration, are never
+// taken over: a client is created beside theirs, and a connection (a
+// unique name) is a conflict that says it is identical and how to import.
+func TestAccLeftovers_someoneElsesAreNotAdopted(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := t.Context()
+	theirs, err := env.client.CreateApplication(ctx, &mgmt.Application{
+		Name: mgmt.String("lookalike"), Description: mgmt.String(""), AppType: mgmt.String("non_interactive"),
+		GrantTypes: &[]string{"client_credentials"}, TokenEndpointAuthMethod: mgmt.String("client_secret_post"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := env.client.CreateConnection(ctx, &mgmt.Connection{ // what the provider would send
+		Name: mgmt.String("Theirs"), Strategy: mgmt.String(mgmt.StrategyDatabase), DisplayName: mgmt.String("Theirs"),
+		Options: &mgmt.ConnectionOptions{
+			DisableSignup: mgmt.Bool(false), RequiresUsername: mgmt.Bool(false), BruteForceProtection: mgmt.Bool(true),
+			PasswordPolicy: mgmt.String(defaultPasswordPolicy),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(`
+resource "idp_client" "svc" {
+  name = "lookalike"
+}
+`),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttrWith("idp_client.svc", "client_id", func(id string) error {
+						if id == *theirs.ClientID {
+							return fmt.Errorf("someone else's client %s was adopted", id)
+						}
+						return nil
+					}),
+					env.countClientsNamed("lookalike", 2)),
+			},
+			{
+				Config: env.config(`
+resource "idp_connection" "people" {
+  name = "Theirs"
+}
+`),
+				ExpectError: expectError(`with idp_connection.people,.*409 Conflict.*exactly what this resource declares.*` +
+					regexp.QuoteMeta(fmt.Sprintf("import {\n  to = <this resource's address, shown above>\n  id = %q\n}", *conn.ID))),
+			},
+		},
+	})
+}
+
+// A resource added with the configuration of an existing one (count
+// growing, identical names) gets a client of its own: the existing client
+// was settled by the refresh and is no leftover.
+func TestAccLeftovers_identicalResourceGetsItsOwnClient(t *testing.T) {
+	env := newTestEnv(t)
+	config := func(n int) string {
+		return env.config(fmt.Sprintf(`
+resource "idp_client" "w" {
+  count = %d
+  name  = "identical"
+}
+`, n))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(1)},
+			{
+				Config: config(3),
+				Check: resource.ComposeTestCheckFunc(env.countClientsNamed("identical", 3),
+					func(s *terraform.State) error {
+						seen := map[string]bool{}
+						for i := range 3 {
+							id := s.RootModule().Resources[fmt.Sprintf("idp_client.w.%d", i)].Primary.ID
+							if seen[id] {
+								return fmt.Errorf("two resources hold client %s", id)
+							}
+							seen[id] = true
+						}
+						return nil
+					}),
+			},
+		},
+	})
+}
+
+// A tenant a killed apply created is the configuration's, but the answer
+// holding its credentials is gone with that apply: the next apply deletes
+// it and creates it again, and the plan after it is empty.
+func TestAccLeftovers_tenantCreatedAgain(t *testing.T) {
+	env := newTestEnv(t)
+	killed := env.providerFor(env.m2mClient([]string{"client_credentials"}, []string{"create:tenants", "read:tenants"}))
+	const tenant = `
+resource "idp_tenant" "acme" {
+  name = "acme-leftover"
+}
+`
+	var leftID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: killed + tenant, Check: func(s *terraform.State) error {
+				leftID = s.RootModule().Resources["idp_tenant.acme"].Primary.ID
+				return nil
+			}},
+			{Config: killed + `
+removed {
+  from = idp_tenant.acme
+  lifecycle {
+    destroy = false
+  }
+}
+`},
+			{
+				Config: env.config(tenant),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttrSet("idp_tenant.acme", "management_client_secret"),
+					resource.TestCheckResourceAttrWith("idp_tenant.acme", "id", func(id string) error {
+						if id == leftID {
+							return fmt.Errorf("the leftover tenant %s was kept without credentials", id)
+						}
+						if _, err := env.client.GetTenant(t.Context(), leftID); !mgmt.IsNotFound(err) {
+							return fmt.Errorf("the leftover tenant %s still exists: %v", leftID, err)
+						}
+						return nil
+					})),
+			},
+		},
+	})
+}
+
+func (e *testEnv) countClientsNamed(name string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		all, err := e.client.ListApplications(e.t.Context())
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, a := range all {
+			if a.Name != nil && *a.Name == name {
+				n++
+			}
+		}
+		if n != want {
+			return fmt.Errorf("%d clients named %q on the server, want %d", n, name, want)
+		}
+		return nil
+	}
+}
