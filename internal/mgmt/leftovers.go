@@ -97,6 +97,9 @@ type runClaims struct {
 	leftovers map[string]bool
 	locks     map[string]*sync.Mutex // one per marker
 
+	// grants are the grants (client and audience) recorded on their client.
+	grants map[string]bool
+
 	listing sync.Mutex
 	listed  bool
 	clients []*Application // pending-marked clients when first listed
@@ -239,5 +242,72 @@ func (c *Client) SettleApplication(ctx context.Context, a *Application) error {
 		return err
 	}
 	delete(*a.ClientMetadata, CreateRequestMetadataKey)
+	return nil
+}
+
+// grantRecordKey is the client_metadata key that records, before its create,
+// a grant of the client for audience which no state has read yet: grants
+// have no metadata of their own.
+func grantRecordKey(audience string) string {
+	sum := sha256.Sum256([]byte(audience))
+	return "idp_grant:" + hex.EncodeToString(sum[:8])
+}
+
+// recordGrant records a grant on its client before it is created, and
+// reports whether an earlier apply had already recorded it: then a grant
+// found identical is that apply's. A client this run created has no earlier
+// record; one without room, or that cannot be read or written, gets none,
+// and the grant's create goes on as before.
+func (c *Client) recordGrant(ctx context.Context, b budget, clientID, audience string) (earlier, wrote bool) {
+	key := grantRecordKey(audience)
+	if !c.claims.isClaimed("client", clientID) {
+		a, err := call[Application](ctx, c, b, http.MethodGet, c.endpoint(clientsPath, clientID), nil)
+		if err != nil {
+			return false, false
+		}
+		if a.ClientMetadata != nil && (*a.ClientMetadata)[key] != "" {
+			c.claims.noteGrant(clientID, audience)
+			return true, false
+		}
+	}
+	body := map[string]any{"client_metadata": map[string]string{key: "pending"}}
+	if err := c.do(ctx, b, http.MethodPatch, c.endpoint(clientsPath, clientID), body, nil); err != nil {
+		c.log.Log(ctx, LevelDebug, "could not record the grant on its client before creating it", map[string]any{"error": err.Error()})
+		return false, false
+	}
+	c.claims.noteGrant(clientID, audience)
+	return false, true
+}
+
+func (r *runClaims) forgetGrant(clientID, audience string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.grants, clientID+"\x00"+audience)
+}
+
+func (r *runClaims) noteGrant(clientID, audience string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.grants == nil {
+		r.grants = map[string]bool{}
+	}
+	r.grants[clientID+"\x00"+audience] = true
+}
+
+// GrantRecorded reports whether this client recorded the grant on its client
+// (or found it recorded): SettleGrant removes the record once a state reads it.
+func (c *Client) GrantRecorded(clientID, audience string) bool {
+	c.claims.mu.Lock()
+	defer c.claims.mu.Unlock()
+	return c.claims.grants[clientID+"\x00"+audience]
+}
+
+// SettleGrant removes the record of a grant a Terraform state holds (see
+// SettleApplication); a client already gone has nothing to remove.
+func (c *Client) SettleGrant(ctx context.Context, clientID, audience string) error {
+	body := map[string]any{"client_metadata": map[string]any{grantRecordKey(audience): nil}}
+	if err := c.do(ctx, c.newBudget(ctx), http.MethodPatch, c.endpoint(clientsPath, clientID), body, nil); err != nil && !IsNotFound(err) {
+		return err
+	}
 	return nil
 }

@@ -297,3 +297,52 @@ func TestLeftoverConnectionAdopted(t *testing.T) {
 		t.Errorf("settle: %v, metadata %v", err, got.Metadata)
 	}
 }
+
+// A grant a killed run created on a client a state already held: the run
+// recorded it on the client first, so the next run adopts it; once a state
+// read it (SettleGrant), the same create is a conflict again.
+func TestLeftoverGrantRecordedOnItsClient(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, server.Options{}, nil)
+	ctx := t.Context()
+	api, err := env.client(t).CreateResourceServer(ctx, &ResourceServer{Name: String("api"), Identifier: String("https://recorded.example/"),
+		Scopes: &[]ResourceServerScope{{Value: "read"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := env.client(t, adoptingLeftovers)
+	app, err := first.CreateApplication(ctx, &Application{Name: String("in state")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.SettleApplication(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	grant := &ClientGrant{ClientID: app.ClientID, Audience: api.Identifier, Scope: &[]string{"read"}}
+	left, err := env.client(t, adoptingLeftovers).CreateClientGrant(ctx, grant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := env.client(t, adoptingLeftovers)
+	got, err := next.CreateClientGrant(ctx, grant)
+	if err != nil || str(got.ID) != str(left.ID) {
+		t.Fatalf("recorded grant: %v, want %s adopted", err, str(left.ID))
+	}
+	if !next.GrantRecorded(str(app.ClientID), str(api.Identifier)) {
+		t.Errorf("the adopting client does not know the grant is recorded")
+	}
+	if err := next.SettleGrant(ctx, str(app.ClientID), str(api.Identifier)); err != nil {
+		t.Fatal(err)
+	}
+	read, err := next.GetApplication(ctx, str(app.ClientID))
+	if err != nil || read.ClientMetadata != nil && len(*read.ClientMetadata) > 0 {
+		t.Fatalf("after settling, client_metadata = %v (%v), want none", read.ClientMetadata, err)
+	}
+	var ce *ConflictError
+	if _, err := env.client(t, adoptingLeftovers).CreateClientGrant(ctx, grant); !errors.As(err, &ce) || !ce.Identical {
+		t.Errorf("a settled grant: %v, want an identical ConflictError", err)
+	}
+	if read, err = next.GetApplication(ctx, str(app.ClientID)); err != nil || read.ClientMetadata != nil && len(*read.ClientMetadata) > 0 {
+		t.Errorf("a create that met a conflict left client_metadata = %v (%v): a record vouching for another's grant", read.ClientMetadata, err)
+	}
+}

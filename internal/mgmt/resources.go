@@ -2,6 +2,7 @@ package mgmt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -113,7 +114,12 @@ func (c *Client) CreateClientGrant(ctx context.Context, g *ClientGrant) (*Client
 		in.Scope = &[]string{}
 	}
 	clientID, audience := str(in.ClientID), str(in.Audience)
-	return createKeyed(ctx, c, c.newBudget(ctx), c.endpoint(clientGrantsPath), &in, keyed[ClientGrant]{
+	b := c.newBudget(ctx)
+	recorded, wrote := false, false
+	if c.adoptLeftovers {
+		recorded, wrote = c.recordGrant(ctx, b, clientID, audience)
+	}
+	out, err := createKeyed(ctx, c, b, c.endpoint(clientGrantsPath), &in, keyed[ClientGrant]{
 		kind: "client grant",
 		key:  fmt.Sprintf("client_id %q and audience %q", clientID, audience),
 		lookup: func(ctx context.Context, b budget) (*ClientGrant, error) {
@@ -121,9 +127,17 @@ func (c *Client) CreateClientGrant(ctx context.Context, g *ClientGrant) (*Client
 		},
 		id:   func(g *ClientGrant) string { return str(g.ID) },
 		diff: diffClientGrant,
-		// Only the apply that created the client knew its id.
-		leftover: func(*ClientGrant) bool { return c.claims.isLeftover(clientID) },
+		// Only the apply that created the client knew its id; or an apply
+		// recorded the grant on the client before creating it.
+		leftover: func(*ClientGrant) bool { return c.claims.isLeftover(clientID) || recorded },
 	})
+	var uncertain *UncertainCreateError
+	if err != nil && wrote && !errors.As(err, &uncertain) {
+		// Nothing was created: the record must not vouch for another's grant.
+		c.claims.forgetGrant(clientID, audience)
+		_ = c.SettleGrant(ctx, clientID, audience)
+	}
+	return out, err
 }
 
 // findClientGrant returns a client's client-credentials grant (not subject_type "user") for audience, or nil.

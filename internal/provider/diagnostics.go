@@ -251,9 +251,9 @@ func identicalConflictAdvice(importID, key string) string {
 	return fmt.Sprintf("The existing object with %s is exactly what this resource declares. That is what an apply of "+
 		"this configuration leaves when it is killed (SIGKILL, out of memory, a cancelled CI job) after creating the "+
 		"object and before saving the state; the provider cannot prove who made this one, so it does not take it "+
-		"over. If no other configuration declares it, import it: add this block, with the address of this resource "+
-		"(shown above, after \"with\"), and apply again; every such object of the interrupted apply has an error "+
-		"like this one.\n\nimport {\n  to = <this resource's address, shown above>\n  id = %q\n}", key, importID)
+		"over. If no other configuration declares it, import it: add this block to the configuration, with the "+
+		"address of this resource (shown above, after \"with\"), and apply again; every such object of the "+
+		"interrupted apply has an error like this one.\n\nimport {\n  to = <this resource's address, shown above>\n  id = %q\n}", key, importID)
 }
 
 func identicalConflict(err error) bool {

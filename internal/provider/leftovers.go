@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -30,4 +31,27 @@ func withoutCreateMarker(md *map[string]string) map[string]string {
 		}
 	}
 	return out
+}
+
+// grantRecordKey is the private state key saying that the grant is
+// recorded on its client until a read settles it (mgmt.SettleGrant).
+const grantRecordKey = "grant_recorded"
+
+func (r *clientGrantResource) recordCreate(ctx context.Context, c *mgmt.Client, plan *clientGrantModel, private privateData) diag.Diagnostics {
+	if !c.GrantRecorded(plan.ClientID.ValueString(), plan.Audience.ValueString()) {
+		return nil
+	}
+	return private.SetKey(ctx, grantRecordKey, []byte("true"))
+}
+
+func (r *clientGrantResource) settleRead(ctx context.Context, c *mgmt.Client, state *clientGrantModel, private privateData) diag.Diagnostics {
+	raw, diags := private.GetKey(ctx, grantRecordKey)
+	if diags.HasError() || len(raw) == 0 {
+		return diags
+	}
+	if err := c.SettleGrant(ctx, state.ClientID.ValueString(), state.Audience.ValueString()); err != nil {
+		settle(ctx, "client grant", err)
+		return nil
+	}
+	return private.SetKey(ctx, grantRecordKey, nil)
 }

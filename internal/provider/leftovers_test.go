@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -11,32 +12,49 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
-// killedRunScopes may create and read but not update: its plans cannot
-// settle the create markers (a PATCH), so its objects stay what a killed
-// apply leaves, pending, when a `removed` block then drops them from state.
-var killedRunScopes = []string{
-	"create:clients", "read:clients", "read:client_keys", "delete:clients",
-	"create:client_grants", "read:client_grants",
-	"create:connections", "read:connections", "read:connections_options",
-	"read:resource_servers",
+// killedApply applies config with -refresh=false and then drops the objects
+// at addrs from state without reading them, leaving them on the server, as
+// a SIGKILL before the state snapshot does: their create markers stay
+// pending. check runs after the apply.
+func killedApply(t *testing.T, config string, check resource.TestCheckFunc, addrs ...string) {
+	t.Helper()
+	forgotten := ""
+	for _, addr := range addrs {
+		forgotten += fmt.Sprintf("\nremoved {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}\n", addr)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+		Steps:                    []resource.TestStep{{Config: config, Check: check}, {Config: providerOnly(config) + forgotten}},
+	})
 }
 
-const leftoverAPI = `
-resource "idp_resource_server" "api" {
-  name       = "Orders"
-  identifier = "https://orders.example.com/"
-  scopes     = [{ value = "read:orders" }]
+// providerOnly is the provider block of a configuration env.config made.
+func providerOnly(config string) string {
+	end := strings.Index(config, "}\n") + 2
+	return config[:end]
 }
-`
 
-const leftoverObjects = `
+func (e *testEnv) leftoverAPI() {
+	e.t.Helper()
+	if _, err := e.client.CreateResourceServer(e.t.Context(), &mgmt.ResourceServer{
+		Name: mgmt.String("Orders"), Identifier: mgmt.String("https://orders.example.com/"),
+		Scopes: &[]mgmt.ResourceServerScope{{Value: "read:orders"}},
+	}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+const leftoverClient = `
 resource "idp_client" "svc" {
   name = "orders-worker"
 }
+`
 
+const leftoverObjects = leftoverClient + `
 resource "idp_client_grant" "svc" {
   client_id = idp_client.svc.client_id
-  audience  = idp_resource_server.api.identifier
+  audience  = "https://orders.example.com/"
   scope     = ["read:orders"]
 }
 
@@ -45,75 +63,84 @@ resource "idp_connection" "people" {
 }
 `
 
-// forgotten drops the objects from state and leaves them on the server, as
-// a SIGKILL before the state snapshot does.
-const forgotten = `
-removed {
-  from = idp_client.svc
-  lifecycle {
-    destroy = false
-  }
-}
-
-removed {
-  from = idp_client_grant.svc
-  lifecycle {
-    destroy = false
-  }
-}
-
-removed {
-  from = idp_connection.people
-  lifecycle {
-    destroy = false
-  }
-}
-`
-
 // The objects an apply created but never saved in its state are adopted by
 // the next apply: same ids, no error, no duplicate, and an empty plan after.
 func TestAccLeftovers_killedApplyConverges(t *testing.T) {
 	env := newTestEnv(t)
-	killed := env.providerFor(env.m2mClient([]string{"client_credentials"}, killedRunScopes))
+	env.leftoverAPI()
 	left := map[string]string{}
-	record := func(s *terraform.State) error {
-		for _, addr := range []string{"idp_client.svc", "idp_client_grant.svc", "idp_connection.people"} {
+	addrs := []string{"idp_client.svc", "idp_client_grant.svc", "idp_connection.people"}
+	killedApply(t, env.config(leftoverObjects), func(s *terraform.State) error {
+		for _, addr := range addrs {
 			left[addr] = s.RootModule().Resources[addr].Primary.ID
 		}
 		return nil
-	}
-	same := func(s *terraform.State) error {
-		for addr, id := range left {
-			if got := s.RootModule().Resources[addr].Primary.ID; got != id {
-				return fmt.Errorf("%s is %s, want the leftover %s adopted", addr, got, id)
-			}
-		}
-		return nil
-	}
-	resource.ParallelTest(t, resource.TestCase{
+	}, addrs...)
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: env.config(leftoverAPI)},
-			{Config: killed + leftoverAPI + leftoverObjects, Check: record},
-			{Config: killed + leftoverAPI + forgotten},
 			{
-				Config: env.config(leftoverAPI + leftoverObjects),
-				Check: resource.ComposeTestCheckFunc(same,
+				Config: env.config(leftoverObjects),
+				Check: resource.ComposeTestCheckFunc(
 					func(s *terraform.State) error {
+						for addr, id := range left {
+							if got := s.RootModule().Resources[addr].Primary.ID; got != id {
+								return fmt.Errorf("%s is %s, want the leftover %s adopted", addr, got, id)
+							}
+						}
 						a, err := env.client.GetApplication(t.Context(), left["idp_client.svc"])
 						if err != nil {
 							return err
 						}
-						if got := s.RootModule().Resources["idp_client.svc"].Primary.Attributes["client_secret"]; got != *a.ClientSecret {
+						if s.RootModule().Resources["idp_client.svc"].Primary.Attributes["client_secret"] != *a.ClientSecret {
 							return fmt.Errorf("the adopted client's secret in state is not the server's")
 						}
 						return nil
 					},
 					env.countClientsNamed("orders-worker", 1)),
 			},
-			// The next refresh settles the markers: a plan of the same
-			// configuration stays empty and nothing is adopted twice.
-			{Config: env.config(leftoverAPI + leftoverObjects), PlanOnly: true},
+			// The refresh settles the markers: the plan stays empty.
+			{Config: env.config(leftoverObjects), PlanOnly: true},
+		},
+	})
+}
+
+// Killed after the client was saved and before its grant was: the grant
+// was recorded on its client before it was created, and is adopted.
+func TestAccLeftovers_grantOfASavedClient(t *testing.T) {
+	env := newTestEnv(t)
+	env.leftoverAPI()
+	killed, err := mgmt.New(mgmt.Config{Domain: env.url, ClientID: env.srv.AdminClientID(),
+		ClientSecret: env.srv.AdminClientSecret(), AdoptLeftovers: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clientID, grantID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: env.config(leftoverClient), Check: func(s *terraform.State) error {
+				clientID = s.RootModule().Resources["idp_client.svc"].Primary.ID
+				return nil
+			}},
+			{
+				// What the killed apply's provider did for the grant.
+				PreConfig: func() {
+					g, err := killed.CreateClientGrant(t.Context(), &mgmt.ClientGrant{ClientID: &clientID,
+						Audience: mgmt.String("https://orders.example.com/"), Scope: &[]string{"read:orders"}})
+					if err != nil {
+						t.Fatal(err)
+					}
+					grantID = *g.ID
+				},
+				Config: env.config(leftoverObjects),
+				Check: resource.TestCheckResourceAttrWith("idp_client_grant.svc", "id", func(id string) error {
+					if id != grantID {
+						return fmt.Errorf("grant %s, want the leftover %s adopted", id, grantID)
+					}
+					return nil
+				}),
+			},
 		},
 	})
 }
@@ -213,43 +240,32 @@ resource "idp_client" "w" {
 // it and creates it again, and the plan after it is empty.
 func TestAccLeftovers_tenantCreatedAgain(t *testing.T) {
 	env := newTestEnv(t)
-	killed := env.providerFor(env.m2mClient([]string{"client_credentials"}, []string{"create:tenants", "read:tenants"}))
 	const tenant = `
 resource "idp_tenant" "acme" {
   name = "acme-leftover"
 }
 `
 	var leftID string
-	resource.ParallelTest(t, resource.TestCase{
+	killedApply(t, env.config(tenant), func(s *terraform.State) error {
+		leftID = s.RootModule().Resources["idp_tenant.acme"].Primary.ID
+		return nil
+	}, "idp_tenant.acme")
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: killed + tenant, Check: func(s *terraform.State) error {
-				leftID = s.RootModule().Resources["idp_tenant.acme"].Primary.ID
-				return nil
-			}},
-			{Config: killed + `
-removed {
-  from = idp_tenant.acme
-  lifecycle {
-    destroy = false
-  }
-}
-`},
-			{
-				Config: env.config(tenant),
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttrSet("idp_tenant.acme", "management_client_secret"),
-					resource.TestCheckResourceAttrWith("idp_tenant.acme", "id", func(id string) error {
-						if id == leftID {
-							return fmt.Errorf("the leftover tenant %s was kept without credentials", id)
-						}
-						if _, err := env.client.GetTenant(t.Context(), leftID); !mgmt.IsNotFound(err) {
-							return fmt.Errorf("the leftover tenant %s still exists: %v", leftID, err)
-						}
-						return nil
-					})),
-			},
-		},
+		Steps: []resource.TestStep{{
+			Config: env.config(tenant),
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttrSet("idp_tenant.acme", "management_client_secret"),
+				resource.TestCheckResourceAttrWith("idp_tenant.acme", "id", func(id string) error {
+					if id == leftID {
+						return fmt.Errorf("the leftover tenant %s was kept without credentials", id)
+					}
+					if _, err := env.client.GetTenant(t.Context(), leftID); !mgmt.IsNotFound(err) {
+						return fmt.Errorf("the leftover tenant %s still exists: %v", leftID, err)
+					}
+					return nil
+				})),
+		}},
 	})
 }
 

@@ -33,6 +33,7 @@ var (
 	_ objectAPI[*clientGrantModel, *mgmt.ClientGrant] = &clientGrantResource{}
 	_ naturalKeyed[*clientGrantModel]                 = &clientGrantResource{}
 	_ identified[*clientGrantModel]                   = &clientGrantResource{}
+	_ privateRecorder[*clientGrantModel]              = &clientGrantResource{}
 )
 
 const (

@@ -54,6 +54,10 @@ type options struct {
 	chaos503       float64
 	chaosDrop      float64
 	commandTimeout time.Duration
+
+	kill     bool
+	killN    int
+	killRate int
 }
 
 // scaleFlags are the flags of the runs the chaos mode does not make.
@@ -82,6 +86,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.chaos429, "chaos-429", 0.15, "chaos: `fraction` of requests answered 429")
 	fs.Float64Var(&o.chaos503, "chaos-503", 0.15, "chaos: `fraction` of requests answered 503")
 	fs.Float64Var(&o.chaosDrop, "chaos-drop", 0.05, "chaos: `fraction` of writes committed and then dropped without an answer")
+	fs.BoolVar(&o.kill, "kill", false, "run the kill benchmark instead: per seed (-chaos-seeds) and point (early, middle, late), SIGKILL an apply, apply again, plan")
+	fs.IntVar(&o.killN, "kill-n", 201, "kill: resource `count` of each run")
+	fs.IntVar(&o.killRate, "kill-rate", 20, "kill: the server's requests per `second`")
 	fs.DurationVar(&o.commandTimeout, "command-timeout", 5*time.Minute, "chaos: stop one Terraform command after this `duration` and report it as timed out")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: idp-bench -provider-dir DIR [-n 100,1000] [-rate-limit 50] [-out FILE]\n"+
@@ -125,6 +132,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 }
 
 func checkChaosFlags(fs *flag.FlagSet, o *options, seeds string) error {
+	if o.kill {
+		return checkKillFlags(fs, o, seeds)
+	}
 	if !o.chaos {
 		return nil
 	}
@@ -172,14 +182,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	b := &bench{opts: *opts, progress: stderr}
 	var rep interface{ render() string }
 	var runErr error
-	if opts.chaos {
+	switch {
+	case opts.kill:
+		r, err := b.killBench(ctx)
+		runErr = err
+		if r != nil && len(r.Runs) > 0 {
+			r.finish()
+			rep = r
+		}
+	case opts.chaos:
 		r, err := b.chaos(ctx)
 		runErr = err
 		if r != nil && len(r.Runs) > 0 {
 			r.finish()
 			rep = r
 		}
-	} else {
+	default:
 		r, err := b.execute(ctx)
 		runErr = err
 		if r != nil && (len(r.Scale) > 0 || r.Rate != nil) {
