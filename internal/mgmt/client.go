@@ -62,6 +62,9 @@ type Config struct {
 	// what an interrupted run of the same configuration created (leftovers.go). It costs
 	// one list of the clients per Client, at its first client create.
 	AdoptLeftovers bool
+	// AdoptIdentical adopts any API, grant or connection a create meets that is exactly what it
+	// sends, unclaimed: the caller vouches that they are an interrupted run's. Never a tenant.
+	AdoptIdentical bool
 }
 
 // Client is a Management API v2 client, safe for concurrent use.
@@ -86,6 +89,7 @@ type Client struct {
 	// claims are what this client created or adopted (leftovers.go).
 	claims         runClaims
 	adoptLeftovers bool
+	adoptIdentical bool
 	// http sends single attempts; it never follows a redirect.
 	http *http.Client
 
@@ -239,6 +243,7 @@ func New(cfg Config) (*Client, error) {
 		maxPages:       maxListPages,
 		maxObjects:     maxListObjects,
 		adoptLeftovers: cfg.AdoptLeftovers,
+		adoptIdentical: cfg.AdoptIdentical,
 	}
 	if c.policy.waitMax < c.policy.waitMin {
 		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.policy.waitMax, c.policy.waitMin)

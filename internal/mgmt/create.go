@@ -109,6 +109,8 @@ type keyed[T any] struct {
 	// takeOver (default: found as it is) then makes this create's.
 	leftover func(found *T) bool
 	takeOver func(ctx context.Context, b budget, found *T) (*T, error)
+	// noVouching: AdoptIdentical does not apply (a tenant's adoption deletes it).
+	noVouching bool
 }
 
 func createKeyed[T any](ctx context.Context, c *Client, b budget, u *url.URL, in *T, k keyed[T]) (*T, error) {
@@ -130,7 +132,8 @@ func createKeyed[T any](ctx context.Context, c *Client, b budget, u *url.URL, in
 		if lerr == nil && found != nil {
 			ce.ExistingID = k.id(found)
 			ce.Identical = len(k.diff(in, found)) == 0
-			if ce.Identical && k.leftover != nil && k.leftover(found) && c.claims.claim(k.kind, ce.ExistingID) {
+			vouched := c.adoptIdentical && !k.noVouching
+			if ce.Identical && (vouched || k.leftover != nil && k.leftover(found)) && c.claims.claim(k.kind, ce.ExistingID) {
 				c.log.Log(ctx, LevelInfo, "found the object an interrupted apply of this configuration created; adopting it",
 					map[string]any{"kind": k.kind, "id": ce.ExistingID})
 				if k.takeOver != nil {

@@ -346,3 +346,37 @@ func TestLeftoverGrantRecordedOnItsClient(t *testing.T) {
 		t.Errorf("a create that met a conflict left client_metadata = %v (%v): a record vouching for another's grant", read.ClientMetadata, err)
 	}
 }
+
+// AdoptIdentical takes the caller's word for APIs, grants and connections,
+// never for a tenant, whose adoption would delete it.
+func TestAdoptIdentical(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, server.Options{}, nil)
+	ctx := t.Context()
+	api := &ResourceServer{Name: String("api"), Identifier: String("https://identical.example/")}
+	theirs, err := env.client(t).CreateResourceServer(ctx, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant := &Tenant{Name: String("identical"), Metadata: &map[string]string{}}
+	if _, err := env.client(t).CreateTenant(ctx, tenant); err != nil {
+		t.Fatal(err)
+	}
+	vouching := env.client(t, adoptingLeftovers, func(c *Config) { c.AdoptIdentical = true })
+	got, err := vouching.CreateResourceServer(ctx, api)
+	if err != nil || str(got.ID) != str(theirs.ID) {
+		t.Errorf("API: %v, want %s adopted", err, str(theirs.ID))
+	}
+	if _, err := vouching.CreateResourceServer(ctx, api); err == nil {
+		t.Errorf("one API was adopted twice by one run")
+	}
+	var ce *ConflictError
+	if _, err := vouching.CreateTenant(ctx, tenant); !errors.As(err, &ce) {
+		t.Errorf("tenant: %v, want a ConflictError", err)
+	}
+	changed := *api
+	changed.Name = String("other")
+	if _, err := vouching.CreateResourceServer(ctx, &changed); !errors.As(err, &ce) || ce.Identical {
+		t.Errorf("a different API: %v, want a ConflictError, not identical", err)
+	}
+}

@@ -210,7 +210,8 @@ func (c *Client) CreateTenant(ctx context.Context, t *Tenant) (*Tenant, error) {
 		adopt: func(found *Tenant) (*Tenant, error) {
 			return nil, &TenantCredentialsLostError{Tenant: found}
 		},
-		leftover: func(found *Tenant) bool { return hasMarker(found.Metadata, marker) },
+		leftover:   func(found *Tenant) bool { return hasMarker(found.Metadata, marker) },
+		noVouching: true,
 		takeOver: func(ctx context.Context, b budget, found *Tenant) (*Tenant, error) {
 			// Its credentials were in the killed run's answer alone; nothing in it is in a
 			// state either, since a state holding its objects would hold the tenant.

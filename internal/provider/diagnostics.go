@@ -246,19 +246,23 @@ func conflictImportAdvice(importID, key string) string {
 // identicalConflictAdvice is for an existing object that is exactly what
 // this resource declares: most often what an apply killed before it saved
 // its state left behind, which the provider adopts only where it can prove
-// it made it (DESIGN.md, "Leftovers of a killed apply").
+// it made it, or when told so (DESIGN.md, "Leftovers of a killed apply").
 func identicalConflictAdvice(importID, key string) string {
 	return fmt.Sprintf("The existing object with %s is exactly what this resource declares. That is what an apply of "+
 		"this configuration leaves when it is killed (SIGKILL, out of memory, a cancelled CI job) after creating the "+
 		"object and before saving the state; the provider cannot prove who made this one, so it does not take it "+
-		"over. If no other configuration declares it, import it: add this block to the configuration, with the "+
-		"address of this resource (shown above, after \"with\"), and apply again; every such object of the "+
-		"interrupted apply has an error like this one.\n\nimport {\n  to = <this resource's address, shown above>\n  id = %q\n}", key, importID)
+		"over. If the last apply of this configuration was killed and no other configuration declares these objects, "+
+		"apply again with %s=true in the environment: that apply adopts every API, grant and connection exactly equal "+
+		"to this configuration, and only those. Or, for this one alone, import it: add this block to the "+
+		"configuration, with the address of this resource (shown above, after \"with\"), and apply again.\n\n"+
+		"import {\n  to = <this resource's address, shown above>\n  id = %q\n}", key, adoptIdenticalEnv, importID)
 }
 
+// identicalConflict is an identical API, grant or connection: a tenant is
+// never adopted on the user's word, since adopting one deletes it.
 func identicalConflict(err error) bool {
 	var conflict *mgmt.ConflictError
-	return errors.As(err, &conflict) && conflict.Identical
+	return errors.As(err, &conflict) && conflict.Identical && conflict.Kind != "tenant"
 }
 
 func existingID(err error) string {

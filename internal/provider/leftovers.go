@@ -9,6 +9,12 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
+// adoptIdenticalEnv, set to true for one apply, is the user's word that the
+// APIs, grants and connections exactly equal to the configuration that a
+// create meets are an interrupted apply's: the one-step recovery where the
+// provider has no proof of its own (DESIGN.md, "Leftovers of a killed apply").
+const adoptIdenticalEnv = "IDP_ADOPT_IDENTICAL"
+
 // settle logs a failure to remove a pending create marker from an object a
 // state holds (mgmt.SettleApplication): the read goes on, e.g. with a token
 // that may only read; the marker stays until a later read succeeds.

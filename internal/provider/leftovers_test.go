@@ -287,3 +287,37 @@ func (e *testEnv) countClientsNamed(name string, want int) resource.TestCheckFun
 		return nil
 	}
 }
+
+// An API has nowhere to record who made it: an identical one is a conflict
+// that names the one-step recovery, and IDP_ADOPT_IDENTICAL=true (the
+// user's word that the last apply was killed) adopts it.
+func TestAccLeftovers_identicalAPIAdoptedOnRequest(t *testing.T) {
+	env := newTestEnv(t)
+	env.leftoverAPI()
+	left, err := env.client.GetResourceServer(t.Context(), "https://orders.example.com/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := env.config(`
+resource "idp_resource_server" "api" {
+  name       = "Orders"
+  identifier = "https://orders.example.com/"
+  scopes     = [{ value = "read:orders" }]
+}
+`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: expectError(`with idp_resource_server.api,.*409 Conflict.*exactly what this resource declares.*` +
+					`apply again with IDP_ADOPT_IDENTICAL=true.*` + regexp.QuoteMeta(fmt.Sprintf("id = %q", *left.ID))),
+			},
+			{
+				PreConfig: func() { t.Setenv("IDP_ADOPT_IDENTICAL", "true") },
+				Config:    config,
+				Check:     resource.TestCheckResourceAttr("idp_resource_server.api", "id", *left.ID),
+			},
+		},
+	})
+}

@@ -257,6 +257,15 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		allowInsecure = b
 	}
 
+	if v, ok := os.LookupEnv(adoptIdenticalEnv); ok && strings.TrimSpace(v) != "" {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid "+adoptIdenticalEnv,
+				fmt.Sprintf("%s is %q; it must be true or false.", adoptIdenticalEnv, v))
+		}
+		cfg.AdoptIdentical = b
+	}
+
 	readAssertionKey(config, &cfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
