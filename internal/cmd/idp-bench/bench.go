@@ -257,6 +257,8 @@ type bench struct {
 	rec    *recorder
 	hs     *httptest.Server
 	domain string
+	// extraEnv is added to the next Terraform commands' environment.
+	extraEnv []string
 }
 
 // execute returns what was measured, possibly partial, with the first
@@ -690,6 +692,7 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 func (b *bench) terraformEnv(usagePath string) []string {
 	env := append(devtf.ScrubEnv(os.Environ(), "TF_LOG", "TF_ACC"),
 		"TF_CLI_CONFIG_FILE="+b.using.cliConfig, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
+	env = append(env, b.extraEnv...)
 	return append(env, devtf.Wrapper{Provider: b.using.realProvider, UsageFile: usagePath}.Env()...)
 }
 

@@ -194,6 +194,30 @@ func (b *bench) killRun(ctx context.Context, seed int64, index int, p killPoint)
 	}
 	run.PlanRan, run.PlanExitCode = !timedOut, plan.exitCode
 	run.PlanErrors, run.PlanChanges = len(ui.errors), ui.plan
+	if run.ApplyExitCode == 0 {
+		return run, nil
+	}
+
+	// The one-step recovery the errors name.
+	b.extraEnv = []string{"IDP_ADOPT_IDENTICAL=true"}
+	defer func() { b.extraEnv = nil }()
+	recovery, ui, timedOut, err := b.chaosCommand(ctx, dir, label+" +adopt", "apply", "-auto-approve")
+	if err != nil {
+		return run, err
+	}
+	rec := &recoveryRun{ExitCode: recovery.exitCode, TimedOut: timedOut, Errors: len(ui.errors), PlanExitCode: -1}
+	run.Recovery = rec
+	after, err := b.inspect(ctx, dir, inspector, baseline)
+	if err != nil {
+		return run, err
+	}
+	rec.Orphans, rec.Lost, rec.Duplicates = after.orphans, after.lost, after.duplicates
+	b.extraEnv = nil
+	plan, ui, timedOut, err = b.chaosCommand(ctx, dir, label, "plan", "-detailed-exitcode")
+	if err != nil {
+		return run, err
+	}
+	rec.PlanRan, rec.PlanExitCode, rec.PlanErrors, rec.PlanChanges = !timedOut, plan.exitCode, len(ui.errors), ui.plan
 	return run, nil
 }
 

@@ -53,8 +53,35 @@ type killRun struct {
 	PlanErrors   int          `json:"plan_error_diagnostics"`
 	PlanChanges  *planChanges `json:"plan_changes,omitempty"`
 
+	// Recovery is the apply with IDP_ADOPT_IDENTICAL=true run when the next
+	// apply failed: the one-step recovery its errors name.
+	Recovery *recoveryRun `json:"recovery,omitempty"`
+
 	Notes []string `json:"notes,omitempty"`
 	Met   bool     `json:"target_met"`
+}
+
+type recoveryRun struct {
+	ExitCode     int          `json:"exit_code"`
+	TimedOut     bool         `json:"timed_out,omitempty"`
+	Errors       int          `json:"error_diagnostics"`
+	Orphans      []objectRef  `json:"orphans"`
+	Lost         []objectRef  `json:"lost"`
+	Duplicates   int          `json:"duplicates"`
+	PlanRan      bool         `json:"plan_ran"`
+	PlanExitCode int          `json:"plan_exit_code"`
+	PlanErrors   int          `json:"plan_error_diagnostics"`
+	PlanChanges  *planChanges `json:"plan_changes,omitempty"`
+}
+
+// summary is "exit 0, 0 errors, 0 orphans, plan empty".
+func (r *recoveryRun) summary() string {
+	if r == nil {
+		return "-"
+	}
+	plan := chaosRun{PlanRan: r.PlanRan, PlanExitCode: r.PlanExitCode, PlanErrors: r.PlanErrors, PlanChanges: r.PlanChanges}.planEmpty()
+	return fmt.Sprintf("exit %d, %s, orphans %s, duplicates %d, lost %s, plan empty %s", r.ExitCode, plural(r.Errors, "error"),
+		countByKind(r.Orphans), r.Duplicates, countByKind(r.Lost), plan)
 }
 
 func (r killRun) planEmpty() string {
@@ -78,6 +105,18 @@ func (r *killReport) finish() {
 	r.TargetMet = len(r.Runs) > 0 && r.RunsMet == len(r.Runs)
 }
 
+// recovered counts the runs that missed the target and met it after the recovery apply.
+func (r *killReport) recovered() int {
+	n := 0
+	for _, run := range r.Runs {
+		if rec := run.Recovery; rec != nil && !run.Met && rec.ExitCode == 0 && rec.Errors == 0 && len(rec.Orphans) == 0 &&
+			len(rec.Lost) == 0 && rec.Duplicates == 0 && rec.PlanRan && rec.PlanExitCode == 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // render is Markdown that can be pasted into BENCHMARKS.md as it is.
 func (r *killReport) render() string {
 	var b strings.Builder
@@ -88,9 +127,10 @@ func (r *killReport) render() string {
 		"   run's kill-at create, before that create's answer leaves\n")
 	b.WriteString("2. server against state: what the kill left (on the server, not in the state)\n")
 	b.WriteString("3. `terraform apply -json` again, then server against state: orphans, duplicates (orphaned clients named like one in the state), lost\n")
-	b.WriteString("4. `terraform plan -json -detailed-exitcode`\n\n")
-	b.WriteString("| seed | point | killed at create | left by the kill | next apply exit | errors | orphans | duplicates | lost | plan empty |\n")
-	b.WriteString("|---:|---|---:|---|---:|---:|---|---:|---|---|\n")
+	b.WriteString("4. `terraform plan -json -detailed-exitcode`\n")
+	b.WriteString("5. only when the next apply failed: the recovery its errors name, `IDP_ADOPT_IDENTICAL=true terraform apply`, then 3's inspection and 4\n\n")
+	b.WriteString("| seed | point | killed at create | left by the kill | next apply exit | errors | orphans | duplicates | lost | plan empty | recovery (5) |\n")
+	b.WriteString("|---:|---|---:|---|---:|---:|---|---:|---|---|---|\n")
 	for _, run := range r.Runs {
 		left, orphans, lost := countByKind(run.LeftAfterKill), "-", "-"
 		if run.Inspected {
@@ -104,11 +144,14 @@ func (r *killReport) render() string {
 		if !run.Killed {
 			killed += " (not reached)"
 		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %d | %s | %d | %s | %s |\n", run.Seed, run.Point, killed, left, exit,
-			run.ApplyErrors, orphans, run.Duplicates, lost, run.planEmpty())
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %d | %s | %d | %s | %s | %s |\n", run.Seed, run.Point, killed, left, exit,
+			run.ApplyErrors, orphans, run.Duplicates, lost, run.planEmpty(), run.Recovery.summary())
 	}
 	fmt.Fprintf(&b, "\nTarget: after every kill the next apply exits 0 with 0 errors, 0 orphans, 0 duplicates, 0 lost, and the plan after it is empty: %s (%d of %d runs)\n",
 		check(r.TargetMet), r.RunsMet, len(r.Runs))
+	if n := r.recovered(); n > 0 {
+		fmt.Fprintf(&b, "Of the others, %d met it after the one-step recovery (5).\n", n)
+	}
 	if len(r.ApplyErrorKinds) > 0 {
 		b.WriteString("\nError diagnostics of the next applies by summary and cause, all runs:\n\n| count | diagnostic |\n|---:|---|\n")
 		for _, k := range r.ApplyErrorKinds {
