@@ -2,14 +2,29 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
 )
+
+// TestMain lets the test binary serve as the provider wrapper the harness
+// installs (a copy of the running program), as main does.
+func TestMain(m *testing.M) {
+	if code, ok := devtf.RunAsWrapper(); ok {
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
 
 func TestKillAt(t *testing.T) {
 	t.Parallel()
@@ -156,6 +171,49 @@ func TestKillReport(t *testing.T) {
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("render lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// The kill path end to end on a few objects: every apply is killed, and
+// after the next apply (or the recovery its errors name) the server and
+// the state agree and the plan is empty.
+func TestAccKill_smoke(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("runs the Terraform CLI; acceptance tests are skipped unless TF_ACC is set")
+	}
+	if _, err := exec.LookPath("terraform"); err != nil {
+		t.Fatalf("no terraform on PATH: %v", err)
+	}
+	bin := t.TempDir()
+	build := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(bin, devtf.ProviderFile()), "github.com/idp-terraform/terraform-provider-idp")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	t.Setenv("TMPDIR", t.TempDir())
+	out := filepath.Join(t.TempDir(), "kill.json")
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"-provider-dir", bin, "-kill", "-kill-n", "9", "-kill-rate", "0", "-chaos-seeds", "1", "-out", out},
+		&stdout, &stderr); code != exitOK {
+		t.Fatalf("exit code %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep killReport
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Runs) != 3 {
+		t.Fatalf("%d runs, want early, middle and late", len(rep.Runs))
+	}
+	for _, run := range rep.Runs {
+		if !run.Killed || run.CreatesAtKill < run.KillAt {
+			t.Errorf("%s: killed %v after %d creates, want a kill at %d", run.Point, run.Killed, run.CreatesAtKill, run.KillAt)
+		}
+		if !run.Met && !(run.Recovery != nil && run.Recovery.ExitCode == 0 && len(run.Recovery.Orphans) == 0 && run.Recovery.PlanExitCode == 0) {
+			t.Errorf("%s: neither the next apply nor the recovery converged:\n%s", run.Point, stdout.String())
 		}
 	}
 }
