@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -261,7 +262,9 @@ func grantRecordKey(audience string) string {
 func (c *Client) recordGrant(ctx context.Context, b budget, clientID, audience string) (earlier, wrote bool) {
 	key := grantRecordKey(audience)
 	if !c.claims.isClaimed("client", clientID) {
-		a, err := call[Application](ctx, c, b, http.MethodGet, c.endpoint(clientsPath, clientID), nil)
+		u := c.endpoint(clientsPath, clientID)
+		u.RawQuery = url.Values{"fields": {"client_metadata"}, "include_fields": {"true"}}.Encode()
+		a, err := call[Application](ctx, c, b, http.MethodGet, u, nil)
 		if err != nil {
 			return false, false
 		}
