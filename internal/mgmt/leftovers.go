@@ -100,6 +100,8 @@ type runClaims struct {
 
 	// grants are the grants (client and audience) recorded on their client.
 	grants map[string]bool
+	// seen is each client's metadata as this Client last read or wrote it.
+	seen map[string]map[string]string
 
 	listing sync.Mutex
 	listed  bool
@@ -234,7 +236,9 @@ func diffApplication(sent, found *Application) []string {
 // SettleApplication removes a pending create marker from a client that a
 // Terraform state holds: from then on, no later run may take it for a
 // killed run's leftover. It is one PATCH per client, on its first read.
+// It also remembers the client's metadata for SettleGrant.
 func (c *Client) SettleApplication(ctx context.Context, a *Application) error {
+	defer c.claims.see(str(a.ClientID), a.ClientMetadata)
 	if !IsPendingMarker(a.ClientMetadata) {
 		return nil
 	}
@@ -244,6 +248,30 @@ func (c *Client) SettleApplication(ctx context.Context, a *Application) error {
 	}
 	delete(*a.ClientMetadata, CreateRequestMetadataKey)
 	return nil
+}
+
+func (r *runClaims) see(clientID string, md *map[string]string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = map[string]map[string]string{}
+	}
+	r.seen[clientID] = map[string]string{}
+	if md != nil {
+		for k, v := range *md {
+			r.seen[clientID][k] = v
+		}
+	}
+}
+
+// recorded reports what this Client last saw of key on the client: known is
+// false when it has not read the client.
+func (r *runClaims) recorded(clientID, key string) (present, known bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	md, known := r.seen[clientID]
+	_, present = md[key]
+	return present, known
 }
 
 // grantRecordKey is the client_metadata key that records, before its create,
@@ -279,6 +307,11 @@ func (c *Client) recordGrant(ctx context.Context, b budget, clientID, audience s
 		return false, false
 	}
 	c.claims.noteGrant(clientID, audience)
+	c.claims.mu.Lock()
+	if md := c.claims.seen[clientID]; md != nil {
+		md[key] = "pending"
+	}
+	c.claims.mu.Unlock()
 	return false, true
 }
 
@@ -306,11 +339,21 @@ func (c *Client) GrantRecorded(clientID, audience string) bool {
 }
 
 // SettleGrant removes the record of a grant a Terraform state holds (see
-// SettleApplication); a client already gone has nothing to remove.
+// SettleApplication); a client already gone has nothing to remove. When this
+// Client read the client (its resource refreshes before the grant's), it
+// sends nothing unless the record is there: a plan saves no state, so the
+// caller's note that a record may exist outlives the record.
 func (c *Client) SettleGrant(ctx context.Context, clientID, audience string) error {
-	body := map[string]any{"client_metadata": map[string]any{grantRecordKey(audience): nil}}
+	key := grantRecordKey(audience)
+	if present, known := c.claims.recorded(clientID, key); known && !present {
+		return nil
+	}
+	body := map[string]any{"client_metadata": map[string]any{key: nil}}
 	if err := c.do(ctx, c.newBudget(ctx), http.MethodPatch, c.endpoint(clientsPath, clientID), body, nil); err != nil && !IsNotFound(err) {
 		return err
 	}
+	c.claims.mu.Lock()
+	delete(c.claims.seen[clientID], key)
+	c.claims.mu.Unlock()
 	return nil
 }

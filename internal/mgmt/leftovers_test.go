@@ -334,6 +334,19 @@ func TestLeftoverGrantRecordedOnItsClient(t *testing.T) {
 	if err := next.SettleGrant(ctx, str(app.ClientID), str(api.Identifier)); err != nil {
 		t.Fatal(err)
 	}
+	// A later plan reads the client first, and then sends nothing for the grant.
+	later := env.client(t, adoptingLeftovers)
+	seen, err := later.GetApplication(ctx, str(app.ClientID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := later.SettleApplication(ctx, seen); err != nil {
+		t.Fatal(err)
+	}
+	patches := env.count("", "PATCH", "/api/v2/clients/{id}", 0)
+	if err := later.SettleGrant(ctx, str(app.ClientID), str(api.Identifier)); err != nil || env.count("", "PATCH", "/api/v2/clients/{id}", 0) != patches {
+		t.Errorf("settling a grant whose record the client read shows gone sent a PATCH (%v)", err)
+	}
 	read, err := next.GetApplication(ctx, str(app.ClientID))
 	if err != nil || read.ClientMetadata != nil && len(*read.ClientMetadata) > 0 {
 		t.Fatalf("after settling, client_metadata = %v (%v), want none", read.ClientMetadata, err)
