@@ -58,6 +58,7 @@ type options struct {
 	kill     bool
 	killN    int
 	killRate int
+	killLost int
 }
 
 // scaleFlags are the flags of the runs the chaos mode does not make.
@@ -89,6 +90,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.kill, "kill", false, "run the kill benchmark instead: per seed (-chaos-seeds) and point (early, middle, late), SIGKILL an apply, apply again, plan")
 	fs.IntVar(&o.killN, "kill-n", 201, "kill: resource `count` of each run")
 	fs.IntVar(&o.killRate, "kill-rate", 20, "kill: the server's requests per `second`")
+	fs.IntVar(&o.killLost, "kill-lost", 0, "kill: revert the state to its snapshot this many `creates` before the kill, as a backend saving snapshots at intervals loses them")
 	fs.DurationVar(&o.commandTimeout, "command-timeout", 5*time.Minute, "chaos: stop one Terraform command after this `duration` and report it as timed out")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: idp-bench -provider-dir DIR [-n 100,1000] [-rate-limit 50] [-out FILE]\n"+

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -51,6 +52,9 @@ type killSwitch struct {
 	at   int
 	fire chan struct{} // closed when the at-th create is committed
 	dead chan struct{} // closed by the harness once Terraform is gone
+	// snapshot, when set, is called once, at the snapshotAt-th create.
+	snapshot   func()
+	snapshotAt int
 
 	mu      sync.Mutex
 	creates int
@@ -70,13 +74,25 @@ func (k *killSwitch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := httptest.NewRecorder()
 	k.next.ServeHTTP(rec, r)
-	if rec.Code == http.StatusCreated && k.created() {
+	if rec.Code != http.StatusCreated {
+		k.copy(w, rec)
+		return
+	}
+	kill, snap := k.created()
+	if snap {
+		k.snapshot()
+	}
+	if kill {
 		close(k.fire)
 		select {
 		case <-k.dead:
 		case <-time.After(time.Minute):
 		}
 	}
+	k.copy(w, rec)
+}
+
+func (k *killSwitch) copy(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
 	for key, v := range rec.Header() {
 		w.Header()[key] = v
 	}
@@ -84,16 +100,18 @@ func (k *killSwitch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(rec.Body.Bytes())
 }
 
-// created counts a create and reports whether it is the one to kill at.
-func (k *killSwitch) created() bool {
+// created counts a create and reports whether it is the one to kill at,
+// and whether it is the one to take the state snapshot at.
+func (k *killSwitch) created() (kill, snapshot bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.creates++
+	snapshot = k.snapshot != nil && k.creates == k.snapshotAt
 	if k.fired || k.creates < k.at {
-		return false
+		return false, snapshot
 	}
 	k.fired = true
-	return true
+	return true, snapshot
 }
 
 func (k *killSwitch) count() int {
@@ -107,7 +125,7 @@ func (b *bench) killBench(ctx context.Context) (rep *killReport, err error) {
 		o := b.opts
 		rep = &killReport{
 			Terraform: version, Platform: runtime.GOOS + "/" + runtime.GOARCH, CPUs: runtime.NumCPU(),
-			Parallelism: o.parallelism, N: o.killN, Mix: splitMix(o.killN), RateLimit: o.killRate,
+			Parallelism: o.parallelism, N: o.killN, Mix: splitMix(o.killN), RateLimit: o.killRate, Lost: o.killLost,
 		}
 		var errs []error
 		for _, seed := range o.chaosSeeds {
@@ -141,6 +159,12 @@ func (b *bench) killRun(ctx context.Context, seed int64, index int, p killPoint)
 	}
 	b.rec = newRecorder(b.srv)
 	sw := newKillSwitch(b.rec, run.KillAt)
+	var snap *stateSnapshot
+	if lag := b.opts.killLost; lag > 0 {
+		snap = &stateSnapshot{}
+		sw.snapshotAt, sw.snapshot = max(run.KillAt-lag, 0), snap.take
+		run.SnapshotAt = sw.snapshotAt
+	}
 	b.hs = httptest.NewServer(sw)
 	b.domain = b.hs.URL
 	defer b.stopServer()
@@ -150,6 +174,9 @@ func (b *bench) killRun(ctx context.Context, seed int64, index int, p killPoint)
 	dir, err := b.workDir(fmt.Sprintf("kill-%d-%s", seed, p.Name), idpConfig(n, fmt.Sprintf("kill%d", seed), b.providerSettings()))
 	if err != nil {
 		return run, err
+	}
+	if snap != nil {
+		snap.dir = dir
 	}
 	inspector, err := mgmt.New(mgmt.Config{Domain: b.domain, ClientID: b.srv.AdminClientID(),
 		ClientSecret: b.srv.AdminClientSecret(), UserAgent: "idp-bench-kill-inspector"})
@@ -166,6 +193,11 @@ func (b *bench) killRun(ctx context.Context, seed int64, index int, p killPoint)
 		return run, err
 	}
 	run.CreatesAtKill = sw.count()
+	if snap != nil {
+		if err := snap.restore(); err != nil {
+			return run, err
+		}
+	}
 	first, err := b.inspect(ctx, dir, inspector, baseline)
 	if err != nil {
 		return run, err
@@ -255,6 +287,38 @@ func (b *bench) killedApply(ctx context.Context, dir, label string, sw *killSwit
 	return exitCode, killed, nil
 }
 
+// stateSnapshot is the state file as it was at one create: restored after
+// the kill, it makes the state lose what was created since, as a backend
+// that saves snapshots at intervals does.
+type stateSnapshot struct {
+	dir  string
+	mu   sync.Mutex
+	data []byte // nil: there was no state yet
+}
+
+func (s *stateSnapshot) take() {
+	data, err := os.ReadFile(filepath.Join(s.dir, "terraform.tfstate"))
+	if err != nil || !json.Valid(data) {
+		data = nil // none yet, or caught mid-write: the kill then loses everything
+	}
+	s.mu.Lock()
+	s.data = data
+	s.mu.Unlock()
+}
+
+func (s *stateSnapshot) restore() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	path := filepath.Join(s.dir, "terraform.tfstate")
+	if s.data == nil {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	return os.WriteFile(path, s.data, 0o600)
+}
+
 type inspection struct {
 	inState       int
 	orphans, lost []objectRef
@@ -328,6 +392,9 @@ func checkKillFlags(fs *flag.FlagSet, o *options, seeds string) error {
 	}
 	if o.killN < 6 {
 		return errors.New("-kill-n must be at least 6 (two of each type)")
+	}
+	if o.killLost < 0 {
+		return errors.New("-kill-lost must not be negative")
 	}
 	if o.killRate < 0 {
 		return errors.New("-kill-rate must not be negative (0: no limit)")

@@ -217,3 +217,33 @@ func TestAccKill_smoke(t *testing.T) {
 		}
 	}
 }
+
+func TestStateSnapshot(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	state := filepath.Join(dir, "terraform.tfstate")
+	s := &stateSnapshot{dir: dir}
+	s.take() // no state yet
+	if err := os.WriteFile(state, []byte(`{"serial":2}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.restore(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(state); !os.IsNotExist(err) {
+		t.Errorf("a snapshot of no state restored to a state file: %v", err)
+	}
+	if err := os.WriteFile(state, []byte(`{"serial":3}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.take()
+	if err := os.WriteFile(state, []byte(`{"serial":9}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.restore(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(state); string(got) != `{"serial":3}` {
+		t.Errorf("restored %s, want the snapshot", got)
+	}
+}

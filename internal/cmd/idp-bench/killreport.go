@@ -14,6 +14,7 @@ type killReport struct {
 	N           int    `json:"n"`
 	Mix         mix    `json:"mix"`
 	RateLimit   int    `json:"rate_limit"`
+	Lost        int    `json:"state_loses_creates"`
 
 	Runs []killRun `json:"runs"`
 
@@ -27,8 +28,10 @@ type killRun struct {
 	Seed  int64  `json:"seed"`
 	Point string `json:"point"`
 	// KillAt is the create after which Terraform was killed, its answer lost.
-	KillAt int    `json:"kill_at_create"`
-	Error  string `json:"harness_error,omitempty"`
+	KillAt int `json:"kill_at_create"`
+	// SnapshotAt is the create whose state the kill left (-kill-lost), 0 without.
+	SnapshotAt int    `json:"state_snapshot_at_create,omitempty"`
+	Error      string `json:"harness_error,omitempty"`
 
 	Killed        bool `json:"killed"`
 	FirstExitCode int  `json:"killed_apply_exit_code"`
@@ -125,6 +128,9 @@ func (r *killReport) render() string {
 		r.N, r.Mix.APIs, r.Mix.Clients, r.Mix.Grants, r.RateLimit)
 	b.WriteString("1. `terraform apply`, SIGKILLed (process group: Terraform and the provider) once the server has committed the\n" +
 		"   run's kill-at create, before that create's answer leaves\n")
+	if r.Lost > 0 {
+		fmt.Fprintf(&b, "   and the state file put back as it was %d creates before the kill (a backend that saves snapshots at intervals)\n", r.Lost)
+	}
 	b.WriteString("2. server against state: what the kill left (on the server, not in the state)\n")
 	b.WriteString("3. `terraform apply -json` again, then server against state: orphans, duplicates (orphaned clients named like one in the state), lost\n")
 	b.WriteString("4. `terraform plan -json -detailed-exitcode`\n")
