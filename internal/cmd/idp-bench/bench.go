@@ -403,9 +403,10 @@ func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
 	if err != nil {
 		return res, err
 	}
-	var counts [3]requestSummary
+	var counts [4]requestSummary
 	res.IDP, err = b.phases(ctx, idpDir, fmt.Sprintf("N=%d idp", n), &b.idp, &counts)
 	res.ApplyRequests, res.RefreshRequests, res.DestroyRequests = counts[0], counts[1], counts[2]
+	res.FirstRefreshRequests = counts[3]
 	if err != nil {
 		return res, err
 	}
@@ -438,8 +439,8 @@ func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
 
 // phases applies, refreshes -refresh-runs times and destroys dir's
 // configuration with p, and records the server's requests of each phase
-// (the first refresh's) in counts when given.
-func (b *bench) phases(ctx context.Context, dir, label string, p *plugin, counts *[3]requestSummary) (runSet, error) {
+// (the last refresh's, and in counts[3] the first's) in counts when given.
+func (b *bench) phases(ctx context.Context, dir, label string, p *plugin, counts *[4]requestSummary) (runSet, error) {
 	b.using = p
 	defer func() { b.using = &b.idp }()
 	var set runSet
@@ -457,8 +458,12 @@ func (b *bench) phases(ctx context.Context, dir, label string, p *plugin, counts
 		for k := range step.runs {
 			b.srv.ResetCounts()
 			r, err := step.run()
-			if counts != nil && k == 0 {
+			// The first refresh also removes the create markers.
+			if counts != nil && k == step.runs-1 {
 				counts[i] = summarize(b.srv.Counts())
+			}
+			if counts != nil && i == 1 && k == 0 {
+				counts[3] = summarize(b.srv.Counts())
 			}
 			if err != nil {
 				return set, err
