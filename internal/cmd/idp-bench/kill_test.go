@@ -212,7 +212,9 @@ func TestAccKill_smoke(t *testing.T) {
 		if !run.Killed || run.CreatesAtKill < run.KillAt {
 			t.Errorf("%s: killed %v after %d creates, want a kill at %d", run.Point, run.Killed, run.CreatesAtKill, run.KillAt)
 		}
-		if !run.Met && !(run.Recovery != nil && run.Recovery.ExitCode == 0 && len(run.Recovery.Orphans) == 0 && run.Recovery.PlanExitCode == 0) {
+		rec := run.Recovery
+		recovered := rec != nil && rec.ExitCode == 0 && len(rec.Orphans) == 0 && rec.PlanExitCode == 0
+		if !run.Met && !recovered {
 			t.Errorf("%s: neither the next apply nor the recovery converged:\n%s", run.Point, stdout.String())
 		}
 	}
