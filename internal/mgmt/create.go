@@ -230,9 +230,12 @@ func (c *Client) createApplication(ctx context.Context, b budget, in *Applicatio
 
 // adoptApplication rotates the secret if the token may not read it (harmless: nobody has seen it),
 // unless the caller gave it: the client holds the sent secret, which the caller knows.
+// A nil cause is a leftover of an interrupted apply, logged by the caller.
 func (c *Client) adoptApplication(ctx context.Context, b budget, a *Application, sent *string, cause error) (*Application, error) {
-	c.log.Log(ctx, LevelInfo, "found the client created by an attempt whose outcome was unknown; adopting it",
-		map[string]any{"kind": "client", "id": str(a.ClientID), "cause": cause.Error()})
+	if cause != nil {
+		c.log.Log(ctx, LevelInfo, "found the client created by an attempt whose outcome was unknown; adopting it",
+			map[string]any{"kind": "client", "id": str(a.ClientID), "cause": cause.Error()})
+	}
 	if sent != nil {
 		a.ClientSecret = sent
 		return a, nil

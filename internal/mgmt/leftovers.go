@@ -217,7 +217,7 @@ func (c *Client) adoptLeftoverClient(ctx context.Context, b budget, found, in *A
 		}
 		found = updated
 	}
-	return c.adoptApplication(ctx, b, found, in.ClientSecret, fmt.Errorf("an interrupted apply created it"))
+	return c.adoptApplication(ctx, b, found, in.ClientSecret, nil)
 }
 
 func diffApplication(sent, found *Application) []string {
