@@ -59,6 +59,8 @@ type options struct {
 	killN    int
 	killRate int
 	killLost int
+	// killPoints are the points of -kill-points, in their default order.
+	killPoints []killPoint
 }
 
 // scaleFlags are the flags of the runs the chaos mode does not make.
@@ -66,7 +68,7 @@ var scaleFlags = []string{"n", "rate-limit", "rate-n", "rate-runs", "refresh-run
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	var sizes, seeds string
+	var sizes, seeds, killPoints string
 	fs := flag.NewFlagSet("idp-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.providerDir, "provider-dir", "./bin", "`directory` holding the built "+devtf.ProviderBinary+" binary")
@@ -90,6 +92,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.kill, "kill", false, "run the kill benchmark instead: per seed (-chaos-seeds) and point (early, middle, late), SIGKILL an apply, apply again, plan")
 	fs.IntVar(&o.killN, "kill-n", 201, "kill: resource `count` of each run")
 	fs.IntVar(&o.killRate, "kill-rate", 20, "kill: the server's requests per `second`")
+	fs.StringVar(&killPoints, "kill-points", "early,middle,late", "kill: comma-separated `points` of each seed's runs (early, middle, late)")
 	fs.IntVar(&o.killLost, "kill-lost", 0, "kill: revert the state to its snapshot this many `creates` before the kill, as a backend saving snapshots at intervals loses them")
 	fs.DurationVar(&o.commandTimeout, "command-timeout", 5*time.Minute, "chaos: stop one Terraform command after this `duration` and report it as timed out")
 	fs.Usage = func() {
@@ -126,16 +129,16 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		fmt.Fprintln(stderr, "idp-bench: -timeout and -command-timeout must be positive")
 		return nil, errors.New("bad timeout")
 	}
-	if err := checkChaosFlags(fs, o, seeds); err != nil {
+	if err := checkChaosFlags(fs, o, seeds, killPoints); err != nil {
 		fmt.Fprintf(stderr, "idp-bench: %v\n", err)
 		return nil, err
 	}
 	return o, nil
 }
 
-func checkChaosFlags(fs *flag.FlagSet, o *options, seeds string) error {
+func checkChaosFlags(fs *flag.FlagSet, o *options, seeds, killPoints string) error {
 	if o.kill {
-		return checkKillFlags(fs, o, seeds)
+		return checkKillFlags(fs, o, seeds, killPoints)
 	}
 	if !o.chaos {
 		return nil

@@ -129,7 +129,8 @@ func (b *bench) killBench(ctx context.Context) (rep *killReport, err error) {
 		}
 		var errs []error
 		for _, seed := range o.chaosSeeds {
-			for i, p := range defaultKillPoints {
+			for _, p := range o.killPoints {
+				i := slices.Index(defaultKillPoints, p)
 				run, err := b.killRun(ctx, seed, i, p)
 				if err != nil {
 					run.Error = err.Error()
@@ -371,7 +372,7 @@ func duplicates(orphans []objectRef, serverNames map[string]string, stateNames m
 	return n
 }
 
-func checkKillFlags(fs *flag.FlagSet, o *options, seeds string) error {
+func checkKillFlags(fs *flag.FlagSet, o *options, seeds, points string) error {
 	var set []string
 	seedsGiven := false
 	fs.Visit(func(f *flag.Flag) {
@@ -392,6 +393,17 @@ func checkKillFlags(fs *flag.FlagSet, o *options, seeds string) error {
 	}
 	if o.killN < 6 {
 		return errors.New("-kill-n must be at least 6 (two of each type)")
+	}
+	o.killPoints = nil
+	for _, p := range defaultKillPoints {
+		if slices.Contains(strings.Split(points, ","), p.Name) {
+			o.killPoints = append(o.killPoints, p)
+		}
+	}
+	for _, name := range strings.Split(points, ",") {
+		if !slices.ContainsFunc(defaultKillPoints, func(p killPoint) bool { return p.Name == name }) {
+			return fmt.Errorf("-kill-points: %q is not early, middle or late", name)
+		}
 	}
 	if o.killLost < 0 {
 		return errors.New("-kill-lost must not be negative")

@@ -133,14 +133,15 @@ func TestParseFlags_kill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err, stderr.String())
 	}
-	if !o.kill || o.killN != 201 || o.killRate != 20 || !slices.Equal(o.chaosSeeds, []int64{1, 2}) {
+	if !o.kill || o.killN != 201 || o.killRate != 20 || !slices.Equal(o.chaosSeeds, []int64{1, 2}) || !slices.Equal(o.killPoints, defaultKillPoints) {
 		t.Errorf("kill defaults: %+v", o)
 	}
-	o, err = parseFlags([]string{"-kill", "-chaos-seeds", "3", "-kill-n", "30", "-kill-rate", "0"}, &stderr)
-	if err != nil || o.killN != 30 || o.killRate != 0 || !slices.Equal(o.chaosSeeds, []int64{3}) {
+	o, err = parseFlags([]string{"-kill", "-chaos-seeds", "3", "-kill-n", "30", "-kill-rate", "0", "-kill-points", "late,early"}, &stderr)
+	if err != nil || o.killN != 30 || o.killRate != 0 || !slices.Equal(o.chaosSeeds, []int64{3}) ||
+		!slices.Equal(o.killPoints, []killPoint{defaultKillPoints[0], defaultKillPoints[2]}) {
 		t.Errorf("kill flags: %+v, %v", o, err)
 	}
-	for _, args := range [][]string{{"-kill", "-chaos"}, {"-kill", "-chaos-429", "0.1"}, {"-kill", "-n", "10"}, {"-kill", "-kill-n", "5"}, {"-kill", "-kill-rate", "-1"}} {
+	for _, args := range [][]string{{"-kill", "-chaos"}, {"-kill", "-chaos-429", "0.1"}, {"-kill", "-n", "10"}, {"-kill", "-kill-n", "5"}, {"-kill", "-kill-rate", "-1"}, {"-kill", "-kill-points", "soon"}} {
 		stderr.Reset()
 		if _, err := parseFlags(args, &stderr); err == nil {
 			t.Errorf("parseFlags(%q) accepted it", args)
@@ -175,9 +176,9 @@ func TestKillReport(t *testing.T) {
 	}
 }
 
-// The kill path end to end on a few objects: every apply is killed, and
-// after the next apply (or the recovery its errors name) the server and
-// the state agree and the plan is empty.
+// The kill path end to end on a few objects: the apply is killed with the
+// state four creates behind, and after the next apply (or the recovery its
+// errors name) the server and the state agree and the plan is empty.
 func TestAccKill_smoke(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("runs the Terraform CLI; acceptance tests are skipped unless TF_ACC is set")
@@ -193,7 +194,8 @@ func TestAccKill_smoke(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
 	out := filepath.Join(t.TempDir(), "kill.json")
 	var stdout, stderr bytes.Buffer
-	if code := run(t.Context(), []string{"-provider-dir", bin, "-kill", "-kill-n", "9", "-kill-rate", "0", "-chaos-seeds", "1", "-out", out},
+	if code := run(t.Context(), []string{"-provider-dir", bin, "-kill", "-kill-n", "9", "-kill-rate", "0", "-chaos-seeds", "1",
+		"-kill-points", "middle", "-kill-lost", "4", "-out", out},
 		&stdout, &stderr); code != exitOK {
 		t.Fatalf("exit code %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
@@ -205,8 +207,8 @@ func TestAccKill_smoke(t *testing.T) {
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Runs) != 3 {
-		t.Fatalf("%d runs, want early, middle and late", len(rep.Runs))
+	if len(rep.Runs) != 1 {
+		t.Fatalf("%d runs, want one", len(rep.Runs))
 	}
 	for _, run := range rep.Runs {
 		if !run.Killed || run.CreatesAtKill < run.KillAt {
