@@ -58,6 +58,13 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives the client's log lines; nil = discard.
 	Logger Logger
+	// AdoptLeftovers marks creates so that a later run recomputes the marker, and adopts
+	// what an interrupted run of the same configuration created (leftovers.go). It costs
+	// one list of the clients per Client, at its first client create.
+	AdoptLeftovers bool
+	// AdoptIdentical adopts any API, grant or connection a create meets that is exactly what it
+	// sends, unclaimed: the caller vouches that they are an interrupted run's. Never a tenant.
+	AdoptIdentical bool
 }
 
 // Client is a Management API v2 client, safe for concurrent use.
@@ -79,6 +86,10 @@ type Client struct {
 	log            Logger
 
 	pacer *pacer
+	// claims are what this client created or adopted (leftovers.go).
+	claims         runClaims
+	adoptLeftovers bool
+	adoptIdentical bool
 	// http sends single attempts; it never follows a redirect.
 	http *http.Client
 
@@ -231,6 +242,8 @@ func New(cfg Config) (*Client, error) {
 		clientsTake:    maxClientsTake,
 		maxPages:       maxListPages,
 		maxObjects:     maxListObjects,
+		adoptLeftovers: cfg.AdoptLeftovers,
+		adoptIdentical: cfg.AdoptIdentical,
 	}
 	if c.policy.waitMax < c.policy.waitMin {
 		return nil, fmt.Errorf("retry wait max (%s) is below retry wait min (%s)", c.policy.waitMax, c.policy.waitMin)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -119,6 +118,10 @@ type ConnectionFilter struct {
 func (c *Client) CreateConnection(ctx context.Context, cn *Connection) (*Connection, error) {
 	in := *cn
 	in.ID = nil
+	marker, err := c.leftoverMarker("connection", &in, &in.Metadata)
+	if err != nil {
+		return nil, err
+	}
 	name := str(in.Name)
 	return createKeyed(ctx, c, c.newBudget(ctx), c.endpoint(connectionsPath), &in, keyed[Connection]{
 		kind: "connection",
@@ -126,9 +129,29 @@ func (c *Client) CreateConnection(ctx context.Context, cn *Connection) (*Connect
 		lookup: func(ctx context.Context, b budget) (*Connection, error) {
 			return c.connectionByName(ctx, b, name)
 		},
-		id:   func(cn *Connection) string { return str(cn.ID) },
-		diff: diffConnection,
+		id:       func(cn *Connection) string { return str(cn.ID) },
+		diff:     diffConnection,
+		leftover: func(found *Connection) bool { return hasMarker(found.Metadata, marker) },
 	})
+}
+
+// SettleConnection removes a pending create marker from a connection a Terraform state
+// holds (see SettleApplication); a connection's PATCH replaces its metadata.
+func (c *Client) SettleConnection(ctx context.Context, cn *Connection) error {
+	if !IsPendingMarker(cn.Metadata) {
+		return nil
+	}
+	md := map[string]string{}
+	for k, v := range *cn.Metadata {
+		if k != CreateRequestMetadataKey {
+			md[k] = v
+		}
+	}
+	if err := c.do(ctx, c.newBudget(ctx), http.MethodPatch, c.endpoint(connectionsPath, str(cn.ID)), &Connection{Metadata: &md}, nil); err != nil {
+		return err
+	}
+	cn.Metadata = &md
+	return nil
 }
 
 // GetConnection reads a connection by id.
@@ -274,9 +297,7 @@ func diffConnection(sent, found *Connection) []string {
 	ptr(&d, "is_domain_connection", sent.IsDomainConnection, found.IsDomainConnection)
 	set(&d, "realms", sent.Realms, found.Realms)
 	set(&d, "enabled_clients", sent.EnabledClients, found.EnabledClients)
-	if sent.Metadata != nil && (found.Metadata == nil || !maps.Equal(*sent.Metadata, *found.Metadata)) {
-		d = append(d, "metadata")
-	}
+	metadata(&d, "metadata", sent.Metadata, found.Metadata)
 	if sent.Options != nil {
 		got := found.Options
 		if got == nil {

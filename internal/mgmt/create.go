@@ -13,8 +13,8 @@ import (
 	"strings"
 )
 
-// CreateRequestMetadataKey is the client_metadata key marking CreateApplication's request.
-// It stays on the client: hide it rather than remove it, which costs an update.
+// CreateRequestMetadataKey is the metadata key of a create marker on clients, tenants and
+// connections (leftovers.go); the first read from a Terraform state removes a pending one.
 const CreateRequestMetadataKey = "idp_create_request"
 
 const maxClientMetadataKeys = 10
@@ -26,7 +26,9 @@ type ConflictError struct {
 	Key string
 	// ExistingID is the existing object's id, "" when the look-up did not find it.
 	ExistingID string
-	Err        error
+	// Identical is true when the existing object holds exactly what the create sent.
+	Identical bool
+	Err       error
 }
 
 // Error says what exists and, when known, its id.
@@ -102,12 +104,20 @@ type keyed[T any] struct {
 	id        func(*T) string
 	diff      func(sent, found *T) []string // names of the fields that differ
 	adopt     func(found *T) (*T, error)    // optional
+	// leftover, optional, proves that an object that existed before this
+	// call was made by an interrupted apply of this configuration, which
+	// takeOver (default: found as it is) then makes this create's.
+	leftover func(found *T) bool
+	takeOver func(ctx context.Context, b budget, found *T) (*T, error)
+	// noVouching: AdoptIdentical does not apply (a tenant's adoption deletes it).
+	noVouching bool
 }
 
 func createKeyed[T any](ctx context.Context, c *Client, b budget, u *url.URL, in *T, k keyed[T]) (*T, error) {
 	out := new(T)
 	info, err := c.doWith(ctx, b, request{method: http.MethodPost, url: u, resend: true}, in, out)
 	if err == nil {
+		c.claims.claim(k.kind, k.id(out))
 		return out, nil
 	}
 	if !IsConflict(err) {
@@ -121,6 +131,16 @@ func createKeyed[T any](ctx context.Context, c *Client, b budget, u *url.URL, in
 		ce := &ConflictError{Kind: k.kind, Key: k.key, Err: err}
 		if lerr == nil && found != nil {
 			ce.ExistingID = k.id(found)
+			ce.Identical = len(k.diff(in, found)) == 0
+			vouched := c.adoptIdentical && !k.noVouching
+			if ce.Identical && (vouched || k.leftover != nil && k.leftover(found)) && c.claims.claim(k.kind, ce.ExistingID) {
+				c.log.Log(ctx, LevelInfo, "found the object an interrupted apply of this configuration created; adopting it",
+					map[string]any{"kind": k.kind, "id": ce.ExistingID})
+				if k.takeOver != nil {
+					return k.takeOver(ctx, b, found)
+				}
+				return found, nil
+			}
 		}
 		return nil, ce
 	}
@@ -136,6 +156,7 @@ func createKeyed[T any](ctx context.Context, c *Client, b budget, u *url.URL, in
 	}
 	c.log.Log(ctx, LevelInfo, "create met 409 after an attempt whose outcome was unknown; adopting the object it created",
 		map[string]any{"kind": k.kind, "id": k.id(found)})
+	c.claims.claim(k.kind, k.id(found))
 	if k.adopt != nil {
 		return k.adopt(found)
 	}
@@ -151,30 +172,37 @@ func uncertain(info sendInfo, err error) bool {
 	return info.ambiguous && !refused
 }
 
-// createApplication resends a client's POST only after recover found no earlier attempt's marker.
+// createApplication adopts a killed run's client carrying the same marker, and resends a
+// client's POST only after recover found no earlier attempt's client.
 func (c *Client) createApplication(ctx context.Context, b budget, in *Application) (*Application, error) {
 	u := c.endpoint(clientsPath)
-	md := map[string]string{}
-	if in.ClientMetadata != nil {
-		maps.Copy(md, *in.ClientMetadata)
-	}
-	if _, ok := md[CreateRequestMetadataKey]; !ok && len(md) >= maxClientMetadataKeys {
-		// No room for the marker: a plain create.
-		return call[Application](ctx, c, b, http.MethodPost, u, in)
-	}
-	marker, err := newCreateRequestID()
+	marker, err := c.newMarker("client", in)
 	if err != nil {
 		return nil, err
 	}
-	md[CreateRequestMetadataKey] = marker
-	in.ClientMetadata = &md
+	md := withMarker(in.ClientMetadata, marker)
+	if md == nil {
+		// No room for the marker: a plain create.
+		return call[Application](ctx, c, b, http.MethodPost, u, in)
+	}
+	if c.adoptLeftovers {
+		defer c.claims.lock(marker)()
+		left, err := c.leftoverClient(ctx, b, marker)
+		if err != nil {
+			return nil, err
+		}
+		if left != nil {
+			return c.adoptLeftoverClient(ctx, b, left, in)
+		}
+	}
+	in.ClientMetadata = md
 
 	var found []*Application
 	r := request{method: http.MethodPost, url: u, resend: true,
 		recover: func(ctx context.Context, b budget, failure error) (bool, error) {
 			var err error
 			if found, err = c.findByMarker(ctx, b, marker); err != nil {
-				return false, fmt.Errorf("%w; looking for the client by its create-request id failed: %w", failure, err)
+				return false, fmt.Errorf("%w; looking for the client by its create marker failed: %w", failure, err)
 			}
 			return len(found) > 0, nil
 		}}
@@ -182,8 +210,10 @@ func (c *Client) createApplication(ctx context.Context, b budget, in *Applicatio
 	info, err := c.doWith(ctx, b, r, in, out)
 	switch {
 	case err == nil:
+		c.claims.claim("client", str(out.ClientID))
 		return out, nil
 	case len(found) == 1:
+		c.claims.claim("client", str(found[0].ClientID))
 		return c.adoptApplication(ctx, b, found[0], in.ClientSecret, err)
 	case len(found) > 1, uncertain(info, err):
 		var ids []string
@@ -200,9 +230,12 @@ func (c *Client) createApplication(ctx context.Context, b budget, in *Applicatio
 
 // adoptApplication rotates the secret if the token may not read it (harmless: nobody has seen it),
 // unless the caller gave it: the client holds the sent secret, which the caller knows.
+// A nil cause is a leftover of an interrupted apply, logged by the caller.
 func (c *Client) adoptApplication(ctx context.Context, b budget, a *Application, sent *string, cause error) (*Application, error) {
-	c.log.Log(ctx, LevelInfo, "found the client created by an attempt whose outcome was unknown; adopting it",
-		map[string]any{"kind": "client", "id": str(a.ClientID), "cause": cause.Error()})
+	if cause != nil {
+		c.log.Log(ctx, LevelInfo, "found the client created by an attempt whose outcome was unknown; adopting it",
+			map[string]any{"kind": "client", "id": str(a.ClientID), "cause": cause.Error()})
+	}
 	if sent != nil {
 		a.ClientSecret = sent
 		return a, nil
@@ -218,6 +251,8 @@ func (c *Client) adoptApplication(ctx context.Context, b budget, a *Application,
 	return rotated, nil
 }
 
+// findByMarker returns the unclaimed clients carrying marker: those this run
+// created or adopted are another resource's.
 func (c *Client) findByMarker(ctx context.Context, b budget, marker string) ([]*Application, error) {
 	all, err := listAll[Application](ctx, c, b, c.endpoint(clientsPath), "clients", nil)
 	if err != nil {
@@ -225,14 +260,19 @@ func (c *Client) findByMarker(ctx context.Context, b budget, marker string) ([]*
 	}
 	var found []*Application
 	for _, a := range all {
-		if a.ClientMetadata != nil && (*a.ClientMetadata)[CreateRequestMetadataKey] == marker {
+		if a.ClientMetadata != nil && (*a.ClientMetadata)[CreateRequestMetadataKey] == marker && !c.claims.isClaimed("client", str(a.ClientID)) {
 			found = append(found, a)
 		}
 	}
 	return found, nil
 }
 
-func newCreateRequestID() (string, error) {
+// newMarker is a create marker: with AdoptLeftovers one a later run recomputes,
+// otherwise this call's own random id.
+func (c *Client) newMarker(kind string, body any) (string, error) {
+	if c.adoptLeftovers {
+		return createMarker(kind, body)
+	}
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("generating a create-request id: %w", err)
@@ -316,14 +356,27 @@ func diffTenant(sent, found *Tenant) []string {
 	ptr(&d, "name", sent.Name, found.Name)
 	ptr(&d, "display_name", sent.DisplayName, found.DisplayName)
 	set(&d, "owners", sent.Owners, found.Owners)
-	if sent.Metadata != nil {
-		var got map[string]string
-		if found.Metadata != nil {
-			got = *found.Metadata
-		}
-		if !maps.Equal(*sent.Metadata, got) {
-			d = append(d, "metadata")
-		}
-	}
+	metadata(&d, "metadata", sent.Metadata, found.Metadata)
 	return d
+}
+
+// metadata notes name when the sent metadata and the found one differ but for the create marker.
+func metadata(d *differ, name string, sent, found *map[string]string) {
+	if sent == nil {
+		return
+	}
+	without := func(md *map[string]string) map[string]string {
+		out := map[string]string{}
+		if md != nil {
+			for k, v := range *md {
+				if k != CreateRequestMetadataKey {
+					out[k] = v
+				}
+			}
+		}
+		return out
+	}
+	if !maps.Equal(without(sent), without(found)) {
+		*d = append(*d, name)
+	}
 }

@@ -2,6 +2,7 @@ package mgmt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -113,7 +114,12 @@ func (c *Client) CreateClientGrant(ctx context.Context, g *ClientGrant) (*Client
 		in.Scope = &[]string{}
 	}
 	clientID, audience := str(in.ClientID), str(in.Audience)
-	return createKeyed(ctx, c, c.newBudget(ctx), c.endpoint(clientGrantsPath), &in, keyed[ClientGrant]{
+	b := c.newBudget(ctx)
+	recorded, wrote := false, false
+	if c.adoptLeftovers {
+		recorded, wrote = c.recordGrant(ctx, b, clientID, audience)
+	}
+	out, err := createKeyed(ctx, c, b, c.endpoint(clientGrantsPath), &in, keyed[ClientGrant]{
 		kind: "client grant",
 		key:  fmt.Sprintf("client_id %q and audience %q", clientID, audience),
 		lookup: func(ctx context.Context, b budget) (*ClientGrant, error) {
@@ -121,7 +127,17 @@ func (c *Client) CreateClientGrant(ctx context.Context, g *ClientGrant) (*Client
 		},
 		id:   func(g *ClientGrant) string { return str(g.ID) },
 		diff: diffClientGrant,
+		// Only the apply that created the client knew its id; or an apply
+		// recorded the grant on the client before creating it.
+		leftover: func(*ClientGrant) bool { return c.claims.isLeftover(clientID) || recorded },
 	})
+	var uncertain *UncertainCreateError
+	if err != nil && wrote && !errors.As(err, &uncertain) {
+		// Nothing was created: the record must not vouch for another's grant.
+		c.claims.forgetGrant(clientID, audience)
+		_ = c.SettleGrant(ctx, clientID, audience)
+	}
+	return out, err
 }
 
 // findClientGrant returns a client's client-credentials grant (not subject_type "user") for audience, or nil.
@@ -173,9 +189,15 @@ func (c *Client) ListClientGrants(ctx context.Context, f ClientGrantFilter) ([]*
 
 // CreateTenant creates a tenant (root tenant only), converging on the name; one an earlier
 // attempt created cannot be adopted without its credentials: *TenantCredentialsLostError.
+// One an interrupted apply of the same configuration created (its create marker says so)
+// is deleted and created again, for the same reason.
 func (c *Client) CreateTenant(ctx context.Context, t *Tenant) (*Tenant, error) {
 	in := *t
 	in.ID, in.Domain, in.ManagementClient = nil, nil, nil
+	marker, err := c.leftoverMarker("tenant", &in, &in.Metadata)
+	if err != nil {
+		return nil, err
+	}
 	name := str(in.Name)
 	return createKeyed(ctx, c, c.newBudget(ctx), c.endpoint(tenantsPath), &in, keyed[Tenant]{
 		kind: "tenant",
@@ -188,7 +210,63 @@ func (c *Client) CreateTenant(ctx context.Context, t *Tenant) (*Tenant, error) {
 		adopt: func(found *Tenant) (*Tenant, error) {
 			return nil, &TenantCredentialsLostError{Tenant: found}
 		},
+		leftover:   func(found *Tenant) bool { return hasMarker(found.Metadata, marker) },
+		noVouching: true,
+		takeOver: func(ctx context.Context, b budget, found *Tenant) (*Tenant, error) {
+			// Its credentials were in the killed run's answer alone; nothing in it is in a
+			// state either, since a state holding its objects would hold the tenant.
+			if err := c.do(ctx, b, http.MethodDelete, c.endpoint(tenantsPath, str(found.ID)), nil, nil); err != nil {
+				return nil, fmt.Errorf("tenant %q (id %s) was created by an interrupted apply of this configuration "+
+					"without saving its credentials; deleting it to create it again failed: %w", name, str(found.ID), err)
+			}
+			out, err := call[Tenant](ctx, c, b, http.MethodPost, c.endpoint(tenantsPath), &in)
+			if err == nil {
+				c.claims.claim("tenant", str(out.ID))
+			}
+			return out, err
+		},
 	})
+}
+
+func hasMarker(md *map[string]string, marker string) bool {
+	return marker != "" && md != nil && (*md)[CreateRequestMetadataKey] == marker
+}
+
+// leftoverMarker adds a create marker to *md when the client adopts leftovers and
+// there is room, and returns it ("" otherwise).
+func (c *Client) leftoverMarker(kind string, body any, md **map[string]string) (string, error) {
+	if !c.adoptLeftovers {
+		return "", nil
+	}
+	marker, err := createMarker(kind, body)
+	if err != nil {
+		return "", err
+	}
+	with := withMarker(*md, marker)
+	if with == nil {
+		return "", nil
+	}
+	*md = with
+	return marker, nil
+}
+
+// SettleTenant removes a pending create marker from a tenant a Terraform state holds
+// (see SettleApplication); a tenant's PATCH replaces its metadata.
+func (c *Client) SettleTenant(ctx context.Context, t *Tenant) error {
+	if !IsPendingMarker(t.Metadata) {
+		return nil
+	}
+	md := map[string]string{}
+	for k, v := range *t.Metadata {
+		if k != CreateRequestMetadataKey {
+			md[k] = v
+		}
+	}
+	if err := c.do(ctx, c.newBudget(ctx), http.MethodPatch, c.endpoint(tenantsPath, str(t.ID)), &Tenant{Metadata: &md}, nil); err != nil {
+		return err
+	}
+	t.Metadata = &md
+	return nil
 }
 
 // GetTenant reads a tenant by id or name.

@@ -85,6 +85,14 @@ func naturalKeyID(c *mgmt.Client, kind, importID string) string {
 	return c.BaseURL() + "\x00" + kind + "\x00" + importID
 }
 
+// privateRecorder is implemented by a resource that keeps in private state
+// what a later read must finish, e.g. a grant's record on its client
+// (leftovers.go): recordCreate after a create, settleRead on a read.
+type privateRecorder[M any] interface {
+	recordCreate(ctx context.Context, c *mgmt.Client, plan M, private privateData) diag.Diagnostics
+	settleRead(ctx context.Context, c *mgmt.Client, state M, private privateData) diag.Diagnostics
+}
+
 // identified is implemented by a resource with an identity, whose
 // attributes are all immutable, so an identity never changes once set.
 type identified[M any] interface {
@@ -139,6 +147,7 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		if nk, ok := r.(naturalKeyed[M]); ok && mgmt.IsConflict(err) {
 			ec.conflictKey = nk.naturalKey(plan)
 			ec.conflictID = existingID(err)
+			ec.conflictIdentical = identicalConflict(err)
 			if ec.conflictID == "" {
 				ec.conflictID = nk.naturalImportID(plan)
 			}
@@ -160,6 +169,9 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	resp.Diagnostics.Append(plan.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, plan)...)
 	resp.Diagnostics.Append(rememberTenant(ctx, client, resp.Private)...)
+	if pr, ok := r.(privateRecorder[M]); ok {
+		resp.Diagnostics.Append(pr.recordCreate(ctx, client, plan, resp.Private)...)
+	}
 	setIdentity(ctx, r, plan, resp.Identity, &resp.Diagnostics)
 }
 
@@ -192,6 +204,9 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 	resp.Diagnostics.Append(state.fromAPI(ctx, obj)...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(rememberTenant(ctx, client, resp.Private)...)
+	if pr, ok := r.(privateRecorder[M]); ok {
+		resp.Diagnostics.Append(pr.settleRead(ctx, client, state, resp.Private)...)
+	}
 	// A state written before identities existed gets one here.
 	setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
 }

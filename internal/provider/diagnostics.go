@@ -23,6 +23,8 @@ type errorContext struct {
 	// conflictID is the import ID of the object a create conflicted with,
 	// conflictKey its unique key, e.g. `identifier "https://x/"`.
 	conflictID, conflictKey string
+	// conflictIdentical: the existing object is exactly what the create sent.
+	conflictIdentical bool
 }
 
 type tokenContext struct {
@@ -131,6 +133,9 @@ func adviceFor(err error, ec errorContext) string {
 		if ec.conflictID == "" {
 			return "An object with the same unique key already exists."
 		}
+		if ec.conflictIdentical {
+			return identicalConflictAdvice(ec.conflictID, ec.conflictKey)
+		}
 		return conflictImportAdvice(ec.conflictID, ec.conflictKey)
 	case http.StatusTooManyRequests:
 		return "The server kept rate-limiting the provider beyond its retry budget: lower requests_per_second or " +
@@ -236,6 +241,28 @@ func conflictImportAdvice(importID, key string) string {
 		"and this resource should manage it, import it: add this block to the configuration, with the address of "+
 		"this resource (shown above, after \"with\"), and apply again.\n\n"+
 		"import {\n  to = <this resource's address, shown above>\n  id = %q\n}", with, importID)
+}
+
+// identicalConflictAdvice is for an existing object that is exactly what
+// this resource declares: most often what an apply killed before it saved
+// its state left behind, which the provider adopts only where it can prove
+// it made it, or when told so (DESIGN.md, "Leftovers of a killed apply").
+func identicalConflictAdvice(importID, key string) string {
+	return fmt.Sprintf("The existing object with %s is exactly what this resource declares. That is what an apply of "+
+		"this configuration leaves when it is killed (SIGKILL, out of memory, a cancelled CI job) after creating the "+
+		"object and before saving the state; the provider cannot prove who made this one, so it does not take it "+
+		"over. If the last apply of this configuration was killed and no other configuration declares these objects, "+
+		"apply again with %s=true in the environment: that apply adopts every API, grant and connection exactly equal "+
+		"to this configuration, and only those. Or, for this one alone, import it: add this block to the "+
+		"configuration, with the address of this resource (shown above, after \"with\"), and apply again.\n\n"+
+		"import {\n  to = <this resource's address, shown above>\n  id = %q\n}", key, adoptIdenticalEnv, importID)
+}
+
+// identicalConflict is an identical API, grant or connection: a tenant is
+// never adopted on the user's word, since adopting one deletes it.
+func identicalConflict(err error) bool {
+	var conflict *mgmt.ConflictError
+	return errors.As(err, &conflict) && conflict.Identical && conflict.Kind != "tenant"
 }
 
 func existingID(err error) string {

@@ -165,7 +165,7 @@ func flowProviders(names ...string) map[string]func() (tfprotov6.ProviderServer,
 func clearIDPEnv(t *testing.T) {
 	for _, name := range []string{"IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET", "IDP_API_TOKEN", "IDP_AUDIENCE",
 		"IDP_MAX_RETRIES", "IDP_REQUESTS_PER_SECOND", "IDP_ALLOW_INSECURE_HTTP", "IDP_CLIENT_ASSERTION_PRIVATE_KEY",
-		"IDP_CLIENT_ASSERTION_SIGNING_ALG"} {
+		"IDP_CLIENT_ASSERTION_SIGNING_ALG", "IDP_ADOPT_IDENTICAL"} {
 		t.Setenv(name, "")
 	}
 }

@@ -211,7 +211,8 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		Audience:     stringOrEnv(config.Audience, "IDP_AUDIENCE"),
 		UserAgent: fmt.Sprintf("terraform-provider-idp/%s (+https://registry.terraform.io/providers/idp-terraform/idp) Terraform/%s",
 			p.version, req.TerraformVersion),
-		Logger: newTFLogLogger(),
+		Logger:         newTFLogLogger(),
+		AdoptLeftovers: true, // DESIGN.md, "Leftovers of a killed apply"
 	}
 
 	if !config.MaxRetries.IsNull() {
@@ -254,6 +255,15 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 				fmt.Sprintf("IDP_ALLOW_INSECURE_HTTP is %q; it must be true or false.", v))
 		}
 		allowInsecure = b
+	}
+
+	if v, ok := os.LookupEnv(adoptIdenticalEnv); ok && strings.TrimSpace(v) != "" {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid "+adoptIdenticalEnv,
+				fmt.Sprintf("%s is %q; it must be true or false.", adoptIdenticalEnv, v))
+		}
+		cfg.AdoptIdentical = b
 	}
 
 	readAssertionKey(config, &cfg, &resp.Diagnostics)

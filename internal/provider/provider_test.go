@@ -88,6 +88,11 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 			env:      map[string]string{"IDP_REQUESTS_PER_SECOND": "-3"},
 			message:  `IDP_REQUESTS_PER_SECOND is "-3"; it must be a number of at least 0.1.`,
 		},
+		"adopt identical in env": {
+			provider: `domain = "example.com"` + "\n" + `api_token = "t"`,
+			env:      map[string]string{"IDP_ADOPT_IDENTICAL": "yes please"},
+			message:  `IDP_ADOPT_IDENTICAL is "yes please"; it must be true or false.`,
+		},
 		"audience": {
 			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `audience = "api"`,
 			message:  `"api" is not an absolute URI`,

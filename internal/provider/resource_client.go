@@ -331,6 +331,9 @@ func (r *clientResource) setConnections(ctx context.Context, c *mgmt.Client, cli
 // the read is one GET.
 func (r *clientResource) readObject(ctx context.Context, c *mgmt.Client, state *clientModel) (*mgmt.Application, error) {
 	a, err := c.GetApplication(ctx, state.ID.ValueString())
+	if err == nil {
+		settle(ctx, "client", c.SettleApplication(ctx, a))
+	}
 	if err != nil || state.EnabledConnections.IsNull() {
 		return a, err
 	}

@@ -36,6 +36,7 @@ var (
 	_ objectAPI[*clientGrantModel, *mgmt.ClientGrant] = &clientGrantResource{}
 	_ naturalKeyed[*clientGrantModel]                 = &clientGrantResource{}
 	_ identified[*clientGrantModel]                   = &clientGrantResource{}
+	_ privateRecorder[*clientGrantModel]              = &clientGrantResource{}
 )
 
 const (

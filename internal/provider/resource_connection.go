@@ -257,7 +257,11 @@ func (r *connectionResource) createObject(ctx context.Context, c *mgmt.Client, p
 }
 
 func (r *connectionResource) readObject(ctx context.Context, c *mgmt.Client, state *connectionModel) (*mgmt.Connection, error) {
-	return c.GetConnection(ctx, state.ID.ValueString())
+	cn, err := c.GetConnection(ctx, state.ID.ValueString())
+	if err == nil {
+		settle(ctx, "connection", c.SettleConnection(ctx, cn))
+	}
+	return cn, err
 }
 
 // updateObject reads the options first: a PATCH of options replaces them

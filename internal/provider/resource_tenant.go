@@ -254,7 +254,11 @@ func (r *tenantResource) createObject(ctx context.Context, c *mgmt.Client, plan 
 }
 
 func (r *tenantResource) readObject(ctx context.Context, c *mgmt.Client, state *tenantModel) (*mgmt.Tenant, error) {
-	return c.GetTenant(ctx, state.ID.ValueString())
+	t, err := c.GetTenant(ctx, state.ID.ValueString())
+	if err == nil {
+		settle(ctx, "tenant", c.SettleTenant(ctx, t))
+	}
+	return t, err
 }
 
 func (r *tenantResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *tenantModel) (*mgmt.Tenant, diag.Diagnostics, error) {
@@ -376,7 +380,7 @@ func (m *tenantModel) fromAPI(ctx context.Context, t *mgmt.Tenant) diag.Diagnost
 	m.Domain = types.StringPointerValue(t.Domain)
 	owners, diags := types.SetValueFrom(ctx, types.StringType, valueOr(t.Owners, []string{}))
 	m.Owners = owners
-	metadata, d := types.MapValueFrom(ctx, types.StringType, valueOr(t.Metadata, map[string]string{}))
+	metadata, d := types.MapValueFrom(ctx, types.StringType, withoutCreateMarker(t.Metadata))
 	diags.Append(d...)
 	m.Metadata = metadata
 	if m.ManagementClientID.IsUnknown() {

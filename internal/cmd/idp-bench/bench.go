@@ -54,6 +54,13 @@ type options struct {
 	chaos503       float64
 	chaosDrop      float64
 	commandTimeout time.Duration
+
+	kill     bool
+	killN    int
+	killRate int
+	killLost int
+	// killPoints are the points of -kill-points, in their default order.
+	killPoints []killPoint
 }
 
 // scaleFlags are the flags of the runs the chaos mode does not make.
@@ -61,7 +68,7 @@ var scaleFlags = []string{"n", "rate-limit", "rate-n", "rate-runs", "refresh-run
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	var sizes, seeds string
+	var sizes, seeds, killPoints string
 	fs := flag.NewFlagSet("idp-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.providerDir, "provider-dir", "./bin", "`directory` holding the built "+devtf.ProviderBinary+" binary")
@@ -82,6 +89,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.chaos429, "chaos-429", 0.15, "chaos: `fraction` of requests answered 429")
 	fs.Float64Var(&o.chaos503, "chaos-503", 0.15, "chaos: `fraction` of requests answered 503")
 	fs.Float64Var(&o.chaosDrop, "chaos-drop", 0.05, "chaos: `fraction` of writes committed and then dropped without an answer")
+	fs.BoolVar(&o.kill, "kill", false, "run the kill benchmark instead: per seed (-chaos-seeds) and point (early, middle, late), SIGKILL an apply, apply again, plan")
+	fs.IntVar(&o.killN, "kill-n", 201, "kill: resource `count` of each run")
+	fs.IntVar(&o.killRate, "kill-rate", 20, "kill: the server's requests per `second`")
+	fs.StringVar(&killPoints, "kill-points", "early,middle,late", "kill: comma-separated `points` of each seed's runs (early, middle, late)")
+	fs.IntVar(&o.killLost, "kill-lost", 0, "kill: revert the state to its snapshot this many `creates` before the kill, as a backend saving snapshots at intervals loses them")
 	fs.DurationVar(&o.commandTimeout, "command-timeout", 5*time.Minute, "chaos: stop one Terraform command after this `duration` and report it as timed out")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: idp-bench -provider-dir DIR [-n 100,1000] [-rate-limit 50] [-out FILE]\n"+
@@ -117,14 +129,17 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		fmt.Fprintln(stderr, "idp-bench: -timeout and -command-timeout must be positive")
 		return nil, errors.New("bad timeout")
 	}
-	if err := checkChaosFlags(fs, o, seeds); err != nil {
+	if err := checkChaosFlags(fs, o, seeds, killPoints); err != nil {
 		fmt.Fprintf(stderr, "idp-bench: %v\n", err)
 		return nil, err
 	}
 	return o, nil
 }
 
-func checkChaosFlags(fs *flag.FlagSet, o *options, seeds string) error {
+func checkChaosFlags(fs *flag.FlagSet, o *options, seeds, killPoints string) error {
+	if o.kill {
+		return checkKillFlags(fs, o, seeds, killPoints)
+	}
 	if !o.chaos {
 		return nil
 	}
@@ -172,14 +187,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	b := &bench{opts: *opts, progress: stderr}
 	var rep interface{ render() string }
 	var runErr error
-	if opts.chaos {
+	switch {
+	case opts.kill:
+		r, err := b.killBench(ctx)
+		runErr = err
+		if r != nil && len(r.Runs) > 0 {
+			r.finish()
+			rep = r
+		}
+	case opts.chaos:
 		r, err := b.chaos(ctx)
 		runErr = err
 		if r != nil && len(r.Runs) > 0 {
 			r.finish()
 			rep = r
 		}
-	} else {
+	default:
 		r, err := b.execute(ctx)
 		runErr = err
 		if r != nil && (len(r.Scale) > 0 || r.Rate != nil) {
@@ -239,6 +262,8 @@ type bench struct {
 	rec    *recorder
 	hs     *httptest.Server
 	domain string
+	// extraEnv is added to the next Terraform commands' environment.
+	extraEnv []string
 }
 
 // execute returns what was measured, possibly partial, with the first
@@ -381,9 +406,10 @@ func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
 	if err != nil {
 		return res, err
 	}
-	var counts [3]requestSummary
+	var counts [4]requestSummary
 	res.IDP, err = b.phases(ctx, idpDir, fmt.Sprintf("N=%d idp", n), &b.idp, &counts)
 	res.ApplyRequests, res.RefreshRequests, res.DestroyRequests = counts[0], counts[1], counts[2]
+	res.FirstRefreshRequests = counts[3]
 	if err != nil {
 		return res, err
 	}
@@ -416,8 +442,8 @@ func (b *bench) scale(ctx context.Context, n int) (scaleResult, error) {
 
 // phases applies, refreshes -refresh-runs times and destroys dir's
 // configuration with p, and records the server's requests of each phase
-// (the first refresh's) in counts when given.
-func (b *bench) phases(ctx context.Context, dir, label string, p *plugin, counts *[3]requestSummary) (runSet, error) {
+// (the last refresh's, and in counts[3] the first's) in counts when given.
+func (b *bench) phases(ctx context.Context, dir, label string, p *plugin, counts *[4]requestSummary) (runSet, error) {
 	b.using = p
 	defer func() { b.using = &b.idp }()
 	var set runSet
@@ -435,8 +461,12 @@ func (b *bench) phases(ctx context.Context, dir, label string, p *plugin, counts
 		for k := range step.runs {
 			b.srv.ResetCounts()
 			r, err := step.run()
-			if counts != nil && k == 0 {
+			// The first refresh also removes the create markers.
+			if counts != nil && k == step.runs-1 {
 				counts[i] = summarize(b.srv.Counts())
+			}
+			if counts != nil && i == 1 && k == 0 {
+				counts[3] = summarize(b.srv.Counts())
 			}
 			if err != nil {
 				return set, err
@@ -672,6 +702,7 @@ func (b *bench) runTerraform(ctx context.Context, dir, what, label string, args 
 func (b *bench) terraformEnv(usagePath string) []string {
 	env := append(devtf.ScrubEnv(os.Environ(), "TF_LOG", "TF_ACC"),
 		"TF_CLI_CONFIG_FILE="+b.using.cliConfig, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
+	env = append(env, b.extraEnv...)
 	return append(env, devtf.Wrapper{Provider: b.using.realProvider, UsageFile: usagePath}.Env()...)
 }
 

@@ -248,3 +248,33 @@ func parseSeeds(s string) ([]int64, error) {
 	}
 	return out, nil
 }
+
+// stateClientNames is the set of names of the clients a state holds, from
+// `terraform show -json`.
+func stateClientNames(showJSON []byte) (map[string]bool, error) {
+	var doc struct {
+		Values *struct {
+			RootModule showModule `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(showJSON, &doc); err != nil {
+		return nil, fmt.Errorf("reading terraform show -json: %w", err)
+	}
+	names := map[string]bool{}
+	if doc.Values == nil {
+		return names, nil
+	}
+	var walk func(m showModule)
+	walk = func(m showModule) {
+		for _, r := range m.Resources {
+			if name, ok := r.Values["name"].(string); ok && r.Mode == "managed" && r.Type == "idp_client" {
+				names[name] = true
+			}
+		}
+		for _, c := range m.ChildModules {
+			walk(c)
+		}
+	}
+	walk(doc.Values.RootModule)
+	return names, nil
+}

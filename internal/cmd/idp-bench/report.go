@@ -68,6 +68,9 @@ type scaleResult struct {
 	ApplyRequests   requestSummary `json:"apply_requests"`
 	RefreshRequests requestSummary `json:"refresh_requests"`
 	DestroyRequests requestSummary `json:"destroy_requests"`
+	// FirstRefreshRequests is the first refresh after the apply's, which
+	// also removes the create markers (DESIGN.md, "Leftovers of a killed apply").
+	FirstRefreshRequests requestSummary `json:"first_refresh_requests"`
 
 	ProviderPeakRSSBytes       int64 `json:"provider_peak_rss_bytes"`
 	ProviderProcesses          int   `json:"provider_processes"`
@@ -357,6 +360,9 @@ func (r *report) render() string {
 		row("refresh: token requests per provider config", "1", func(s scaleResult) string {
 			return fmt.Sprint(s.RefreshRequests.Token)
 		}, func(s scaleResult) bool { return s.RefreshRequests.Token == 1 })
+		row("first refresh after the apply: API requests per resource", "", func(s scaleResult) string {
+			return formatPer(perResource(s.FirstRefreshRequests.Total-s.FirstRefreshRequests.Token, s.N))
+		}, nil)
 		row("apply: API requests per resource", "", func(s scaleResult) string { return formatPer(s.ApplyReqsPerResource) }, nil)
 		// terraform apply starts one provider process to plan and one to
 		// apply, and each gets its token in Configure (DESIGN.md, "Tokens").
