@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -134,13 +135,10 @@ func gone(pid int) bool {
 func TestWrapper_forwardsSignals(t *testing.T) {
 	t.Parallel()
 	cmd := installedWrapper(t, Wrapper{Provider: os.Args[0]}, "interruptible")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	out, in := io.Pipe()
+	cmd.Stdout = in
+	cmd = startBusyProof(t, cmd)
+	defer in.Close()
 	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "ready\n" {
 		t.Fatalf("the provider said %q (%v), want ready", line, err)
 	}

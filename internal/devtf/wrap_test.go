@@ -29,6 +29,26 @@ func installedWrapper(t *testing.T, w Wrapper, mode string) *exec.Cmd {
 	return cmd
 }
 
+// startBusyProof starts cmd, and again (a fresh copy of it) while the kernel says the
+// executable just written is busy: a parallel test's fork can hold its file descriptor open
+// until that child execs (ETXTBSY, "text file busy").
+func startBusyProof(t *testing.T, cmd *exec.Cmd) *exec.Cmd {
+	t.Helper()
+	for attempt := 0; ; attempt++ {
+		err := cmd.Start()
+		if err == nil {
+			return cmd
+		}
+		if !strings.Contains(err.Error(), "text file busy") || attempt == 100 {
+			t.Fatalf("start %s: %v", cmd.Path, err)
+		}
+		again := exec.CommandContext(t.Context(), cmd.Path, cmd.Args[1:]...)
+		again.Env, again.Stdin, again.Stdout, again.Stderr = cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr
+		cmd = again
+		time.Sleep(10 * time.Millisecond) // a pause between attempts, not a wait for an outcome
+	}
+}
+
 func TestWrapper(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -37,7 +57,8 @@ func TestWrapper(t *testing.T) {
 		cmd := installedWrapper(t, w, "provider "+code)
 		var stdout bytes.Buffer
 		cmd.Stdout = &stdout
-		err := cmd.Run()
+		cmd = startBusyProof(t, cmd)
+		err := cmd.Wait()
 		if got := ExitCode(cmd); got != int(code[0]-'0') {
 			t.Errorf("exit code %d (%v), want the provider's %s", got, err, code)
 		}
@@ -66,7 +87,8 @@ func TestWrapper_missingProvider(t *testing.T) {
 	cmd := installedWrapper(t, Wrapper{Provider: filepath.Join(t.TempDir(), "nope")}, "provider 0")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	_ = cmd.Run()
+	cmd = startBusyProof(t, cmd)
+	_ = cmd.Wait()
 	if code := ExitCode(cmd); code != 1 || !strings.Contains(stderr.String(), "provider wrapper: starting") {
 		t.Errorf("exit code %d, standard error %q; want 1 and a clear message", code, stderr.String())
 	}
