@@ -20,8 +20,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
@@ -215,48 +215,71 @@ func TestPrivateKeyValidatorDoesNotEcho(t *testing.T) {
 	}
 }
 
-// idp_token authenticates with a private key too.
+// The ephemeral idp_token authenticates with a private key too (the data
+// source takes none, since its arguments are stored in the state).
 func TestAccToken_clientAssertion(t *testing.T) {
 	env := newTestEnv(t)
 	clientID := env.pkjwtClient("read:resource_servers")
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: flowProviders(),
 		Steps: []resource.TestStep{{
 			Config: env.config(fmt.Sprintf(`
-data "idp_token" "t" {
+ephemeral "idp_token" "t" {
   audience                     = "%s/api/v2/"
   client_id                    = %q
   client_assertion_private_key = %q
   client_assertion_signing_alg = "RS256"
 }
+
+provider "echo" {
+  data = ephemeral.idp_token.t.access_token
+}
+
+resource "echo" "t" {}
 `, env.url, clientID, keyPEM(t, assertionKeys()[0]))),
-			Check: func(s *terraform.State) error {
-				a := s.RootModule().Resources["data.idp_token.t"].Primary.Attributes
-				c, err := verifyToken(env.url, a["access_token"])
-				if err != nil {
-					return err
-				}
-				if c.Azp != clientID || c.Scope != "read:resource_servers" {
-					return fmt.Errorf("token azp %q scope %q", c.Azp, c.Scope)
-				}
-				return nil
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data"), knownvalue.StringFunc(func(v string) error {
+					c, err := verifyToken(env.url, v)
+					if err != nil {
+						return err
+					}
+					if c.Azp != clientID || c.Scope != "read:resource_servers" {
+						return fmt.Errorf("token azp %q scope %q", c.Azp, c.Scope)
+					}
+					return nil
+				})),
 			},
 		}},
 	})
 }
 
-// idp_token with a key the client does not have says so.
+// The ephemeral idp_token with a key the client does not have says so.
 func TestAccToken_clientAssertionUnregisteredKey(t *testing.T) {
 	env := newTestEnv(t)
 	clientID := env.pkjwtClient("read:resource_servers")
-	refusedAtPlan(t, env.config(fmt.Sprintf(`
-data "idp_token" "t" {
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: flowProviders(),
+		Steps: []resource.TestStep{{
+			Config: env.config(fmt.Sprintf(`
+ephemeral "idp_token" "t" {
   audience                     = "%s/api/v2/"
   client_id                    = %q
   client_assertion_private_key = %q
 }
+
+provider "echo" {
+  data = ephemeral.idp_token.t.token_type
+}
+
+resource "echo" "t" {}
 `, env.url, clientID, keyPEM(t, assertionKeys()[1]))),
-		fmt.Sprintf(`refused the client assertion of client %q: the private key is not registered for that client.`, clientID))
+			PlanOnly: true,
+			ExpectError: expectMessage(fmt.Sprintf(
+				`refused the client assertion of client %q: the private key is not registered for that client.`, clientID)),
+		}},
+	})
 }
 
 // The key and its alg come from the environment too, and a secret there conflicts with a key.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -9,7 +10,7 @@ import (
 
 func TestAccTokenDataSource_validation(t *testing.T) {
 	env := newTestEnv(t)
-	for name, tc := range tokenValidationCases {
+	for name, tc := range mergeCases(tokenValidationCases, dataTokenValidationCases) {
 		t.Run(name, func(t *testing.T) {
 			refusedAtPlan(t, env.config("data \"idp_token\" \"t\" {\n"+tc.body+"\n}\n"), tc.message)
 		})
@@ -36,4 +37,11 @@ data "idp_token" "t" {
 			ExpectError: expectMessage(`idp_token needs client credentials: set client_id and client_secret here, or configure the provider with client_id and client_secret instead of api_token.`),
 		}},
 	})
+}
+
+// mergeCases is shared with the cases of one of the two forms.
+func mergeCases(shared, own map[string]tokenValidationCase) map[string]tokenValidationCase {
+	out := maps.Clone(shared)
+	maps.Copy(out, own)
+	return out
 }

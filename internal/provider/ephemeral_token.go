@@ -28,8 +28,9 @@ func (e *tokenEphemeralResource) Metadata(_ context.Context, req ephemeral.Metad
 	resp.TypeName = req.ProviderTypeName + "_token"
 }
 
-// Schema has the data source's attributes; only the description of the
-// whole differs.
+// Schema has the data source's attributes, and client_assertion_private_key
+// and client_assertion_signing_alg, which the data source would store in
+// the state.
 func (e *tokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Requests an OAuth 2.0 client-credentials access token for an API, optionally narrowed " +
@@ -59,7 +60,7 @@ func (e *tokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 			"client_id": schema.StringAttribute{
 				Description: tokenClientIDDescription,
 				Optional:    true,
-				Validators:  tokenClientIDValidators(),
+				Validators:  tokenClientIDValidators("client_secret", "client_assertion_private_key"),
 			},
 			"client_secret": schema.StringAttribute{
 				Description: tokenSecretDescription,
@@ -109,7 +110,9 @@ func (e *tokenEphemeralResource) Configure(_ context.Context, req ephemeral.Conf
 }
 
 func (e *tokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	if model := requestToken(ctx, &e.clientHolder, req.Config, &resp.Diagnostics); model != nil {
-		resp.Diagnostics.Append(resp.Result.Set(ctx, model)...)
+	var m tokenModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if !resp.Diagnostics.HasError() && requestToken(ctx, &e.clientHolder, &m, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 func TestAccTokenEphemeral_validation(t *testing.T) {
 	env := newTestEnv(t)
-	for name, tc := range tokenValidationCases {
+	for name, tc := range mergeCases(tokenValidationCases, ephemeralTokenValidationCases) {
 		t.Run(name, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},

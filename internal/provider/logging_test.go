@@ -44,7 +44,6 @@ var sensitiveCoverage = map[string]string{
 	"ephemeral.idp_token.client_secret":                "another idp_client's secret (on the wire)",
 	"ephemeral.idp_token.access_token":                 "server-issued (on the wire)",
 	"provider.client_assertion_private_key":            "a generated key's PEM lines; its assertions (on the wire)",
-	"data.idp_token.client_assertion_private_key":      "the same key",
 	"ephemeral.idp_token.client_assertion_private_key": "the same key",
 }
 
@@ -306,12 +305,6 @@ provider "idpbykey" {
 data "idp_resource_server" "bykey" {
   provider   = idpbykey
   identifier = idp_resource_server.wo.identifier
-}
-
-data "idp_token" "bykey" {
-  audience                     = "%[1]s/api/v2/"
-  client_id                    = %[5]q
-  client_assertion_private_key = %[6]q
 }
 
 ephemeral "idp_token" "bykey" {

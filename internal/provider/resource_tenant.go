@@ -324,12 +324,13 @@ func keyChangeRefused(diags *diag.Diagnostics, plan, state *tenantModel) {
 	diags.AddAttributeError(path.Root(attr), "Cannot Change the Key of an Existing Tenant",
 		fmt.Sprintf("Tenant %q %s. The provider registers %s only when it creates a tenant: it cannot sign in as an "+
 			"existing tenant's Management API application, which holds the only credentials that may change that "+
-			"application's keys. To rotate the key, register the new public key with an idp_client_credentials "+
-			"resource in the tenant's own provider block (signed in with the current key), switch that provider "+
-			"block's client_assertion_private_key to the new private key, and then remove the old credential; the "+
-			"provider's guide \"Nothing secret at rest\" shows the steps. Then remove %s from this idp_tenant (which changes nothing "+
-			"on the server), or set it back to the value it was created with. Replacing the tenant instead (terraform "+
-			"apply -replace) deletes everything in it.", state.Name.ValueString(), was, attr, attr))
+			"application's keys. To rotate the key, give that application an idp_client_credentials resource in the "+
+			"tenant's own provider block (signed in with the current key) that lists the current key under the name "+
+			"%q, which adopts it, and the new public key beside it; switch that provider block's "+
+			"client_assertion_private_key to the new private key, and then remove the old credential; the "+
+			"provider's guide \"Nothing secret at rest\" shows the steps. Meanwhile set %s back to the value it was created with, or "+
+			"remove it from this idp_tenant (an update of the state only, nothing changes on the server). Replacing the tenant instead (terraform "+
+			"apply -replace) deletes everything in it.", state.Name.ValueString(), was, attr, mgmt.TenantKeyCredentialName, attr))
 }
 
 // samePublicKey reports whether pemText holds the key in was, in any PEM text

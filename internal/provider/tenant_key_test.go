@@ -130,7 +130,7 @@ func TestAccTenant_keyed(t *testing.T) {
 			{
 				Config:      keyedTenantConfig(env, "Keyed, Inc.", pemPublicKey(t, other), "RS384", priv, "RS384"),
 				PlanOnly:    true,
-				ExpectError: expectError(`Cannot Change the Key of an Existing Tenant.*Tenant "keyed-1" was created with another management client key or algorithm.*idp_client_credentials`),
+				ExpectError: expectError(`Cannot Change the Key of an Existing Tenant.*Tenant "keyed-1" was created with another management client key or algorithm.*idp_client_credentials.*under the name\s+"idp_tenant\s+management_client_public_key", which adopts it`),
 			},
 			{
 				Config:      keyedTenantConfig(env, "Keyed, Inc.", pkcs1, "PS256", priv, "RS384"),

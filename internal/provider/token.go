@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -48,8 +48,10 @@ func tokenOrganizationValidators() []validator.String {
 	return []validator.String{stringvalidator.LengthBetween(1, maxOrganizationName)}
 }
 
-func tokenClientIDValidators() []validator.String {
-	return []validator.String{stringvalidator.LengthAtLeast(1), needsClientCredential{}}
+// tokenClientIDValidators: client_id goes with one of credentials, the
+// attributes that may authenticate it.
+func tokenClientIDValidators(credentials ...string) []validator.String {
+	return []validator.String{stringvalidator.LengthAtLeast(1), needsClientCredential{credentials: credentials}}
 }
 
 func tokenSecretValidators() []validator.String {
@@ -77,7 +79,15 @@ const (
 	tokenClientIDDescription = "The client to authenticate as. Defaults to the provider's `client_id`. Goes with " +
 		"`client_secret` or `client_assertion_private_key`."
 	tokenSecretDescription = "The secret of `client_id`. Defaults to the provider's `client_secret`."
-	tokenKeyDescription    = "The PEM of an RSA private key (PKCS #1 or PKCS #8) registered as a credential of " +
+	// The data source takes no private key: its arguments are stored in the state.
+	tokenDataClientIDDescription = "The client to authenticate as. Defaults to the provider's `client_id`. Goes with " +
+		"`client_secret`. A client that uses Private Key JWT gets its token from the `idp_token` ephemeral resource, " +
+		"which takes `client_assertion_private_key`; this data source takes no private key, since every argument of a " +
+		"data source is stored in the state."
+	tokenDataSecretDescription = "The secret of `client_id`. Defaults to the provider's `client_secret`. Like every " +
+		"argument of a data source it is stored in the state (marked sensitive); the `idp_token` ephemeral resource " +
+		"keeps it out of plan and state."
+	tokenKeyDescription = "The PEM of an RSA private key (PKCS #1 or PKCS #8) registered as a credential of " +
 		"`client_id`, a client using Private Key JWT: a signed JWT client assertion is sent instead of a secret. " +
 		"Conflicts with `client_secret`. Defaults to the provider's `client_assertion_private_key` when `client_id` " +
 		"is unset."
@@ -90,39 +100,43 @@ const (
 	tokenAlgDescription = "The algorithm the client assertion is signed with: `RS256` (default), `RS384` or `PS256`."
 )
 
-// needsClientCredential: a client_id here goes with a client_secret or a client_assertion_private_key.
-type needsClientCredential struct{}
+// needsClientCredential: a client_id here goes with one of credentials
+// (client_secret, and for the ephemeral resource client_assertion_private_key).
+type needsClientCredential struct {
+	credentials []string
+}
 
 func (v needsClientCredential) Description(ctx context.Context) string {
 	return v.MarkdownDescription(ctx)
 }
 
-func (needsClientCredential) MarkdownDescription(context.Context) string {
-	return "client_secret or client_assertion_private_key must be set with client_id"
+func (v needsClientCredential) MarkdownDescription(context.Context) string {
+	return strings.Join(v.credentials, " or ") + " must be set with client_id"
 }
 
-func (needsClientCredential) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v needsClientCredential) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() {
 		return
 	}
-	for _, name := range []string{"client_secret", "client_assertion_private_key"} {
-		var v types.String
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
-		if !v.IsNull() {
+	quoted := make([]string, 0, len(v.credentials))
+	for _, name := range v.credentials {
+		var val types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &val)...)
+		if !val.IsNull() {
 			return
 		}
+		quoted = append(quoted, strconv.Quote(name))
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Missing Attribute Configuration",
-		`Attribute "client_secret" or "client_assertion_private_key" must be specified when "client_id" is specified.`)
+		fmt.Sprintf("Attribute %s must be specified when \"client_id\" is specified.", strings.Join(quoted, " or ")))
 }
 
-// requestToken returns nil after adding an error.
-func requestToken(ctx context.Context, h *clientHolder, config tfsdk.Config, diags *diag.Diagnostics) *tokenModel {
-	m := &tokenModel{}
-	diags.Append(config.Get(ctx, m)...)
+// requestToken requests the token m describes and sets m's computed
+// attributes; it returns false after adding an error.
+func requestToken(ctx context.Context, h *clientHolder, m *tokenModel, diags *diag.Diagnostics) bool {
 	client := h.client(diags)
 	if diags.HasError() {
-		return nil
+		return false
 	}
 	var scopes []string
 	if !m.Scope.IsNull() && !m.Scope.IsUnknown() {
@@ -131,7 +145,7 @@ func requestToken(ctx context.Context, h *clientHolder, config tfsdk.Config, dia
 	if !m.Domain.IsNull() {
 		checkPlainHTTP(m.Domain.ValueString(), h.data.allowInsecureHTTP, "idp_token's domain", diags)
 		if diags.HasError() {
-			return nil
+			return false
 		}
 	}
 	// Empty credentials mean the provider's own: the shared client knows them.
@@ -149,7 +163,7 @@ func requestToken(ctx context.Context, h *clientHolder, config tfsdk.Config, dia
 		if err != nil {
 			diags.AddAttributeError(path.Root("client_assertion_private_key"), "Invalid Private Key",
 				validators.PrivateKeyProblem(err))
-			return nil
+			return false
 		}
 		tr.ClientAssertionKey = key
 	}
@@ -157,18 +171,18 @@ func requestToken(ctx context.Context, h *clientHolder, config tfsdk.Config, dia
 	token, err := client.RequestToken(ctx, tr)
 	if err != nil {
 		addTokenError(diags, client, m, err)
-		return nil
+		return false
 	}
 	diags.Append(m.fromToken(ctx, token, issued)...)
-	return m
+	return !diags.HasError()
 }
 
 func addTokenError(diags *diag.Diagnostics, client *mgmt.Client, m *tokenModel, err error) {
 	if errors.Is(err, mgmt.ErrNoClientCredentials) {
 		diags.AddAttributeError(path.Root("client_id"), "Missing Client Credentials",
 			"idp_token needs client credentials: set client_id and client_secret here, or configure the provider "+
-				"with client_id and client_secret instead of api_token. (A client using Private Key JWT goes with "+
-				"client_assertion_private_key instead of client_secret.)")
+				"with client_id and client_secret instead of api_token. (A client using Private Key JWT signs in with "+
+				"client_assertion_private_key instead of client_secret: the provider's, or the ephemeral idp_token's.)")
 		return
 	}
 	tc := &tokenContext{audience: m.Audience.ValueString(), who: "the provider's client", url: client.TokenURL(),

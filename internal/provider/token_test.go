@@ -2,17 +2,26 @@ package provider
 
 import "strings"
 
-// tokenValidationCases are the plan-time checks shared by the data source
-// and the ephemeral resource.
-var tokenValidationCases = map[string]struct {
+type tokenValidationCase struct {
 	body    string
 	message string
-}{
+}
+
+// tokenValidationCases are the plan-time checks shared by the data source
+// and the ephemeral resource.
+var tokenValidationCases = map[string]tokenValidationCase{
 	"audience too long": {`audience = "` + strings.Repeat("a", 601) + `"`, `audience UTF-8 character count must be between 1 and 600, got: 601`},
 	"no audience":       {`scope = ["read:x"]`, `The argument "audience" is required, but no definition was found.`},
 	"empty scope set":   {`audience = "https://a/"` + "\n" + `scope = []`, `scope set must contain at least 1 elements, got: 0`},
 	"empty scope":       {`audience = "https://a/"` + "\n" + `scope = [""]`, `string length must be at least 1, got: 0`},
 	"spaced scope":      {`audience = "https://a/"` + "\n" + `scope = ["read x"]`, `must not contain white space`},
+	"secret without id": {`audience = "https://a/"` + "\n" + `client_secret = "s"`, `Attribute "client_id" must be specified when "client_secret" is specified`},
+	"bad domain":        {`audience = "https://a/"` + "\n" + `domain = "ftp://x"`, `"ftp://x" is not a usable domain`},
+}
+
+// ephemeralTokenValidationCases are the ephemeral resource's own: those of
+// the private key, which the data source does not take.
+var ephemeralTokenValidationCases = map[string]tokenValidationCase{
 	"id without secret": {`audience = "https://a/"` + "\n" + `client_id = "c"`, `Attribute "client_secret" or "client_assertion_private_key" must be specified when "client_id" is specified`},
 	"key and secret": {`audience = "https://a/"` + "\n" + `client_id = "c"` + "\n" + `client_secret = "s"` + "\n" +
 		`client_assertion_private_key = "k"`, `Attribute "client_secret" cannot be specified when "client_assertion_private_key" is specified`},
@@ -20,6 +29,14 @@ var tokenValidationCases = map[string]struct {
 		`The value is not a usable RSA private key: it is not PEM`},
 	"alg without key": {`audience = "https://a/"` + "\n" + `client_assertion_signing_alg = "RS256"`,
 		`Attribute "client_assertion_private_key" must be specified when "client_assertion_signing_alg" is specified`},
-	"secret without id": {`audience = "https://a/"` + "\n" + `client_secret = "s"`, `Attribute "client_id" must be specified when "client_secret" is specified`},
-	"bad domain":        {`audience = "https://a/"` + "\n" + `domain = "ftp://x"`, `"ftp://x" is not a usable domain`},
+}
+
+// dataTokenValidationCases are the data source's own: it takes no private
+// key, which its state would hold.
+var dataTokenValidationCases = map[string]tokenValidationCase{
+	"id without secret": {`audience = "https://a/"` + "\n" + `client_id = "c"`, `Attribute "client_secret" must be specified when "client_id" is specified`},
+	"private key": {`audience = "https://a/"` + "\n" + `client_id = "c"` + "\n" + `client_assertion_private_key = "k"`,
+		`An argument named "client_assertion_private_key" is not expected here.`},
+	"signing alg": {`audience = "https://a/"` + "\n" + `client_assertion_signing_alg = "RS256"`,
+		`An argument named "client_assertion_signing_alg" is not expected here.`},
 }
