@@ -328,21 +328,37 @@ resource "idp_organization" "partners" {
   display_name = "Orders partners"
   metadata     = { tier = "gold" }
 }
+
+resource "idp_connection" "partners" {
+  name = "Orders-Partners"
+}
+
+resource "idp_organization_connections" "partners" {
+  organization_id = idp_organization.partners.id
+  enabled_connections = [
+    { connection_id = idp_connection.partners.id },
+  ]
+}
 `
 
 // An organization a killed apply created is adopted like a connection: its
 // marker stays out of metadata in state, the next apply takes the same
 // organization, and its first read removes the marker, with no diff after.
+// The organization's connections, a set read before it is written, are
+// found as the killed apply left them.
 func TestAccLeftovers_killedApplyOrganization(t *testing.T) {
 	env := newTestEnv(t)
 	addr := "idp_organization.partners"
-	var left string
+	addrs := []string{addr, "idp_connection.partners", "idp_organization_connections.partners"}
+	left := map[string]string{}
 	killedApply(t, env.config(leftoverOrganization), resource.ComposeTestCheckFunc(
 		resource.TestCheckResourceAttr(addr, "metadata.%", "1"),
 		resource.TestCheckResourceAttr(addr, "metadata.tier", "gold"),
 		func(s *terraform.State) error {
-			left = s.RootModule().Resources[addr].Primary.ID
-			o, err := env.client.GetOrganization(t.Context(), left)
+			for _, a := range addrs {
+				left[a] = s.RootModule().Resources[a].Primary.ID
+			}
+			o, err := env.client.GetOrganization(t.Context(), left[addr])
 			if err != nil {
 				return err
 			}
@@ -350,9 +366,9 @@ func TestAccLeftovers_killedApplyOrganization(t *testing.T) {
 				return fmt.Errorf("the killed apply's organization carries no pending marker: %v", o.Metadata)
 			}
 			return nil
-		}), addr)
+		}), addrs...)
 	settled := func(*terraform.State) error {
-		o, err := env.client.GetOrganization(t.Context(), left)
+		o, err := env.client.GetOrganization(t.Context(), left[addr])
 		if err != nil {
 			return err
 		}
@@ -367,13 +383,16 @@ func TestAccLeftovers_killedApplyOrganization(t *testing.T) {
 			{
 				Config: env.config(leftoverOrganization),
 				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttrWith(addr, "id", func(id string) error {
-						if id != left {
-							return fmt.Errorf("%s is %s, want the leftover %s adopted", addr, id, left)
+					func(s *terraform.State) error {
+						for a, id := range left {
+							if got := s.RootModule().Resources[a].Primary.ID; got != id {
+								return fmt.Errorf("%s is %s, want the leftover %s adopted", a, got, id)
+							}
 						}
 						return nil
-					}),
-					resource.TestCheckResourceAttr(addr, "metadata.%", "1")),
+					},
+					resource.TestCheckResourceAttr(addr, "metadata.%", "1"),
+					resource.TestCheckResourceAttr("idp_organization_connections.partners", "enabled_connections.#", "1")),
 			},
 			{Config: env.config(leftoverOrganization), PlanOnly: true},
 			{Config: env.config(leftoverOrganization), Check: settled},
