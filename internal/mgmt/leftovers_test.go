@@ -436,6 +436,15 @@ func TestLeftoverOrganizationAdopted(t *testing.T) {
 	if _, err := next.CreateOrganization(ctx, organization("theirs", tier)); !errors.As(err, &ce) || !ce.Identical {
 		t.Errorf("someone else's organization: %v, want an identical ConflictError", err)
 	}
+	// Another configuration's killed apply: a marker, but not this create's.
+	branded := organization("branded", tier)
+	branded.Branding = &OrganizationBranding{LogoURL: String("https://acme.example/logo.png")}
+	if _, err := env.client(t, adoptingLeftovers).CreateOrganization(ctx, branded); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := next.CreateOrganization(ctx, organization("branded", tier)); !errors.As(err, &ce) || !ce.Identical {
+		t.Errorf("an organization with another marker: %v, want an identical ConflictError", err)
+	}
 	other := organization("killed", map[string]string{"tier": "silver"})
 	if _, err := env.client(t, adoptingLeftovers).CreateOrganization(ctx, other); !errors.As(err, &ce) || ce.Identical {
 		t.Errorf("a different body on the killed run's name: %v, want a ConflictError, not identical", err)
