@@ -118,7 +118,7 @@ type ConnectionFilter struct {
 func (c *Client) CreateConnection(ctx context.Context, cn *Connection) (*Connection, error) {
 	in := *cn
 	in.ID = nil
-	marker, err := c.leftoverMarker("connection", &in, &in.Metadata)
+	marker, err := c.leftoverMarker("connection", &in, &in.Metadata, maxClientMetadataKeys)
 	if err != nil {
 		return nil, err
 	}

@@ -13,11 +13,15 @@ import (
 	"strings"
 )
 
-// CreateRequestMetadataKey is the metadata key of a create marker on clients, tenants and
-// connections (leftovers.go); the first read from a Terraform state removes a pending one.
+// CreateRequestMetadataKey is the metadata key of a create marker on clients, tenants,
+// connections and organizations (leftovers.go); the first read from a Terraform state removes a pending one.
 const CreateRequestMetadataKey = "idp_create_request"
 
-const maxClientMetadataKeys = 10
+const (
+	maxClientMetadataKeys = 10
+	// maxOrganizationMetadataKeys is OrganizationMetadata's maxProperties.
+	maxOrganizationMetadataKeys = 25
+)
 
 // ConflictError wraps a create's 409 when an object with the same key existed before this call.
 type ConflictError struct {
@@ -180,7 +184,7 @@ func (c *Client) createApplication(ctx context.Context, b budget, in *Applicatio
 	if err != nil {
 		return nil, err
 	}
-	md := withMarker(in.ClientMetadata, marker)
+	md := withMarker(in.ClientMetadata, marker, maxClientMetadataKeys)
 	if md == nil {
 		// No room for the marker: a plain create.
 		return call[Application](ctx, c, b, http.MethodPost, u, in)

@@ -72,15 +72,16 @@ func canonical(v any) any {
 	return v
 }
 
-// withMarker returns md with the marker added, or nil when md has no room.
-func withMarker(md *map[string]string, marker string) *map[string]string {
+// withMarker returns md with the marker added, or nil when md has no room
+// under limit keys.
+func withMarker(md *map[string]string, marker string, limit int) *map[string]string {
 	out := map[string]string{}
 	if md != nil {
 		for k, v := range *md {
 			out[k] = v
 		}
 	}
-	if _, ok := out[CreateRequestMetadataKey]; !ok && len(out) >= maxClientMetadataKeys {
+	if _, ok := out[CreateRequestMetadataKey]; !ok && len(out) >= limit {
 		return nil
 	}
 	out[CreateRequestMetadataKey] = marker

@@ -2,6 +2,7 @@ package mgmt
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -360,7 +361,7 @@ func TestLeftoverGrantRecordedOnItsClient(t *testing.T) {
 	}
 }
 
-// AdoptIdentical takes the caller's word for APIs, grants and connections,
+// AdoptIdentical takes the caller's word for APIs, grants, connections and organizations,
 // never for a tenant, whose adoption would delete it.
 func TestAdoptIdentical(t *testing.T) {
 	t.Parallel()
@@ -387,9 +388,98 @@ func TestAdoptIdentical(t *testing.T) {
 	if _, err := vouching.CreateTenant(ctx, tenant); !errors.As(err, &ce) {
 		t.Errorf("tenant: %v, want a ConflictError", err)
 	}
+	org := &Organization{Name: String("identical"), DisplayName: String("Identical")}
+	theirOrg, err := env.client(t).CreateOrganization(ctx, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotOrg, err := vouching.CreateOrganization(ctx, org); err != nil || str(gotOrg.ID) != str(theirOrg.ID) {
+		t.Errorf("organization: %v, want %s adopted", err, str(theirOrg.ID))
+	}
 	changed := *api
 	changed.Name = String("other")
 	if _, err := vouching.CreateResourceServer(ctx, &changed); !errors.As(err, &ce) || ce.Identical {
 		t.Errorf("a different API: %v, want a ConflictError, not identical", err)
+	}
+}
+
+func organization(name string, metadata map[string]string) *Organization {
+	return &Organization{Name: String(name), DisplayName: String("Acme"), Metadata: &metadata}
+}
+
+// An organization, like a connection, is adopted by its marker once, and
+// someone else's identical one is not; settling removes the marker alone.
+func TestLeftoverOrganizationAdopted(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, server.Options{}, nil)
+	ctx := t.Context()
+	tier := map[string]string{"tier": "gold"}
+	left, err := env.client(t, adoptingLeftovers).CreateOrganization(ctx, organization("killed", tier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !IsPendingMarker(left.Metadata) || (*left.Metadata)["tier"] != "gold" {
+		t.Fatalf("created metadata %v, want tier and a pending marker", left.Metadata)
+	}
+	if _, err := env.client(t).CreateOrganization(ctx, organization("theirs", tier)); err != nil {
+		t.Fatal(err)
+	}
+	next := env.client(t, adoptingLeftovers)
+	got, err := next.CreateOrganization(ctx, organization("killed", tier))
+	if err != nil || str(got.ID) != str(left.ID) {
+		t.Fatalf("organization: %v, want %s adopted", err, str(left.ID))
+	}
+	var ce *ConflictError
+	if _, err := next.CreateOrganization(ctx, organization("killed", tier)); !errors.As(err, &ce) {
+		t.Errorf("one organization adopted twice by one run: %v", err)
+	}
+	if _, err := next.CreateOrganization(ctx, organization("theirs", tier)); !errors.As(err, &ce) || !ce.Identical {
+		t.Errorf("someone else's organization: %v, want an identical ConflictError", err)
+	}
+	// Another configuration's killed apply: a marker, but not this create's.
+	branded := organization("branded", tier)
+	branded.Branding = &OrganizationBranding{LogoURL: String("https://acme.example/logo.png")}
+	if _, err := env.client(t, adoptingLeftovers).CreateOrganization(ctx, branded); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := next.CreateOrganization(ctx, organization("branded", tier)); !errors.As(err, &ce) || !ce.Identical {
+		t.Errorf("an organization with another marker: %v, want an identical ConflictError", err)
+	}
+	other := organization("killed", map[string]string{"tier": "silver"})
+	if _, err := env.client(t, adoptingLeftovers).CreateOrganization(ctx, other); !errors.As(err, &ce) || ce.Identical {
+		t.Errorf("a different body on the killed run's name: %v, want a ConflictError, not identical", err)
+	}
+	if err := next.SettleOrganization(ctx, got); err != nil || len(*got.Metadata) != 1 || (*got.Metadata)["tier"] != "gold" {
+		t.Errorf("settle: %v, metadata %v", err, got.Metadata)
+	}
+	read, err := next.GetOrganization(ctx, str(got.ID))
+	if err != nil || IsPendingMarker(read.Metadata) || (*read.Metadata)["tier"] != "gold" {
+		t.Errorf("after settling: %v, metadata %v, want tier alone", err, read.Metadata)
+	}
+	if _, err := env.client(t, adoptingLeftovers).CreateOrganization(ctx, organization("killed", tier)); !errors.As(err, &ce) {
+		t.Errorf("a settled organization: %v, want a ConflictError", err)
+	}
+}
+
+// An organization whose metadata has no room for the marker (25 keys) is
+// created unmarked, and a later run cannot adopt it.
+func TestLeftoverOrganizationWithoutRoom(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, server.Options{}, nil)
+	ctx := t.Context()
+	full := map[string]string{}
+	for i := range maxOrganizationMetadataKeys {
+		full[fmt.Sprintf("k%02d", i)] = "v"
+	}
+	left, err := env.client(t, adoptingLeftovers).CreateOrganization(ctx, organization("full", full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(*left.Metadata) != maxOrganizationMetadataKeys || (*left.Metadata)[CreateRequestMetadataKey] != "" {
+		t.Errorf("metadata %v, want the 25 keys sent and no marker", left.Metadata)
+	}
+	var ce *ConflictError
+	if _, err := env.client(t, adoptingLeftovers).CreateOrganization(ctx, organization("full", full)); !errors.As(err, &ce) || !ce.Identical {
+		t.Errorf("an unmarked organization: %v, want an identical ConflictError", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -45,9 +44,14 @@ type OrganizationConnection struct {
 }
 
 // CreateOrganization creates an organization, converging on its name (unique in a tenant).
+// With AdoptLeftovers it carries a create marker in its metadata, as a connection does.
 func (c *Client) CreateOrganization(ctx context.Context, o *Organization) (*Organization, error) {
 	in := *o
 	in.ID = nil
+	marker, err := c.leftoverMarker("organization", &in, &in.Metadata, maxOrganizationMetadataKeys)
+	if err != nil {
+		return nil, err
+	}
 	name := str(in.Name)
 	return createKeyed(ctx, c, c.newBudget(ctx), c.endpoint(organizationsPath), &in, keyed[Organization]{
 		kind: "organization",
@@ -55,18 +59,32 @@ func (c *Client) CreateOrganization(ctx context.Context, o *Organization) (*Orga
 		lookup: func(ctx context.Context, b budget) (*Organization, error) {
 			return orNil(call[Organization](ctx, c, b, http.MethodGet, c.endpoint(organizationsPath, "name", name), nil))
 		},
-		id:   func(o *Organization) string { return str(o.ID) },
-		diff: diffOrganization,
+		id:       func(o *Organization) string { return str(o.ID) },
+		diff:     diffOrganization,
+		leftover: func(found *Organization) bool { return hasMarker(found.Metadata, marker) },
 	})
+}
+
+// SettleOrganization removes a pending create marker from an organization a Terraform
+// state holds (see SettleApplication); an organization's PATCH merges metadata, so a
+// null removes the key.
+func (c *Client) SettleOrganization(ctx context.Context, o *Organization) error {
+	if !IsPendingMarker(o.Metadata) {
+		return nil
+	}
+	body := map[string]any{"metadata": map[string]any{CreateRequestMetadataKey: nil}}
+	if err := c.do(ctx, c.newBudget(ctx), http.MethodPatch, c.endpoint(organizationsPath, str(o.ID)), body, nil); err != nil {
+		return err
+	}
+	delete(*o.Metadata, CreateRequestMetadataKey)
+	return nil
 }
 
 func diffOrganization(sent, found *Organization) []string {
 	var d differ
 	ptr(&d, "name", sent.Name, found.Name)
 	ptr(&d, "display_name", sent.DisplayName, found.DisplayName)
-	if sent.Metadata != nil && (found.Metadata == nil || !maps.Equal(*sent.Metadata, *found.Metadata)) {
-		d = append(d, "metadata")
-	}
+	metadata(&d, "metadata", sent.Metadata, found.Metadata)
 	if sent.Branding != nil && !sameJSON(sent.Branding, found.Branding) {
 		d = append(d, "branding")
 	}

@@ -194,7 +194,7 @@ func (c *Client) ListClientGrants(ctx context.Context, f ClientGrantFilter) ([]*
 func (c *Client) CreateTenant(ctx context.Context, t *Tenant) (*Tenant, error) {
 	in := *t
 	in.ID, in.Domain, in.ManagementClient = nil, nil, nil
-	marker, err := c.leftoverMarker("tenant", &in, &in.Metadata)
+	marker, err := c.leftoverMarker("tenant", &in, &in.Metadata, maxClientMetadataKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -233,8 +233,8 @@ func hasMarker(md *map[string]string, marker string) bool {
 }
 
 // leftoverMarker adds a create marker to *md when the client adopts leftovers and
-// there is room, and returns it ("" otherwise).
-func (c *Client) leftoverMarker(kind string, body any, md **map[string]string) (string, error) {
+// there is room under limit keys, and returns it ("" otherwise).
+func (c *Client) leftoverMarker(kind string, body any, md **map[string]string, limit int) (string, error) {
 	if !c.adoptLeftovers {
 		return "", nil
 	}
@@ -242,7 +242,7 @@ func (c *Client) leftoverMarker(kind string, body any, md **map[string]string) (
 	if err != nil {
 		return "", err
 	}
-	with := withMarker(*md, marker)
+	with := withMarker(*md, marker, limit)
 	if with == nil {
 		return "", nil
 	}

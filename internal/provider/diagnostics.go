@@ -252,13 +252,13 @@ func identicalConflictAdvice(importID, key string) string {
 		"this configuration leaves when it is killed (SIGKILL, out of memory, a cancelled CI job) after creating the "+
 		"object and before saving the state; the provider cannot prove who made this one, so it does not take it "+
 		"over. If the last apply of this configuration was killed and no other configuration declares these objects, "+
-		"apply again with %s=true in the environment: that apply adopts every API, grant and connection exactly equal "+
+		"apply again with %s=true in the environment: that apply adopts every API, grant, connection and organization exactly equal "+
 		"to this configuration, and only those. Or, for this one alone, import it: add this block to the "+
 		"configuration, with the address of this resource (shown above, after \"with\"), and apply again.\n\n"+
 		"import {\n  to = <this resource's address, shown above>\n  id = %q\n}", key, adoptIdenticalEnv, importID)
 }
 
-// identicalConflict is an identical API, grant or connection: a tenant is
+// identicalConflict is an identical API, grant, connection or organization: a tenant is
 // never adopted on the user's word, since adopting one deletes it.
 func identicalConflict(err error) bool {
 	var conflict *mgmt.ConflictError

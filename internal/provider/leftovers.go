@@ -10,7 +10,7 @@ import (
 )
 
 // adoptIdenticalEnv, set to true for one apply, is the user's word that the
-// APIs, grants and connections exactly equal to the configuration that a
+// APIs, grants, connections and organizations exactly equal to the configuration that a
 // create meets are an interrupted apply's: the one-step recovery where the
 // provider has no proof of its own (DESIGN.md, "Leftovers of a killed apply").
 const adoptIdenticalEnv = "IDP_ADOPT_IDENTICAL"

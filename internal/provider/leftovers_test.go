@@ -321,3 +321,114 @@ resource "idp_resource_server" "api" {
 		},
 	})
 }
+
+const leftoverOrganization = `
+resource "idp_organization" "partners" {
+  name         = "orders-partners"
+  display_name = "Orders partners"
+  metadata     = { tier = "gold" }
+}
+
+resource "idp_connection" "partners" {
+  name = "Orders-Partners"
+}
+
+resource "idp_organization_connections" "partners" {
+  organization_id = idp_organization.partners.id
+  enabled_connections = [
+    { connection_id = idp_connection.partners.id },
+  ]
+}
+`
+
+// An organization a killed apply created is adopted like a connection: its
+// marker stays out of metadata in state, the next apply takes the same
+// organization, and its first read removes the marker, with no diff after.
+// The organization's connections, a set read before it is written, are
+// found as the killed apply left them.
+func TestAccLeftovers_killedApplyOrganization(t *testing.T) {
+	env := newTestEnv(t)
+	addr := "idp_organization.partners"
+	addrs := []string{addr, "idp_connection.partners", "idp_organization_connections.partners"}
+	left := map[string]string{}
+	killedApply(t, env.config(leftoverOrganization), resource.ComposeTestCheckFunc(
+		resource.TestCheckResourceAttr(addr, "metadata.%", "1"),
+		resource.TestCheckResourceAttr(addr, "metadata.tier", "gold"),
+		func(s *terraform.State) error {
+			for _, a := range addrs {
+				left[a] = s.RootModule().Resources[a].Primary.ID
+			}
+			o, err := env.client.GetOrganization(t.Context(), left[addr])
+			if err != nil {
+				return err
+			}
+			if !mgmt.IsPendingMarker(o.Metadata) {
+				return fmt.Errorf("the killed apply's organization carries no pending marker: %v", o.Metadata)
+			}
+			return nil
+		}), addrs...)
+	settled := func(*terraform.State) error {
+		o, err := env.client.GetOrganization(t.Context(), left[addr])
+		if err != nil {
+			return err
+		}
+		if o.Metadata == nil || len(*o.Metadata) != 1 || (*o.Metadata)["tier"] != "gold" {
+			return fmt.Errorf("metadata on the server is %v, want tier alone once a state read it", o.Metadata)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(leftoverOrganization),
+				Check: resource.ComposeTestCheckFunc(
+					func(s *terraform.State) error {
+						for a, id := range left {
+							if got := s.RootModule().Resources[a].Primary.ID; got != id {
+								return fmt.Errorf("%s is %s, want the leftover %s adopted", a, got, id)
+							}
+						}
+						return nil
+					},
+					resource.TestCheckResourceAttr(addr, "metadata.%", "1"),
+					resource.TestCheckResourceAttr("idp_organization_connections.partners", "enabled_connections.#", "1")),
+			},
+			{Config: env.config(leftoverOrganization), PlanOnly: true},
+			{Config: env.config(leftoverOrganization), Check: settled},
+		},
+	})
+}
+
+// An organization someone else made, identical to the configuration, is a
+// conflict that says so and gives its import block; IDP_ADOPT_IDENTICAL=true
+// adopts it.
+func TestAccLeftovers_someoneElsesOrganization(t *testing.T) {
+	env := newTestEnv(t)
+	theirs, err := env.client.CreateOrganization(t.Context(), &mgmt.Organization{Name: mgmt.String("theirs")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := env.config(`
+resource "idp_organization" "org" {
+  name = "theirs"
+}
+`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: expectError(`with idp_organization.org,.*409 Conflict.*exactly what this resource declares.*` +
+					regexp.QuoteMeta(fmt.Sprintf("import {\n  to = <this resource's address, shown above>\n  id = %q\n}", *theirs.ID))),
+			},
+			{
+				PreConfig: func() { t.Setenv("IDP_ADOPT_IDENTICAL", "true") },
+				Config:    config,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr("idp_organization.org", "id", *theirs.ID),
+					resource.TestCheckNoResourceAttr("idp_organization.org", "metadata.%")),
+			},
+		},
+	})
+}

@@ -249,7 +249,11 @@ func (r *organizationResource) createObject(ctx context.Context, c *mgmt.Client,
 }
 
 func (r *organizationResource) readObject(ctx context.Context, c *mgmt.Client, state *organizationModel) (*mgmt.Organization, error) {
-	return c.GetOrganization(ctx, state.ID.ValueString())
+	o, err := c.GetOrganization(ctx, state.ID.ValueString())
+	if err == nil {
+		settle(ctx, "organization", c.SettleOrganization(ctx, o))
+	}
+	return o, err
 }
 
 // updateObject sends every managed field; metadata keys that left the
@@ -322,7 +326,8 @@ func (m *organizationModel) toAPI(ctx context.Context) (*mgmt.Organization, diag
 }
 
 // fromAPI reads an empty branding and empty metadata as null, which is how
-// a configuration says "none".
+// a configuration says "none"; the create marker is the provider's, not
+// the configuration's.
 func (m *organizationModel) fromAPI(ctx context.Context, o *mgmt.Organization) diag.Diagnostics {
 	m.ID = types.StringPointerValue(o.ID)
 	m.Name = types.StringPointerValue(o.Name)
@@ -336,8 +341,8 @@ func (m *organizationModel) fromAPI(ctx context.Context, o *mgmt.Organization) d
 		}
 	}
 	m.Metadata = types.MapNull(types.StringType)
-	if o.Metadata != nil && len(*o.Metadata) > 0 {
-		md, diags := types.MapValueFrom(ctx, types.StringType, *o.Metadata)
+	if md := withoutCreateMarker(o.Metadata); len(md) > 0 {
+		md, diags := types.MapValueFrom(ctx, types.StringType, md)
 		m.Metadata = md
 		return diags
 	}
