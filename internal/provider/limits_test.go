@@ -54,7 +54,7 @@ func clientBlock(lines ...string) string {
 
 func grantBlock(lines ...string) string {
 	return resourceBlock("idp_client_grant", map[string]string{
-		"client_id": `"abc"`, "audience": `"https://x.example.com/"`, "scope": `[]`,
+		"client_id": `"AbCdEfGhIjKlMnOpQrStUvWxYz012345"`, "audience": `"https://x.example.com/"`, "scope": `[]`,
 	}, lines...)
 }
 

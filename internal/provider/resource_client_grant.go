@@ -89,9 +89,9 @@ func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"client_id": schema.StringAttribute{
-				Description:   "The client ID of the application being granted access. Changing it replaces the grant.",
+				Description:   "The client ID of the application being granted access, 32 letters and digits. Changing it replaces the grant.",
 				Required:      true,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:    []validator.String{validators.ClientID()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"audience": schema.StringAttribute{
@@ -163,7 +163,7 @@ func (r *clientGrantResource) ImportState(ctx context.Context, req resource.Impo
 	}
 	clientID, audience, natural := strings.Cut(req.ID, naturalKeySeparator)
 	switch {
-	case natural && clientIDRegexp.MatchString(clientID) && audience != "" &&
+	case natural && validators.IsClientID(clientID) && audience != "" &&
 		utf8.RuneCountInString(audience) <= validators.MaxAPIIdentifier:
 		importExisting(ctx, &r.clientHolder, resp, r.kind(), fmt.Sprintf("client_id %q and audience %q", clientID, audience),
 			func(ctx context.Context, c *mgmt.Client) (importedObject, error) {

@@ -243,7 +243,7 @@ func TestAccClientGrant_importErrors(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "x"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
+				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
 				ResourceName:  "idp_client_grant.test",
 				ImportState:   true,
 				ImportStateId: "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1::https://nowhere.example.com/",
@@ -251,7 +251,7 @@ func TestAccClientGrant_importErrors(t *testing.T) {
 					`"https://nowhere.example.com/" exists on ` + env.url + `.`),
 			},
 			{
-				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "x"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
+				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
 				ResourceName:  "idp_client_grant.test",
 				ImportState:   true,
 				ImportStateId: "::https://nowhere.example.com/",
@@ -268,11 +268,15 @@ func TestAccClientGrant_validation(t *testing.T) {
 		body    string
 		message string
 	}{
-		"audience":     {`client_id = "c"` + "\n" + `audience = "` + strings.Repeat("a", 601) + `"` + "\n" + `scope = []`, `audience UTF-8 character count must be between 1 and 600, got: 601`},
-		"empty scope":  {`client_id = "c"` + "\n" + `audience = "https://a/"` + "\n" + `scope = [""]`, `string length must be at least 1, got: 0`},
-		"spaced scope": {`client_id = "c"` + "\n" + `audience = "https://a/"` + "\n" + `scope = ["a b"]`, `must not contain white space`},
-		"empty client": {`client_id = ""` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`, `client_id string length must be at least 1, got: 0`},
-		"no scope":     {`client_id = "c"` + "\n" + `audience = "https://a/"`, `The argument "scope" is required, but no definition was found.`},
+		"audience":     {`client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "` + strings.Repeat("a", 601) + `"` + "\n" + `scope = []`, `audience UTF-8 character count must be between 1 and 600, got: 601`},
+		"empty scope":  {`client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://a/"` + "\n" + `scope = [""]`, `string length must be at least 1, got: 0`},
+		"spaced scope": {`client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://a/"` + "\n" + `scope = ["a b"]`, `must not contain white space`},
+		"empty client": {`client_id = ""` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`, `"" is not a client ID: the service issues client IDs of 32 letters and digits`},
+		// The emulator's old admin ID, and one character short of what the service issues.
+		"admin client": {`client_id = "admin"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`, `"admin" is not a client ID: the service issues client IDs of 32 letters and digits`},
+		"short client": {`client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz01234"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`,
+			`"AbCdEfGhIjKlMnOpQrStUvWxYz01234" is not a client ID: the service issues client IDs of 32 letters and digits`},
+		"no scope": {`client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://a/"`, `The argument "scope" is required, but no definition was found.`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -10,12 +10,12 @@ import (
 
 func TestDurableStoreReload(t *testing.T) {
 	store := NewMemoryStore()
-	f := newFixture(t, Options{Store: store, AdminClientID: "admin", AdminClientSecret: "secret-0123456789-0123456789-0123"})
+	f := newFixture(t, Options{Store: store, AdminClientID: "AdminClient000000000000000000001", AdminClientSecret: "secret-0123456789-0123456789-0123"})
 	f.expect(f.do(http.MethodPost, f.ts.URL+"/api/v2/tenants", f.token, map[string]any{"name": "kept"}), http.StatusCreated, "")
 
 	// A second server over the same store accepts the first one's tokens
 	// (same keys) and knows its tenants.
-	srv2, err := New(Options{Store: store, AdminClientID: "admin", AdminClientSecret: "secret-0123456789-0123456789-0123"})
+	srv2, err := New(Options{Store: store, AdminClientID: "AdminClient000000000000000000001", AdminClientSecret: "secret-0123456789-0123456789-0123"})
 	if err != nil {
 		t.Fatal(err)
 	}
