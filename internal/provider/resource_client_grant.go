@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -103,9 +104,13 @@ func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"scope": schema.SetAttribute{
 				Description: "The scopes granted, each one defined by the API (so at most 280 bytes, without white " +
-					"space). May be empty. Changed in place.",
+					"space). Unset or `[]` grants none (the service requires only the audience). Changed in place.",
 				ElementType: types.StringType,
-				Required:    true,
+				Optional:    true,
+				Computed:    true,
+				// Unset is [], as the service reads a grant without scopes: the state of an unset
+				// scope and of scope = [] are the same, and removing the argument removes the scopes.
+				Default: setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
 				Validators: []validator.Set{
 					setvalidator.ValueStringsAre(
 						stringvalidator.LengthAtLeast(1),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -276,13 +277,66 @@ func TestAccClientGrant_validation(t *testing.T) {
 		"admin client": {`client_id = "admin"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`, `"admin" is not a client ID: the service issues client IDs of 32 letters and digits`},
 		"short client": {`client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz01234"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`,
 			`"AbCdEfGhIjKlMnOpQrStUvWxYz01234" is not a client ID: the service issues client IDs of 32 letters and digits`},
-		"no scope": {`client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://a/"`, `The argument "scope" is required, but no definition was found.`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			refusedAtPlan(t, env.config("resource \"idp_client_grant\" \"test\" {\n"+tc.body+"\n}\n"), tc.message)
 		})
 	}
+}
+
+// A grant without scope, which the service takes (it requires only the audience): unset is no
+// scopes, the same state as scope = [] (so either plans nothing after the other), and removing the
+// argument from a grant with scopes removes them in place.
+func TestAccClientGrant_withoutScope(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_client_grant.test"
+	unset := strings.Replace(grantConfig("[]"), "  scope     = []\n", "", 1)
+	if unset == grantConfig("[]") {
+		t.Fatal("the grant configuration has no scope line to remove")
+	}
+	var grantID string
+	serverScopes := func(want ...string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			grantID = s.RootModule().Resources[addr].Primary.ID
+			g, err := env.client.GetClientGrant(t.Context(), grantID)
+			if err != nil {
+				return err
+			}
+			if got := valueOr(g.Scope, nil); !slices.Equal(got, want) {
+				return fmt.Errorf("the server's grant has scopes %q, want %q", got, want)
+			}
+			return nil
+		}
+	}
+	noScopes := statecheck.ExpectKnownValue(addr, tfjsonpath.New("scope"), knownvalue.SetSizeExact(0))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            env.config(unset),
+				ConfigStateChecks: []statecheck.StateCheck{noScopes},
+				Check:             serverScopes(),
+			},
+			{Config: env.config(grantConfig("[]")), PlanOnly: true},
+			{
+				Config: env.config(grantConfig(`["read:content"]`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: serverScopes("read:content"),
+			},
+			{
+				Config: env.config(unset),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{noScopes},
+				Check:             serverScopes(),
+			},
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+		},
+	})
 }
 
 // A grant that already exists: the conflict shows an import block with the
