@@ -15,7 +15,7 @@ import (
 // idptest.NewServer(t) does the same as Start and closes the server when
 // the test ends.
 func Example() {
-	srv, err := idptest.Start(idptest.WithAdminCredentials("admin", "admin-secret-0123456789-0123456789"))
+	srv, err := idptest.Start(idptest.WithAdminCredentials("AdminClient000000000000000000001", "admin-secret-0123456789-0123456789"))
 	if err != nil {
 		panic(err)
 	}
@@ -56,5 +56,5 @@ func Example() {
 	// token: 200 OK Bearer
 	// tenant: 201 Created
 	// its base URL ends in /tenants/customer-1
-	// admin after a reset: admin
+	// admin after a reset: AdminClient000000000000000000001
 }

@@ -76,7 +76,9 @@ func WithRateLimit(n int) Option { return func(o *options) { o.rateLimit = n } }
 // WithFaults injects failures from the start; Server.SetFaults changes them.
 func WithFaults(f Faults) Option { return func(o *options) { o.faults = f } }
 
-// WithAdminCredentials fixes the root admin client's id and secret.
+// WithAdminCredentials fixes the root admin client's id and secret: the id is 32 letters and digits,
+// as the real service issues client IDs, the secret at least 32 characters; the server refuses to
+// start otherwise.
 func WithAdminCredentials(clientID, clientSecret string) Option {
 	return func(o *options) { o.adminID, o.adminPass = clientID, clientSecret }
 }

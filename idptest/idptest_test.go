@@ -63,7 +63,7 @@ func TestTLS(t *testing.T) {
 }
 
 func TestRateLimitAndFaults(t *testing.T) {
-	srv := idptest.NewServer(t, idptest.WithRateLimit(1), idptest.WithAdminCredentials("a", "a-secret-of-at-least-32-characters"))
+	srv := idptest.NewServer(t, idptest.WithRateLimit(1), idptest.WithAdminCredentials("RateLimitedAdmin0000000000000001", "a-secret-of-at-least-32-characters"))
 	client := srv.Client()
 	token(t, client, srv)
 	if resp := token(t, client, srv); resp.StatusCode != http.StatusTooManyRequests {

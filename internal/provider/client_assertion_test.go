@@ -165,16 +165,16 @@ func TestAccProvider_clientAssertionRefusedAtPlan(t *testing.T) {
 	env := newTestEnv(t)
 	key := keyPEM(t, assertionKeys()[0])
 	for name, tc := range map[string]struct{ provider, message string }{
-		"with secret": {clientProviderBlock(env.url, "c", "s", fmt.Sprintf("client_assertion_private_key = %q", key)),
+		"with secret": {clientProviderBlock(env.url, "AbCdEfGhIjKlMnOpQrStUvWxYz012345", "s", fmt.Sprintf("client_assertion_private_key = %q", key)),
 			`Attribute "client_secret" cannot be specified when "client_assertion_private_key" is specified`},
 		"with api token": {fmt.Sprintf("provider \"idp\" {\n  domain = %q\n  api_token = \"t\"\n  "+
 			"client_assertion_private_key = %q\n}\n", env.url, key),
 			`Attribute "api_token" cannot be specified when "client_assertion_private_key" is specified`},
-		"bad PEM": {keyProviderBlock(env.url, "c", "-----BEGIN PRIVATE KEY-----\nhunter2\n-----END PRIVATE KEY-----\n"),
+		"bad PEM": {keyProviderBlock(env.url, "AbCdEfGhIjKlMnOpQrStUvWxYz012345", "-----BEGIN PRIVATE KEY-----\nhunter2\n-----END PRIVATE KEY-----\n"),
 			`The value is not a usable RSA private key: it is not PEM`},
-		"public key": {keyProviderBlock(env.url, "c", pemPublicKey(t, assertionKeys()[0])),
+		"public key": {keyProviderBlock(env.url, "AbCdEfGhIjKlMnOpQrStUvWxYz012345", pemPublicKey(t, assertionKeys()[0])),
 			`its PEM block is a "PUBLIC KEY", not a "PRIVATE KEY" or "RSA PRIVATE KEY"`},
-		"bad alg": {keyProviderBlock(env.url, "c", key, `client_assertion_signing_alg = "HS256"`),
+		"bad alg": {keyProviderBlock(env.url, "AbCdEfGhIjKlMnOpQrStUvWxYz012345", key, `client_assertion_signing_alg = "HS256"`),
 			`value must be one of: ["RS256" "RS384" "PS256"]`},
 		"no client_id": {fmt.Sprintf("provider \"idp\" {\n  domain = %q\n  client_assertion_private_key = %q\n}\n",
 			env.url, key), `client_id is not: set client_id or IDP_CLIENT_ID.`},

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
 )
 
 var _ datasource.DataSourceWithConfigure = &clientDataSource{}
@@ -57,7 +58,7 @@ func (d *clientDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Computed: true,
 				Validators: []validator.String{
 					stringvalidator.ExactlyOneOf(path.MatchRoot("client_id"), path.MatchRoot("name")),
-					stringvalidator.RegexMatches(clientIDRegexp, "must be a client ID, 32 letters and digits"),
+					validators.ClientID(),
 				},
 			},
 			"name": schema.StringAttribute{

@@ -147,7 +147,7 @@ func TestAccDataSourceClient_errors(t *testing.T) {
 		},
 		"malformed client_id": {
 			config:  `data "idp_client" "x" { client_id = "Twin" }`,
-			message: `Attribute client_id must be a client ID, 32 letters and digits`,
+			message: `"Twin" is not a client ID: the service issues client IDs of 32 letters and digits`,
 		},
 		"empty name": {
 			config:  `data "idp_client" "x" { name = "" }`,

@@ -152,7 +152,7 @@ func TestAccAdvice_unreachableDomain(t *testing.T) {
 			Config: fmt.Sprintf(`
 provider "idp" {
   domain        = %q
-  client_id     = "c"
+  client_id     = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
   client_secret = "s"
   max_retries   = 0
 }

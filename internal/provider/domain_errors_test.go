@@ -27,7 +27,7 @@ func TestAccProvider_unresolvableDomain(t *testing.T) {
 		config, message string
 	}{
 		"provider": {
-			config: clientProviderBlock(host, "id", "secret") + anyResource,
+			config: clientProviderBlock(host, "AbCdEfGhIjKlMnOpQrStUvWxYz012345", "secret") + anyResource,
 			message: `The provider asked https://nonexistent.invalid/oauth/token for a Management API token (audience ` +
 				`"https://nonexistent.invalid/api/v2/") to check its configuration. The request failed: requesting an ` +
 				`access token: POST /oauth/token: the host nonexistent.invalid does not resolve (no such host). Check ` +
@@ -38,12 +38,12 @@ func TestAccProvider_unresolvableDomain(t *testing.T) {
 data "idp_token" "t" {
   domain        = "` + host + `"
   audience      = "https://api.example.com/"
-  client_id     = "id"
+  client_id     = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
   client_secret = "secret"
 }
 `),
 			message: `The token request to https://nonexistent.invalid/oauth/token for audience ` +
-				`"https://api.example.com/" as client "id" failed. The request failed: requesting an access token: POST ` +
+				`"https://api.example.com/" as client "AbCdEfGhIjKlMnOpQrStUvWxYz012345" failed. The request failed: requesting an access token: POST ` +
 				`/oauth/token: the host nonexistent.invalid does not resolve (no such host). Check idp_token's domain.`,
 		},
 	}
@@ -69,12 +69,12 @@ func TestAccProvider_domainUserInfoNotQuoted(t *testing.T) {
 	cases := map[string]struct {
 		env, config, message string
 	}{
-		"domain argument": {config: clientProviderBlock(domain, "id", "secret") + anyResource, message: refused},
+		"domain argument": {config: clientProviderBlock(domain, "AbCdEfGhIjKlMnOpQrStUvWxYz012345", "secret") + anyResource, message: refused},
 		"IDP_DOMAIN": {
 			env: domain,
 			config: `
 provider "idp" {
-  client_id     = "id"
+  client_id     = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
   client_secret = "secret"
 }
 ` + anyResource,

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -19,13 +20,16 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
+// clientIDRegexp matches a client ID as the service issues them.
+var clientIDRegexp = regexp.MustCompile(`^[A-Za-z0-9]{32}$`)
+
 // An import ID of the wrong shape names the accepted forms; one of the
 // right shape that matches nothing says what was looked up.
 func TestAccImport_idErrors(t *testing.T) {
 	env := newTestEnv(t)
 	const (
 		clientBody = `resource "idp_client" "test" { name = "x" }`
-		grantBody  = `resource "idp_client_grant" "test" {` + "\n" + `client_id = "x"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"
+		grantBody  = `resource "idp_client_grant" "test" {` + "\n" + `client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"
 		rsBody     = `resource "idp_resource_server" "test" {` + "\n" + `name = "x"` + "\n" + `identifier = "https://a/"` + "\n}"
 		tenantBody = `resource "idp_tenant" "test" { name = "abc" }`
 	)

@@ -54,7 +54,7 @@ func clientBlock(lines ...string) string {
 
 func grantBlock(lines ...string) string {
 	return resourceBlock("idp_client_grant", map[string]string{
-		"client_id": `"abc"`, "audience": `"https://x.example.com/"`, "scope": `[]`,
+		"client_id": `"AbCdEfGhIjKlMnOpQrStUvWxYz012345"`, "audience": `"https://x.example.com/"`, "scope": `[]`,
 	}, lines...)
 }
 
@@ -62,8 +62,21 @@ func tenantBlock(lines ...string) string {
 	return resourceBlock("idp_tenant", map[string]string{"name": `"acme"`}, lines...)
 }
 
+// metadataNameChars is a metadata property name with every character allowed
+// besides letters and digits.
+const metadataNameChars = "Az09:,-+=_*?\"/\\()<>@\t x"
+
 // str is an HCL string literal of s repeated n times.
 func str(s string, n int) string { return fmt.Sprintf("%q", strings.Repeat(s, n)) }
+
+// metadataKeys renders n metadata properties k00 = "v", k01 = "v", ....
+func metadataKeys(n int) string {
+	props := make([]string, n)
+	for i := range n {
+		props[i] = fmt.Sprintf("k%02d = %q", i, "v")
+	}
+	return strings.Join(props, ", ")
+}
 
 // identifierOf returns an identifier of exactly n characters.
 func identifierOf(n int) string {
@@ -178,6 +191,27 @@ func TestAccLimits_refusedAtPlan(t *testing.T) {
 			config:  tenantBlock(`display_name = ` + str("é", 256)),
 			message: `Attribute display_name UTF-8 character count must be at most 255, got: 256`,
 		},
+		// Tenant metadata (server: metadata.go checkMetadata).
+		"tenant metadata with 11 properties": {
+			config:  tenantBlock(`metadata = {` + metadataKeys(11) + `}`),
+			message: `11 properties are set; the service keeps at most 10. Remove 1 of them.`,
+		},
+		"tenant metadata name over 255 characters": {
+			config:  tenantBlock(`metadata = { ` + str("k", 256) + ` = "v" }`),
+			message: `has 256 characters; a name has 1 to 255.`,
+		},
+		"tenant metadata empty name": {
+			config:  tenantBlock(`metadata = { "" = "v" }`),
+			message: `The property name "" has 0 characters; a name has 1 to 255.`,
+		},
+		"tenant metadata name with a dot": {
+			config:  tenantBlock(`metadata = { "company.name" = "v" }`),
+			message: `The property name "company.name" contains '.'; a name may only contain letters, digits, spaces, tabs and`,
+		},
+		"tenant metadata value over 255 characters": {
+			config:  tenantBlock(`metadata = { company = ` + str("é", 256) + ` }`),
+			message: `The value of "company" has 256 characters; a value has at most 255.`,
+		},
 		// The provider's own configuration.
 		"max_retries fraction": {
 			provider: true,
@@ -249,9 +283,15 @@ resource "idp_client_grant" "test" {
 resource "idp_tenant" "test" {
   name         = %[8]s
   display_name = %[9]s
+  metadata     = { %[10]s }
+}
+
+resource "idp_tenant" "metadata" {
+  name     = "metadata-limits"
+  metadata = { %[11]s = %[9]s, %[12]q = "" }
 }
 `, str("é", 200), identifier, scopeBytes, scopeRunes, str("é", 1024),
-		str("é", 256), str("é", 140), str("a", 63), str("é", 255)))
+		str("é", 256), str("é", 140), str("a", 63), str("é", 255), metadataKeys(10), str("k", 255), metadataNameChars))
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -267,13 +307,18 @@ resource "idp_tenant" "test" {
 				statecheck.ExpectKnownValue("idp_client_grant.test", tfjsonpath.New("scope"),
 					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(scopeBytes), knownvalue.StringExact(scopeRunes)})),
 				statecheck.ExpectKnownValue("idp_tenant.test", tfjsonpath.New("display_name"), knownvalue.StringExact(strings.Repeat("é", 255))),
+				statecheck.ExpectKnownValue("idp_tenant.test", tfjsonpath.New("metadata"), knownvalue.MapSizeExact(10)),
+				statecheck.ExpectKnownValue("idp_tenant.metadata", tfjsonpath.New("metadata"), knownvalue.MapExact(map[string]knownvalue.Check{
+					strings.Repeat("k", 255): knownvalue.StringExact(strings.Repeat("é", 255)),
+					metadataNameChars:        knownvalue.StringExact(""),
+				})),
 			},
 		}},
 	})
 	// The same server the refused plans did not reach took these.
-	for _, route := range []string{"/api/v2/resource-servers", "/api/v2/clients", "/api/v2/client-grants", "/api/v2/tenants"} {
-		if n := env.requests("POST", route); n != 1 {
-			t.Errorf("POST %s: %d requests, want 1", route, n)
+	for route, want := range map[string]int64{"/api/v2/resource-servers": 1, "/api/v2/clients": 1, "/api/v2/client-grants": 1, "/api/v2/tenants": 2} {
+		if n := env.requests("POST", route); n != want {
+			t.Errorf("POST %s: %d requests, want %d", route, n, want)
 		}
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
 )
 
 var _ list.ListResourceWithConfigure = &clientGrantList{}
@@ -37,6 +39,7 @@ func (l *clientGrantList) ListResourceConfigSchema(_ context.Context, _ list.Lis
 			"client_id": schema.StringAttribute{
 				Description: "Only the grants of this client.",
 				Optional:    true,
+				Validators:  []validator.String{validators.ClientID()},
 			},
 			"audience": schema.StringAttribute{
 				Description: "Only the grants on this API (its identifier).",

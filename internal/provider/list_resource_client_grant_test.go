@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
@@ -56,4 +57,30 @@ list "idp_client_grant" "on_orders" {
 		}
 		return lists, checks
 	})
+}
+
+// The client_id filter takes a client ID as the service issues them, like every client_id
+// argument: another is refused before any request.
+func TestAccQuery_clientGrantListRefusesBadClientID(t *testing.T) {
+	e := newTestEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   queryVersionChecks,
+		Steps: []resource.TestStep{{
+			PreConfig: e.srv.ResetCounts,
+			Query:     true,
+			Config: e.providerConfig() + `
+list "idp_client_grant" "admin" {
+  provider = idp
+  config {
+    client_id = "admin"
+  }
+}
+`,
+			ExpectError: expectMessage(`"admin" is not a client ID: the service issues client IDs of 32 letters and digits`),
+		}},
+	})
+	if n := e.requests("GET", "/api/v2/client-grants"); n != 0 {
+		t.Errorf("GET /api/v2/client-grants: %d requests, want none", n)
+	}
 }

@@ -87,10 +87,10 @@ func (p *idpProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"client_id": schema.StringAttribute{
 				Description: "Client ID of a machine-to-machine application granted the Management API scopes the " +
 					"configuration needs. Goes with `client_secret` or `client_assertion_private_key`. Also read from " +
-					"`IDP_CLIENT_ID`.",
+					"`IDP_CLIENT_ID`. 32 letters and digits, as the service issues client IDs.",
 				Optional: true,
 				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
+					validators.ClientID(),
 					stringvalidator.ConflictsWith(path.MatchRoot("api_token")),
 				},
 			},
@@ -271,6 +271,10 @@ func (p *idpProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	validateCredentials(cfg, &resp.Diagnostics)
+	if config.ClientID.IsNull() {
+		// The client_id argument's validator checks a configured one; IDP_CLIENT_ID gets the same rule here.
+		validateEnvClientID(cfg, &resp.Diagnostics)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -387,6 +391,16 @@ func validateCredentials(cfg mgmt.Config, diags *diag.Diagnostics) {
 			"The provider needs credentials: client_id and client_secret (or IDP_CLIENT_ID and IDP_CLIENT_SECRET) "+
 				"of an application granted the Management API, client_id and client_assertion_private_key for one "+
 				"using Private Key JWT, or an api_token (IDP_API_TOKEN).")
+	}
+}
+
+// validateEnvClientID refuses an IDP_CLIENT_ID that is not a client ID.
+func validateEnvClientID(cfg mgmt.Config, diags *diag.Diagnostics) {
+	if cfg.APIToken == "" && cfg.ClientID != "" && !validators.IsClientID(cfg.ClientID) {
+		diags.AddAttributeError(path.Root("client_id"), "Invalid Client ID",
+			fmt.Sprintf("IDP_CLIENT_ID %q is not a client ID: the service issues client IDs of %d letters and digits "+
+				"(A-Z, a-z, 0-9). Set it to the client ID of the application the provider signs in as.",
+				cfg.ClientID, validators.ClientIDLength))
 	}
 }
 

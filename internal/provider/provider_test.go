@@ -32,11 +32,11 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 			message:  `"exa mple.com" is not a usable domain`,
 		},
 		"token and client credentials": {
-			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `client_id = "c"` + "\n" + `client_secret = "s"`,
+			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `client_secret = "s"`,
 			message:  `Attribute "api_token" cannot be specified when "client_id" is specified`,
 		},
 		"client id without secret": {
-			provider: `domain = "example.com"` + "\n" + `client_id = "c"`,
+			provider: `domain = "example.com"` + "\n" + `client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"`,
 			message:  `client_id is set but neither client_secret nor client_assertion_private_key is: set client_secret or IDP_CLIENT_SECRET`,
 		},
 		"secret without client id": {
@@ -52,7 +52,7 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 			message:  `The provider needs the tenant's domain: set the domain argument or the IDP_DOMAIN environment variable`,
 		},
 		"token in env and client credentials": {
-			provider: `domain = "example.com"` + "\n" + `client_id = "c"` + "\n" + `client_secret = "s"`,
+			provider: `domain = "example.com"` + "\n" + `client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `client_secret = "s"`,
 			env:      map[string]string{"IDP_API_TOKEN": "t"},
 			message:  `Both api_token (or IDP_API_TOKEN) and client credentials`,
 		},
@@ -92,6 +92,15 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 			provider: `domain = "example.com"` + "\n" + `api_token = "t"`,
 			env:      map[string]string{"IDP_ADOPT_IDENTICAL": "yes please"},
 			message:  `IDP_ADOPT_IDENTICAL is "yes please"; it must be true or false.`,
+		},
+		"client id not as issued": {
+			provider: `domain = "example.com"` + "\n" + `client_id = "admin"` + "\n" + `client_secret = "s"`,
+			message:  `"admin" is not a client ID: the service issues client IDs of 32 letters and digits`,
+		},
+		"client id not as issued in env": {
+			provider: `domain = "example.com"` + "\n" + `client_secret = "s"`,
+			env:      map[string]string{"IDP_CLIENT_ID": "admin"},
+			message:  `IDP_CLIENT_ID "admin" is not a client ID: the service issues client IDs of 32 letters and digits`,
 		},
 		"audience": {
 			provider: `domain = "example.com"` + "\n" + `api_token = "t"` + "\n" + `audience = "api"`,

@@ -46,7 +46,7 @@ func TestAccRedirect_notFollowed(t *testing.T) {
 		config, message string
 	}{
 		"provider token": {
-			config: clientProviderBlock(redirecting.URL, "id", "redirected-client-secret-0123456789") + anyResource,
+			config: clientProviderBlock(redirecting.URL, "AbCdEfGhIjKlMnOpQrStUvWxYz012345", "redirected-client-secret-0123456789") + anyResource,
 			message: "Unable to Get Management API Token .*" + notFollowed("/oauth/token") + " The provider never " +
 				"follows a redirect, so that its credentials and tokens go nowhere but the domain you configured. If " +
 				"the tenant has moved, and you trust where the redirect points, set domain (or IDP_DOMAIN) to that address.",
@@ -60,7 +60,7 @@ func TestAccRedirect_notFollowed(t *testing.T) {
 data "idp_token" "t" {
   domain        = %q
   audience      = "https://api.example.com/"
-  client_id     = "id"
+  client_id     = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
   client_secret = "redirected-client-secret-0123456789"
 }
 `, redirecting.URL)),

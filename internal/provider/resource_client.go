@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -50,8 +49,6 @@ const (
 
 	clientImportForms = `the client ID, 32 letters and digits (e.g. "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6")`
 )
-
-var clientIDRegexp = regexp.MustCompile(`^[A-Za-z0-9]{32}$`)
 
 // clientResource manages an application (client), typically a
 // machine-to-machine one that uses the client-credentials grant.
@@ -214,7 +211,7 @@ func (r *clientResource) ImportState(ctx context.Context, req resource.ImportSta
 	if !importIDFromIdentity[clientIdentity](ctx, &req, resp) {
 		return
 	}
-	if !clientIDRegexp.MatchString(req.ID) {
+	if !validators.IsClientID(req.ID) {
 		addInvalidImportID(resp, req.ID, clientImportForms)
 		return
 	}

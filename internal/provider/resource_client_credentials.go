@@ -113,7 +113,7 @@ func (r *clientCredentialsResource) Schema(_ context.Context, _ resource.SchemaR
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(clientIDRegexp, "must be a client ID, 32 letters and digits"),
+					validators.ClientID(),
 				},
 			},
 			"authentication_method": schema.StringAttribute{
@@ -199,7 +199,7 @@ func (r *clientCredentialsResource) ImportState(ctx context.Context, req resourc
 	if !importIDFromIdentity[clientIdentity](ctx, &req, resp) {
 		return
 	}
-	if !clientIDRegexp.MatchString(req.ID) {
+	if !validators.IsClientID(req.ID) {
 		addInvalidImportID(resp, req.ID, clientImportForms)
 		return
 	}

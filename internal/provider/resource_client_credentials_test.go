@@ -485,7 +485,7 @@ resource "idp_client_credentials" "svc" {
 			one("c", pemPublicKey(t, assertionKeys()[2]), "")), `map must contain at most 2 elements`},
 		"method": {cfg("client_secret_jwt", ""), `authentication_method value must be one of`},
 		"client_id": {strings.Replace(cfg("none", ""), "AbCdEfGhIjKlMnOpQrStUvWxYz012345", "nope", 1),
-			`must be a client ID, 32 letters and digits`},
+			`"nope" is not a client ID: the service issues client IDs of 32 letters and digits`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			refusedAtPlan(t, tc.config, tc.message)

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -89,9 +90,9 @@ func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"client_id": schema.StringAttribute{
-				Description:   "The client ID of the application being granted access. Changing it replaces the grant.",
+				Description:   "The client ID of the application being granted access, 32 letters and digits. Changing it replaces the grant.",
 				Required:      true,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:    []validator.String{validators.ClientID()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"audience": schema.StringAttribute{
@@ -103,9 +104,13 @@ func (r *clientGrantResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"scope": schema.SetAttribute{
 				Description: "The scopes granted, each one defined by the API (so at most 280 bytes, without white " +
-					"space). May be empty. Changed in place.",
+					"space). Unset or `[]` grants none (the service requires only the audience). Changed in place.",
 				ElementType: types.StringType,
-				Required:    true,
+				Optional:    true,
+				Computed:    true,
+				// Unset is [], as the service reads a grant without scopes: the state of an unset
+				// scope and of scope = [] are the same, and removing the argument removes the scopes.
+				Default: setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
 				Validators: []validator.Set{
 					setvalidator.ValueStringsAre(
 						stringvalidator.LengthAtLeast(1),
@@ -163,7 +168,7 @@ func (r *clientGrantResource) ImportState(ctx context.Context, req resource.Impo
 	}
 	clientID, audience, natural := strings.Cut(req.ID, naturalKeySeparator)
 	switch {
-	case natural && clientIDRegexp.MatchString(clientID) && audience != "" &&
+	case natural && validators.IsClientID(clientID) && audience != "" &&
 		utf8.RuneCountInString(audience) <= validators.MaxAPIIdentifier:
 		importExisting(ctx, &r.clientHolder, resp, r.kind(), fmt.Sprintf("client_id %q and audience %q", clientID, audience),
 			func(ctx context.Context, c *mgmt.Client) (importedObject, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -243,7 +244,7 @@ func TestAccClientGrant_importErrors(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "x"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
+				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
 				ResourceName:  "idp_client_grant.test",
 				ImportState:   true,
 				ImportStateId: "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1::https://nowhere.example.com/",
@@ -251,7 +252,7 @@ func TestAccClientGrant_importErrors(t *testing.T) {
 					`"https://nowhere.example.com/" exists on ` + env.url + `.`),
 			},
 			{
-				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "x"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
+				Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []` + "\n}"),
 				ResourceName:  "idp_client_grant.test",
 				ImportState:   true,
 				ImportStateId: "::https://nowhere.example.com/",
@@ -268,17 +269,74 @@ func TestAccClientGrant_validation(t *testing.T) {
 		body    string
 		message string
 	}{
-		"audience":     {`client_id = "c"` + "\n" + `audience = "` + strings.Repeat("a", 601) + `"` + "\n" + `scope = []`, `audience UTF-8 character count must be between 1 and 600, got: 601`},
-		"empty scope":  {`client_id = "c"` + "\n" + `audience = "https://a/"` + "\n" + `scope = [""]`, `string length must be at least 1, got: 0`},
-		"spaced scope": {`client_id = "c"` + "\n" + `audience = "https://a/"` + "\n" + `scope = ["a b"]`, `must not contain white space`},
-		"empty client": {`client_id = ""` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`, `client_id string length must be at least 1, got: 0`},
-		"no scope":     {`client_id = "c"` + "\n" + `audience = "https://a/"`, `The argument "scope" is required, but no definition was found.`},
+		"audience":     {`client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "` + strings.Repeat("a", 601) + `"` + "\n" + `scope = []`, `audience UTF-8 character count must be between 1 and 600, got: 601`},
+		"empty scope":  {`client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://a/"` + "\n" + `scope = [""]`, `string length must be at least 1, got: 0`},
+		"spaced scope": {`client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://a/"` + "\n" + `scope = ["a b"]`, `must not contain white space`},
+		"empty client": {`client_id = ""` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`, `"" is not a client ID: the service issues client IDs of 32 letters and digits`},
+		// The emulator's old admin ID, and one character short of what the service issues.
+		"admin client": {`client_id = "admin"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`, `"admin" is not a client ID: the service issues client IDs of 32 letters and digits`},
+		"short client": {`client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz01234"` + "\n" + `audience = "https://a/"` + "\n" + `scope = []`,
+			`"AbCdEfGhIjKlMnOpQrStUvWxYz01234" is not a client ID: the service issues client IDs of 32 letters and digits`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			refusedAtPlan(t, env.config("resource \"idp_client_grant\" \"test\" {\n"+tc.body+"\n}\n"), tc.message)
 		})
 	}
+}
+
+// A grant without scope, which the service takes (it requires only the audience): unset is no
+// scopes, the same state as scope = [] (so either plans nothing after the other), and removing the
+// argument from a grant with scopes removes them in place.
+func TestAccClientGrant_withoutScope(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_client_grant.test"
+	unset := strings.Replace(grantConfig("[]"), "  scope     = []\n", "", 1)
+	if unset == grantConfig("[]") {
+		t.Fatal("the grant configuration has no scope line to remove")
+	}
+	var grantID string
+	serverScopes := func(want ...string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			grantID = s.RootModule().Resources[addr].Primary.ID
+			g, err := env.client.GetClientGrant(t.Context(), grantID)
+			if err != nil {
+				return err
+			}
+			if got := valueOr(g.Scope, nil); !slices.Equal(got, want) {
+				return fmt.Errorf("the server's grant has scopes %q, want %q", got, want)
+			}
+			return nil
+		}
+	}
+	noScopes := statecheck.ExpectKnownValue(addr, tfjsonpath.New("scope"), knownvalue.SetSizeExact(0))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            env.config(unset),
+				ConfigStateChecks: []statecheck.StateCheck{noScopes},
+				Check:             serverScopes(),
+			},
+			{Config: env.config(grantConfig("[]")), PlanOnly: true},
+			{
+				Config: env.config(grantConfig(`["read:content"]`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: serverScopes("read:content"),
+			},
+			{
+				Config: env.config(unset),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{noScopes},
+				Check:             serverScopes(),
+			},
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+		},
+	})
 }
 
 // A grant that already exists: the conflict shows an import block with the

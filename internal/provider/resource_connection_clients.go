@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
 )
 
 var (
@@ -81,8 +82,7 @@ func (r *connectionClientsResource) Schema(_ context.Context, _ resource.SchemaR
 				ElementType: types.StringType,
 				Required:    true,
 				Validators: []validator.Set{
-					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(clientIDRegexp,
-						"must be a client ID, 32 letters and digits")),
+					setvalidator.ValueStringsAre(validators.ClientID()),
 				},
 			},
 		},

@@ -255,7 +255,7 @@ func TestAccConnectionClients_errors(t *testing.T) {
 		"bad connection id": {`connection_id = "Customers"` + "\n" + `enabled_clients = []`,
 			`Attribute connection_id must be a connection ID, "con_" followed by letters and digits, got: Customers`},
 		"bad client id": {`connection_id = "con_0123456789abcdef"` + "\n" + `enabled_clients = ["web"]`,
-			`must be a client ID, 32 letters and digits, got: web`},
+			`"web" is not a client ID: the service issues client IDs of 32 letters and digits`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -113,11 +113,14 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.Email())},
 			},
 			"metadata": schema.MapAttribute{
-				Description: "Free-form string metadata, e.g. the customer's company identity.",
+				Description: "Free-form string metadata, e.g. the customer's company identity: at most 10 properties; " +
+					"names of 1 to 255 characters, each a letter, a digit, a space, a tab or one of " + "`:,-+=_*?\"/\\()<>@`" + "; " +
+					"values of at most 255 characters.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Computed:    true,
 				Default:     mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
+				Validators:  []validator.Map{validators.Metadata()},
 			},
 			"domain": schema.StringAttribute{
 				Description:   "The tenant's domain in URL form; use it as the `domain` of a provider that manages the tenant.",

@@ -51,7 +51,7 @@ func tokenOrganizationValidators() []validator.String {
 // tokenClientIDValidators: client_id goes with one of credentials, the
 // attributes that may authenticate it.
 func tokenClientIDValidators(credentials ...string) []validator.String {
-	return []validator.String{stringvalidator.LengthAtLeast(1), needsClientCredential{credentials: credentials}}
+	return []validator.String{validators.ClientID(), needsClientCredential{credentials: credentials}}
 }
 
 func tokenSecretValidators() []validator.String {

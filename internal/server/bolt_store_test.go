@@ -207,7 +207,7 @@ func TestBoltBadFiles(t *testing.T) {
 // burst of writes: every write it acknowledged is in the store afterwards.
 func TestBoltKillDuringWrites(t *testing.T) {
 	dir := t.TempDir()
-	const id, secret = "kill-test-admin", "kill-test-admin-secret-0123456789"
+	const id, secret = "KillTestAdmin0000000000000000001", "kill-test-admin-secret-0123456789"
 	cmd := exec.CommandContext(t.Context(), os.Args[0])
 	cmd.Env = append(os.Environ(), "IDP_BOLT_CHILD_DIR="+dir, "IDP_BOLT_CHILD_ID="+id, "IDP_BOLT_CHILD_SECRET="+secret)
 	cmd.Stderr = os.Stderr
@@ -442,14 +442,14 @@ func TestBoltRestartNewAdmin(t *testing.T) {
 	}
 	st2 := openStore(t, dir)
 	defer st2.Close()
-	srv2, err := server.New(server.Options{Store: st2, AdminClientID: "new-admin", AdminClientSecret: "new-admin-secret-0123456789-0123456789"})
+	srv2, err := server.New(server.Options{Store: st2, AdminClientID: "NewAdminClient000000000000000001", AdminClientSecret: "new-admin-secret-0123456789-0123456789"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st2.Get(server.RootTenant, server.KindClients, oldID); !errors.Is(err, server.ErrNotFound) {
 		t.Errorf("the previous admin client %s is still stored (err %v)", oldID, err)
 	}
-	if srv2.AdminClientID() != "new-admin" {
+	if srv2.AdminClientID() != "NewAdminClient000000000000000001" {
 		t.Errorf("admin id = %q", srv2.AdminClientID())
 	}
 }

@@ -47,7 +47,27 @@ func newResourceServerID() string {
 	return hex.EncodeToString(b[:])
 }
 
-func newClientID() string { return randomAlphanumeric(32) }
+// ClientIDLength is the length of every client ID the real service issues:
+// that many ASCII letters and digits.
+const ClientIDLength = 32
+
+func newClientID() string { return randomAlphanumeric(ClientIDLength) }
+
+// ValidClientID reports whether id has the form of a client ID the real
+// service issues, ClientIDLength ASCII letters and digits: the one form of a
+// client ID here, the root admin's included, and the one the provider accepts.
+func ValidClientID(id string) bool {
+	if len(id) != ClientIDLength {
+		return false
+	}
+	for i := range len(id) {
+		c := id[i]
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
 
 func newClientSecret() string { return randomSecret(64) }
 

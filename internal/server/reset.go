@@ -35,6 +35,12 @@ func (s *Server) resolveAdmin(secret string) error {
 	if s.adminID == "" {
 		s.adminID = newClientID()
 		if found {
+			// A data directory from before the admin's ID had to be one Auth0 could issue.
+			if !ValidClientID(seed.ClientID) {
+				return fmt.Errorf("server: the stored admin client ID %q is not a client ID as the real service issues "+
+					"them: give an admin client ID of %d letters and digits, which replaces it (the data stay)",
+					seed.ClientID, ClientIDLength)
+			}
 			s.adminID = seed.ClientID
 		}
 	}

@@ -23,7 +23,8 @@ import (
 // Options configures a Server. The zero value is an in-memory server with
 // generated admin credentials and no rate limit or faults.
 type Options struct {
-	// AdminClientID is the root admin client's id; when empty, a durable
+	// AdminClientID is the root admin client's id, ClientIDLength letters and
+	// digits as the real service issues them (ValidClientID); when empty, a durable
 	// Store's from a previous start, else generated.
 	AdminClientID string
 	// AdminClientSecret is the root admin client's secret, at least
@@ -148,6 +149,10 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.MaxTenants < 0 || opts.MaxObjects < 0 {
 		return nil, errors.New("server: MaxTenants and MaxObjects must not be negative")
+	}
+	if opts.AdminClientID != "" && !ValidClientID(opts.AdminClientID) {
+		return nil, fmt.Errorf("server: the admin client ID %q is not a client ID as the real service issues them: "+
+			"it must be %d letters and digits (leave it empty to have one generated)", opts.AdminClientID, ClientIDLength)
 	}
 	if n := utf8.RuneCountInString(opts.AdminClientSecret); n > 0 && n < MinAdminSecretLength {
 		return nil, fmt.Errorf("server: the admin client secret has %d characters; it needs at least %d (leave it empty to have one generated)", n, MinAdminSecretLength)

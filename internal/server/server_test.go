@@ -80,3 +80,28 @@ func TestEntityCapOptions(t *testing.T) {
 		t.Errorf("defaults %d tenants, %d objects are below what make bench needs", server.DefaultMaxTenants, server.DefaultMaxObjects)
 	}
 }
+
+// The root admin's client ID has the one form the real service issues, 32 letters and digits:
+// any other is refused with a message saying so; one of that form, and none (generated), start.
+func TestAdminClientIDForm(t *testing.T) {
+	t.Parallel()
+	const secret = "admin-secret-0123456789-0123456789"
+	for _, id := range []string{"admin", "a", "AdminClient00000000000000000001", "AdminClient0000000000000000000001",
+		"Admin-Client-000000000000000001", "AdminClient00000000000000000000é"} {
+		_, err := server.New(server.Options{AdminClientID: id, AdminClientSecret: secret})
+		want := fmt.Sprintf("server: the admin client ID %q is not a client ID as the real service issues them: "+
+			"it must be 32 letters and digits (leave it empty to have one generated)", id)
+		if err == nil || err.Error() != want {
+			t.Errorf("server.New with admin client ID %q: %v, want %q", id, err, want)
+		}
+	}
+	for _, id := range []string{"AdminClient000000000000000000001", ""} {
+		srv, err := server.New(server.Options{AdminClientID: id, AdminClientSecret: secret})
+		if err != nil {
+			t.Fatalf("server.New with admin client ID %q: %v", id, err)
+		}
+		if got := srv.AdminClientID(); !server.ValidClientID(got) || (id != "" && got != id) {
+			t.Errorf("admin client ID %q, configured %q", got, id)
+		}
+	}
+}

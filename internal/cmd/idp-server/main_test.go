@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -197,12 +198,12 @@ func TestRunPlain(t *testing.T) {
 	t.Setenv(envSecret, "")
 	t.Setenv(envSecretFile, "")
 	const secret = "s3cret/with+chars-0123456789-0123456789"
-	s := start(t, []string{"-listen", "127.0.0.1:0", "-client-id", "my-admin", "-client-secret", secret},
+	s := start(t, []string{"-listen", "127.0.0.1:0", "-client-id", "MyAdminClient0000000000000000001", "-client-secret", secret},
 		"IDP_DOMAIN", "IDP_CLIENT_ID")
 	if !strings.HasPrefix(s.env["IDP_DOMAIN"], "http://127.0.0.1:") || strings.HasSuffix(s.env["IDP_DOMAIN"], ":0") {
 		t.Errorf("IDP_DOMAIN = %q", s.env["IDP_DOMAIN"])
 	}
-	if s.env["IDP_CLIENT_ID"] != "my-admin" {
+	if s.env["IDP_CLIENT_ID"] != "MyAdminClient0000000000000000001" {
 		t.Errorf("IDP_CLIENT_ID = %q", s.env["IDP_CLIENT_ID"])
 	}
 	s.env["IDP_CLIENT_SECRET"] = secret
@@ -344,11 +345,45 @@ func TestRunGeneratedSecretPrintedOnce(t *testing.T) {
 	third.stop(t)
 }
 
+// -client-id and $IDP_SERVER_CLIENT_ID take a client ID as Auth0 issues them, 32 letters and
+// digits: any other is a usage error naming the value and the form, before anything starts.
+func TestRunRefusesBadClientID(t *testing.T) {
+	t.Setenv(envSecret, "")
+	t.Setenv(envSecretFile, "")
+	for name, c := range map[string]struct {
+		args []string
+		env  string
+	}{
+		"flag":          {args: []string{"-client-id", "admin"}},
+		"variable":      {env: "admin"},
+		"31 characters": {args: []string{"-client-id", strings.Repeat("a", 31)}},
+		"a dash":        {args: []string{"-client-id", "my-admin-client-0123456789abcdef"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("IDP_SERVER_CLIENT_ID", c.env)
+			id := c.env
+			if c.args != nil {
+				id = c.args[1]
+			}
+			var stdout, stderr syncBuffer
+			err := run(t.Context(), append([]string{"-listen", "127.0.0.1:0"}, c.args...), &stdout, &stderr)
+			want := fmt.Sprintf("idp-server: -client-id (default $IDP_SERVER_CLIENT_ID) %q is not a client ID as Auth0 issues them: "+
+				"give 32 letters and digits, or none to have one generated\n", id)
+			if !errors.Is(err, errUsage) || stderr.String() != want {
+				t.Errorf("run = %v, stderr %q; want a usage error saying %q", err, stderr.String(), want)
+			}
+			if stdout.String() != "" {
+				t.Errorf("stdout: %q", stdout.String())
+			}
+		})
+	}
+}
+
 func TestRunGeneratedCredentialsFromEnv(t *testing.T) {
-	t.Setenv("IDP_SERVER_CLIENT_ID", "from-env")
+	t.Setenv("IDP_SERVER_CLIENT_ID", "FromEnvAdminClient00000000000001")
 	t.Setenv("IDP_SERVER_CLIENT_SECRET", "")
 	s := start(t, []string{"-listen", "127.0.0.1:0"}, "IDP_DOMAIN", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET")
-	if s.env["IDP_CLIENT_ID"] != "from-env" {
+	if s.env["IDP_CLIENT_ID"] != "FromEnvAdminClient00000000000001" {
 		t.Errorf("IDP_CLIENT_ID = %q, want the environment's", s.env["IDP_CLIENT_ID"])
 	}
 	if len(s.env["IDP_CLIENT_SECRET"]) != 64 {

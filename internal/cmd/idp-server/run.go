@@ -78,6 +78,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if err := cfg.secretSource(fs, stderr); err != nil {
 		return nil, err
 	}
+	if cfg.clientID != "" && !server.ValidClientID(cfg.clientID) {
+		fmt.Fprintf(stderr, "idp-server: -client-id (default $IDP_SERVER_CLIENT_ID) %q is not a client ID as Auth0 issues them: "+
+			"give %d letters and digits, or none to have one generated\n", cfg.clientID, server.ClientIDLength)
+		return nil, errUsage
+	}
 	if cfg.tlsCAFile != "" && !cfg.tls {
 		fmt.Fprintln(stderr, "idp-server: -tls-ca-file needs -tls")
 		return nil, errUsage

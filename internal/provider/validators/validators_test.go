@@ -59,6 +59,13 @@ func TestStringValidators(t *testing.T) {
 		{"no white space", NoWhiteSpace(), types.StringValue("read:reports"), ""},
 		{"inner space", NoWhiteSpace(), types.StringValue("read reports"), "must not contain white space"},
 		{"tab", NoWhiteSpace(), types.StringValue("read\treports"), "must not contain white space"},
+		{"client id", ClientID(), types.StringValue("AbCdEfGhIjKlMnOpQrStUvWxYz012345"), ""},
+		{"client id null", ClientID(), types.StringNull(), ""},
+		{"client id unknown", ClientID(), types.StringUnknown(), ""},
+		{"client id admin", ClientID(), types.StringValue("admin"), `"admin" is not a client ID: the service issues client IDs of 32 letters and digits`},
+		{"client id empty", ClientID(), types.StringValue(""), `"" is not a client ID`},
+		{"client id 33", ClientID(), types.StringValue("AbCdEfGhIjKlMnOpQrStUvWxYz0123456"), "is not a client ID"},
+		{"client id dash", ClientID(), types.StringValue("AbCdEfGhIjKlMnOpQrStUvWxYz01234-"), "is not a client ID"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
