@@ -208,6 +208,14 @@ func TestAccLimits_refusedAtPlan(t *testing.T) {
 			config:  tenantBlock(`metadata = { "company.name" = "v" }`),
 			message: `The property name "company.name" contains '.'; a name may only contain letters, digits, spaces, tabs and`,
 		},
+		"tenant metadata under the create marker's name": {
+			config:  tenantBlock(`metadata = { idp_create_request = "mine" }`),
+			message: `"idp_create_request" is the provider's own property`,
+		},
+		"organization metadata under the create marker's name": {
+			config:  resourceBlock("idp_organization", map[string]string{"name": `"acme"`}, `metadata = { idp_create_request = "mine" }`),
+			message: `"idp_create_request" is the provider's own property`,
+		},
 		"tenant metadata value over 255 characters": {
 			config:  tenantBlock(`metadata = { company = ` + str("é", 256) + ` }`),
 			message: `The value of "company" has 256 characters; a value has at most 255.`,

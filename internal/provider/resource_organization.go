@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/provider/validators"
 )
 
 var (
@@ -151,6 +152,7 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 				Validators: []validator.Map{
 					mapvalidator.SizeAtMost(maxOrganizationMetadata),
 					mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthAtMost(255)),
+					validators.NotTheCreateMarker(),
 				},
 			},
 		},

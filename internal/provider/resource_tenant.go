@@ -120,7 +120,7 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Optional:    true,
 				Computed:    true,
 				Default:     mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
-				Validators:  []validator.Map{validators.Metadata()},
+				Validators:  []validator.Map{validators.Metadata(), validators.NotTheCreateMarker()},
 			},
 			"domain": schema.StringAttribute{
 				Description:   "The tenant's domain in URL form; use it as the `domain` of a provider that manages the tenant.",
