@@ -5,7 +5,6 @@ import (
 	"maps"
 	"math"
 	"net/http"
-	"strings"
 )
 
 // clientRecord is an application, as stored. Extra holds the properties the
@@ -202,9 +201,6 @@ func applyClient(b *body, cl *clientRecord) error {
 	if name != nil {
 		if err := checkLength("name", *name, 1, 256); err != nil {
 			return err
-		}
-		if strings.ContainsAny(*name, "<>") {
-			return errProperty("name", "String does not match pattern: ^[^<>]+$")
 		}
 		cl.Name = *name
 	}

@@ -21,11 +21,9 @@ type propSpec struct {
 	props    map[string]propSpec // known properties of an object, others refused; nil = any object
 	values   *propSpec           // type of every value of an object (a map); nil = any
 	nullable bool                // null is accepted and removes the property
-	maxLen   int                 // a string's maximum length in characters; 0 = none
 }
 
 func pString() propSpec               { return propSpec{typ: "string"} }
-func pStringMax(n int) propSpec       { return propSpec{typ: "string", maxLen: n} }
 func pEnum(values ...string) propSpec { return propSpec{typ: "string", enum: values} }
 func pBool() propSpec                 { return propSpec{typ: "boolean"} }
 func pStrings() propSpec              { s := pString(); return propSpec{typ: "array", items: &s} }
@@ -63,11 +61,6 @@ func checkValue(name string, raw json.RawMessage, spec propSpec) error {
 		}
 		if spec.enum != nil && !contains(spec.enum, v) {
 			return errProperty(name, "No enum match for: "+v)
-		}
-		if spec.maxLen > 0 {
-			if err := checkLength(name, v, 0, spec.maxLen); err != nil {
-				return err
-			}
 		}
 	case "boolean":
 		if t != "boolean" {

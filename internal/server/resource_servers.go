@@ -159,9 +159,6 @@ func applyResourceServer(b *body, rs *resourceServerRecord) error {
 		if err := checkLength("name", *name, 1, 200); err != nil {
 			return err
 		}
-		if strings.ContainsAny(*name, "<>") {
-			return errProperty("name", "String does not match pattern: ^[^<>]+$")
-		}
 		rs.Name = name
 	}
 	if b.has("scopes") {
@@ -260,11 +257,6 @@ func decodeScopes(b *body) ([]scopeRecord, error) {
 		desc, err := sb.str("description")
 		if err != nil {
 			return nil, err
-		}
-		if desc != nil {
-			if err := checkLength("scopes.description", *desc, 0, 500); err != nil {
-				return nil, err
-			}
 		}
 		for _, prev := range out {
 			if prev.Value == *value {

@@ -28,8 +28,8 @@ var tenantSettingsSchema = map[string]propSpec{
 	"default_redirection_uri": pString(),
 	"allowed_logout_urls":     pStrings(),
 	"enabled_locales":         pStrings(),
-	"sandbox_version":         pStringMax(8),
-	"legacy_sandbox_version":  pStringMax(8),
+	"sandbox_version":         pString(),
+	"legacy_sandbox_version":  pString(),
 	// The real service returns hours, fractional if need be, also for a
 	// lifetime set in minutes (sessionLifetimeMinutes).
 	"session_lifetime":                pNumber(minSessionHours, maxSessionHours),
@@ -40,7 +40,7 @@ var tenantSettingsSchema = map[string]propSpec{
 	"change_password":                 pObject(map[string]propSpec{"enabled": pBool(), "html": pString()}).orNull(),
 	"guardian_mfa_page":               pObject(map[string]propSpec{"enabled": pBool(), "html": pString()}).orNull(),
 	"error_page":                      pObject(map[string]propSpec{"html": pString(), "show_log_link": pBool(), "url": pString()}).orNull(),
-	"device_flow":                     pObject(map[string]propSpec{"charset": pEnum("base20", "digits"), "mask": pStringMax(20)}).orNull(),
+	"device_flow":                     pObject(map[string]propSpec{"charset": pEnum("base20", "digits"), "mask": pString()}).orNull(),
 	"universal_login":                 pAnyObject(),
 	"session_cookie":                  pObject(map[string]propSpec{"mode": pEnum("persistent", "non-persistent")}).orNull(),
 	"sessions":                        pObject(map[string]propSpec{"oidc_logout_prompt_enabled": pBool()}).orNull(),
