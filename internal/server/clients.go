@@ -295,34 +295,9 @@ func applyClient(b *body, cl *clientRecord) error {
 // applyClientMetadata merges client_metadata: null removes a key, and keys
 // not sent are kept.
 func applyClientMetadata(b *body, cl *clientRecord) error {
-	raw, ok := b.fields["client_metadata"]
-	if !ok {
-		return nil
-	}
-	if jsonType(raw) != "object" {
-		return errType("client_metadata", "object", raw)
-	}
-	var items map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
-		return errType("client_metadata", "object", raw)
-	}
-	md := map[string]string{}
-	if cl.ClientMetadata != nil {
-		for k, v := range *cl.ClientMetadata {
-			md[k] = v
-		}
-	}
-	for _, k := range sortedKeys(items) {
-		it := items[k]
-		if jsonType(it) == "null" {
-			delete(md, k)
-			continue
-		}
-		var v string
-		if jsonType(it) != "string" || json.Unmarshal(it, &v) != nil {
-			return errType("client_metadata."+k, "string", it)
-		}
-		md[k] = v
+	md, ok, err := mergeMetadata(b, "client_metadata", cl.ClientMetadata)
+	if !ok || err != nil {
+		return err
 	}
 	if err := checkMetadata("client_metadata", md); err != nil {
 		return err

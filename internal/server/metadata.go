@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +15,41 @@ const (
 	// metadataNameSpecials may appear in a name besides letters and digits.
 	metadataNameSpecials = ":,-+=_*?\"/\\()<>@\t "
 )
+
+// mergeMetadata merges the body's metadata object named property into stored: a null
+// value removes its key, and keys not sent are kept. ok is false when the body has none.
+func mergeMetadata(b *body, property string, stored *map[string]string) (md map[string]string, ok bool, err error) {
+	raw, ok := b.fields[property]
+	if !ok {
+		return nil, false, nil
+	}
+	if jsonType(raw) != "object" {
+		return nil, true, errType(property, "object", raw)
+	}
+	var items map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, true, errType(property, "object", raw)
+	}
+	md = map[string]string{}
+	if stored != nil {
+		for k, v := range *stored {
+			md[k] = v
+		}
+	}
+	for _, k := range sortedKeys(items) {
+		it := items[k]
+		if jsonType(it) == "null" {
+			delete(md, k)
+			continue
+		}
+		var v string
+		if jsonType(it) != "string" || json.Unmarshal(it, &v) != nil {
+			return nil, true, errType(property+"."+k, "string", it)
+		}
+		md[k] = v
+	}
+	return md, true, nil
+}
 
 // checkMetadata bounds a metadata object as it will be stored.
 func checkMetadata(property string, md map[string]string) error {

@@ -185,37 +185,14 @@ func decodeBranding(raw json.RawMessage) (json.RawMessage, error) {
 // applyOrganizationMetadata merges metadata: a null value removes its key.
 // The spec allows 25 properties of string values up to 255 characters.
 func applyOrganizationMetadata(b *body, o *organizationRecord) error {
-	raw, ok := b.fields["metadata"]
-	if !ok {
-		return nil
+	md, ok, err := mergeMetadata(b, "metadata", o.Metadata)
+	if !ok || err != nil {
+		return err
 	}
-	if jsonType(raw) != "object" {
-		return errType("metadata", "object", raw)
-	}
-	var items map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
-		return errType("metadata", "object", raw)
-	}
-	md := map[string]string{}
-	if o.Metadata != nil {
-		for k, v := range *o.Metadata {
-			md[k] = v
-		}
-	}
-	for _, k := range sortedKeys(items) {
-		it := items[k]
-		if jsonType(it) == "null" {
-			delete(md, k)
-			continue
-		}
-		var v string
-		if jsonType(it) != "string" || json.Unmarshal(it, &v) != nil {
-			return errType("metadata."+k, "string", it)
-		}
-		if err := checkLength("metadata."+k, v, 0, maxMetadataLength); err != nil {
+	for _, k := range sortedKeys(md) {
+		if err := checkLength("metadata."+k, md[k], 0, maxMetadataLength); err != nil {
 			return err
 		}
-		md[k] = v
 	}
 	if len(md) > maxOrganizationMetadata {
 		return errProperty("metadata", "Too many properties ("+strconv.Itoa(len(md))+"), maximum "+strconv.Itoa(maxOrganizationMetadata))
