@@ -330,7 +330,9 @@ func diffResourceServer(sent, found *ResourceServer) []string {
 		}
 		if found.Scopes != nil {
 			for _, s := range *found.Scopes {
-				got[s.Value] = s.Description
+				if !IsCreateMarkerScope(s.Value) {
+					got[s.Value] = s.Description
+				}
 			}
 		}
 		if !maps.Equal(want, got) {

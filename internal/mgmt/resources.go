@@ -19,20 +19,44 @@ const (
 )
 
 // CreateResourceServer registers an API, converging on its identifier; its errors
-// include *ConflictError, *CreateMismatchError and *UncertainCreateError.
+// include *ConflictError, *CreateMismatchError and *UncertainCreateError. With
+// AdoptLeftovers it carries a create marker as one extra scope, and adopts an API an
+// interrupted apply of the same configuration left.
 func (c *Client) CreateResourceServer(ctx context.Context, rs *ResourceServer) (*ResourceServer, error) {
 	in := *rs
-	in.ID, in.IsSystem = nil, nil
+	in.ID, in.IsSystem, in.CreateMarker = nil, nil, ""
+	if in.Scopes != nil {
+		scopes, _ := withoutMarkerScopes(*in.Scopes)
+		in.Scopes = &scopes
+	}
+	asked := in
+	marker, err := c.markResourceServer(&in)
+	if err != nil {
+		return nil, err
+	}
 	identifier := str(in.Identifier)
-	return createKeyed(ctx, c, c.newBudget(ctx), c.endpoint(resourceServersPath), &in, keyed[ResourceServer]{
+	out, err := createKeyed(ctx, c, c.newBudget(ctx), c.endpoint(resourceServersPath), &in, keyed[ResourceServer]{
 		kind: "resource server",
 		key:  fmt.Sprintf("identifier %q", identifier),
 		lookup: func(ctx context.Context, b budget) (*ResourceServer, error) {
 			return orNil(call[ResourceServer](ctx, c, b, http.MethodGet, c.endpoint(resourceServersPath, identifier), nil))
 		},
-		id:   func(rs *ResourceServer) string { return str(rs.ID) },
-		diff: diffResourceServer,
+		id: func(rs *ResourceServer) string { return str(rs.ID) },
+		// What the caller asked for: the marker is not part of it.
+		diff: func(_, found *ResourceServer) []string { return diffResourceServer(&asked, found) },
+		leftover: func(found *ResourceServer) bool {
+			_, m := withoutMarkerScopes(valueOrEmpty(found.Scopes))
+			return marker != "" && m == marker
+		},
 	})
+	return hideMarker(out, err)
+}
+
+func valueOrEmpty[T any](p *[]T) []T {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 func orNil[T any](v *T, err error) (*T, error) {
@@ -44,14 +68,19 @@ func orNil[T any](v *T, err error) (*T, error) {
 
 // GetResourceServer reads an API by id or by identifier.
 func (c *Client) GetResourceServer(ctx context.Context, idOrIdentifier string) (*ResourceServer, error) {
-	return call[ResourceServer](ctx, c, c.newBudget(ctx), http.MethodGet, c.endpoint(resourceServersPath, idOrIdentifier), nil)
+	return hideMarker(call[ResourceServer](ctx, c, c.newBudget(ctx), http.MethodGet, c.endpoint(resourceServersPath, idOrIdentifier), nil))
 }
 
-// UpdateResourceServer changes the fields set in rs but the identifier.
+// UpdateResourceServer changes the fields set in rs but the identifier; scopes, when
+// set, replace the API's, a pending create marker's included.
 func (c *Client) UpdateResourceServer(ctx context.Context, id string, rs *ResourceServer) (*ResourceServer, error) {
 	in := *rs
 	in.ID, in.Identifier, in.IsSystem = nil, nil, nil
-	return call[ResourceServer](ctx, c, c.newBudget(ctx), http.MethodPatch, c.endpoint(resourceServersPath, id), &in)
+	if in.Scopes != nil {
+		scopes, _ := withoutMarkerScopes(*in.Scopes)
+		in.Scopes = &scopes
+	}
+	return hideMarker(call[ResourceServer](ctx, c, c.newBudget(ctx), http.MethodPatch, c.endpoint(resourceServersPath, id), &in))
 }
 
 // DeleteResourceServer deletes an API and its client grants; a missing one is a success.
@@ -61,7 +90,11 @@ func (c *Client) DeleteResourceServer(ctx context.Context, id string) error {
 
 // ListResourceServers returns every API, the system Management API included.
 func (c *Client) ListResourceServers(ctx context.Context) ([]*ResourceServer, error) {
-	return listAll[ResourceServer](ctx, c, c.newBudget(ctx), c.endpoint(resourceServersPath), "resource_servers", nil)
+	all, err := listAll[ResourceServer](ctx, c, c.newBudget(ctx), c.endpoint(resourceServersPath), "resource_servers", nil)
+	for _, rs := range all {
+		_, _ = hideMarker(rs, nil)
+	}
+	return all, err
 }
 
 // CreateApplication creates a client, with a.ClientSecret as its secret when set, converging on a

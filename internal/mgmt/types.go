@@ -16,6 +16,10 @@ type ResourceServer struct {
 	AllowOfflineAccess                        *bool                  `json:"allow_offline_access,omitempty"`
 	SkipConsentForVerifiableFirstPartyClients *bool                  `json:"skip_consent_for_verifiable_first_party_clients,omitempty"`
 	IsSystem                                  *bool                  `json:"is_system,omitempty"`
+	// CreateMarker is the pending create marker the server's copy carries as
+	// a scope ("" when none): every method that returns an API takes that
+	// scope out of Scopes, and SettleResourceServer removes it.
+	CreateMarker string `json:"-"`
 }
 
 // ResourceServerScope is one permission an API defines.

@@ -16,10 +16,11 @@ import (
 )
 
 // seedResourceServer creates an HS256 API with two scopes, one without a
-// description, behind Terraform's back.
+// description, behind Terraform's back, as a killed apply leaves it: with
+// a pending create marker among its scopes, which no lookup shows.
 func (e *testEnv) seedResourceServer(identifier string) *mgmt.ResourceServer {
 	e.t.Helper()
-	rs, err := e.client.CreateResourceServer(e.t.Context(), &mgmt.ResourceServer{
+	rs, err := e.adoptingClient().CreateResourceServer(e.t.Context(), &mgmt.ResourceServer{
 		Name:       mgmt.String("Orders API"),
 		Identifier: mgmt.String(identifier),
 		Scopes: &[]mgmt.ResourceServerScope{

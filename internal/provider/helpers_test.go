@@ -84,6 +84,18 @@ func newTestEnvOpts(t testing.TB, opts server.Options, wrap func(http.Handler) h
 	return &testEnv{t: t, srv: srv, url: ts.URL, client: client}
 }
 
+// adoptingClient is a root-admin client that marks its creates as the
+// provider does: what it creates is what a killed apply leaves.
+func (e *testEnv) adoptingClient() *mgmt.Client {
+	e.t.Helper()
+	c, err := mgmt.New(mgmt.Config{Domain: e.url, ClientID: e.srv.AdminClientID(), ClientSecret: e.srv.AdminClientSecret(),
+		AdoptLeftovers: true})
+	if err != nil {
+		e.t.Fatalf("mgmt.New: %v", err)
+	}
+	return c
+}
+
 // providerConfig is a provider block for the root tenant's admin client.
 func (e *testEnv) providerConfig() string {
 	return e.providerBlock(e.url)
@@ -369,8 +381,10 @@ func (a adoptable) secrets() []string {
 		a.tenant.ManagementClient.ClientSecret, a.systemSecret}
 }
 
-// seedAdoptable makes the objects of adoptable with c.
-func seedAdoptable(ctx context.Context, t *testing.T, c *mgmt.Client, systemSecret string) adoptable {
+// seedAdoptable makes the objects of adoptable with c, and the API with
+// marking, which may carry a pending create marker that no list, lookup or
+// generated configuration may show.
+func seedAdoptable(ctx context.Context, t *testing.T, c, marking *mgmt.Client, systemSecret string) adoptable {
 	t.Helper()
 	must := func(err error) {
 		t.Helper()
@@ -380,7 +394,7 @@ func seedAdoptable(ctx context.Context, t *testing.T, c *mgmt.Client, systemSecr
 	}
 	a := adoptable{apiAudience: "https://orders.example.com/", systemSecret: systemSecret}
 	var err error
-	a.api, err = c.CreateResourceServer(ctx, &mgmt.ResourceServer{Name: mgmt.String("Orders"),
+	a.api, err = marking.CreateResourceServer(ctx, &mgmt.ResourceServer{Name: mgmt.String("Orders"),
 		Identifier: mgmt.String(a.apiAudience), SigningAlg: mgmt.String("HS256"),
 		Scopes: &[]mgmt.ResourceServerScope{{Value: "read:orders", Description: "Read orders"}}})
 	must(err)
@@ -438,7 +452,7 @@ func valueAt(attr, want string) querycheck.KnownValueCheck {
 func queryAdoptable(t *testing.T, step func(e *testEnv, a adoptable) (lists string, checks []querycheck.QueryResultCheck)) {
 	t.Helper()
 	e := newTestEnv(t)
-	a := seedAdoptable(t.Context(), t, e.client, e.srv.AdminClientSecret())
+	a := seedAdoptable(t.Context(), t, e.client, e.adoptingClient(), e.srv.AdminClientSecret())
 	lists, checks := step(e, a)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -288,9 +288,10 @@ func (e *testEnv) countClientsNamed(name string, want int) resource.TestCheckFun
 	}
 }
 
-// An API has nowhere to record who made it: an identical one is a conflict
-// that names the one-step recovery, and IDP_ADOPT_IDENTICAL=true (the
-// user's word that the last apply was killed) adopts it.
+// An API without a create marker (someone else's, or made before APIs carried
+// one): an identical one is a conflict that names the one-step recovery, and
+// IDP_ADOPT_IDENTICAL=true (the user's word that the last apply was killed)
+// adopts it.
 func TestAccLeftovers_identicalAPIAdoptedOnRequest(t *testing.T) {
 	env := newTestEnv(t)
 	env.leftoverAPI()
@@ -318,6 +319,77 @@ resource "idp_resource_server" "api" {
 				Config:    config,
 				Check:     resource.TestCheckResourceAttr("idp_resource_server.api", "id", *left.ID),
 			},
+		},
+	})
+}
+
+const leftoverAPI = `
+resource "idp_resource_server" "api" {
+  name       = "Payments"
+  identifier = "https://payments.example.com/"
+  scopes     = [{ value = "read:payments", description = "Read payments" }]
+}
+
+resource "idp_client" "svc" {
+  name = "payments-worker"
+}
+
+resource "idp_client_grant" "svc" {
+  client_id = idp_client.svc.client_id
+  audience  = idp_resource_server.api.identifier
+  scope     = ["read:payments"]
+}
+`
+
+// An API a killed apply created carries its create marker as a scope,
+// which its state never shows: the next apply adopts it (and the grant on
+// it), the plan after is empty, and the refresh removes the marker.
+func TestAccLeftovers_killedApplyAPI(t *testing.T) {
+	env := newTestEnv(t)
+	addr := "idp_resource_server.api"
+	addrs := []string{addr, "idp_client.svc", "idp_client_grant.svc"}
+	left := map[string]string{}
+	marker := func(want bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			rs, err := env.client.GetResourceServer(t.Context(), left[addr])
+			if err != nil {
+				return err
+			}
+			if (rs.CreateMarker != "") != want || len(*rs.Scopes) != 1 || (*rs.Scopes)[0].Value != "read:payments" {
+				return fmt.Errorf("the API on the server has scopes %v and marker %q, want read:payments and a pending marker: %v",
+					*rs.Scopes, rs.CreateMarker, want)
+			}
+			return nil
+		}
+	}
+	killedApply(t, env.config(leftoverAPI), resource.ComposeTestCheckFunc(
+		func(s *terraform.State) error {
+			for _, a := range addrs {
+				left[a] = s.RootModule().Resources[a].Primary.ID
+			}
+			return nil
+		},
+		resource.TestCheckResourceAttr(addr, "scopes.#", "1"),
+		marker(true)), addrs...)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(leftoverAPI),
+				Check: resource.ComposeTestCheckFunc(
+					func(s *terraform.State) error {
+						for a, id := range left {
+							if got := s.RootModule().Resources[a].Primary.ID; got != id {
+								return fmt.Errorf("%s is %s, want the leftover %s adopted", a, got, id)
+							}
+						}
+						return nil
+					},
+					resource.TestCheckResourceAttr(addr, "scopes.#", "1"),
+					resource.TestCheckResourceAttr(addr, "scopes.0.value", "read:payments")),
+			},
+			{Config: env.config(leftoverAPI), PlanOnly: true},
+			{Config: env.config(leftoverAPI), Check: marker(false)},
 		},
 	})
 }

@@ -117,6 +117,10 @@ func TestAccLimits_refusedAtPlan(t *testing.T) {
 			config:  apiBlock(`scopes = [{ value = "read:\u00a0reports" }]`),
 			message: `"read:\u00a0reports" must not contain white space (it contains U+00A0).`,
 		},
+		"scope value under the create marker's prefix": {
+			config:  apiBlock(`scopes = [{ value = "idp_create_request:mine" }]`),
+			message: `"idp_create_request:mine" starts with "idp_create_request:", the provider's own prefix`,
+		},
 		"signing_secret over 1024 characters": {
 			config:  apiBlock(`signing_alg = "HS256"`, `signing_secret = `+str("s", 1025)),
 			message: `Attribute signing_secret UTF-8 character count must be between 16 and 1024, got: 1025`,

@@ -34,7 +34,11 @@ func TestAccQuery_generateConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := seedAdoptable(t.Context(), t, client, srv.ClientSecret)
+	marking, err := mgmt.New(mgmt.Config{Domain: srv.URL, ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, AdoptLeftovers: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := seedAdoptable(t.Context(), t, client, marking, srv.ClientSecret)
 
 	providerDir := t.TempDir()
 	build := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(providerDir, devtf.ProviderBinary), "github.com/idp-terraform/terraform-provider-idp")

@@ -132,12 +132,14 @@ func (r *resourceServerResource) Schema(_ context.Context, _ resource.SchemaRequ
 					Attributes: map[string]schema.Attribute{
 						"value": schema.StringAttribute{
 							Description: "The scope's value, e.g. `read:reports`. Must be unique within the API. At most " +
-								"280 bytes, without white space.",
+								"280 bytes, without white space, and not starting with `" + mgmt.CreateMarkerScopePrefix + "` (the " +
+								"provider's create marker).",
 							Required: true,
 							Validators: []validator.String{
 								stringvalidator.LengthAtLeast(1),
 								stringvalidator.LengthAtMost(280),
 								validators.NoWhiteSpace(),
+								validators.NotACreateMarkerScope(),
 							},
 						},
 						"description": schema.StringAttribute{
@@ -320,6 +322,9 @@ func (r *resourceServerResource) createObject(ctx context.Context, c *mgmt.Clien
 
 func (r *resourceServerResource) readObject(ctx context.Context, c *mgmt.Client, state *resourceServerModel) (*mgmt.ResourceServer, error) {
 	rs, err := c.GetResourceServer(ctx, state.ID.ValueString())
+	if err == nil {
+		settle(ctx, "resource server", c.SettleResourceServer(ctx, rs))
+	}
 	r.noteAPI(c, rs)
 	return rs, err
 }
