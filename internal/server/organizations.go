@@ -628,10 +628,12 @@ func deleteOrganizationConnection(c *call) error {
 // organizationGrantJSON answers OrganizationClientGrant.
 func (c *call) organizationGrantJSON(g clientGrantRecord) any {
 	out := map[string]any{
-		"id":        g.ID,
-		"client_id": g.ClientID,
-		"audience":  c.renderAudience(g.Audience),
-		"scope":     g.Scope,
+		"id":       g.ID,
+		"audience": c.renderAudience(g.Audience),
+		"scope":    g.Scope,
+	}
+	if g.ClientID != "" { // a default grant has none
+		out["client_id"] = g.ClientID
 	}
 	if g.Scope == nil {
 		out["scope"] = []string{}
