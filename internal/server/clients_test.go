@@ -497,3 +497,76 @@ func TestTokenHonoursAuthMethod(t *testing.T) {
 	r = h.tokenJSON(h.base, map[string]string{"grant_type": "client_credentials", "client_id": id, "client_secret": secret, "audience": aud})
 	expectTokenOK(t, r, []string{"read:clients"}, 86400)
 }
+
+// A create with oidc_logout gets the backchannel_logout_initiators Auth0
+// answers when none are sent, as Auth0's provider recorded it ({} in,
+// {"backchannel_logout_initiators":{"mode":"custom","selected_initiators":["rp-logout","idp-logout"]}} out);
+// initiators sent are kept, and a client without oidc_logout gets none.
+func TestClientOIDCLogoutDefaultInitiators(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	const defaults = `{"mode":"custom","selected_initiators":["rp-logout","idp-logout"]}`
+	for _, tt := range []struct {
+		name string
+		sent any
+		want string
+	}{
+		{"empty", map[string]any{}, `{"backchannel_logout_initiators":` + defaults + `}`},
+		{"urls only", map[string]any{"backchannel_logout_urls": []string{"https://app.example.com/logout"}},
+			`{"backchannel_logout_initiators":` + defaults + `,"backchannel_logout_urls":["https://app.example.com/logout"]}`},
+		{"initiators sent", map[string]any{"backchannel_logout_initiators": map[string]any{"mode": "all"}},
+			`{"backchannel_logout_initiators":{"mode":"all"}}`},
+	} {
+		c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "logout " + tt.name, "oidc_logout": tt.sent})
+		got := h.mustGet(h.base, h.tok, "/api/v2/clients/"+strField(t, c, "client_id"))
+		for _, m := range []map[string]any{c, got} {
+			if s := jsonString(t, m["oidc_logout"]); s != tt.want {
+				t.Errorf("%s: oidc_logout = %s, want %s", tt.name, s, tt.want)
+			}
+		}
+	}
+	if c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "no logout"}); c["oidc_logout"] != nil {
+		t.Errorf("a client created without oidc_logout answers %v", c["oidc_logout"])
+	}
+}
+
+// A client created with app_type resource_server and a
+// resource_server_identifier is the API's linked client: the API answers
+// its client_id (recorded by Auth0's provider's tests) until the client is
+// deleted; other APIs answer none.
+func TestResourceServerLinkedClient(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	api := h.newAPI(h.base, h.tok, map[string]any{})
+	other := h.newAPI(h.base, h.tok, map[string]any{})
+	apiPath := "/api/v2/resource-servers/" + strField(t, api, "id")
+	if _, ok := api["client_id"]; ok {
+		t.Errorf("a new API answers client_id: %v", api)
+	}
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{
+		"name": "api client", "app_type": "resource_server", "resource_server_identifier": api["identifier"],
+	})
+	cid := strField(t, c, "client_id")
+	if c["resource_server_identifier"] != api["identifier"] {
+		t.Errorf("client = %v", c)
+	}
+	if got := h.mustGet(h.base, h.tok, apiPath); got["client_id"] != cid {
+		t.Errorf("GET linked API client_id = %v, want %s", got["client_id"], cid)
+	}
+	listed := findBy(h.mustList(h.base, h.tok, "/api/v2/resource-servers"), "id", api["id"])
+	if listed == nil || listed["client_id"] != cid {
+		t.Errorf("listed linked API = %v", listed)
+	}
+	r := h.call(h.base, h.tok, http.MethodPatch, apiPath, map[string]any{"name": "renamed"})
+	expectStatus(t, r, http.StatusOK)
+	if r.object(t)["client_id"] != cid {
+		t.Errorf("PATCH answer = %s", r.Body)
+	}
+	if got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+strField(t, other, "id")); got["client_id"] != nil {
+		t.Errorf("an unlinked API answers client_id %v", got["client_id"])
+	}
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/clients/"+cid, nil), http.StatusNoContent)
+	if got := h.mustGet(h.base, h.tok, apiPath); got["client_id"] != nil {
+		t.Errorf("API still answers client_id %v after its client was deleted", got["client_id"])
+	}
+}

@@ -173,6 +173,9 @@ func (p repo) deleteClient(id string) error {
 	if err := p.deleteGrants(func(g clientGrantRecord) bool { return g.ClientID == id }); err != nil {
 		return err
 	}
+	if err := p.unlinkResourceServers(id); err != nil {
+		return err
+	}
 	if err := p.disableOnAllConnections(id); err != nil {
 		return err
 	}
@@ -189,6 +192,28 @@ func (p repo) deleteClient(id string) error {
 		return err
 	}
 	return p.delete(KindClients, id)
+}
+
+// unlinkResourceServers drops a deleted client from the APIs it was linked to.
+func (p repo) unlinkResourceServers(clientID string) error {
+	raws, err := p.list(KindResourceServers)
+	if err != nil {
+		return err
+	}
+	for _, raw := range raws {
+		var rs resourceServerRecord
+		if err := json.Unmarshal(raw, &rs); err != nil {
+			return err
+		}
+		if rs.ClientID != clientID {
+			continue
+		}
+		rs.ClientID = ""
+		if err := p.put(KindResourceServers, rs.ID, rs); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ---- client credentials ----

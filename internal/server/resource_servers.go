@@ -34,7 +34,9 @@ type resourceServerRecord struct {
 	AllowOfflineAccess  bool           `json:"allow_offline_access"`
 	SkipConsent         bool           `json:"skip_consent_for_verifiable_first_party_clients"`
 	IsSystem            bool           `json:"is_system,omitempty"`
-	Extra               extras         `json:"extra,omitempty"`
+	// ClientID is the client linked to the API by its resource_server_identifier.
+	ClientID string `json:"client_id,omitempty"`
+	Extra    extras `json:"extra,omitempty"`
 }
 
 const maxTokenLifetime = 2592000 // 30 days, the real service's bound
