@@ -426,9 +426,13 @@ func defaultLogoutInitiators(cl *clientRecord) error {
 // API's client_id (recorded by Auth0's provider's tests). The spec lets only
 // a create set the identifier; an API that does not exist is left alone.
 func (c *call) linkResourceServer(cl clientRecord) error {
-	var identifier string
-	if json.Unmarshal(cl.Extra["resource_server_identifier"], &identifier) != nil || identifier == "" {
+	raw, ok := cl.Extra["resource_server_identifier"]
+	if !ok {
 		return nil
+	}
+	var identifier string
+	if err := json.Unmarshal(raw, &identifier); err != nil {
+		return err // applyClient checked it is a string
 	}
 	rs, err := c.repo.resourceServerByIdentifier(c.storedAudience(identifier))
 	if errors.Is(err, ErrNotFound) {
@@ -447,7 +451,45 @@ var clients = objects[clientRecord]{
 	render: func(c *call, cl clientRecord) any { return c.clientJSON(cl, c.mayReadKeys()) },
 }
 
-func getClient(c *call) error { return getObject(c, clients) }
+// clientReads render a client as the token reading it may see it.
+var clientReads = objects[clientRecord]{find: clients.find, render: (*call).clientReadView}
+
+func getClient(c *call) error { return getObject(c, clientReads) }
+
+// clientSummaryProperties are what the spec says any of the read scopes
+// reads; the others need read:clients or read:client_keys, and the keys
+// read:client_keys or read:client_credentials.
+var clientSummaryProperties = []string{"client_id", "app_type", "name", "description"}
+
+// clientReadView is a client as GET /clients and /clients/{id} answer it: a
+// token with neither read:clients nor read:client_keys (read:client_summary,
+// or read:client_credentials) sees the summary, and its keys only with
+// read:client_credentials.
+func (c *call) clientReadView(cl clientRecord) any {
+	keys := c.mayReadKeys()
+	if c.claims != nil && c.claims.hasAnyScope(readClientScopes...) {
+		return c.clientJSON(cl, keys)
+	}
+	full, err := json.Marshal(c.clientJSON(cl, keys))
+	if err != nil {
+		return nil
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(full, &all); err != nil {
+		return nil
+	}
+	out := map[string]json.RawMessage{}
+	visible := clientSummaryProperties
+	if keys {
+		visible = append(append(append([]string(nil), visible...), clientKeyProperties...), "client_secret", "signing_keys")
+	}
+	for _, k := range visible {
+		if v, ok := all[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
 
 func listClients(c *call) error {
 	p, err := c.pagination()
@@ -478,12 +520,15 @@ func listClients(c *call) error {
 		return err
 	}
 	return writePage(c, p, "clients", raws, f.keep(),
-		func(cl clientRecord) any { return clients.render(c, cl) })
+		func(cl clientRecord) any { return c.clientReadView(cl) })
 }
 
 func updateClient(c *call) error {
 	b, err := c.readBody(clientProperties...)
 	if err != nil {
+		return err
+	}
+	if err := c.checkClientUpdateScopes(b); err != nil {
 		return err
 	}
 	if b.has("client_authentication_methods") {
@@ -512,6 +557,25 @@ func updateClient(c *call) error {
 		}
 		return c.applyAuthentication(b, cl)
 	})
+}
+
+// checkClientUpdateScopes lets the route's narrower scopes change only what
+// they are for: the spec's 403 for PATCH /clients/{id} names update:clients
+// and update:client_keys as the scopes for a client's settings, and its notes
+// name update:client_credentials for client_authentication_methods.
+// update:client_token_vault_privileged_access is, by its name, for
+// token_vault_privileged_access, a property the server does not serve, so a
+// token with only that scope changes nothing.
+func (c *call) checkClientUpdateScopes(b *body) error {
+	if c.claims == nil || c.claims.hasAnyScope("update:clients", scopeRotateSecret) {
+		return nil
+	}
+	for name := range b.fields {
+		if name != "client_authentication_methods" || !c.claims.hasScope(scopeUpdateCredentials) {
+			return errInsufficientScope("update:clients", scopeRotateSecret)
+		}
+	}
+	return nil
 }
 
 // maxClientSecret bounds a client_secret sent, which Auth0's spec leaves

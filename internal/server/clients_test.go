@@ -4,8 +4,10 @@ package server_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -568,5 +570,95 @@ func TestResourceServerLinkedClient(t *testing.T) {
 	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/clients/"+cid, nil), http.StatusNoContent)
 	if got := h.mustGet(h.base, h.tok, apiPath); got["client_id"] != nil {
 		t.Errorf("API still answers client_id %v after its client was deleted", got["client_id"])
+	}
+}
+
+// What a token reads of a client depends on its scopes, as the spec's descriptions of GET
+// /clients and /clients/{id} say: any of the four read scopes takes the route; client_id,
+// app_type, name and description are read with any of them; the other properties with
+// read:clients or read:client_keys; the keys with read:client_keys or read:client_credentials.
+func TestClientReadScopes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	aud := h.mgmtAudience(h.base)
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{
+		"name": "read me", "description": "d", "app_type": "regular_web", "callbacks": []string{"https://app.example.com/cb"},
+	})
+	path := "/api/v2/clients/" + strField(t, c, "client_id")
+	summary := []string{"app_type", "client_id", "description", "name"}
+	for _, tt := range []struct {
+		scope                string
+		summaryOnly, secrets bool
+	}{
+		{"read:client_summary", true, false},
+		{"read:client_credentials", true, true},
+		{"read:clients", false, false},
+		{"read:client_keys", false, true},
+	} {
+		tok := h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, tt.scope)
+		got := h.mustGet(h.base, tok, path)
+		listed := findBy(h.mustList(h.base, tok, "/api/v2/clients"), "client_id", c["client_id"])
+		for _, m := range []map[string]any{got, listed} {
+			if m == nil {
+				t.Fatalf("%s: the client is not listed", tt.scope)
+			}
+			keys := slices.Sorted(maps.Keys(m))
+			_, hasSecret := m["client_secret"]
+			_, hasCallbacks := m["callbacks"]
+			switch {
+			case tt.summaryOnly && !tt.secrets && !slices.Equal(keys, summary):
+				t.Errorf("%s reads %v, want the summary %v", tt.scope, keys, summary)
+			case tt.summaryOnly && tt.secrets && !slices.Equal(keys, []string{"app_type", "client_id", "client_secret", "description", "name", "signing_keys"}):
+				t.Errorf("%s reads %v, want the summary and the keys", tt.scope, keys)
+			case !tt.summaryOnly && !hasCallbacks:
+				t.Errorf("%s does not read callbacks: %v", tt.scope, keys)
+			case hasSecret != tt.secrets:
+				t.Errorf("%s reads client_secret: %v, want %v", tt.scope, hasSecret, tt.secrets)
+			}
+		}
+	}
+}
+
+// PATCH /clients/{id} takes any of the spec's four update scopes, but only
+// update:clients and update:client_keys (the spec's 403 names them) change a
+// client's settings; update:client_credentials changes its
+// client_authentication_methods alone, and client_secret needs update:client_keys.
+func TestClientUpdateScopes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	aud := h.mgmtAudience(h.base)
+	path := "/api/v2/clients/" + strField(t, h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "update me"}), "client_id")
+	// The seeded clients are not granted update:client_token_vault_privileged_access.
+	vaultID, vaultSecret := h.newGrantedClient(h.base, h.tok, aud, []string{"update:client_token_vault_privileged_access"})
+	token := func(scope string) string {
+		if scope == "update:client_token_vault_privileged_access" {
+			return h.mintToken(h.base, vaultID, vaultSecret, aud, scope)
+		}
+		return h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, scope)
+	}
+	const refusal = "Insufficient scope, expected any of: update:clients,update:client_keys"
+	for _, tt := range []struct {
+		scope string
+		body  map[string]any
+		want  int
+	}{
+		{"update:client_keys", map[string]any{"name": "by keys"}, http.StatusOK},
+		{"update:client_keys", map[string]any{"client_secret": strings.Repeat("s", 48)}, http.StatusOK},
+		{"update:clients", map[string]any{"name": "by clients"}, http.StatusOK},
+		{"update:client_credentials", map[string]any{"client_authentication_methods": nil}, http.StatusOK},
+		{"update:client_credentials", map[string]any{"name": "by credentials"}, http.StatusForbidden},
+		{"update:client_token_vault_privileged_access", map[string]any{"name": "by vault"}, http.StatusForbidden},
+	} {
+		r := h.call(h.base, token(tt.scope), http.MethodPatch, path, tt.body)
+		if tt.want == http.StatusForbidden {
+			if e := expectAPIError(t, r, http.StatusForbidden, "insufficient_scope"); e.Message != refusal {
+				t.Errorf("%s: message %q", tt.scope, e.Message)
+			}
+			continue
+		}
+		expectStatus(t, r, tt.want)
+	}
+	if got := h.mustGet(h.base, h.tok, path)["name"]; got != "by clients" {
+		t.Errorf("name = %v after the refused updates", got)
 	}
 }
