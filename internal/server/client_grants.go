@@ -27,7 +27,7 @@ type clientGrantRecord struct {
 }
 
 var clientGrantSchema = map[string]propSpec{
-	"organization_usage":          pEnum("deny", "allow", "require").orNull(),
+	"organization_usage":          pString().orNull(),
 	"allow_any_organization":      pBool().orNull(),
 	"authorization_details_types": pStrings(),
 }

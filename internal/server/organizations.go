@@ -49,7 +49,7 @@ var htmlColorPattern = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 var organizationSchema = map[string]propSpec{
 	"token_quota": pObject(map[string]propSpec{
 		"client_credentials": pObject(map[string]propSpec{
-			"enforce": pBool(), "per_day": pInt(1, 2147483647), "per_hour": pInt(1, 2147483647),
+			"enforce": pBool(), "per_day": pInteger(), "per_hour": pInteger(),
 		}),
 	}),
 }
