@@ -57,8 +57,6 @@ func (c *call) renderClientGrant(g clientGrantRecord) any {
 
 // grantKey is a grant's uniqueness key. Client grants keep the key they
 // had before user grants existed.
-// A default grant takes the place of the client ID with its group, which no
-// client ID (32 letters and digits) can be.
 func grantKey(clientID, audience, subjectType string) string {
 	if subjectType == subjectTypeUser {
 		return indexClientGrant(clientID, audience) + "\x00" + subjectTypeUser
@@ -75,6 +73,8 @@ func (g clientGrantRecord) key() string {
 	return grantKey(g.ClientID, g.Audience, g.SubjectType)
 }
 
+// defaultGrantHolder takes a client ID's place in a default grant's key: no
+// client ID (32 letters and digits) has a colon.
 func defaultGrantHolder(group string) string { return "default_for:" + group }
 
 func (g clientGrantRecord) grantsAllScopes() bool {
