@@ -50,6 +50,9 @@ type ClientGrant struct {
 	ClientID *string   `json:"client_id,omitempty"`
 	Audience *string   `json:"audience,omitempty"`
 	Scope    *[]string `json:"scope,omitempty"`
+	// DefaultFor is set, instead of ClientID, on a default grant: the grant
+	// of every client of a group (Auth0's only one: third_party_clients).
+	DefaultFor *string `json:"default_for,omitempty"`
 	// OrganizationUsage is deny (unset means deny), allow or require.
 	OrganizationUsage    *string `json:"organization_usage,omitempty"`
 	AllowAnyOrganization *bool   `json:"allow_any_organization,omitempty"`

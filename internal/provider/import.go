@@ -53,6 +53,8 @@ type importedObject struct {
 	id string
 	// system marks the tenant's Management API.
 	system bool
+	// refusal says why the resource cannot manage the object found, or is "".
+	refusal string
 }
 
 // importExisting looks the object up with one request and puts its ID
@@ -76,6 +78,9 @@ func importExisting(ctx context.Context, h *clientHolder, resp *resource.ImportS
 	case obj.system:
 		resp.Diagnostics.AddError("Cannot Import "+kind,
 			fmt.Sprintf("The %s with %s is the tenant's Management API. %s", strings.ToLower(kind), what, systemObjectAdvice))
+		return
+	case obj.refusal != "":
+		resp.Diagnostics.AddError("Cannot Import "+kind, fmt.Sprintf("The %s with %s %s", strings.ToLower(kind), what, obj.refusal))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), obj.id)...)

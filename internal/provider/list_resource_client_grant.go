@@ -63,6 +63,9 @@ func (l *clientGrantList) List(ctx context.Context, req list.ListRequest, stream
 		}
 		system := systemClients(c)
 		for _, g := range all {
+			if g.ClientID == nil {
+				continue // a default grant (default_for), which idp_client_grant does not manage
+			}
 			objs = append(objs, found[*mgmt.ClientGrant]{obj: g,
 				display: fmt.Sprintf("%s on %s", valueOr(g.ClientID, ""), valueOr(g.Audience, "")),
 				system:  system[valueOr(g.ClientID, "")]})

@@ -12,11 +12,14 @@ import (
 )
 
 // The list finds the grants with and without its filters, leaves the
-// provider's own client's grant out unless include_system is set, and
-// gives the whole object with include_resource.
+// provider's own client's grant out unless include_system is set, and a
+// default grant (default_for) always, and gives the whole object with
+// include_resource.
 func TestAccQuery_clientGrantList(t *testing.T) {
 	queryAdoptable(t, func(e *testEnv, a adoptable) (string, []querycheck.QueryResultCheck) {
 		m2m := valueOr(a.m2m.ClientID, "")
+		// A default grant (no client_id) is not idp_client_grant's to list.
+		e.createDefaultGrant(a.apiAudience)
 		lists := fmt.Sprintf(`
 list "idp_client_grant" "all" {
   provider         = idp

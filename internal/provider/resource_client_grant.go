@@ -188,11 +188,23 @@ func (r *clientGrantResource) ImportState(ctx context.Context, req resource.Impo
 				if err != nil {
 					return importedObject{}, err
 				}
+				if g.ClientID == nil {
+					return importedObject{refusal: defaultGrantRefusal(g)}, nil
+				}
 				return importedObject{id: valueOr(g.ID, req.ID)}, nil
 			})
 	default:
 		addInvalidImportID(resp, req.ID, grantImportForms)
 	}
+}
+
+// defaultGrantRefusal says why idp_client_grant leaves a default grant
+// alone: it is no client's, and the resource's identity is a client and an
+// audience.
+func defaultGrantRefusal(g *mgmt.ClientGrant) string {
+	return fmt.Sprintf("is a default grant (default_for %q), given to a group of clients rather than to one "+
+		"client; idp_client_grant manages only a client's own grants, so manage this one with the Management API.",
+		valueOr(g.DefaultFor, ""))
 }
 
 type clientGrantIdentity struct {

@@ -1,8 +1,11 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -369,6 +372,61 @@ resource "idp_client_grant" "dup" {
 `, *app.ClientID)),
 			ExpectError: expectError(`Unable to Create Client Grant.*with idp_client_grant.dup,.*409 Conflict.*import it: add this block .*` +
 				regexp.QuoteMeta(fmt.Sprintf("import {\n  to = <this resource's address, shown above>\n  id = %q\n}", *grant.ID))),
+		}},
+	})
+}
+
+// createDefaultGrant creates, behind Terraform's back, the default grant of every third-party
+// client on audience (no client_id), which idp_client_grant does not manage, and returns its ID.
+func (e *testEnv) createDefaultGrant(audience string) string {
+	e.t.Helper()
+	post := func(path, token string, body any) map[string]any {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, e.url+path, bytes.NewReader(raw))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode/100 != 2 {
+			e.t.Fatalf("POST %s: %d %v %v", path, resp.StatusCode, out, err)
+		}
+		return out
+	}
+	tok := post("/oauth/token", "", map[string]string{"grant_type": "client_credentials", "client_id": e.srv.AdminClientID(),
+		"client_secret": e.srv.AdminClientSecret(), "audience": e.url + "/api/v2/"})["access_token"].(string)
+	g := post("/api/v2/client-grants", tok, map[string]any{"default_for": "third_party_clients", "audience": audience, "scope": []string{}})
+	return g["id"].(string)
+}
+
+// A default grant (default_for instead of client_id) is no client's: importing it by ID is
+// refused with the reason, rather than giving a state without a client_id.
+func TestAccClientGrant_importDefaultGrant(t *testing.T) {
+	env := newTestEnv(t)
+	if _, err := env.client.CreateResourceServer(t.Context(), &mgmt.ResourceServer{Identifier: mgmt.String("https://default.example.com/")}); err != nil {
+		t.Fatal(err)
+	}
+	id := env.createDefaultGrant("https://default.example.com/")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:        env.config(`resource "idp_client_grant" "test" {` + "\n" + `client_id = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"` + "\n" + `audience = "https://default.example.com/"` + "\n}"),
+			ResourceName:  "idp_client_grant.test",
+			ImportState:   true,
+			ImportStateId: id,
+			ExpectError: expectMessage(`The client grant with ID "` + id + `" is a default grant (default_for ` +
+				`"third_party_clients"), given to a group of clients rather than to one client`),
 		}},
 	})
 }

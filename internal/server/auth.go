@@ -77,8 +77,8 @@ func errUnauthorized(code, message string) *apiError {
 	return newError(http.StatusUnauthorized, code, message)
 }
 
-// authorize verifies the bearer token and requires the route's scope.
-func (c *call) authorize(scope string) error {
+// authorize verifies the bearer token and requires one of the route's scopes.
+func (c *call) authorize(scopes ...string) error {
 	h := c.r.Header.Get("Authorization")
 	scheme, token, _ := strings.Cut(strings.TrimSpace(h), " ")
 	if h == "" || !strings.EqualFold(scheme, "Bearer") {
@@ -90,10 +90,10 @@ func (c *call) authorize(scope string) error {
 		return err
 	}
 	c.claims = claims
-	if claims.hasScope(scope) {
+	if claims.hasAnyScope(scopes...) {
 		return nil
 	}
-	return errInsufficientScope(scope)
+	return errInsufficientScope(scopes...)
 }
 
 // verify checks a token's signature with the tenant's own key, which is

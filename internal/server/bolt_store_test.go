@@ -389,6 +389,8 @@ func TestBoltRestartRoundTrip(t *testing.T) {
 	h.mustCreate(tenantBase, tenantTok, "/api/v2/client-grants", map[string]any{
 		"client_id": cl["client_id"], "audience": api["identifier"], "scope": []any{"read:orders"},
 	})
+	defaultGrant := map[string]any{"default_for": "third_party_clients", "audience": api["identifier"], "scope": []any{"read:orders"}}
+	h.mustCreate(tenantBase, tenantTok, "/api/v2/client-grants", defaultGrant)
 	h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "root-side"})
 	if r := h.call(tenantBase, tenantTok, http.MethodPatch, "/api/v2/tenants/settings", map[string]any{"friendly_name": "Persisted Inc"}); r.Status != http.StatusOK {
 		t.Fatalf("PATCH settings: %s", r)
@@ -423,6 +425,11 @@ func TestBoltRestartRoundTrip(t *testing.T) {
 		t.Errorf("the client's secret is not back")
 	}
 	_ = svcTok
+	if !strings.Contains(after.tenantGrants, `"default_for":"third_party_clients"`) {
+		t.Errorf("the default grant is not back: %s", after.tenantGrants)
+	}
+	// Its uniqueness key came back with it.
+	expectAPIError(t, h2.call(ts2.URL+"/tenants/persisted", tenantTok, http.MethodPost, "/api/v2/client-grants", defaultGrant), http.StatusConflict, "conflict")
 	// The new tenant's clients still get tokens.
 	h2.mintToken(ts2.URL+"/tenants/persisted", cl["client_id"].(string), cl["client_secret"].(string), "https://orders.example/", "read:orders")
 }

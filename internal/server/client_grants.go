@@ -8,10 +8,14 @@ import (
 
 // clientGrantRecord authorizes a client for an API: the client itself
 // (subject_type "client", the default), which lets it get tokens, or users
-// through it ("user"). A client may hold one of each per API.
+// through it ("user"). A client may hold one of each per API. A grant with
+// default_for instead of a client_id is the default of a group of clients
+// (Auth0's only group: every third-party client), which a client's own grant
+// for the same API overrides.
 type clientGrantRecord struct {
 	ID             string   `json:"id"`
-	ClientID       string   `json:"client_id"`
+	ClientID       string   `json:"client_id,omitempty"`
+	DefaultFor     string   `json:"default_for,omitempty"`
 	Audience       string   `json:"audience"`
 	Scope          []string `json:"scope"`
 	SubjectType    string   `json:"subject_type,omitempty"`
@@ -23,12 +27,16 @@ type clientGrantRecord struct {
 }
 
 var clientGrantSchema = map[string]propSpec{
-	"organization_usage":          pEnum("deny", "allow", "require").orNull(),
+	"organization_usage":          pString().orNull(),
 	"allow_any_organization":      pBool().orNull(),
 	"authorization_details_types": pStrings(),
 }
 
-const subjectTypeUser = "user"
+const (
+	subjectTypeUser = "user"
+	// thirdPartyClients is the only value of ClientGrantDefaultForEnum.
+	thirdPartyClients = "third_party_clients"
+)
 
 func errInexistentClientGrant() *apiError {
 	return newError(http.StatusNotFound, "inexistent_client_grant", "The client grant does not exist")
@@ -38,6 +46,9 @@ func (c *call) renderClientGrant(g clientGrantRecord) any {
 	g.Audience = c.renderAudience(g.Audience)
 	if g.Scope == nil {
 		g.Scope = []string{}
+	}
+	if g.DefaultFor != "" && g.SubjectType == "" {
+		g.SubjectType = "client" // as Auth0 answers a default grant (recorded by its provider's tests)
 	}
 	extra := g.Extra
 	g.Extra, g.Organizations = nil, nil
@@ -52,6 +63,19 @@ func grantKey(clientID, audience, subjectType string) string {
 	}
 	return indexClientGrant(clientID, audience)
 }
+
+// key is the grant's uniqueness key: one grant per client (or per group, for
+// a default grant), API and subject type.
+func (g clientGrantRecord) key() string {
+	if g.DefaultFor != "" {
+		return grantKey(defaultGrantHolder(g.DefaultFor), g.Audience, g.SubjectType)
+	}
+	return grantKey(g.ClientID, g.Audience, g.SubjectType)
+}
+
+// defaultGrantHolder takes a client ID's place in a default grant's key: no
+// client ID (32 letters and digits) has a colon.
+func defaultGrantHolder(group string) string { return "default_for:" + group }
 
 func (g clientGrantRecord) grantsAllScopes() bool {
 	return g.AllowAllScopes != nil && *g.AllowAllScopes
@@ -97,7 +121,7 @@ func applyGrant(b *body, g *clientGrantRecord) error {
 }
 
 func createClientGrant(c *call) error {
-	b, err := c.readBody(append([]string{"client_id", "audience", "scope", "subject_type", "allow_all_scopes"}, schemaNames(clientGrantSchema)...)...)
+	b, err := c.readBody(append([]string{"client_id", "default_for", "audience", "scope", "subject_type", "allow_all_scopes"}, schemaNames(clientGrantSchema)...)...)
 	if err != nil {
 		return err
 	}
@@ -105,12 +129,20 @@ func createClientGrant(c *call) error {
 	if err != nil {
 		return err
 	}
+	defaultFor, err := b.str("default_for") // its enum is the spec's, checked by readBody
+	if err != nil {
+		return err
+	}
 	audience, err := b.str("audience")
 	if err != nil {
 		return err
 	}
+	// The spec requires only audience, and says client_id and default_for
+	// exclude each other: a grant is for one client or for a group.
 	switch {
-	case clientID == nil:
+	case clientID != nil && defaultFor != nil:
+		return errInvalidBody("The client_id and default_for properties are mutually exclusive")
+	case clientID == nil && defaultFor == nil:
 		return errPayload("Missing required property: client_id")
 	case audience == nil:
 		return errPayload("Missing required property: audience")
@@ -124,7 +156,12 @@ func createClientGrant(c *call) error {
 	if err != nil {
 		return err
 	}
-	g := clientGrantRecord{ID: newClientGrantID(), ClientID: *clientID}
+	g := clientGrantRecord{ID: newClientGrantID()}
+	if clientID != nil {
+		g.ClientID = *clientID
+	} else {
+		g.DefaultFor = *defaultFor
+	}
 	if subjectType != nil {
 		if *subjectType != "client" && *subjectType != subjectTypeUser {
 			return errProperty("subject_type", "No enum match for: "+*subjectType)
@@ -140,8 +177,10 @@ func createClientGrant(c *call) error {
 		return err
 	}
 	defer unlock()
-	if _, err := c.repo.client(*clientID); err != nil {
-		return err
+	if clientID != nil {
+		if _, err := c.repo.client(*clientID); err != nil {
+			return err
+		}
 	}
 	stored := c.storedAudience(*audience)
 	api, err := c.repo.resourceServerByIdentifier(stored)
@@ -173,16 +212,43 @@ var clientGrants = objects[clientGrantRecord]{
 
 func getClientGrant(c *call) error { return getObject(c, clientGrants) }
 
+// listClientGrants filters by the spec's parameters. As the spec says,
+// default_for excludes client_id; and, as Auth0's CLI documents of the
+// service, subject_type is taken only beside client_id, audience or
+// default_for.
 func listClientGrants(c *call) error {
 	q := c.r.URL.Query()
-	var keep func(clientGrantRecord) bool
 	_, byAudience := q["audience"]
 	_, byClient := q["client_id"]
-	if byAudience || byClient {
+	_, byDefault := q["default_for"]
+	_, bySubject := q["subject_type"]
+	_, byAnyOrg := q["allow_any_organization"]
+	switch {
+	case byDefault && q.Get("default_for") != thirdPartyClients:
+		return errInvalidQuery("Query validation error: 'No enum match for: " + q.Get("default_for") + "' on property default_for.")
+	case bySubject && q.Get("subject_type") != "client" && q.Get("subject_type") != subjectTypeUser:
+		return errInvalidQuery("Query validation error: 'No enum match for: " + q.Get("subject_type") + "' on property subject_type.")
+	case byAnyOrg && q.Get("allow_any_organization") != "true":
+		return errInvalidQuery("Query validation error: 'No enum match for: " + q.Get("allow_any_organization") + "' on property allow_any_organization.")
+	case byClient && byDefault:
+		return errInvalidQuery("The client_id and default_for parameters are mutually exclusive.")
+	case bySubject && !byClient && !byAudience && !byDefault:
+		return errInvalidQuery("The subject_type parameter requires client_id, audience or default_for.")
+	}
+	var keep func(clientGrantRecord) bool
+	if byAudience || byClient || byDefault || bySubject || byAnyOrg {
 		audience := c.storedAudience(q.Get("audience"))
 		clientID := q.Get("client_id")
 		keep = func(g clientGrantRecord) bool {
-			return (!byAudience || g.Audience == audience) && (!byClient || g.ClientID == clientID)
+			subject := g.SubjectType
+			if subject == "" {
+				subject = "client"
+			}
+			return (!byAudience || g.Audience == audience) &&
+				(!byClient || (g.ClientID == clientID && g.DefaultFor == "")) &&
+				(!byDefault || g.DefaultFor == thirdPartyClients) &&
+				(!bySubject || subject == q.Get("subject_type")) &&
+				(!byAnyOrg || g.allowsAnyOrganization())
 		}
 	}
 	return listPage(c, KindClientGrants, "client_grants", keep,

@@ -3,6 +3,7 @@ package server_test
 // Tests of /api/v2/client-grants (client_grants.go).
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -165,6 +166,102 @@ func TestClientGrantListFilters(t *testing.T) {
 	if env.Total != 2 || len(env.Grants) != 2 {
 		t.Errorf("filtered totals = %s", r.Body)
 	}
+}
+
+// A grant with default_for instead of client_id is the default of every
+// third-party client for its API: one per API and subject type, never beside
+// a client_id, listed with the default_for filter, and used at the token
+// endpoint by a third-party client that has no grant of its own.
+func TestClientGrantDefaultFor(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	api := h.newAPI(h.base, h.tok, map[string]any{"scopes": []map[string]any{{"value": "read:a"}, {"value": "write:a"}}})
+	aud := strField(t, api, "identifier")
+	const group = "third_party_clients"
+
+	g := h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"default_for": group, "audience": aud, "scope": []string{"read:a"}})
+	// The shape Auth0's provider recorded from the real service: no client_id, subject_type answered.
+	if got := slices.Sorted(maps.Keys(g)); !slices.Equal(got, []string{"audience", "default_for", "id", "scope", "subject_type"}) ||
+		g["default_for"] != group || g["audience"] != aud || g["subject_type"] != "client" {
+		t.Errorf("default grant = %v, want id, audience, scope, subject_type client, default_for", g)
+	}
+	gid := strField(t, g, "id")
+	if got := h.mustGet(h.base, h.tok, "/api/v2/client-grants/"+gid); jsonString(t, got) != jsonString(t, g) {
+		t.Errorf("GET = %v, POST = %v", got, g)
+	}
+	user := h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"default_for": group, "audience": aud, "subject_type": "user", "scope": []string{}})
+
+	third := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "third", "is_first_party": false, "grant_types": []string{"client_credentials"}})
+	first := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "first", "grant_types": []string{"client_credentials"}})
+	own := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "own", "is_first_party": false, "grant_types": []string{"client_credentials"}})
+	ownGrant := h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": own["client_id"], "audience": aud, "scope": []string{"write:a"}})
+
+	for _, tt := range []struct {
+		name string
+		body map[string]any
+		code string
+	}{
+		{"with client_id", map[string]any{"default_for": group, "client_id": own["client_id"], "audience": aud}, "invalid_body"},
+		{"neither", map[string]any{"audience": aud}, "invalid_body"},
+		{"another group", map[string]any{"default_for": "first_party_clients", "audience": aud}, "invalid_body"},
+		{"duplicate", map[string]any{"default_for": group, "audience": aud, "scope": []string{}}, "conflict"},
+	} {
+		status := http.StatusBadRequest
+		if tt.code == "conflict" {
+			status = http.StatusConflict
+		}
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/client-grants", tt.body), status, tt.code)
+	}
+	expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/client-grants/"+gid, map[string]any{"default_for": group}), http.StatusBadRequest, "invalid_body")
+
+	list := func(q string) []string {
+		var out []string
+		for _, g := range h.mustList(h.base, h.tok, "/api/v2/client-grants"+q) {
+			out = append(out, g["id"].(string))
+		}
+		return out
+	}
+	for q, want := range map[string][]string{
+		"?default_for=" + group:                                                   {gid, strField(t, user, "id")},
+		"?default_for=" + group + "&subject_type=client":                          {gid},
+		"?audience=" + url.QueryEscape(aud) + "&subject_type=user":                {strField(t, user, "id")},
+		"?client_id=" + strField(t, own, "client_id"):                             {strField(t, ownGrant, "id")},
+		"?audience=" + url.QueryEscape(aud) + "&allow_any_organization=true":      nil,
+		"?audience=" + url.QueryEscape(aud) + "&default_for=" + group + "&page=0": {gid, strField(t, user, "id")},
+	} {
+		if got := list(q); !sameSet(got, want) || len(got) != len(want) {
+			t.Errorf("GET /api/v2/client-grants%s = %v, want %v", q, got, want)
+		}
+	}
+	for _, q := range []string{
+		"?default_for=" + group + "&client_id=" + strField(t, own, "client_id"),
+		"?subject_type=client",
+		"?default_for=all",
+		"?audience=" + url.QueryEscape(aud) + "&subject_type=anonymous_user",
+		"?allow_any_organization=false",
+	} {
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodGet, "/api/v2/client-grants"+q, nil), http.StatusBadRequest, "invalid_query_string")
+	}
+
+	// A third-party client without a grant of its own gets the default's
+	// scopes; its own grant wins over the default; a first-party client gets
+	// nothing from it.
+	tr := h.mintTokenResponse(h.base, strField(t, third, "client_id"), strField(t, third, "client_secret"), aud, "")
+	if tr.Scope != "read:a" {
+		t.Errorf("third-party token scope = %q, want the default grant's read:a", tr.Scope)
+	}
+	tr = h.mintTokenResponse(h.base, strField(t, own, "client_id"), strField(t, own, "client_secret"), aud, "")
+	if tr.Scope != "write:a" {
+		t.Errorf("token scope of a third-party client with its own grant = %q, want write:a", tr.Scope)
+	}
+	expectOAuthError(t, h.tokenJSON(h.base, credentials(strField(t, first, "client_id"), strField(t, first, "client_secret"), aud, "")), http.StatusForbidden, "access_denied")
+
+	// Deleting a client leaves the default grant; deleting it ends the access.
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/clients/"+strField(t, own, "client_id"), nil), http.StatusNoContent)
+	h.mustGet(h.base, h.tok, "/api/v2/client-grants/"+gid)
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/client-grants/"+gid, nil), http.StatusNoContent)
+	expectOAuthError(t, h.tokenJSON(h.base, credentials(strField(t, third, "client_id"), strField(t, third, "client_secret"), aud, "")), http.StatusForbidden, "access_denied")
+	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"default_for": group, "audience": aud, "scope": []string{}})
 }
 
 func mustAdminGrant(t *testing.T, h *harness) string {

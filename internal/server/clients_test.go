@@ -4,8 +4,10 @@ package server_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -496,4 +498,167 @@ func TestTokenHonoursAuthMethod(t *testing.T) {
 	expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+id, map[string]any{"token_endpoint_auth_method": "client_secret_post"}), http.StatusOK)
 	r = h.tokenJSON(h.base, map[string]string{"grant_type": "client_credentials", "client_id": id, "client_secret": secret, "audience": aud})
 	expectTokenOK(t, r, []string{"read:clients"}, 86400)
+}
+
+// A create with oidc_logout gets the backchannel_logout_initiators Auth0
+// answers when none are sent, as Auth0's provider recorded it ({} in,
+// {"backchannel_logout_initiators":{"mode":"custom","selected_initiators":["rp-logout","idp-logout"]}} out);
+// initiators sent are kept, and a client without oidc_logout gets none.
+func TestClientOIDCLogoutDefaultInitiators(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	const defaults = `{"mode":"custom","selected_initiators":["rp-logout","idp-logout"]}`
+	for _, tt := range []struct {
+		name string
+		sent any
+		want string
+	}{
+		{"empty", map[string]any{}, `{"backchannel_logout_initiators":` + defaults + `}`},
+		{"urls only", map[string]any{"backchannel_logout_urls": []string{"https://app.example.com/logout"}},
+			`{"backchannel_logout_initiators":` + defaults + `,"backchannel_logout_urls":["https://app.example.com/logout"]}`},
+		{"initiators sent", map[string]any{"backchannel_logout_initiators": map[string]any{"mode": "all"}},
+			`{"backchannel_logout_initiators":{"mode":"all"}}`},
+	} {
+		c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "logout " + tt.name, "oidc_logout": tt.sent})
+		got := h.mustGet(h.base, h.tok, "/api/v2/clients/"+strField(t, c, "client_id"))
+		for _, m := range []map[string]any{c, got} {
+			if s := jsonString(t, m["oidc_logout"]); s != tt.want {
+				t.Errorf("%s: oidc_logout = %s, want %s", tt.name, s, tt.want)
+			}
+		}
+	}
+	if c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "no logout"}); c["oidc_logout"] != nil {
+		t.Errorf("a client created without oidc_logout answers %v", c["oidc_logout"])
+	}
+}
+
+// A client created with app_type resource_server and a
+// resource_server_identifier is the API's linked client: the API answers
+// its client_id (recorded by Auth0's provider's tests) until the client is
+// deleted; other APIs answer none.
+func TestResourceServerLinkedClient(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	api := h.newAPI(h.base, h.tok, map[string]any{})
+	other := h.newAPI(h.base, h.tok, map[string]any{})
+	apiPath := "/api/v2/resource-servers/" + strField(t, api, "id")
+	if _, ok := api["client_id"]; ok {
+		t.Errorf("a new API answers client_id: %v", api)
+	}
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{
+		"name": "api client", "app_type": "resource_server", "resource_server_identifier": api["identifier"],
+	})
+	cid := strField(t, c, "client_id")
+	if c["resource_server_identifier"] != api["identifier"] {
+		t.Errorf("client = %v", c)
+	}
+	if got := h.mustGet(h.base, h.tok, apiPath); got["client_id"] != cid {
+		t.Errorf("GET linked API client_id = %v, want %s", got["client_id"], cid)
+	}
+	listed := findBy(h.mustList(h.base, h.tok, "/api/v2/resource-servers"), "id", api["id"])
+	if listed == nil || listed["client_id"] != cid {
+		t.Errorf("listed linked API = %v", listed)
+	}
+	r := h.call(h.base, h.tok, http.MethodPatch, apiPath, map[string]any{"name": "renamed"})
+	expectStatus(t, r, http.StatusOK)
+	if r.object(t)["client_id"] != cid {
+		t.Errorf("PATCH answer = %s", r.Body)
+	}
+	if got := h.mustGet(h.base, h.tok, "/api/v2/resource-servers/"+strField(t, other, "id")); got["client_id"] != nil {
+		t.Errorf("an unlinked API answers client_id %v", got["client_id"])
+	}
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, "/api/v2/clients/"+cid, nil), http.StatusNoContent)
+	if got := h.mustGet(h.base, h.tok, apiPath); got["client_id"] != nil {
+		t.Errorf("API still answers client_id %v after its client was deleted", got["client_id"])
+	}
+}
+
+// What a token reads of a client depends on its scopes, as the spec's descriptions of GET
+// /clients and /clients/{id} say: any of the four read scopes takes the route; client_id,
+// app_type, name and description are read with any of them; the other properties with
+// read:clients or read:client_keys; the keys with read:client_keys or read:client_credentials.
+func TestClientReadScopes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	aud := h.mgmtAudience(h.base)
+	c := h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{
+		"name": "read me", "description": "d", "app_type": "regular_web", "callbacks": []string{"https://app.example.com/cb"},
+	})
+	path := "/api/v2/clients/" + strField(t, c, "client_id")
+	summary := []string{"app_type", "client_id", "description", "name"}
+	for _, tt := range []struct {
+		scope                string
+		summaryOnly, secrets bool
+	}{
+		{"read:client_summary", true, false},
+		{"read:client_credentials", true, true},
+		{"read:clients", false, false},
+		{"read:client_keys", false, true},
+	} {
+		tok := h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, tt.scope)
+		got := h.mustGet(h.base, tok, path)
+		listed := findBy(h.mustList(h.base, tok, "/api/v2/clients"), "client_id", c["client_id"])
+		for _, m := range []map[string]any{got, listed} {
+			if m == nil {
+				t.Fatalf("%s: the client is not listed", tt.scope)
+			}
+			keys := slices.Sorted(maps.Keys(m))
+			_, hasSecret := m["client_secret"]
+			_, hasCallbacks := m["callbacks"]
+			switch {
+			case tt.summaryOnly && !tt.secrets && !slices.Equal(keys, summary):
+				t.Errorf("%s reads %v, want the summary %v", tt.scope, keys, summary)
+			case tt.summaryOnly && tt.secrets && !slices.Equal(keys, []string{"app_type", "client_id", "client_secret", "description", "name", "signing_keys"}):
+				t.Errorf("%s reads %v, want the summary and the keys", tt.scope, keys)
+			case !tt.summaryOnly && !hasCallbacks:
+				t.Errorf("%s does not read callbacks: %v", tt.scope, keys)
+			case hasSecret != tt.secrets:
+				t.Errorf("%s reads client_secret: %v, want %v", tt.scope, hasSecret, tt.secrets)
+			}
+		}
+	}
+}
+
+// PATCH /clients/{id} takes any of the spec's four update scopes, but only
+// update:clients and update:client_keys (the spec's 403 names them) change a
+// client's settings; update:client_credentials changes its
+// client_authentication_methods alone, and client_secret needs update:client_keys.
+func TestClientUpdateScopes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	aud := h.mgmtAudience(h.base)
+	path := "/api/v2/clients/" + strField(t, h.mustCreate(h.base, h.tok, "/api/v2/clients", map[string]any{"name": "update me"}), "client_id")
+	// The seeded clients are not granted update:client_token_vault_privileged_access.
+	vaultID, vaultSecret := h.newGrantedClient(h.base, h.tok, aud, []string{"update:client_token_vault_privileged_access"})
+	token := func(scope string) string {
+		if scope == "update:client_token_vault_privileged_access" {
+			return h.mintToken(h.base, vaultID, vaultSecret, aud, scope)
+		}
+		return h.mintToken(h.base, h.srv.AdminClientID(), h.srv.AdminClientSecret(), aud, scope)
+	}
+	const refusal = "Insufficient scope, expected any of: update:clients,update:client_keys"
+	for _, tt := range []struct {
+		scope string
+		body  map[string]any
+		want  int
+	}{
+		{"update:client_keys", map[string]any{"name": "by keys"}, http.StatusOK},
+		{"update:client_keys", map[string]any{"client_secret": strings.Repeat("s", 48)}, http.StatusOK},
+		{"update:clients", map[string]any{"name": "by clients"}, http.StatusOK},
+		{"update:client_credentials", map[string]any{"client_authentication_methods": nil}, http.StatusOK},
+		{"update:client_credentials", map[string]any{"name": "by credentials"}, http.StatusForbidden},
+		{"update:client_token_vault_privileged_access", map[string]any{"name": "by vault"}, http.StatusForbidden},
+	} {
+		r := h.call(h.base, token(tt.scope), http.MethodPatch, path, tt.body)
+		if tt.want == http.StatusForbidden {
+			if e := expectAPIError(t, r, http.StatusForbidden, "insufficient_scope"); e.Message != refusal {
+				t.Errorf("%s: message %q", tt.scope, e.Message)
+			}
+			continue
+		}
+		expectStatus(t, r, tt.want)
+	}
+	if got := h.mustGet(h.base, h.tok, path)["name"]; got != "by clients" {
+		t.Errorf("name = %v after the refused updates", got)
+	}
 }

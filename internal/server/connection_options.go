@@ -27,15 +27,15 @@ var connectionStrategies = []string{
 // camel case). Other options are stored as sent: the real service's options
 // object is open.
 var connectionOptionsAuth0 = map[string]propSpec{
-	"passwordPolicy": pEnum("none", "low", "fair", "good", "excellent").orNull(),
+	"passwordPolicy": pString().orNull(),
 	"password_history": pObject(map[string]propSpec{
-		"enable": pBool(), "size": pInt(0, 24),
+		"enable": pBool(), "size": pInteger(),
 	}).orNull(),
 	"password_no_personal_info": pObject(map[string]propSpec{"enable": pBool()}).orNull(),
 	"password_dictionary": pObject(map[string]propSpec{
 		"enable": pBool(), "dictionary": pStrings(),
 	}).orNull(),
-	"password_complexity_options":          pObject(map[string]propSpec{"min_length": pInt(1, 128)}).orNull(),
+	"password_complexity_options":          pObject(map[string]propSpec{"min_length": pInteger()}).orNull(),
 	"brute_force_protection":               pBool(),
 	"requires_username":                    pBool(),
 	"disable_signup":                       pBool(),
@@ -53,9 +53,9 @@ var connectionOptionsAuth0 = map[string]propSpec{
 	}),
 	"customScripts":            pMap(pString()),
 	"configuration":            pMap(pString()).orNull(),
-	"set_user_root_attributes": pEnum("on_each_login", "on_first_login", "never_on_login"),
+	"set_user_root_attributes": pString(),
 	"non_persistent_attrs":     pStrings().orNull(),
-	"precedence":               pArray(pEnum("email", "phone_number", "username")),
+	"precedence":               pStrings(),
 	"upstream_params":          pAnyObject().orNull(),
 	"attributes":               pAnyObject(),
 	"authentication_methods":   pAnyObject().orNull(),

@@ -176,7 +176,7 @@ func (c *call) run(r *route) error {
 	case adminCredentials:
 		err = c.requireAdmin()
 	default:
-		err = c.authorize(r.scope)
+		err = c.authorize(strings.Fields(r.scope)...)
 	}
 	if err != nil {
 		return err

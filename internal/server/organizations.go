@@ -49,7 +49,7 @@ var htmlColorPattern = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 var organizationSchema = map[string]propSpec{
 	"token_quota": pObject(map[string]propSpec{
 		"client_credentials": pObject(map[string]propSpec{
-			"enforce": pBool(), "per_day": pInt(1, 2147483647), "per_hour": pInt(1, 2147483647),
+			"enforce": pBool(), "per_day": pInteger(), "per_hour": pInteger(),
 		}),
 	}),
 }
@@ -628,10 +628,12 @@ func deleteOrganizationConnection(c *call) error {
 // organizationGrantJSON answers OrganizationClientGrant.
 func (c *call) organizationGrantJSON(g clientGrantRecord) any {
 	out := map[string]any{
-		"id":        g.ID,
-		"client_id": g.ClientID,
-		"audience":  c.renderAudience(g.Audience),
-		"scope":     g.Scope,
+		"id":       g.ID,
+		"audience": c.renderAudience(g.Audience),
+		"scope":    g.Scope,
+	}
+	if g.ClientID != "" { // a default grant has none
+		out["client_id"] = g.ClientID
 	}
 	if g.Scope == nil {
 		out["scope"] = []string{}

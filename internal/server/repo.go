@@ -173,6 +173,9 @@ func (p repo) deleteClient(id string) error {
 	if err := p.deleteGrants(func(g clientGrantRecord) bool { return g.ClientID == id }); err != nil {
 		return err
 	}
+	if err := p.unlinkResourceServers(id); err != nil {
+		return err
+	}
 	if err := p.disableOnAllConnections(id); err != nil {
 		return err
 	}
@@ -189,6 +192,28 @@ func (p repo) deleteClient(id string) error {
 		return err
 	}
 	return p.delete(KindClients, id)
+}
+
+// unlinkResourceServers drops a deleted client from the APIs it was linked to.
+func (p repo) unlinkResourceServers(clientID string) error {
+	raws, err := p.list(KindResourceServers)
+	if err != nil {
+		return err
+	}
+	for _, raw := range raws {
+		var rs resourceServerRecord
+		if err := json.Unmarshal(raw, &rs); err != nil {
+			return err
+		}
+		if rs.ClientID != clientID {
+			continue
+		}
+		rs.ClientID = ""
+		if err := p.put(KindResourceServers, rs.ID, rs); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ---- client credentials ----
@@ -318,9 +343,15 @@ func (p repo) clientGrant(id string) (clientGrantRecord, error) {
 }
 
 // grantFor finds the grant of a client itself (not of its users) for a
-// stored audience.
-func (p repo) grantFor(clientID, audience string) (clientGrantRecord, error) {
-	return p.grantBy(grantKey(clientID, audience, ""))
+// stored audience: its own, or for a third-party client without one, the
+// default grant for third-party clients, as Auth0's spec says a client's own
+// grant takes precedence over the default.
+func (p repo) grantFor(cl clientRecord, audience string) (clientGrantRecord, error) {
+	g, err := p.grantBy(grantKey(cl.ClientID, audience, ""))
+	if errors.Is(err, ErrNotFound) && !cl.IsFirstParty {
+		return p.grantBy(grantKey(defaultGrantHolder(thirdPartyClients), audience, ""))
+	}
+	return g, err
 }
 
 func (p repo) grantBy(key string) (clientGrantRecord, error) {
@@ -334,8 +365,11 @@ func (p repo) grantBy(key string) (clientGrantRecord, error) {
 }
 
 func (p repo) createClientGrant(g clientGrantRecord) error {
-	key := grantKey(g.ClientID, g.Audience, g.SubjectType)
+	key := g.key()
 	if _, err := p.grantBy(key); err == nil {
+		if g.DefaultFor != "" {
+			return errConflict("A default client grant for " + g.DefaultFor + " and this audience already exists")
+		}
 		return errConflict("A client grant for this client and audience already exists")
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
@@ -378,7 +412,7 @@ func (p repo) deleteGrants(keep func(clientGrantRecord) bool) error {
 }
 
 func (p repo) deleteGrant(g clientGrantRecord) error {
-	if err := p.delete(KindIndex, grantKey(g.ClientID, g.Audience, g.SubjectType)); err != nil {
+	if err := p.delete(KindIndex, g.key()); err != nil {
 		return err
 	}
 	return p.delete(KindClientGrants, g.ID)

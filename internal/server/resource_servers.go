@@ -34,7 +34,9 @@ type resourceServerRecord struct {
 	AllowOfflineAccess  bool           `json:"allow_offline_access"`
 	SkipConsent         bool           `json:"skip_consent_for_verifiable_first_party_clients"`
 	IsSystem            bool           `json:"is_system,omitempty"`
-	Extra               extras         `json:"extra,omitempty"`
+	// ClientID is the client linked to the API by its resource_server_identifier.
+	ClientID string `json:"client_id,omitempty"`
+	Extra    extras `json:"extra,omitempty"`
 }
 
 const maxTokenLifetime = 2592000 // 30 days, the real service's bound
@@ -45,30 +47,30 @@ var resourceServerProperties = append([]string{
 }, schemaNames(resourceServerSchema)...)
 
 var resourceServerSchema = map[string]propSpec{
-	"token_dialect":        pEnum("access_token", "access_token_authz", "rfc9068_profile", "rfc9068_profile_authz"),
+	"token_dialect":        pString(),
 	"enforce_policies":     pBool(),
 	"verificationLocation": pString(),
 	"options":              pMap(pString()),
 	"allow_online_access":  pBool(),
 	"allow_online_access_with_ephemeral_sessions": pBool(),
-	"consent_policy": pEnum("transactional-authorization-with-mfa").orNull(),
+	"consent_policy": pString().orNull(),
 	"authorization_details": pArray(pObject(map[string]propSpec{
 		"type": pString(),
 	})).orNull(),
 	"token_encryption": pObject(map[string]propSpec{
-		"format": pEnum("compact-nested-jwe"),
+		"format": pString(),
 		"encryption_key": pObject(map[string]propSpec{
 			"name": pString(), "alg": pString(), "kid": pString(), "pem": pString(),
 		}),
 	}).orNull(),
 	"proof_of_possession": pObject(map[string]propSpec{
-		"mechanism":    pEnum("mtls", "dpop"),
+		"mechanism":    pString(),
 		"required":     pBool(),
-		"required_for": pEnum("all_clients", "public_clients"),
+		"required_for": pString(),
 	}).orNull(),
 	"subject_type_authorization": pObject(map[string]propSpec{
-		"user":   pObject(map[string]propSpec{"policy": pEnum("allow_all", "deny_all", "require_client_grant")}),
-		"client": pObject(map[string]propSpec{"policy": pEnum("deny_all", "require_client_grant")}),
+		"user":   pObject(map[string]propSpec{"policy": pString()}),
+		"client": pObject(map[string]propSpec{"policy": pString()}),
 	}),
 	"authorization_policy": pObject(map[string]propSpec{"policy_id": pString()}).orNull(),
 }

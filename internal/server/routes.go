@@ -28,7 +28,7 @@ const (
 
 type route struct {
 	pattern string // "METHOD /path", in http.ServeMux pattern syntax
-	scope   string // the scope the bearer token must carry, or public
+	scope   string // the scopes, space-separated, any one of which the bearer token must carry, or public
 	handle  handler
 	flags   routeFlags
 }
@@ -49,11 +49,11 @@ var routeTable = []route{
 	{"GET /api/v2/resource-servers/{id...}", "read:resource_servers", getResourceServer, 0},
 	{"PATCH /api/v2/resource-servers/{id...}", "update:resource_servers", updateResourceServer, 0},
 
-	{"GET /api/v2/clients", "read:clients", listClients, 0},
+	{"GET /api/v2/clients", scopesReadClient, listClients, 0},
 	{"POST /api/v2/clients", "create:clients", createClient, 0},
 	{"DELETE /api/v2/clients/{id}", "delete:clients", deleteClient, 0},
-	{"GET /api/v2/clients/{id}", "read:clients", getClient, 0},
-	{"PATCH /api/v2/clients/{id}", "update:clients", updateClient, 0},
+	{"GET /api/v2/clients/{id}", scopesReadClient, getClient, 0},
+	{"PATCH /api/v2/clients/{id}", scopesUpdateClient, updateClient, 0},
 	{"POST /api/v2/clients/{id}/rotate-secret", scopeRotateSecret, rotateClientSecret, 0},
 	// The spec also asks for read:clients or read:client_summary, which the handler checks.
 	{"GET /api/v2/clients/{id}/connections", "read:connections", getClientConnections, 0},

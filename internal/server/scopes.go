@@ -41,8 +41,21 @@ const (
 	scopeDeleteCredentials = "delete:client_credentials"
 )
 
-// scopeReadClientSummary reads a client's connections without read:clients.
+// scopeReadClientSummary reads a client's connections without read:clients,
+// and a client's summary (clientSummaryProperties).
 const scopeReadClientSummary = "read:client_summary"
+
+// The scopes any one of which reads or updates a client, as the spec's
+// security lists them. What each reads or changes is narrower: see
+// clientReadView and checkClientUpdateScopes.
+const (
+	scopesReadClient            = "read:clients " + scopeReadKeys + " " + scopeReadCredentials + " " + scopeReadClientSummary
+	scopesUpdateClient          = "update:clients " + scopeRotateSecret + " " + scopeUpdateCredentials + " " + scopeUpdateTokenVaultAccess
+	scopeUpdateTokenVaultAccess = "update:client_token_vault_privileged_access"
+)
+
+// readClientScopes read every property of a client but its keys.
+var readClientScopes = []string{"read:clients", scopeReadKeys}
 
 var readKeyScopes = []string{scopeReadKeys, scopeReadCredentials}
 
@@ -122,6 +135,7 @@ create:connection_profiles read:connection_profiles update:connection_profiles d
 read:organization_client_grants create:organization_client_grants delete:organization_client_grants
 read:security_metrics
 read:connections_keys update:connections_keys create:connections_keys
+update:client_token_vault_privileged_access
 `)
 
 func managementScopes(root bool) []scopeRecord {

@@ -40,9 +40,9 @@ var tenantSettingsSchema = map[string]propSpec{
 	"change_password":                 pObject(map[string]propSpec{"enabled": pBool(), "html": pString()}).orNull(),
 	"guardian_mfa_page":               pObject(map[string]propSpec{"enabled": pBool(), "html": pString()}).orNull(),
 	"error_page":                      pObject(map[string]propSpec{"html": pString(), "show_log_link": pBool(), "url": pString()}).orNull(),
-	"device_flow":                     pObject(map[string]propSpec{"charset": pEnum("base20", "digits"), "mask": pString()}).orNull(),
+	"device_flow":                     pObject(map[string]propSpec{"charset": pString(), "mask": pString()}).orNull(),
 	"universal_login":                 pAnyObject(),
-	"session_cookie":                  pObject(map[string]propSpec{"mode": pEnum("persistent", "non-persistent")}).orNull(),
+	"session_cookie":                  pObject(map[string]propSpec{"mode": pString()}).orNull(),
 	"sessions":                        pObject(map[string]propSpec{"oidc_logout_prompt_enabled": pBool()}).orNull(),
 	"oidc_logout":                     pObject(map[string]propSpec{"rp_logout_end_session_endpoint_discovery": pBool()}),
 	"allow_organization_name_in_authentication_api":        pBool().orNull(),
@@ -56,8 +56,8 @@ var tenantSettingsSchema = map[string]propSpec{
 	"skip_non_verifiable_callback_uri_confirmation_prompt": pBool().orNull(),
 	"phone_consolidated_experience":                        pBool(),
 	"client_id_metadata_document_supported":                pBool(),
-	"resource_parameter_profile":                           pEnum("audience", "compatibility"),
-	"dynamic_client_registration_security_mode":            pEnum("strict", "permissive"),
+	"resource_parameter_profile":                           pString(),
+	"dynamic_client_registration_security_mode":            pString(),
 	"country_codes":                                        pAnyObject().orNull(),
 }
 

@@ -294,7 +294,7 @@ func (c *call) authorizeToken(auth *clientAuth, audience, scope, organization st
 		}
 		return nil, err
 	}
-	grant, err := c.repo.grantFor(clientID, stored)
+	grant, err := c.repo.grantFor(client, stored)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return nil, errOAuth(http.StatusForbidden, "access_denied",
