@@ -91,9 +91,13 @@ func isTooManyRequests(err error) bool { return hasStatus(err, http.StatusTooMan
 
 func TestBudgetExhaustion(t *testing.T) {
 	t.Parallel()
-	env, inj, c := injected(t, func(cfg *Config) { cfg.MaxRetries, cfg.RetryTimeout = 0, 100*time.Millisecond })
+	// The objects the test reads are made by a client with the usual
+	// budget, so that a slow machine cannot fail the setup; the budget under
+	// test is half a second, long enough for two attempts on a loaded machine.
+	env, inj, setup := injected(t)
+	c := env.client(t, func(cfg *Config) { cfg.MaxRetries, cfg.RetryTimeout = 0, 500*time.Millisecond })
 	ctx := t.Context()
-	rs, err := c.CreateResourceServer(ctx, &ResourceServer{Name: String("budget"), Identifier: String("https://budget.example.com")})
+	rs, err := setup.CreateResourceServer(ctx, &ResourceServer{Name: String("budget"), Identifier: String("https://budget.example.com")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +110,7 @@ func TestBudgetExhaustion(t *testing.T) {
 	if !errors.As(err, &re) || !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
 		t.Fatalf("got %v, want a *RetryError wrapping a 503", err)
 	}
-	want := regexp.MustCompile(`^GET /api/v2/resource-servers/\S+: 503 Service Unavailable: injected \(temporarily_unavailable\); gave up after \d+ attempts in \S+: the retry timeout \(100ms\) ran out$`)
+	want := regexp.MustCompile(`^GET /api/v2/resource-servers/\S+: 503 Service Unavailable: injected \(temporarily_unavailable\); gave up after \d+ attempts in \S+: the retry timeout \(500ms\) ran out$`)
 	if !want.MatchString(err.Error()) || re.Attempts < 2 || re.Attempts != inj.count("GET", path) {
 		t.Errorf("error %q (attempts %d, seen %d)", err, re.Attempts, inj.count("GET", path))
 	}
