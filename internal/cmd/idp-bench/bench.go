@@ -59,6 +59,9 @@ type options struct {
 	killN    int
 	killRate int
 	killLost int
+	// killSeedTypes adds the seed flow's tenants, connections and
+	// organizations to the kill runs' mix (seedMix).
+	killSeedTypes bool
 	// killPoints are the points of -kill-points, in their default order.
 	killPoints []killPoint
 }
@@ -93,6 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.killN, "kill-n", 201, "kill: resource `count` of each run")
 	fs.IntVar(&o.killRate, "kill-rate", 20, "kill: the server's requests per `second`")
 	fs.StringVar(&killPoints, "kill-points", "early,middle,late", "kill: comma-separated `points` of each seed's runs (early, middle, late)")
+	fs.BoolVar(&o.killSeedTypes, "kill-seed-types", true, "kill: a sixth each of APIs, clients, grants, tenants, connections and organizations (false: a third each of the first three)")
 	fs.IntVar(&o.killLost, "kill-lost", 0, "kill: revert the state to its snapshot this many `creates` before the kill, as a backend saving snapshots at intervals loses them")
 	fs.DurationVar(&o.commandTimeout, "command-timeout", 5*time.Minute, "chaos: stop one Terraform command after this `duration` and report it as timed out")
 	fs.Usage = func() {

@@ -194,7 +194,8 @@ func (b *bench) showState(ctx context.Context, dir string) ([]byte, error) {
 }
 
 // listServerObjects lists the root tenant's APIs, but for system APIs, its
-// clients and its grants.
+// clients, its grants, the tenants, its connections, its organizations and
+// each organization's enabled connections.
 func listServerObjects(ctx context.Context, c *mgmt.Client) ([]objectRef, error) {
 	var out []objectRef
 	apis, err := c.ListResourceServers(ctx)
@@ -220,6 +221,35 @@ func listServerObjects(ctx context.Context, c *mgmt.Client) ([]objectRef, error)
 	}
 	for _, g := range grants {
 		out = append(out, objectRef{Kind: kindClientGrant, ID: deref(g.ID)})
+	}
+	tenants, err := c.ListTenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tenants {
+		out = append(out, objectRef{Kind: kindTenant, ID: deref(t.ID)})
+	}
+	connections, err := c.ListConnections(ctx, mgmt.ConnectionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, cn := range connections {
+		out = append(out, objectRef{Kind: kindConnection, ID: deref(cn.ID)})
+	}
+	orgs, err := c.ListOrganizations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range orgs {
+		id := deref(o.ID)
+		out = append(out, objectRef{Kind: kindOrganization, ID: id})
+		links, err := c.ListOrganizationConnections(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			out = append(out, objectRef{Kind: kindOrgConnection, ID: id + "/" + l.ConnectionID})
+		}
 	}
 	return out, nil
 }

@@ -51,6 +51,15 @@ const showJSON = `{"format_version":"1.0","terraform_version":"1.11.4","values":
      "values":{"id":"c1","client_id":"c1","client_secret":"s"}},
     {"address":"idp_client_grant.grant_0","mode":"managed","type":"idp_client_grant","name":"grant_0",
      "values":{"id":"cg1","client_id":"c1","audience":"https://x/api/0/"}},
+    {"address":"idp_tenant.tenant_0","mode":"managed","type":"idp_tenant","name":"tenant_0",
+     "values":{"id":"ten1","name":"kill1-tenant-0","management_client_secret":"s"}},
+    {"address":"idp_connection.connection_0","mode":"managed","type":"idp_connection","name":"connection_0",
+     "values":{"id":"con_1","name":"kill1-connection-0"}},
+    {"address":"idp_organization.org_0","mode":"managed","type":"idp_organization","name":"org_0",
+     "values":{"id":"org_1","name":"kill1-org-0"}},
+    {"address":"idp_organization_connections.org_0","mode":"managed","type":"idp_organization_connections","name":"org_0",
+     "values":{"id":"org_1","organization_id":"org_1","enabled_connections":[
+       {"connection_id":"con_1","assign_membership_on_login":null},{"connection_id":"con_2"}]}},
     {"address":"data.idp_token.t","mode":"data","type":"idp_token","name":"t","values":{"id":"tok"}},
     {"address":"terraform_data.x","mode":"managed","type":"terraform_data","name":"x","values":{"id":"td"}}
   ],
@@ -65,7 +74,12 @@ func TestParseStateObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []objectRef{{kindResourceServer, "rs1"}, {kindClient, "c1"}, {kindClientGrant, "cg1"}, {kindClient, "c2"}}
+	want := []objectRef{
+		{kindResourceServer, "rs1"}, {kindClient, "c1"}, {kindClientGrant, "cg1"},
+		{kindTenant, "ten1"}, {kindConnection, "con_1"}, {kindOrganization, "org_1"},
+		{kindOrgConnection, "org_1/con_1"}, {kindOrgConnection, "org_1/con_2"},
+		{kindClient, "c2"},
+	}
 	if !slices.Equal(got, want) {
 		t.Errorf("parseStateObjects = %v, want %v", got, want)
 	}
@@ -80,6 +94,11 @@ func TestParseStateObjects(t *testing.T) {
 	noID := `{"values":{"root_module":{"resources":[{"address":"idp_client.c","mode":"managed","type":"idp_client","values":{"id":"x"}}]}}}`
 	if _, err := parseStateObjects([]byte(noID)); err == nil || !strings.Contains(err.Error(), "idp_client.c has no client_id") {
 		t.Errorf("a client without client_id: %v", err)
+	}
+	noLinks := `{"values":{"root_module":{"resources":[{"address":"idp_organization_connections.o","mode":"managed",` +
+		`"type":"idp_organization_connections","values":{"organization_id":"org_1","enabled_connections":[{"show_as_button":true}]}}]}}}`
+	if _, err := parseStateObjects([]byte(noLinks)); err == nil || !strings.Contains(err.Error(), "idp_organization_connections.o has an enabled connection without connection_id") {
+		t.Errorf("a link without connection_id: %v", err)
 	}
 	if _, err := parseStateObjects([]byte("Warning: ...")); err == nil {
 		t.Error("parseStateObjects accepted text that is not JSON")
@@ -111,6 +130,10 @@ func TestDiffObjects(t *testing.T) {
 	orphans, lost = diffObjects(inState[:3], onServer[:5], baseline)
 	if orphans == nil || lost == nil || len(orphans)+len(lost) != 0 {
 		t.Errorf("a clean run: orphans %v, lost %v; want two empty, non-nil lists", orphans, lost)
+	}
+	mixed := []objectRef{{kindOrgConnection, "o/c"}, {kindTenant, "t"}, {kindClient, "c"}, {kindOrganization, "o"}, {kindConnection, "c"}, {kindTenant, "u"}}
+	if got, want := countByKind(mixed), "6 (1 client, 2 tenant, 1 connection, 1 organization, 1 organization_connection)"; got != want {
+		t.Errorf("countByKind(mixed) = %q, want %q", got, want)
 	}
 	if got := countByKind(nil); got != "0" {
 		t.Errorf("countByKind(nil) = %q", got)

@@ -116,7 +116,16 @@ const (
 	kindResourceServer = "resource_server"
 	kindClient         = "client"
 	kindClientGrant    = "client_grant"
+	kindTenant         = "tenant"
+	kindConnection     = "connection"
+	kindOrganization   = "organization"
+	// kindOrgConnection is a connection enabled for an organization, its ID
+	// "<organization id>/<connection id>".
+	kindOrgConnection = "organization_connection"
 )
+
+// kindOrder is the order countByKind names kinds in.
+var kindOrder = []string{kindResourceServer, kindClient, kindClientGrant, kindTenant, kindConnection, kindOrganization, kindOrgConnection}
 
 type objectRef struct {
 	Kind string `json:"kind"`
@@ -129,6 +138,28 @@ var stateKinds = map[string]struct{ kind, attr string }{
 	"idp_resource_server": {kindResourceServer, "id"},
 	"idp_client":          {kindClient, "client_id"},
 	"idp_client_grant":    {kindClientGrant, "id"},
+	"idp_tenant":          {kindTenant, "id"},
+	"idp_connection":      {kindConnection, "id"},
+	"idp_organization":    {kindOrganization, "id"},
+}
+
+// orgConnectionRefs are the links an idp_organization_connections holds.
+func orgConnectionRefs(address string, values map[string]any) ([]objectRef, error) {
+	orgID, _ := values["organization_id"].(string)
+	list, ok := values["enabled_connections"].([]any)
+	if orgID == "" || !ok {
+		return nil, fmt.Errorf("%s has no organization_id or enabled_connections in the state", address)
+	}
+	var out []objectRef
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		connID, _ := m["connection_id"].(string)
+		if connID == "" {
+			return nil, fmt.Errorf("%s has an enabled connection without connection_id in the state", address)
+		}
+		out = append(out, objectRef{Kind: kindOrgConnection, ID: orgID + "/" + connID})
+	}
+	return out, nil
 }
 
 type showModule struct {
@@ -160,6 +191,11 @@ func parseStateObjects(showJSON []byte) ([]objectRef, error) {
 	var walk func(m showModule)
 	walk = func(m showModule) {
 		for _, r := range m.Resources {
+			if r.Mode == "managed" && r.Type == "idp_organization_connections" {
+				refs, err := orgConnectionRefs(r.Address, r.Values)
+				out, errs = append(out, refs...), append(errs, err)
+				continue
+			}
 			k, ok := stateKinds[r.Type]
 			if r.Mode != "managed" || !ok {
 				continue
@@ -219,7 +255,7 @@ func countByKind(refs []objectRef) string {
 		m[r.Kind]++
 	}
 	var parts []string
-	for _, k := range []string{kindResourceServer, kindClient, kindClientGrant} {
+	for _, k := range kindOrder {
 		if m[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", m[k], k))
 		}

@@ -14,13 +14,13 @@ func TestSplitMix(t *testing.T) {
 		n    int
 		want mix
 	}{
-		{3, mix{1, 1, 1}},
-		{4, mix{2, 1, 1}},
-		{5, mix{2, 2, 1}},
-		{100, mix{34, 33, 33}},
-		{101, mix{34, 34, 33}},
-		{102, mix{34, 34, 34}},
-		{1000, mix{334, 333, 333}},
+		{3, mix{APIs: 1, Clients: 1, Grants: 1}},
+		{4, mix{APIs: 2, Clients: 1, Grants: 1}},
+		{5, mix{APIs: 2, Clients: 2, Grants: 1}},
+		{100, mix{APIs: 34, Clients: 33, Grants: 33}},
+		{101, mix{APIs: 34, Clients: 34, Grants: 33}},
+		{102, mix{APIs: 34, Clients: 34, Grants: 34}},
+		{1000, mix{APIs: 334, Clients: 333, Grants: 333}},
 	} {
 		got := splitMix(tc.n)
 		if got != tc.want {
@@ -78,6 +78,88 @@ func TestIDPConfig(t *testing.T) {
 			t.Errorf("identifier %s appears twice", m[1])
 		}
 		seen[m[1]] = true
+	}
+}
+
+func TestSeedMix(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		n    int
+		want mix
+	}{
+		{12, mix{APIs: 2, Clients: 2, Grants: 2, Tenants: 2, Connections: 2, Organizations: 2}},
+		{13, mix{APIs: 3, Clients: 2, Grants: 2, Tenants: 2, Connections: 2, Organizations: 2}},
+		{16, mix{APIs: 3, Clients: 3, Grants: 2, Tenants: 3, Connections: 3, Organizations: 2}},
+		{201, mix{APIs: 34, Clients: 34, Grants: 33, Tenants: 33, Connections: 34, Organizations: 33}},
+	} {
+		got := seedMix(tc.n)
+		if got != tc.want {
+			t.Errorf("seedMix(%d) = %+v, want %+v", tc.n, got, tc.want)
+		}
+		if total := got.APIs + got.Clients + got.Grants + got.Tenants + got.Connections + got.Organizations; total != tc.n {
+			t.Errorf("seedMix(%d) adds up to %d", tc.n, total)
+		}
+	}
+	for n := 6; n < 40; n++ {
+		// Every grant needs a client and an API of its index, every organization a connection.
+		if m := seedMix(n); m.Grants > min(m.Clients, m.APIs) || m.Organizations > m.Connections {
+			t.Errorf("seedMix(%d) = %+v has a grant or an organization without its peers", n, m)
+		}
+	}
+	if got, want := seedMix(201).describe(), "34 APIs, 34 clients, 33 grants, 33 tenants, 34 connections, 33 organizations, "+
+		"each with its idp_organization_connections"; got != want {
+		t.Errorf("describe = %q, want %q", got, want)
+	}
+	if got := splitMix(201).describe(); got != "67 APIs, 67 clients, 67 grants" {
+		t.Errorf("describe without the seed kinds = %q", got)
+	}
+}
+
+// The seed flow's kinds are in the same configuration, named after the
+// prefix (their names are unique in a tenant), each organization linked to
+// the connection of its index.
+func TestMixConfig(t *testing.T) {
+	t.Parallel()
+	p := providerSettings{Domain: "http://127.0.0.1:4321", ClientID: "admin-id", ClientSecret: "secret"}
+	config := mixConfig(seedMix(201), "kill1", p)
+	want := map[string]int{
+		"idp_resource_server": 34, "idp_client": 34, "idp_client_grant": 33,
+		"idp_tenant": 33, "idp_connection": 34, "idp_organization": 33, "idp_organization_connections": 33,
+	}
+	if got := blocks(config); !maps.Equal(got, want) {
+		t.Errorf("resource blocks = %v, want %v", got, want)
+	}
+	for _, s := range []string{
+		`name         = "kill1-tenant-32"`,
+		`name           = "kill1-connection-33"`,
+		`name         = "kill1-org-32"`,
+		"organization_id = idp_organization.org_32.id\n  enabled_connections = [\n    { connection_id = idp_connection.connection_32.id },",
+	} {
+		if !strings.Contains(config, s) {
+			t.Errorf("the configuration lacks %q", s)
+		}
+	}
+	// Names the provider's validators accept: tenants 3 to 63 lowercase
+	// letters, digits and hyphens; connections letters and digits with single
+	// dashes; organizations lowercase letters, digits, _ and -.
+	for re, valid := range map[string]string{
+		`idp_tenant" "[^"]+" \{\n  name         = "([^"]+)"`:       `^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`,
+		`idp_connection" "[^"]+" \{\n  name           = "([^"]+)"`: `^[a-zA-Z0-9](-[a-zA-Z0-9]|[a-zA-Z0-9])*$`,
+		`idp_organization" "[^"]+" \{\n  name         = "([^"]+)"`: `^[a-z0-9_-]{1,50}$`,
+	} {
+		names := regexp.MustCompile(re).FindAllStringSubmatch(config, -1)
+		if len(names) == 0 {
+			t.Errorf("no name matches %s", re)
+		}
+		for _, m := range names {
+			if !regexp.MustCompile(valid).MatchString(m[1]) {
+				t.Errorf("name %q does not match %s", m[1], valid)
+			}
+		}
+	}
+	// Without the seed kinds it is idpConfig.
+	if got, want := mixConfig(splitMix(100), "scale100", p), idpConfig(100, "scale100", p); got != want {
+		t.Error("mixConfig(splitMix(n)) differs from idpConfig(n)")
 	}
 }
 

@@ -65,7 +65,12 @@ func newKillSwitch(next http.Handler, at int) *killSwitch {
 	return &killSwitch{next: next, at: at, fire: make(chan struct{}), dead: make(chan struct{})}
 }
 
-var createPaths = map[string]bool{"/api/v2/resource-servers": true, "/api/v2/clients": true, "/api/v2/client-grants": true}
+// createPaths are the creates the switch counts: one per object of the mix.
+// An organization's connection links are not counted; they are inspected.
+var createPaths = map[string]bool{
+	"/api/v2/resource-servers": true, "/api/v2/clients": true, "/api/v2/client-grants": true,
+	"/api/v2/tenants": true, "/api/v2/connections": true, "/api/v2/organizations": true,
+}
 
 func (k *killSwitch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost || !createPaths[r.URL.Path] {
@@ -125,7 +130,7 @@ func (b *bench) killBench(ctx context.Context) (rep *killReport, err error) {
 		o := b.opts
 		rep = &killReport{
 			Terraform: version, Platform: runtime.GOOS + "/" + runtime.GOARCH, CPUs: runtime.NumCPU(),
-			Parallelism: o.parallelism, N: o.killN, Mix: splitMix(o.killN), RateLimit: o.killRate, Lost: o.killLost,
+			Parallelism: o.parallelism, N: o.killN, Mix: o.killMix(), RateLimit: o.killRate, Lost: o.killLost,
 		}
 		var errs []error
 		for _, seed := range o.chaosSeeds {
@@ -172,7 +177,7 @@ func (b *bench) killRun(ctx context.Context, seed int64, index int, p killPoint)
 	b.srv.SetRateLimit(b.opts.killRate)
 
 	label := fmt.Sprintf("kill seed %d %s", seed, p.Name)
-	dir, err := b.workDir(fmt.Sprintf("kill-%d-%s", seed, p.Name), idpConfig(n, fmt.Sprintf("kill%d", seed), b.providerSettings()))
+	dir, err := b.workDir(fmt.Sprintf("kill-%d-%s", seed, p.Name), mixConfig(b.opts.killMix(), fmt.Sprintf("kill%d", seed), b.providerSettings()))
 	if err != nil {
 		return run, err
 	}
@@ -194,6 +199,9 @@ func (b *bench) killRun(ctx context.Context, seed int64, index int, p killPoint)
 		return run, err
 	}
 	run.CreatesAtKill = sw.count()
+	if note := stateFileNote(dir); run.Killed && note != "" {
+		run.Notes = append(run.Notes, note)
+	}
 	if snap != nil {
 		if err := snap.restore(); err != nil {
 			return run, err
@@ -288,6 +296,22 @@ func (b *bench) killedApply(ctx context.Context, dir, label string, sw *killSwit
 	return exitCode, killed, nil
 }
 
+// stateFileNote says when the kill left no state, or an empty state file:
+// Terraform's local backend writes the file in place, truncating it first,
+// so a kill in between empties it.
+func stateFileNote(dir string) string {
+	info, err := os.Stat(filepath.Join(dir, "terraform.tfstate"))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "the kill left no state file: Terraform had not written one yet"
+	case err != nil:
+		return "the state file the kill left could not be read: " + err.Error()
+	case info.Size() == 0:
+		return "the kill left an empty state file: it fell between Terraform's truncating and rewriting it"
+	}
+	return ""
+}
+
 // stateSnapshot is the state file as it was at one create: restored after
 // the kill, it makes the state lose what was created since, as a backend
 // that saves snapshots at intervals does.
@@ -372,6 +396,14 @@ func duplicates(orphans []objectRef, serverNames map[string]string, stateNames m
 	return n
 }
 
+// killMix is the kill runs' mix of -kill-n objects.
+func (o *options) killMix() mix {
+	if o.killSeedTypes {
+		return seedMix(o.killN)
+	}
+	return splitMix(o.killN)
+}
+
 func checkKillFlags(fs *flag.FlagSet, o *options, seeds, points string) error {
 	var set []string
 	seedsGiven := false
@@ -391,8 +423,12 @@ func checkKillFlags(fs *flag.FlagSet, o *options, seeds, points string) error {
 	if o.chaosSeeds, err = parseSeeds(seeds); err != nil {
 		return fmt.Errorf("-chaos-seeds: %w", err)
 	}
-	if o.killN < 6 {
-		return errors.New("-kill-n must be at least 6 (two of each type)")
+	types := 3
+	if o.killSeedTypes {
+		types = 6
+	}
+	if o.killN < 2*types {
+		return fmt.Errorf("-kill-n must be at least %d (two of each of %d types)", 2*types, types)
 	}
 	o.killPoints = nil
 	for _, p := range defaultKillPoints {

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/devtf"
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
 // TestMain lets the test binary serve as the provider wrapper the harness
@@ -103,6 +105,13 @@ func TestKillSwitch(t *testing.T) {
 	if sw.count() != 3 {
 		t.Errorf("creates counted = %d, want 3", sw.count())
 	}
+	// The seed flow's creates count; an organization's connection link does not.
+	for _, path := range []string{"/api/v2/tenants", "/api/v2/connections", "/api/v2/organizations", "/api/v2/organizations/org_1/enabled_connections"} {
+		post(path)
+	}
+	if sw.count() != 6 {
+		t.Errorf("creates counted = %d, want 6", sw.count())
+	}
 }
 
 func TestDuplicates(t *testing.T) {
@@ -133,15 +142,20 @@ func TestParseFlags_kill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err, stderr.String())
 	}
-	if !o.kill || o.killN != 201 || o.killRate != 20 || !slices.Equal(o.chaosSeeds, []int64{1, 2}) || !slices.Equal(o.killPoints, defaultKillPoints) {
+	if !o.kill || o.killN != 201 || o.killRate != 20 || !slices.Equal(o.chaosSeeds, []int64{1, 2}) || !slices.Equal(o.killPoints, defaultKillPoints) ||
+		!o.killSeedTypes || o.killMix() != seedMix(201) {
 		t.Errorf("kill defaults: %+v", o)
+	}
+	o, err = parseFlags([]string{"-kill", "-kill-seed-types=false", "-kill-n", "6"}, &stderr)
+	if err != nil || o.killSeedTypes || o.killMix() != splitMix(6) {
+		t.Errorf("-kill-seed-types=false: %+v, %v", o, err)
 	}
 	o, err = parseFlags([]string{"-kill", "-chaos-seeds", "3", "-kill-n", "30", "-kill-rate", "0", "-kill-points", "late,early"}, &stderr)
 	if err != nil || o.killN != 30 || o.killRate != 0 || !slices.Equal(o.chaosSeeds, []int64{3}) ||
 		!slices.Equal(o.killPoints, []killPoint{defaultKillPoints[0], defaultKillPoints[2]}) {
 		t.Errorf("kill flags: %+v, %v", o, err)
 	}
-	for _, args := range [][]string{{"-kill", "-chaos"}, {"-kill", "-chaos-429", "0.1"}, {"-kill", "-n", "10"}, {"-kill", "-kill-n", "5"}, {"-kill", "-kill-rate", "-1"}, {"-kill", "-kill-points", "soon"}} {
+	for _, args := range [][]string{{"-kill", "-chaos"}, {"-kill", "-chaos-429", "0.1"}, {"-kill", "-n", "10"}, {"-kill", "-kill-n", "11"}, {"-kill", "-kill-seed-types=false", "-kill-n", "5"}, {"-kill", "-kill-rate", "-1"}, {"-kill", "-kill-points", "soon"}} {
 		stderr.Reset()
 		if _, err := parseFlags(args, &stderr); err == nil {
 			t.Errorf("parseFlags(%q) accepted it", args)
@@ -158,13 +172,14 @@ func TestKillReport(t *testing.T) {
 		Inspected:       true, Orphans: []objectRef{{kindResourceServer, "api"}}, Lost: []objectRef{}, PlanRan: true, PlanExitCode: 2,
 		PlanChanges: &planChanges{Add: 2},
 		Recovery:    &recoveryRun{Orphans: []objectRef{}, Lost: []objectRef{}, PlanRan: true}}
-	r := &killReport{N: 201, Mix: splitMix(201), RateLimit: 20, Runs: []killRun{clean, failed}}
+	r := &killReport{N: 201, Mix: seedMix(201), RateLimit: 20, Runs: []killRun{clean, failed}}
 	r.finish()
 	if r.RunsMet != 1 || r.TargetMet || !r.Runs[0].Met || r.Runs[1].Met || r.recovered() != 1 {
 		t.Errorf("finish: met %d, target %v, recovered %d", r.RunsMet, r.TargetMet, r.recovered())
 	}
 	out := r.render()
 	for _, want := range []string{
+		"N=201 mixed resources (34 APIs, 34 clients, 33 grants, 33 tenants, 34 connections, 33 organizations, each with its idp_organization_connections);",
 		"| 1 | early | 30 | 1 (1 client) | 0 | 0 | 0 | 0 | 0 | yes | - |",
 		"| 1 | late | 170 | 0 | 1 | 1 | 1 (1 resource_server) | 0 | 0 | no (+2 ~0 -0) | exit 0, 0 errors, orphans 0, duplicates 0, lost 0, plan empty yes |",
 		"MISS (1 of 2 runs)", "Of the others, 1 met it after the one-step recovery (5).",
@@ -194,7 +209,7 @@ func TestAccKill_smoke(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
 	out := filepath.Join(t.TempDir(), "kill.json")
 	var stdout, stderr bytes.Buffer
-	if code := run(t.Context(), []string{"-provider-dir", bin, "-kill", "-kill-n", "9", "-kill-rate", "0", "-chaos-seeds", "1",
+	if code := run(t.Context(), []string{"-provider-dir", bin, "-kill", "-kill-n", "12", "-kill-rate", "0", "-chaos-seeds", "1",
 		"-kill-points", "middle", "-kill-lost", "4", "-out", out},
 		&stdout, &stderr); code != exitOK {
 		t.Fatalf("exit code %d\n%s\n%s", code, stdout.String(), stderr.String())
@@ -249,5 +264,80 @@ func TestStateSnapshot(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(state); string(got) != `{"serial":3}` {
 		t.Errorf("restored %s, want the snapshot", got)
+	}
+}
+
+// The inspection lists the seed flow's objects too: the tenants (from the
+// root), the connections, the organizations and their connection links,
+// and what a fresh server holds is the baseline, never an orphan.
+func TestListServerObjects(t *testing.T) {
+	t.Parallel()
+	srv, err := server.New(server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	c, err := mgmt.New(mgmt.Config{Domain: hs.URL, ClientID: srv.AdminClientID(), ClientSecret: srv.AdminClientSecret()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	baseline, err := listServerObjects(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := func(s string) *string { return &s }
+	tenant, err := c.CreateTenant(ctx, &mgmt.Tenant{Name: name("kill1-tenant-0")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := c.CreateConnection(ctx, &mgmt.Connection{Name: name("kill1-connection-0"), Strategy: name("auth0")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := c.CreateOrganization(ctx, &mgmt.Organization{Name: name("kill1-org-0")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddOrganizationConnection(ctx, *org.ID, mgmt.OrganizationConnection{ConnectionID: *conn.ID}); err != nil {
+		t.Fatal(err)
+	}
+	onServer, err := listServerObjects(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphans, lost := diffObjects(nil, onServer, baseline)
+	want := []objectRef{
+		{kindConnection, *conn.ID}, {kindOrganization, *org.ID},
+		{kindOrgConnection, *org.ID + "/" + *conn.ID}, {kindTenant, *tenant.ID},
+	}
+	if !slices.Equal(orphans, want) || len(lost) != 0 {
+		t.Errorf("orphans %v, lost %v; want orphans %v", orphans, lost, want)
+	}
+	// In the state, they are neither orphans nor lost.
+	if orphans, lost := diffObjects(want, onServer, baseline); len(orphans)+len(lost) != 0 {
+		t.Errorf("with the state holding them: orphans %v, lost %v", orphans, lost)
+	}
+}
+
+func TestStateFileNote(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if note := stateFileNote(dir); !strings.Contains(note, "no state file") {
+		t.Errorf("no state file: %q", note)
+	}
+	state := filepath.Join(dir, "terraform.tfstate")
+	if err := os.WriteFile(state, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if note := stateFileNote(dir); !strings.Contains(note, "an empty state file") {
+		t.Errorf("an empty state file: %q", note)
+	}
+	if err := os.WriteFile(state, []byte(`{"serial":3}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if note := stateFileNote(dir); note != "" {
+		t.Errorf("a state file: %q", note)
 	}
 }

@@ -124,8 +124,8 @@ func (r *killReport) recovered() int {
 func (r *killReport) render() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "idp-bench -kill: Terraform %s, %s, %d CPUs, -parallelism=%d\n\n", r.Terraform, r.Platform, r.CPUs, r.Parallelism)
-	fmt.Fprintf(&b, "N=%d mixed resources (%d APIs, %d clients, %d grants); per run a fresh in-process server limited to %d requests/s.\n\n",
-		r.N, r.Mix.APIs, r.Mix.Clients, r.Mix.Grants, r.RateLimit)
+	fmt.Fprintf(&b, "N=%d mixed resources (%s); per run a fresh in-process server limited to %d requests/s.\n\n",
+		r.N, r.Mix.describe(), r.RateLimit)
 	b.WriteString("1. `terraform apply`, SIGKILLed (process group: Terraform and the provider) once the server has committed the\n" +
 		"   run's kill-at create, before that create's answer leaves\n")
 	if r.Lost > 0 {
