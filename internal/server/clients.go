@@ -57,7 +57,7 @@ var clientSchema = map[string]propSpec{
 	"custom_login_page":           pString(),
 	"custom_login_page_preview":   pString(),
 	"form_template":               pString(),
-	"addons":                      pAnyObject(),
+	"addons":                      pAnyObject().orNull(), // null: oas.BeyondNull
 	"mobile":                      pAnyObject(),
 	"initiate_login_uri":          pString(), // "" removes it
 
@@ -82,7 +82,7 @@ var clientSchema = map[string]propSpec{
 	"compliance_level": pEnum("none", "fapi1_adv_pkj_par", "fapi1_adv_mtls_par",
 		"fapi2_sp_pkj_mtls", "fapi2_sp_mtls_mtls").orNull(),
 	"oidc_logout":             pAnyObject(),
-	"oidc_backchannel_logout": pAnyObject(),
+	"oidc_backchannel_logout": pAnyObject().orNull(), // null: oas.BeyondNull
 	"session_transfer":        pAnyObject().orNull(),
 	"token_exchange":          pAnyObject().orNull(),
 	"token_quota":             pAnyObject().orNull(),
@@ -139,6 +139,42 @@ const (
 // publicAppTypes are public clients unless they say otherwise.
 var publicAppTypes = []string{"spa", "native"}
 
+// mergedClientObjects are merged by a PATCH, as Auth0 merges them: a key sent replaces the stored
+// one, a null removes it, the others are kept. Auth0's answers recorded in the official
+// provider's test data show it: a PATCH of jwt_configuration {alg} keeps lifetime_in_seconds,
+// of mobile {android} keeps ios, of native_social_login {facebook} keeps apple and google, of
+// signed_request_object {required} keeps credentials, of session_transfer {delegation: null}
+// keeps the rest.
+var mergedClientObjects = []string{"jwt_configuration", "mobile", "native_social_login", "session_transfer", "signed_request_object"}
+
+// sessionTransferDefaults are what Auth0 answers for the keys of a session_transfer never set:
+// the spec's defaults, and an empty allowed_authentication_methods, as its recorded answer to
+// the official provider's create has.
+const sessionTransferDefaults = `{"allow_refresh_token":false,"allowed_authentication_methods":[],"can_create_session_transfer_token":false,` +
+	`"enforce_cascade_revocation":true,"enforce_device_binding":"ip","enforce_online_refresh_tokens":true}`
+
+// mergeObject is base with patch's keys set, and those patch sets to null removed.
+func mergeObject(base, patch json.RawMessage) (json.RawMessage, error) {
+	m := map[string]json.RawMessage{}
+	if len(base) > 0 {
+		if err := json.Unmarshal(base, &m); err != nil {
+			return nil, err
+		}
+	}
+	var p map[string]json.RawMessage
+	if err := json.Unmarshal(patch, &p); err != nil {
+		return nil, err
+	}
+	for k, v := range p {
+		if jsonType(v) == "null" {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+	}
+	return json.Marshal(m)
+}
+
 var clientDefaults = extras{
 	"custom_login_page_on":                json.RawMessage(`true`),
 	"jwt_configuration":                   json.RawMessage(`{"lifetime_in_seconds":36000,"secret_encoded":false}`),
@@ -179,7 +215,10 @@ func (c *call) clientJSON(cl clientRecord, keys bool) any {
 	extra := cl.Extra
 	cl.Extra = nil
 	if _, ok := extra["client_authentication_methods"]; ok {
+		// Auth0 answers no client_secret either (its recorded answers to the official
+		// provider's PATCH setting private_key_jwt), though it keeps the secret.
 		cl.TokenEndpointAuthMethod = ""
+		cl.ClientSecret = ""
 	}
 	if !keys {
 		cl.ClientSecret = ""
@@ -277,8 +316,16 @@ func applyClient(b *body, cl *clientRecord) error {
 		}
 		cl.ClientSecret = *secret
 	}
+	stored := maps.Clone(cl.Extra)
 	if err := applyExtras(b, clientSchema, &cl.Extra); err != nil {
 		return err
+	}
+	if err := mergeClientObjects(b, stored, cl); err != nil {
+		return err
+	}
+	// oidc_backchannel_logout is the deprecated name of oidc_logout; Auth0 removes both.
+	if raw, ok := b.fields["oidc_backchannel_logout"]; ok && jsonType(raw) == "null" {
+		delete(cl.Extra, "oidc_logout")
 	}
 	if v, ok := cl.Extra["initiate_login_uri"]; ok && string(v) == `""` {
 		delete(cl.Extra, "initiate_login_uri")
@@ -288,6 +335,30 @@ func applyClient(b *body, cl *clientRecord) error {
 	}
 	if len(cl.Extra) == 0 {
 		cl.Extra = nil
+	}
+	return nil
+}
+
+// mergeClientObjects merges each of mergedClientObjects that b sets into what was stored (a
+// session_transfer into its defaults, on a create too).
+func mergeClientObjects(b *body, stored extras, cl *clientRecord) error {
+	for _, k := range mergedClientObjects {
+		raw, ok := b.fields[k]
+		if !ok || jsonType(raw) == "null" {
+			continue
+		}
+		base := stored[k]
+		if base == nil && k == "session_transfer" {
+			base = json.RawMessage(sessionTransferDefaults)
+		}
+		if base == nil {
+			continue
+		}
+		merged, err := mergeObject(base, cl.Extra[k])
+		if err != nil {
+			return errType(k, "object", raw)
+		}
+		cl.Extra[k] = merged
 	}
 	return nil
 }
