@@ -383,6 +383,7 @@ func createClient(c *call) error {
 		return err
 	}
 	var newCreds []parsedCredential
+	var newMethod string
 	if raw, ok := b.fields["client_authentication_methods"]; ok {
 		if err := c.requireScope(scopeCreateCredentials); err != nil {
 			return err
@@ -390,7 +391,7 @@ func createClient(c *call) error {
 		if b.has("token_endpoint_auth_method") {
 			return errAuthMethodsExclusive()
 		}
-		if newCreds, err = newClientCredentials(raw, c.s.now()); err != nil {
+		if newMethod, newCreds, err = newClientCredentials(raw, c.s.now()); err != nil {
 			return err
 		}
 	}
@@ -428,7 +429,7 @@ func createClient(c *call) error {
 		for _, pc := range newCreds {
 			ids = append(ids, pc.rec.ID)
 		}
-		setAuthMethods(&cl, ids)
+		setAuthMethods(&cl, newMethod, ids)
 	}
 	for k, v := range clientDefaults {
 		if _, set := cl.Extra[k]; !set && !b.has(k) {
@@ -541,8 +542,8 @@ func errAuthMethodsExclusive() *apiError {
 	return errInvalidBody("The client_authentication_methods and token_endpoint_auth_method properties are mutually exclusive")
 }
 
-func setAuthMethods(cl *clientRecord, credentialIDs []string) {
-	raw, _ := json.Marshal(newAuthMethods(credentialIDs)) // plain structs always marshal
+func setAuthMethods(cl *clientRecord, method string, credentialIDs []string) {
+	raw, _ := json.Marshal(newAuthMethods(method, credentialIDs)) // plain structs always marshal
 	if cl.Extra == nil {
 		cl.Extra = extras{}
 	}
@@ -562,18 +563,22 @@ func (c *call) applyAuthentication(b *body, cl *clientRecord) error {
 	case camOn && tepOn:
 		return errAuthMethodsExclusive()
 	case camOn:
-		ids, err := credentialRefs(camRaw)
+		method, ids, err := credentialRefs(camRaw)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			if _, err := c.repo.credential(cl.ClientID, id); isNotFound(err) {
+			cr, err := c.repo.credential(cl.ClientID, id)
+			if isNotFound(err) {
 				return errInvalidBody("The credential " + id + " does not exist on this client")
 			} else if err != nil {
 				return err
 			}
+			if cr.CredentialType != authMethodTypes[method] {
+				return errCredentialType(method, cr.CredentialType)
+			}
 		}
-		setAuthMethods(cl, ids)
+		setAuthMethods(cl, method, ids)
 	case camSet:
 		delete(cl.Extra, "client_authentication_methods")
 		if cl.TokenEndpointAuthMethod == "" {
@@ -582,14 +587,14 @@ func (c *call) applyAuthentication(b *body, cl *clientRecord) error {
 	case tepOn:
 		delete(cl.Extra, "client_authentication_methods")
 	case tepSet:
-		if _, ok := cl.usesPrivateKeyJWT(); !ok {
+		if _, _, ok := cl.authMethod(); !ok {
 			return errInvalidBody("token_endpoint_auth_method can be null only for a client with client_authentication_methods")
 		}
 	}
 	if len(cl.Extra) == 0 {
 		cl.Extra = nil
 	}
-	if _, ok := cl.usesPrivateKeyJWT(); ok {
+	if _, _, ok := cl.authMethod(); ok {
 		return checkAssertionJWTConfig(*cl)
 	}
 	return nil
