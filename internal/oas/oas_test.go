@@ -20,6 +20,9 @@ func TestValidateBody(t *testing.T) {
 		{"POST", "/clients", `{"name":"a","client_secret":"s"}`, ""},                          // Beyond
 		{"PATCH", "/clients/{client_id}", `{"client_secret":"s"}`, ""},                        // in the update schema
 		{"GET", "/clients", `{}`, ""},                                                         // no body schema
+		{"PATCH", "/clients/{id}", `{"addons":null,"signed_request_object":null}`, ""},        // BeyondNull
+		{"PATCH", "/clients/{id}", `{"addons":1}`, "addons: Expected type object but found type number"},
+		{"POST", "/clients", `{"name":"a","addons":null}`, "addons: Expected type object but found type null"},
 	} {
 		p, err := ValidateBody(tc.method, tc.template, []byte(tc.body))
 		if err != nil {

@@ -44,6 +44,7 @@ type testEnv struct {
 	srv    *server.Server
 	url    string
 	client *mgmt.Client
+	store  server.Store // the server's, to see what it keeps but does not answer
 }
 
 // newTestEnv starts a fresh server for the test and stops it at cleanup.
@@ -62,6 +63,9 @@ func newTestEnvWith(t testing.TB, wrap func(http.Handler) http.Handler) *testEnv
 // newTestEnvOpts is newTestEnvWith for a server with opts.
 func newTestEnvOpts(t testing.TB, opts server.Options, wrap func(http.Handler) http.Handler) *testEnv {
 	t.Helper()
+	if opts.Store == nil {
+		opts.Store = server.NewMemoryStore()
+	}
 	srv, err := server.New(opts)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
@@ -81,7 +85,7 @@ func newTestEnvOpts(t testing.TB, opts server.Options, wrap func(http.Handler) h
 	if err != nil {
 		t.Fatalf("mgmt.New: %v", err)
 	}
-	return &testEnv{t: t, srv: srv, url: ts.URL, client: client}
+	return &testEnv{t: t, srv: srv, url: ts.URL, client: client, store: opts.Store}
 }
 
 // adoptingClient is a root-admin client that marks its creates as the

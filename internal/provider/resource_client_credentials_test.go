@@ -28,6 +28,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
+	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
 
 const credsAddr = "idp_client_credentials.svc"
@@ -132,14 +133,21 @@ func (e *testEnv) keysWork(works []int, refused []int) resource.TestCheckFunc {
 	}
 }
 
-// clientSecret is the secret the server keeps for a client, which it
-// answers whatever the client's method.
+// clientSecret is the secret the server keeps for a client of the root
+// tenant, read from its store: as Auth0 does, it answers no secret while the
+// client uses private_key_jwt, though it keeps it.
 func (e *testEnv) clientSecret(clientID string) (string, error) {
-	a, err := e.client.GetApplication(e.t.Context(), clientID)
-	if err != nil || a.ClientSecret == nil {
+	raw, err := e.store.Get(server.RootTenant, server.KindClients, clientID)
+	if err != nil {
 		return "", fmt.Errorf("reading the secret: %v", err)
 	}
-	return *a.ClientSecret, nil
+	var rec struct {
+		ClientSecret string `json:"client_secret"`
+	}
+	if err := json.Unmarshal(raw, &rec); err != nil || rec.ClientSecret == "" {
+		return "", fmt.Errorf("reading the secret: %v", err)
+	}
+	return rec.ClientSecret, nil
 }
 
 // noClientSecretOrKey: neither the client's secret (as the server keeps

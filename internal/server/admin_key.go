@@ -61,6 +61,6 @@ func (s *Server) keyAdmin() error {
 	if err != nil {
 		return err
 	}
-	setAuthMethods(&admin, keep)
+	setAuthMethods(&admin, "private_key_jwt", keep)
 	return p.put(KindClients, admin.ClientID, admin)
 }

@@ -45,6 +45,7 @@ type pkjwt struct {
 	h        *harness
 	base     string
 	clientID string
+	secret   string // the one it had before private_key_jwt, which Auth0 keeps
 	credID   string
 	kid      string
 	key      *rsa.PrivateKey
@@ -65,12 +66,13 @@ func expectRefused(t testing.TB, what string, r *response, status int, code stri
 func newPKJWT(t testing.TB, h *harness, clock *testClock, base, tok string, key *rsa.PrivateKey, cred map[string]any) *pkjwt {
 	t.Helper()
 	clientID, c := h.newClientWithCredential(base, tok, key, cred)
+	secret := h.mustGet(base, tok, "/api/v2/clients/"+clientID)["client_secret"].(string)
 	r := h.call(base, tok, http.MethodPatch, "/api/v2/clients/"+clientID, map[string]any{
 		"client_authentication_methods": map[string]any{"private_key_jwt": map[string]any{"credentials": []any{map[string]any{"id": c["id"]}}}},
 	})
 	expectStatus(t, r, http.StatusOK)
 	h.mustCreate(base, tok, "/api/v2/client-grants", map[string]any{"client_id": clientID, "audience": h.mgmtAudience(base), "scope": []string{"read:clients"}})
-	return &pkjwt{h: h, base: base, clientID: clientID, credID: c["id"].(string), kid: c["kid"].(string), key: key,
+	return &pkjwt{h: h, base: base, clientID: clientID, secret: secret, credID: c["id"].(string), kid: c["kid"].(string), key: key,
 		alg: jose.SignatureAlgorithm(c["alg"].(string)), clock: clock}
 }
 
@@ -246,8 +248,7 @@ func TestClientAssertionRefused(t *testing.T) {
 	expectRefused(t, "with Basic", r, http.StatusBadRequest, "invalid_request")
 
 	// The client's secret, which Auth0 hides but keeps, opens nothing.
-	secret := h.mustGet(h.base, h.tok, "/api/v2/clients/"+p.clientID)["client_secret"].(string)
-	expectRefused(t, "the secret", h.tokenJSON(h.base, credentials(p.clientID, secret, h.mgmtAudience(h.base), "")), http.StatusUnauthorized, "access_denied")
+	expectRefused(t, "the secret", h.tokenJSON(h.base, credentials(p.clientID, p.secret, h.mgmtAudience(h.base), "")), http.StatusUnauthorized, "access_denied")
 
 	// Once the credential expires, its assertions are refused.
 	expectTokenOK(t, p.request(p.sign(t, nil), nil), []string{"read:clients"}, 86400)

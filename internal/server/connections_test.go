@@ -88,9 +88,13 @@ func TestConnectionCRUD(t *testing.T) {
 		}
 	}
 
-	// Reads honour fields.
-	if got := h.mustGet(h.base, h.tok, "/api/v2/connections/"+id+"?fields=name,strategy"); len(got) != 2 || got["name"] != "Customers-DB" {
+	// Reads honour fields, and always answer the id, as Auth0 does (the official provider reads
+	// fields=strategy,name and takes the id from the answer).
+	if got := h.mustGet(h.base, h.tok, "/api/v2/connections/"+id+"?fields=name,strategy"); len(got) != 3 || got["name"] != "Customers-DB" || got["id"] != id {
 		t.Errorf("fields: %v", got)
+	}
+	if got := h.mustGet(h.base, h.tok, "/api/v2/connections/"+id+"?fields=id,name&include_fields=false"); got["id"] != id || got["name"] != nil || got["strategy"] != "auth0" {
+		t.Errorf("include_fields=false: %v", got)
 	}
 
 	// PATCH: options are replaced as a whole; name and strategy are immutable.

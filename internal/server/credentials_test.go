@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
@@ -184,8 +185,14 @@ func TestClientCredentialsValidation(t *testing.T) {
 	}{
 		{"no credential_type", map[string]any{"pem": spki}},
 		{"unknown credential_type", map[string]any{"credential_type": "secret", "pem": spki}},
-		{"x509_cert (mTLS)", map[string]any{"credential_type": "x509_cert", "pem": spki}},
-		{"cert_subject_dn (mTLS)", map[string]any{"credential_type": "cert_subject_dn", "subject_dn": "CN=x"}},
+		{"x509_cert of a bare key", map[string]any{"credential_type": "x509_cert", "pem": spki}},
+		{"x509_cert with a subject_dn", map[string]any{"credential_type": "x509_cert", "subject_dn": "CN=x"}},
+		{"x509_cert with a kid", map[string]any{"credential_type": "x509_cert", "pem": certPEM(t, key, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)), "kid": "abcdefghijk"}},
+		{"an expired x509_cert", map[string]any{"credential_type": "x509_cert", "pem": certPEM(t, key, time.Date(2029, 1, 1, 0, 0, 0, 0, time.UTC))}},
+		{"cert_subject_dn with both", map[string]any{"credential_type": "cert_subject_dn", "subject_dn": "CN=x", "pem": certPEM(t, key, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC))}},
+		{"cert_subject_dn with neither", map[string]any{"credential_type": "cert_subject_dn"}},
+		{"cert_subject_dn too long", map[string]any{"credential_type": "cert_subject_dn", "subject_dn": strings.Repeat("x", 257)}},
+		{"cert_subject_dn with an expiry", map[string]any{"credential_type": "cert_subject_dn", "subject_dn": "CN=x", "expires_at": "2031-01-01T00:00:00Z"}},
 		{"no pem", map[string]any{"credential_type": "public_key"}},
 		{"not PEM", map[string]any{"credential_type": "public_key", "pem": "hello"}},
 		{"a private key", map[string]any{"credential_type": "public_key", "pem": privPEM}},
@@ -329,7 +336,7 @@ func TestClientAuthenticationMethodsOnCreate(t *testing.T) {
 		"credential ids":              {"client_authentication_methods": methods(map[string]any{"id": ids[0]})},
 		"the same key twice":          {"client_authentication_methods": methods(cred(rsaKey(0)), cred(rsaKey(0)))},
 		"and token_endpoint_auth":     {"client_authentication_methods": methods(), "token_endpoint_auth_method": "client_secret_post"},
-		"tls_client_auth (mTLS)":      {"client_authentication_methods": map[string]any{"tls_client_auth": map[string]any{"credentials": []any{}}}},
+		"tls_client_auth of a key":    {"client_authentication_methods": map[string]any{"tls_client_auth": map[string]any{"credentials": []any{cred(rsaKey(2))}}}},
 		"no method":                   {"client_authentication_methods": map[string]any{}},
 		"null":                        {"client_authentication_methods": nil},
 		"jwt_configuration.alg HS256": {"client_authentication_methods": methods(cred(rsaKey(2))), "jwt_configuration": map[string]any{"alg": "HS256"}},
@@ -406,4 +413,67 @@ func TestClientAuthenticationMethodsOnUpdate(t *testing.T) {
 	if c := r.object(t); c["token_endpoint_auth_method"] != "client_secret_post" || c["client_authentication_methods"] != nil {
 		t.Errorf("client_authentication_methods null: %v", c)
 	}
+}
+
+// The mTLS credentials and methods are kept and answered as the spec and Auth0's answers recorded
+// in the official provider's test data say: an x509_cert by its SHA-256 thumbprint, expiring
+// with its certificate; a cert_subject_dn by its subject, given or taken from a certificate (one
+// RDN a line). tls_client_auth takes cert_subject_dn credentials, self_signed_tls_client_auth
+// x509_cert ones; such a client is answered without its secret, and, since idp-server terminates
+// no client certificates, gets no token with it.
+func TestClientMTLSCredentials(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	h := newHarness(t, func(o *server.Options) { o.Now = clock.Now })
+	aud := h.mgmtAudience(h.base)
+	id, secret := h.newGrantedClient(h.base, h.tok, aud, []string{"read:clients"})
+	path := "/api/v2/clients/" + id
+	notAfter := time.Date(2033, 5, 13, 9, 33, 13, 0, time.UTC)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), NotBefore: notAfter.AddDate(-10, 0, 0), NotAfter: notAfter,
+		Subject: pkix.Name{Country: []string{"es"}, Province: []string{"Madrid"}, Organization: []string{"Okta"}, CommonName: "Developer Experience"}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &rsaKey(0).PublicKey, rsaKey(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := pemOf("CERTIFICATE", der)
+
+	self := h.mustCreate(h.base, h.tok, path+"/credentials", map[string]any{"credential_type": "x509_cert", "name": "self", "pem": cert})
+	sum := sha256.Sum256(der)
+	if self["thumbprint_sha256"] != base64.RawURLEncoding.EncodeToString(sum[:]) || self["expires_at"] != "2033-05-13T09:33:13Z" ||
+		self["kid"] != nil || self["alg"] != nil || self["pem"] != nil {
+		t.Errorf("x509_cert = %v", self)
+	}
+	fromCert := h.mustCreate(h.base, h.tok, path+"/credentials", map[string]any{"credential_type": "cert_subject_dn", "pem": cert})
+	if fromCert["subject_dn"] != "C=es\nST=Madrid\nO=Okta\nCN=Developer Experience" || fromCert["expires_at"] != nil {
+		t.Errorf("cert_subject_dn from a pem = %v", fromCert)
+	}
+
+	// Each method takes its own type of credential.
+	for method, cred := range map[string]any{"tls_client_auth": self["id"], "self_signed_tls_client_auth": fromCert["id"], "private_key_jwt": self["id"]} {
+		expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{
+			"client_authentication_methods": map[string]any{method: map[string]any{"credentials": []any{map[string]any{"id": cred}}}},
+		}), http.StatusBadRequest, "invalid_body")
+	}
+	r := h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"token_endpoint_auth_method": nil,
+		"client_authentication_methods": map[string]any{"tls_client_auth": map[string]any{"credentials": []any{map[string]any{"id": fromCert["id"]}}}}})
+	expectStatus(t, r, http.StatusOK)
+	c := r.object(t)
+	if c["client_secret"] != nil || c["token_endpoint_auth_method"] != nil ||
+		jsonString(t, c["client_authentication_methods"]) != `{"tls_client_auth":{"credentials":[{"id":"`+fromCert["id"].(string)+`"}]}}` {
+		t.Errorf("client with tls_client_auth = %v", c)
+	}
+	expectRefused(t, "the secret of an mTLS client", h.tokenJSON(h.base, credentials(id, secret, aud, "")), http.StatusUnauthorized, "access_denied")
+
+	r = h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{
+		"client_authentication_methods": map[string]any{"self_signed_tls_client_auth": map[string]any{"credentials": []any{map[string]any{"id": self["id"]}}}}})
+	expectStatus(t, r, http.StatusOK)
+	// Deleting the credential disables it on the client.
+	expectStatus(t, h.call(h.base, h.tok, http.MethodDelete, path+"/credentials/"+self["id"].(string), nil), http.StatusNoContent)
+	if got := jsonString(t, h.mustGet(h.base, h.tok, path)["client_authentication_methods"]); got != `{"self_signed_tls_client_auth":{"credentials":[]}}` {
+		t.Errorf("after the delete, client_authentication_methods = %s", got)
+	}
+	// Back to a secret, which works again.
+	expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, path, map[string]any{"client_authentication_methods": nil,
+		"token_endpoint_auth_method": "client_secret_post"}), http.StatusOK)
+	expectTokenOK(t, h.tokenJSON(h.base, credentials(id, secret, aud, "")), []string{"read:clients"}, 86400)
 }

@@ -8,6 +8,8 @@ type objects[T any] struct {
 	find   func(c *call) (T, error)
 	save   func(c *call, v T) error
 	render func(c *call, v T) any
+	// kept are answered by a GET whatever its fields ask for.
+	kept []string
 }
 
 func getObject[T any](c *call, o objects[T]) error {
@@ -20,7 +22,7 @@ func getObject[T any](c *call, o objects[T]) error {
 	if err != nil {
 		return err
 	}
-	return c.jsonProjected(o.render(c, v))
+	return c.jsonProjected(o.render(c, v), o.kept...)
 }
 
 func updateObject[T any](c *call, o objects[T], apply func(v *T) error) error {

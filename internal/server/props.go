@@ -206,6 +206,7 @@ func (w withExtras) MarshalJSON() ([]byte, error) {
 type projection struct {
 	fields  []string
 	include bool
+	kept    []string // answered whatever fields says
 }
 
 // projection parses fields and include_fields (true, the default, keeps
@@ -246,17 +247,20 @@ func (p *projection) apply(v any) (any, error) {
 		return nil, err
 	}
 	for k := range m {
-		if contains(p.fields, k) != p.include {
+		if contains(p.fields, k) != p.include && !contains(p.kept, k) {
 			delete(m, k)
 		}
 	}
 	return m, nil
 }
 
-func (c *call) jsonProjected(v any) error {
+func (c *call) jsonProjected(v any, kept ...string) error {
 	p, err := c.projection()
 	if err != nil {
 		return err
+	}
+	if p != nil {
+		p.kept = kept
 	}
 	out, err := p.apply(v)
 	if err != nil {

@@ -268,6 +268,9 @@ func (p repo) addCredentials(clientID string, pcs ...parsedCredential) error {
 	keys := make([]*rsa.PublicKey, 0, len(existing)+len(pcs))
 	kids := make([]string, 0, len(existing)+len(pcs))
 	for _, cr := range existing {
+		if cr.CredentialType != credentialPublicKey {
+			continue // no key, no kid
+		}
 		key, _, err := parsePublicKeyPEM(cr.PEM)
 		if err != nil {
 			return fmt.Errorf("server: stored credential %q: %w", cr.ID, err)
@@ -279,6 +282,10 @@ func (p repo) addCredentials(clientID string, pcs ...parsedCredential) error {
 		ids = append(ids, cr.ID)
 	}
 	for _, pc := range pcs {
+		ids = append(ids, pc.rec.ID)
+		if pc.key == nil {
+			continue // an mTLS credential
+		}
 		for _, k := range keys {
 			if k.Equal(pc.key) {
 				return errConflict("The client already has a credential with this public key")
@@ -287,7 +294,7 @@ func (p repo) addCredentials(clientID string, pcs ...parsedCredential) error {
 		if contains(kids, pc.rec.KeyID) {
 			return errConflict("The client already has a credential with kid " + pc.rec.KeyID)
 		}
-		keys, kids, ids = append(keys, pc.key), append(kids, pc.rec.KeyID), append(ids, pc.rec.ID)
+		keys, kids = append(keys, pc.key), append(kids, pc.rec.KeyID)
 	}
 	for _, pc := range pcs {
 		pc.rec.ClientID = clientID
@@ -305,8 +312,8 @@ func (p repo) deleteCredential(cr credentialRecord) error {
 	if err != nil {
 		return err
 	}
-	if enabled, ok := cl.usesPrivateKeyJWT(); ok && contains(enabled, cr.ID) {
-		raw, err := json.Marshal(newAuthMethods(slices.DeleteFunc(enabled, func(id string) bool { return id == cr.ID })))
+	if method, enabled, ok := cl.authMethod(); ok && contains(enabled, cr.ID) {
+		raw, err := json.Marshal(newAuthMethods(method, slices.DeleteFunc(enabled, func(id string) bool { return id == cr.ID })))
 		if err != nil {
 			return err
 		}

@@ -274,10 +274,11 @@ func (c *call) authorizeToken(auth *clientAuth, audience, scope, organization st
 		if err := c.verifyAssertion(client, auth); err != nil {
 			return nil, err
 		}
-	} else if _, pkjwt := client.usesPrivateKeyJWT(); pkjwt ||
+	} else if _, _, methods := client.authMethod(); methods ||
 		subtle.ConstantTimeCompare([]byte(auth.secret), []byte(client.ClientSecret)) != 1 ||
 		(client.TokenEndpointAuthMethod == authSecretBasic && !auth.basic) {
-		// A private_key_jwt client's secret opens nothing.
+		// The secret of a client with client_authentication_methods (private_key_jwt, or
+		// an mTLS method, which idp-server cannot serve) opens nothing.
 		return nil, errClientAuth()
 	}
 	if client.TokenEndpointAuthMethod == authNone {
