@@ -24,8 +24,6 @@
 #     serve.
 #   - TestAccConnectionPasswordHash: creates an auth0_action (POST /actions/actions), which
 #     idp-server does not serve (it lists actions only).
-# TestAccClientGrant_DefaultFor is pinned though it fails until idp-server serves a grant's
-# default_for, which testdata/spec-differences.txt lists as not served yet.
 # The connection package's other tests are about other strategies (AD, SAML, OIDC, social,
 # passwordless...) and connection features (keys, SCIM, directory), outside this list.
 set -euo pipefail
