@@ -70,24 +70,15 @@ func TestAccLeftovers_killedApplyConverges(t *testing.T) {
 	env.leftoverAPI()
 	left := map[string]string{}
 	addrs := []string{"idp_client.svc", "idp_client_grant.svc", "idp_connection.people"}
-	killedApply(t, env.config(leftoverObjects), func(s *terraform.State) error {
-		for _, addr := range addrs {
-			left[addr] = s.RootModule().Resources[addr].Primary.ID
-		}
-		return nil
-	}, addrs...)
+	killedApply(t, env.config(leftoverObjects), recordIDs(left, addrs), addrs...)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				Config: env.config(leftoverObjects),
 				Check: resource.ComposeTestCheckFunc(
+					adoptedIDs(left),
 					func(s *terraform.State) error {
-						for addr, id := range left {
-							if got := s.RootModule().Resources[addr].Primary.ID; got != id {
-								return fmt.Errorf("%s is %s, want the leftover %s adopted", addr, got, id)
-							}
-						}
 						a, err := env.client.GetApplication(t.Context(), left["idp_client.svc"])
 						if err != nil {
 							return err
@@ -363,12 +354,7 @@ func TestAccLeftovers_killedApplyAPI(t *testing.T) {
 		}
 	}
 	killedApply(t, env.config(leftoverAPI), resource.ComposeTestCheckFunc(
-		func(s *terraform.State) error {
-			for _, a := range addrs {
-				left[a] = s.RootModule().Resources[a].Primary.ID
-			}
-			return nil
-		},
+		recordIDs(left, addrs),
 		resource.TestCheckResourceAttr(addr, "scopes.#", "1"),
 		marker(true)), addrs...)
 	resource.Test(t, resource.TestCase{
@@ -377,14 +363,7 @@ func TestAccLeftovers_killedApplyAPI(t *testing.T) {
 			{
 				Config: env.config(leftoverAPI),
 				Check: resource.ComposeTestCheckFunc(
-					func(s *terraform.State) error {
-						for a, id := range left {
-							if got := s.RootModule().Resources[a].Primary.ID; got != id {
-								return fmt.Errorf("%s is %s, want the leftover %s adopted", a, got, id)
-							}
-						}
-						return nil
-					},
+					adoptedIDs(left),
 					resource.TestCheckResourceAttr(addr, "scopes.#", "1"),
 					resource.TestCheckResourceAttr(addr, "scopes.0.value", "read:payments")),
 			},
@@ -426,10 +405,8 @@ func TestAccLeftovers_killedApplyOrganization(t *testing.T) {
 	killedApply(t, env.config(leftoverOrganization), resource.ComposeTestCheckFunc(
 		resource.TestCheckResourceAttr(addr, "metadata.%", "1"),
 		resource.TestCheckResourceAttr(addr, "metadata.tier", "gold"),
-		func(s *terraform.State) error {
-			for _, a := range addrs {
-				left[a] = s.RootModule().Resources[a].Primary.ID
-			}
+		recordIDs(left, addrs),
+		func(*terraform.State) error {
 			o, err := env.client.GetOrganization(t.Context(), left[addr])
 			if err != nil {
 				return err
@@ -455,14 +432,7 @@ func TestAccLeftovers_killedApplyOrganization(t *testing.T) {
 			{
 				Config: env.config(leftoverOrganization),
 				Check: resource.ComposeTestCheckFunc(
-					func(s *terraform.State) error {
-						for a, id := range left {
-							if got := s.RootModule().Resources[a].Primary.ID; got != id {
-								return fmt.Errorf("%s is %s, want the leftover %s adopted", a, got, id)
-							}
-						}
-						return nil
-					},
+					adoptedIDs(left),
 					resource.TestCheckResourceAttr(addr, "metadata.%", "1"),
 					resource.TestCheckResourceAttr("idp_organization_connections.partners", "enabled_connections.#", "1")),
 			},
@@ -503,4 +473,27 @@ resource "idp_organization" "org" {
 			},
 		},
 	})
+}
+
+// recordIDs notes, in left, the ids a killed apply's state holds at addrs.
+func recordIDs(left map[string]string, addrs []string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, addr := range addrs {
+			left[addr] = s.RootModule().Resources[addr].Primary.ID
+		}
+		return nil
+	}
+}
+
+// adoptedIDs checks that the state holds, at each address in left, the
+// object the killed apply left there: adopted, not created again.
+func adoptedIDs(left map[string]string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, id := range left {
+			if got := s.RootModule().Resources[addr].Primary.ID; got != id {
+				return fmt.Errorf("%s is %s, want the leftover %s adopted", addr, got, id)
+			}
+		}
+		return nil
+	}
 }
