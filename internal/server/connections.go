@@ -128,9 +128,6 @@ func applyConnection(b *body, cn *connectionRecord) error {
 		return err
 	}
 	if display != nil {
-		if err := checkLength("display_name", *display, 1, maxConnectionName); err != nil {
-			return err
-		}
 		cn.DisplayName = display
 	}
 	if raw, ok := b.fields["options"]; ok {
@@ -152,11 +149,6 @@ func applyConnection(b *body, cn *connectionRecord) error {
 		return err
 	}
 	if realms != nil {
-		for _, r := range *realms {
-			if err := checkLength("realms", r, 1, maxConnectionName); err != nil {
-				return err
-			}
-		}
 		cn.Realms = dedupe(*realms)
 	}
 	md, err := b.metadata("metadata")
