@@ -24,6 +24,8 @@ var tenantSettingsSchema = map[string]propSpec{
 	"enabled_locales":         pStrings(),
 	"sandbox_version":         pString(),
 	"legacy_sandbox_version":  pString(),
+	// Early access in the spec, a boolean stored as sent.
+	"include_session_metadata_in_tenant_logs": pBool(),
 	// The real service returns hours, fractional if need be, also for a
 	// lifetime set in minutes (sessionLifetimeMinutes). The spec's minimum
 	// (1) is its only bound: Auth0's docs say a lifetime past the plan's
