@@ -60,9 +60,11 @@ var BeyondNull = map[string]map[string]string{
 }
 
 // A Bound is a limit the real service sets on a value beyond what its request schema says: Min
-// and Max as the server checks them ("" where it checks none), and the evidence.
+// and Max as the server checks them, or the Pattern it matches ("" where it checks none), and
+// the evidence.
 type Bound struct {
 	Min, Max string
+	Pattern  string
 	Evidence string
 }
 
@@ -82,8 +84,13 @@ var Bounds = map[string]map[string]Bound{
 	"PATCH /connections/{id}":      usernameBounds,
 	"POST /resource-servers":       {"token_lifetime_for_web": tokenLifetimeForWebBound},
 	"PATCH /resource-servers/{id}": {"token_lifetime_for_web": tokenLifetimeForWebBound},
-	"POST /tenants":                tenantBounds,
-	"PATCH /tenants/{id}":          tenantBounds,
+	"POST /tenants": {
+		"display_name": tenantBounds["display_name"],
+		"metadata.*":   tenantBounds["metadata.*"],
+		"name": {Pattern: `^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`, Evidence: "idp-server's own endpoint, with no counterpart " +
+			"in Auth0's Management API: a tenant's name is a DNS label of its domain"},
+	},
+	"PATCH /tenants/{id}": tenantBounds,
 }
 
 var clientMetadataValue = Bound{Max: "255", Evidence: "the spec's own description of ClientMetadata (its schema " +

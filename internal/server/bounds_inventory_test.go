@@ -59,6 +59,32 @@ var handBounds = map[string][]serverBound{
 	`tenants.go checkLength "display_name"`:                {{ops: []string{"POST /tenants", "PATCH /tenants/{id}"}, property: "display_name", length: true, lo: 0, hi: 255}},
 }
 
+// A serverPattern is a pattern idp-server matches a string property against.
+type serverPattern struct {
+	ops      []string
+	property string
+	// format is the spec's format that the pattern implements, where the spec names one
+	// (the spec's own rule, as Auth0's validator words it: "didn't pass validation for format").
+	format string
+}
+
+// handPatterns are the patterns of the package's regexp variables, by variable name; as with
+// handBounds, a variable missing here, or an entry for no variable, fails the inventory.
+var handPatterns = map[string][]serverPattern{
+	"connectionNamePattern":   {{ops: []string{"POST /connections"}, property: "name"}},
+	"reCredentialKeyID":       {{ops: []string{"POST /clients/{client_id}/credentials"}, property: "kid"}},
+	"organizationNamePattern": {{ops: []string{"POST /organizations", "PATCH /organizations/{id}"}, property: "name", format: "organization-name"}},
+	"htmlColorPattern": {
+		{ops: []string{"POST /organizations", "PATCH /organizations/{id}"}, property: "branding.colors.primary", format: "html-color"},
+		{ops: []string{"POST /organizations", "PATCH /organizations/{id}"}, property: "branding.colors.page_background", format: "html-color"},
+	},
+	"tenantNamePattern": {{ops: []string{"POST /tenants"}, property: "name"}},
+}
+
+// patternSamples are the strings on which a server pattern and the spec's must agree.
+var patternSamples = []string{"", "a", "A", "a-b", "a--b", "-a", "a-", "a_b", "a b", "a<b", "ab.c", "é", "#fff", "#A0b1C2", "#abcd",
+	"0123456789", "012345678", "abcdefghij_-ABCDEFGH", strings.Repeat("k", 64), strings.Repeat("k", 65)}
+
 // TestBoundsInventory holds idp-server to "never stricter than Auth0's spec": it gathers every
 // limit the server puts on a value (the property tables' ranges, walked; the handlers' length
 // and range checks, found in the source), compares each with the operation's request schema in
@@ -125,6 +151,51 @@ func TestBoundsInventory(t *testing.T) {
 					op, b.property, want.Min, want.Max, got.Min, got.Max, b.where)
 			case strings.TrimSpace(want.Evidence) == "":
 				t.Errorf("%s %s: oas.Bounds gives no evidence", op, b.property)
+			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(found.patterns)) {
+		if _, ok := handPatterns[name]; !ok {
+			t.Errorf("%s: a pattern handPatterns does not list; add it", name)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(handPatterns)) {
+		src, ok := found.patterns[name]
+		if !ok {
+			t.Errorf("handPatterns lists %s, which is not a regexp variable of internal/server any more; remove it", name)
+			continue
+		}
+		for _, p := range handPatterns[name] {
+			for _, op := range p.ops {
+				method, template, _ := strings.Cut(op, " ")
+				s := spectest.BodySchema(method, template)
+				for _, seg := range splitPath(p.property) {
+					props, _ := s["properties"].(map[string]any)
+					s, _ = props[seg].(map[string]any)
+				}
+				specPattern, _ := s["pattern"].(string)
+				specFormat, _ := s["format"].(string)
+				switch {
+				case specPattern != "":
+					for _, v := range patternSamples {
+						if matches(specPattern, v) != matches(src, v) {
+							t.Errorf("%s %s: %s (%s) and the spec's pattern %s disagree on %q", op, p.property, name, src, specPattern, v)
+						}
+					}
+				case p.format != "" && specFormat == p.format:
+				default:
+					if stricter[op] == nil {
+						stricter[op] = map[string]oas.Bound{}
+					}
+					stricter[op][p.property] = oas.Bound{Pattern: src}
+					want, listed := oas.Bounds[op][p.property]
+					switch {
+					case !listed:
+						t.Errorf("%s %s: idp-server matches it against %s (%s), which the spec does not, and oas.Bounds gives no evidence", op, p.property, src, name)
+					case want.Pattern != src:
+						t.Errorf("%s %s: oas.Bounds says pattern %q, idp-server matches %q", op, p.property, want.Pattern, src)
+					}
+				}
 			}
 		}
 	}
@@ -201,6 +272,9 @@ func TestBoundsEnforced(t *testing.T) {
 	probes["POST /clients client_secret"] = probe{func(v any) *response {
 		return h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", map[string]any{"name": unique("bounds "), "client_secret": v}, jsonHdr)
 	}, "s", ""}
+	probes["POST /tenants name"] = probe{func(v any) *response {
+		return h.call(h.base, h.tok, http.MethodPost, "/api/v2/tenants", map[string]any{"name": v}, jsonHdr)
+	}, unique("b-"), "-" + unique("b")}
 	tables := map[string]bool{}
 	for _, tb := range server.TableBounds() {
 		for _, op := range server.PropTables[tb.Table].Ops {
@@ -364,8 +438,9 @@ func paramSchema(t *testing.T, method, template, name string) map[string]any {
 }
 
 type boundCalls struct {
-	calls  map[string]bool // "file func first-argument"
-	tables []string        // the package's map[string]propSpec variables
+	calls    map[string]bool   // "file func first-argument"
+	tables   []string          // the package's map[string]propSpec variables
+	patterns map[string]string // the package's regexp variables: name -> pattern
 }
 
 // findBoundCalls reads the server's source for the calls that set a limit outside a property
@@ -376,7 +451,7 @@ func findBoundCalls(t *testing.T) boundCalls {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := boundCalls{calls: map[string]bool{}}
+	out := boundCalls{calls: map[string]bool{}, patterns: map[string]string{}}
 	fset := token.NewFileSet()
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
@@ -401,6 +476,19 @@ func findBoundCalls(t *testing.T) boundCalls {
 					for i, v := range vs.Values {
 						if lit, ok := v.(*ast.CompositeLit); ok && isPropTable(src, fset, lit.Type) {
 							out.tables = append(out.tables, vs.Names[i].Name)
+						}
+						if call, ok := v.(*ast.CallExpr); ok && len(call.Args) == 1 {
+							if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "MustCompile" {
+								lit, ok := call.Args[0].(*ast.BasicLit)
+								if !ok {
+									t.Fatalf("%s: %s is compiled from an expression the inventory cannot read", name, vs.Names[i].Name)
+								}
+								pattern, err := strconv.Unquote(lit.Value)
+								if err != nil {
+									t.Fatal(err)
+								}
+								out.patterns[vs.Names[i].Name] = pattern
+							}
 						}
 					}
 				}
