@@ -59,6 +59,69 @@ var BeyondNull = map[string]map[string]string{
 	},
 }
 
+// A Bound is a limit the real service sets on a value beyond what its request schema says: Min
+// and Max as the server checks them, or the Pattern it matches ("" where it checks none), and
+// the evidence.
+type Bound struct {
+	Min, Max string
+	Pattern  string
+	Evidence string
+}
+
+// Bounds lists, by operation ("METHOD /template" as the spec spells it, or idp-server's own for an
+// endpoint the spec does not have) and property path (e.g. "options.validation.username.min"),
+// each limit idp-server enforces that is stricter than the operation's request schema, or where
+// the schema has none. Each needs evidence that the real service refuses past it; a limit
+// without is not enforced (TestBoundsInventory holds idp-server to this list).
+var Bounds = map[string]map[string]Bound{
+	"POST /clients": {
+		"client_metadata.*": clientMetadataValue,
+		"client_secret": {Min: "1", Evidence: "the spec's request schema of PATCH /clients/{id} gives client_secret a " +
+			"minLength of 1; the create's schema has no client_secret (Beyond)"},
+	},
+	"PATCH /clients/{id}":          {"client_metadata.*": clientMetadataValue},
+	"POST /connections":            usernameBounds,
+	"PATCH /connections/{id}":      usernameBounds,
+	"POST /resource-servers":       {"token_lifetime_for_web": tokenLifetimeForWebBound},
+	"PATCH /resource-servers/{id}": {"token_lifetime_for_web": tokenLifetimeForWebBound},
+	"POST /tenants": {
+		"display_name": tenantBounds["display_name"],
+		"metadata.*":   tenantBounds["metadata.*"],
+		"name": {Pattern: `^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`, Evidence: "idp-server's own endpoint, with no counterpart " +
+			"in Auth0's Management API: a tenant's name is a DNS label of its domain"},
+	},
+	"PATCH /tenants/{id}": tenantBounds,
+}
+
+var clientMetadataValue = Bound{Max: "255", Evidence: "the spec's own description of ClientMetadata (its schema " +
+	"has no maxLength): string values of at most 255 characters"}
+
+var usernameBounds = map[string]Bound{
+	// The spec's ConnectionUsernameValidationOptions bounds min from below and max from above
+	// only; Auth0's docs bound both lengths.
+	"options.validation.username.min": {Max: "128", Evidence: usernameLengths},
+	"options.validation.username.max": {Min: "1", Evidence: usernameLengths},
+}
+
+const usernameLengths = "Auth0's docs (https://auth0.com/docs/connections/database/require-username, \"Username length\"): " +
+	"the minimum and maximum username length can be changed through the Management API up to a length of 128, " +
+	"so a length is 1 to 128 characters"
+
+const tenantsOwn = "idp-server's own endpoint, with no counterpart in Auth0's Management API or its docs: the " +
+	"limit is idp-server's choice, the length the spec gives metadata values elsewhere"
+
+var tokenLifetimeForWebBound = Bound{Min: "0", Max: "2592000", Evidence: "the field is outside the spec's request " +
+	"schema (Beyond); the spec bounds its sibling token_lifetime to 0..2592000, and Auth0's docs " +
+	"(https://auth0.com/docs/secure/tokens/access-tokens/update-access-token-lifetime) give 2,592,000 seconds as the " +
+	"maximum access token lifetime of an API, of which the browser-flow lifetime is one"}
+
+// tenantBounds are those of idp-server's own tenant endpoints (its multi-tenant administration),
+// which Auth0's Management API does not have: no Auth0 limit applies, and these are idp-server's.
+var tenantBounds = map[string]Bound{
+	"display_name": {Max: "255", Evidence: tenantsOwn},
+	"metadata.*":   {Max: "255", Evidence: tenantsOwn},
+}
+
 const tokenLifetimeForWeb = "the spec's own create and get responses carry token_lifetime_for_web, and Auth0's go-auth0 " +
 	"sends ResourceServer.TokenLifetimeForWeb on create and update"
 

@@ -121,19 +121,10 @@ func TestAccLimits_refusedAtPlan(t *testing.T) {
 			config:  apiBlock(`scopes = [{ value = "idp_create_request:mine" }]`),
 			message: `"idp_create_request:mine" starts with "idp_create_request:", the provider's own prefix`,
 		},
-		"signing_secret over 1024 characters": {
-			config:  apiBlock(`signing_alg = "HS256"`, `signing_secret = `+str("s", 1025)),
-			message: `Attribute signing_secret UTF-8 character count must be between 16 and 1024, got: 1025`,
-		},
 		// 16 bytes, 8 characters: the server counts characters.
 		"signing_secret under 16 characters": {
 			config:  apiBlock(`signing_alg = "HS256"`, `signing_secret = `+str("é", 8)),
-			message: `Attribute signing_secret UTF-8 character count must be between 16 and 1024, got: 8`,
-		},
-		"signing_secret_wo over 1024 characters": {
-			config:    apiBlock(`signing_secret_wo = `+str("s", 1025), `signing_secret_wo_version = 1`),
-			writeOnly: true,
-			message:   `Attribute signing_secret_wo UTF-8 character count must be between 16 and 1024, got: 1025`,
+			message: `Attribute signing_secret UTF-8 character count must be at least 16, got: 8`,
 		},
 		"token_lifetime fraction": {
 			config:  apiBlock(`token_lifetime = 3600.5`),
@@ -149,10 +140,6 @@ func TestAccLimits_refusedAtPlan(t *testing.T) {
 			message:   `signing_secret_wo_version must be a whole number, got 1.5.`,
 		},
 		// idp_client (server: clients.go applyClient).
-		"client name over 256 characters": {
-			config:  clientBlock(`name = ` + str("é", 257)),
-			message: `Attribute name UTF-8 character count must be at most 256, got: 257`,
-		},
 		"client description over 140 characters": {
 			config:  clientBlock(`description = ` + str("é", 141)),
 			message: `Attribute description UTF-8 character count must be at most 140, got: 141`,
@@ -160,12 +147,6 @@ func TestAccLimits_refusedAtPlan(t *testing.T) {
 		"client_secret_rotation_version fraction": {
 			config:  clientBlock(`client_secret_rotation_version = 2.5`),
 			message: `client_secret_rotation_version must be a whole number, got 2.5.`,
-		},
-		// Characters, not bytes, as the server counts them.
-		"client_secret_wo over 1024 characters": {
-			config:    clientBlock(`client_secret_wo = `+str("é", 1025), `client_secret_wo_version = 1`),
-			writeOnly: true,
-			message:   `Attribute client_secret_wo UTF-8 character count must be between 1 and 1024, got: 1025`,
 		},
 		"client_secret_wo_version fraction": {
 			config:    clientBlock(`client_secret_wo = "s"`, `client_secret_wo_version = 1.5`),
@@ -333,4 +314,43 @@ resource "idp_tenant" "metadata" {
 			t.Errorf("POST %s: %d requests, want %d", route, n, want)
 		}
 	}
+}
+
+// The limits idp-server once set beyond Auth0's spec, without evidence that Auth0 sets them, are
+// gone from the server and from the provider's plan-time checks: values past them are planned
+// and applied, and kept as sent.
+func TestAccLimits_pastFormerLimits(t *testing.T) {
+	env := newTestEnv(t)
+	name, secret := strings.Repeat("é", 300), strings.Repeat("s", 1100)
+	config := env.config(fmt.Sprintf(`
+resource "idp_client" "test" {
+  name = %q
+}
+
+resource "idp_resource_server" "test" {
+  name           = "past"
+  identifier     = "https://past.example.com/"
+  signing_alg    = "HS256"
+  signing_secret = %q
+}
+
+resource "idp_connection" "test" {
+  name         = "past-limits"
+  display_name = ""
+}
+`, name, secret))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("idp_client.test", tfjsonpath.New("name"), knownvalue.StringExact(name)),
+				statecheck.ExpectKnownValue("idp_resource_server.test", tfjsonpath.New("signing_secret"), knownvalue.StringExact(secret)),
+				statecheck.ExpectKnownValue("idp_connection.test", tfjsonpath.New("display_name"), knownvalue.StringExact("")),
+			},
+		}, {
+			Config:   config,
+			PlanOnly: true,
+		}},
+	})
 }

@@ -44,9 +44,6 @@ const (
 	authPrivateKeyJWT = "private_key_jwt"
 	grantTypeClientCC = "client_credentials"
 
-	// maxClientSecret is the server's bound on a client_secret sent.
-	maxClientSecret = 1024
-
 	clientImportForms = `the client ID, 32 letters and digits (e.g. "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6")`
 )
 
@@ -104,11 +101,10 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				Description: "The application's name. At most 256 characters, without `<` or `>`.",
+				Description: "The application's name, without `<` or `>`.",
 				Required:    true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
-					stringvalidator.UTF8LengthAtMost(256),
 					validators.ForbiddenCharacters("<>"),
 				},
 			},
@@ -149,16 +145,15 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				CustomType: validators.WholeNumberType{},
 			},
 			"client_secret_wo": schema.StringAttribute{
-				Description: fmt.Sprintf("Write-only client secret of your choosing (Terraform 1.11 and later, OpenTofu 1.11 and "+
-					"later): sent to the server, never stored in plan or state. 1 to %d characters. Terraform cannot see "+
-					"changes to it, so it is sent on create and whenever `client_secret_wo_version` changes; while it is "+
+				Description: "Write-only client secret of your choosing (Terraform 1.11 and later, OpenTofu 1.11 and " +
+					"later): sent to the server, never stored in plan or state. At least 1 character. Terraform cannot see " +
+					"changes to it, so it is sent on create and whenever `client_secret_wo_version` changes; while it is " +
 					"in use, `client_secret` stays null in state. Changing it needs the `update:client_keys` scope.",
-					maxClientSecret),
 				Optional:  true,
 				Sensitive: true,
 				WriteOnly: true,
 				Validators: []validator.String{
-					stringvalidator.UTF8LengthBetween(1, maxClientSecret),
+					stringvalidator.UTF8LengthAtLeast(1),
 					stringvalidator.AlsoRequires(path.MatchRoot("client_secret_wo_version")),
 				},
 			},

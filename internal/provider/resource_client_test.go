@@ -240,7 +240,7 @@ func TestAccClient_validation(t *testing.T) {
 		"version without write-only": {`client_secret_wo_version = 1`,
 			`Attribute "client_secret_wo" must be specified when "client_secret_wo_version" is specified`},
 		"write-only empty": {`client_secret_wo = ""` + "\n" + `client_secret_wo_version = 1`,
-			`client_secret_wo UTF-8 character count must be between 1 and 1024, got: 0`},
+			`client_secret_wo UTF-8 character count must be at least 1, got: 0`},
 		"two rotations": {`client_secret_wo = "s"` + "\n" + `client_secret_wo_version = 1` + "\n" +
 			`client_secret_rotation_version = 1`, `Conflicting Secret Rotation`},
 	}

@@ -106,7 +106,7 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Description: "The name shown to users on the login page. At most 128 characters. Defaults to `name`.",
 				Optional:    true,
 				Computed:    true,
-				Validators:  []validator.String{stringvalidator.UTF8LengthBetween(1, maxConnectionName)},
+				Validators:  []validator.String{stringvalidator.UTF8LengthAtMost(maxConnectionName)},
 			},
 			"strategy": schema.StringAttribute{
 				Description:   "The connection's strategy; always `auth0`, the database strategy.",
@@ -344,12 +344,12 @@ func (m *connectionModel) optionsAre(o *mgmt.ConnectionOptions) bool {
 
 // fromAPI reads an option the connection does not have as null, so that
 // the next plan writes it, and a missing display name as the name, as the
-// login page shows it.
+// login page shows it (an empty one, which the service takes, stays empty).
 func (m *connectionModel) fromAPI(_ context.Context, cn *mgmt.Connection) diag.Diagnostics {
 	m.ID = types.StringPointerValue(cn.ID)
 	m.Name = types.StringPointerValue(cn.Name)
 	m.Strategy = types.StringPointerValue(cn.Strategy)
-	m.DisplayName = nonEmptyString(cn.DisplayName)
+	m.DisplayName = types.StringPointerValue(cn.DisplayName)
 	if m.DisplayName.IsNull() {
 		m.DisplayName = m.Name
 	}

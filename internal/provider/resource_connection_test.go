@@ -294,7 +294,6 @@ func TestAccConnection_validation(t *testing.T) {
 		"trailing dash":  {`name = "mydb-"`, connectionNameMessage},
 		"empty name":     {`name = ""`, `Attribute name string length must be between 1 and 128, got: 0`},
 		"long name":      {`name = "` + strings.Repeat("a", 129) + `"`, `Attribute name string length must be between 1 and 128, got: 129`},
-		"empty display":  {`name = "db"` + "\n" + `display_name = ""`, `Attribute display_name UTF-8 character count must be between 1 and 128, got: 0`},
 		"unknown policy": {`name = "db"` + "\n" + `password_policy = "strong"`, `Attribute password_policy value must be one of: ["none" "low" "fair" "good" "excellent"], got: "strong"`},
 	}
 	for name, tc := range cases {

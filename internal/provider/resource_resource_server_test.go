@@ -203,7 +203,7 @@ func TestAccResourceServer_validation(t *testing.T) {
 		"signing_alg":             {`identifier = "https://x/"` + "\n" + `signing_alg = "ES256"`, `signing_alg value must be one of`},
 		"token_lifetime high":     {`identifier = "https://x/"` + "\n" + `token_lifetime = 2592001`, `token_lifetime value must be between 0 and 2592000, got: 2592001`},
 		"token_lifetime negative": {`identifier = "https://x/"` + "\n" + `token_lifetime = -1`, `value must be between 0 and 2592000, got: -1`},
-		"signing_secret short":    {`identifier = "https://x/"` + "\n" + `signing_secret = "short"`, `signing_secret UTF-8 character count must be between 16 and 1024, got: 5`},
+		"signing_secret short":    {`identifier = "https://x/"` + "\n" + `signing_secret = "short"`, `signing_secret UTF-8 character count must be at least 16, got: 5`},
 		"empty scope":             {`identifier = "https://x/"` + "\n" + `scopes = [{ value = "" }]`, `string length must be at least 1, got: 0`},
 		"scope with space":        {`identifier = "https://x/"` + "\n" + `scopes = [{ value = "read reports" }]`, `must not contain white space`},
 		"duplicate scope": {`identifier = "https://x/"` + "\n" + `scopes = [{ value = "read:x", description = "a" }, { value = "read:x", description = "b" }]`,
@@ -215,7 +215,7 @@ func TestAccResourceServer_validation(t *testing.T) {
 		"write-only without version": {`identifier = "https://x/"` + "\n" + `signing_secret_wo = "0123456789abcdef"`,
 			`Attribute "signing_secret_wo_version" must be specified when "signing_secret_wo" is specified`},
 		"write-only short": {`identifier = "https://x/"` + "\n" + `signing_secret_wo = "short"` + "\n" + `signing_secret_wo_version = 1`,
-			`signing_secret_wo UTF-8 character count must be between 16 and 1024, got: 5`},
+			`signing_secret_wo UTF-8 character count must be at least 16, got: 5`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

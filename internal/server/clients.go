@@ -41,7 +41,7 @@ var clientSchema = map[string]propSpec{
 	"is_token_endpoint_ip_header_trusted": pBool(),
 	"jwt_configuration": pObject(map[string]propSpec{
 		"alg":                 pString(),
-		"lifetime_in_seconds": pInt(0, maxTokenLifetime),
+		"lifetime_in_seconds": pInteger(),
 		"secret_encoded":      pBool(),
 		"scopes":              pAnyObject(),
 	}),
@@ -66,10 +66,10 @@ var clientSchema = map[string]propSpec{
 	"refresh_token": pObject(map[string]propSpec{
 		"rotation_type":                pString(),
 		"expiration_type":              pString(),
-		"leeway":                       pInt(0, math.MaxInt32),
+		"leeway":                       pInteger(),
 		"token_lifetime":               pInteger(),
 		"infinite_token_lifetime":      pBool(),
-		"idle_token_lifetime":          pInt(1, math.MaxInt32),
+		"idle_token_lifetime":          pInteger(),
 		"infinite_idle_token_lifetime": pBool(),
 		"policies":                     pArray(pAnyObject()).orNull(),
 	}).orNull(),
@@ -235,9 +235,6 @@ func applyClient(b *body, cl *clientRecord) error {
 		return err
 	}
 	if name != nil {
-		if err := checkLength("name", *name, 1, 256); err != nil {
-			return err
-		}
 		cl.Name = *name
 	}
 	desc, err := b.str("description")
@@ -308,7 +305,7 @@ func applyClient(b *body, cl *clientRecord) error {
 		return err
 	}
 	if secret != nil {
-		if err := checkLength("client_secret", *secret, 1, maxClientSecret); err != nil {
+		if err := checkLength("client_secret", *secret, 1, math.MaxInt); err != nil {
 			return err
 		}
 		cl.ClientSecret = *secret
@@ -645,10 +642,6 @@ func (c *call) checkClientUpdateScopes(b *body) error {
 	}
 	return nil
 }
-
-// maxClientSecret bounds a client_secret sent, which Auth0's spec leaves
-// open, well inside the body limit.
-const maxClientSecret = 1024
 
 func errAuthMethodsExclusive() *apiError {
 	return errInvalidBody("The client_authentication_methods and token_endpoint_auth_method properties are mutually exclusive")

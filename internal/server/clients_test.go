@@ -355,7 +355,7 @@ func TestClientSecretSet(t *testing.T) {
 	}
 	h.mustCreate(h.base, h.tok, "/api/v2/client-grants", map[string]any{"client_id": id, "audience": aud, "scope": []string{"read:clients"}})
 	h.mintToken(h.base, id, "my own secret", aud, "")
-	for _, bad := range []any{"", 42, nil, strings.Repeat("s", 1025)} {
+	for _, bad := range []any{"", 42, nil} {
 		expectAPIError(t, h.call(h.base, h.tok, http.MethodPost, "/api/v2/clients", map[string]any{"name": "x", "client_secret": bad}),
 			http.StatusBadRequest, "invalid_body")
 		expectAPIError(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/clients/"+id, map[string]any{"client_secret": bad}),

@@ -44,7 +44,7 @@ var connectionOptionsAuth0 = map[string]propSpec{
 	"enable_script_context":                pBool(),
 	"disable_self_service_change_password": pBool(),
 	"realm_fallback":                       pBool(),
-	"strategy_version":                     pInt(1, 2),
+	"strategy_version":                     pInteger(),
 	"validation": pObject(map[string]propSpec{
 		"username": pObject(map[string]propSpec{"min": pInt(1, 128), "max": pInt(1, 128)}),
 	}).orNull(),

@@ -37,6 +37,16 @@ var connectionSchema = map[string]propSpec{
 	"connected_accounts": pObject(map[string]propSpec{
 		"active": pBool(), "cross_app_access": pBool(),
 	}),
+	// Early access in the spec; a database connection refuses it (errCrossAppAccess).
+	"cross_app_access_requesting_app": pObject(map[string]propSpec{"active": pBool()}),
+}
+
+// errCrossAppAccess is the real service's answer to cross_app_access_requesting_app on a
+// database connection, recorded in the official provider's test data
+// (TestAccConnectionCrossAppAccessRequestingAppNegative); an oidc connection takes and returns
+// it (TestAccConnectionCrossAppAccessRequestingApp).
+func errCrossAppAccess() *apiError {
+	return newError(http.StatusBadRequest, "operation_not_supported", "Cross App Access Requesting App is not supported for this connection.")
 }
 
 // connectionUpdatable are the properties of a PATCH; name and strategy are
@@ -128,9 +138,6 @@ func applyConnection(b *body, cn *connectionRecord) error {
 		return err
 	}
 	if display != nil {
-		if err := checkLength("display_name", *display, 1, maxConnectionName); err != nil {
-			return err
-		}
 		cn.DisplayName = display
 	}
 	if raw, ok := b.fields["options"]; ok {
@@ -152,11 +159,6 @@ func applyConnection(b *body, cn *connectionRecord) error {
 		return err
 	}
 	if realms != nil {
-		for _, r := range *realms {
-			if err := checkLength("realms", r, 1, maxConnectionName); err != nil {
-				return err
-			}
-		}
 		cn.Realms = dedupe(*realms)
 	}
 	md, err := b.metadata("metadata")
@@ -165,6 +167,9 @@ func applyConnection(b *body, cn *connectionRecord) error {
 	}
 	if md != nil {
 		cn.Metadata = md
+	}
+	if b.has("cross_app_access_requesting_app") && cn.Strategy == strategyDatabase {
+		return errCrossAppAccess()
 	}
 	return applyExtras(b, connectionSchema, &cn.Extra)
 }

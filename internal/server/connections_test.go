@@ -194,7 +194,6 @@ func TestConnectionValidation(t *testing.T) {
 		{map[string]any{"name": "ok", "strategy": "auth0", "options": map[string]any{"password_history": map[string]any{"enable": true, "size": 25}}}, "Value 25 is greater than maximum 24"},
 		{map[string]any{"name": "ok", "strategy": "auth0", "options": map[string]any{"password_history": map[string]any{"size": 5}}}, "Missing required property: enable"},
 		{map[string]any{"name": "ok", "strategy": "auth0", "options": map[string]any{"validation": map[string]any{"username": map[string]any{"min": 10, "max": 5}}}}, "must not exceed"},
-		{map[string]any{"name": "ok", "strategy": "auth0", "display_name": ""}, "too short"},
 		{map[string]any{"name": "ok", "strategy": "auth0", "is_domain_connection": "true"}, "Expected type boolean"},
 		{map[string]any{"name": "ok", "strategy": "auth0", "enabled_clients": "all"}, "Expected type array"},
 		{map[string]any{"name": "ok", "strategy": "auth0", "metadata": map[string]any{"k": 1}}, "but found type number"},

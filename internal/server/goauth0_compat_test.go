@@ -799,7 +799,7 @@ func TestGoAuth0TenantSettings(t *testing.T) {
 		}
 		// Bad values are refused.
 		expectSDKError(t, e.m.Tenant.Update(ctx, &management.Tenant{SessionCookie: &management.TenantSessionCookie{Mode: auth0.String("forever")}}), http.StatusBadRequest)
-		expectSDKError(t, e.m.Tenant.Update(ctx, &management.Tenant{SessionLifetime: auth0.Float64(100000)}), http.StatusBadRequest)
+		expectSDKError(t, e.m.Tenant.Update(ctx, &management.Tenant{SessionLifetime: auth0.Float64(0)}), http.StatusBadRequest)
 		expectSDKError(t, e.m.Tenant.Update(ctx, &management.Tenant{SandboxVersionAvailable: &[]string{"18"}}), http.StatusBadRequest)
 	})
 }

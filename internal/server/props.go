@@ -42,9 +42,9 @@ func pInteger() propSpec { return propSpec{typ: "integer"} }
 func pInt(lo, hi int64) propSpec {
 	return propSpec{typ: "integer", lo: float64(lo), hi: float64(hi), ranged: true}
 }
-func pNumber(lo, hi float64) propSpec {
-	return propSpec{typ: "number", lo: lo, hi: hi, ranged: true}
-}
+
+// pNumber is a number whose bounds only the spec's schema checks.
+func pNumber() propSpec { return propSpec{typ: "number"} }
 
 func (p propSpec) orNull() propSpec {
 	p.nullable = true

@@ -185,9 +185,6 @@ func applyResourceServer(b *body, rs *resourceServerRecord) error {
 		return err
 	}
 	if secret != nil {
-		if err := checkLength("signing_secret", *secret, 16, 1024); err != nil {
-			return err
-		}
 		rs.SigningSecret = *secret
 	}
 	lifetime, err := b.integer("token_lifetime", 0, maxTokenLifetime)
