@@ -443,6 +443,7 @@ func (p *idpProvider) Resources(context.Context) []func() resource.Resource {
 		NewClientResource,
 		NewClientCredentialsResource,
 		NewClientGrantResource,
+		NewDefaultClientGrantResource,
 		NewTenantResource,
 		NewConnectionResource,
 		NewConnectionClientsResource,
