@@ -470,6 +470,7 @@ func (p *idpProvider) ListResources(context.Context) []func() list.ListResource 
 		NewResourceServerList,
 		NewClientList,
 		NewClientGrantList,
+		NewDefaultClientGrantList,
 		NewConnectionList,
 		NewOrganizationList,
 		NewTenantList,
