@@ -203,7 +203,7 @@ func (r *clientGrantResource) ImportState(ctx context.Context, req resource.Impo
 // audience.
 func defaultGrantRefusal(g *mgmt.ClientGrant) string {
 	return fmt.Sprintf("is a default grant (default_for %q), given to a group of clients rather than to one "+
-		"client; idp_client_grant manages only a client's own grants, so manage this one with the Management API.",
+		"client; idp_client_grant manages only a client's own grants: import it into an idp_default_client_grant.",
 		valueOr(g.DefaultFor, ""))
 }
 

@@ -380,6 +380,14 @@ resource "idp_client_grant" "dup" {
 // client on audience (no client_id), which idp_client_grant does not manage, and returns its ID.
 func (e *testEnv) createDefaultGrant(audience string) string {
 	e.t.Helper()
+	g := e.rawPost("/api/v2/client-grants", map[string]any{"default_for": "third_party_clients", "audience": audience, "scope": []string{}})
+	return g["id"].(string)
+}
+
+// rawPost sends body to a Management API path of the root tenant with the admin client's
+// token, for what mgmt does not send, and returns the answer.
+func (e *testEnv) rawPost(apiPath string, body any) map[string]any {
+	e.t.Helper()
 	post := func(path, token string, body any) map[string]any {
 		raw, err := json.Marshal(body)
 		if err != nil {
@@ -406,8 +414,7 @@ func (e *testEnv) createDefaultGrant(audience string) string {
 	}
 	tok := post("/oauth/token", "", map[string]string{"grant_type": "client_credentials", "client_id": e.srv.AdminClientID(),
 		"client_secret": e.srv.AdminClientSecret(), "audience": e.url + "/api/v2/"})["access_token"].(string)
-	g := post("/api/v2/client-grants", tok, map[string]any{"default_for": "third_party_clients", "audience": audience, "scope": []string{}})
-	return g["id"].(string)
+	return post(apiPath, tok, body)
 }
 
 // A default grant (default_for instead of client_id) is no client's: importing it by ID is
@@ -426,7 +433,8 @@ func TestAccClientGrant_importDefaultGrant(t *testing.T) {
 			ImportState:   true,
 			ImportStateId: id,
 			ExpectError: expectMessage(`The client grant with ID "` + id + `" is a default grant (default_for ` +
-				`"third_party_clients"), given to a group of clients rather than to one client`),
+				`"third_party_clients"), given to a group of clients rather than to one client; idp_client_grant manages only a client's own grants: ` +
+				`import it into an idp_default_client_grant.`),
 		}},
 	})
 }
