@@ -3,21 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"unicode/utf8"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
@@ -68,50 +59,7 @@ func (r *defaultClientGrantResource) Schema(_ context.Context, _ resource.Schema
 		Description: "The default grant of third-party clients for an API (its `audience`): every client with " +
 			"`is_first_party = false` that has no `idp_client_grant` of its own for the API may request access " +
 			"tokens for it with these scopes. There is at most one per API; a client's own grant takes precedence.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Description:   "The grant's ID (`cgr_…`), assigned by the server.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"audience": schema.StringAttribute{
-				Description: "The identifier of the API (resource server) access is granted to. Changing it " +
-					"replaces the grant.",
-				Required:      true,
-				Validators:    []validator.String{validators.APIIdentifier()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"scope": schema.SetAttribute{
-				Description: "The scopes granted, each one defined by the API (so at most 280 bytes, without white " +
-					"space). Unset or `[]` grants none. Changed in place.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
-				Validators: []validator.Set{
-					setvalidator.ValueStringsAre(
-						stringvalidator.LengthAtLeast(1),
-						stringvalidator.LengthAtMost(280),
-						validators.NoWhiteSpace(),
-					),
-				},
-			},
-			"organization_usage": schema.StringAttribute{
-				Description: "Whether tokens of this grant may be for an organization: `deny` (the default: never), " +
-					"`allow` (with or without one) or `require` (always one). Changed in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(defaultOrganizationUsage),
-				Validators: []validator.String{stringvalidator.OneOf("deny", "allow", "require")},
-			},
-			"allow_any_organization": schema.BoolAttribute{
-				Description: "Whether tokens of this grant may be for any organization, rather than only those the " +
-					"grant is associated with. Defaults to `false`. Changed in place.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(false),
-			},
-		},
+		Attributes: withGrantTerms(nil),
 	}
 }
 
@@ -198,57 +146,25 @@ func (r *defaultClientGrantResource) grants() *clientGrantResource {
 }
 
 func (r *defaultClientGrantResource) createObject(ctx context.Context, c *mgmt.Client, plan *defaultClientGrantModel) (*mgmt.ClientGrant, diag.Diagnostics, error) {
-	scope, diags := setStrings(ctx, plan.Scope)
+	body, scope, diags := plan.terms().createBody(ctx)
 	if diags.HasError() {
 		return nil, diags, nil
 	}
-	body := &mgmt.ClientGrant{Audience: mgmt.String(plan.Audience.ValueString()), Scope: &scope}
-	if u := plan.OrganizationUsage.ValueString(); u != defaultOrganizationUsage {
-		body.OrganizationUsage = mgmt.String(u)
-	}
-	if plan.AllowAnyOrganization.ValueBool() {
-		body.AllowAnyOrganization = mgmt.Bool(true)
-	}
 	created, err := c.CreateDefaultClientGrant(ctx, body)
-	if detail := r.grants().refusalDetail(ctx, c, plan.Audience.ValueString(), scope, err); detail != nil {
-		diags.AddAttributeError(detail.at, "Unable to Create Default Client Grant", detail.text)
-		return nil, diags, nil
-	}
-	return created, diags, err
+	return r.grants().written(ctx, c, "Unable to Create Default Client Grant", plan.Audience.ValueString(), scope, created, err, diags)
 }
 
-// readObject leaves out the scopes the API no longer defines, as
-// idp_client_grant's does.
 func (r *defaultClientGrantResource) readObject(ctx context.Context, c *mgmt.Client, state *defaultClientGrantModel) (*mgmt.ClientGrant, error) {
-	g, err := c.GetClientGrant(ctx, state.ID.ValueString())
-	if err != nil || g.Scope == nil {
-		return g, err
-	}
-	if defined, ok := r.definedScopes(ctx, c, valueOr(g.Audience, "")); ok {
-		kept := slices.DeleteFunc(slices.Clone(*g.Scope), func(s string) bool { return !slices.Contains(defined, s) })
-		g.Scope = &kept
-	}
-	return g, nil
+	return r.grants().readGrant(ctx, c, state.ID.ValueString())
 }
 
 func (r *defaultClientGrantResource) updateObject(ctx context.Context, c *mgmt.Client, plan, state *defaultClientGrantModel) (*mgmt.ClientGrant, diag.Diagnostics, error) {
-	scope, diags := setStrings(ctx, plan.Scope)
+	body, scope, diags := plan.terms().updateBody(ctx, state.terms())
 	if diags.HasError() {
 		return nil, diags, nil
 	}
-	body := &mgmt.ClientGrant{Scope: &scope}
-	if !plan.OrganizationUsage.Equal(state.OrganizationUsage) {
-		body.OrganizationUsage = mgmt.String(plan.OrganizationUsage.ValueString())
-	}
-	if !plan.AllowAnyOrganization.Equal(state.AllowAnyOrganization) {
-		body.AllowAnyOrganization = mgmt.Bool(plan.AllowAnyOrganization.ValueBool())
-	}
 	updated, err := c.UpdateClientGrant(ctx, state.ID.ValueString(), body)
-	if detail := r.grants().refusalDetail(ctx, c, state.Audience.ValueString(), scope, err); detail != nil {
-		diags.AddAttributeError(detail.at, "Unable to Update Default Client Grant", detail.text)
-		return nil, diags, nil
-	}
-	return updated, diags, err
+	return r.grants().written(ctx, c, "Unable to Update Default Client Grant", state.Audience.ValueString(), scope, updated, err, diags)
 }
 
 func (r *defaultClientGrantResource) deleteObject(ctx context.Context, c *mgmt.Client, state *defaultClientGrantModel) error {
@@ -263,18 +179,10 @@ func (r *defaultClientGrantResource) naturalKey(plan *defaultClientGrantModel) s
 	return fmt.Sprintf("default_for %q and audience %q", mgmt.ThirdPartyClients, plan.Audience.ValueString())
 }
 
-func setStrings(ctx context.Context, s types.Set) ([]string, diag.Diagnostics) {
-	out := []string{}
-	diags := s.ElementsAs(ctx, &out, false)
-	return out, diags
+func (m *defaultClientGrantModel) terms() grantTerms {
+	return grantTerms{&m.ID, &m.Audience, &m.Scope, &m.OrganizationUsage, &m.AllowAnyOrganization}
 }
 
 func (m *defaultClientGrantModel) fromAPI(ctx context.Context, g *mgmt.ClientGrant) diag.Diagnostics {
-	m.ID = types.StringPointerValue(g.ID)
-	m.Audience = types.StringPointerValue(g.Audience)
-	set, diags := types.SetValueFrom(ctx, types.StringType, valueOr(g.Scope, []string{}))
-	m.Scope = set
-	m.OrganizationUsage = types.StringValue(valueOr(g.OrganizationUsage, defaultOrganizationUsage))
-	m.AllowAnyOrganization = types.BoolValue(valueOr(g.AllowAnyOrganization, false))
-	return diags
+	return m.terms().fromAPI(ctx, g)
 }
