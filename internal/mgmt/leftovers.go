@@ -228,6 +228,7 @@ func diffApplication(sent, found *Application) []string {
 	ptr(&d, "app_type", sent.AppType, found.AppType)
 	set(&d, "grant_types", sent.GrantTypes, found.GrantTypes)
 	ptr(&d, "token_endpoint_auth_method", sent.TokenEndpointAuthMethod, found.TokenEndpointAuthMethod)
+	ptr(&d, "is_first_party", sent.IsFirstParty, found.IsFirstParty)
 	if sent.ClientAuthenticationMethods != nil && !sameJSON(sent.ClientAuthenticationMethods, found.ClientAuthenticationMethods) {
 		d = append(d, "client_authentication_methods")
 	}

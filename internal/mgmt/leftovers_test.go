@@ -177,6 +177,33 @@ func TestLeftoverClientRealigned(t *testing.T) {
 	}
 }
 
+// A third party's leftover client made first-party since is made a third
+// party's again on adoption: is_first_party is compared like the rest.
+func TestLeftoverClientPartyRealigned(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, server.Options{}, nil)
+	ctx := t.Context()
+	body := func() *Application { return &Application{Name: String("partner"), IsFirstParty: Bool(false)} }
+	left, err := env.client(t, adoptingLeftovers).CreateApplication(ctx, body())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.client(t).UpdateApplication(ctx, str(left.ClientID), &Application{IsFirstParty: Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := env.client(t, adoptingLeftovers).CreateApplication(ctx, body())
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := env.client(t).GetApplication(ctx, str(left.ClientID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if str(got.ClientID) != str(left.ClientID) || read.IsFirstParty == nil || *read.IsFirstParty {
+		t.Errorf("adopted %s (leftover %s): is_first_party %v, want false", str(got.ClientID), str(left.ClientID), read.IsFirstParty)
+	}
+}
+
 // A grant on a client adopted as a leftover was the killed run's; one on any
 // other client is a conflict that says it is identical.
 func TestLeftoverGrant(t *testing.T) {

@@ -37,6 +37,10 @@ type Application struct {
 	AppType                 *string   `json:"app_type,omitempty"`
 	GrantTypes              *[]string `json:"grant_types,omitempty"`
 	TokenEndpointAuthMethod *string   `json:"token_endpoint_auth_method,omitempty"`
+	// IsFirstParty is false for a third-party client (a partner's app): it gets
+	// tokens through the default grants (default_for third_party_clients) too.
+	// Auth0 creates a client first-party when it is unset.
+	IsFirstParty *bool `json:"is_first_party,omitempty"`
 	// ClientAuthenticationMethods replace TokenEndpointAuthMethod (then nil);
 	// UsePrivateKeyJWT and UseTokenEndpointAuthMethod switch between them.
 	ClientAuthenticationMethods *ClientAuthenticationMethods `json:"client_authentication_methods,omitempty"`

@@ -39,6 +39,7 @@ type clientDataModel struct {
 	AppType                 types.String `tfsdk:"app_type"`
 	GrantTypes              types.Set    `tfsdk:"grant_types"`
 	TokenEndpointAuthMethod types.String `tfsdk:"token_endpoint_auth_method"`
+	IsFirstParty            types.Bool   `tfsdk:"is_first_party"`
 }
 
 func (d *clientDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -86,6 +87,10 @@ func (d *clientDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 			"app_type": schema.StringAttribute{
 				Description: "The kind of application: `non_interactive`, `spa`, `native` or `regular_web`.",
+				Computed:    true,
+			},
+			"is_first_party": schema.BoolAttribute{
+				Description: "Whether the application is the tenant owner's own (`true`) or a third party's (`false`).",
 				Computed:    true,
 			},
 			"grant_types": schema.SetAttribute{
@@ -144,6 +149,7 @@ func (d *clientDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		AppType:                 m.AppType,
 		GrantTypes:              m.GrantTypes,
 		TokenEndpointAuthMethod: m.TokenEndpointAuthMethod,
+		IsFirstParty:            m.IsFirstParty,
 	})...)
 }
 

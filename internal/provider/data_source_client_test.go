@@ -22,6 +22,7 @@ func (e *testEnv) seedClient(name string) *mgmt.Application {
 		AppType:                 mgmt.String("regular_web"),
 		GrantTypes:              &[]string{"client_credentials", "authorization_code"},
 		TokenEndpointAuthMethod: mgmt.String("client_secret_basic"),
+		IsFirstParty:            mgmt.Bool(false),
 	})
 	if err != nil {
 		e.t.Fatalf("create client: %v", err)
@@ -44,6 +45,7 @@ func expectClient(address string, app *mgmt.Application) []statecheck.StateCheck
 			knownvalue.StringExact("client_credentials"), knownvalue.StringExact("authorization_code"),
 		})),
 		statecheck.ExpectKnownValue(address, at("token_endpoint_auth_method"), knownvalue.StringExact("client_secret_basic")),
+		statecheck.ExpectKnownValue(address, at("is_first_party"), knownvalue.Bool(false)),
 	}
 }
 

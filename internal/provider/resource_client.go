@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -67,6 +68,7 @@ type clientModel struct {
 	AppType                 types.String           `tfsdk:"app_type"`
 	GrantTypes              types.Set              `tfsdk:"grant_types"`
 	TokenEndpointAuthMethod types.String           `tfsdk:"token_endpoint_auth_method"`
+	IsFirstParty            types.Bool             `tfsdk:"is_first_party"`
 	SecretRotationVersion   validators.WholeNumber `tfsdk:"client_secret_rotation_version"`
 	EnabledConnections      types.Set              `tfsdk:"enabled_connections"`
 	// ClientSecretWO is write-only: known only in the configuration.
@@ -136,6 +138,14 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					setvalidator.ValueStringsAre(stringvalidator.OneOf(grantTypeClientCC, "authorization_code",
 						"implicit", "refresh_token", "password")),
 				},
+			},
+			"is_first_party": schema.BoolAttribute{
+				Description: "Whether the application is your own (`true`, the default) or a third party's, such as a " +
+					"partner's (`false`). A third-party application also gets tokens for an API through the API's " +
+					"`idp_default_client_grant` when it has no `idp_client_grant` of its own for it. Changed in place.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
 			},
 			"client_secret_rotation_version": schema.Int64Attribute{
 				Description: "Any whole number; changing it from one number to another rotates the client secret in " +
@@ -297,6 +307,11 @@ func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan 
 	if !plan.TokenEndpointAuthMethod.IsUnknown() {
 		body.TokenEndpointAuthMethod = mgmt.String(plan.TokenEndpointAuthMethod.ValueString())
 	}
+	// Sent only for a third party's client, so that a first-party client's
+	// create body (and create marker) is what it was before the argument.
+	if !plan.IsFirstParty.ValueBool() {
+		body.IsFirstParty = mgmt.Bool(false)
+	}
 	created, err := c.CreateApplication(ctx, body)
 	if err != nil || plan.EnabledConnections.IsNull() {
 		return created, diags, err
@@ -359,6 +374,9 @@ func (r *clientResource) updateObject(ctx context.Context, c *mgmt.Client, plan,
 	// Unset, the method keeps its value from the state and is not sent.
 	if !plan.TokenEndpointAuthMethod.Equal(state.TokenEndpointAuthMethod) {
 		body.TokenEndpointAuthMethod = mgmt.String(plan.TokenEndpointAuthMethod.ValueString())
+	}
+	if !plan.IsFirstParty.Equal(state.IsFirstParty) {
+		body.IsFirstParty = mgmt.Bool(plan.IsFirstParty.ValueBool())
 	}
 	updated, err := c.UpdateApplication(ctx, state.ID.ValueString(), body)
 	if err == nil && !plan.EnabledConnections.IsNull() && !plan.EnabledConnections.Equal(state.EnabledConnections) {
@@ -434,6 +452,7 @@ func (m *clientModel) fromAPI(ctx context.Context, a *mgmt.Application) diag.Dia
 	m.Description = nonEmptyString(a.Description)
 	m.AppType = types.StringValue(valueOr(a.AppType, defaultAppType))
 	m.TokenEndpointAuthMethod = types.StringValue(authMethod(a))
+	m.IsFirstParty = types.BoolValue(valueOr(a.IsFirstParty, true))
 	grantTypes := valueOr(a.GrantTypes, []string{grantTypeClientCC})
 	set, diags := types.SetValueFrom(ctx, types.StringType, grantTypes)
 	m.GrantTypes = set

@@ -140,6 +140,75 @@ func TestAccClient_lifecycle(t *testing.T) {
 	})
 }
 
+// is_first_party: a new client is first-party unless told otherwise, the
+// argument changes in place, a change behind Terraform's back is put back,
+// and removing the argument makes the client first-party again.
+func TestAccClient_thirdParty(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_client.test"
+	ctx := t.Context()
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	config := func(arg string) string {
+		return env.config(fmt.Sprintf("resource \"idp_client\" \"test\" {\n  name = \"Partner app\"\n  %s\n}\n", arg))
+	}
+	onServer := func(want bool) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			a, err := env.client.GetApplication(ctx, s.RootModule().Resources[addr].Primary.ID)
+			if err != nil {
+				return err
+			}
+			if a.IsFirstParty == nil || *a.IsFirstParty != want {
+				return fmt.Errorf("is_first_party on the server: %v, want %t", valueOr(a.IsFirstParty, want), want)
+			}
+			return nil
+		}
+	}
+	isFirstParty := func(want bool) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(addr, tfjsonpath.New("is_first_party"), knownvalue.Bool(want))
+	}
+	var clientID string
+	update := resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            config(""),
+				ConfigStateChecks: []statecheck.StateCheck{isFirstParty(true), sameID.AddStateValue(addr, tfjsonpath.New("client_id"))},
+				Check: resource.ComposeTestCheckFunc(onServer(true), func(s *terraform.State) error {
+					clientID = s.RootModule().Resources[addr].Primary.ID
+					return nil
+				}),
+			},
+			{
+				Config:            config("is_first_party = false"),
+				ConfigPlanChecks:  update,
+				ConfigStateChecks: []statecheck.StateCheck{isFirstParty(false), sameID.AddStateValue(addr, tfjsonpath.New("client_id"))},
+				Check:             onServer(false),
+			},
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+			{
+				PreConfig: func() {
+					if _, err := env.client.UpdateApplication(ctx, clientID, &mgmt.Application{IsFirstParty: mgmt.Bool(true)}); err != nil {
+						t.Fatalf("out-of-band update: %v", err)
+					}
+				},
+				Config:            config("is_first_party = false"),
+				ConfigPlanChecks:  update,
+				ConfigStateChecks: []statecheck.StateCheck{isFirstParty(false)},
+				Check:             onServer(false),
+			},
+			{
+				Config:            config(""),
+				ConfigPlanChecks:  update,
+				ConfigStateChecks: []statecheck.StateCheck{isFirstParty(true), sameID.AddStateValue(addr, tfjsonpath.New("client_id"))},
+				Check:             onServer(true),
+			},
+		},
+	})
+}
+
 // Changing client_secret_rotation_version from one number to another
 // rotates the secret in place: the client ID stays, the state gets the new
 // secret and the old one stops working. Setting or removing it does not.

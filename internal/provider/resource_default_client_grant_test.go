@@ -250,53 +250,70 @@ resource "idp_default_client_grant" "test" {
 	})
 }
 
-// The default grant is what a third-party client without a grant of its
-// own gets tokens with, through idp_token; a first-party client gets none.
+// A third-party idp_client gets tokens through the default grant, with its
+// scopes; switched to first-party, the same client is refused (403), since
+// the default grant is for third parties only.
 func TestAccDefaultClientGrant_issuesTokens(t *testing.T) {
 	env := newTestEnv(t)
 	ctx := t.Context()
-	third := env.rawPost("/api/v2/clients", map[string]any{"name": "Partner app", "is_first_party": false,
-		"app_type": "non_interactive", "grant_types": []string{"client_credentials"}})
-	thirdID, thirdSecret := third["client_id"].(string), third["client_secret"].(string)
-	first := env.m2mClient([]string{"client_credentials"}, nil)
-
-	config := env.config(defaultGrantConfig(`["read:orders", "write:orders"]`) + fmt.Sprintf(`
+	partner := func(firstParty bool, token string) string {
+		return env.config(defaultGrantConfig(`["read:orders", "write:orders"]`) + fmt.Sprintf(`
+resource "idp_client" "partner" {
+  name           = "Partner app"
+  is_first_party = %t
+}
+`, firstParty) + token)
+	}
+	const token = `
 data "idp_token" "partner" {
   audience      = idp_default_client_grant.test.audience
-  client_id     = %q
-  client_secret = %q
-  depends_on    = [idp_default_client_grant.test]
+  client_id     = idp_client.partner.client_id
+  client_secret = idp_client.partner.client_secret
 }
-`, thirdID, thirdSecret))
+`
+	var clientID, secret string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.idp_token.partner", tfjsonpath.New("scope"), knownvalue.SetExact([]knownvalue.Check{
-					knownvalue.StringExact("read:orders"), knownvalue.StringExact("write:orders"),
-				})),
+		Steps: []resource.TestStep{
+			{
+				Config: partner(false, token),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.idp_token.partner", tfjsonpath.New("scope"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact("read:orders"), knownvalue.StringExact("write:orders"),
+					})),
+				},
+				Check: func(s *terraform.State) error {
+					attrs := s.RootModule().Resources["idp_client.partner"].Primary.Attributes
+					clientID, secret = attrs["client_id"], attrs["client_secret"]
+					tok := s.RootModule().Resources["data.idp_token.partner"].Primary.Attributes["access_token"]
+					claims, err := verifyToken(env.url, tok)
+					if err != nil {
+						return err
+					}
+					got := strings.Fields(claims.Scope)
+					slices.Sort(got)
+					if claims.Azp != clientID || !slices.Equal(got, []string{"read:orders", "write:orders"}) ||
+						!slices.Contains(claims.Audience, "https://partner.example.com/") {
+						return fmt.Errorf("token claims: azp %q, scope %q, aud %v", claims.Azp, claims.Scope, claims.Audience)
+					}
+					return nil
+				},
 			},
-			Check: func(s *terraform.State) error {
-				tok := s.RootModule().Resources["data.idp_token.partner"].Primary.Attributes["access_token"]
-				claims, err := verifyToken(env.url, tok)
-				if err != nil {
-					return err
-				}
-				got := strings.Fields(claims.Scope)
-				slices.Sort(got)
-				if claims.Azp != thirdID || !slices.Equal(got, []string{"read:orders", "write:orders"}) ||
-					!slices.Contains(claims.Audience, "https://partner.example.com/") {
-					return fmt.Errorf("token claims: azp %q, scope %q, aud %v", claims.Azp, claims.Scope, claims.Audience)
-				}
-				_, err = env.client.RequestToken(ctx, mgmt.TokenRequest{ClientID: *first.ClientID, ClientSecret: *first.ClientSecret,
-					Audience: "https://partner.example.com/"})
-				var apiErr *mgmt.Error
-				if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
-					return fmt.Errorf("a first-party client without a grant got: %v, want 403", err)
-				}
-				return nil
+			{
+				Config: partner(true, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("idp_client.partner", plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					_, err := env.client.RequestToken(ctx, mgmt.TokenRequest{ClientID: clientID, ClientSecret: secret,
+						Audience: "https://partner.example.com/"})
+					var apiErr *mgmt.Error
+					if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
+						return fmt.Errorf("the client made first-party, without a grant of its own, got: %v, want 403", err)
+					}
+					return nil
+				},
 			},
-		}},
+		},
 	})
 }

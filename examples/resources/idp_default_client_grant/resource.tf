@@ -14,3 +14,10 @@ resource "idp_default_client_grant" "orders" {
   audience = idp_resource_server.orders.identifier
   scope    = ["read:orders"]
 }
+
+# A partner's application: it gets tokens for the Orders API with
+# read:orders through the default grant.
+resource "idp_client" "partner" {
+  name           = "Partner Portal"
+  is_first_party = false
+}
