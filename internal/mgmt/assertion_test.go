@@ -171,7 +171,7 @@ func TestClientAssertionServer(t *testing.T) {
 	}
 
 	c := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret, cfg.ClientAssertionKey = clientID, "", keys[0] })
-	if _, err := c.ListApplications(ctx); err != nil {
+	if _, err := c.ListApplications(ctx, ApplicationFilter{}); err != nil {
 		t.Fatalf("with the registered key: %v", err)
 	}
 	if _, err := admin.RequestToken(ctx, TokenRequest{ClientID: clientID, ClientAssertionKey: keys[0],

@@ -30,7 +30,7 @@ func TestStaleTokenScopeRefresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret = *app.ClientID, *app.ClientSecret })
-	if _, err := c.ListApplications(ctx); err != nil { // the token, with read:clients only
+	if _, err := c.ListApplications(ctx, ApplicationFilter{}); err != nil { // the token, with read:clients only
 		t.Fatal(err)
 	}
 	if _, err := admin.UpdateClientGrant(ctx, *g.ID, &ClientGrant{Scope: &[]string{"read:clients", "read:resource_servers"}}); err != nil {
@@ -103,7 +103,7 @@ func TestOneTokenRequestForManyCalls(t *testing.T) {
 	errs := make(chan error, 20)
 	for range 20 {
 		wg.Go(func() {
-			if _, err := c2.ListApplications(ctx); err != nil {
+			if _, err := c2.ListApplications(ctx, ApplicationFilter{}); err != nil {
 				errs <- err
 			}
 		})
@@ -129,7 +129,7 @@ func TestOneTokenRequestForManyCalls(t *testing.T) {
 	c2.tokens.mu.Lock()
 	c2.tokens.refreshAt = time.Now().Add(-time.Second)
 	c2.tokens.mu.Unlock()
-	if _, err := c2.ListApplications(ctx); err != nil {
+	if _, err := c2.ListApplications(ctx, ApplicationFilter{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := env.count("", "POST", "/oauth/token", 0); n != 2 {
@@ -151,7 +151,7 @@ func TestStaticAPIToken(t *testing.T) {
 	env.srv.ResetCounts()
 	c := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret, cfg.APIToken = "", "", tok.AccessToken })
 	for range 3 {
-		if _, err := c.ListApplications(ctx); err != nil {
+		if _, err := c.ListApplications(ctx, ApplicationFilter{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -159,7 +159,7 @@ func TestStaticAPIToken(t *testing.T) {
 		t.Errorf("token requests with a static API token = %d, want 0", n)
 	}
 	bad := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret, cfg.APIToken = "", "", "not-a-jwt" })
-	_, err = bad.ListApplications(ctx)
+	_, err = bad.ListApplications(ctx, ApplicationFilter{})
 	var apiErr *Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 401 {
 		t.Fatalf("bad API token: got %v, want a 401 *Error", err)
@@ -178,7 +178,7 @@ func TestUnauthorizedRefreshesToken(t *testing.T) {
 	env := newTestEnv(t, server.Options{Now: func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }}, nil)
 	ctx := t.Context()
 	c := env.client(t)
-	if _, err := c.ListApplications(ctx); err != nil {
+	if _, err := c.ListApplications(ctx, ApplicationFilter{}); err != nil {
 		t.Fatal(err)
 	}
 	offset.Store(int64(48 * time.Hour))
@@ -285,7 +285,7 @@ func TestRequestToken(t *testing.T) {
 	}
 	// A client-credentials error during a Management API call is an *Error too.
 	badAuth := env.client(t, func(cfg *Config) { cfg.ClientSecret = "wrong" })
-	_, err = badAuth.ListApplications(ctx)
+	_, err = badAuth.ListApplications(ctx, ApplicationFilter{})
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 401 || apiErr.Path != "/oauth/token" {
 		t.Errorf("bad admin credentials: got %v", err)
 	}

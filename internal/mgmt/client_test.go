@@ -257,7 +257,7 @@ func TestListStopsAtTheCap(t *testing.T) {
 		t.Parallel()
 		ts, requests := endlessServer(t, 2*maxListPages)
 		c := quickClient(t, Config{Domain: ts.URL, APIToken: "tok"})
-		_, err := c.ListApplications(t.Context())
+		_, err := c.ListApplications(t.Context(), ApplicationFilter{})
 		want := "GET /api/v2/clients: the list goes on after 1000 pages and 100000 objects, and a call reads at most " +
 			"1000 pages or 100000 objects"
 		if err == nil || !strings.Contains(err.Error(), want) {

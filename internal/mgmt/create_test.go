@@ -219,7 +219,7 @@ func TestApplicationMarkerRecovery(t *testing.T) {
 	ctx := t.Context()
 	clientsNamed := func(name string) []*Application {
 		t.Helper()
-		all, err := c.ListApplications(ctx)
+		all, err := c.ListApplications(ctx, ApplicationFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -490,7 +490,7 @@ func withoutReadClientKeys(t *testing.T) (*testEnv, *injector, *Client, *Client)
 		t.Fatal(err)
 	}
 	c := env.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret = *app.ClientID, *app.ClientSecret })
-	if _, err := c.ListApplications(ctx); err != nil {
+	if _, err := c.ListApplications(ctx, ApplicationFilter{}); err != nil {
 		t.Fatal(err)
 	}
 	return env, inj, admin, c

@@ -44,7 +44,7 @@ func TestCreateMarkerIsTheBodyWithoutSecrets(t *testing.T) {
 
 func clientsNamed(t *testing.T, c *Client, name string) []string {
 	t.Helper()
-	all, err := c.ListApplications(t.Context())
+	all, err := c.ListApplications(t.Context(), ApplicationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,7 +151,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 	if _, err := c.GetApplication(ctx, *app.ClientID); err != nil { // secret in a GET answer
 		t.Fatal(err)
 	}
-	if _, err := c.ListApplications(ctx); err != nil { // and in a list
+	if _, err := c.ListApplications(ctx, ApplicationFilter{}); err != nil { // and in a list
 		t.Fatal(err)
 	}
 	tenant, err := c.CreateTenant(ctx, &Tenant{Name: String("logged-tenant"), Owners: &[]string{"o@example.com"}})

@@ -125,7 +125,7 @@ func TestLimiterRecoversFromAnUnknownLimit(t *testing.T) {
 	env := newTestEnv(t, server.Options{}, nil)
 	ctx := t.Context()
 	c := env.client(t, func(cfg *Config) { cfg.RetryTimeout = 20 * time.Second; cfg.Logger = nil })
-	if _, err := c.ListApplications(ctx); err != nil { // token first, before any limit exists
+	if _, err := c.ListApplications(ctx, ApplicationFilter{}); err != nil { // token first, before any limit exists
 		t.Fatal(err)
 	}
 	// A limit the first wave of 20 concurrent calls exceeds.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 )
 
 // The create and update methods clear read-only fields in a copy, so that
@@ -129,9 +130,23 @@ func (c *Client) RotateApplicationSecret(ctx context.Context, clientID string) (
 	return call[Application](ctx, c, c.newBudget(ctx), http.MethodPost, c.endpoint(clientsPath, clientID, "rotate-secret"), nil)
 }
 
-// ListApplications returns every client.
-func (c *Client) ListApplications(ctx context.Context) ([]*Application, error) {
-	return listAll[Application](ctx, c, c.newBudget(ctx), c.endpoint(clientsPath), "clients", nil)
+// ApplicationFilter narrows ListApplications with the filters of GET /clients; the zero
+// value lists every client.
+type ApplicationFilter struct {
+	AppType      string // one application type, e.g. non_interactive
+	IsFirstParty *bool
+}
+
+// ListApplications returns the clients the filter keeps.
+func (c *Client) ListApplications(ctx context.Context, f ApplicationFilter) ([]*Application, error) {
+	q := url.Values{}
+	if f.AppType != "" {
+		q.Set("app_type", f.AppType)
+	}
+	if f.IsFirstParty != nil {
+		q.Set("is_first_party", strconv.FormatBool(*f.IsFirstParty))
+	}
+	return listAll[Application](ctx, c, c.newBudget(ctx), c.endpoint(clientsPath), "clients", q)
 }
 
 // ClientGrantFilter narrows ListClientGrants; empty fields do not filter.

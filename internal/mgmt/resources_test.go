@@ -210,7 +210,7 @@ func TestApplicationAndGrantRoundTrip(t *testing.T) {
 	}
 	c.pageSize = 2
 	before := env.count("", "GET", "/api/v2/clients", 200)
-	apps, err := c.ListApplications(ctx)
+	apps, err := c.ListApplications(ctx, ApplicationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

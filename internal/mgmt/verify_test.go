@@ -24,7 +24,7 @@ func TestVerifyCachesTheToken(t *testing.T) {
 	if err := c.Verify(t.Context()); err != nil {
 		t.Fatalf("second Verify: %v", err)
 	}
-	if _, err := c.ListApplications(t.Context()); err != nil {
+	if _, err := c.ListApplications(t.Context(), ApplicationFilter{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := env.count("", "POST", "/oauth/token", 0); n != 1 {

@@ -100,7 +100,7 @@ func (e *testEnv) checkOneEach() error {
 	if err != nil {
 		return err
 	}
-	clients, err := e.client.ListApplications(ctx)
+	clients, err := e.client.ListApplications(ctx, mgmt.ApplicationFilter{})
 	if err != nil {
 		return err
 	}

@@ -156,7 +156,7 @@ func (d *clientDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 // findApplicationByName lists every application: the Management API cannot
 // filter clients by name.
 func findApplicationByName(ctx context.Context, c *mgmt.Client, name string) (*mgmt.Application, error) {
-	all, err := c.ListApplications(ctx)
+	all, err := c.ListApplications(ctx, mgmt.ApplicationFilter{})
 	if err != nil {
 		return nil, err
 	}

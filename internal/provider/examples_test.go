@@ -31,6 +31,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
 // The examples under examples/ are what the documentation shows and what the
@@ -440,7 +442,7 @@ func TestAccExamples_quickstart(t *testing.T) {
 			if len(tenants) != 0 {
 				return fmt.Errorf("%d tenants left after destroy", len(tenants))
 			}
-			apps, err := env.client.ListApplications(t.Context())
+			apps, err := env.client.ListApplications(t.Context(), mgmt.ApplicationFilter{})
 			if err != nil {
 				return err
 			}

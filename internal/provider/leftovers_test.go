@@ -262,7 +262,7 @@ resource "idp_tenant" "acme" {
 
 func (e *testEnv) countClientsNamed(name string, want int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		all, err := e.client.ListApplications(e.t.Context())
+		all, err := e.client.ListApplications(e.t.Context(), mgmt.ApplicationFilter{})
 		if err != nil {
 			return err
 		}

@@ -23,6 +23,7 @@ func NewClientList() list.ListResource { return &clientList{} }
 
 type clientListConfig struct {
 	AppType       types.String `tfsdk:"app_type"`
+	IsFirstParty  types.Bool   `tfsdk:"is_first_party"`
 	Name          types.String `tfsdk:"name"`
 	IncludeSystem types.Bool   `tfsdk:"include_system"`
 }
@@ -40,6 +41,10 @@ func (l *clientList) ListResourceConfigSchema(_ context.Context, _ list.ListReso
 				Description: "Only clients of this application type, e.g. `non_interactive`.",
 				Optional:    true,
 			},
+			"is_first_party": schema.BoolAttribute{
+				Description: "Only the tenant owner's own clients (`true`) or only third parties' (`false`).",
+				Optional:    true,
+			},
 			"name": schema.StringAttribute{
 				Description: "Only clients with exactly this name.",
 				Optional:    true,
@@ -55,9 +60,11 @@ func (l *clientList) List(ctx context.Context, req list.ListRequest, stream *lis
 	c := l.client(&diags)
 	var objs []found[*mgmt.Application]
 	if !diags.HasError() {
-		// The clients endpoint has no app_type or name filter (the real
-		// service's has app_type; this server's does not).
-		all, err := c.ListApplications(ctx)
+		// The clients endpoint filters by app_type and is_first_party; it
+		// has no name filter.
+		all, err := c.ListApplications(ctx, mgmt.ApplicationFilter{
+			AppType: cfg.AppType.ValueString(), IsFirstParty: cfg.IsFirstParty.ValueBoolPointer(),
+		})
 		if err != nil {
 			diags.Append(listError("Client", err, c)...)
 		}
@@ -66,9 +73,6 @@ func (l *clientList) List(ctx context.Context, req list.ListRequest, stream *lis
 		for _, a := range all {
 			if m := authMethod(a); !manageableAuthMethods[m] {
 				unmanageable = append(unmanageable, fmt.Sprintf("%q (%s)", valueOr(a.Name, ""), m))
-				continue
-			}
-			if !cfg.AppType.IsNull() && valueOr(a.AppType, defaultAppType) != cfg.AppType.ValueString() {
 				continue
 			}
 			if !cfg.Name.IsNull() && valueOr(a.Name, "") != cfg.Name.ValueString() {

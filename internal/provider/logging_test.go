@@ -438,7 +438,7 @@ func checkSentinelsSent(env *testEnv, connectionID string, sentinels map[string]
 			return fmt.Errorf("%s on the server is %q, not the sentinel", name, got)
 		}
 	}
-	apps, err := env.client.ListApplications(ctx)
+	apps, err := env.client.ListApplications(ctx, mgmt.ApplicationFilter{})
 	if err != nil {
 		return err
 	}

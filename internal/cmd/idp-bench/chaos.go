@@ -208,7 +208,7 @@ func listServerObjects(ctx context.Context, c *mgmt.Client) ([]objectRef, error)
 		}
 		out = append(out, objectRef{Kind: kindResourceServer, ID: deref(a.ID)})
 	}
-	apps, err := c.ListApplications(ctx)
+	apps, err := c.ListApplications(ctx, mgmt.ApplicationFilter{})
 	if err != nil {
 		return nil, err
 	}

@@ -370,7 +370,7 @@ func (b *bench) inspect(ctx context.Context, dir string, c *mgmt.Client, baselin
 	if err != nil {
 		return in, err
 	}
-	apps, err := c.ListApplications(ctx)
+	apps, err := c.ListApplications(ctx, mgmt.ApplicationFilter{})
 	if err != nil {
 		return in, fmt.Errorf("listing the server's clients: %w", err)
 	}
