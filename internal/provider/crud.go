@@ -23,6 +23,7 @@ type apiModel[A any] interface {
 // method per API call. The diagnostics of createObject and updateObject
 // are for a body that could not be built; the error is the API's.
 type objectAPI[M apiModel[A], A any] interface {
+	holder() *clientHolder
 	client(diags *diag.Diagnostics) *mgmt.Client
 	kind() string
 	createObject(ctx context.Context, c *mgmt.Client, plan M) (A, diag.Diagnostics, error)
@@ -46,35 +47,28 @@ type naturalKeyed[M any] interface {
 	naturalKey(plan M) string
 }
 
-// keyClaimer is clientHolder's claim on natural keys (provider_data.go).
-type keyClaimer interface {
-	claim(key string) bool
-	release(key string)
-}
-
 // claimKey refuses a create whose natural key another resource of this
-// provider configuration holds, and returns a release for a failed create.
-func claimKey[M any](r any, c *mgmt.Client, plan M, diags *diag.Diagnostics, kind string) func() {
+// provider configuration holds (h's claims), and returns a release for a
+// failed create.
+func claimKey[M any](h *clientHolder, r any, c *mgmt.Client, plan M, diags *diag.Diagnostics, kind string) func() {
 	nk, ok := r.(naturalKeyed[M])
-	kc, ok2 := r.(keyClaimer)
-	if !ok || !ok2 {
+	if !ok {
 		return func() {}
 	}
 	key := naturalKeyID(c, kind, nk.naturalImportID(plan))
-	if !kc.claim(key) {
+	if !h.claim(key) {
 		diags.AddError("Unable to Create "+kind, fmt.Sprintf("Another resource in this configuration also declares "+
 			"the %s with %s, and this apply is creating it or already manages it. Two resources managing one object "+
 			"undo each other's changes, and destroying either deletes it for both: remove one of the two resources "+
 			"(or give them different keys).", strings.ToLower(kind), nk.naturalKey(plan)))
 		return nil
 	}
-	return func() { kc.release(key) }
+	return func() { h.release(key) }
 }
 
-func releaseKey[M any](r any, c *mgmt.Client, state M, kind string) {
-	nk, ok := r.(naturalKeyed[M])
-	if kc, ok2 := r.(keyClaimer); ok && ok2 {
-		kc.release(naturalKeyID(c, kind, nk.naturalImportID(state)))
+func releaseKey[M any](h *clientHolder, r any, c *mgmt.Client, state M, kind string) {
+	if nk, ok := r.(naturalKeyed[M]); ok {
+		h.release(naturalKeyID(c, kind, nk.naturalImportID(state)))
 	}
 }
 
@@ -127,7 +121,7 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	release := claimKey(r, client, plan, &resp.Diagnostics, r.kind())
+	release := claimKey(r.holder(), r, client, plan, &resp.Diagnostics, r.kind())
 	if release == nil {
 		return
 	}
@@ -137,7 +131,7 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		release()
 		return
 	}
-	if domain := goneTenant(ctx, r, client, err); domain != "" {
+	if domain := goneTenant(ctx, r.holder(), client, err); domain != "" {
 		release()
 		tenantGoneError(&resp.Diagnostics, domain)
 		return
@@ -178,7 +172,7 @@ func createResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
 	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
-	if !resp.Diagnostics.HasError() && droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics, false) {
+	if !resp.Diagnostics.HasError() && droppedWithTenant(ctx, r.holder(), r.kind(), req.Private, &resp.Diagnostics, false) {
 		setIdentity(ctx, r, state, resp.Identity, &resp.Diagnostics)
 		resp.State.RemoveResource(ctx)
 		return
@@ -189,7 +183,7 @@ func readResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], 
 	}
 	obj, err := r.readObject(ctx, client, state)
 	if mgmt.IsNotFound(err) {
-		if domain := goneTenant(ctx, r, client, err); domain != "" {
+		if domain := goneTenant(ctx, r.holder(), client, err); domain != "" {
 			tenantGoneWarning(&resp.Diagnostics, domain, r.kind(), false)
 		}
 		// The framework wants an identity even for a removed object.
@@ -228,7 +222,7 @@ func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if domain := goneTenant(ctx, r, client, err); domain != "" {
+	if domain := goneTenant(ctx, r.holder(), client, err); domain != "" {
 		tenantGoneError(&resp.Diagnostics, domain)
 		return
 	}
@@ -245,7 +239,7 @@ func updateResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 func deleteResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A], req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
 	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
-	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics, true) {
+	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r.holder(), r.kind(), req.Private, &resp.Diagnostics, true) {
 		return
 	}
 	client := r.client(&resp.Diagnostics)
@@ -257,8 +251,8 @@ func deleteResource[M apiModel[A], A any](ctx context.Context, r objectAPI[M, A]
 		addAPIError(&resp.Diagnostics, "Unable to Delete "+r.kind(), err, errorContext{client: client})
 		return
 	}
-	if domain := goneTenant(ctx, r, client, err); domain != "" {
+	if domain := goneTenant(ctx, r.holder(), client, err); domain != "" {
 		tenantGoneWarning(&resp.Diagnostics, domain, r.kind(), true)
 	}
-	releaseKey(r, client, state, r.kind())
+	releaseKey(r.holder(), r, client, state, r.kind())
 }

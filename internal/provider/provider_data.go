@@ -126,6 +126,10 @@ type clientHolder struct {
 	data *providerData
 }
 
+// holder is how the shared CRUD (crud.go) reaches the provider data of a
+// resource: every resource embeds a clientHolder.
+func (h *clientHolder) holder() *clientHolder { return h }
+
 // configure accepts nil: Terraform validates before it configures.
 func (h *clientHolder) configure(raw any, diags *diag.Diagnostics) {
 	if raw == nil {

@@ -118,7 +118,7 @@ func (r *connectionClientsResource) Delete(ctx context.Context, req resource.Del
 	resp.Diagnostics.Append(diags...)
 	state.EnabledClients, diags = setValue(ctx, listed)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics, true) {
+	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r.holder(), r.kind(), req.Private, &resp.Diagnostics, true) {
 		return
 	}
 	client := r.client(&resp.Diagnostics)
@@ -130,7 +130,7 @@ func (r *connectionClientsResource) Delete(ctx context.Context, req resource.Del
 		addAPIError(&resp.Diagnostics, "Unable to Delete "+r.kind(), err, errorContext{client: client})
 		return
 	}
-	if domain := goneTenant(ctx, r, client, err); domain != "" {
+	if domain := goneTenant(ctx, r.holder(), client, err); domain != "" {
 		tenantGoneWarning(&resp.Diagnostics, domain, r.kind(), true)
 	}
 }

@@ -147,7 +147,7 @@ func (r *organizationConnectionsResource) Delete(ctx context.Context, req resour
 	resp.Diagnostics.Append(diags...)
 	listed, diags := declaredIDs(ctx, req.Private, idSet)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r, r.kind(), req.Private, &resp.Diagnostics, true) {
+	if resp.Diagnostics.HasError() || droppedWithTenant(ctx, r.holder(), r.kind(), req.Private, &resp.Diagnostics, true) {
 		return
 	}
 	client := r.client(&resp.Diagnostics)
@@ -159,7 +159,7 @@ func (r *organizationConnectionsResource) Delete(ctx context.Context, req resour
 		addAPIError(&resp.Diagnostics, "Unable to Delete "+r.kind(), err, errorContext{client: client})
 		return
 	}
-	if domain := goneTenant(ctx, r, client, err); domain != "" {
+	if domain := goneTenant(ctx, r.holder(), client, err); domain != "" {
 		tenantGoneWarning(&resp.Diagnostics, domain, r.kind(), true)
 	}
 }

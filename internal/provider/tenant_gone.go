@@ -9,15 +9,12 @@ import (
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
 
-// tenantGoner is clientHolder's goneTenant (provider_data.go).
-type tenantGoner interface{ goneTenant() string }
-
-// goneTenant returns the domain of r's tenant when Configure found it
+// goneTenant returns the domain of h's tenant when Configure found it
 // deleted, or when err is a 404 inexistent_tenant and the tenant proves
 // deleted (a root's 404 for a tenant object it lacks does not).
-func goneTenant(ctx context.Context, r any, c *mgmt.Client, err error) string {
-	if g, ok := r.(tenantGoner); ok && g.goneTenant() != "" {
-		return g.goneTenant()
+func goneTenant(ctx context.Context, h *clientHolder, c *mgmt.Client, err error) string {
+	if domain := h.goneTenant(); domain != "" {
+		return domain
 	}
 	if c == nil || !mgmt.IsInexistentTenant(err) {
 		return ""
@@ -33,10 +30,10 @@ func goneTenant(ctx context.Context, r any, c *mgmt.Client, err error) string {
 // and the tenant recorded for the object proves deleted), and says so:
 // the object is gone with it, so a read drops it and a delete has nothing
 // to do.
-func droppedWithTenant(ctx context.Context, r any, kind string, private privateData, diags *diag.Diagnostics, deleting bool) bool {
-	domain := goneTenant(ctx, r, nil, nil)
+func droppedWithTenant(ctx context.Context, h *clientHolder, kind string, private privateData, diags *diag.Diagnostics, deleting bool) bool {
+	domain := goneTenant(ctx, h, nil, nil)
 	if domain == "" {
-		domain = recordedTenantGone(ctx, r, private)
+		domain = recordedTenantGone(ctx, h, private)
 	}
 	if domain != "" {
 		tenantGoneWarning(diags, domain, kind, deleting)
@@ -57,17 +54,10 @@ func rememberTenant(ctx context.Context, c *mgmt.Client, private privateData) di
 	return private.SetKey(ctx, tenantDomainKey, raw)
 }
 
-// configUnknowner is clientHolder's (provider_data.go).
-type configUnknowner interface {
-	configUnknown() bool
-	tenantGoneAt(ctx context.Context, domain string) bool
-}
-
 // recordedTenantGone returns the domain recorded for the object when the
 // provider's configuration is unknown and that tenant proves deleted.
-func recordedTenantGone(ctx context.Context, r any, private privateData) string {
-	u, ok := r.(configUnknowner)
-	if !ok || !u.configUnknown() {
+func recordedTenantGone(ctx context.Context, h *clientHolder, private privateData) string {
+	if !h.configUnknown() {
 		return ""
 	}
 	raw, diags := private.GetKey(ctx, tenantDomainKey)
@@ -75,7 +65,7 @@ func recordedTenantGone(ctx context.Context, r any, private privateData) string 
 	if diags.HasError() || len(raw) == 0 || json.Unmarshal(raw, &domain) != nil || domain == "" {
 		return ""
 	}
-	if u.tenantGoneAt(ctx, domain) {
+	if h.tenantGoneAt(ctx, domain) {
 		return domain
 	}
 	return ""
