@@ -229,6 +229,10 @@ func diffApplication(sent, found *Application) []string {
 	set(&d, "grant_types", sent.GrantTypes, found.GrantTypes)
 	ptr(&d, "token_endpoint_auth_method", sent.TokenEndpointAuthMethod, found.TokenEndpointAuthMethod)
 	ptr(&d, "is_first_party", sent.IsFirstParty, found.IsFirstParty)
+	set(&d, "callbacks", sent.Callbacks, found.Callbacks)
+	set(&d, "allowed_origins", sent.AllowedOrigins, found.AllowedOrigins)
+	set(&d, "web_origins", sent.WebOrigins, found.WebOrigins)
+	set(&d, "allowed_logout_urls", sent.AllowedLogoutURLs, found.AllowedLogoutURLs)
 	if sent.ClientAuthenticationMethods != nil && !sameJSON(sent.ClientAuthenticationMethods, found.ClientAuthenticationMethods) {
 		d = append(d, "client_authentication_methods")
 	}

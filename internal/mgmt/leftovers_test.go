@@ -177,30 +177,42 @@ func TestLeftoverClientRealigned(t *testing.T) {
 	}
 }
 
-// A third party's leftover client made first-party since is made a third
-// party's again on adoption: is_first_party is compared like the rest.
-func TestLeftoverClientPartyRealigned(t *testing.T) {
+// A leftover client changed since (made first-party, or its callbacks
+// replaced) is brought back to the create body on adoption: is_first_party
+// and the URL lists are compared like the rest.
+func TestLeftoverClientFieldsRealigned(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, server.Options{}, nil)
-	ctx := t.Context()
-	body := func() *Application { return &Application{Name: String("partner"), IsFirstParty: Bool(false)} }
-	left, err := env.client(t, adoptingLeftovers).CreateApplication(ctx, body())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.client(t).UpdateApplication(ctx, str(left.ClientID), &Application{IsFirstParty: Bool(true)}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := env.client(t, adoptingLeftovers).CreateApplication(ctx, body())
-	if err != nil {
-		t.Fatal(err)
-	}
-	read, err := env.client(t).GetApplication(ctx, str(left.ClientID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if str(got.ClientID) != str(left.ClientID) || read.IsFirstParty == nil || *read.IsFirstParty {
-		t.Errorf("adopted %s (leftover %s): is_first_party %v, want false", str(got.ClientID), str(left.ClientID), read.IsFirstParty)
+	for name, change := range map[string]*Application{
+		"is_first_party": {IsFirstParty: Bool(true)},
+		"callbacks":      {Callbacks: &[]string{"https://elsewhere.example/cb"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := newTestEnv(t, server.Options{}, nil)
+			ctx := t.Context()
+			body := func() *Application {
+				return &Application{Name: String("partner"), IsFirstParty: Bool(false), Callbacks: &[]string{"https://partner.example/cb"}}
+			}
+			left, err := env.client(t, adoptingLeftovers).CreateApplication(ctx, body())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := env.client(t).UpdateApplication(ctx, str(left.ClientID), change); err != nil {
+				t.Fatal(err)
+			}
+			got, err := env.client(t, adoptingLeftovers).CreateApplication(ctx, body())
+			if err != nil {
+				t.Fatal(err)
+			}
+			read, err := env.client(t).GetApplication(ctx, str(left.ClientID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if str(got.ClientID) != str(left.ClientID) || read.IsFirstParty == nil || *read.IsFirstParty ||
+				read.Callbacks == nil || !slices.Equal(*read.Callbacks, []string{"https://partner.example/cb"}) {
+				t.Errorf("adopted %s (leftover %s): is_first_party %v, callbacks %v, want false and the configured callback",
+					str(got.ClientID), str(left.ClientID), read.IsFirstParty, read.Callbacks)
+			}
+		})
 	}
 }
 

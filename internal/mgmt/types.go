@@ -41,6 +41,13 @@ type Application struct {
 	// tokens through the default grants (default_for third_party_clients) too.
 	// Auth0 creates a client first-party when it is unset.
 	IsFirstParty *bool `json:"is_first_party,omitempty"`
+	// The URLs of an interactive application, each kept by Auth0 as a list whose order means
+	// nothing: where a login may return to, which origins may call it from a browser, and where a
+	// logout may return to.
+	Callbacks         *[]string `json:"callbacks,omitempty"`
+	AllowedOrigins    *[]string `json:"allowed_origins,omitempty"`
+	WebOrigins        *[]string `json:"web_origins,omitempty"`
+	AllowedLogoutURLs *[]string `json:"allowed_logout_urls,omitempty"`
 	// ClientAuthenticationMethods replace TokenEndpointAuthMethod (then nil);
 	// UsePrivateKeyJWT and UseTokenEndpointAuthMethod switch between them.
 	ClientAuthenticationMethods *ClientAuthenticationMethods `json:"client_authentication_methods,omitempty"`

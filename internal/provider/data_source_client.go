@@ -40,6 +40,10 @@ type clientDataModel struct {
 	GrantTypes              types.Set    `tfsdk:"grant_types"`
 	TokenEndpointAuthMethod types.String `tfsdk:"token_endpoint_auth_method"`
 	IsFirstParty            types.Bool   `tfsdk:"is_first_party"`
+	Callbacks               types.Set    `tfsdk:"callbacks"`
+	AllowedOrigins          types.Set    `tfsdk:"allowed_origins"`
+	WebOrigins              types.Set    `tfsdk:"web_origins"`
+	AllowedLogoutURLs       types.Set    `tfsdk:"allowed_logout_urls"`
 }
 
 func (d *clientDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -93,6 +97,10 @@ func (d *clientDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Description: "Whether the application is the tenant owner's own (`true`) or a third party's (`false`).",
 				Computed:    true,
 			},
+			"callbacks":           computedStrings("The URLs a login may return to; empty when none."),
+			"allowed_origins":     computedStrings("The origins a browser may embed the login in or call it from; empty when none."),
+			"web_origins":         computedStrings("The origins a browser application may renew its tokens from; empty when none."),
+			"allowed_logout_urls": computedStrings("The URLs a logout may return to; empty when none."),
 			"grant_types": schema.SetAttribute{
 				Description: "The grants the application may use.",
 				ElementType: types.StringType,
@@ -150,7 +158,15 @@ func (d *clientDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		GrantTypes:              m.GrantTypes,
 		TokenEndpointAuthMethod: m.TokenEndpointAuthMethod,
 		IsFirstParty:            m.IsFirstParty,
+		Callbacks:               m.Callbacks,
+		AllowedOrigins:          m.AllowedOrigins,
+		WebOrigins:              m.WebOrigins,
+		AllowedLogoutURLs:       m.AllowedLogoutURLs,
 	})...)
+}
+
+func computedStrings(description string) schema.SetAttribute {
+	return schema.SetAttribute{Description: description, ElementType: types.StringType, Computed: true}
 }
 
 // findApplicationByName lists every application: the Management API cannot

@@ -23,6 +23,7 @@ func (e *testEnv) seedClient(name string) *mgmt.Application {
 		GrantTypes:              &[]string{"client_credentials", "authorization_code"},
 		TokenEndpointAuthMethod: mgmt.String("client_secret_basic"),
 		IsFirstParty:            mgmt.Bool(false),
+		Callbacks:               &[]string{"https://billing.example.com/callback"},
 	})
 	if err != nil {
 		e.t.Fatalf("create client: %v", err)
@@ -46,6 +47,10 @@ func expectClient(address string, app *mgmt.Application) []statecheck.StateCheck
 		})),
 		statecheck.ExpectKnownValue(address, at("token_endpoint_auth_method"), knownvalue.StringExact("client_secret_basic")),
 		statecheck.ExpectKnownValue(address, at("is_first_party"), knownvalue.Bool(false)),
+		statecheck.ExpectKnownValue(address, at("callbacks"), knownvalue.SetExact([]knownvalue.Check{
+			knownvalue.StringExact("https://billing.example.com/callback"),
+		})),
+		statecheck.ExpectKnownValue(address, at("web_origins"), knownvalue.SetSizeExact(0)),
 	}
 }
 

@@ -69,6 +69,10 @@ type clientModel struct {
 	GrantTypes              types.Set              `tfsdk:"grant_types"`
 	TokenEndpointAuthMethod types.String           `tfsdk:"token_endpoint_auth_method"`
 	IsFirstParty            types.Bool             `tfsdk:"is_first_party"`
+	Callbacks               types.Set              `tfsdk:"callbacks"`
+	AllowedOrigins          types.Set              `tfsdk:"allowed_origins"`
+	WebOrigins              types.Set              `tfsdk:"web_origins"`
+	AllowedLogoutURLs       types.Set              `tfsdk:"allowed_logout_urls"`
 	SecretRotationVersion   validators.WholeNumber `tfsdk:"client_secret_rotation_version"`
 	EnabledConnections      types.Set              `tfsdk:"enabled_connections"`
 	// ClientSecretWO is write-only: known only in the configuration.
@@ -147,6 +151,13 @@ func (r *clientResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 			},
+			"callbacks": clientURLsAttribute("The URLs a login may return to with its result (the " +
+				"`redirect_uri` of an authorization request), for `spa`, `native` and `regular_web` applications."),
+			"allowed_origins": clientURLsAttribute("The origins a browser may embed the login in or call it " +
+				"from (cross-origin authentication)."),
+			"web_origins": clientURLsAttribute("The origins a browser application may renew its tokens from " +
+				"silently (web message response mode, CORS of the token endpoint)."),
+			"allowed_logout_urls": clientURLsAttribute("The URLs a logout may return to."),
 			"client_secret_rotation_version": schema.Int64Attribute{
 				Description: "Any whole number; changing it from one number to another rotates the client secret in " +
 					"place (the client ID stays, the old secret stops working at once). Setting it for the first " +
@@ -312,6 +323,10 @@ func (r *clientResource) createObject(ctx context.Context, c *mgmt.Client, plan 
 	if !plan.IsFirstParty.ValueBool() {
 		body.IsFirstParty = mgmt.Bool(false)
 	}
+	diags.Append(plan.setURLs(ctx, body, nil)...)
+	if diags.HasError() {
+		return nil, diags, nil
+	}
 	created, err := c.CreateApplication(ctx, body)
 	if err != nil || plan.EnabledConnections.IsNull() {
 		return created, diags, err
@@ -377,6 +392,10 @@ func (r *clientResource) updateObject(ctx context.Context, c *mgmt.Client, plan,
 	}
 	if !plan.IsFirstParty.Equal(state.IsFirstParty) {
 		body.IsFirstParty = mgmt.Bool(plan.IsFirstParty.ValueBool())
+	}
+	diags.Append(plan.setURLs(ctx, body, state)...)
+	if diags.HasError() {
+		return nil, diags, nil
 	}
 	updated, err := c.UpdateApplication(ctx, state.ID.ValueString(), body)
 	if err == nil && !plan.EnabledConnections.IsNull() && !plan.EnabledConnections.Equal(state.EnabledConnections) {
@@ -453,8 +472,62 @@ func (m *clientModel) fromAPI(ctx context.Context, a *mgmt.Application) diag.Dia
 	m.AppType = types.StringValue(valueOr(a.AppType, defaultAppType))
 	m.TokenEndpointAuthMethod = types.StringValue(authMethod(a))
 	m.IsFirstParty = types.BoolValue(valueOr(a.IsFirstParty, true))
+	var diags diag.Diagnostics
+	for _, u := range m.urlLists() {
+		set, d := setValue(ctx, valueOr(*u.of(a), []string{}))
+		diags.Append(d...)
+		*u.attr = set
+	}
 	grantTypes := valueOr(a.GrantTypes, []string{grantTypeClientCC})
-	set, diags := types.SetValueFrom(ctx, types.StringType, grantTypes)
+	set, d := types.SetValueFrom(ctx, types.StringType, grantTypes)
 	m.GrantTypes = set
+	diags.Append(d...)
+	return diags
+}
+
+// clientURLsAttribute is one of a client's URL lists: a set, since Auth0
+// gives the order no meaning; unset is none, as [] is.
+func clientURLsAttribute(what string) schema.SetAttribute {
+	return schema.SetAttribute{
+		Description: what + " Unset or `[]` is none. Changed in place.",
+		ElementType: types.StringType,
+		Optional:    true,
+		Computed:    true,
+		Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
+	}
+}
+
+// clientURLList pairs a URL list attribute with its field of the API object.
+type clientURLList struct {
+	attr *types.Set
+	of   func(a *mgmt.Application) **[]string
+}
+
+func (m *clientModel) urlLists() []clientURLList {
+	return []clientURLList{
+		{&m.Callbacks, func(a *mgmt.Application) **[]string { return &a.Callbacks }},
+		{&m.AllowedOrigins, func(a *mgmt.Application) **[]string { return &a.AllowedOrigins }},
+		{&m.WebOrigins, func(a *mgmt.Application) **[]string { return &a.WebOrigins }},
+		{&m.AllowedLogoutURLs, func(a *mgmt.Application) **[]string { return &a.AllowedLogoutURLs }},
+	}
+}
+
+// setURLs puts into body the URL lists of the plan that differ from the
+// state's, or, on create (no state), those that are not empty: a client
+// without URLs is created with the body it had before they were managed.
+func (m *clientModel) setURLs(ctx context.Context, body *mgmt.Application, state *clientModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var prior []clientURLList
+	if state != nil {
+		prior = state.urlLists()
+	}
+	for i, u := range m.urlLists() {
+		urls := []string{}
+		diags.Append(u.attr.ElementsAs(ctx, &urls, false)...)
+		if state == nil && len(urls) == 0 || state != nil && u.attr.Equal(*prior[i].attr) {
+			continue
+		}
+		*u.of(body) = &urls
+	}
 	return diags
 }

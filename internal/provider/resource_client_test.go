@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -204,6 +205,113 @@ func TestAccClient_thirdParty(t *testing.T) {
 				ConfigPlanChecks:  update,
 				ConfigStateChecks: []statecheck.StateCheck{isFirstParty(true), sameID.AddStateValue(addr, tfjsonpath.New("client_id"))},
 				Check:             onServer(true),
+			},
+		},
+	})
+}
+
+// A browser application's URL lists: set on create, changed and emptied
+// in place, a list added behind Terraform's back removed again, and
+// imported as they are.
+func TestAccClient_urls(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_client.spa"
+	ctx := t.Context()
+	config := func(lists string) string {
+		return env.config(`
+resource "idp_client" "spa" {
+  name        = "Storefront"
+  app_type    = "spa"
+  grant_types = ["authorization_code", "refresh_token"]
+` + lists + `
+}
+`)
+	}
+	urls := func(attr string, want ...string) statecheck.StateCheck {
+		checks := []knownvalue.Check{}
+		for _, w := range want {
+			checks = append(checks, knownvalue.StringExact(w))
+		}
+		return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.SetExact(checks))
+	}
+	var clientID string
+	onServer := func(want map[string][]string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			clientID = s.RootModule().Resources[addr].Primary.ID
+			a, err := env.client.GetApplication(ctx, clientID)
+			if err != nil {
+				return err
+			}
+			got := map[string][]string{"callbacks": valueOr(a.Callbacks, nil), "allowed_origins": valueOr(a.AllowedOrigins, nil),
+				"web_origins": valueOr(a.WebOrigins, nil), "allowed_logout_urls": valueOr(a.AllowedLogoutURLs, nil)}
+			for attr, w := range want {
+				g := slices.Clone(got[attr])
+				slices.Sort(g)
+				if !slices.Equal(g, w) {
+					return fmt.Errorf("%s on the server: %q, want %q", attr, got[attr], w)
+				}
+			}
+			return nil
+		}
+	}
+	update := resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(`
+  callbacks           = ["https://shop.example.com/callback", "http://localhost:3000/callback"]
+  allowed_origins     = ["https://shop.example.com"]
+  web_origins         = ["https://shop.example.com"]
+  allowed_logout_urls = ["https://shop.example.com/"]
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					urls("callbacks", "http://localhost:3000/callback", "https://shop.example.com/callback"),
+					urls("allowed_origins", "https://shop.example.com"),
+					urls("web_origins", "https://shop.example.com"),
+					urls("allowed_logout_urls", "https://shop.example.com/"),
+				},
+				Check: onServer(map[string][]string{
+					"callbacks":           {"http://localhost:3000/callback", "https://shop.example.com/callback"},
+					"allowed_origins":     {"https://shop.example.com"},
+					"web_origins":         {"https://shop.example.com"},
+					"allowed_logout_urls": {"https://shop.example.com/"},
+				}),
+			},
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true},
+			{
+				// One list changed, one emptied, one removed, one kept.
+				Config: config(`
+  callbacks           = ["https://shop.example.com/callback"]
+  allowed_origins     = []
+  allowed_logout_urls = ["https://shop.example.com/"]
+`),
+				ConfigPlanChecks: update,
+				ConfigStateChecks: []statecheck.StateCheck{
+					urls("callbacks", "https://shop.example.com/callback"), urls("allowed_origins"), urls("web_origins"),
+					urls("allowed_logout_urls", "https://shop.example.com/"),
+				},
+				Check: onServer(map[string][]string{
+					"callbacks": {"https://shop.example.com/callback"}, "allowed_origins": nil, "web_origins": nil,
+					"allowed_logout_urls": {"https://shop.example.com/"},
+				}),
+			},
+			{
+				PreConfig: func() {
+					if _, err := env.client.UpdateApplication(ctx, clientID, &mgmt.Application{
+						WebOrigins: &[]string{"https://evil.example.com"}}); err != nil {
+						t.Fatalf("out-of-band update: %v", err)
+					}
+				},
+				Config: config(`
+  callbacks           = ["https://shop.example.com/callback"]
+  allowed_logout_urls = ["https://shop.example.com/"]
+`),
+				ConfigPlanChecks:  update,
+				ConfigStateChecks: []statecheck.StateCheck{urls("web_origins")},
+				Check:             onServer(map[string][]string{"web_origins": nil}),
 			},
 		},
 	})

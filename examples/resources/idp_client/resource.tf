@@ -23,3 +23,15 @@ resource "idp_client" "billing_service" {
   client_secret_wo         = var.billing_client_secret
   client_secret_wo_version = 1
 }
+
+# A single-page application: where a login and a logout may return to, and
+# the origins its browser code runs at.
+resource "idp_client" "storefront" {
+  name                = "Storefront"
+  app_type            = "spa"
+  grant_types         = ["authorization_code", "refresh_token"]
+  callbacks           = ["https://shop.example.com/callback"]
+  allowed_logout_urls = ["https://shop.example.com/"]
+  web_origins         = ["https://shop.example.com"]
+  allowed_origins     = ["https://shop.example.com"]
+}
