@@ -346,6 +346,8 @@ func diffResourceServer(sent, found *ResourceServer) []string {
 	ptr(&d, "token_lifetime", sent.TokenLifetime, found.TokenLifetime)
 	ptr(&d, "allow_offline_access", sent.AllowOfflineAccess, found.AllowOfflineAccess)
 	ptr(&d, "skip_consent_for_verifiable_first_party_clients", sent.SkipConsentForVerifiableFirstPartyClients, found.SkipConsentForVerifiableFirstPartyClients)
+	ptr(&d, "token_dialect", sent.TokenDialect, found.TokenDialect)
+	ptr(&d, "enforce_policies", sent.EnforcePolicies, found.EnforcePolicies)
 	return d
 }
 

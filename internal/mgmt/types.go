@@ -15,7 +15,12 @@ type ResourceServer struct {
 	TokenLifetime                             *int64                 `json:"token_lifetime,omitempty"`
 	AllowOfflineAccess                        *bool                  `json:"allow_offline_access,omitempty"`
 	SkipConsentForVerifiableFirstPartyClients *bool                  `json:"skip_consent_for_verifiable_first_party_clients,omitempty"`
-	IsSystem                                  *bool                  `json:"is_system,omitempty"`
+	// TokenDialect is the profile of the API's access tokens: access_token (Auth0's, the
+	// default), rfc9068_profile, or either with _authz (RBAC permissions in user tokens).
+	TokenDialect *string `json:"token_dialect,omitempty"`
+	// EnforcePolicies turns role-based access control on for the API's user tokens.
+	EnforcePolicies *bool `json:"enforce_policies,omitempty"`
+	IsSystem        *bool `json:"is_system,omitempty"`
 	// CreateMarker is the pending create marker the server's copy carries as
 	// a scope ("" when none): every method that returns an API takes that
 	// scope out of Scopes, and SettleResourceServer removes it.

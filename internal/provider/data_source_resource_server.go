@@ -38,6 +38,8 @@ type resourceServerDataModel struct {
 	TokenLifetime      types.Int64  `tfsdk:"token_lifetime"`
 	AllowOfflineAccess types.Bool   `tfsdk:"allow_offline_access"`
 	SkipConsent        types.Bool   `tfsdk:"skip_consent_for_verifiable_first_party_clients"`
+	TokenDialect       types.String `tfsdk:"token_dialect"`
+	EnforcePolicies    types.Bool   `tfsdk:"enforce_policies"`
 	IsSystem           types.Bool   `tfsdk:"is_system"`
 }
 
@@ -107,6 +109,15 @@ func (d *resourceServerDataSource) Schema(_ context.Context, _ datasource.Schema
 				Description: "Whether first-party clients skip the consent prompt.",
 				Computed:    true,
 			},
+			"token_dialect": schema.StringAttribute{
+				Description: "The profile of the API's access tokens: `access_token`, `access_token_authz`, " +
+					"`rfc9068_profile` or `rfc9068_profile_authz`.",
+				Computed: true,
+			},
+			"enforce_policies": schema.BoolAttribute{
+				Description: "Whether role-based access control decides the scopes of users' tokens for the API.",
+				Computed:    true,
+			},
 			"is_system": schema.BoolAttribute{
 				Description: "Whether the API is the tenant's own Management API, which Terraform can read and grant " +
 					"access to but not change.",
@@ -156,6 +167,8 @@ func (d *resourceServerDataSource) Read(ctx context.Context, req datasource.Read
 		TokenLifetime:      types.Int64Value(m.TokenLifetime.ValueInt64()),
 		AllowOfflineAccess: m.AllowOfflineAccess,
 		SkipConsent:        m.SkipConsent,
+		TokenDialect:       m.TokenDialect,
+		EnforcePolicies:    m.EnforcePolicies,
 		IsSystem:           types.BoolValue(valueOr(rs.IsSystem, false)),
 	})...)
 }

@@ -31,6 +31,8 @@ func (e *testEnv) seedResourceServer(identifier string) *mgmt.ResourceServer {
 		SigningSecret:      mgmt.String("a-signing-secret-of-some-length"),
 		TokenLifetime:      mgmt.Int64(3600),
 		AllowOfflineAccess: mgmt.Bool(true),
+		TokenDialect:       mgmt.String("rfc9068_profile_authz"),
+		EnforcePolicies:    mgmt.Bool(true),
 	})
 	if err != nil {
 		e.t.Fatalf("create resource server: %v", err)
@@ -60,6 +62,8 @@ func expectResourceServer(address string, rs *mgmt.ResourceServer) []statecheck.
 		statecheck.ExpectKnownValue(address, at("token_lifetime"), knownvalue.Int64Exact(3600)),
 		statecheck.ExpectKnownValue(address, at("allow_offline_access"), knownvalue.Bool(true)),
 		statecheck.ExpectKnownValue(address, at("skip_consent_for_verifiable_first_party_clients"), knownvalue.Bool(false)),
+		statecheck.ExpectKnownValue(address, at("token_dialect"), knownvalue.StringExact("rfc9068_profile_authz")),
+		statecheck.ExpectKnownValue(address, at("enforce_policies"), knownvalue.Bool(true)),
 		statecheck.ExpectKnownValue(address, at("is_system"), knownvalue.Bool(false)),
 	}
 }

@@ -297,6 +297,10 @@ type accessClaims struct {
 	Azp   string `json:"azp"`
 	Gty   string `json:"gty"`
 	OrgID string `json:"org_id"`
+	// ClientID is the RFC 9068 profile's azp.
+	ClientID string `json:"client_id"`
+	// Typ is the header's typ: JWT, or at+jwt in the RFC 9068 profile.
+	Typ string `json:"-"`
 }
 
 // verifyToken checks a token's signature against the JWKS served at
@@ -326,6 +330,7 @@ func verifyToken(domain, token string) (*accessClaims, error) {
 	if err := parsed.Claims(keys[0].Key, &claims); err != nil {
 		return nil, fmt.Errorf("verify signature: %w", err)
 	}
+	claims.Typ, _ = parsed.Headers[0].ExtraHeaders[jose.HeaderType].(string)
 	return &claims, nil
 }
 

@@ -41,10 +41,14 @@ var (
 	_ naturalKeyed[*resourceServerModel]                    = &resourceServerResource{}
 )
 
+// tokenDialects are the spec's token_dialect values.
+var tokenDialects = []string{defaultTokenDialect, "access_token_authz", "rfc9068_profile", "rfc9068_profile_authz"}
+
 const (
 	defaultSigningAlg    = "RS256"
 	defaultTokenLifetime = 86400
 	maxTokenLifetime     = 2592000
+	defaultTokenDialect  = "access_token"
 
 	resourceServerImportForms = `the resource server's ID, 24 hexadecimal digits (e.g. "5f8d0d55b54764421b7156c9"), ` +
 		`or its identifier (e.g. "https://api.example.com/"), at most 600 characters`
@@ -73,6 +77,8 @@ type resourceServerModel struct {
 	TokenLifetime      validators.WholeNumber `tfsdk:"token_lifetime"`
 	AllowOfflineAccess types.Bool             `tfsdk:"allow_offline_access"`
 	SkipConsent        types.Bool             `tfsdk:"skip_consent_for_verifiable_first_party_clients"`
+	TokenDialect       types.String           `tfsdk:"token_dialect"`
+	EnforcePolicies    types.Bool             `tfsdk:"enforce_policies"`
 	// SigningSecretWO is write-only: known only in the configuration.
 	SigningSecretWO        types.String           `tfsdk:"signing_secret_wo"`
 	SigningSecretWOVersion validators.WholeNumber `tfsdk:"signing_secret_wo_version"`
@@ -213,6 +219,23 @@ func (r *resourceServerResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Computed:    true,
 				Default:     booldefault.StaticBool(false),
 			},
+			"token_dialect": schema.StringAttribute{
+				Description: "The profile of this API's access tokens: `access_token` (Auth0's profile, the default: " +
+					"the client in `azp`, the flow in `gty`), `rfc9068_profile` (RFC 9068's JWT profile: header " +
+					"`typ` `at+jwt`, the client in `client_id`, a `jti`), or either with `_authz`, which adds the " +
+					"`permissions` claim to tokens of users (a client-credentials token has none). Changed in place.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(defaultTokenDialect),
+				Validators: []validator.String{stringvalidator.OneOf(tokenDialects...)},
+			},
+			"enforce_policies": schema.BoolAttribute{
+				Description: "Whether role-based access control decides the scopes of users' tokens for this API " +
+					"(RBAC). Client-credentials tokens keep the scopes of their grant. Defaults to `false`. Changed in place.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
 		},
 	}
 }
@@ -315,6 +338,14 @@ func (r *resourceServerResource) createObject(ctx context.Context, c *mgmt.Clien
 	}
 	body.Identifier = mgmt.String(plan.Identifier.ValueString())
 	plan.withWriteOnlySecret(body)
+	// Sent only when not the defaults, so that an API without them is
+	// created with the body (and create marker) it had before them.
+	if d := plan.TokenDialect.ValueString(); d != defaultTokenDialect {
+		body.TokenDialect = mgmt.String(d)
+	}
+	if plan.EnforcePolicies.ValueBool() {
+		body.EnforcePolicies = mgmt.Bool(true)
+	}
 	created, err := c.CreateResourceServer(ctx, body)
 	r.noteAPI(c, created)
 	return created, diags, err
@@ -338,6 +369,12 @@ func (r *resourceServerResource) updateObject(ctx context.Context, c *mgmt.Clien
 	}
 	if !plan.SigningSecretWOVersion.Equal(state.SigningSecretWOVersion) {
 		plan.withWriteOnlySecret(body)
+	}
+	if !plan.TokenDialect.Equal(state.TokenDialect) {
+		body.TokenDialect = mgmt.String(plan.TokenDialect.ValueString())
+	}
+	if !plan.EnforcePolicies.Equal(state.EnforcePolicies) {
+		body.EnforcePolicies = mgmt.Bool(plan.EnforcePolicies.ValueBool())
 	}
 	updated, err := c.UpdateResourceServer(ctx, state.ID.ValueString(), body)
 	r.noteAPI(c, updated)
@@ -406,6 +443,8 @@ func (m *resourceServerModel) fromAPI(_ context.Context, rs *mgmt.ResourceServer
 	m.TokenLifetime = validators.WholeNumberValue(valueOr(rs.TokenLifetime, defaultTokenLifetime))
 	m.AllowOfflineAccess = types.BoolValue(valueOr(rs.AllowOfflineAccess, false))
 	m.SkipConsent = types.BoolValue(valueOr(rs.SkipConsentForVerifiableFirstPartyClients, false))
+	m.TokenDialect = types.StringValue(valueOr(rs.TokenDialect, defaultTokenDialect))
+	m.EnforcePolicies = types.BoolValue(valueOr(rs.EnforcePolicies, false))
 
 	elems := []attr.Value{}
 	if rs.Scopes != nil {

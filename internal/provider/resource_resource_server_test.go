@@ -144,6 +144,110 @@ func TestAccResourceServer_lifecycle(t *testing.T) {
 	})
 }
 
+// token_dialect picks the profile of the API's tokens: the Auth0 profile
+// by default, RFC 9068's once set (typ at+jwt, client_id for azp), changed
+// in place; a dialect changed behind Terraform's back is put back, and a
+// dialect the service does not know is refused at plan.
+func TestAccResourceServer_tokenDialect(t *testing.T) {
+	env := newTestEnv(t)
+	const addr = "idp_resource_server.api"
+	ctx := t.Context()
+	config := func(settings string) string {
+		return env.config(`
+resource "idp_resource_server" "api" {
+  name       = "Ledger"
+  identifier = "https://ledger.example.com/"
+  scopes     = [{ value = "read:ledger" }]
+` + settings + `
+}
+
+resource "idp_client" "worker" {
+  name = "Ledger worker"
+}
+
+resource "idp_client_grant" "worker" {
+  client_id = idp_client.worker.client_id
+  audience  = idp_resource_server.api.identifier
+  scope     = ["read:ledger"]
+}
+`)
+	}
+	var apiID string
+	profile := func(typ string, rfc9068 bool) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			attrs := s.RootModule().Resources["idp_client.worker"].Primary.Attributes
+			apiID = s.RootModule().Resources[addr].Primary.ID
+			tok, err := env.client.RequestToken(ctx, mgmt.TokenRequest{ClientID: attrs["client_id"], ClientSecret: attrs["client_secret"],
+				Audience: "https://ledger.example.com/"})
+			if err != nil {
+				return err
+			}
+			claims, err := verifyToken(env.url, tok.AccessToken)
+			if err != nil {
+				return err
+			}
+			clientID := attrs["client_id"]
+			if claims.Typ != typ || rfc9068 != (claims.ClientID == clientID && claims.Azp == "" && claims.Gty == "") ||
+				!rfc9068 != (claims.Azp == clientID && claims.Gty == "client-credentials" && claims.ClientID == "") {
+				return fmt.Errorf("token typ %q, azp %q, gty %q, client_id %q: want the %s profile", claims.Typ, claims.Azp,
+					claims.Gty, claims.ClientID, map[bool]string{true: "RFC 9068", false: "Auth0"}[rfc9068])
+			}
+			return nil
+		}
+	}
+	dialect := func(want string, enforce bool) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("token_dialect"), knownvalue.StringExact(want)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("enforce_policies"), knownvalue.Bool(enforce)),
+		}
+	}
+	update := resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(""), ConfigStateChecks: dialect("access_token", false), Check: profile("JWT", false)},
+			{
+				Config:            config("  token_dialect    = \"rfc9068_profile\"\n  enforce_policies = true\n"),
+				ConfigPlanChecks:  update,
+				ConfigStateChecks: dialect("rfc9068_profile", true),
+				Check:             profile("at+jwt", true),
+			},
+			{ResourceName: addr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"signing_secret"}},
+			{
+				PreConfig: func() {
+					if _, err := env.client.UpdateResourceServer(ctx, apiID, &mgmt.ResourceServer{TokenDialect: mgmt.String("access_token")}); err != nil {
+						t.Fatalf("out-of-band update: %v", err)
+					}
+				},
+				Config:            config("  token_dialect    = \"rfc9068_profile\"\n  enforce_policies = true\n"),
+				ConfigPlanChecks:  update,
+				ConfigStateChecks: dialect("rfc9068_profile", true),
+				Check:             profile("at+jwt", true),
+			},
+			{
+				Config:            config(""),
+				ConfigPlanChecks:  update,
+				ConfigStateChecks: dialect("access_token", false),
+				Check:             profile("JWT", false),
+			},
+		},
+	})
+}
+
+// A token_dialect outside the spec's enum is refused at plan.
+func TestAccResourceServer_unknownTokenDialect(t *testing.T) {
+	env := newTestEnv(t)
+	refusedAtPlan(t, env.config(`
+resource "idp_resource_server" "api" {
+  name          = "Ledger"
+  identifier    = "https://ledger.example.com/"
+  token_dialect = "jwt"
+}
+`), `value must be one of`)
+}
+
 func TestAccResourceServer_identifierChangeReplaces(t *testing.T) {
 	env := newTestEnv(t)
 	const addr = "idp_resource_server.test"

@@ -32,6 +32,24 @@ type tokenClaims struct {
 	OrgName         string `json:"org_name,omitempty"`
 }
 
+// rfc9068Claims are a token's claims under an API whose token_dialect is
+// rfc9068_profile or rfc9068_profile_authz (Auth0's "Access Token
+// Profiles"): client_id instead of azp, no gty, typ at+jwt in the header.
+// A client-credentials token has no permissions claim in either dialect:
+// RBAC is about users.
+type rfc9068Claims struct {
+	Issuer   string `json:"iss"`
+	Subject  string `json:"sub"`
+	Audience string `json:"aud"`
+	ClientID string `json:"client_id"`
+	IssuedAt int64  `json:"iat"`
+	Expiry   int64  `json:"exp"`
+	ID       string `json:"jti"`
+	Scope    string `json:"scope"`
+	OrgID    string `json:"org_id,omitempty"`
+	OrgName  string `json:"org_name,omitempty"`
+}
+
 type tokenResponse struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
@@ -212,6 +230,7 @@ type tokenAPI struct {
 	signingSecret string
 	tokenLifetime int64
 	scopes        []string // in the API's order
+	rfc9068       bool     // its token_dialect is one of the RFC 9068 profile's
 }
 
 // cachedTokenAPI spares a token the decoding of its API, the largest cost
@@ -236,6 +255,10 @@ func (p repo) tokenAPIFor(identifier string) (*tokenAPI, error) {
 		return nil, err
 	}
 	api := &tokenAPI{signingAlg: rs.SigningAlg, signingSecret: rs.SigningSecret, tokenLifetime: rs.TokenLifetime}
+	var dialect string
+	if raw, ok := rs.Extra["token_dialect"]; ok && json.Unmarshal(raw, &dialect) == nil {
+		api.rfc9068 = dialect == "rfc9068_profile" || dialect == "rfc9068_profile_authz"
+	}
 	if rs.Scopes != nil {
 		for _, sc := range *rs.Scopes {
 			api.scopes = append(api.scopes, sc.Value)
@@ -337,7 +360,7 @@ func (c *call) authorizeToken(auth *clientAuth, audience, scope, organization st
 
 func (c *call) sign(iss *issuance) (string, error) {
 	now := c.s.now().Unix()
-	claims := tokenClaims{
+	var claims any = tokenClaims{
 		Issuer:          c.issuer(),
 		Subject:         iss.clientID + "@clients",
 		Audience:        iss.audience,
@@ -349,6 +372,22 @@ func (c *call) sign(iss *issuance) (string, error) {
 		ID:              newTokenID(),
 		OrgID:           iss.orgID,
 		OrgName:         iss.orgName,
+	}
+	typ := jose.ContentType("JWT")
+	if iss.api.rfc9068 {
+		typ = "at+jwt"
+		claims = rfc9068Claims{
+			Issuer:   c.issuer(),
+			Subject:  iss.clientID + "@clients",
+			Audience: iss.audience,
+			ClientID: iss.clientID,
+			IssuedAt: now,
+			Expiry:   now + iss.api.tokenLifetime,
+			ID:       newTokenID(),
+			Scope:    strings.Join(iss.scopes, " "),
+			OrgID:    iss.orgID,
+			OrgName:  iss.orgName,
+		}
 	}
 	var key jose.SigningKey
 	switch alg := jose.SignatureAlgorithm(iss.api.signingAlg); alg {
@@ -366,7 +405,7 @@ func (c *call) sign(iss *issuance) (string, error) {
 	default:
 		return "", errors.New("server: unsupported signing_alg " + iss.api.signingAlg)
 	}
-	signer, err := jose.NewSigner(key, (&jose.SignerOptions{}).WithType("JWT"))
+	signer, err := jose.NewSigner(key, (&jose.SignerOptions{}).WithType(typ))
 	if err != nil {
 		return "", err
 	}

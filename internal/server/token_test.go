@@ -11,6 +11,7 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/server"
 )
@@ -395,4 +396,54 @@ func TestAccessTokenHS256(t *testing.T) {
 		expectStatus(t, r, http.StatusOK)
 		verifyHS256(t, h.mintToken(h.base, id, secret, aud, ""), rotated)
 	})
+}
+
+// An API's token_dialect picks its tokens' profile (Auth0's "Access Token
+// Profiles"): the RFC 9068 profile's tokens have typ at+jwt, client_id for
+// azp, a jti and no gty; the Auth0 profile's are as before. Neither _authz
+// dialect adds a permissions claim to a client-credentials token.
+func TestAccessTokenDialects(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	api := h.newAPI(h.base, h.tok, map[string]any{
+		"signing_alg": "RS256", "token_dialect": "rfc9068_profile",
+		"scopes": []map[string]any{{"value": "read:things"}},
+	})
+	aud, apiID := strField(t, api, "identifier"), strField(t, api, "id")
+	cid, secret := h.newGrantedClient(h.base, h.tok, aud, []string{"read:things"})
+	keys := h.fetchJWKS(h.base)
+	token := func(dialect string) (string, map[string]any) {
+		t.Helper()
+		expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/resource-servers/"+apiID,
+			map[string]any{"token_dialect": dialect}), http.StatusOK)
+		parsed, err := jwt.ParseSigned(h.mintToken(h.base, cid, secret, aud, ""), []jose.SignatureAlgorithm{jose.RS256})
+		if err != nil {
+			t.Fatalf("%s: parse: %v", dialect, err)
+		}
+		hdr := parsed.Headers[0]
+		claims := map[string]any{}
+		found := keys.Key(hdr.KeyID)
+		if len(found) != 1 {
+			t.Fatalf("%s: kid %q not in the JWKS", dialect, hdr.KeyID)
+		}
+		if err := parsed.Claims(found[0], &claims); err != nil {
+			t.Fatalf("%s: verify: %v", dialect, err)
+		}
+		typ, _ := hdr.ExtraHeaders[jose.HeaderType].(string)
+		return typ, claims
+	}
+	for _, dialect := range []string{"rfc9068_profile", "rfc9068_profile_authz"} {
+		typ, c := token(dialect)
+		if typ != "at+jwt" || c["client_id"] != cid || c["sub"] != cid+"@clients" || c["aud"] != aud ||
+			c["scope"] != "read:things" || c["jti"] == nil || c["azp"] != nil || c["gty"] != nil || c["permissions"] != nil {
+			t.Errorf("%s: typ %q, claims %v; want at+jwt with client_id, sub, aud, scope and jti, and no azp, gty or permissions",
+				dialect, typ, c)
+		}
+	}
+	for _, dialect := range []string{"access_token", "access_token_authz"} {
+		typ, c := token(dialect)
+		if typ != "JWT" || c["azp"] != cid || c["gty"] != "client-credentials" || c["client_id"] != nil || c["permissions"] != nil {
+			t.Errorf("%s: typ %q, claims %v; want JWT with azp and gty, and no client_id or permissions", dialect, typ, c)
+		}
+	}
 }
