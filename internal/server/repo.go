@@ -641,6 +641,19 @@ func (p repo) settings() (extras, error) {
 	return set, nil
 }
 
+// defaultAudience is the tenant settings' default_audience, "" when unset.
+func (p repo) defaultAudience() (string, error) {
+	set, err := p.settings()
+	if err != nil {
+		return "", err
+	}
+	var audience string
+	if raw, ok := set["default_audience"]; ok {
+		_ = json.Unmarshal(raw, &audience) // a string: the settings' schema checked it
+	}
+	return audience, nil
+}
+
 // ---- tenants (on the root tenant's repo) ----
 
 // tenant resolves a tenant id or name.

@@ -183,13 +183,22 @@ func handleToken(c *call) error {
 		return errInvalidRequest("Missing required parameter: client_id")
 	}
 	audience := params["audience"]
-	if audience == "" {
-		return errInvalidRequest("Missing required parameter: audience")
-	}
 
 	unlock, err := c.repo.readLock()
 	if err != nil {
 		return err
+	}
+	if audience == "" {
+		// Auth0 takes the tenant's default audience (its settings'
+		// default_audience) for a request without one.
+		if audience, err = c.repo.defaultAudience(); err == nil && audience == "" {
+			err = errOAuth(http.StatusForbidden, "access_denied",
+				"No audience parameter was provided, and no default audience has been configured")
+		}
+		if err != nil {
+			unlock()
+			return err
+		}
 	}
 	issue, err := c.authorizeToken(auth, audience, params["scope"], params["organization"])
 	unlock()

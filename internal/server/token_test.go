@@ -217,12 +217,12 @@ func TestTokenErrors(t *testing.T) {
 		{name: "missing client_id", body: jsonOf(map[string]string{"grant_type": "client_credentials", "client_secret": secret, "audience": aud}),
 			status: 400, code: "invalid_request"},
 		{name: "missing audience", body: jsonOf(map[string]string{"grant_type": "client_credentials", "client_id": id, "client_secret": secret}),
-			status: 400, code: "invalid_request"},
+			status: 403, code: "access_denied", description: noDefaultAudience},
 		{name: "unparsable form", contentType: "application/x-www-form-urlencoded", body: "grant_type=client_credentials&client_id=%zz",
 			status: 400, code: "invalid_request"},
 		{name: "form missing audience", contentType: "application/x-www-form-urlencoded",
 			body:   url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}.Encode(),
-			status: 400, code: "invalid_request"},
+			status: 403, code: "access_denied", description: noDefaultAudience},
 		// Invalid UTF-8 is refused before encoding/json or the form decoder can
 		// replace it, whether raw or percent-encoded in a form.
 		{name: "json not utf-8", body: "{\"grant_type\":\"client_credentials\",\"client_id\":\"" + id + "\xff\",\"client_secret\":\"" + secret + "\",\"audience\":\"" + aud + "\"}",
@@ -446,4 +446,25 @@ func TestAccessTokenDialects(t *testing.T) {
 			t.Errorf("%s: typ %q, claims %v; want JWT with azp and gty, and no client_id or permissions", dialect, typ, c)
 		}
 	}
+}
+
+// Auth0's answer to a token request without an audience in a tenant
+// without a default audience (seen in the field; the spec is silent).
+const noDefaultAudience = "No audience parameter was provided, and no default audience has been configured"
+
+// A token request without an audience gets a token for the tenant's
+// default audience (its settings' default_audience) once one is set.
+func TestTokenDefaultAudience(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	api := h.newAPI(h.base, h.tok, map[string]any{"scopes": []map[string]any{{"value": "read:things"}}})
+	aud := strField(t, api, "identifier")
+	cid, secret := h.newGrantedClient(h.base, h.tok, aud, []string{"read:things"})
+	noAudience := map[string]string{"grant_type": "client_credentials", "client_id": cid, "client_secret": secret}
+	expectOAuthError(t, h.tokenJSON(h.base, noAudience), http.StatusForbidden, "access_denied")
+
+	expectStatus(t, h.call(h.base, h.tok, http.MethodPatch, "/api/v2/tenants/settings", map[string]any{"default_audience": aud}), http.StatusOK)
+	tr := expectTokenOK(t, h.tokenJSON(h.base, noAudience), []string{"read:things"}, 86400)
+	pt := h.verifyWithJWKS(h.base, tr.AccessToken, jose.RS256)
+	checkClaims(t, pt, h.base+"/", cid, aud, []string{"read:things"}, 86400, time.Time{})
 }
