@@ -54,6 +54,8 @@ func codecCases() []codecCase {
 				GrantTypes: strs("authorization_code", "refresh_token"), TokenEndpointAuthMethod: types.StringValue("none"),
 				SecretRotationVersion: validators.WholeNumberValue(3), EnabledConnections: strs(),
 				ClientSecretWO: types.StringNull(), ClientSecretWOVersion: validators.WholeNumberNull(),
+				IsFirstParty: types.BoolValue(false), Callbacks: strs("https://app.example/cb", "myapp://cb"),
+				AllowedOrigins: strs(), WebOrigins: strs("https://app.example"), AllowedLogoutURLs: strs(),
 			},
 			&clientModel{
 				ID: types.StringUnknown(), ClientID: types.StringUnknown(), ClientSecret: types.StringNull(),
@@ -61,6 +63,9 @@ func codecCases() []codecCase {
 				GrantTypes: types.SetUnknown(types.StringType), TokenEndpointAuthMethod: types.StringNull(),
 				SecretRotationVersion: validators.WholeNumberNull(), EnabledConnections: types.SetNull(types.StringType),
 				ClientSecretWO: types.StringNull(), ClientSecretWOVersion: validators.WholeNumberValue(2),
+				IsFirstParty: types.BoolUnknown(), Callbacks: types.SetUnknown(types.StringType),
+				AllowedOrigins: types.SetNull(types.StringType), WebOrigins: types.SetNull(types.StringType),
+				AllowedLogoutURLs: types.SetUnknown(types.StringType),
 			},
 		}},
 		{"client_grant", NewClientGrantResource(), func() any { return new(*clientGrantModel) }, []any{
@@ -84,6 +89,7 @@ func codecCases() []codecCase {
 				Scopes: scopes("read", "write", "admin"), SigningAlg: types.StringValue("RS256"), SigningSecret: types.StringNull(),
 				TokenLifetime: validators.WholeNumberValue(86400), AllowOfflineAccess: types.BoolValue(false), SkipConsent: types.BoolValue(true),
 				SigningSecretWO: types.StringNull(), SigningSecretWOVersion: validators.WholeNumberUnknown(),
+				TokenDialect: types.StringValue("rfc9068_profile"), EnforcePolicies: types.BoolValue(true),
 			},
 			&resourceServerModel{
 				ID: types.StringUnknown(), Name: types.StringValue("API"), Identifier: types.StringValue("https://api"),
