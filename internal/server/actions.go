@@ -19,7 +19,7 @@ var actionTriggers = []string{
 func listActions(c *call) error {
 	q := c.r.URL.Query()
 	if vs, ok := q["triggerId"]; ok && !contains(actionTriggers, vs[0]) {
-		return errInvalidQuery("Query validation error: 'No enum match for: " + vs[0] + "' on property triggerId.")
+		return errQueryEnum("triggerId", vs[0])
 	}
 	for _, name := range []string{"deployed", "installed"} {
 		if _, _, err := queryBool(q, name); err != nil {

@@ -29,7 +29,7 @@ func getClientConnections(c *call) error {
 	for _, s := range strategies {
 		// auth0-adldap is in the spec's enum, though no connection is created with it.
 		if !contains(connectionStrategies, s) && s != "auth0-adldap" {
-			return errInvalidQuery("Query validation error: 'No enum match for: " + s + "' on property strategy.")
+			return errQueryEnum("strategy", s)
 		}
 	}
 	if len(q.Get("fields")) > 1000 {

@@ -225,11 +225,11 @@ func listClientGrants(c *call) error {
 	_, byAnyOrg := q["allow_any_organization"]
 	switch {
 	case byDefault && q.Get("default_for") != thirdPartyClients:
-		return errInvalidQuery("Query validation error: 'No enum match for: " + q.Get("default_for") + "' on property default_for.")
+		return errQueryEnum("default_for", q.Get("default_for"))
 	case bySubject && q.Get("subject_type") != "client" && q.Get("subject_type") != subjectTypeUser:
-		return errInvalidQuery("Query validation error: 'No enum match for: " + q.Get("subject_type") + "' on property subject_type.")
+		return errQueryEnum("subject_type", q.Get("subject_type"))
 	case byAnyOrg && q.Get("allow_any_organization") != "true":
-		return errInvalidQuery("Query validation error: 'No enum match for: " + q.Get("allow_any_organization") + "' on property allow_any_organization.")
+		return errQueryEnum("allow_any_organization", q.Get("allow_any_organization"))
 	case byClient && byDefault:
 		return errInvalidQuery("The client_id and default_for parameters are mutually exclusive.")
 	case bySubject && !byClient && !byAudience && !byDefault:

@@ -242,15 +242,25 @@ func parseCertCredential(b *body, prefix string, rec credentialRecord, now time.
 	return parsedCredential{rec: rec}, nil
 }
 
-// parseCertificatePEM accepts one X.509 certificate.
-func parseCertificatePEM(text string) (*x509.Certificate, error) {
+// onePEMBlock is the one PEM block a credential's pem must hold.
+func onePEMBlock(text string) (*pem.Block, error) {
 	block, rest := pem.Decode([]byte(text))
 	switch {
 	case block == nil:
 		return nil, errorString("the pem is not PEM-encoded")
 	case len(bytes.TrimSpace(rest)) != 0:
 		return nil, errorString("the pem holds more than one PEM block")
-	case block.Type != "CERTIFICATE":
+	}
+	return block, nil
+}
+
+// parseCertificatePEM accepts one X.509 certificate.
+func parseCertificatePEM(text string) (*x509.Certificate, error) {
+	block, err := onePEMBlock(text)
+	if err != nil {
+		return nil, err
+	}
+	if block.Type != "CERTIFICATE" {
 		return nil, errorString("the pem must be an X.509 certificate, not " + block.Type)
 	}
 	cert, err := x509.ParseCertificate(block.Bytes)
@@ -313,16 +323,12 @@ func expiresAfter(expiresAt string, now time.Time) bool {
 // X.509 certificate, of the sizes Auth0 accepts. A private key is refused,
 // so that none is ever stored.
 func parsePublicKeyPEM(text string) (*rsa.PublicKey, *x509.Certificate, error) {
-	block, rest := pem.Decode([]byte(text))
-	if block == nil {
-		return nil, nil, errorString("the pem is not PEM-encoded")
-	}
-	if len(bytes.TrimSpace(rest)) != 0 {
-		return nil, nil, errorString("the pem holds more than one PEM block")
+	block, err := onePEMBlock(text)
+	if err != nil {
+		return nil, nil, err
 	}
 	var pub any
 	var cert *x509.Certificate
-	var err error
 	switch block.Type {
 	case "PUBLIC KEY":
 		pub, err = x509.ParsePKIXPublicKey(block.Bytes)

@@ -48,6 +48,12 @@ func errInvalidQuery(message string) *apiError {
 	return newError(http.StatusBadRequest, "invalid_query_string", message)
 }
 
+// errQueryEnum refuses a query parameter's value outside its enum, in
+// Auth0's words.
+func errQueryEnum(property, value string) *apiError {
+	return errInvalidQuery("Query validation error: 'No enum match for: " + value + "' on property " + property + ".")
+}
+
 func errConflict(message string) *apiError {
 	return newError(http.StatusConflict, "conflict", message)
 }

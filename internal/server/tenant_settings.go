@@ -106,12 +106,11 @@ func updateTenantSettings(c *call) error {
 		b.fields[hours] = json.RawMessage(formatNumber(minutes / 60))
 		delete(b.fields, name)
 	}
-	var newFlags map[string]json.RawMessage
-	if raw, ok := b.fields["flags"]; ok {
-		if err := checkValue("flags", raw, tenantSettingsSchema["flags"]); err != nil {
+	flags, setsFlags := b.fields["flags"]
+	if setsFlags {
+		if err := checkValue("flags", flags, tenantSettingsSchema["flags"]); err != nil {
 			return err
 		}
-		_ = json.Unmarshal(raw, &newFlags) // checked just above
 	}
 
 	unlock, err := c.repo.writeLock()
@@ -123,17 +122,9 @@ func updateTenantSettings(c *call) error {
 	if err != nil {
 		return err
 	}
-	if newFlags != nil {
-		flags := map[string]json.RawMessage{}
-		if old, ok := set["flags"]; ok {
-			if err := json.Unmarshal(old, &flags); err != nil {
-				return err
-			}
-		}
-		for k, v := range newFlags {
-			flags[k] = v
-		}
-		merged, err := json.Marshal(flags)
+	if setsFlags {
+		// Flags are merged: the ones not sent keep their values.
+		merged, err := mergeObject(set["flags"], flags)
 		if err != nil {
 			return err
 		}
