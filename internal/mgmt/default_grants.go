@@ -36,26 +36,27 @@ func (c *Client) FindDefaultClientGrant(ctx context.Context, audience string) (*
 	return c.findDefaultClientGrant(ctx, c.newBudget(ctx), audience)
 }
 
-// findDefaultClientGrant asks for the default grants on audience and keeps the one of subject
-// type client (the server answers that for a default grant created without one).
+// findDefaultClientGrant asks for the default grant on audience.
 func (c *Client) findDefaultClientGrant(ctx context.Context, b budget, audience string) (*ClientGrant, error) {
-	q := url.Values{"default_for": {ThirdPartyClients}, "audience": {audience}}
-	all, err := listAll[defaultGrant](ctx, c, b, c.endpoint(clientGrantsPath), "client_grants", q)
-	if err != nil {
-		return nil, err
-	}
+	all, err := c.listDefaultClientGrants(ctx, b, url.Values{"audience": {audience}})
 	for _, g := range all {
-		if g.isClientDefault() && str(g.Audience) == audience {
-			return &g.ClientGrant, nil
+		if str(g.Audience) == audience {
+			return g, nil
 		}
 	}
-	return nil, nil
+	return nil, err
 }
 
 // ListDefaultClientGrants returns the default grants of third-party clients of subject type client.
 func (c *Client) ListDefaultClientGrants(ctx context.Context) ([]*ClientGrant, error) {
-	q := url.Values{"default_for": {ThirdPartyClients}}
-	all, err := listAll[defaultGrant](ctx, c, c.newBudget(ctx), c.endpoint(clientGrantsPath), "client_grants", q)
+	return c.listDefaultClientGrants(ctx, c.newBudget(ctx), url.Values{})
+}
+
+// listDefaultClientGrants lists the default grants q narrows and keeps those of subject type
+// client (the server answers that for a default grant created without one).
+func (c *Client) listDefaultClientGrants(ctx context.Context, b budget, q url.Values) ([]*ClientGrant, error) {
+	q.Set("default_for", ThirdPartyClients)
+	all, err := listAll[defaultGrant](ctx, c, b, c.endpoint(clientGrantsPath), "client_grants", q)
 	if err != nil {
 		return nil, err
 	}

@@ -43,12 +43,21 @@ func withoutMarkerScopes(scopes []ResourceServerScope) (rest []ResourceServerSco
 	return rest, marker
 }
 
+// scopesWithoutMarker is withoutMarkerScopes for an API's optional scope
+// list: nil stays nil.
+func scopesWithoutMarker(scopes *[]ResourceServerScope) (*[]ResourceServerScope, string) {
+	if scopes == nil {
+		return nil, ""
+	}
+	rest, marker := withoutMarkerScopes(*scopes)
+	return &rest, marker
+}
+
 // hideMarker takes the create marker's scope out of an API the server
 // returned and into CreateMarker, so that no caller shows or sends it.
 func hideMarker(rs *ResourceServer, err error) (*ResourceServer, error) {
-	if rs != nil && rs.Scopes != nil {
-		scopes, marker := withoutMarkerScopes(*rs.Scopes)
-		rs.Scopes, rs.CreateMarker = &scopes, marker
+	if rs != nil {
+		rs.Scopes, rs.CreateMarker = scopesWithoutMarker(rs.Scopes)
 	}
 	return rs, err
 }

@@ -24,7 +24,10 @@ func rawAPI(t *testing.T, c *Client, id string) *ResourceServer {
 // markerScopes are the scopes of rs the provider keeps for itself.
 func markerScopes(rs *ResourceServer) []ResourceServerScope {
 	var out []ResourceServerScope
-	for _, s := range valueOrEmpty(rs.Scopes) {
+	if rs.Scopes == nil {
+		return nil
+	}
+	for _, s := range *rs.Scopes {
 		if IsCreateMarkerScope(s.Value) {
 			out = append(out, s)
 		}

@@ -26,10 +26,7 @@ const (
 func (c *Client) CreateResourceServer(ctx context.Context, rs *ResourceServer) (*ResourceServer, error) {
 	in := *rs
 	in.ID, in.IsSystem, in.CreateMarker = nil, nil, ""
-	if in.Scopes != nil {
-		scopes, _ := withoutMarkerScopes(*in.Scopes)
-		in.Scopes = &scopes
-	}
+	in.Scopes, _ = scopesWithoutMarker(in.Scopes)
 	asked := in
 	marker, err := c.markResourceServer(&in)
 	if err != nil {
@@ -46,18 +43,11 @@ func (c *Client) CreateResourceServer(ctx context.Context, rs *ResourceServer) (
 		// What the caller asked for: the marker is not part of it.
 		diff: func(_, found *ResourceServer) []string { return diffResourceServer(&asked, found) },
 		leftover: func(found *ResourceServer) bool {
-			_, m := withoutMarkerScopes(valueOrEmpty(found.Scopes))
+			_, m := scopesWithoutMarker(found.Scopes)
 			return marker != "" && m == marker
 		},
 	})
 	return hideMarker(out, err)
-}
-
-func valueOrEmpty[T any](p *[]T) []T {
-	if p == nil {
-		return nil
-	}
-	return *p
 }
 
 func orNil[T any](v *T, err error) (*T, error) {
@@ -77,10 +67,7 @@ func (c *Client) GetResourceServer(ctx context.Context, idOrIdentifier string) (
 func (c *Client) UpdateResourceServer(ctx context.Context, id string, rs *ResourceServer) (*ResourceServer, error) {
 	in := *rs
 	in.ID, in.Identifier, in.IsSystem = nil, nil, nil
-	if in.Scopes != nil {
-		scopes, _ := withoutMarkerScopes(*in.Scopes)
-		in.Scopes = &scopes
-	}
+	in.Scopes, _ = scopesWithoutMarker(in.Scopes)
 	return hideMarker(call[ResourceServer](ctx, c, c.newBudget(ctx), http.MethodPatch, c.endpoint(resourceServersPath, id), &in))
 }
 
