@@ -101,11 +101,7 @@ func (d *clientDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"allowed_origins":     computedStrings("The origins a browser may embed the login in or call it from; empty when none."),
 			"web_origins":         computedStrings("The origins a browser application may renew its tokens from; empty when none."),
 			"allowed_logout_urls": computedStrings("The URLs a logout may return to; empty when none."),
-			"grant_types": schema.SetAttribute{
-				Description: "The grants the application may use.",
-				ElementType: types.StringType,
-				Computed:    true,
-			},
+			"grant_types":         computedStrings("The grants the application may use."),
 			"token_endpoint_auth_method": schema.StringAttribute{
 				Description: "How the application authenticates at the token endpoint: `client_secret_post`, " +
 					"`client_secret_basic`, `none` or `private_key_jwt`.",
@@ -163,10 +159,6 @@ func (d *clientDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		WebOrigins:              m.WebOrigins,
 		AllowedLogoutURLs:       m.AllowedLogoutURLs,
 	})...)
-}
-
-func computedStrings(description string) schema.SetAttribute {
-	return schema.SetAttribute{Description: description, ElementType: types.StringType, Computed: true}
 }
 
 // findApplicationByName lists every application: the Management API cannot

@@ -85,11 +85,7 @@ func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Description: "Whether the connection is a domain-level connection.",
 				Computed:    true,
 			},
-			"enabled_clients": schema.SetAttribute{
-				Description: "The client IDs of the applications the connection is enabled for.",
-				ElementType: types.StringType,
-				Computed:    true,
-			},
+			"enabled_clients": computedStrings("The client IDs of the applications the connection is enabled for."),
 			"disable_signup": schema.BoolAttribute{
 				Description: option("Whether users cannot sign themselves up."),
 				Computed:    true,

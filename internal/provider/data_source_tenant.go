@@ -63,11 +63,7 @@ func (d *tenantDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Description: "The tenant's human-friendly name; null when it has none.",
 				Computed:    true,
 			},
-			"owners": schema.SetAttribute{
-				Description: "E-mail addresses of the tenant's owners.",
-				ElementType: types.StringType,
-				Computed:    true,
-			},
+			"owners": computedStrings("E-mail addresses of the tenant's owners."),
 			"metadata": schema.MapAttribute{
 				Description: "The tenant's free-form string metadata.",
 				ElementType: types.StringType,

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idp-terraform/terraform-provider-idp/internal/mgmt"
 )
@@ -67,4 +69,9 @@ type ambiguousError struct {
 
 func (e *ambiguousError) Error() string {
 	return fmt.Sprintf("%d objects have that %s: %s", len(e.ids), e.attribute, strings.Join(e.ids, ", "))
+}
+
+// computedStrings is a data source's set of strings, read from the object found.
+func computedStrings(description string) schema.SetAttribute {
+	return schema.SetAttribute{Description: description, ElementType: types.StringType, Computed: true}
 }
